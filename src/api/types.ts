@@ -1,0 +1,114 @@
+/**
+ * Wire shapes of the Connectors API (see ../shared/api/connectors-openapi.yaml) and the interface
+ * the rest of connector-sync uses to talk to it. Only `src/api` implements it; the applier is the
+ * only caller of its write methods.
+ */
+
+/** Visibility as the API reports it (includes Mistral's own `shared_global`). */
+export type RemoteVisibility = 'shared_global' | 'shared_org' | 'shared_workspace' | 'private';
+
+/** A connector as the API returns it. Unknown extra fields are kept but not typed. */
+export interface RemoteConnector {
+  id: string;
+  name: string;
+  title?: string | null;
+  description: string;
+  created_at: string;
+  modified_at: string;
+  server?: string | null;
+  protocol?: string;
+  icon_url?: string | null;
+  owner_type: 'user' | 'org' | 'workspace' | 'system';
+  visibility: RemoteVisibility;
+  system_prompt?: string | null;
+  supported_auth_methods?: Array<{ method_type?: string; [key: string]: unknown }> | null;
+  active?: boolean | null;
+  private_tool_execution: boolean;
+  mistral?: boolean;
+  is_authenticated?: boolean | null;
+  tools?: Array<{ name: string; [key: string]: unknown }> | null;
+  [key: string]: unknown;
+}
+
+/** A tool as `GET /v1/connectors/{id}/tools` lists it. */
+export interface RemoteTool {
+  name: string;
+  description?: string | null;
+  [key: string]: unknown;
+}
+
+/** Body of POST /v1/connectors. Secret values are already revealed here: build it only in the applier. */
+export interface CreateConnectorBody {
+  name: string;
+  description: string;
+  server: string;
+  visibility?: 'private' | 'shared_workspace' | 'shared_org';
+  title?: string | null;
+  icon_url?: string | null;
+  system_prompt?: string | null;
+  headers?: Record<string, string> | null;
+  auth_data?: { client_id: string; client_secret?: string | null } | null;
+}
+
+/** Body of PATCH /v1/connectors/{id}: only the fields to change. */
+export interface UpdateConnectorBody {
+  name?: string;
+  description?: string;
+  server?: string;
+  title?: string | null;
+  icon_url?: string | null;
+  system_prompt?: string | null;
+  headers?: Record<string, string> | null;
+  auth_data?: { client_id: string; client_secret?: string | null } | null;
+}
+
+/** The result of listing every page. */
+export interface ConnectorListing {
+  items: RemoteConnector[];
+  /** False when paging could not prove it saw everything (repeated cursor, page limit, duplicate item). */
+  complete: boolean;
+  /** Why the listing is incomplete, in a sentence. */
+  incompleteReason?: string;
+  /** How many pages were requested. */
+  pages: number;
+}
+
+/** Per-call options. */
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+/** Counters a caller (metrics, benchmarks, tests) can read. */
+export interface ClientStats {
+  requests: number;
+  requestsByStatus: Record<string, number>;
+  retries: number;
+  rateLimited: number;
+}
+
+/** The Connectors API as connector-sync uses it. */
+export interface ConnectorsApi {
+  /** Every page, at the largest page size unless told otherwise. */
+  listConnectors(options?: CallOptions & { pageSize?: number; active?: boolean }): Promise<ConnectorListing>;
+  /** By UUID or name; throws ApiError with code API_NOT_FOUND when absent. */
+  getConnector(idOrName: string, options?: CallOptions): Promise<RemoteConnector>;
+  /** Never retried blindly: an unknown outcome throws ApiError with `outcomeUnknown` set. */
+  createConnector(body: CreateConnectorBody, options?: CallOptions): Promise<RemoteConnector>;
+  updateConnector(id: string, body: UpdateConnectorBody, options?: CallOptions): Promise<RemoteConnector>;
+  deleteConnector(id: string, options?: CallOptions): Promise<void>;
+  /** PUT /v1/connectors/{id}/share: private to shared_workspace. */
+  shareConnector(id: string, options?: CallOptions): Promise<void>;
+  /** DELETE /v1/connectors/{id}/share: shared_workspace back to private. */
+  unshareConnector(id: string, options?: CallOptions): Promise<void>;
+  getAuthUrl(
+    idOrName: string,
+    options?: CallOptions & { appReturnUrl?: string },
+  ): Promise<{ authUrl: string; ttlSeconds: number }>;
+  /** Every page of tools. */
+  listTools(
+    idOrName: string,
+    options?: CallOptions & { refresh?: boolean; pageSize?: number },
+  ): Promise<RemoteTool[]>;
+  stats(): ClientStats;
+  close(): Promise<void>;
+}

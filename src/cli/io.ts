@@ -1,0 +1,28 @@
+/** Where a command writes and what it may read of its process: passed in so tests run commands in-process. */
+export interface CliIO {
+  stdout: { write(text: string): unknown; isTTY?: boolean };
+  stderr: { write(text: string): unknown; isTTY?: boolean };
+  env: Record<string, string | undefined>;
+  cwd: string;
+  /** Aborted on SIGINT/SIGTERM (long-running commands stop cleanly). */
+  signal: AbortSignal;
+}
+
+/** Exit codes (DESIGN.md, CLI conventions). */
+export const EXIT = {
+  ok: 0,
+  error: 1,
+  usage: 2,
+  /** With --detailed-exitcode: changes pending (dry-run) or applied. */
+  changes: 2,
+  /** With --detailed-exitcode a usage error cannot be 2, so it takes sysexits' EX_USAGE. */
+  usageDetailed: 64,
+} as const;
+
+/** True when colour is wanted: a TTY and no NO_COLOR (https://no-color.org). */
+export function wantsColor(io: CliIO, stream: 'stdout' | 'stderr' = 'stdout'): boolean {
+  const noColor = io.env.NO_COLOR;
+  if (noColor !== undefined && noColor !== '') return false;
+  if (io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== '0') return true;
+  return io[stream].isTTY === true;
+}

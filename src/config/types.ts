@@ -1,0 +1,74 @@
+import type { Secret } from '../secret.js';
+
+/** Visibilities a connector file may declare (the API's PublicResourceVisibility). */
+export type Visibility = 'private' | 'shared_workspace' | 'shared_org';
+
+/** A place in a desired-state file, 1-based, as editors and GitHub annotations count. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** One problem found in the desired state or the settings, with its place. */
+export interface ConfigIssue {
+  /** Stable machine code, e.g. `yaml-syntax`, `unknown-key`, `duplicate-name`, `missing-env`. */
+  code: string;
+  severity: 'error' | 'warning';
+  /** A sentence a person understands; never contains a secret value. */
+  message: string;
+  /** The offending key path, e.g. `connectors[2].visibility`, when there is one. */
+  key?: string;
+  location: SourceLocation;
+  /** Other places involved, e.g. the first definition of a duplicate name. */
+  related?: SourceLocation[];
+}
+
+/** The write-only OAuth client credentials of a connector. */
+export interface DesiredAuthData {
+  client_id: Secret;
+  client_secret: Secret | null;
+}
+
+/**
+ * One connector as the repository declares it, after validation (and reference resolution, when
+ * asked). Absent optional fields are null: the file is the whole truth for the fields it manages.
+ */
+export interface DesiredConnector {
+  name: string;
+  description: string;
+  server: string;
+  /** Defaults to `private`, the API's own default. */
+  visibility: Visibility;
+  title: string | null;
+  icon_url: string | null;
+  system_prompt: string | null;
+  /** Write-only; values are Secret so they never print. Null when the file declares none. */
+  headers: Record<string, Secret> | null;
+  /** Write-only. */
+  auth_data: DesiredAuthData | null;
+  /** The previous name, for a rename in place. */
+  renamed_from: string | null;
+  /** Tools that must exist after apply. */
+  expect_tools: string[];
+  /** Bumped in a pull request to push headers/auth_data again on purpose. */
+  secret_version: string | null;
+  /** Where the connector's document starts. */
+  source: SourceLocation;
+  /** Where each top-level key of this connector is, for annotations on changed fields. */
+  fieldSources: Partial<Record<string, SourceLocation>>;
+  /** True when headers/auth_data hold real values (resolved), false when only checked for form. */
+  secretsResolved: boolean;
+}
+
+/** The whole desired state, in a stable order (files sorted, then document order). */
+export interface DesiredState {
+  connectors: DesiredConnector[];
+  /** Every file that was read, relative to the working directory when possible. */
+  files: string[];
+}
+
+/** What loading returns: data or every issue at once, never a throw for a user's mistake. */
+export type LoadResult =
+  | { ok: true; state: DesiredState; warnings: ConfigIssue[] }
+  | { ok: false; issues: ConfigIssue[]; warnings: ConfigIssue[] };
