@@ -1,0 +1,62 @@
+import type { Plan, PlanOptions, PlanRefusal } from './types.js';
+
+/** What the guards need besides the plan. */
+export interface GuardInput {
+  desiredCount: number;
+  managedCount: number;
+  options: PlanOptions;
+}
+
+/**
+ * The safety guards. Each refusal names the flag that would allow it; while any stands, nothing is
+ * applied. They exist because GitOps tools have deleted what they should not have: everything
+ * during a source outage, objects they never created, objects shared with another owner.
+ */
+export function applyGuards(plan: Plan, input: GuardInput): PlanRefusal[] {
+  const { options } = input;
+  const refusals: PlanRefusal[] = [];
+  const deletes = plan.operations.filter((op) => op.kind === 'delete').map((op) => op.name);
+  const replaces = plan.operations.filter((op) => op.kind === 'replace').map((op) => op.name);
+
+  if (options.prune && input.desiredCount === 0 && !options.allowEmpty) {
+    refusals.push({
+      code: 'empty-desired-state',
+      message: `the desired state declares no connector, so --prune would delete all ${input.managedCount} managed connectors`,
+      flag: '--allow-empty',
+    });
+  }
+  if (deletes.length > 0 && !options.listingComplete) {
+    refusals.push({
+      code: 'listing-incomplete',
+      message: `the remote listing is incomplete (${options.listingIncompleteReason ?? 'unknown reason'}), so deleting is unsafe`,
+      flag: 'run again without --prune, or once the API lists every page',
+      names: deletes,
+    });
+  }
+  if (deletes.length > 0 && !options.forceDeletes && tooManyDeletes(deletes.length, input)) {
+    refusals.push({
+      code: 'too-many-deletes',
+      message:
+        `the plan deletes ${deletes.length} of ${input.managedCount} managed connectors, more than the limit ` +
+        `(${options.maxDeletes} connectors, or ${Math.round(options.maxDeleteFraction * 100)}% of at least ${options.deleteGuardMinimum})`,
+      flag: '--force-deletes',
+      names: deletes,
+    });
+  }
+  if (replaces.length > 0 && !options.allowReplace) {
+    refusals.push({
+      code: 'replace-needs-flag',
+      message: `changing the visibility of ${replaces.join(', ')} needs a delete and a create (agents using it lose it)`,
+      flag: '--allow-replace',
+      names: replaces,
+    });
+  }
+  return refusals;
+}
+
+/** octoDNS-style threshold: a count limit, and a share limit once there are enough to judge. */
+function tooManyDeletes(count: number, input: GuardInput): boolean {
+  const { maxDeletes, maxDeleteFraction, deleteGuardMinimum } = input.options;
+  if (count > maxDeletes) return true;
+  return input.managedCount >= deleteGuardMinimum && count / input.managedCount > maxDeleteFraction;
+}

@@ -1,0 +1,330 @@
+import type { RemoteConnector } from '../api/types.js';
+import type { DesiredConnector } from '../config/types.js';
+import { writeOnlyFields } from './fingerprint.js';
+import { applyGuards } from './guards.js';
+import { desiredValue, remoteValue } from './normalize.js';
+import { orderRenames } from './renames.js';
+import { inScope, isMistralOwned, type Scope } from './scope.js';
+import {
+  type FieldChange,
+  MANAGED_FIELDS,
+  type Operation,
+  type Plan,
+  type PlanOptions,
+  type PlanWarning,
+  type RemoteRef,
+  type SecretRecord,
+  type UnverifiedSecrets,
+  type WriteOnlyField,
+} from './types.js';
+
+/** What the planner knows about write-only values: records of past pushes and current fingerprints. */
+export interface SecretKnowledge {
+  records: ReadonlyMap<string, SecretRecord>;
+  /** Keyed fingerprints of the desired values, by connector name (absent when not resolved). */
+  fingerprints: ReadonlyMap<string, string>;
+  /** Push values that were never recorded (the daemon, which keeps its records). */
+  pushUnrecorded: boolean;
+}
+
+const NO_SECRET_KNOWLEDGE: SecretKnowledge = {
+  records: new Map(),
+  fingerprints: new Map(),
+  pushUnrecorded: false,
+};
+
+/** Working state of one planning pass. */
+interface Planning {
+  desired: DesiredConnector[];
+  remoteByName: Map<string, RemoteConnector>;
+  secrets: SecretKnowledge;
+  options: PlanOptions;
+  scope: Scope;
+  operations: Operation[];
+  inSync: string[];
+  unverified: UnverifiedSecrets[];
+  warnings: PlanWarning[];
+  /** Remote ids some desired connector accounts for (kept, updated or renamed). */
+  claimed: Set<string>;
+}
+
+/**
+ * Plans the changes that make the remote connectors match the desired ones. Pure: a function of
+ * (desired, remote, secret knowledge, options); it performs no I/O and reads no clock.
+ */
+export function planChanges(
+  desired: readonly DesiredConnector[],
+  remote: readonly RemoteConnector[],
+  options: PlanOptions,
+  secrets: SecretKnowledge = NO_SECRET_KNOWLEDGE,
+): Plan {
+  const planning: Planning = {
+    desired: [...desired],
+    remoteByName: indexByName(remote),
+    secrets,
+    options,
+    scope: { include: options.scope, protect: options.protect },
+    operations: [],
+    inSync: [],
+    unverified: [],
+    warnings: [],
+    claimed: new Set(),
+  };
+  const renameTargets = new Set(desired.flatMap((d) => (d.renamed_from === null ? [] : [d.renamed_from])));
+  for (const connector of desired) planConnector(planning, connector, renameTargets);
+
+  const managed = remote.filter((r) => !isMistralOwned(r) && inScope(r.name, planning.scope));
+  const orphans = managed.filter((r) => !planning.claimed.has(r.id)).map((r) => r.name);
+  if (options.prune) {
+    for (const name of orphans) planning.operations.push(deleteOperation(planning.remoteByName.get(name)!));
+  }
+  const plan: Plan = {
+    operations: sortOperations(planning.operations),
+    inSync: planning.inSync.sort(),
+    unverified: planning.unverified.sort((a, b) => compare(a.name, b.name)),
+    orphans: options.prune ? [] : orphans.sort(),
+    warnings: planning.warnings,
+    refusals: [],
+    basis: managed.map(toRef).sort((a, b) => compare(a.name, b.name)),
+  };
+  plan.refusals = applyGuards(plan, { desiredCount: desired.length, managedCount: managed.length, options });
+  return plan;
+}
+
+/** Plans one desired connector: create, rename, update, replace or in sync. */
+function planConnector(planning: Planning, connector: DesiredConnector, renameTargets: Set<string>): void {
+  const { remoteByName, scope } = planning;
+  if (!inScope(connector.name, scope)) {
+    warn(
+      planning,
+      connector,
+      'out-of-scope',
+      `${connector.name} is declared but protected or outside the scope: left untouched`,
+    );
+    return;
+  }
+  const current = remoteByName.get(connector.name);
+  if (current && isMistralOwned(current)) {
+    warn(
+      planning,
+      connector,
+      'mistral-owned',
+      `${connector.name} is the name of a Mistral built-in connector: choose another name`,
+    );
+    return;
+  }
+  const previous = renameSource(planning, connector, current, renameTargets);
+  const existing = previous ?? current;
+  if (!existing) {
+    planning.operations.push(createOperation(connector, 'create'));
+    return;
+  }
+  planning.claimed.add(existing.id);
+  const operations = changeOperations(
+    planning,
+    connector,
+    existing,
+    previous ? connector.renamed_from : null,
+  );
+  planning.operations.push(...operations);
+  const unverified = unverifiedFields(planning, connector, operations);
+  if (unverified.length > 0) planning.unverified.push({ name: connector.name, fields: unverified });
+  else if (operations.length === 0) planning.inSync.push(connector.name);
+}
+
+/**
+ * The remote connector a rename starts from, if this connector is a rename that can happen: the
+ * old name exists, and the new name is free or is itself being renamed away (a swap or a chain).
+ */
+function renameSource(
+  planning: Planning,
+  connector: DesiredConnector,
+  current: RemoteConnector | undefined,
+  renameTargets: Set<string>,
+): RemoteConnector | undefined {
+  const oldName = connector.renamed_from;
+  if (oldName === null) return undefined;
+  const previous = planning.remoteByName.get(oldName);
+  if (!previous) return undefined;
+  if (isMistralOwned(previous) || !inScope(oldName, planning.scope)) {
+    warn(
+      planning,
+      connector,
+      'rename-out-of-scope',
+      `renamed_from ${oldName} is protected, outside the scope or Mistral's: not renamed`,
+    );
+    return undefined;
+  }
+  if (current && !renameTargets.has(connector.name)) {
+    warn(
+      planning,
+      connector,
+      'rename-both-exist',
+      `renamed_from ${oldName} ignored: both ${oldName} and ${connector.name} exist; ${oldName} is no longer declared`,
+    );
+    return undefined;
+  }
+  return previous;
+}
+
+/** The operations that turn `remote` into `connector`; empty when they already match. */
+function changeOperations(
+  planning: Planning,
+  connector: DesiredConnector,
+  remote: RemoteConnector,
+  renamedFrom: string | null,
+): Operation[] {
+  const visibility = visibilityChange(remote, connector);
+  if (visibility?.via === 'replace') {
+    return [{ ...createOperation(connector, 'replace'), remote: toRef(remote), visibility, renamedFrom }];
+  }
+  const changes = fieldChanges(connector, remote);
+  if (renamedFrom !== null) changes.unshift({ field: 'name', before: remote.name, after: connector.name });
+  const secrets = secretPush(planning, connector, renamedFrom);
+  if (changes.length === 0 && secrets === null && visibility === null) return [];
+  return [
+    {
+      kind: renamedFrom === null ? 'update' : 'rename',
+      name: connector.name,
+      remote: toRef(remote),
+      changes,
+      secrets,
+      visibility,
+      renamedFrom,
+      temporary: false,
+      destructive: false,
+      source: connector.source,
+    },
+  ];
+}
+
+/** Managed fields whose normalized values differ. */
+export function fieldChanges(connector: DesiredConnector, remote: RemoteConnector): FieldChange[] {
+  const changes: FieldChange[] = [];
+  for (const field of MANAGED_FIELDS) {
+    const before = remoteValue(remote, field);
+    const after = desiredValue(connector, field);
+    if (before !== after) changes.push({ field, before, after });
+  }
+  return changes;
+}
+
+/** How the visibility changes, if it does: share/unshare where the API has it, else a replace. */
+function visibilityChange(remote: RemoteConnector, connector: DesiredConnector): Operation['visibility'] {
+  const from = remote.visibility;
+  const to = connector.visibility;
+  if (from === to) return null;
+  if (from === 'private' && to === 'shared_workspace') return { from, to, via: 'share' };
+  if (from === 'shared_workspace' && to === 'private') return { from, to, via: 'unshare' };
+  return { from, to, via: 'replace' };
+}
+
+/** Whether this plan pushes the connector's write-only values, and why. */
+function secretPush(
+  planning: Planning,
+  connector: DesiredConnector,
+  renamedFrom: string | null,
+): Operation['secrets'] {
+  const fields = writeOnlyFields(connector);
+  if (fields.length === 0) return null;
+  const { records, fingerprints, pushUnrecorded } = planning.secrets;
+  const requested = planning.options.pushSecrets;
+  if (requested.includes('*') || requested.includes(connector.name)) return { fields, reason: 'requested' };
+  const record = records.get(connector.name) ?? (renamedFrom === null ? undefined : records.get(renamedFrom));
+  if (!record)
+    return pushUnrecorded && fingerprints.has(connector.name) ? { fields, reason: 'fingerprint' } : null;
+  if (connector.secret_version !== null && record.secretVersion !== connector.secret_version) {
+    return { fields, reason: 'secret-version' };
+  }
+  const fingerprint = fingerprints.get(connector.name);
+  if (fingerprint !== undefined && fingerprint !== record.fingerprint)
+    return { fields, reason: 'fingerprint' };
+  return null;
+}
+
+/**
+ * Write-only fields this plan neither pushes nor can prove unchanged (no record of a past push with
+ * the same fingerprint): the plan says so instead of calling them in sync.
+ */
+function unverifiedFields(
+  planning: Planning,
+  connector: DesiredConnector,
+  operations: Operation[],
+): WriteOnlyField[] {
+  if (operations.some((op) => op.secrets !== null)) return [];
+  const fields = writeOnlyFields(connector);
+  if (fields.length === 0) return [];
+  const record = planning.secrets.records.get(connector.name);
+  const fingerprint = planning.secrets.fingerprints.get(connector.name);
+  return record !== undefined && fingerprint === record.fingerprint ? [] : fields;
+}
+
+/** A create (or the create half of a replace) of a desired connector. */
+function createOperation(connector: DesiredConnector, kind: 'create' | 'replace'): Operation {
+  const fields = writeOnlyFields(connector);
+  const changes: FieldChange[] = MANAGED_FIELDS.map((field) => ({
+    field,
+    before: null,
+    after: desiredValue(connector, field),
+  })).filter((change) => change.after !== null);
+  return {
+    kind,
+    name: connector.name,
+    remote: null,
+    changes,
+    secrets: fields.length > 0 ? { fields, reason: kind } : null,
+    visibility: null,
+    renamedFrom: null,
+    temporary: false,
+    destructive: kind === 'replace',
+    source: connector.source,
+  };
+}
+
+/** A delete of a remote connector no longer declared. */
+function deleteOperation(remote: RemoteConnector): Operation {
+  return {
+    kind: 'delete',
+    name: remote.name,
+    remote: toRef(remote),
+    changes: [],
+    secrets: null,
+    visibility: null,
+    renamedFrom: null,
+    temporary: false,
+    destructive: true,
+    source: null,
+  };
+}
+
+/** Renames first (in an order that frees each target name), then creates, updates, replaces, deletes. */
+function sortOperations(operations: Operation[]): Operation[] {
+  const byKind = (kind: Operation['kind']) =>
+    operations.filter((op) => op.kind === kind).sort((a, b) => compare(a.name, b.name));
+  return [
+    ...orderRenames(byKind('rename')),
+    ...byKind('create'),
+    ...byKind('update'),
+    ...byKind('replace'),
+    ...byKind('delete'),
+  ];
+}
+
+function warn(planning: Planning, connector: DesiredConnector, code: string, message: string): void {
+  planning.warnings.push({ code, message, name: connector.name, source: connector.source });
+}
+
+function indexByName(remote: readonly RemoteConnector[]): Map<string, RemoteConnector> {
+  const byName = new Map<string, RemoteConnector>();
+  for (const connector of remote) byName.set(connector.name, connector);
+  return byName;
+}
+
+/** The identity and version of a remote connector, as a plan records it. */
+export function toRef(remote: RemoteConnector): RemoteRef {
+  return { id: remote.id, name: remote.name, modified_at: remote.modified_at };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

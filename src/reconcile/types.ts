@@ -1,0 +1,131 @@
+import type { RemoteVisibility } from '../api/types.js';
+import type { SourceLocation, Visibility } from '../config/types.js';
+import type { ConnectorSyncError } from '../errors.js';
+
+/** The fields connector-sync manages and compares; the file is the whole truth for them. */
+export const MANAGED_FIELDS = ['description', 'server', 'icon_url', 'system_prompt', 'title'] as const;
+export type ManagedField = (typeof MANAGED_FIELDS)[number];
+
+/** Write-only fields: sent, never returned, so never compared directly. */
+export const WRITE_ONLY_FIELDS = ['headers', 'auth_data'] as const;
+export type WriteOnlyField = (typeof WRITE_ONLY_FIELDS)[number];
+
+/** One field that changes, before and after (normalized values, never secrets). */
+export interface FieldChange {
+  field: ManagedField | 'name';
+  before: string | null;
+  after: string | null;
+}
+
+/** Why write-only values are pushed in this operation. */
+export type SecretPushReason = 'create' | 'requested' | 'secret-version' | 'fingerprint' | 'replace';
+
+/** The remote connector an operation was planned against; used to detect a stale plan. */
+export interface RemoteRef {
+  id: string;
+  name: string;
+  modified_at: string;
+}
+
+/** Operation kinds, in the order the applier runs their phases. */
+export type OperationKind = 'rename' | 'create' | 'update' | 'replace' | 'delete';
+
+/** One planned write. A rename may carry field changes too (one PATCH). */
+export interface Operation {
+  kind: OperationKind;
+  /** The connector's desired name (for delete: the remote name). */
+  name: string;
+  remote: RemoteRef | null;
+  changes: FieldChange[];
+  /** Write-only fields pushed by this operation, and why. Values never appear in a plan. */
+  secrets: { fields: WriteOnlyField[]; reason: SecretPushReason } | null;
+  visibility: { from: RemoteVisibility; to: Visibility; via: 'share' | 'unshare' | 'replace' } | null;
+  /** For renames: the name it had. */
+  renamedFrom: string | null;
+  /** A rename to a temporary name that breaks a cycle of renames (a swap); undone later in the plan. */
+  temporary: boolean;
+  /** Delete and replace lose the connector's id: agents that referenced it lose it. */
+  destructive: boolean;
+  source: SourceLocation | null;
+}
+
+/** A warning the plan carries (does not stop it). */
+export interface PlanWarning {
+  code: string;
+  message: string;
+  name?: string;
+  source?: SourceLocation;
+}
+
+/** A safety guard that refused the plan: nothing is applied while any refusal stands. */
+export interface PlanRefusal {
+  code:
+    | 'empty-desired-state'
+    | 'listing-incomplete'
+    | 'too-many-deletes'
+    | 'replace-needs-flag'
+    | 'mistral-owned';
+  message: string;
+  /** The flag that would allow it, e.g. `--allow-empty`. */
+  flag: string;
+  names?: string[];
+}
+
+/** A managed connector whose write-only fields could not be verified. */
+export interface UnverifiedSecrets {
+  name: string;
+  fields: WriteOnlyField[];
+}
+
+/** The plan: a value, saved and applied later exactly as reviewed. */
+export interface Plan {
+  operations: Operation[];
+  /** Names that are in sync (for managed fields; see `unverified`). */
+  inSync: string[];
+  /** In sync except for write-only fields that cannot be seen. */
+  unverified: UnverifiedSecrets[];
+  /** Remote connectors in scope that the desired state does not declare (deleted only with prune). */
+  orphans: string[];
+  warnings: PlanWarning[];
+  refusals: PlanRefusal[];
+  /** Every in-scope remote connector the plan was made from, to refuse a stale saved plan. */
+  basis: RemoteRef[];
+}
+
+/** Planning options, from flags and settings. */
+export interface PlanOptions {
+  prune: boolean;
+  allowEmpty: boolean;
+  allowReplace: boolean;
+  /** Delete guard: refuse more than this many deletes... */
+  maxDeletes: number;
+  /** ...or more than this share of at least `deleteGuardMinimum` managed connectors. */
+  maxDeleteFraction: number;
+  deleteGuardMinimum: number;
+  forceDeletes: boolean;
+  /** Name globs that are managed (default: all). */
+  scope: string[];
+  /** Name globs never touched. */
+  protect: string[];
+  /** Push write-only fields of these connectors ("*" for all). */
+  pushSecrets: string[];
+  /** False when the remote listing could not prove it saw everything. */
+  listingComplete: boolean;
+  listingIncompleteReason?: string;
+}
+
+/** What the planner knows of write-only values pushed before (from the state folder). */
+export interface SecretRecord {
+  /** Keyed fingerprint of the last pushed values. */
+  fingerprint: string;
+  secretVersion: string | null;
+}
+
+/** The outcome of one operation. */
+export interface OperationResult {
+  operation: Operation;
+  status: 'applied' | 'failed' | 'skipped';
+  /** e.g. "adopted an existing connector of that name", "already deleted". */
+  note?: string;
+  cause?: ConnectorSyncError;
+}
