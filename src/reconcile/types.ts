@@ -125,6 +125,8 @@ export interface SecretRecord {
 export interface OperationResult {
   operation: Operation;
   status: 'applied' | 'failed' | 'skipped';
+  /** The connector as the API returned it after the operation (absent for deletes and failures). */
+  remote?: import('../api/types.js').RemoteConnector;
   /** e.g. "adopted an existing connector of that name", "already deleted". */
   note?: string;
   cause?: ConnectorSyncError;

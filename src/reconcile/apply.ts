@@ -1,0 +1,214 @@
+import type { ConnectorsApi, RemoteConnector } from '../api/types.js';
+import type { DesiredConnector } from '../config/types.js';
+import { asInternalError, ConnectorSyncError, isConnectorSyncError } from '../errors.js';
+import { convergeBody, createBody, isEmptyBody, updateBody } from './bodies.js';
+import { runPool } from './pool.js';
+import type { Operation, OperationResult, Plan } from './types.js';
+
+/** How the applier runs. */
+export interface ApplyOptions {
+  /** Writes in flight at once; the client's rate governor slows them further when the API pushes back. */
+  concurrency: number;
+  /** Once aborted, no new operation starts; those in flight finish. */
+  signal?: AbortSignal;
+  /** Called after each operation, for progress on a TTY and for logs. */
+  onResult?: (result: OperationResult, done: number, total: number) => void;
+}
+
+/** One result per operation, in plan order. */
+export interface ApplyResult {
+  results: OperationResult[];
+  failed: number;
+}
+
+/**
+ * The only writer. Runs a plan's operations in phases (renames in order, then creates and updates,
+ * then replaces, then deletes last), continues past failures, and returns one result per
+ * operation; a failure carries its cause. Running again converges.
+ */
+export async function applyPlan(
+  plan: Plan,
+  desired: ReadonlyMap<string, DesiredConnector>,
+  api: ConnectorsApi,
+  options: ApplyOptions,
+): Promise<ApplyResult> {
+  const results = new Map<Operation, OperationResult>();
+  const total = plan.operations.length;
+  const record = (result: OperationResult) => {
+    results.set(result.operation, result);
+    options.onResult?.(result, results.size, total);
+  };
+  const run = async (op: Operation) => record(await runOperation(op, desired.get(op.name), api));
+  const skip = (op: Operation) =>
+    record({ operation: op, status: 'skipped', note: 'not started: interrupted' });
+  const phase = (kinds: Operation['kind'][]) => plan.operations.filter((op) => kinds.includes(op.kind));
+  const pool = { signal: options.signal, onSkipped: skip };
+
+  // renames one at a time and in plan order: each frees the name the next one takes
+  await runPool(phase(['rename']), 1, run, pool);
+  await runPool(phase(['create', 'update']), options.concurrency, run, pool);
+  await runPool(phase(['replace']), options.concurrency, run, pool);
+  await runPool(phase(['delete']), options.concurrency, run, pool);
+
+  const ordered = plan.operations.map((op) => results.get(op)!);
+  return { results: ordered, failed: ordered.filter((r) => r.status === 'failed').length };
+}
+
+/** Runs one operation and turns any error into a failed result with its cause. */
+async function runOperation(
+  op: Operation,
+  connector: DesiredConnector | undefined,
+  api: ConnectorsApi,
+): Promise<OperationResult> {
+  try {
+    if (op.kind !== 'delete' && !op.temporary && !connector) {
+      throw new ConnectorSyncError('PLAN_STALE', `${op.name} is no longer in the desired state`);
+    }
+    switch (op.kind) {
+      case 'create':
+        return await createConverging(op, connector!, api);
+      case 'rename':
+      case 'update':
+        return await updateRereading(op, connector, api);
+      case 'replace':
+        await deleteRereading(op, api);
+        return { ...(await createConverging(op, connector!, api)), note: 'replaced: deleted, then created' };
+      case 'delete':
+        return await deleteRereading(op, api);
+    }
+  } catch (error) {
+    return {
+      operation: op,
+      status: 'failed',
+      cause: isConnectorSyncError(error) ? error : asInternalError(error),
+    };
+  }
+}
+
+/**
+ * Creates, and when the name turns out to be taken (another writer, or an earlier attempt whose
+ * answer was lost) reads that connector and converges on it instead of failing or duplicating.
+ */
+async function createConverging(
+  op: Operation,
+  connector: DesiredConnector,
+  api: ConnectorsApi,
+): Promise<OperationResult> {
+  try {
+    return { operation: op, status: 'applied', remote: await api.createConnector(createBody(connector)) };
+  } catch (error) {
+    if (!isNameTaken(error) && !isOutcomeUnknown(error)) throw error;
+    const existing = await findByName(api, connector.name);
+    if (existing) {
+      const remote = await converge(connector, existing, api);
+      return {
+        operation: op,
+        status: 'applied',
+        remote,
+        note: 'adopted the existing connector of that name',
+      };
+    }
+    if (!isOutcomeUnknown(error)) throw error;
+    // the first attempt did not create it (the name is free), so one more attempt cannot duplicate
+    return { operation: op, status: 'applied', remote: await api.createConnector(createBody(connector)) };
+  }
+}
+
+/** PATCHes (and shares or unshares); a 404 re-reads by name before deciding. */
+async function updateRereading(
+  op: Operation,
+  connector: DesiredConnector | undefined,
+  api: ConnectorsApi,
+): Promise<OperationResult> {
+  const body = updateBody(op, connector);
+  let remote: RemoteConnector | undefined;
+  try {
+    if (!isEmptyBody(body)) remote = await api.updateConnector(op.remote!.id, body);
+  } catch (error) {
+    if (!isNotFound(error) || !connector) throw error;
+    const existing = await findByName(api, connector.name);
+    if (!existing)
+      return { ...(await createConverging(op, connector, api)), note: 'it had been deleted: created again' };
+    remote = await converge(connector, existing, api);
+    return {
+      operation: op,
+      status: 'applied',
+      remote,
+      note: 'it had been replaced: converged on the new one',
+    };
+  }
+  if (op.visibility?.via === 'share') await api.shareConnector(op.remote!.id);
+  if (op.visibility?.via === 'unshare') await api.unshareConnector(op.remote!.id);
+  if (op.visibility && remote) remote = { ...remote, visibility: op.visibility.to };
+  return { operation: op, status: 'applied', ...(remote ? { remote } : {}) };
+}
+
+/** Deletes; a 404 re-reads by name: gone is success, a different connector of that name is left alone. */
+async function deleteRereading(op: Operation, api: ConnectorsApi): Promise<OperationResult> {
+  const ref = op.remote!;
+  try {
+    await api.deleteConnector(ref.id);
+    return { operation: op, status: 'applied' };
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+    const existing = await findByName(api, ref.name);
+    if (!existing) return { operation: op, status: 'applied', note: 'already deleted' };
+    if (existing.id === ref.id) throw error;
+    return {
+      operation: op,
+      status: 'skipped',
+      note: 'a new connector of that name appeared since the plan: not deleted',
+    };
+  }
+}
+
+/** Makes an existing remote connector match the desired one: PATCH what differs, push secrets, fix visibility. */
+async function converge(
+  connector: DesiredConnector,
+  existing: RemoteConnector,
+  api: ConnectorsApi,
+): Promise<RemoteConnector> {
+  const body = convergeBody(connector, existing);
+  let remote = isEmptyBody(body) ? existing : await api.updateConnector(existing.id, body);
+  if (existing.visibility !== connector.visibility) {
+    if (existing.visibility === 'private' && connector.visibility === 'shared_workspace')
+      await api.shareConnector(existing.id);
+    else if (existing.visibility === 'shared_workspace' && connector.visibility === 'private') {
+      await api.unshareConnector(existing.id);
+    } else {
+      throw new ConnectorSyncError(
+        'API_CONFLICT',
+        `${connector.name} exists with visibility ${existing.visibility}; changing it to ${connector.visibility} needs a replace`,
+        { hint: 'run sync again to plan the replace, with --allow-replace' },
+      );
+    }
+    remote = { ...remote, visibility: connector.visibility };
+  }
+  return remote;
+}
+
+/** The connector of that name, or undefined when there is none. */
+async function findByName(api: ConnectorsApi, name: string): Promise<RemoteConnector | undefined> {
+  try {
+    return await api.getConnector(name);
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+function isNotFound(error: unknown): boolean {
+  return isConnectorSyncError(error) && error.code === 'API_NOT_FOUND';
+}
+
+/** A create refused because the name exists (409, or a 422 that says so). */
+function isNameTaken(error: unknown): boolean {
+  if (!isConnectorSyncError(error)) return false;
+  if (error.code === 'API_CONFLICT') return true;
+  return error.code === 'API_VALIDATION' && /already exists|already taken|unique/i.test(error.message);
+}
+
+/** A create whose request may or may not have reached the API (the client never repeats those blindly). */
+function isOutcomeUnknown(error: unknown): boolean {
+  return isConnectorSyncError(error) && (error as { outcomeUnknown?: boolean }).outcomeUnknown === true;
+}

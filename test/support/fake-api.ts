@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import type {
+  ConnectorListing,
+  ConnectorsApi,
+  CreateConnectorBody,
+  RemoteConnector,
+  RemoteTool,
+  UpdateConnectorBody,
+} from '../../src/api/types.js';
+import { ConnectorSyncError } from '../../src/errors.js';
+
+/** A failure the fake raises once for a call matching `method` and `name`. */
+export interface InjectedFailure {
+  method: 'create' | 'update' | 'delete' | 'get' | 'share' | 'unshare';
+  name?: string;
+  error: ConnectorSyncError;
+  /** Let the call take effect and still fail (a lost answer). */
+  afterEffect?: boolean;
+}
+
+/** An in-memory ConnectorsApi for unit tests of the applier and the orchestration. */
+export class FakeApi implements ConnectorsApi {
+  readonly connectors = new Map<string, RemoteConnector>();
+  readonly secrets = new Map<string, { headers?: unknown; auth_data?: unknown }>();
+  readonly calls: string[] = [];
+  failures: InjectedFailure[] = [];
+  private tick = 0;
+
+  seed(connectors: RemoteConnector[]): this {
+    for (const c of connectors) this.connectors.set(c.id, { ...c });
+    return this;
+  }
+
+  byName(name: string): RemoteConnector | undefined {
+    return [...this.connectors.values()].find((c) => c.name === name);
+  }
+
+  async listConnectors(): Promise<ConnectorListing> {
+    this.calls.push('list');
+    return { items: [...this.connectors.values()].map((c) => ({ ...c })), complete: true, pages: 1 };
+  }
+
+  async getConnector(idOrName: string): Promise<RemoteConnector> {
+    this.calls.push(`get ${idOrName}`);
+    this.maybeFail('get', idOrName, 'before');
+    const found = this.connectors.get(idOrName) ?? this.byName(idOrName);
+    if (!found) throw new ConnectorSyncError('API_NOT_FOUND', `connector ${idOrName} not found`);
+    return { ...found };
+  }
+
+  async createConnector(body: CreateConnectorBody): Promise<RemoteConnector> {
+    this.calls.push(`create ${body.name}`);
+    this.maybeFail('create', body.name, 'before');
+    if (this.byName(body.name))
+      throw new ConnectorSyncError('API_CONFLICT', `name ${body.name} already exists`);
+    const now = this.now();
+    const connector: RemoteConnector = {
+      id: randomUUID(),
+      name: body.name,
+      description: body.description,
+      server: body.server,
+      title: body.title ?? null,
+      icon_url: body.icon_url ?? null,
+      system_prompt: body.system_prompt ?? null,
+      visibility: body.visibility ?? 'private',
+      owner_type: 'workspace',
+      private_tool_execution: false,
+      created_at: now,
+      modified_at: now,
+      is_authenticated: body.auth_data ? false : null,
+    };
+    this.connectors.set(connector.id, connector);
+    this.secrets.set(connector.id, { headers: body.headers, auth_data: body.auth_data });
+    this.maybeFail('create', body.name, 'after');
+    return { ...connector };
+  }
+
+  async updateConnector(id: string, body: UpdateConnectorBody): Promise<RemoteConnector> {
+    const current = this.connectors.get(id);
+    this.calls.push(`update ${current?.name ?? id}`);
+    this.maybeFail('update', current?.name, 'before');
+    if (!current) throw new ConnectorSyncError('API_NOT_FOUND', `connector ${id} not found`);
+    if (body.name && body.name !== current.name && this.byName(body.name)) {
+      throw new ConnectorSyncError('API_CONFLICT', `name ${body.name} already exists`);
+    }
+    const { headers, auth_data, ...fields } = body;
+    const next = { ...current, ...fields, modified_at: this.now() } as RemoteConnector;
+    this.connectors.set(id, next);
+    if (headers || auth_data) this.secrets.set(id, { ...this.secrets.get(id), headers, auth_data });
+    return { ...next };
+  }
+
+  async deleteConnector(id: string): Promise<void> {
+    const current = this.connectors.get(id);
+    this.calls.push(`delete ${current?.name ?? id}`);
+    this.maybeFail('delete', current?.name, 'before');
+    if (!current) throw new ConnectorSyncError('API_NOT_FOUND', `connector ${id} not found`);
+    this.connectors.delete(id);
+  }
+
+  async shareConnector(id: string): Promise<void> {
+    this.setVisibility(id, 'shared_workspace', 'share');
+  }
+
+  async unshareConnector(id: string): Promise<void> {
+    this.setVisibility(id, 'private', 'unshare');
+  }
+
+  async getAuthUrl(idOrName: string): Promise<{ authUrl: string; ttlSeconds: number }> {
+    return { authUrl: `https://auth.example.com/${idOrName}`, ttlSeconds: 600 };
+  }
+
+  async listTools(): Promise<RemoteTool[]> {
+    return [];
+  }
+
+  stats() {
+    return { requests: this.calls.length, requestsByStatus: {}, retries: 0, rateLimited: 0 };
+  }
+
+  async close(): Promise<void> {}
+
+  private setVisibility(
+    id: string,
+    visibility: 'private' | 'shared_workspace',
+    call: 'share' | 'unshare',
+  ): void {
+    const current = this.connectors.get(id);
+    this.calls.push(`${call} ${current?.name ?? id}`);
+    this.maybeFail(call, current?.name, 'before');
+    if (!current) throw new ConnectorSyncError('API_NOT_FOUND', `connector ${id} not found`);
+    this.connectors.set(id, { ...current, visibility, modified_at: this.now() });
+  }
+
+  private maybeFail(
+    method: InjectedFailure['method'],
+    name: string | undefined,
+    when: 'before' | 'after',
+  ): void {
+    const index = this.failures.findIndex(
+      (f) =>
+        f.method === method &&
+        (f.name === undefined || f.name === name) &&
+        (f.afterEffect ? 'after' : 'before') === when,
+    );
+    if (index < 0) return;
+    const [failure] = this.failures.splice(index, 1);
+    throw failure!.error;
+  }
+
+  private now(): string {
+    this.tick += 1;
+    return new Date(Date.UTC(2026, 0, 1, 0, 0, this.tick)).toISOString();
+  }
+}
