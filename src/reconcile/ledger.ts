@@ -1,0 +1,95 @@
+import { createHash, randomBytes } from 'node:crypto';
+import * as nodeFs from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { ConnectorSyncError } from '../errors.js';
+import type { SecretRecord } from './types.js';
+
+/**
+ * The secret ledger: for each connector, the keyed fingerprint and secret_version of the write-only
+ * values last pushed, kept in a state folder outside the repository (never the values). With it,
+ * a changed header or client secret is noticed although the API never returns them. The HMAC key
+ * is created once per folder with mode 0600.
+ */
+
+/** The file operations the ledger needs; injectable for tests. */
+export type LedgerFs = Pick<typeof nodeFs, 'readFile' | 'writeFile' | 'mkdir' | 'rename'>;
+
+/** A loaded ledger for one API target. */
+export interface SecretLedger {
+  key: Buffer;
+  records: Map<string, SecretRecord>;
+  /** Writes the records back atomically. */
+  save(): Promise<void>;
+}
+
+/** The default state folder: $XDG_STATE_HOME/connector-sync, else ~/.local/state/connector-sync. */
+export function defaultStateDir(env: Record<string, string | undefined>): string {
+  const base = env.XDG_STATE_HOME || join(env.HOME || homedir(), '.local', 'state');
+  return join(base, 'connector-sync');
+}
+
+/** Opens (creating if needed) the ledger of the workspace behind `apiUrl` in `dir`. */
+export async function openLedger(dir: string, apiUrl: string, fs: LedgerFs = nodeFs): Promise<SecretLedger> {
+  try {
+    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+    const key = await readOrCreateKey(dir, fs);
+    const file = join(dir, `secrets-${createHash('sha256').update(apiUrl).digest('hex').slice(0, 16)}.json`);
+    const records = await readRecords(file, fs);
+    return {
+      key,
+      records,
+      save: async () => {
+        const body = { version: 1, api_url: apiUrl, connectors: Object.fromEntries([...records].sort()) };
+        const temporary = `${file}.${process.pid}.tmp`;
+        await fs.writeFile(temporary, `${JSON.stringify(body, null, 2)}\n`, { mode: 0o600 });
+        await fs.rename(temporary, file);
+      },
+    };
+  } catch (error) {
+    if (error instanceof ConnectorSyncError) throw error;
+    throw new ConnectorSyncError(
+      'SETTINGS_INVALID',
+      `cannot use the state folder ${dir}: ${(error as Error).message}`,
+      {
+        hint: 'set --state-dir (or CONNECTOR_SYNC_STATE_DIR) to a writable folder outside the repository',
+      },
+    );
+  }
+}
+
+async function readOrCreateKey(dir: string, fs: LedgerFs): Promise<Buffer> {
+  const path = join(dir, 'fingerprint.key');
+  try {
+    const key = await fs.readFile(path);
+    if (key.length >= 32) return key;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const key = randomBytes(32);
+  // 'wx' so two processes starting at once cannot overwrite each other's key
+  try {
+    await fs.writeFile(path, key, { mode: 0o600, flag: 'wx' });
+    return key;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return fs.readFile(path);
+    throw error;
+  }
+}
+
+async function readRecords(file: string, fs: LedgerFs): Promise<Map<string, SecretRecord>> {
+  let raw: string;
+  try {
+    raw = await fs.readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
+    throw error;
+  }
+  try {
+    const parsed = JSON.parse(raw) as { connectors?: Record<string, SecretRecord> };
+    return new Map(Object.entries(parsed.connectors ?? {}));
+  } catch {
+    // a damaged ledger only costs verification (values show as unverified), never a wrong write
+    return new Map();
+  }
+}

@@ -1,0 +1,219 @@
+import type { ConnectorListing, ConnectorsApi, RemoteConnector } from '../api/types.js';
+import type { ConfigIssue, DesiredConnector, LoadResult } from '../config/types.js';
+import { asInternalError, type ConnectorSyncError, isConnectorSyncError } from '../errors.js';
+import { type ApplyOptions, type ApplyResult, applyPlan } from './apply.js';
+import { fingerprintSecrets } from './fingerprint.js';
+import type { SecretLedger } from './ledger.js';
+import { planChanges, type SecretKnowledge } from './plan.js';
+import { authReport, type PendingAuth, type ToolsCheck, toolsReport } from './reports.js';
+import { checkSavedPlan, type SavedPlan } from './saved-plan.js';
+import type { Plan, PlanOptions } from './types.js';
+
+/**
+ * Why a run ended where it did (Flux-style reasons): the CLI's exit code, the daemon's status and
+ * its metrics all use these constants.
+ */
+export type RunPhase =
+  | 'ConfigInvalid'
+  | 'ListFailed'
+  | 'PlanStale'
+  | 'PlanRefused'
+  | 'Planned'
+  | 'Applied'
+  | 'ApplyFailed'
+  | 'Interrupted'
+  | 'Failed';
+
+/** What a run needs from the outside world, passed in so the daemon and tests control it. */
+export interface RunDependencies {
+  loadDesired: () => Promise<LoadResult>;
+  api: ConnectorsApi;
+  apiUrl: string;
+  /** The secret ledger; absent when no state folder is used. */
+  openLedger?: () => Promise<SecretLedger>;
+  now: () => Date;
+}
+
+/** How a run behaves, from flags and settings. */
+export interface RunSettings {
+  dryRun: boolean;
+  plan: Omit<PlanOptions, 'listingComplete' | 'listingIncompleteReason'>;
+  concurrency: number;
+  authUrls: boolean;
+  authReturnUrl?: string;
+  /** Push write-only values the ledger has no record of (the daemon, whose ledger persists). */
+  pushUnrecorded: boolean;
+  /** Apply this reviewed plan instead of a new one, if the remote has not moved since. */
+  savedPlan?: SavedPlan;
+  signal?: AbortSignal;
+  onResult?: ApplyOptions['onResult'];
+}
+
+/** Everything a run found and did; renderers turn it into text, JSON and Markdown. */
+export interface RunReport {
+  phase: RunPhase;
+  dryRun: boolean;
+  startedAt: string;
+  finishedAt: string;
+  issues: ConfigIssue[];
+  warnings: ConfigIssue[];
+  desired: DesiredConnector[];
+  listing: { pages: number; complete: boolean; count: number } | null;
+  plan: Plan | null;
+  apply: ApplyResult | null;
+  pendingAuth: PendingAuth[];
+  tools: ToolsCheck[];
+  error: ConnectorSyncError | null;
+}
+
+/** One reconcile: load, list, plan, apply, report. Both `sync` and the daemon call it. */
+export async function runOnce(deps: RunDependencies, settings: RunSettings): Promise<RunReport> {
+  const report = emptyReport(settings, deps.now());
+  const finish = (phase: RunPhase, error: ConnectorSyncError | null = null) =>
+    Object.assign(report, { phase, error, finishedAt: deps.now().toISOString() });
+  try {
+    const loaded = await deps.loadDesired();
+    report.warnings = loaded.warnings;
+    if (!loaded.ok) {
+      report.issues = loaded.issues;
+      return finish('ConfigInvalid');
+    }
+    report.desired = loaded.state.connectors;
+
+    const listing = await listOrFail(deps.api, settings.signal);
+    if (!('items' in listing)) return finish('ListFailed', listing);
+    report.listing = { pages: listing.pages, complete: listing.complete, count: listing.items.length };
+
+    const ledger = deps.openLedger ? await deps.openLedger() : undefined;
+    const secrets = secretKnowledge(report.desired, ledger, settings.pushUnrecorded);
+    const fresh = planChanges(report.desired, listing.items, planOptions(settings, listing), secrets);
+    if (settings.savedPlan)
+      checkSavedPlan(settings.savedPlan, {
+        basis: fresh.basis,
+        desired: report.desired,
+        apiUrl: deps.apiUrl,
+      });
+    const plan = settings.savedPlan?.plan ?? fresh;
+    report.plan = plan;
+    if (plan.refusals.length > 0) return finish('PlanRefused');
+
+    const remoteByName = new Map(listing.items.map((r) => [r.name, r]));
+    if (!settings.dryRun && plan.operations.length > 0) {
+      report.apply = await applyPlan(
+        plan,
+        new Map(report.desired.map((d) => [d.name, d])),
+        deps.api,
+        settings,
+      );
+      overlayResults(remoteByName, report.apply);
+      if (ledger) await recordPushedSecrets(ledger, report.apply, report.desired, secrets);
+    }
+    const reportOptions = { concurrency: settings.concurrency, now: deps.now };
+    report.pendingAuth = await authReport(remoteByName, report.desired, deps.api, {
+      ...reportOptions,
+      withUrls: settings.authUrls,
+      ...(settings.authReturnUrl ? { appReturnUrl: settings.authReturnUrl } : {}),
+    });
+    if (!settings.dryRun)
+      report.tools = await toolsReport(remoteByName, report.desired, deps.api, reportOptions);
+    return finish(settings.dryRun ? 'Planned' : outcome(report.apply, settings.signal));
+  } catch (error) {
+    const known = isConnectorSyncError(error) ? error : asInternalError(error);
+    return finish(
+      known.code === 'PLAN_STALE' ? 'PlanStale' : known.code === 'ABORTED' ? 'Interrupted' : 'Failed',
+      known,
+    );
+  }
+}
+
+function emptyReport(settings: RunSettings, now: Date): RunReport {
+  const at = now.toISOString();
+  return {
+    phase: 'Planned',
+    dryRun: settings.dryRun,
+    startedAt: at,
+    finishedAt: at,
+    issues: [],
+    warnings: [],
+    desired: [],
+    listing: null,
+    plan: null,
+    apply: null,
+    pendingAuth: [],
+    tools: [],
+    error: null,
+  };
+}
+
+async function listOrFail(
+  api: ConnectorsApi,
+  signal: AbortSignal | undefined,
+): Promise<ConnectorListing | ConnectorSyncError> {
+  try {
+    return await api.listConnectors(signal ? { signal } : {});
+  } catch (error) {
+    return isConnectorSyncError(error) ? error : asInternalError(error);
+  }
+}
+
+function planOptions(settings: RunSettings, listing: ConnectorListing): PlanOptions {
+  return {
+    ...settings.plan,
+    listingComplete: listing.complete,
+    ...(listing.incompleteReason ? { listingIncompleteReason: listing.incompleteReason } : {}),
+  };
+}
+
+function secretKnowledge(
+  desired: DesiredConnector[],
+  ledger: SecretLedger | undefined,
+  pushUnrecorded: boolean,
+): SecretKnowledge {
+  const fingerprints = new Map<string, string>();
+  if (ledger) {
+    for (const connector of desired) {
+      const fingerprint = fingerprintSecrets(connector, ledger.key);
+      if (fingerprint !== null && (connector.headers || connector.auth_data))
+        fingerprints.set(connector.name, fingerprint);
+    }
+  }
+  return { records: ledger?.records ?? new Map(), fingerprints, pushUnrecorded };
+}
+
+/** The remote state after the run, without listing again: deletes removed, writes' answers laid over. */
+function overlayResults(remoteByName: Map<string, RemoteConnector>, applied: ApplyResult): void {
+  for (const result of applied.results) {
+    if (result.status !== 'applied') continue;
+    const { operation } = result;
+    if (operation.renamedFrom) remoteByName.delete(operation.renamedFrom);
+    if (operation.kind === 'delete') remoteByName.delete(operation.name);
+    if (result.remote) remoteByName.set(result.remote.name, result.remote);
+  }
+}
+
+/** Remembers the fingerprints of the values this run pushed, so the next run can verify them. */
+async function recordPushedSecrets(
+  ledger: SecretLedger,
+  applied: ApplyResult,
+  desired: DesiredConnector[],
+  secrets: SecretKnowledge,
+): Promise<void> {
+  const byName = new Map(desired.map((d) => [d.name, d]));
+  for (const { operation, status } of applied.results) {
+    if (status !== 'applied') continue;
+    if (operation.renamedFrom) ledger.records.delete(operation.renamedFrom);
+    if (operation.kind === 'delete') ledger.records.delete(operation.name);
+    const fingerprint = secrets.fingerprints.get(operation.name);
+    const connector = byName.get(operation.name);
+    if (operation.secrets && fingerprint && connector) {
+      ledger.records.set(operation.name, { fingerprint, secretVersion: connector.secret_version });
+    }
+  }
+  await ledger.save();
+}
+
+function outcome(applied: ApplyResult | null, signal: AbortSignal | undefined): RunPhase {
+  if (applied && applied.failed > 0) return 'ApplyFailed';
+  if (signal?.aborted && applied?.results.some((r) => r.status === 'skipped')) return 'Interrupted';
+  return 'Applied';
+}
