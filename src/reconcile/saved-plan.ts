@@ -40,7 +40,7 @@ export function parseSavedPlan(text: string, file: string): SavedPlan {
     throw new ConnectorSyncError('PLAN_FILE_INVALID', `${file} is not a plan file: it is not JSON`);
   }
   const saved = value as Partial<SavedPlan> | null;
-  if (!saved || saved.format !== 'connector-sync-plan') {
+  if (saved?.format !== 'connector-sync-plan') {
     throw new ConnectorSyncError('PLAN_FILE_INVALID', `${file} is not a connector-sync plan file`, {
       hint: 'make one with `connector-sync sync --dry-run --plan-out FILE`',
     });
