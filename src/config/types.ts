@@ -3,7 +3,10 @@ import type { Secret } from '../secret.js';
 /** Visibilities a connector file may declare (the API's PublicResourceVisibility). */
 export type Visibility = 'private' | 'shared_workspace' | 'shared_org';
 
-/** A place in a desired-state file, 1-based, as editors and GitHub annotations count. */
+/**
+ * A place in a desired-state file, 1-based, as editors and GitHub annotations count. Line and
+ * column are 0 for a problem with a path as a whole (missing, unreadable, too large, no YAML in it).
+ */
 export interface SourceLocation {
   file: string;
   line: number;
@@ -71,4 +74,4 @@ export interface DesiredState {
 /** What loading returns: data or every issue at once, never a throw for a user's mistake. */
 export type LoadResult =
   | { ok: true; state: DesiredState; warnings: ConfigIssue[] }
-  | { ok: false; issues: ConfigIssue[]; warnings: ConfigIssue[] };
+  | { ok: false; issues: ConfigIssue[]; warnings: ConfigIssue[]; files?: string[] };

@@ -1,0 +1,269 @@
+import { dirname } from 'node:path';
+import { Secret } from '../secret.js';
+import { formatKeyPath, type KeySegment, makeIssue } from './issues.js';
+import { type DocumentContext, locateInValue, locateKey, locateValue } from './positions.js';
+import {
+  hasReferences,
+  literalValue,
+  type ResolveContext,
+  resolveReferences,
+  type ScannedValue,
+  scanReferences,
+} from './references.js';
+import { connectorKeys } from './schema.js';
+import type { ConfigIssue, DesiredConnector, SourceLocation, Visibility } from './types.js';
+
+/** One connector mapping in a document: the root of a document, or an item of its `connectors:` list. */
+export interface ConnectorSite extends DocumentContext {
+  /** Key path of the mapping in its document: [] or ['connectors', i]. */
+  prefix: KeySegment[];
+  data: Record<string, unknown>;
+  /** Absolute path of the file, for relative `${file:...}` paths. */
+  path: string;
+  /** True when the document passed the schema, so the mapping has the declared shape. */
+  valid: boolean;
+}
+
+/** Reads an own property only: a `__proto__` or `constructor` key is data, never the prototype. */
+export function own(data: object | null | undefined, key: string): unknown {
+  return data !== null && data !== undefined && Object.hasOwn(data, key)
+    ? (data as Record<string, unknown>)[key]
+    : undefined;
+}
+
+/** Header names whose clear value in a file is almost certainly a leaked secret. */
+const SECRET_HEADER = /authorization|token|secret|password|passwd|api[-_]?key|cookie|credential/i;
+
+interface SecretString {
+  segments: KeySegment[];
+  value: string;
+  /** True when a clear value here is suspicious enough to warn about. */
+  sensitive: boolean;
+}
+
+/** The strings that may hold references: header values and the auth_data fields. */
+function secretStrings(site: ConnectorSite): SecretString[] {
+  const found: SecretString[] = [];
+  const headers = own(site.data, 'headers');
+  if (headers !== null && typeof headers === 'object' && !Array.isArray(headers)) {
+    for (const [name, value] of Object.entries(headers)) {
+      if (typeof value === 'string') {
+        found.push({
+          segments: [...site.prefix, 'headers', name],
+          value,
+          sensitive: SECRET_HEADER.test(name),
+        });
+      }
+    }
+  }
+  const auth = own(site.data, 'auth_data');
+  if (auth !== null && typeof auth === 'object' && !Array.isArray(auth)) {
+    for (const field of ['client_id', 'client_secret']) {
+      const value = own(auth, field);
+      if (typeof value === 'string') {
+        found.push({
+          segments: [...site.prefix, 'auth_data', field],
+          value,
+          sensitive: field === 'client_secret',
+        });
+      }
+    }
+  }
+  return found;
+}
+
+/** Every other string of the connector's known fields (lists included): references are not allowed there. */
+function plainStrings(site: ConnectorSite): Array<{ segments: KeySegment[]; value: string }> {
+  const found: Array<{ segments: KeySegment[]; value: string }> = [];
+  for (const key of connectorKeys()) {
+    if (key === 'headers' || key === 'auth_data') continue;
+    const value = own(site.data, key);
+    if (typeof value === 'string') found.push({ segments: [...site.prefix, key], value });
+    if (Array.isArray(value)) {
+      value.forEach((item, index) => {
+        if (typeof item === 'string') found.push({ segments: [...site.prefix, key, index], value: item });
+      });
+    }
+  }
+  return found;
+}
+
+/**
+ * Checks the form of references without resolving them: well formed in headers and auth_data,
+ * absent everywhere else (plans, logs and exports print those fields, so a secret there would leak).
+ */
+export function referenceIssues(site: ConnectorSite): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  for (const { segments, value } of plainStrings(site)) {
+    const scanned = scanReferences(value);
+    const key = formatKeyPath(segments);
+    for (const part of scanned.parts) {
+      if (part.kind === 'text') continue;
+      issues.push(
+        makeIssue(
+          'reference-not-allowed',
+          `\`${key}\` holds the reference \`${part.raw}\`: references are resolved only in \`headers\` and \`auth_data\`, because plans and logs print every other field; write \`$\${\` for a literal \`\${\``,
+          locateInValue(site, segments, part.index),
+          { key },
+        ),
+      );
+    }
+    for (const problem of scanned.problems.filter((p) => p.referenceLike)) {
+      issues.push(
+        makeIssue(
+          'reference-not-allowed',
+          `\`${key}\` holds a reference: references are resolved only in \`headers\` and \`auth_data\`, because plans and logs print every other field; write \`$\${\` for a literal \`\${\``,
+          locateInValue(site, segments, problem.index),
+          { key },
+        ),
+      );
+    }
+  }
+  for (const { segments, value, sensitive } of secretStrings(site)) {
+    const scanned = scanReferences(value);
+    const key = formatKeyPath(segments);
+    for (const problem of scanned.problems) {
+      issues.push(
+        makeIssue(
+          'bad-reference',
+          `\`${key}\`: ${problem.message}`,
+          locateInValue(site, segments, problem.index),
+          {
+            key,
+          },
+        ),
+      );
+    }
+    if (sensitive && !hasReferences(scanned) && scanned.problems.length === 0) {
+      issues.push(
+        makeIssue(
+          'literal-secret',
+          `\`${key}\` is written in clear in the file; keep secrets out of the repository with \`\${env:NAME}\` or \`\${file:PATH}\``,
+          locateValue(site, segments),
+          { key, severity: 'warning' },
+        ),
+      );
+    }
+  }
+  return issues;
+}
+
+function text(site: ConnectorSite, key: string): string | null {
+  const value = own(site.data, key);
+  return typeof value === 'string' ? literalValue(scanReferences(value)) : null;
+}
+
+type Secrets = Map<string, Secret>;
+
+/** Resolves (or, when not resolving, wraps as written) every secret string of a connector. */
+async function secretValues(
+  site: ConnectorSite,
+  resolve: ResolveContext | undefined,
+): Promise<{ secrets: Secrets; issues: ConfigIssue[] }> {
+  const secrets: Secrets = new Map();
+  const issues: ConfigIssue[] = [];
+  for (const { segments, value } of secretStrings(site)) {
+    const id = formatKeyPath(segments.slice(site.prefix.length));
+    const scanned: ScannedValue = scanReferences(value);
+    if (resolve === undefined || scanned.problems.length > 0) {
+      secrets.set(id, new Secret(value));
+      continue;
+    }
+    const key = formatKeyPath(segments);
+    const resolved = await resolveReferences(scanned, resolve, `\`${key}\``);
+    if (!resolved.ok) {
+      for (const failure of resolved.failures) {
+        issues.push(
+          makeIssue(failure.code, failure.message, locateInValue(site, segments, failure.index), { key }),
+        );
+      }
+      continue;
+    }
+    if (segments.includes('headers') && /[\r\n\0]/.test(resolved.value)) {
+      issues.push(
+        makeIssue(
+          'invalid-header-value',
+          `\`${key}\` holds a line break or NUL once its references are resolved; header values must be one line`,
+          locateValue(site, segments),
+          { key },
+        ),
+      );
+      continue;
+    }
+    secrets.set(id, new Secret(resolved.value));
+  }
+  return { secrets, issues };
+}
+
+function fieldSources(site: ConnectorSite): Partial<Record<string, SourceLocation>> {
+  const sources: Partial<Record<string, SourceLocation>> = {};
+  for (const key of Object.keys(site.data)) {
+    Object.defineProperty(sources, key, {
+      value: locateKey(site, [...site.prefix, key]),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return sources;
+}
+
+function assemble(site: ConnectorSite, secrets: Secrets, resolved: boolean): DesiredConnector {
+  const headerNames = Object.keys((own(site.data, 'headers') as Record<string, unknown> | undefined) ?? {});
+  const hasHeaders = own(site.data, 'headers') !== undefined;
+  const auth = own(site.data, 'auth_data');
+  const secretVersion = own(site.data, 'secret_version');
+  const expectTools = own(site.data, 'expect_tools');
+  return {
+    name: site.data.name as string,
+    description: text(site, 'description') ?? '',
+    server: text(site, 'server') ?? '',
+    visibility: (own(site.data, 'visibility') as Visibility | undefined) ?? 'private',
+    title: text(site, 'title'),
+    icon_url: text(site, 'icon_url'),
+    system_prompt: text(site, 'system_prompt'),
+    // fromEntries defines own properties, so a header named __proto__ stays a header
+    headers: hasHeaders
+      ? Object.fromEntries(
+          headerNames.map((name) => [name, secrets.get(formatKeyPath(['headers', name])) as Secret]),
+        )
+      : null,
+    auth_data:
+      auth === undefined
+        ? null
+        : {
+            client_id: secrets.get('auth_data.client_id') as Secret,
+            client_secret: secrets.get('auth_data.client_secret') ?? null,
+          },
+    renamed_from: text(site, 'renamed_from'),
+    expect_tools: Array.isArray(expectTools)
+      ? expectTools.map((tool) => literalValue(scanReferences(String(tool))))
+      : [],
+    secret_version: secretVersion === undefined ? null : String(secretVersion),
+    source: locateValue(site, site.prefix),
+    fieldSources: fieldSources(site),
+    secretsResolved: resolved,
+  };
+}
+
+/**
+ * Builds the DesiredConnector of a site that passed the schema, resolving its references when
+ * asked; returns resolution issues instead when a reference cannot be resolved. Sites that did not
+ * pass the schema are still resolved, so a run reports missing variables alongside other mistakes.
+ */
+export async function buildConnector(
+  site: ConnectorSite,
+  options: {
+    resolve: boolean;
+    env: Record<string, string | undefined>;
+    fs: ResolveContext['fs'];
+    cache: ResolveContext['cache'];
+  },
+): Promise<{ connector?: DesiredConnector; issues: ConfigIssue[] }> {
+  const resolve = options.resolve
+    ? { env: options.env, fs: options.fs, cache: options.cache, baseDir: dirname(site.path) }
+    : undefined;
+  const { secrets, issues } = await secretValues(site, resolve);
+  if (!site.valid || issues.length > 0) return { issues };
+  return { connector: assemble(site, secrets, options.resolve), issues };
+}

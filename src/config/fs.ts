@@ -1,0 +1,78 @@
+import { open, readdir, realpath, stat } from 'node:fs/promises';
+
+/** What the loader needs to know about a path (a subset of node:fs Stats). */
+export interface LoaderStats {
+  isFile(): boolean;
+  isDirectory(): boolean;
+  size: number;
+}
+
+/** One directory entry (a subset of node:fs Dirent). */
+export interface LoaderDirent {
+  name: string;
+  isFile(): boolean;
+  isDirectory(): boolean;
+  isSymbolicLink(): boolean;
+}
+
+/**
+ * The file system as the loader sees it: small enough to fake in a test, wide enough for
+ * discovery (stat, readdir, realpath) and reading files with a size cap.
+ */
+export interface LoaderFs {
+  /** Follows symbolic links, like fs.stat. */
+  stat(path: string): Promise<LoaderStats>;
+  readdir(path: string): Promise<LoaderDirent[]>;
+  realpath(path: string): Promise<string>;
+  /** Reads at most `maxBytes + 1` bytes, so a caller can tell a file is over its limit without reading all of it. */
+  readFile(path: string, maxBytes: number): Promise<Uint8Array>;
+}
+
+async function readCapped(path: string, maxBytes: number): Promise<Uint8Array> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(maxBytes + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    return buffer.subarray(0, length);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The real file system (node:fs/promises). */
+export const nodeLoaderFs: LoaderFs = {
+  stat: (path) => stat(path),
+  readdir: (path) => readdir(path, { withFileTypes: true }),
+  realpath: (path) => realpath(path),
+  readFile: readCapped,
+};
+
+const FS_REASONS: Record<string, string> = {
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EISDIR: 'is a directory',
+  ENOTDIR: 'a part of the path is not a directory',
+  ELOOP: 'too many levels of symbolic links',
+  ENAMETOOLONG: 'file name too long',
+  EMFILE: 'too many open files',
+  EIO: 'input/output error',
+};
+
+/** A short reason for a file system error, without the path (callers name the path themselves). */
+export function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code !== undefined && FS_REASONS[code] !== undefined) return FS_REASONS[code];
+  if (code !== undefined) return `cannot be read (${code})`;
+  return 'cannot be read';
+}
+
+/** True when the error means "nothing there" (missing file or a dangling symbolic link). */
+export function isNotFound(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+}

@@ -1,0 +1,151 @@
+import { buildConnector, type ConnectorSite, own, referenceIssues } from './connector.js';
+import { discoverFiles } from './discover.js';
+import { describeFsError, type LoaderFs, nodeLoaderFs } from './fs.js';
+import { makeIssue, sortIssues, wholeFile } from './issues.js';
+import { nameIssues } from './names.js';
+import { parseYaml } from './parse.js';
+import { type DocumentContext, positionAt } from './positions.js';
+import type { ResolveContext } from './references.js';
+import { schemaErrors } from './schema.js';
+import { schemaIssues } from './schema-issues.js';
+import { decodeSource, MAX_FILE_BYTES, tooLarge } from './source.js';
+import type { ConfigIssue, DesiredConnector, LoadResult } from './types.js';
+
+/** How to load: resolve references or only check their form, and against which environment and file system. */
+export interface LoadOptions {
+  /** Resolve `${env:...}` / `${file:...}` into values (every command that talks to the API does). */
+  resolve: boolean;
+  /** Relative paths (arguments, displayed file names) start here. */
+  cwd: string;
+  env: Record<string, string | undefined>;
+  fs?: LoaderFs;
+}
+
+/** Files read at once: enough to hide latency, few enough to stay far from the open-file limit. */
+const READ_CONCURRENCY = 16;
+
+interface FileOutcome {
+  issues: ConfigIssue[];
+  sites: ConnectorSite[];
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return (
+    value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Uint8Array)
+  );
+}
+
+/** The connector mappings of a document: the document itself, or each mapping item of its `connectors:` list. */
+function sitesOf(ctx: DocumentContext, data: unknown, path: string, valid: boolean): ConnectorSite[] {
+  if (!isMapping(data)) return [];
+  const list = own(data, 'connectors');
+  if (list === undefined) return [{ ...ctx, prefix: [], data, path, valid }];
+  if (!Array.isArray(list)) return [];
+  const sites: ConnectorSite[] = [];
+  list.forEach((item, index) => {
+    if (isMapping(item)) sites.push({ ...ctx, prefix: ['connectors', index], data: item, path, valid });
+  });
+  return sites;
+}
+
+async function readSource(
+  fs: LoaderFs,
+  path: string,
+  display: string,
+): Promise<{ text: string } | { issue: ConfigIssue }> {
+  try {
+    const stats = await fs.stat(path);
+    // refuse before reading: a 10 MB file costs nothing to reject
+    if (stats.size > MAX_FILE_BYTES) return { issue: tooLarge(display, stats.size) };
+    return decodeSource(display, await fs.readFile(path, MAX_FILE_BYTES));
+  } catch (error) {
+    return {
+      issue: makeIssue('path-unreadable', `cannot be read: ${describeFsError(error)}`, wholeFile(display)),
+    };
+  }
+}
+
+async function loadFile(fs: LoaderFs, path: string, display: string): Promise<FileOutcome> {
+  const source = await readSource(fs, path, display);
+  if ('issue' in source) return { issues: [source.issue], sites: [] };
+  const parsed = parseYaml(display, source.text);
+  const issues = [...parsed.issues];
+  const sites: ConnectorSite[] = [];
+  const filled = parsed.documents.filter((doc) => !doc.empty);
+  if (filled.length === 0 && !issues.some((issue) => issue.severity === 'error')) {
+    // a file that declares nothing must never read as "fewer connectors": that would prune the rest
+    issues.push(
+      makeIssue(
+        'empty-file',
+        'file declares no connector (it is empty or holds only comments); delete it to remove its connectors on purpose',
+        { file: display, line: 1, column: 1 },
+      ),
+    );
+  }
+  for (const doc of parsed.documents) {
+    if (doc.empty && filled.length > 0) {
+      const at = positionAt(doc.lineCounter, display, doc.doc.range[0]);
+      issues.push(makeIssue('empty-document', 'empty YAML document ignored', at, { severity: 'warning' }));
+      continue;
+    }
+    if (doc.data === undefined || doc.empty) continue;
+    const found = schemaIssues(doc, doc.data, schemaErrors(doc.data));
+    issues.push(...found);
+    for (const site of sitesOf(doc, doc.data, path, found.length === 0)) {
+      sites.push(site);
+      issues.push(...referenceIssues(site));
+    }
+  }
+  return { issues, sites };
+}
+
+/** Runs `task` over `items` with at most `limit` at a time, keeping results in input order. */
+async function mapLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await task(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/**
+ * Loads the desired state from files and directories: every file is read and checked, and every
+ * issue of every file is returned at once (never only the first). Secret values are wrapped in
+ * Secret, resolved only when `resolve` is set; issues never contain them.
+ */
+export async function loadDesiredState(paths: string[], options: LoadOptions): Promise<LoadResult> {
+  const fs = options.fs ?? nodeLoaderFs;
+  const discovery = await discoverFiles(paths, options.cwd, fs);
+  const issues: ConfigIssue[] = [...discovery.issues];
+  const outcomes = await mapLimited(discovery.files, READ_CONCURRENCY, (file) =>
+    loadFile(fs, file.path, file.display),
+  );
+  const sites = outcomes.flatMap((outcome) => outcome.sites);
+  for (const outcome of outcomes) issues.push(...outcome.issues);
+  issues.push(...nameIssues(sites));
+  const cache: ResolveContext['cache'] = new Map();
+  const connectors: DesiredConnector[] = [];
+  for (const site of sites) {
+    const built = await buildConnector(site, { resolve: options.resolve, env: options.env, fs, cache });
+    issues.push(...built.issues);
+    if (built.connector !== undefined) connectors.push(built.connector);
+  }
+  const files = discovery.files.map((file) => file.display);
+  if (paths.length === 0) {
+    issues.push(makeIssue('no-paths', 'no file or directory to read connectors from', wholeFile('.')));
+  }
+  const sorted = sortIssues(issues, discovery.order);
+  const errors = sorted.filter((issue) => issue.severity === 'error');
+  const warnings = sorted.filter((issue) => issue.severity === 'warning');
+  if (errors.length > 0) return { ok: false, issues: errors, warnings, files };
+  return { ok: true, state: { connectors, files }, warnings };
+}

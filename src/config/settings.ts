@@ -1,0 +1,204 @@
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
+import { LineCounter, parseDocument } from 'yaml';
+import { ConnectorSyncError } from '../errors.js';
+
+/** The settings file looked for in the working directory when --settings is not given. */
+export const DEFAULT_SETTINGS_FILE = '.connector-sync.yaml';
+
+/** Settings as the file and the environment spell them (snake_case, as in the schema). */
+export interface SettingsInput {
+  api_url?: string;
+  paths?: string[];
+  scope?: string[];
+  protect?: string[];
+  prune?: boolean;
+  max_deletes?: number;
+  max_delete_percent?: number;
+  concurrency?: number;
+  state_dir?: string;
+  auth_return_url?: string;
+  schedule?: string;
+  read_only?: boolean;
+  suspend?: boolean;
+}
+
+/** Settings after precedence (flags > environment > file > defaults). */
+export interface Settings {
+  apiUrl: string | undefined;
+  paths: string[];
+  scope: string[];
+  protect: string[];
+  prune: boolean;
+  maxDeletes: number;
+  maxDeletePercent: number;
+  concurrency: number;
+  stateDir: string | undefined;
+  authReturnUrl: string | undefined;
+  schedule: string;
+  readOnly: boolean;
+  suspend: boolean;
+  /** The settings file that was read, if any. */
+  file: string | undefined;
+}
+
+export const DEFAULT_SETTINGS: Omit<Settings, 'file'> = {
+  apiUrl: undefined,
+  paths: ['connectors'],
+  scope: [],
+  protect: [],
+  prune: false,
+  maxDeletes: 50,
+  maxDeletePercent: 30,
+  concurrency: 16,
+  stateDir: undefined,
+  authReturnUrl: undefined,
+  schedule: '*/5 * * * *',
+  readOnly: false,
+  suspend: false,
+};
+
+const ENV_PREFIX = 'CONNECTOR_SYNC_';
+
+/**
+ * Loads settings: the file (explicit, or .connector-sync.yaml when present), then CONNECTOR_SYNC_*
+ * variables, then flags. Every source is validated against schemas/settings.schema.json; a problem
+ * names its file and line, or its variable.
+ */
+export async function loadSettings(input: {
+  cwd: string;
+  env: Record<string, string | undefined>;
+  flags: SettingsInput;
+  file?: string;
+}): Promise<Settings> {
+  const path =
+    input.file === undefined ? resolve(input.cwd, DEFAULT_SETTINGS_FILE) : resolve(input.cwd, input.file);
+  const fromFile = await readSettingsFile(path, input.file !== undefined);
+  const fromEnv = settingsFromEnv(input.env);
+  checkAgainstSchema(fromEnv, (key) => `${ENV_PREFIX}${key.toUpperCase()}`);
+  checkAgainstSchema(input.flags, (key) => `--${key.replace(/_/g, '-')}`);
+  const merged: SettingsInput = { ...fromFile?.values, ...fromEnv, ...definedOnly(input.flags) };
+  const settings: Settings = {
+    apiUrl: merged.api_url,
+    paths: merged.paths ?? DEFAULT_SETTINGS.paths,
+    scope: merged.scope ?? DEFAULT_SETTINGS.scope,
+    protect: merged.protect ?? DEFAULT_SETTINGS.protect,
+    prune: merged.prune ?? DEFAULT_SETTINGS.prune,
+    maxDeletes: merged.max_deletes ?? DEFAULT_SETTINGS.maxDeletes,
+    maxDeletePercent: merged.max_delete_percent ?? DEFAULT_SETTINGS.maxDeletePercent,
+    concurrency: merged.concurrency ?? DEFAULT_SETTINGS.concurrency,
+    stateDir: merged.state_dir === undefined ? undefined : resolveFrom(input.cwd, merged.state_dir),
+    authReturnUrl: merged.auth_return_url,
+    schedule: merged.schedule ?? DEFAULT_SETTINGS.schedule,
+    readOnly: merged.read_only ?? DEFAULT_SETTINGS.readOnly,
+    suspend: merged.suspend ?? DEFAULT_SETTINGS.suspend,
+    file: fromFile?.path,
+  };
+  return settings;
+}
+
+/** Reads and validates the settings file; absent is fine unless it was named explicitly. */
+async function readSettingsFile(
+  path: string,
+  explicit: boolean,
+): Promise<{ path: string; values: SettingsInput } | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if (!explicit && (error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw invalid(`cannot read the settings file ${path}: ${(error as Error).message}`);
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const [syntax] = doc.errors;
+  if (syntax) {
+    const { line, col } = lineCounter.linePos(syntax.pos[0]);
+    throw invalid(`${path}:${line}:${col}: ${syntax.message.split('\n')[0]}`);
+  }
+  const values = (doc.toJS() ?? {}) as SettingsInput;
+  checkAgainstSchema(values, (key, error) => {
+    const segments = error.instancePath.split('/').filter(Boolean);
+    const node = doc.getIn(segments.length > 0 ? segments : [key], true) as { range?: [number] } | undefined;
+    const offset = node?.range?.[0] ?? 0;
+    const { line, col } = lineCounter.linePos(offset);
+    return `${path}:${line}:${col}: ${key}`;
+  });
+  return { path, values };
+}
+
+/** CONNECTOR_SYNC_PRUNE=true, CONNECTOR_SYNC_SCOPE=team-*,ops-*, and so on. */
+function settingsFromEnv(env: Record<string, string | undefined>): SettingsInput {
+  const values: Record<string, unknown> = {};
+  const schema = settingsSchema();
+  for (const [key, spec] of Object.entries(schema.properties)) {
+    const raw = env[`${ENV_PREFIX}${key.toUpperCase()}`];
+    if (raw === undefined || raw === '') continue;
+    values[key] = parseEnvValue(raw, spec.type);
+  }
+  return values as SettingsInput;
+}
+
+function parseEnvValue(raw: string, type: string): unknown {
+  if (type === 'array')
+    return raw
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean);
+  if (type === 'boolean') {
+    if (/^(1|true|yes|on)$/i.test(raw)) return true;
+    if (/^(0|false|no|off)$/i.test(raw)) return false;
+    return raw;
+  }
+  if (type === 'integer' || type === 'number')
+    return raw.trim() !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+  return raw;
+}
+
+interface SettingsSchema {
+  properties: Record<string, { type: string; description: string }>;
+}
+
+let schemaCache: SettingsSchema | undefined;
+let validateCache: ReturnType<Ajv2020['compile']> | undefined;
+
+function settingsSchema(): SettingsSchema {
+  schemaCache ??= JSON.parse(
+    readFileSync(new URL('../../schemas/settings.schema.json', import.meta.url), 'utf8'),
+  ) as SettingsSchema;
+  return schemaCache;
+}
+
+/** Validates one source; `where` names the place of a bad key (file:line, variable or flag). */
+function checkAgainstSchema(values: object, where: (key: string, error: ErrorObject) => string): void {
+  validateCache ??= new Ajv2020({ allErrors: true, strict: false }).compile(settingsSchema());
+  if (validateCache(values)) return;
+  const messages = (validateCache.errors ?? []).map((error) => {
+    const key =
+      error.keyword === 'additionalProperties'
+        ? String((error.params as { additionalProperty: string }).additionalProperty)
+        : (error.instancePath.split('/')[1] ?? '');
+    const detail =
+      error.keyword === 'additionalProperties' ? 'is not a setting' : (error.message ?? 'is invalid');
+    return `${where(key, error)} ${detail}`;
+  });
+  throw invalid(`invalid settings: ${[...new Set(messages)].join('; ')}`);
+}
+
+function definedOnly(values: SettingsInput): SettingsInput {
+  return Object.fromEntries(
+    Object.entries(values).filter(([, value]) => value !== undefined),
+  ) as SettingsInput;
+}
+
+function resolveFrom(cwd: string, path: string): string {
+  return isAbsolute(path) ? path : resolve(cwd, path);
+}
+
+function invalid(message: string): ConnectorSyncError {
+  return new ConnectorSyncError('SETTINGS_INVALID', message, {
+    hint: `see schemas/settings.schema.json for the settings and their types`,
+  });
+}
