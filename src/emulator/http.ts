@@ -1,0 +1,116 @@
+/**
+ * The node:http edge: reading request bodies, parsing JSON the way FastAPI reports failures, and
+ * writing replies, whole, cut short or trickled.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Reply, ValidationDetail } from './replies.js';
+
+/** Bodies above this size are refused with 413 (the API's connectors are small). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** A request body: absent, JSON, not JSON, or too large. */
+export type RequestBody =
+  | { kind: 'none' }
+  | { kind: 'json'; value: unknown }
+  | { kind: 'invalid'; detail: ValidationDetail }
+  | { kind: 'too_large' };
+
+/** Reads the whole body (bounded) and parses it as JSON when there is one. */
+export async function readBody(request: IncomingMessage): Promise<RequestBody> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let tooLarge = false;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) tooLarge = true;
+    else chunks.push(chunk);
+  }
+  if (tooLarge) return { kind: 'too_large' };
+  if (size === 0) return { kind: 'none' };
+  const text = Buffer.concat(chunks).toString('utf8');
+  try {
+    return { kind: 'json', value: JSON.parse(text) };
+  } catch (error) {
+    const position = /position (\d+)/.exec(String(error))?.[1];
+    return {
+      kind: 'invalid',
+      detail: {
+        type: 'json_invalid',
+        loc: ['body', position === undefined ? 0 : Number(position)],
+        msg: 'JSON decode error',
+        ctx: { error: (error as Error).message },
+      },
+    };
+  }
+}
+
+/** Query parameters as a plain record (the last value wins), for the request log. */
+export function queryRecord(params: URLSearchParams): Record<string, string> {
+  return Object.fromEntries(params.entries());
+}
+
+function headersFor(reply: Reply, length: number): Record<string, string | number> {
+  const requestId = randomUUID();
+  return {
+    'content-type': reply.contentType ?? 'application/json',
+    'content-length': length,
+    // Mistral answers carry a correlation id; clients report it in errors.
+    'mistral-correlation-id': requestId,
+    'x-request-id': requestId,
+    ...reply.headers,
+  };
+}
+
+/** Writes a reply in one go. */
+export function writeReply(response: ServerResponse, reply: Reply): void {
+  const body = Buffer.from(reply.body, 'utf8');
+  response.writeHead(reply.status, headersFor(reply, body.length));
+  response.end(body);
+}
+
+/** Writes the first half of the body with a matching Content-Length: a complete response holding cut-off JSON. */
+export function writeTruncated(response: ServerResponse, reply: Reply): void {
+  const body = Buffer.from(reply.body, 'utf8');
+  const cut = body.subarray(0, Math.max(1, Math.floor(body.length / 2)));
+  response.writeHead(reply.status, headersFor(reply, cut.length));
+  response.end(cut);
+}
+
+/**
+ * Sends headers at once, then the body a few bytes at a time with a pause between chunks, so a
+ * client's body timeout fires. Stops when the client goes away.
+ */
+export async function writeSlowly(
+  response: ServerResponse,
+  reply: Reply,
+  options: { chunkBytes: number; chunkDelayMs: number; sleep: (ms: number) => Promise<void> },
+): Promise<void> {
+  const body = Buffer.from(reply.body, 'utf8');
+  response.writeHead(reply.status, headersFor(reply, body.length));
+  response.flushHeaders();
+  const step = Math.max(1, Math.floor(options.chunkBytes));
+  for (let offset = 0; offset < body.length; offset += step) {
+    if (response.destroyed || response.writableEnded) return;
+    await options.sleep(options.chunkDelayMs);
+    if (response.destroyed) return;
+    response.write(body.subarray(offset, offset + step));
+  }
+  if (!response.destroyed) response.end();
+}
+
+/** The HTML page a reverse proxy answers with when the upstream fails. */
+export function proxyErrorPage(status: number): Reply {
+  const reason: Record<number, string> = {
+    500: 'Internal Server Error',
+    502: 'Bad Gateway',
+    503: 'Service Temporarily Unavailable',
+    504: 'Gateway Time-out',
+  };
+  const title = `${status} ${reason[status] ?? 'Error'}`;
+  return {
+    status,
+    contentType: 'text/html',
+    body: `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`,
+  };
+}

@@ -1,0 +1,229 @@
+/**
+ * The HTTP server (node:http only). Each API request goes through the same steps, in the order
+ * a real deployment would apply them: latency, proxy-level faults (dropped connection, HTML error
+ * page, 5xx), the API key, the rate limit, the route, then faults on the way out (dropped after
+ * the work was done, truncated JSON, a slow body). Every API request is logged.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { handleControl } from './control.js';
+import type { EmulatorCore } from './core.js';
+import { type FaultTarget, retryAfterValue } from './faults.js';
+import { proxyErrorPage, queryRecord, readBody, writeReply, writeSlowly, writeTruncated } from './http.js';
+import {
+  mistralErrorReply,
+  type Reply,
+  rateLimitedReply,
+  routeNotFound,
+  unauthorizedReply,
+} from './replies.js';
+import { handleApi } from './routes.js';
+
+/** How the server listens and checks keys. */
+export interface ServerOptions {
+  host: string;
+  port: number;
+  /** Only this bearer key is accepted; any non-empty key when undefined. */
+  apiKey: string | undefined;
+  sleep: (ms: number) => Promise<void>;
+}
+
+/** A listening server. */
+export interface ListeningServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const SERVER_ERRORS: Record<number, string> = {
+  500: 'Internal server error.',
+  502: 'Bad gateway: the upstream service did not answer.',
+  503: 'Service unavailable, please retry.',
+  504: 'Gateway timeout: the upstream service took too long.',
+};
+
+function serverError(status: number): Reply {
+  return mistralErrorReply(status, SERVER_ERRORS[status] ?? `Server error ${status}.`, 'server_error', null);
+}
+
+function segmentsOf(path: string): string[] | null {
+  try {
+    return path
+      .split('/')
+      .filter((segment) => segment !== '')
+      .map((segment) => decodeURIComponent(segment));
+  } catch {
+    return null;
+  }
+}
+
+/** Checks the bearer key; a reply when it is missing or rejected. */
+function checkKey(request: IncomingMessage, apiKey: string | undefined): Reply | null {
+  const header = request.headers.authorization ?? '';
+  const match = /^Bearer\s+(\S.*)$/i.exec(header.trim());
+  if (!match)
+    return unauthorizedReply('No API key provided: send the header "Authorization: Bearer <API key>".');
+  if (apiKey !== undefined && match[1] !== apiKey) return unauthorizedReply('The API key was rejected.');
+  return null;
+}
+
+/** One API request through every step; returns the fault that shaped it, if any. */
+async function serveApi(
+  core: EmulatorCore,
+  options: ServerOptions,
+  request: IncomingMessage,
+  response: ServerResponse,
+  parts: { method: string; path: string; segments: string[]; query: URLSearchParams },
+): Promise<{ status: number; fault?: string }> {
+  const body = await readBody(request);
+  const delay = core.faults.delayMs();
+  if (delay > 0) await options.sleep(delay);
+  const target: FaultTarget = { method: parts.method, path: parts.path };
+  const { faults } = core;
+  if (faults.take('drop', target, (rule) => rule.phase !== 'after')) {
+    request.socket.destroy();
+    return { status: 0, fault: 'drop' };
+  }
+  const html = faults.take('html', target);
+  if (html) {
+    const reply = proxyErrorPage(html.status ?? 502);
+    writeReply(response, reply);
+    return { status: reply.status, fault: 'html' };
+  }
+  const error = faults.take('error', target);
+  const errorStatus = error
+    ? (error.status ?? faults.pick(error.statuses ?? [502, 503, 504]))
+    : faults.randomError();
+  if (errorStatus !== null) {
+    writeReply(response, serverError(errorStatus));
+    return { status: errorStatus, fault: 'error' };
+  }
+  const refused = checkKey(request, options.apiKey);
+  if (refused) {
+    writeReply(response, refused);
+    return { status: refused.status };
+  }
+  const burst = faults.take('rate_limit', target);
+  if (burst) {
+    const retryAfter = retryAfterValue(
+      burst.retryAfterSeconds ?? 1,
+      burst.retryAfterForm ?? 'seconds',
+      core.now(),
+    );
+    writeReply(response, rateLimitedReply(retryAfter));
+    return { status: 429, fault: 'rate_limit' };
+  }
+  const waitSeconds = faults.admit();
+  if (waitSeconds !== null) {
+    writeReply(response, rateLimitedReply(String(waitSeconds)));
+    return { status: 429 };
+  }
+  let pagingFault: string | undefined;
+  const isApi = parts.segments[0] === 'v1' && parts.segments[1] === 'connectors';
+  const reply = isApi
+    ? handleApi(
+        {
+          store: core.store,
+          faults,
+          oauth: core.oauth,
+          baseUrl: `http://${request.headers.host ?? `${options.host}:${options.port}`}`,
+          noteFault: (name) => {
+            pagingFault = pagingFault === undefined ? name : `${pagingFault},${name}`;
+          },
+        },
+        { method: parts.method, path: parts.path, rest: parts.segments.slice(2), query: parts.query, body },
+      )
+    : routeNotFound();
+  if (faults.take('drop', target, (rule) => rule.phase === 'after')) {
+    request.socket.destroy();
+    return { status: 0, fault: 'drop' };
+  }
+  if (faults.take('truncated', target)) {
+    writeTruncated(response, reply);
+    return { status: reply.status, fault: 'truncated' };
+  }
+  const slow = faults.take('slow_body', target);
+  if (slow) {
+    await writeSlowly(response, reply, {
+      chunkBytes: slow.chunkBytes ?? 16,
+      chunkDelayMs: slow.chunkDelayMs ?? 200,
+      sleep: options.sleep,
+    });
+    return { status: reply.status, fault: 'slow_body' };
+  }
+  writeReply(response, reply);
+  return pagingFault === undefined ? { status: reply.status } : { status: reply.status, fault: pagingFault };
+}
+
+async function serve(
+  core: EmulatorCore,
+  options: ServerOptions,
+  request: IncomingMessage,
+  response: ServerResponse,
+) {
+  const started = performance.now();
+  const arrived = core.now();
+  const url = new URL(request.url ?? '/', 'http://emulator.invalid');
+  const method = (request.method ?? 'GET').toUpperCase();
+  const segments = segmentsOf(url.pathname);
+  if (segments === null) {
+    writeReply(response, routeNotFound());
+    return;
+  }
+  if (segments[0] === '_emulator') {
+    const body = await readBody(request);
+    writeReply(
+      response,
+      handleControl(core, { method, rest: segments.slice(1), query: url.searchParams, body }),
+    );
+    return;
+  }
+  const seq = core.log.nextSeq();
+  const outcome = await serveApi(core, options, request, response, {
+    method,
+    path: url.pathname,
+    segments,
+    query: url.searchParams,
+  });
+  core.log.add({
+    seq,
+    method,
+    path: url.pathname,
+    query: queryRecord(url.searchParams),
+    status: outcome.status,
+    time: new Date(arrived).toISOString(),
+    durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+    ...(outcome.fault === undefined ? {} : { fault: outcome.fault }),
+  });
+}
+
+/** Starts listening; resolves once the port is bound. */
+export async function listen(core: EmulatorCore, options: ServerOptions): Promise<ListeningServer> {
+  const server = createServer((request, response) => {
+    serve(core, options, request, response).catch((error: unknown) => {
+      // A bug in the emulator must answer like a failing server, not hang the client.
+      if (!response.headersSent && !response.destroyed) writeReply(response, serverError(500));
+      else response.destroy(error instanceof Error ? error : undefined);
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  options.port = port;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        // keep-alive sockets and slow bodies would hold close() open
+        server.closeAllConnections();
+      }),
+  };
+}
