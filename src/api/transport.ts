@@ -1,0 +1,274 @@
+import {
+  type ApiError,
+  errorForAbort,
+  errorForBadResponse,
+  errorForStatus,
+  errorForTransport,
+  type RequestContext,
+} from './errors.js';
+import {
+  classifyFailure,
+  type HttpMethod,
+  type IncomingResponse,
+  type OutgoingRequest,
+  TransportError,
+} from './http.js';
+import type { Pacer } from './pace.js';
+import { readRateHints } from './rate-hints.js';
+import {
+  type AttemptOutcome,
+  backoffDelayMs,
+  type RequestSafety,
+  type RetryPolicy,
+  retryVerdict,
+  type Sleep,
+} from './retry.js';
+import type { Checked } from './shapes.js';
+import type { ClientStats } from './types.js';
+
+/** One attempt as the `onRequest` hook sees it (for logs and metrics); never a body or a header. */
+export interface RequestEvent {
+  method: HttpMethod;
+  /** Path without the query string. */
+  path: string;
+  /** HTTP status, or null when the attempt failed below HTTP. */
+  status: number | null;
+  /** `network`, `timeout` or `aborted` when status is null. */
+  failure?: 'network' | 'timeout' | 'aborted';
+  durationMs: number;
+  /** 1 for the first try. */
+  attempt: number;
+}
+
+/** A call as the operations describe it; `check` validates the 2xx body (see shapes.ts). */
+export interface ApiCall<T> {
+  method: HttpMethod;
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  safety: RequestSafety;
+  /** Values from the body that must never appear in an error message. */
+  secrets?: readonly string[];
+  /** DELETE: a 404 after an attempt that may have been applied means the first one worked. */
+  goneAfterRetryIsSuccess?: boolean;
+  check: (json: unknown) => Checked<T>;
+}
+
+/** A 2xx answer, parsed and checked. */
+export interface ApiReply<T> {
+  status: number;
+  headers: Record<string, string>;
+  /** The checked body; null only with `alreadyGone`. */
+  value: T | null;
+  attempts: number;
+  /** True when a 404 came after a retried DELETE whose earlier attempt probably succeeded. */
+  alreadyGone: boolean;
+}
+
+/** What the transport needs; everything with a side effect comes in from outside. */
+export interface TransportOptions {
+  send: (request: OutgoingRequest, signal?: AbortSignal) => Promise<IncomingResponse>;
+  origin: string;
+  /** Headers of every request: authorization, user-agent, accept. */
+  headers: Record<string, string>;
+  pacer: Pacer;
+  policy: RetryPolicy;
+  sleep: Sleep;
+  now: () => number;
+  random: () => number;
+  /** The API key and anything else that must never be printed. */
+  secrets: readonly string[];
+  onRequest?: (event: RequestEvent) => void;
+}
+
+/** Runs calls through the pacer with retries, counts them, and turns failures into ApiErrors. */
+export class Transport {
+  readonly #options: TransportOptions;
+  readonly #stats: ClientStats = { requests: 0, requestsByStatus: {}, retries: 0, rateLimited: 0 };
+
+  constructor(options: TransportOptions) {
+    this.#options = options;
+  }
+
+  /** Counters so far (a copy). */
+  stats(): ClientStats {
+    return { ...this.#stats, requestsByStatus: { ...this.#stats.requestsByStatus } };
+  }
+
+  /** Sends a call until it succeeds, cannot be retried, or runs out of attempts. */
+  async call<T>(call: ApiCall<T>, signal?: AbortSignal): Promise<ApiReply<T>> {
+    const opts = this.#options;
+    const ctx: RequestContext = {
+      method: call.method,
+      path: call.path,
+      origin: opts.origin,
+      secrets: [...opts.secrets, ...(call.secrets ?? [])],
+    };
+    const request = buildRequest(call, opts.headers);
+    let attempts = 0;
+    let rateLimitedRetries = 0;
+    let otherRetries = 0;
+    let mayHaveApplied = false;
+    for (;;) {
+      const ticket = await opts.pacer.acquire(signal).catch((error: unknown) => {
+        throw errorForAbort(ctx, false, error);
+      });
+      attempts += 1;
+      const outcome = await this.#attempt(request, attempts, signal);
+      const status = 'response' in outcome ? outcome.response.status : null;
+      opts.pacer.record(
+        ticket,
+        status,
+        'response' in outcome ? readRateHints(outcome.response.headers, opts.now()) : NO_HINTS,
+      );
+      if ('response' in outcome) {
+        const { response } = outcome;
+        if (response.status >= 200 && response.status < 300) return parseReply(ctx, call, response, attempts);
+        if (response.status === 404 && call.goneAfterRetryIsSuccess && mayHaveApplied) {
+          return { status: 404, headers: response.headers, value: null, attempts, alreadyGone: true };
+        }
+      }
+      const verdict = retryVerdict(outcome, call.safety);
+      if ('failure' in outcome && outcome.failure.kind === 'aborted') {
+        throw errorForAbort(ctx, verdict.action === 'stop' && verdict.outcomeUnknown, outcome.failure.cause);
+      }
+      if (verdict.action === 'stop') throw failureError(ctx, outcome, attempts, verdict.outcomeUnknown);
+      if (verdict.rateLimited) rateLimitedRetries += 1;
+      else otherRetries += 1;
+      if (
+        rateLimitedRetries >= opts.policy.maxRateLimitedAttempts ||
+        otherRetries >= opts.policy.maxAttempts
+      ) {
+        throw failureError(ctx, outcome, attempts, false);
+      }
+      mayHaveApplied ||= 'failure' in outcome ? outcome.failure.maybeSent : outcome.response.status >= 500;
+      this.#stats.retries += 1;
+      const wait = this.#retryDelay(
+        outcome,
+        verdict.rateLimited,
+        verdict.rateLimited ? rateLimitedRetries : otherRetries,
+      );
+      await opts.sleep(wait, signal).catch((error: unknown) => {
+        throw errorForAbort(ctx, false, error);
+      });
+    }
+  }
+
+  async #attempt(request: OutgoingRequest, attempt: number, signal?: AbortSignal): Promise<AttemptOutcome> {
+    const opts = this.#options;
+    const started = opts.now();
+    let outcome: AttemptOutcome;
+    try {
+      outcome = { response: await opts.send(request, signal) };
+    } catch (error) {
+      const failure =
+        error instanceof TransportError
+          ? error
+          : classifyFailure(error, { connectMs: 0, headersMs: 0, bodyMs: 0 }, signal);
+      outcome = { failure };
+    }
+    const status = 'response' in outcome ? outcome.response.status : null;
+    this.#stats.requests += 1;
+    const key = status === null ? ('failure' in outcome ? outcome.failure.kind : 'network') : String(status);
+    this.#stats.requestsByStatus[key] = (this.#stats.requestsByStatus[key] ?? 0) + 1;
+    if (status === 429) this.#stats.rateLimited += 1;
+    this.#notify({
+      method: request.method,
+      path: request.path.split('?', 1)[0]!,
+      status,
+      ...('failure' in outcome ? { failure: outcome.failure.kind } : {}),
+      durationMs: opts.now() - started,
+      attempt,
+    });
+    return outcome;
+  }
+
+  #retryDelay(outcome: AttemptOutcome, rateLimited: boolean, retry: number): number {
+    const { policy, random, now } = this.#options;
+    if (rateLimited && 'response' in outcome) {
+      const hinted = readRateHints(outcome.response.headers, now()).retryAfterMs;
+      if (hinted !== null) return Math.min(hinted, policy.maxRetryAfterMs);
+    }
+    return backoffDelayMs(retry, policy, random);
+  }
+
+  #notify(event: RequestEvent): void {
+    try {
+      this.#options.onRequest?.(event);
+    } catch {
+      // a failing log or metrics hook must not fail the API call it observes
+    }
+  }
+}
+
+const NO_HINTS = { retryAfterMs: null, limit: null, windowMs: null, remaining: null, resetMs: null };
+
+function buildRequest<T>(call: ApiCall<T>, baseHeaders: Record<string, string>): OutgoingRequest {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(call.query ?? {})) {
+    if (value !== undefined) params.append(name, String(value));
+  }
+  const query = params.toString();
+  const path = query === '' ? call.path : `${call.path}?${query}`;
+  if (call.body === undefined) return { method: call.method, path, headers: baseHeaders };
+  return {
+    method: call.method,
+    path,
+    headers: { ...baseHeaders, 'content-type': 'application/json' },
+    body: JSON.stringify(call.body),
+  };
+}
+
+function parseReply<T>(
+  ctx: RequestContext,
+  call: ApiCall<T>,
+  response: IncomingResponse,
+  attempts: number,
+): ApiReply<T> {
+  // a 2xx on create means the connector exists: an unreadable body leaves the caller not knowing it
+  const unknown = call.safety === 'create';
+  const fail = (reason: string) =>
+    errorForBadResponse(ctx, response.status, response.headers, reason, unknown);
+  if (response.truncated) throw fail('the body is larger than the client accepts');
+  const text = response.text.trim();
+  let json: unknown = null;
+  if (text !== '') {
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw fail(
+        text.startsWith('<') ? 'an HTML body instead of JSON' : 'a body that is not valid JSON (truncated?)',
+      );
+    }
+  }
+  const checked = call.check(json);
+  if (!checked.ok) throw fail(checked.reason);
+  return {
+    status: response.status,
+    headers: response.headers,
+    value: checked.value,
+    attempts,
+    alreadyGone: false,
+  };
+}
+
+function failureError(
+  ctx: RequestContext,
+  outcome: AttemptOutcome,
+  attempts: number,
+  outcomeUnknown: boolean,
+): ApiError {
+  if ('response' in outcome) return errorForStatus(ctx, outcome.response, attempts, outcomeUnknown);
+  const { failure } = outcome;
+  return errorForTransport(
+    ctx,
+    {
+      kind: failure.kind === 'timeout' ? 'timeout' : 'network',
+      detail: failure.detail,
+      ...(failure.timeoutMs === undefined ? {} : { timeoutMs: failure.timeoutMs }),
+      cause: failure.cause,
+    },
+    attempts,
+    outcomeUnknown,
+  );
+}
