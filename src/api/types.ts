@@ -84,6 +84,24 @@ export interface ClientStats {
   requestsByStatus: Record<string, number>;
   retries: number;
   rateLimited: number;
+  /** What the rate pacer is doing (see pace.ts); absent in fakes. */
+  pacing?: {
+    /** Requests per second it lets through, or null when it does not limit. */
+    ratePerSecond: number | null;
+    learnedLimitPerSecond: number | null;
+    /** Requests it held back, and for how long in all. */
+    delayed: number;
+    delayedMs: number;
+  };
+}
+
+/** What a delete found. */
+export interface DeleteResult {
+  /**
+   * True when a retried DELETE met a 404: an earlier attempt whose answer was lost most likely
+   * deleted it. A 404 on the first attempt is an API_NOT_FOUND error instead.
+   */
+  alreadyGone: boolean;
 }
 
 /** The Connectors API as connector-sync uses it. */
@@ -95,19 +113,22 @@ export interface ConnectorsApi {
   /** Never retried blindly: an unknown outcome throws ApiError with `outcomeUnknown` set. */
   createConnector(body: CreateConnectorBody, options?: CallOptions): Promise<RemoteConnector>;
   updateConnector(id: string, body: UpdateConnectorBody, options?: CallOptions): Promise<RemoteConnector>;
-  deleteConnector(id: string, options?: CallOptions): Promise<void>;
+  /** UUID only. Resolves to a DeleteResult in the real client; void is accepted from older fakes. */
+  // biome-ignore lint/suspicious/noConfusingVoidType: keeps implementations that return Promise<void> valid
+  deleteConnector(id: string, options?: CallOptions): Promise<DeleteResult | void>;
   /** PUT /v1/connectors/{id}/share: private to shared_workspace. */
   shareConnector(id: string, options?: CallOptions): Promise<void>;
   /** DELETE /v1/connectors/{id}/share: shared_workspace back to private. */
   unshareConnector(id: string, options?: CallOptions): Promise<void>;
+  /** The OAuth URL a person opens; `expiresAt` (ISO) is when its `ttlSeconds` run out, by the client's clock. */
   getAuthUrl(
     idOrName: string,
     options?: CallOptions & { appReturnUrl?: string },
-  ): Promise<{ authUrl: string; ttlSeconds: number }>;
+  ): Promise<{ authUrl: string; ttlSeconds: number; expiresAt?: string }>;
   /** Every page of tools. */
   listTools(
     idOrName: string,
-    options?: CallOptions & { refresh?: boolean; pageSize?: number },
+    options?: CallOptions & { refresh?: boolean; pageSize?: number; pretty?: boolean },
   ): Promise<RemoteTool[]>;
   stats(): ClientStats;
   close(): Promise<void>;
