@@ -41,7 +41,7 @@ interface Planning {
   options: PlanOptions;
   scope: Scope;
   operations: Operation[];
-  inSync: string[];
+  in_sync: string[];
   unverified: UnverifiedSecrets[];
   warnings: PlanWarning[];
   /** Remote ids some desired connector accounts for (kept, updated or renamed). */
@@ -65,7 +65,7 @@ export function planChanges(
     options,
     scope: { include: options.scope, protect: options.protect },
     operations: [],
-    inSync: [],
+    in_sync: [],
     unverified: [],
     warnings: [],
     claimed: new Set(),
@@ -80,7 +80,7 @@ export function planChanges(
   }
   const plan: Plan = {
     operations: sortOperations(planning.operations),
-    inSync: planning.inSync.sort(),
+    in_sync: planning.in_sync.sort(),
     unverified: planning.unverified.sort((a, b) => compare(a.name, b.name)),
     orphans: options.prune ? [] : orphans.sort(),
     warnings: planning.warnings,
@@ -129,7 +129,7 @@ function planConnector(planning: Planning, connector: DesiredConnector, renameTa
   planning.operations.push(...operations);
   const unverified = unverifiedFields(planning, connector, operations);
   if (unverified.length > 0) planning.unverified.push({ name: connector.name, fields: unverified });
-  else if (operations.length === 0) planning.inSync.push(connector.name);
+  else if (operations.length === 0) planning.in_sync.push(connector.name);
 }
 
 /**
@@ -172,25 +172,27 @@ function changeOperations(
   planning: Planning,
   connector: DesiredConnector,
   remote: RemoteConnector,
-  renamedFrom: string | null,
+  oldName: string | null,
 ): Operation[] {
   const visibility = visibilityChange(remote, connector);
   if (visibility?.via === 'replace') {
-    return [{ ...createOperation(connector, 'replace'), remote: toRef(remote), visibility, renamedFrom }];
+    return [
+      { ...createOperation(connector, 'replace'), remote: toRef(remote), visibility, renamed_from: oldName },
+    ];
   }
   const changes = fieldChanges(connector, remote);
-  if (renamedFrom !== null) changes.unshift({ field: 'name', before: remote.name, after: connector.name });
-  const secrets = secretPush(planning, connector, renamedFrom);
+  if (oldName !== null) changes.unshift({ field: 'name', before: remote.name, after: connector.name });
+  const secrets = secretPush(planning, connector, oldName);
   if (changes.length === 0 && secrets === null && visibility === null) return [];
   return [
     {
-      kind: renamedFrom === null ? 'update' : 'rename',
+      kind: oldName === null ? 'update' : 'rename',
       name: connector.name,
       remote: toRef(remote),
       changes,
       secrets,
       visibility,
-      renamedFrom,
+      renamed_from: oldName,
       temporary: false,
       destructive: false,
       source: connector.source,
@@ -223,14 +225,14 @@ function visibilityChange(remote: RemoteConnector, connector: DesiredConnector):
 function secretPush(
   planning: Planning,
   connector: DesiredConnector,
-  renamedFrom: string | null,
+  oldName: string | null,
 ): Operation['secrets'] {
   const fields = writeOnlyFields(connector);
   if (fields.length === 0) return null;
   const { records, fingerprints, pushUnrecorded } = planning.secrets;
   const requested = planning.options.pushSecrets;
   if (requested.includes('*') || requested.includes(connector.name)) return { fields, reason: 'requested' };
-  const record = records.get(connector.name) ?? (renamedFrom === null ? undefined : records.get(renamedFrom));
+  const record = records.get(connector.name) ?? (oldName === null ? undefined : records.get(oldName));
   if (!record)
     return pushUnrecorded && fingerprints.has(connector.name) ? { fields, reason: 'fingerprint' } : null;
   if (connector.secret_version !== null && record.secretVersion !== connector.secret_version) {
@@ -273,8 +275,8 @@ function createOperation(connector: DesiredConnector, kind: 'create' | 'replace'
     remote: null,
     changes,
     secrets: fields.length > 0 ? { fields, reason: kind } : null,
-    visibility: null,
-    renamedFrom: null,
+    visibility: { from: null, to: connector.visibility, via: 'create' },
+    renamed_from: null,
     temporary: false,
     destructive: kind === 'replace',
     source: connector.source,
@@ -290,7 +292,7 @@ function deleteOperation(remote: RemoteConnector): Operation {
     changes: [],
     secrets: null,
     visibility: null,
-    renamedFrom: null,
+    renamed_from: null,
     temporary: false,
     destructive: true,
     source: null,

@@ -8,13 +8,13 @@ import type { Operation } from './types.js';
  */
 export function orderRenames(renames: readonly Operation[]): Operation[] {
   const pending = new Map<string, Operation>();
-  for (const op of renames) pending.set(op.renamedFrom!, op);
+  for (const op of renames) pending.set(op.renamed_from!, op);
   const ordered: Operation[] = [];
   while (pending.size > 0) {
     const ready = [...pending.values()].find((op) => !pending.has(op.name));
     if (ready) {
       ordered.push(ready);
-      pending.delete(ready.renamedFrom!);
+      pending.delete(ready.renamed_from!);
       continue;
     }
     const [from, blocked] = pending.entries().next().value as [string, Operation];
@@ -29,7 +29,7 @@ export function orderRenames(renames: readonly Operation[]): Operation[] {
 /** A name no desired connector uses, short enough for the 64-character limit. */
 function temporaryNameFor(op: Operation): string {
   const id = (op.remote?.id ?? '').replace(/[^A-Za-z0-9]/g, '').slice(0, 12);
-  return `${op.renamedFrom!.slice(0, 40)}-renaming-${id}`;
+  return `${op.renamed_from!.slice(0, 40)}-renaming-${id}`;
 }
 
 /** The first half of a cycle-breaking rename: move out of the way, nothing else. */
@@ -37,7 +37,7 @@ function temporaryRename(op: Operation, temporaryName: string): Operation {
   return {
     ...op,
     name: temporaryName,
-    changes: [{ field: 'name', before: op.renamedFrom, after: temporaryName }],
+    changes: [{ field: 'name', before: op.renamed_from, after: temporaryName }],
     secrets: null,
     visibility: null,
     temporary: true,
@@ -49,5 +49,5 @@ function withStart(op: Operation, temporaryName: string): Operation {
   const changes = op.changes.map((change) =>
     change.field === 'name' ? { ...change, before: temporaryName } : change,
   );
-  return { ...op, renamedFrom: temporaryName, changes };
+  return { ...op, renamed_from: temporaryName, changes };
 }

@@ -30,17 +30,17 @@ export function needsAuth(connector: RemoteConnector): boolean {
 }
 
 /**
- * The connectors of the desired state that still need interactive auth, from the remote state after
- * the run (no extra listing). With `withUrls`, a fresh auth URL and its expiry for each.
+ * The named connectors that still need interactive auth, from the remote state after the run (no
+ * extra listing). With `withUrls`, a fresh auth URL and its expiry for each.
  */
 export async function authReport(
   remoteByName: ReadonlyMap<string, RemoteConnector>,
-  desired: readonly DesiredConnector[],
+  names: readonly string[],
   api: ConnectorsApi,
   options: { withUrls: boolean; appReturnUrl?: string; now: () => Date; concurrency: number },
 ): Promise<PendingAuth[]> {
-  const pending = desired
-    .map((d) => remoteByName.get(d.name))
+  const pending = names
+    .map((name) => remoteByName.get(name))
     .filter((r): r is RemoteConnector => r !== undefined && needsAuth(r))
     .map((r): PendingAuth => ({ name: r.name, id: r.id }));
   if (!options.withUrls) return pending;

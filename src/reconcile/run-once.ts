@@ -109,11 +109,16 @@ export async function runOnce(deps: RunDependencies, settings: RunSettings): Pro
       if (ledger) await recordPushedSecrets(ledger, report.apply, report.desired, secrets);
     }
     const reportOptions = { concurrency: settings.concurrency, now: deps.now };
-    report.pendingAuth = await authReport(remoteByName, report.desired, deps.api, {
-      ...reportOptions,
-      withUrls: settings.authUrls,
-      ...(settings.authReturnUrl ? { appReturnUrl: settings.authReturnUrl } : {}),
-    });
+    report.pendingAuth = await authReport(
+      remoteByName,
+      report.desired.map((d) => d.name),
+      deps.api,
+      {
+        ...reportOptions,
+        withUrls: settings.authUrls,
+        ...(settings.authReturnUrl ? { appReturnUrl: settings.authReturnUrl } : {}),
+      },
+    );
     if (!settings.dryRun)
       report.tools = await toolsReport(remoteByName, report.desired, deps.api, reportOptions);
     return finish(settings.dryRun ? 'Planned' : outcome(report.apply, settings.signal));
@@ -185,7 +190,7 @@ function overlayResults(remoteByName: Map<string, RemoteConnector>, applied: App
   for (const result of applied.results) {
     if (result.status !== 'applied') continue;
     const { operation } = result;
-    if (operation.renamedFrom) remoteByName.delete(operation.renamedFrom);
+    if (operation.renamed_from) remoteByName.delete(operation.renamed_from);
     if (operation.kind === 'delete') remoteByName.delete(operation.name);
     if (result.remote) remoteByName.set(result.remote.name, result.remote);
   }
@@ -201,7 +206,7 @@ async function recordPushedSecrets(
   const byName = new Map(desired.map((d) => [d.name, d]));
   for (const { operation, status } of applied.results) {
     if (status !== 'applied') continue;
-    if (operation.renamedFrom) ledger.records.delete(operation.renamedFrom);
+    if (operation.renamed_from) ledger.records.delete(operation.renamed_from);
     if (operation.kind === 'delete') ledger.records.delete(operation.name);
     const fingerprint = secrets.fingerprints.get(operation.name);
     const connector = byName.get(operation.name);

@@ -39,9 +39,14 @@ export interface Operation {
   changes: FieldChange[];
   /** Write-only fields pushed by this operation, and why. Values never appear in a plan. */
   secrets: { fields: WriteOnlyField[]; reason: SecretPushReason } | null;
-  visibility: { from: RemoteVisibility; to: Visibility; via: 'share' | 'unshare' | 'replace' } | null;
+  /** The visibility a create sets, or how a changed visibility is reached. */
+  visibility: {
+    from: RemoteVisibility | null;
+    to: Visibility;
+    via: 'create' | 'share' | 'unshare' | 'replace';
+  } | null;
   /** For renames: the name it had. */
-  renamedFrom: string | null;
+  renamed_from: string | null;
   /** A rename to a temporary name that breaks a cycle of renames (a swap); undone later in the plan. */
   temporary: boolean;
   /** Delete and replace lose the connector's id: agents that referenced it lose it. */
@@ -81,7 +86,7 @@ export interface UnverifiedSecrets {
 export interface Plan {
   operations: Operation[];
   /** Names that are in sync (for managed fields; see `unverified`). */
-  inSync: string[];
+  in_sync: string[];
   /** In sync except for write-only fields that cannot be seen. */
   unverified: UnverifiedSecrets[];
   /** Remote connectors in scope that the desired state does not declare (deleted only with prune). */

@@ -11,7 +11,7 @@ describe('planChanges', () => {
     const b = desired('beta');
     const plan = planChanges([a, b], [remoteFor(a)], planOptions());
     expect(kinds(plan)).toEqual(['create:beta']);
-    expect(plan.inSync).toEqual(['alpha']);
+    expect(plan.in_sync).toEqual(['alpha']);
   });
 
   it('reports field-level changes with before and after', () => {
@@ -76,7 +76,7 @@ describe('planChanges', () => {
     ]);
     for (const op of plan.operations) {
       expect(held.has(op.name)).toBe(false);
-      held.delete(op.renamedFrom!);
+      held.delete(op.renamed_from!);
       held.set(op.name, op.remote!.id);
     }
     expect(held.get('a')).toBe(remoteB.id);
@@ -162,7 +162,7 @@ describe('planChanges', () => {
   it('is honest about write-only fields it cannot see', () => {
     const a = desired('alpha', { headers: headers({ 'X-Key': 'canary-secret-1' }) });
     const plan = planChanges([a], [remoteFor(a)], planOptions());
-    expect(plan.inSync).toEqual([]);
+    expect(plan.in_sync).toEqual([]);
     expect(plan.unverified).toEqual([{ name: 'alpha', fields: ['headers'] }]);
     expect(JSON.stringify(plan)).not.toContain('canary-secret-1');
   });
@@ -198,7 +198,7 @@ describe('planChanges', () => {
       pushUnrecorded: false,
     });
     expect(synced.operations).toEqual([]);
-    expect(synced.inSync).toEqual(['alpha']);
+    expect(synced.in_sync).toEqual(['alpha']);
   });
 
   it('records the basis of in-scope remote connectors for stale-plan detection', () => {

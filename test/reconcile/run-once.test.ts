@@ -125,7 +125,7 @@ describe('runOnce', () => {
     const v1 = [desired('a', { headers: headers({ 'X-Key': 'canary-one' }) })];
     await runOnce(deps(api, v1, stateDir), settings());
     const same = await runOnce(deps(api, v1, stateDir), settings());
-    expect(same.plan?.inSync).toEqual(['a']);
+    expect(same.plan?.in_sync).toEqual(['a']);
     expect(same.plan?.unverified).toEqual([]);
     const v2 = [desired('a', { headers: headers({ 'X-Key': 'canary-two' }) })];
     const changed = await runOnce(deps(api, v2, stateDir), settings());

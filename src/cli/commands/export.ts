@@ -1,13 +1,48 @@
 import type { Command } from 'commander';
-import { UsageError } from '../../errors.js';
 import type { CliContext } from '../main.js';
 
-/** Registers `connector-sync export`. (Placeholder until its issue lands: refuses with a clear message.) */
-export function registerExport(program: Command, _ctx: CliContext): Command {
+/** Flags of `connector-sync export`. */
+export interface ExportFlags {
+  apiUrl?: string;
+  emulator?: boolean;
+  settings?: string;
+  force?: boolean;
+  scope: string[];
+  protect: string[];
+}
+
+/** Registers `connector-sync export`: the remote connectors as connector files, to adopt a workspace. */
+export function registerExport(program: Command, ctx: CliContext): Command {
   return program
     .command('export')
-    .description('not available yet')
-    .action(() => {
-      throw new UsageError('connector-sync export is not available in this build yet');
+    .summary('write the remote connectors as connector files (adopt an existing workspace)')
+    .description(
+      'Lists every remote connector (except Mistral built-ins and names outside --scope or in --protect) and writes ' +
+        'one YAML file per connector into DIR. `validate` accepts them and `sync` then reports no changes. ' +
+        'Write-only fields (headers, auth_data) cannot be exported: OAuth connectors get commented-out environment placeholders.',
+    )
+    .argument('[dir]', 'folder to write into', 'connectors')
+    .option(
+      '--api-url <url>',
+      'base URL of the Connectors API (default: MISTRAL_API_URL, else https://api.mistral.ai)',
+    )
+    .option('--emulator', 'export from the embedded local emulator (state in .connector-sync/ here)')
+    .option('--settings <file>', 'settings file (default: .connector-sync.yaml when present)')
+    .option(
+      '--scope <glob>',
+      'export only names that match (repeatable)',
+      (v: string, p: string[]) => [...p, v],
+      [],
+    )
+    .option(
+      '--protect <glob>',
+      'skip names that match (repeatable)',
+      (v: string, p: string[]) => [...p, v],
+      [],
+    )
+    .option('--force', 'overwrite files that already exist')
+    .action(async (dir: string, flags: ExportFlags) => {
+      const { runExportCommand } = await import('../export-run.js');
+      ctx.result.exitCode = await runExportCommand(dir, flags, ctx.io);
     });
 }

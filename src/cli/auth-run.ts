@@ -1,0 +1,87 @@
+import { loadSettings } from '../config/settings.js';
+import { ConnectorSyncError } from '../errors.js';
+import { authReport, needsAuth } from '../reconcile/reports.js';
+import { inScope, isMistralOwned } from '../reconcile/scope.js';
+import { makeStyle } from '../render/style.js';
+import { version } from '../version.js';
+import type { AuthFlags } from './commands/auth.js';
+import { type CliIO, EXIT, wantsColor } from './io.js';
+import { connectTarget } from './target.js';
+
+/** Runs `connector-sync auth` and returns its exit code. */
+export async function runAuthCommand(names: string[], flags: AuthFlags, io: CliIO): Promise<number> {
+  const settings = await loadSettings({
+    cwd: io.cwd,
+    env: io.env,
+    flags: {
+      api_url: flags.apiUrl,
+      auth_return_url: flags.returnUrl,
+      scope: flags.scope.length > 0 ? flags.scope : undefined,
+      protect: flags.protect.length > 0 ? flags.protect : undefined,
+    },
+    ...(flags.settings ? { file: flags.settings } : {}),
+  });
+  const target = await connectTarget(io, settings, {
+    emulator: flags.emulator === true,
+    apiUrlFlag: flags.apiUrl,
+    concurrency: 4,
+  });
+  try {
+    const listing = await target.api.listConnectors({ signal: io.signal });
+    const scope = { include: settings.scope, protect: settings.protect };
+    const wanted = new Set(names);
+    const unknown = names.filter((name) => !listing.items.some((c) => c.name === name));
+    if (unknown.length > 0)
+      throw new ConnectorSyncError('API_NOT_FOUND', `no connector named ${unknown.join(', ')}`);
+    const candidates = listing.items.filter(
+      (c) =>
+        !isMistralOwned(c) &&
+        inScope(c.name, scope) &&
+        (wanted.size === 0 || wanted.has(c.name)) &&
+        needsAuth(c),
+    );
+    const byName = new Map(candidates.map((c) => [c.name, c]));
+    const pending = await authReport(byName, [...byName.keys()], target.api, {
+      withUrls: flags.urls === true,
+      ...(settings.authReturnUrl ? { appReturnUrl: settings.authReturnUrl } : {}),
+      now: () => new Date(),
+      concurrency: 4,
+    });
+    if (flags.output === 'json') {
+      const document = {
+        version: 1,
+        tool: { name: 'connector-sync', version: version() },
+        command: 'auth',
+        api_url: target.displayUrl,
+        pending_auth: pending.map((p) => ({
+          name: p.name,
+          id: p.id,
+          auth_url: p.authUrl ?? null,
+          expires_at: p.expiresAt ?? null,
+          error: p.error ?? null,
+        })),
+      };
+      io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+    } else {
+      const style = makeStyle(wantsColor(io));
+      if (pending.length === 0) io.stdout.write(style.add('No connector is waiting for OAuth.\n'));
+      else {
+        io.stdout.write(
+          style.warn(`${pending.length} connector${pending.length === 1 ? '' : 's'} waiting for OAuth:\n`),
+        );
+        for (const p of pending) {
+          const link = p.authUrl
+            ? `  ${p.authUrl}  (expires ${p.expiresAt})`
+            : p.error
+              ? `  (no link: ${p.error})`
+              : '';
+          io.stdout.write(`  ${p.name}${link}\n`);
+        }
+        if (!flags.urls) io.stdout.write(style.dim('Fresh links: connector-sync auth --urls\n'));
+      }
+    }
+    return flags.failOnPending && pending.length > 0 ? EXIT.error : EXIT.ok;
+  } finally {
+    await target.close();
+  }
+}

@@ -1,0 +1,82 @@
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadSettings } from '../config/settings.js';
+import { ConnectorSyncError } from '../errors.js';
+import { inScope, isMistralOwned } from '../reconcile/scope.js';
+import { connectorToYaml, exportFileName } from '../render/export-yaml.js';
+import type { ExportFlags } from './commands/export.js';
+import { type CliIO, EXIT } from './io.js';
+import { connectTarget } from './target.js';
+
+/** Runs `connector-sync export DIR` and returns its exit code. */
+export async function runExportCommand(dir: string, flags: ExportFlags, io: CliIO): Promise<number> {
+  const settings = await loadSettings({
+    cwd: io.cwd,
+    env: io.env,
+    flags: {
+      api_url: flags.apiUrl,
+      scope: flags.scope.length > 0 ? flags.scope : undefined,
+      protect: flags.protect.length > 0 ? flags.protect : undefined,
+    },
+    ...(flags.settings ? { file: flags.settings } : {}),
+  });
+  const target = await connectTarget(io, settings, {
+    emulator: flags.emulator === true,
+    apiUrlFlag: flags.apiUrl,
+    concurrency: 4,
+  });
+  try {
+    const listing = await target.api.listConnectors({ signal: io.signal });
+    if (!listing.complete) {
+      throw new ConnectorSyncError(
+        'LISTING_INCOMPLETE',
+        `the remote listing is incomplete (${listing.incompleteReason}): nothing exported`,
+      );
+    }
+    const scope = { include: settings.scope, protect: settings.protect };
+    const connectors = listing.items.filter((c) => !isMistralOwned(c) && inScope(c.name, scope));
+    const folder = resolve(io.cwd, dir);
+    const files = connectors.map((c) => ({ connector: c, path: join(folder, exportFileName(c)) }));
+    if (!flags.force)
+      await refuseOverwrite(
+        files.map((f) => f.path),
+        io.cwd,
+      );
+    await mkdir(folder, { recursive: true });
+    // the schema of this installation, so editors complete the files wherever connector-sync lives
+    const schemaPath = relative(
+      folder,
+      fileURLToPath(new URL('../../schemas/connector.schema.json', import.meta.url)),
+    );
+    for (const { connector, path } of files) await writeFile(path, connectorToYaml(connector, schemaPath));
+    io.stdout.write(
+      `Exported ${files.length} connector${files.length === 1 ? '' : 's'} from ${target.displayUrl} to ${relative(io.cwd, folder) || '.'}/\n`,
+    );
+    for (const { path } of files) io.stdout.write(`  ${relative(io.cwd, path)}\n`);
+    return EXIT.ok;
+  } finally {
+    await target.close();
+  }
+}
+
+async function refuseOverwrite(paths: string[], cwd: string): Promise<void> {
+  const existing: string[] = [];
+  for (const path of paths) {
+    try {
+      await stat(path);
+      existing.push(relative(cwd, path));
+    } catch {
+      // absent: fine
+    }
+  }
+  if (existing.length > 0) {
+    throw new ConnectorSyncError(
+      'USAGE',
+      `export would overwrite ${existing.length} existing file(s): ${existing.slice(0, 5).join(', ')}`,
+      {
+        hint: 'pass --force to overwrite them, or export into an empty folder',
+      },
+    );
+  }
+}

@@ -1,0 +1,116 @@
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import type { SettingsInput } from '../config/settings.js';
+
+/** Options shared by `sync` and `daemon`: where the API is, what is in scope, what is allowed. */
+export interface ReconcileFlags {
+  apiUrl?: string;
+  emulator?: boolean;
+  settings?: string;
+  stateDir?: string;
+  concurrency?: number;
+  prune?: boolean;
+  allowEmpty?: boolean;
+  allowReplace?: boolean;
+  forceDeletes?: boolean;
+  maxDeletes?: number;
+  maxDeletePercent?: number;
+  scope: string[];
+  protect: string[];
+  pushSecrets?: string[] | true;
+  authReturnUrl?: string;
+}
+
+/** Adds the reconcile options to a command. */
+export function addReconcileOptions(command: Command): Command {
+  return command
+    .option(
+      '--api-url <url>',
+      'base URL of the Connectors API (default: MISTRAL_API_URL, else https://api.mistral.ai)',
+    )
+    .option(
+      '--emulator',
+      'run against the embedded local emulator (state in .connector-sync/ here) instead of the API',
+    )
+    .option('--settings <file>', 'settings file (default: .connector-sync.yaml when present)')
+    .option('--state-dir <dir>', 'folder outside the repo for secret fingerprints (CONNECTOR_SYNC_STATE_DIR)')
+    .option(
+      '--concurrency <n>',
+      'writes in flight at once (default 16; slowed down by itself on 429)',
+      integer(1, 64),
+    )
+    .option('--prune', 'delete remote connectors in scope that the desired state no longer declares')
+    .option('--allow-empty', 'let --prune run with an empty desired state (deletes everything in scope)')
+    .option('--allow-replace', 'allow visibility changes that need a delete and a create')
+    .option('--force-deletes', 'allow more deletes than --max-deletes / --max-delete-percent')
+    .option(
+      '--max-deletes <n>',
+      'refuse a plan with more deletes than this (default 50)',
+      integer(0, 1_000_000),
+    )
+    .option(
+      '--max-delete-percent <p>',
+      'refuse deleting more than this % of at least 10 managed connectors (default 30)',
+      percent,
+    )
+    .option(
+      '--scope <glob>',
+      'manage only connectors whose name matches (repeatable; default all)',
+      collect,
+      [],
+    )
+    .option(
+      '--protect <glob>',
+      'never change or delete connectors whose name matches (repeatable)',
+      collect,
+      [],
+    )
+    .addOption(
+      new Option(
+        '--push-secrets [names]',
+        'send headers/auth_data again (all, or a comma-separated list of names)',
+      ).argParser((value: string) =>
+        value
+          .split(',')
+          .map((name) => name.trim())
+          .filter(Boolean),
+      ),
+    )
+    .option('--auth-return-url <url>', 'where the OAuth flow returns (app_return_url of auth links)');
+}
+
+/** The settings-file keys the reconcile flags override. */
+export function settingsFromFlags(flags: ReconcileFlags): SettingsInput {
+  return {
+    api_url: flags.apiUrl,
+    state_dir: flags.stateDir,
+    concurrency: flags.concurrency,
+    prune: flags.prune,
+    max_deletes: flags.maxDeletes,
+    max_delete_percent: flags.maxDeletePercent,
+    scope: flags.scope.length > 0 ? flags.scope : undefined,
+    protect: flags.protect.length > 0 ? flags.protect : undefined,
+    auth_return_url: flags.authReturnUrl,
+  };
+}
+
+/** Parses an integer flag within bounds, or says what is wrong. */
+export function integer(min: number, max: number): (value: string) => number {
+  return (value) => {
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+      throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
+    }
+    return parsed;
+  };
+}
+
+function percent(value: string): number {
+  const parsed = Number(value.replace(/%$/, ''));
+  if (!Number.isFinite(parsed) || parsed < 0 || parsed > 100)
+    throw new InvalidArgumentError('expected a percentage from 0 to 100');
+  return parsed;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}

@@ -1,0 +1,174 @@
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { loadDesiredState } from '../config/load.js';
+import { loadSettings, type Settings } from '../config/settings.js';
+import { ConnectorSyncError, UsageError } from '../errors.js';
+import { openLedger } from '../reconcile/ledger.js';
+import { type RunReport, type RunSettings, runOnce } from '../reconcile/run-once.js';
+import { parseSavedPlan, type SavedPlan, savePlan } from '../reconcile/saved-plan.js';
+import { githubAnnotations, renderReportMarkdown } from '../render/markdown.js';
+import { hasChanges, isSuccess, reportToJson } from '../render/report-json.js';
+import { renderReportText } from '../render/report-text.js';
+import { makeStyle } from '../render/style.js';
+import { version } from '../version.js';
+import type { SyncFlags } from './commands/sync.js';
+import { type CliIO, EXIT, wantsColor } from './io.js';
+import { settingsFromFlags } from './options.js';
+import { progressReporter } from './progress.js';
+import { connectTarget, type Target } from './target.js';
+
+/** Runs `connector-sync sync` and returns its exit code. */
+export async function runSyncCommand(paths: string[], flags: SyncFlags, io: CliIO): Promise<number> {
+  if (flags.plan && flags.planOut)
+    throw new UsageError('--plan applies a saved plan; --plan-out saves a new one: use one of them');
+  const settings = await loadSettings({
+    cwd: io.cwd,
+    env: io.env,
+    flags: settingsFromFlags(flags),
+    ...(flags.settings ? { file: flags.settings } : {}),
+  });
+  const savedPlan = flags.plan ? await readSavedPlan(flags.plan, io.cwd) : undefined;
+  const desiredPaths = paths.length > 0 ? paths : settings.paths;
+  const loadDesired = () => loadDesiredState(desiredPaths, { resolve: true, cwd: io.cwd, env: io.env });
+
+  // an invalid desired state stops before anything connects to the API
+  const loaded = await loadDesired();
+  if (!loaded.ok)
+    return finish(invalidReport(loaded.issues, loaded.warnings, flags), flags, io, '(not contacted)');
+
+  const target = await connectTarget(io, settings, {
+    emulator: flags.emulator === true,
+    apiUrlFlag: flags.apiUrl,
+    concurrency: settings.concurrency,
+  });
+  try {
+    const progress = progressReporter(io, flags.output === 'text');
+    const report = await runOnce(
+      {
+        loadDesired: async () => loaded,
+        api: target.api,
+        apiUrl: target.id,
+        openLedger: () => openLedger(target.stateDir, target.id),
+        now: () => new Date(),
+      },
+      runSettings(settings, flags, io, savedPlan, progress.onResult),
+    );
+    progress.done();
+    if (flags.planOut && report.plan) await writePlan(flags.planOut, report, target, io);
+    return await finish(report, flags, io, target.displayUrl, progress.shown);
+  } finally {
+    await target.close();
+  }
+}
+
+function runSettings(
+  settings: Settings,
+  flags: SyncFlags,
+  io: CliIO,
+  savedPlan: SavedPlan | undefined,
+  onResult: RunSettings['onResult'],
+): RunSettings {
+  const pushSecrets = flags.pushSecrets === true ? ['*'] : (flags.pushSecrets ?? []);
+  return {
+    dryRun: flags.dryRun === true,
+    plan: {
+      prune: settings.prune,
+      allowEmpty: flags.allowEmpty === true,
+      allowReplace: flags.allowReplace === true,
+      forceDeletes: flags.forceDeletes === true,
+      maxDeletes: settings.maxDeletes,
+      maxDeleteFraction: settings.maxDeletePercent / 100,
+      deleteGuardMinimum: 10,
+      scope: settings.scope,
+      protect: settings.protect,
+      pushSecrets,
+    },
+    concurrency: settings.concurrency,
+    authUrls: flags.authUrls === true,
+    ...(settings.authReturnUrl ? { authReturnUrl: settings.authReturnUrl } : {}),
+    pushUnrecorded: false,
+    ...(savedPlan ? { savedPlan } : {}),
+    signal: io.signal,
+    ...(onResult ? { onResult } : {}),
+  };
+}
+
+/** Prints the report in the asked format, feeds CI (job summary, annotations), and picks the exit code. */
+async function finish(
+  report: RunReport,
+  flags: SyncFlags,
+  io: CliIO,
+  apiUrl: string,
+  resultsShown = false,
+): Promise<number> {
+  const context = { apiUrl, toolVersion: version(), command: 'sync' };
+  if (flags.output === 'json') io.stdout.write(`${JSON.stringify(reportToJson(report, context), null, 2)}\n`);
+  else if (flags.output === 'markdown') io.stdout.write(renderReportMarkdown(report, context));
+  else io.stdout.write(renderReportText(report, { style: makeStyle(wantsColor(io)), apiUrl, resultsShown }));
+
+  const summaryFile = io.env.GITHUB_STEP_SUMMARY;
+  if (summaryFile) await appendFile(summaryFile, renderReportMarkdown(report, context));
+  if (io.env.GITHUB_ACTIONS === 'true' && flags.output !== 'json') {
+    for (const line of githubAnnotations(report)) io.stdout.write(`${line}\n`);
+  }
+  if (!isSuccess(report)) return EXIT.error;
+  if (flags.failOnPendingAuth && report.pendingAuth.length > 0) {
+    io.stderr.write(
+      `error: ${report.pendingAuth.length} connector(s) still wait for OAuth (--fail-on-pending-auth)\n`,
+    );
+    return EXIT.error;
+  }
+  if (flags.detailedExitcode && hasChanges(report.plan)) return EXIT.changes;
+  return EXIT.ok;
+}
+
+function invalidReport(
+  issues: RunReport['issues'],
+  warnings: RunReport['warnings'],
+  flags: SyncFlags,
+): RunReport {
+  const at = new Date().toISOString();
+  return {
+    phase: 'ConfigInvalid',
+    dryRun: flags.dryRun === true,
+    startedAt: at,
+    finishedAt: at,
+    issues,
+    warnings,
+    desired: [],
+    listing: null,
+    plan: null,
+    apply: null,
+    pendingAuth: [],
+    tools: [],
+    error: null,
+  };
+}
+
+async function readSavedPlan(file: string, cwd: string): Promise<SavedPlan> {
+  const path = resolve(cwd, file);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ConnectorSyncError(
+      'PLAN_FILE_INVALID',
+      `cannot read the plan file ${file}: ${(error as Error).message}`,
+    );
+  }
+  return parseSavedPlan(text, file);
+}
+
+async function writePlan(file: string, report: RunReport, target: Target, io: CliIO): Promise<void> {
+  const saved = savePlan(report.plan!, {
+    now: new Date(),
+    toolVersion: version(),
+    apiUrl: target.id,
+    desired: report.desired,
+  });
+  const path = resolve(io.cwd, file);
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, `${JSON.stringify(saved, null, 2)}\n`);
+  if (io.stderr.isTTY)
+    io.stderr.write(`Plan saved to ${file}; apply it with: connector-sync sync --plan ${file}\n`);
+}

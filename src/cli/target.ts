@@ -1,0 +1,63 @@
+import { join, resolve } from 'node:path';
+import type { ConnectorsApi } from '../api/types.js';
+import type { Settings } from '../config/settings.js';
+import { defaultStateDir } from '../reconcile/ledger.js';
+import type { CliIO } from './io.js';
+
+/** Where a command's API calls go, and how to let go of it afterwards. */
+export interface Target {
+  api: ConnectorsApi;
+  /** For people: the URL requests go to. */
+  displayUrl: string;
+  /** Stable identity of the workspace (saved plans and the secret ledger are tied to it). */
+  id: string;
+  stateDir: string;
+  close(): Promise<void>;
+}
+
+/** The folder --emulator keeps its state in, under the working directory. */
+export const EMULATOR_DIR = '.connector-sync';
+
+/**
+ * Connects to the API (key from MISTRAL_API_KEY or MISTRAL_API_KEY_FILE), or to the embedded
+ * emulator when --emulator is given. Never falls back to the emulator by itself: a CI job that
+ * lost its secret must fail, not "succeed" against a toy.
+ */
+export async function connectTarget(
+  io: CliIO,
+  settings: Settings,
+  options: { emulator: boolean; apiUrlFlag?: string | undefined; concurrency: number },
+): Promise<Target> {
+  const { createClient } = await import('../api/client.js');
+  if (options.emulator) {
+    const { startEmulator } = await import('../emulator/index.js');
+    const dir = resolve(io.cwd, EMULATOR_DIR);
+    const emulator = await startEmulator({ port: 0, statePath: join(dir, 'emulator-state.json') });
+    const api = createClient({ baseUrl: emulator.url, apiKey: 'emulator', concurrency: options.concurrency });
+    return {
+      api,
+      displayUrl: `the embedded emulator (${EMULATOR_DIR}/emulator-state.json)`,
+      id: `emulator:${dir}`,
+      stateDir: settings.stateDir ?? join(dir, 'state'),
+      close: async () => {
+        await api.close();
+        await emulator.close();
+      },
+    };
+  }
+  const { resolveApiCredentials } = await import('../api/credentials.js');
+  const apiUrl = options.apiUrlFlag ?? (io.env.MISTRAL_API_URL ? undefined : settings.apiUrl);
+  const credentials = resolveApiCredentials(io.env, { apiUrl });
+  const api = createClient({
+    baseUrl: credentials.baseUrl,
+    apiKey: credentials.apiKey,
+    concurrency: options.concurrency,
+  });
+  return {
+    api,
+    displayUrl: credentials.baseUrl,
+    id: credentials.baseUrl,
+    stateDir: settings.stateDir ?? defaultStateDir(io.env),
+    close: () => api.close(),
+  };
+}

@@ -1,0 +1,182 @@
+import type { ConfigIssue } from '../config/types.js';
+import type { RunReport } from '../reconcile/run-once.js';
+import type { Operation } from '../reconcile/types.js';
+import { planSummary } from './plan-text.js';
+import { isLongText, textDiff } from './values.js';
+
+const ICON: Record<Operation['kind'], string> = {
+  create: '🟢 create',
+  update: '🟡 update',
+  rename: '🟡 rename',
+  replace: '🔴 replace',
+  delete: '🔴 delete',
+};
+
+/** The run as a Markdown job summary (GitHub's GITHUB_STEP_SUMMARY, or any CI that renders Markdown). */
+export function renderReportMarkdown(report: RunReport, context: { apiUrl: string }): string {
+  const lines = [`## connector-sync ${report.dryRun ? 'plan' : 'sync'}: ${headline(report)}`, ''];
+  if (report.issues.length > 0) {
+    lines.push('### Invalid desired state', '', '| Place | Problem |', '| --- | --- |');
+    for (const issue of report.issues) lines.push(`| \`${place(issue)}\` | ${cell(issue.message)} |`);
+    lines.push('', 'Nothing was read from or written to the API.');
+    return `${lines.join('\n')}\n`;
+  }
+  if (report.listing) {
+    lines.push(
+      `${report.desired.length} desired, ${report.listing.count} remote at \`${context.apiUrl}\`.`,
+      '',
+    );
+  }
+  const plan = report.plan;
+  if (plan && plan.operations.length > 0) {
+    lines.push('| Operation | Connector | Changes | Source |', '| --- | --- | --- | --- |');
+    for (const op of plan.operations) lines.push(operationRow(op));
+    lines.push('', ...longTextDetails(plan.operations));
+  }
+  if (plan) lines.push(`**${planSummary(plan)}**`, '');
+  for (const refusal of plan?.refusals ?? [])
+    lines.push(`> [!CAUTION]`, `> Refused: ${refusal.message}. Allow it with \`${refusal.flag}\`.`, '');
+  if (plan && plan.unverified.length > 0) {
+    lines.push(
+      `Write-only fields not verified (the API never returns them): ${plan.unverified.map((u) => `\`${u.name}\``).join(', ')}.`,
+      '',
+    );
+  }
+  if (plan && plan.orphans.length > 0)
+    lines.push(
+      `Not declared, kept (\`--prune\` deletes them): ${plan.orphans.map((n) => `\`${n}\``).join(', ')}.`,
+      '',
+    );
+  const failed = report.apply?.results.filter((r) => r.status === 'failed') ?? [];
+  if (failed.length > 0) {
+    lines.push('### Failed operations', '');
+    for (const result of failed)
+      lines.push(
+        `- \`${result.operation.name}\` (${result.operation.kind}): ${cell(result.cause?.message ?? 'unknown')}`,
+      );
+    lines.push('');
+  }
+  if (report.pendingAuth.length > 0) {
+    lines.push('### Waiting for OAuth', '');
+    for (const entry of report.pendingAuth) {
+      lines.push(
+        entry.authUrl
+          ? `- [\`${entry.name}\`](${entry.authUrl}) (link expires ${entry.expiresAt})`
+          : `- \`${entry.name}\``,
+      );
+    }
+    lines.push('');
+  }
+  if (report.error) lines.push(`> [!WARNING]`, `> ${cell(report.error.message)}`, '');
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * GitHub workflow commands that annotate the YAML lines of each change and error in a pull request.
+ * Properties and messages are escaped as the runner requires (%, CR, LF, and , : in properties).
+ */
+export function githubAnnotations(report: RunReport): string[] {
+  const out: string[] = [];
+  for (const issue of [...report.issues, ...report.warnings]) {
+    const level = issue.severity === 'error' ? 'error' : 'warning';
+    out.push(
+      command(
+        level,
+        { file: issue.location.file, line: issue.location.line, col: issue.location.column },
+        issue.message,
+      ),
+    );
+  }
+  for (const op of report.plan?.operations ?? []) {
+    if (!op.source || op.temporary) continue;
+    const level = op.destructive ? 'warning' : 'notice';
+    out.push(
+      command(
+        level,
+        { file: op.source.file, line: op.source.line, title: `connector-sync: ${op.kind}` },
+        describe(op),
+      ),
+    );
+  }
+  for (const result of report.apply?.results ?? []) {
+    if (result.status !== 'failed') continue;
+    const source = result.operation.source;
+    const props: Record<string, string | number> = source ? { file: source.file, line: source.line } : {};
+    out.push(
+      command(
+        'error',
+        props,
+        `${result.operation.kind} ${result.operation.name} failed: ${result.cause?.message ?? ''}`,
+      ),
+    );
+  }
+  return out;
+}
+
+function headline(report: RunReport): string {
+  switch (report.phase) {
+    case 'ConfigInvalid':
+      return '❌ invalid desired state';
+    case 'PlanRefused':
+      return '⛔ refused';
+    case 'ApplyFailed':
+      return '❌ some operations failed';
+    case 'Applied':
+      return '✅ applied';
+    case 'Planned':
+      return report.plan && report.plan.operations.length > 0 ? '📝 changes pending' : '✅ no changes';
+    default:
+      return `❌ ${report.phase}`;
+  }
+}
+
+function operationRow(op: Operation): string {
+  const name = op.kind === 'rename' ? `\`${op.renamed_from}\` → \`${op.name}\`` : `\`${op.name}\``;
+  return `| ${ICON[op.kind]} | ${name} | ${cell(describe(op))} | ${op.source ? `\`${op.source.file}:${op.source.line}\`` : ''} |`;
+}
+
+function describe(op: Operation): string {
+  const parts: string[] = op.changes.filter((c) => c.field !== 'name').map((c) => c.field);
+  if (op.visibility && op.visibility.via !== 'create')
+    parts.push(`visibility ${op.visibility.from} → ${op.visibility.to}`);
+  if (op.secrets) parts.push(`${op.secrets.fields.join(', ')} (write-only)`);
+  if (op.kind === 'create') return 'new connector';
+  if (op.kind === 'delete') return 'no longer declared';
+  return parts.join(', ') || op.kind;
+}
+
+function longTextDetails(operations: readonly Operation[]): string[] {
+  const lines: string[] = [];
+  for (const op of operations) {
+    if (op.kind === 'create') continue;
+    for (const change of op.changes.filter((c) => isLongText(c.before, c.after))) {
+      lines.push(
+        `<details><summary><code>${op.name}</code> ${change.field}</summary>`,
+        '',
+        '```diff',
+        ...textDiff(change.field, change.before, change.after),
+        '```',
+        '</details>',
+        '',
+      );
+    }
+  }
+  return lines;
+}
+
+function place(issue: ConfigIssue): string {
+  return `${issue.location.file}:${issue.location.line}:${issue.location.column}`;
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+function command(level: string, props: Record<string, string | number>, message: string): string {
+  const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  const escapeProp = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+  const rendered = Object.entries(props)
+    .map(([key, value]) => `${key}=${escapeProp(String(value))}`)
+    .join(',');
+  return `::${level}${rendered ? ` ${rendered}` : ''}::${escapeData(message)}`;
+}

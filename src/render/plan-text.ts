@@ -1,0 +1,121 @@
+import type { Operation, OperationResult, Plan } from '../reconcile/types.js';
+import type { Style } from './style.js';
+import { isLongText, showValue, textDiff } from './values.js';
+
+const SYMBOL: Record<Operation['kind'], string> = {
+  create: '+',
+  update: '~',
+  rename: '~',
+  replace: '±',
+  delete: '-',
+};
+
+const SECRET_REASON: Record<NonNullable<Operation['secrets']>['reason'], string> = {
+  create: 'sent with the create',
+  replace: 'sent with the create',
+  requested: 'pushed on request (--push-secrets)',
+  'secret-version': 'pushed: secret_version changed',
+  fingerprint: 'pushed: the values changed since the last push',
+};
+
+/** The plan for people, Terraform-style: one block per operation, then what is unverified or orphaned. */
+export function renderPlanText(plan: Plan, style: Style): string[] {
+  const lines: string[] = [];
+  for (const op of plan.operations) lines.push(...operationLines(op, style));
+  if (plan.operations.length > 0) lines.push('');
+  for (const entry of plan.unverified) {
+    lines.push(
+      style.warn(
+        `  ? ${entry.name}: ${entry.fields.join(' and ')} not verified (write-only: the API never returns them; ` +
+          `--push-secrets ${entry.name} sends them again)`,
+      ),
+    );
+  }
+  if (plan.orphans.length > 0) {
+    lines.push(
+      style.dim(`  not in the desired state, kept (--prune deletes them): ${listNames(plan.orphans)}`),
+    );
+  }
+  for (const warning of plan.warnings) {
+    const place = warning.source ? `${warning.source.file}:${warning.source.line}: ` : '';
+    lines.push(style.warn(`  warning: ${place}${warning.message}`));
+  }
+  for (const refusal of plan.refusals) {
+    lines.push(style.remove(`  refused: ${refusal.message}`), `    allow it with ${refusal.flag}`);
+  }
+  if (plan.unverified.length + plan.orphans.length + plan.warnings.length + plan.refusals.length > 0)
+    lines.push('');
+  lines.push(style.bold(planSummary(plan)));
+  return lines;
+}
+
+/** "Plan: 1 to create, 2 to update, 3 in sync." */
+export function planSummary(plan: Plan): string {
+  const count = (kind: Operation['kind']) =>
+    plan.operations.filter((op) => op.kind === kind && !op.temporary).length;
+  const parts = [
+    [count('create'), 'to create'],
+    [count('update'), 'to update'],
+    [count('rename'), 'to rename'],
+    [count('replace'), 'to replace'],
+    [count('delete'), 'to delete'],
+  ]
+    .filter(([n]) => (n as number) > 0)
+    .map(([n, what]) => `${n} ${what}`);
+  const in_sync = plan.in_sync.length + plan.unverified.length;
+  if (parts.length === 0) return `No changes. ${in_sync} connector${in_sync === 1 ? '' : 's'} in sync.`;
+  return `Plan: ${parts.join(', ')}, ${in_sync} in sync.`;
+}
+
+function operationLines(op: Operation, style: Style): string[] {
+  const colour = op.kind === 'create' ? style.add : op.destructive ? style.remove : style.change;
+  const title =
+    op.kind === 'rename'
+      ? `${op.renamed_from} → ${op.name}${op.temporary ? ' (temporary name, to swap names)' : ''}`
+      : op.name;
+  const place = op.source ? style.dim(`  ${op.source.file}:${op.source.line}`) : '';
+  const destructive = op.destructive ? style.remove(' (destructive: agents using it lose it)') : '';
+  const lines = [colour(`  ${SYMBOL[op.kind]} ${op.kind.padEnd(7)} ${title}`) + destructive + place];
+  for (const change of op.changes) {
+    if (change.field === 'name') continue;
+    if (op.kind === 'create' || op.kind === 'replace')
+      lines.push(`      ${change.field}: ${showValue(change.after)}`);
+    else if (isLongText(change.before, change.after)) {
+      lines.push(
+        `      ${change.field}:`,
+        ...textDiff(change.field, change.before, change.after).map((l) => `        ${diffColour(l, style)}`),
+      );
+    } else lines.push(`      ${change.field}: ${showValue(change.before)} → ${showValue(change.after)}`);
+  }
+  if (op.visibility?.via === 'create') lines.push(`      visibility: ${op.visibility.to}`);
+  else if (op.visibility) {
+    const how = op.visibility.via === 'replace' ? 'delete, then create' : op.visibility.via;
+    lines.push(`      visibility: ${op.visibility.from} → ${op.visibility.to} (${how})`);
+  }
+  if (op.secrets)
+    lines.push(`      ${op.secrets.fields.join(', ')}: (write-only) ${SECRET_REASON[op.secrets.reason]}`);
+  return lines;
+}
+
+/** One line per applied operation, for the apply log. */
+export function resultLine(result: OperationResult, style: Style): string {
+  const { operation: op } = result;
+  const what = op.kind === 'rename' ? `rename ${op.renamed_from} → ${op.name}` : `${op.kind} ${op.name}`;
+  const note = result.note ? style.dim(` (${result.note})`) : '';
+  if (result.status === 'applied') return `  ${style.add('✓')} ${what}${note}`;
+  if (result.status === 'skipped') return `  ${style.warn('-')} ${what} skipped${note}`;
+  const hint = result.cause?.hint ? `\n      hint: ${result.cause.hint}` : '';
+  return `  ${style.remove('✗')} ${what} failed: ${result.cause?.message ?? 'unknown error'}${hint}`;
+}
+
+function diffColour(line: string, style: Style): string {
+  if (line.startsWith('+')) return style.add(line);
+  if (line.startsWith('-')) return style.remove(line);
+  return style.dim(line);
+}
+
+function listNames(names: readonly string[], limit = 20): string {
+  return names.length <= limit
+    ? names.join(', ')
+    : `${names.slice(0, limit).join(', ')} and ${names.length - limit} more`;
+}

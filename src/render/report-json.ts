@@ -1,0 +1,100 @@
+import type { ConnectorSyncError } from '../errors.js';
+import type { RunReport } from '../reconcile/run-once.js';
+import type { Operation, Plan } from '../reconcile/types.js';
+
+/** The version of the JSON document `--output json` prints (schemas/sync-output.schema.json). */
+export const REPORT_JSON_VERSION = 1;
+
+/** Counts a program reads first. */
+export interface ReportSummary {
+  create: number;
+  update: number;
+  rename: number;
+  replace: number;
+  delete: number;
+  in_sync: number;
+  unverified: number;
+  orphans: number;
+  applied: number;
+  failed: number;
+  skipped: number;
+  pending_auth: number;
+  missing_tools: number;
+}
+
+/** A run as the stable, versioned JSON document of `--output json`. Holds no secret value. */
+export function reportToJson(
+  report: RunReport,
+  context: { apiUrl: string; toolVersion: string; command: string },
+) {
+  return {
+    version: REPORT_JSON_VERSION,
+    tool: { name: 'connector-sync', version: context.toolVersion },
+    command: context.command,
+    dry_run: report.dryRun,
+    phase: report.phase,
+    ok: isSuccess(report),
+    changes: hasChanges(report.plan),
+    started_at: report.startedAt,
+    finished_at: report.finishedAt,
+    api_url: context.apiUrl,
+    desired: { count: report.desired.length },
+    remote: report.listing,
+    summary: summarize(report),
+    issues: [...report.issues, ...report.warnings],
+    plan: report.plan,
+    results:
+      report.apply?.results.map((result) => ({
+        kind: result.operation.kind,
+        name: result.operation.name,
+        status: result.status,
+        note: result.note ?? null,
+        error: result.cause ? errorJson(result.cause) : null,
+      })) ?? [],
+    pending_auth: report.pendingAuth.map((entry) => ({
+      name: entry.name,
+      id: entry.id,
+      auth_url: entry.authUrl ?? null,
+      expires_at: entry.expiresAt ?? null,
+      error: entry.error ?? null,
+    })),
+    tools: report.tools.map((check) => ({ ...check, reason: check.reason ?? null })),
+    error: report.error ? errorJson(report.error) : null,
+  };
+}
+
+/** True when the run did what it was asked without any failure. */
+export function isSuccess(report: RunReport): boolean {
+  return report.phase === 'Planned' || report.phase === 'Applied';
+}
+
+/** True when the plan has any write to make (or made). */
+export function hasChanges(plan: Plan | null): boolean {
+  return plan !== null && plan.operations.length > 0;
+}
+
+function summarize(report: RunReport): ReportSummary {
+  const ops = report.plan?.operations ?? [];
+  const count = (kind: Operation['kind']) => ops.filter((op) => op.kind === kind && !op.temporary).length;
+  const results = report.apply?.results ?? [];
+  const status = (s: string) => results.filter((r) => r.status === s).length;
+  return {
+    create: count('create'),
+    update: count('update'),
+    rename: count('rename'),
+    replace: count('replace'),
+    delete: count('delete'),
+    in_sync: report.plan?.in_sync.length ?? 0,
+    unverified: report.plan?.unverified.length ?? 0,
+    orphans: report.plan?.orphans.length ?? 0,
+    applied: status('applied'),
+    failed: status('failed'),
+    skipped: status('skipped'),
+    pending_auth: report.pendingAuth.length,
+    missing_tools: report.tools.filter((check) => check.status === 'missing').length,
+  };
+}
+
+function errorJson(error: ConnectorSyncError) {
+  return { code: error.code, message: error.message, hint: error.hint ?? null };
+}

@@ -1,0 +1,28 @@
+import { createTwoFilesPatch } from 'diff';
+
+/** A field value for people: quoted when it has spaces, "(empty)" for null, long text truncated. */
+export function showValue(value: string | null, limit = 120): string {
+  if (value === null) return '(empty)';
+  const oneLine = value.includes('\n') ? `${value.split('\n')[0]} …` : value;
+  const short = oneLine.length > limit ? `${oneLine.slice(0, limit - 1)}…` : oneLine;
+  return /[\s"']/.test(short) ? JSON.stringify(short) : short;
+}
+
+/** True when a change reads better as a unified diff than as before -> after. */
+export function isLongText(before: string | null, after: string | null): boolean {
+  const long = (value: string | null) => value !== null && (value.includes('\n') || value.length > 80);
+  return long(before) || long(after);
+}
+
+/** A unified diff of two texts, without the file header lines. */
+export function textDiff(field: string, before: string | null, after: string | null): string[] {
+  const patch = createTwoFilesPatch(field, field, `${before ?? ''}\n`, `${after ?? ''}\n`, '', '', {
+    context: 2,
+  });
+  return patch
+    .split('\n')
+    .filter(
+      (line) => line !== '' && !line.startsWith('===') && !line.startsWith('---') && !line.startsWith('+++'),
+    )
+    .filter((line) => !line.startsWith('\\'));
+}
