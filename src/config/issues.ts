@@ -40,10 +40,15 @@ export function makeIssue(
   location: SourceLocation,
   extras: IssueExtras = {},
 ): ConfigIssue {
-  const issue: ConfigIssue = { code, severity: extras.severity ?? 'error', message, location };
-  if (extras.key !== undefined && extras.key !== '') issue.key = extras.key;
-  if (extras.related !== undefined && extras.related.length > 0) issue.related = extras.related;
-  return issue;
+  // in the order of ConfigIssue's fields, so JSON output reads code, severity, message, key, location
+  return {
+    code,
+    severity: extras.severity ?? 'error',
+    message,
+    ...(extras.key !== undefined && extras.key !== '' ? { key: extras.key } : {}),
+    location,
+    ...(extras.related !== undefined && extras.related.length > 0 ? { related: extras.related } : {}),
+  };
 }
 
 /** Orders issues by file (in the order files were read), then line and column; stable otherwise. */

@@ -86,8 +86,22 @@ function yamlIssue(ctx: DocumentContext, error: YAMLError, severity: 'error' | '
         `unknown YAML tag ${quoteValue(ctx.text.slice(error.pos[0], error.pos[1]))}: connector files use plain values`,
         location,
       );
+    case 'MISSING_CHAR':
+      if (/closing "quote|closing 'quote/.test(error.message)) {
+        return makeIssue('yaml-syntax', 'invalid YAML: a quoted string is never closed', location);
+      }
+      return makeIssue('yaml-syntax', `invalid YAML: ${error.message.replace(/\.$/, '')}`, location);
     default: {
-      const message = error.message.replace(/\.$/, '');
+      const message = error.message
+        .replace(/\.$/, '')
+        .replace(
+          /^Flow sequence in block collection must be .*/,
+          'a `[...]` list is not closed with `]` (or not indented enough)',
+        )
+        .replace(
+          /^Flow mapping in block collection must be .*/,
+          'a `{...}` mapping is not closed with `}` (or not indented enough)',
+        );
       return makeIssue('yaml-syntax', `invalid YAML: ${message}`, location, { severity });
     }
   }

@@ -52,7 +52,7 @@ export function describeKind(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (value instanceof Uint8Array) return 'binary data';
   if (typeof value === 'number') return Number.isInteger(value) ? 'a number' : 'a decimal number';
-  if (typeof value === 'boolean') return `\`${value}\` (a boolean)`;
+  if (typeof value === 'boolean') return 'a boolean';
   if (typeof value === 'object') return 'a mapping';
   return `a ${typeof value}`;
 }
@@ -114,7 +114,7 @@ function typeIssue(ctx: DocumentContext, at: Located): ConfigIssue {
   const expected = expectedKinds(error.params.type);
   let message = `\`${key}\` must be ${expected}, found ${describeKind(value)}`;
   if (expected === 'a string' && (typeof value === 'number' || typeof value === 'boolean')) {
-    message += ' (put it in quotes to make it text)';
+    message += '; put it in quotes to make it text';
   }
   return makeIssue('wrong-type', message, location, { key });
 }

@@ -1,13 +1,109 @@
-import type { Command } from 'commander';
-import { UsageError } from '../../errors.js';
+import { type Command, Option } from 'commander';
+import type { ValidateReport } from '../../render/diagnostics.js';
+import { EXIT, wantsColor } from '../io.js';
 import type { CliContext } from '../main.js';
 
-/** Registers `connector-sync validate`. (Placeholder until its issue lands: refuses with a clear message.) */
-export function registerValidate(program: Command, _ctx: CliContext): Command {
+/** Where validate looks when no path is given. */
+const DEFAULT_PATH = 'connectors';
+
+interface ValidateOptions {
+  resolve?: boolean;
+  output: 'text' | 'json';
+  quiet?: boolean;
+}
+
+/** Registers `connector-sync validate [PATH...]`: checks connector files offline, exit 0 valid, 1 invalid, 2 usage. */
+export function registerValidate(program: Command, ctx: CliContext): Command {
   return program
     .command('validate')
-    .description('not available yet')
-    .action(() => {
-      throw new UsageError('connector-sync validate is not available in this build yet');
+    .description(
+      `check connector files offline (YAML, schema, names, \${env:...}/\${file:...} references) and list what they declare`,
+    )
+    .argument(
+      '[path...]',
+      `files or directories, read recursively for *.yaml and *.yml (default: ./${DEFAULT_PATH})`,
+    )
+    .option(
+      '--resolve',
+      `also resolve \${env:...} and \${file:...} references, as sync does (values are never printed)`,
+    )
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('-q, --quiet', 'print nothing when valid; only the errors when not')
+    .action(async (paths: string[], options: ValidateOptions, command: Command) => {
+      // yaml and ajv load here, not at start-up, so `connector-sync --version` stays fast
+      const { loadDesiredState } = await import('../../config/load.js');
+      const render = await import('../../render/diagnostics.js');
+      const io = ctx.io;
+      const defaulted = paths.length === 0;
+      const result = await loadDesiredState(defaulted ? [DEFAULT_PATH] : paths, {
+        resolve: options.resolve === true,
+        cwd: io.cwd,
+        env: io.env,
+      });
+      const issues = result.ok ? result.warnings : [...result.issues, ...result.warnings];
+      const sortedIssues = result.ok ? issues : sortByPlace(issues, result.issues);
+      const files = result.ok ? result.state.files : (result.files ?? []);
+      const report: ValidateReport = {
+        version: 1,
+        valid: result.ok,
+        connectors: result.ok
+          ? result.state.connectors.map((c) => ({
+              name: c.name,
+              visibility: c.visibility,
+              file: c.source.file,
+              line: c.source.line,
+            }))
+          : [],
+        issues: sortedIssues,
+      };
+      ctx.result.exitCode = result.ok ? EXIT.ok : EXIT.error;
+      if (options.output === 'json') {
+        io.stdout.write(render.renderValidateJson(report));
+        return;
+      }
+      const noColorFlag = command.optsWithGlobals().color === false;
+      const errColor = { color: !noColorFlag && wantsColor(io, 'stderr') };
+      const outColor = { color: !noColorFlag && wantsColor(io, 'stdout') };
+      if (!result.ok) {
+        io.stderr.write(render.renderIssuesText(report.issues, errColor));
+        io.stderr.write(render.renderFailureSummary(report.issues, files.length));
+        if (
+          defaulted &&
+          result.issues.some((i) => i.code === 'path-not-found' && i.location.file === DEFAULT_PATH)
+        ) {
+          io.stderr.write(
+            `hint: with no PATH, validate reads ./${DEFAULT_PATH}; pass the files or directories to check\n`,
+          );
+        }
+        return;
+      }
+      if (options.quiet) return;
+      io.stderr.write(render.renderIssuesText(result.warnings, errColor));
+      io.stdout.write(
+        render.renderConnectorList(report.connectors, files.length, result.warnings.length, outColor),
+      );
     });
+}
+
+/** Errors and warnings interleaved by place, keeping the loader's file order (errors come already sorted). */
+function sortByPlace<T extends { location: { file: string; line: number; column: number } }>(
+  all: T[],
+  errors: T[],
+): T[] {
+  const order: string[] = [];
+  for (const issue of errors) if (!order.includes(issue.location.file)) order.push(issue.location.file);
+  const rank = (file: string) => {
+    const index = order.indexOf(file);
+    return index < 0 ? order.length : index;
+  };
+  return all
+    .map((issue, index) => ({ issue, index }))
+    .sort(
+      (a, b) =>
+        rank(a.issue.location.file) - rank(b.issue.location.file) ||
+        a.issue.location.line - b.issue.location.line ||
+        a.issue.location.column - b.issue.location.column ||
+        a.index - b.index,
+    )
+    .map(({ issue }) => issue);
 }
