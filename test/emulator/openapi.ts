@@ -5,8 +5,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
 import { parse } from 'yaml';
 
 /** The repository root (this file is test/emulator/openapi.ts). */
@@ -23,6 +24,10 @@ export const openapi = parse(
 
 // OpenAPI 3.1 schemas are JSON Schema 2020-12; strict mode off for OpenAPI-only keywords
 // (e.g. `example`), and `password` (a UI hint in OpenAPI) accepted as any string.
+// ajv-formats is CommonJS: under nodenext its default import is the module object or the plugin
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
+  ajv: Ajv2020,
+) => Ajv2020;
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats(ajv);
 ajv.addFormat('password', true);
