@@ -84,7 +84,9 @@ export function createClient(options: ClientOptions): ConnectorsClient {
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? realSleep;
   const maxBodyBytes = options.maxBodyBytes ?? 64 * 1024 * 1024;
-  const pacer = new Pacer({ ...options.pacing, now, sleep });
+  const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+  // one cap on Retry-After for the request that met it and for the pause of everyone else
+  const pacer = new Pacer({ maxPauseMs: policy.maxRetryAfterMs, ...options.pacing, now, sleep });
   const transport = new Transport({
     send: (request, signal) => sendOnce(dispatcher, base.origin, request, timeouts, maxBodyBytes, signal),
     origin: base.origin,
@@ -94,7 +96,7 @@ export function createClient(options: ClientOptions): ConnectorsClient {
       accept: 'application/json',
     },
     pacer,
-    policy: { ...DEFAULT_RETRY_POLICY, ...options.retry },
+    policy,
     sleep,
     now,
     random: options.random ?? Math.random,

@@ -1,0 +1,119 @@
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type ClientOptions, createClient } from '../../src/api/client.js';
+import { connector, rejection } from './harness.js';
+
+/**
+ * Faults on real loopback sockets, where undici's own timers and socket errors are what the
+ * client sees: a reset connection, a server that never answers, a body that stalls, a port
+ * nobody listens on.
+ */
+
+type Handler = (req: IncomingMessage, res: ServerResponse, count: number) => void;
+
+const servers: Server[] = [];
+const clients: Array<{ close(): Promise<void> }> = [];
+
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((client) => client.close()));
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections();
+    server.close();
+  }
+});
+
+async function serve(handler: Handler): Promise<{ url: string; requests: () => number }> {
+  let count = 0;
+  const server = createServer((req, res) => {
+    count += 1;
+    handler(req, res, count);
+  });
+  servers.push(server);
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests: () => count };
+}
+
+function client(baseUrl: string, options: Partial<ClientOptions> = {}) {
+  const created = createClient({ baseUrl, apiKey: 'sk-socket-test', sleep: async () => {}, ...options });
+  clients.push(created);
+  return created;
+}
+
+const json = (res: ServerResponse, status: number, body: unknown) => {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+};
+
+describe('the client on real sockets', () => {
+  it('retries a GET whose connection was reset, and succeeds', async () => {
+    const server = await serve((req, res, count) => {
+      if (count === 1) req.socket.destroy();
+      else json(res, 200, connector(1));
+    });
+    await expect(client(server.url).getConnector('connector-1')).resolves.toMatchObject({
+      name: 'connector-1',
+    });
+    expect(server.requests()).toBe(2);
+  });
+
+  it('does not repeat a create whose connection was reset after it was sent', async () => {
+    const server = await serve((req) => req.socket.destroy());
+    const error = await rejection(
+      client(server.url).createConnector({ name: 'x', description: 'x', server: 'https://mcp.example.com' }),
+    );
+    expect(error).toMatchObject({ code: 'API_NETWORK', outcomeUnknown: true });
+    expect(server.requests()).toBe(1);
+  });
+
+  it('times out waiting for headers, retries, and gives up with API_TIMEOUT', async () => {
+    const server = await serve(() => {
+      // never answers
+    });
+    const api = client(server.url, { timeouts: { headersMs: 100 }, retry: { maxAttempts: 2 } });
+    const error = await rejection(api.listConnectors());
+    expect(error).toMatchObject({ code: 'API_TIMEOUT', retryable: true, attempts: 2 });
+    expect(error.message).toBe('GET /v1/connectors: no response within 100 ms; gave up after 2 attempts');
+    expect(server.requests()).toBe(2);
+  });
+
+  it('times out a body that stalls', async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"items": [');
+    });
+    const api = client(server.url, { timeouts: { bodyMs: 100 }, retry: { maxAttempts: 1 } });
+    const error = await rejection(api.listConnectors());
+    expect(error).toMatchObject({ code: 'API_TIMEOUT' });
+    expect(error.message).toContain('the response body stalled within 100 ms');
+  });
+
+  it('retries a create when the connection is refused (nothing was sent), then reports it', async () => {
+    const server = await serve(() => {});
+    const { url } = server;
+    servers.pop()?.close();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const attempts: number[] = [];
+    const api = client(url, {
+      retry: { maxAttempts: 3 },
+      onRequest: (event) => attempts.push(event.attempt),
+    });
+    const error = await rejection(
+      api.createConnector({ name: 'x', description: 'x', server: 'https://mcp.example.com' }),
+    );
+    expect(error).toMatchObject({ code: 'API_NETWORK', outcomeUnknown: false, attempts: 3 });
+    expect(error.message).toContain(`network error talking to ${url} (ECONNREFUSED)`);
+    expect(attempts).toEqual([1, 2, 3]);
+  });
+
+  it('aborts a request in flight', async () => {
+    const server = await serve(() => {});
+    const controller = new AbortController();
+    const call = client(server.url).getConnector('slow', { signal: controller.signal });
+    setTimeout(() => controller.abort(new Error('shutting down')), 50);
+    const error = await rejection(call);
+    expect(error).toMatchObject({ code: 'ABORTED', outcomeUnknown: false });
+  });
+});
