@@ -179,7 +179,8 @@ async function secretValues(
       }
       continue;
     }
-    if (segments.includes('headers') && /[\r\n\0]/.test(resolved.value)) {
+    // a line break written in the file itself is the schema's to report; this catches one a secret brought in
+    if (segments.includes('headers') && /[\r\n\0]/.test(resolved.value) && !/[\r\n\0]/.test(value)) {
       issues.push(
         makeIssue(
           'invalid-header-value',

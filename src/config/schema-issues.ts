@@ -262,9 +262,12 @@ function isRedundant(at: Located, all: readonly Located[]): boolean {
     return true;
   const tooLong = same.find((other) => other.error.keyword === 'maxLength');
   if (tooLong !== undefined && typeof at.value === 'string' && typeof error.params.pattern === 'string') {
-    // only the length is wrong when the allowed prefix matches the pattern
-    const prefix = at.value.slice(0, Number(tooLong.error.params.limit));
-    if (new RegExp(error.params.pattern, 'u').test(prefix)) return true;
+    // only the length is wrong when every allowed-length piece of the value matches the pattern
+    const limit = Number(tooLong.error.params.limit);
+    const pattern = new RegExp(error.params.pattern, 'u');
+    const pieces: string[] = [];
+    for (let i = 0; i < at.value.length; i += limit) pieces.push(at.value.slice(i, i + limit));
+    if (pieces.every((piece) => pattern.test(piece))) return true;
   }
   // a URL that fails both `format` and `pattern` gets one message
   return error.keyword === 'format' && same.some((other) => other.error.keyword === 'pattern');

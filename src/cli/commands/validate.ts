@@ -40,9 +40,8 @@ export function registerValidate(program: Command, ctx: CliContext): Command {
         cwd: io.cwd,
         env: io.env,
       });
-      const issues = result.ok ? result.warnings : [...result.issues, ...result.warnings];
-      const sortedIssues = result.ok ? issues : sortByPlace(issues, result.issues);
       const files = result.ok ? result.state.files : (result.files ?? []);
+      const issues = result.ok ? result.warnings : sortByPlace([...result.issues, ...result.warnings], files);
       const report: ValidateReport = {
         version: 1,
         valid: result.ok,
@@ -54,7 +53,7 @@ export function registerValidate(program: Command, ctx: CliContext): Command {
               line: c.source.line,
             }))
           : [],
-        issues: sortedIssues,
+        issues,
       };
       ctx.result.exitCode = result.ok ? EXIT.ok : EXIT.error;
       if (options.output === 'json') {
@@ -85,22 +84,20 @@ export function registerValidate(program: Command, ctx: CliContext): Command {
     });
 }
 
-/** Errors and warnings interleaved by place, keeping the loader's file order (errors come already sorted). */
+/** Errors and warnings interleaved by place, in the order files were read (paths that could not be read keep their place among the errors). */
 function sortByPlace<T extends { location: { file: string; line: number; column: number } }>(
-  all: T[],
-  errors: T[],
+  all: readonly T[],
+  files: readonly string[],
 ): T[] {
-  const order: string[] = [];
-  for (const issue of errors) if (!order.includes(issue.location.file)) order.push(issue.location.file);
-  const rank = (file: string) => {
-    const index = order.indexOf(file);
-    return index < 0 ? order.length : index;
-  };
+  const rank = new Map<string, number>();
+  for (const file of files) if (!rank.has(file)) rank.set(file, rank.size);
+  for (const issue of all) if (!rank.has(issue.location.file)) rank.set(issue.location.file, rank.size);
+  const rankOf = (file: string) => rank.get(file) ?? 0;
   return all
     .map((issue, index) => ({ issue, index }))
     .sort(
       (a, b) =>
-        rank(a.issue.location.file) - rank(b.issue.location.file) ||
+        rankOf(a.issue.location.file) - rankOf(b.issue.location.file) ||
         a.issue.location.line - b.issue.location.line ||
         a.issue.location.column - b.issue.location.column ||
         a.index - b.index,
