@@ -6,12 +6,13 @@ import type { ManagedField } from './types.js';
  * Normalizes a managed field the way the API does, so that a value the API stores differently
  * from how the file spells it is never reported as a change (no perpetual diffs):
  * - null, absent and "" are the same ("empty"),
- * - trailing newlines are dropped (YAML block scalars `|` end with one; the API may strip it),
+ * - trailing white space is dropped (YAML block scalars `|` end with a newline; an API that trims
+ *   would otherwise differ forever),
  * - URLs compare in WHATWG form (case of scheme and host, default ports, an empty path).
  */
 export function normalizeField(field: ManagedField, value: string | null | undefined): string | null {
   if (value === null || value === undefined) return null;
-  const trimmed = value.replace(/[\r\n]+$/, '');
+  const trimmed = value.trimEnd();
   if (trimmed === '') return null;
   if (field === 'server' || field === 'icon_url') return normalizeUrl(trimmed);
   return trimmed;

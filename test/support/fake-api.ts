@@ -18,6 +18,29 @@ export interface InjectedFailure {
   afterEffect?: boolean;
 }
 
+/**
+ * What a real API plausibly does to stored text: trailing whitespace dropped, "" stored as null,
+ * URLs in canonical form. Planning must see through it (no perpetual diffs).
+ */
+function stored(value: string | null | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  const trimmed = value.trimEnd();
+  return trimmed === '' ? null : trimmed;
+}
+
+function storedUrl(value: string | null | undefined): string | null {
+  const text = stored(value);
+  return text !== null && URL.canParse(text) ? new URL(text).href : text;
+}
+
+function storedFields<T extends Partial<RemoteConnector>>(fields: T): T {
+  const out: Partial<RemoteConnector> = { ...fields };
+  for (const key of ['title', 'system_prompt'] as const) if (key in fields) out[key] = stored(fields[key]);
+  for (const key of ['server', 'icon_url'] as const) if (key in fields) out[key] = storedUrl(fields[key]);
+  if ('description' in fields) out.description = stored(fields.description) ?? '';
+  return out as T;
+}
+
 /** An in-memory ConnectorsApi for unit tests of the applier and the orchestration. */
 export class FakeApi implements ConnectorsApi {
   readonly connectors = new Map<string, RemoteConnector>();
@@ -57,11 +80,13 @@ export class FakeApi implements ConnectorsApi {
     const connector: RemoteConnector = {
       id: randomUUID(),
       name: body.name,
-      description: body.description,
-      server: body.server,
-      title: body.title ?? null,
-      icon_url: body.icon_url ?? null,
-      system_prompt: body.system_prompt ?? null,
+      ...storedFields({
+        description: body.description,
+        server: body.server,
+        title: body.title ?? null,
+        icon_url: body.icon_url ?? null,
+        system_prompt: body.system_prompt ?? null,
+      }),
       visibility: body.visibility ?? 'private',
       owner_type: 'workspace',
       private_tool_execution: false,
@@ -84,7 +109,7 @@ export class FakeApi implements ConnectorsApi {
       throw new ConnectorSyncError('API_CONFLICT', `name ${body.name} already exists`);
     }
     const { headers, auth_data, ...fields } = body;
-    const next = { ...current, ...fields, modified_at: this.now() } as RemoteConnector;
+    const next = { ...current, ...storedFields(fields), modified_at: this.now() } as RemoteConnector;
     this.connectors.set(id, next);
     if (headers || auth_data) this.secrets.set(id, { ...this.secrets.get(id), headers, auth_data });
     return { ...next };
