@@ -53,9 +53,13 @@ export interface ClientOptions {
   userAgent?: string;
 }
 
-/** The real client: a ConnectorsApi whose delete always says whether the connector was already gone. */
+/** The real client: a ConnectorsApi whose delete says whether it was already gone, and whose auth URL has its expiry. */
 export interface ConnectorsClient extends ConnectorsApi {
   deleteConnector(id: string, options?: CallOptions): Promise<DeleteResult>;
+  getAuthUrl(
+    idOrName: string,
+    options?: CallOptions & { appReturnUrl?: string },
+  ): Promise<{ authUrl: string; ttlSeconds: number; expiresAt: string }>;
 }
 
 /** The API's largest page: a no-op reconcile of N connectors costs ceil(N / 1000) list calls. */
@@ -66,7 +70,7 @@ const ANY: (json: unknown) => Checked<unknown> = (json) => ({ ok: true, value: j
 
 /** Creates the Connectors API client over an undici keep-alive pool sized for the concurrency. */
 export function createClient(options: ClientOptions): ConnectorsClient {
-  const base = new URL(options.baseUrl);
+  const base = parseBaseUrl(options.baseUrl);
   const prefix = base.pathname.replace(/\/+$/, '');
   const apiKey = options.apiKey instanceof Secret ? options.apiKey.reveal() : options.apiKey;
   const timeouts: HttpTimeouts = {
@@ -230,6 +234,14 @@ export function createClient(options: ClientOptions): ConnectorsClient {
       await ownAgent?.close();
     },
   };
+}
+
+function parseBaseUrl(raw: string): URL {
+  const url = URL.canParse(raw) ? new URL(raw) : null;
+  if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new ConnectorSyncError('SETTINGS_INVALID', `the API base URL must be an http(s) URL, got "${raw}"`);
+  }
+  return url;
 }
 
 function checkPageSize(size: number): number {

@@ -148,8 +148,18 @@ function unauthorized(
   const message =
     status === 401
       ? `The API rejected the API key (HTTP 401 on ${ctx.method} ${ctx.path}): set a valid key in MISTRAL_API_KEY or MISTRAL_API_KEY_FILE.`
-      : `The API key is not allowed to do this (HTTP 403 on ${ctx.method} ${ctx.path}${said === null ? '' : `: ${said}`}): use a key whose user has this permission (shared_org connectors need an organization admin).`;
-  return new ApiError('API_UNAUTHORIZED', message, { ...base, retryable: false, outcomeUnknown: false });
+      : `The API refused ${ctx.method} ${ctx.path} for this API key (HTTP 403${said === null ? '' : `: ${said}`}).`;
+  // a 403 is about permission more often than about the key (shared_org needs an admin; tools need OAuth first)
+  const hint =
+    status === 403
+      ? "check that the key's user may do this (shared_org connectors need an organization admin)"
+      : undefined;
+  return new ApiError('API_UNAUTHORIZED', message, {
+    ...base,
+    retryable: false,
+    outcomeUnknown: false,
+    ...(hint === undefined ? {} : { hint }),
+  });
 }
 
 function hintFor(code: ErrorCode): { hint?: string } {

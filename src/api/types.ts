@@ -80,7 +80,9 @@ export interface CallOptions {
 
 /** Counters a caller (metrics, benchmarks, tests) can read. */
 export interface ClientStats {
+  /** Attempts sent, retries included. */
   requests: number;
+  /** Attempts by HTTP status ("200", "429"...), or by `network`, `timeout`, `aborted` when there was none. */
   requestsByStatus: Record<string, number>;
   retries: number;
   rateLimited: number;

@@ -235,7 +235,11 @@ describe('error bodies', () => {
     });
     const error = await rejection(api.client.createConnector({ ...CREATE }));
     expect(error).toMatchObject({ code: 'API_UNAUTHORIZED', status: 403, outcomeUnknown: false });
-    expect(error.message).toContain('Only organization admins (forbidden)');
+    expect(error.message).toBe(
+      'The API refused POST /v1/connectors for this API key (HTTP 403: Only organization admins (forbidden)).',
+    );
+    expect(error.hint).toContain('organization admin');
+    expect(api.seen).toHaveLength(1);
   });
 
   it('renders a 422 detail list readably', async () => {
