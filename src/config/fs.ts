@@ -31,9 +31,19 @@ export interface LoaderFs {
 async function readCapped(path: string, maxBytes: number): Promise<Uint8Array> {
   const handle = await open(path, 'r');
   try {
-    const buffer = Buffer.allocUnsafe(maxBytes + 1);
+    const limit = maxBytes + 1;
+    // sized from fstat (a connector file is a few hundred bytes: a 1 MiB buffer per file would
+    // keep the garbage collector busy), grown if the file turns out longer, never past the limit
+    const { size } = await handle.stat();
+    let buffer = Buffer.allocUnsafe(Math.min(limit, Math.max(size + 1, 4096)));
     let length = 0;
-    while (length < buffer.length) {
+    for (;;) {
+      if (length === buffer.length) {
+        if (buffer.length >= limit) break;
+        const grown = Buffer.allocUnsafe(Math.min(limit, buffer.length * 2));
+        buffer.copy(grown, 0, 0, length);
+        buffer = grown;
+      }
       const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
       if (bytesRead === 0) break;
       length += bytesRead;
