@@ -74,12 +74,10 @@ export function retryVerdict(outcome: AttemptOutcome, safety: RequestSafety): Re
     const { status } = outcome.response;
     // a 429 means the server refused the request: repeating it is safe even for a create
     if (status === 429) return { action: 'retry', rateLimited: true };
-    if (RETRIED_STATUSES.has(status) || (status > 500 && status < 600)) {
-      if (safety === 'idempotent' && RETRIED_STATUSES.has(status))
-        return { action: 'retry', rateLimited: false };
-      return { action: 'stop', outcomeUnknown: safety === 'create' };
-    }
-    return { action: 'stop', outcomeUnknown: false };
+    if (safety === 'idempotent' && RETRIED_STATUSES.has(status))
+      return { action: 'retry', rateLimited: false };
+    // a create that met a 5xx may have been stored before the server or a proxy failed
+    return { action: 'stop', outcomeUnknown: safety === 'create' && status >= 500 };
   }
   const { failure } = outcome;
   if (failure.kind === 'aborted')

@@ -105,9 +105,8 @@ export class Transport {
       secrets: [...opts.secrets, ...(call.secrets ?? [])],
     };
     const request = buildRequest(call, opts.headers);
+    const budget = new RetryBudget(opts.policy);
     let attempts = 0;
-    let rateLimitedRetries = 0;
-    let otherRetries = 0;
     let mayHaveApplied = false;
     for (;;) {
       const ticket = await opts.pacer.acquire(signal).catch((error: unknown) => {
@@ -115,42 +114,33 @@ export class Transport {
       });
       attempts += 1;
       const outcome = await this.#attempt(request, attempts, signal);
-      const status = 'response' in outcome ? outcome.response.status : null;
+      const response = 'response' in outcome ? outcome.response : null;
       opts.pacer.record(
         ticket,
-        status,
-        'response' in outcome ? readRateHints(outcome.response.headers, opts.now()) : NO_HINTS,
+        response?.status ?? null,
+        response ? readRateHints(response.headers, opts.now()) : NO_HINTS,
       );
-      if ('response' in outcome) {
-        const { response } = outcome;
-        if (response.status >= 200 && response.status < 300) return parseReply(ctx, call, response, attempts);
-        if (response.status === 404 && call.goneAfterRetryIsSuccess && mayHaveApplied) {
-          return { status: 404, headers: response.headers, value: null, attempts, alreadyGone: true };
-        }
+      if (response !== null && response.status >= 200 && response.status < 300) {
+        return parseReply(ctx, call, response, attempts);
+      }
+      if (response?.status === 404 && call.goneAfterRetryIsSuccess && mayHaveApplied) {
+        return { status: 404, headers: response.headers, value: null, attempts, alreadyGone: true };
       }
       const verdict = retryVerdict(outcome, call.safety);
       if ('failure' in outcome && outcome.failure.kind === 'aborted') {
         throw errorForAbort(ctx, verdict.action === 'stop' && verdict.outcomeUnknown, outcome.failure.cause);
       }
       if (verdict.action === 'stop') throw failureError(ctx, outcome, attempts, verdict.outcomeUnknown);
-      if (verdict.rateLimited) rateLimitedRetries += 1;
-      else otherRetries += 1;
-      if (
-        rateLimitedRetries >= opts.policy.maxRateLimitedAttempts ||
-        otherRetries >= opts.policy.maxAttempts
-      ) {
-        throw failureError(ctx, outcome, attempts, false);
-      }
+      const retry = budget.spend(verdict.rateLimited);
+      // creates are only ever retried when the server did not act, so giving up leaves no doubt
+      if (retry === null) throw failureError(ctx, outcome, attempts, false);
       mayHaveApplied ||= 'failure' in outcome ? outcome.failure.maybeSent : outcome.response.status >= 500;
       this.#stats.retries += 1;
-      const wait = this.#retryDelay(
-        outcome,
-        verdict.rateLimited,
-        verdict.rateLimited ? rateLimitedRetries : otherRetries,
-      );
-      await opts.sleep(wait, signal).catch((error: unknown) => {
-        throw errorForAbort(ctx, false, error);
-      });
+      await opts
+        .sleep(this.#retryDelay(outcome, verdict.rateLimited, retry), signal)
+        .catch((error: unknown) => {
+          throw errorForAbort(ctx, false, error);
+        });
     }
   }
 
@@ -198,6 +188,27 @@ export class Transport {
     } catch {
       // a failing log or metrics hook must not fail the API call it observes
     }
+  }
+}
+
+/** Retries left, counted apart for 429s (the pacer slows down) and for everything else. */
+class RetryBudget {
+  #rateLimited = 0;
+  #other = 0;
+  readonly #policy: RetryPolicy;
+
+  constructor(policy: RetryPolicy) {
+    this.#policy = policy;
+  }
+
+  /** Takes one retry of the kind; returns its number (1 for the first), or null when the attempts are used up. */
+  spend(rateLimited: boolean): number | null {
+    if (rateLimited) {
+      this.#rateLimited += 1;
+      return this.#rateLimited >= this.#policy.maxRateLimitedAttempts ? null : this.#rateLimited;
+    }
+    this.#other += 1;
+    return this.#other >= this.#policy.maxAttempts ? null : this.#other;
   }
 }
 
