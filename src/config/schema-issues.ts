@@ -291,19 +291,28 @@ export function schemaIssues(
   });
   const suggestions = new Map<Located, string | undefined>();
   const coveredRequired = new Set<string>();
+  let listMeant = false;
   for (const at of located) {
     if (at.error.keyword !== 'additionalProperties') continue;
-    const candidates = propertiesOf(at.error.parentSchema);
+    const atRoot = at.error.instancePath === '' && isConnectorSchema(at.error.parentSchema);
+    // at a document's root, `connector:` or `Connectors:` means the list form
+    const candidates = [...propertiesOf(at.error.parentSchema), ...(atRoot ? ['connectors'] : [])];
     const suggestion = closestMatch(String(at.error.params.additionalProperty), candidates);
     suggestions.set(at, suggestion);
-    if (suggestion !== undefined) coveredRequired.add(`${at.error.instancePath}/${suggestion}`);
+    if (suggestion === 'connectors' && atRoot) {
+      // the keys a single connector requires are not missing from what is meant as a list
+      listMeant = true;
+    } else if (suggestion !== undefined) {
+      coveredRequired.add(`${at.error.instancePath}/${suggestion}`);
+    }
   }
   const issues: ConfigIssue[] = [];
   for (const at of located) {
     if (isRedundant(at, located)) continue;
     if (
       at.error.keyword === 'required' &&
-      coveredRequired.has(`${at.error.instancePath}/${at.error.params.missingProperty}`)
+      (coveredRequired.has(`${at.error.instancePath}/${at.error.params.missingProperty}`) ||
+        (at.error.instancePath === '' && listMeant))
     ) {
       continue;
     }
