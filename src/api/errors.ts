@@ -192,7 +192,7 @@ export function errorForTransport(
   const what =
     failure.kind === 'timeout'
       ? `${timeoutPhrase(failure.detail)}${failure.timeoutMs === undefined ? '' : ` within ${failure.timeoutMs} ms`}`
-      : `network error talking to ${ctx.origin} (${failure.detail})`;
+      : `network error talking to ${ctx.origin} (${networkPhrase(failure.detail)})`;
   const message = `${ctx.method} ${ctx.path}: ${what}${attemptsNote(attempts)}${outcomeNote(outcomeUnknown)}`;
   return new ApiError(failure.kind === 'timeout' ? 'API_TIMEOUT' : 'API_NETWORK', message, {
     status: null,
@@ -206,6 +206,23 @@ export function errorForTransport(
     cause: failure.cause,
     hint: 'check the network and the API URL (MISTRAL_API_URL or --api-url)',
   });
+}
+
+const NETWORK_PHRASES: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  EPIPE: 'connection closed while sending',
+  UND_ERR_SOCKET: 'connection closed by the server',
+  UND_ERR_CLOSED: 'connection closed',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'DNS lookup failed',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+};
+
+function networkPhrase(code: string): string {
+  const phrase = NETWORK_PHRASES[code];
+  return phrase === undefined ? code : `${phrase}, ${code}`;
 }
 
 function timeoutPhrase(phase: string): string {

@@ -104,7 +104,7 @@ describe('the client on real sockets', () => {
       api.createConnector({ name: 'x', description: 'x', server: 'https://mcp.example.com' }),
     );
     expect(error).toMatchObject({ code: 'API_NETWORK', outcomeUnknown: false, attempts: 3 });
-    expect(error.message).toContain(`network error talking to ${url} (ECONNREFUSED)`);
+    expect(error.message).toContain(`network error talking to ${url} (connection refused, ECONNREFUSED)`);
     expect(attempts).toEqual([1, 2, 3]);
   });
 
