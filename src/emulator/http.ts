@@ -32,17 +32,32 @@ export async function readBody(request: IncomingMessage): Promise<RequestBody> {
   try {
     return { kind: 'json', value: JSON.parse(text) };
   } catch (error) {
-    const position = /position (\d+)/.exec(String(error))?.[1];
+    const { position, reason } = describeJsonError(error);
     return {
       kind: 'invalid',
       detail: {
         type: 'json_invalid',
-        loc: ['body', position === undefined ? 0 : Number(position)],
+        loc: ['body', position],
         msg: 'JSON decode error',
-        ctx: { error: (error as Error).message },
+        ctx: { error: reason },
       },
     };
   }
+}
+
+/**
+ * Where and why JSON.parse failed, without quoting the body: V8's "Unexpected token" message
+ * quotes the text, and a body may hold write-only secrets.
+ */
+function describeJsonError(error: unknown): { position: number; reason: string } {
+  const message = error instanceof Error ? error.message : String(error);
+  const position = Number(/at position (\d+)/.exec(message)?.[1] ?? 0);
+  if (message.startsWith('Unexpected token')) return { position, reason: 'Unexpected token' };
+  const reason = message
+    .replace(/ in JSON at position.*$/s, '')
+    .replace(/".*"/s, '')
+    .trim();
+  return { position, reason: reason === '' ? 'Invalid JSON' : reason };
 }
 
 /** Query parameters as a plain record (the last value wins), for the request log. */
