@@ -70,7 +70,7 @@ export interface RunningEmulator {
   /** Marks an OAuth connector authenticated (or not), as a person finishing the flow would. */
   markAuthenticated(idOrName: string, authenticated?: boolean): void;
   /** Sets the tools a connector's MCP server exposes (null: derived from its URL again). */
-  setTools(idOrName: string, tools: McpTool[] | null): void;
+  setTools(idOrName: string, tools: NonNullable<SeedConnector['tools']> | null): void;
   clearRequestLog(): void;
   /** Back to the starting state, no faults, empty log. */
   reset(): void;

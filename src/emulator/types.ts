@@ -75,7 +75,13 @@ export interface SeedConnector {
   active?: boolean | null;
   mistral?: boolean;
   is_authenticated?: boolean;
-  tools?: McpTool[];
+  /** What its MCP server exposes; `inputSchema` may be left out (an empty object schema is used). */
+  tools?: Array<{
+    name: string;
+    description?: string | null;
+    inputSchema?: Record<string, unknown>;
+    [key: string]: unknown;
+  }>;
 }
 
 /** One request the emulator answered (control endpoints excluded). */

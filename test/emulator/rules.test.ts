@@ -18,7 +18,7 @@ afterEach(async () => {
 
 type Connector = Record<string, unknown> & { id: string; name: string };
 
-async function create(emulator: RunningEmulator, body: Record<string, unknown>): Promise<Connector> {
+async function create(emulator: RunningEmulator, body: object): Promise<Connector> {
   const answer = await call(emulator, 'POST', '/v1/connectors', { body });
   expect(answer.status, answer.text).toBe(201);
   return answer.json as Connector;
