@@ -9,7 +9,7 @@ import { checkFaultSettings, type FaultSettings } from './faults.js';
 import { loadState, StateWriter } from './persist.js';
 import { builtinConnectors, checkSeed, loadSeedFile, recordFromSeed } from './seed.js';
 import { listen } from './server.js';
-import type { ConnectorRecord, EmulatorStats, McpTool, RequestLogEntry, SeedConnector } from './types.js';
+import type { ConnectorRecord, EmulatorStats, RequestLogEntry, SeedConnector } from './types.js';
 
 export type { FaultKind, FaultRule, FaultSettings } from './faults.js';
 export { FAULT_KINDS, seededRandom } from './faults.js';
