@@ -33,7 +33,8 @@ function namedSites(sites: readonly ConnectorSite[]): Named[] {
 
 /**
  * Cross-checks names over the whole desired state: a name declared twice (both places named),
- * a `renamed_from` that is still declared or is the connector's own name, two connectors
+ * a `renamed_from` that is still declared (unless that connector is renamed away too: a swap or a
+ * chain), or is the connector's own name, two connectors
  * renamed from the same old name. Checks every connector with a valid name, even in a document with
  * other errors, so one run reports them all.
  */
@@ -72,7 +73,8 @@ export function nameIssues(sites: readonly ConnectorSite[]): ConfigIssue[] {
       continue;
     }
     const declared = firstByName.get(renamed.name);
-    if (declared !== undefined) {
+    // a declared connector that is itself renamed away frees its old name: swaps and chains are fine
+    if (declared !== undefined && declared.renamedFrom === undefined) {
       issues.push(
         makeIssue(
           'rename-collision',

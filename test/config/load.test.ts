@@ -35,6 +35,24 @@ secret_version: 3
 `;
 
 describe('loadDesiredState', () => {
+  test('accepts two connectors that swap names, and a chain of renames', async () => {
+    const fs = memoryFs({
+      '/repo/connectors/swap.yaml': [
+        'name: a\nrenamed_from: b\ndescription: was b\nserver: https://mcp.example.com/b',
+        'name: b\nrenamed_from: a\ndescription: was a\nserver: https://mcp.example.com/a',
+        'name: d\nrenamed_from: c\ndescription: was c\nserver: https://mcp.example.com/c',
+        'name: c\nrenamed_from: x\ndescription: was x\nserver: https://mcp.example.com/x',
+      ].join('\n---\n'),
+    });
+    const result = await loadDesiredState(['connectors'], { resolve: false, cwd: CWD, env: {}, fs });
+    expect(connectorsOf(result).map((c) => `${c.renamed_from}->${c.name}`)).toEqual([
+      'b->a',
+      'a->b',
+      'c->d',
+      'x->c',
+    ]);
+  });
+
   test('returns each connector with defaults, positions and secrets wrapped as written when not resolving', async () => {
     const fs = memoryFs({ '/repo/connectors/deepwiki.yaml': DEEPWIKI });
     const [connector] = connectorsOf(
