@@ -147,7 +147,9 @@ async function updateRereading(
 async function deleteRereading(op: Operation, api: ConnectorsApi): Promise<OperationResult> {
   const ref = op.remote!;
   try {
-    await api.deleteConnector(ref.id);
+    const deleted = await api.deleteConnector(ref.id);
+    // a retried DELETE that meets a 404: the earlier attempt, whose answer was lost, did it
+    if (deleted?.alreadyGone) return { operation: op, status: 'applied', note: 'already deleted' };
     return { operation: op, status: 'applied' };
   } catch (error) {
     if (!isNotFound(error)) throw error;
