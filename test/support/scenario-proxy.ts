@@ -1,0 +1,106 @@
+/**
+ * A loopback proxy in front of the emulator, for what the emulator cannot do by itself and the CLI
+ * cannot be told: serve the listing in small pages (the client always asks for the largest page,
+ * and `sync` has no flag for it), and let "another writer" act at an exact moment of a run (just
+ * before the CLI's first create reaches the API). Everything else passes through unchanged:
+ * statuses, headers such as Retry-After, bodies, and dropped connections.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Agent, request } from 'undici';
+
+/** Something to do once, just before the first request matching `when` ("POST /v1/connectors") is forwarded. */
+export interface ProxyHook {
+  when: string;
+  run: () => void | Promise<void>;
+}
+
+/** A running proxy. */
+export interface ScenarioProxy {
+  readonly url: string;
+  /** Hooks that have not fired yet. */
+  readonly pendingHooks: readonly ProxyHook[];
+  /** Arms hooks; each fires once. */
+  arm(hooks: readonly ProxyHook[]): void;
+  /** Drops hooks that never fired (a step is over). */
+  disarm(): void;
+  close(): Promise<void>;
+}
+
+// hop-by-hop headers belong to one connection and are never forwarded
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'host']);
+
+/** Starts a proxy to `upstream`; with `maxPageSize`, listing requests ask for at most that many items. */
+export async function startScenarioProxy(
+  upstream: string,
+  options: { maxPageSize?: number | null } = {},
+): Promise<ScenarioProxy> {
+  const agent = new Agent({ connections: 64, keepAliveTimeout: 10_000 });
+  let hooks: ProxyHook[] = [];
+
+  const forward = async (req: IncomingMessage, res: ServerResponse) => {
+    const body = await readAll(req);
+    const url = new URL(req.url ?? '/', upstream);
+    const key = `${req.method} ${url.pathname}`;
+    const due = hooks.filter((hook) => hook.when === key);
+    hooks = hooks.filter((hook) => hook.when !== key);
+    for (const hook of due) await hook.run();
+    if (options.maxPageSize && req.method === 'GET' && url.pathname === '/v1/connectors') {
+      const asked = Number(url.searchParams.get('page_size') ?? '100');
+      url.searchParams.set('page_size', String(Math.min(asked, options.maxPageSize)));
+    }
+    const upstreamReply = await request(url, {
+      method: req.method as 'GET',
+      headers: forwardable(req.headers),
+      body: body.length > 0 ? body : null,
+      dispatcher: agent,
+    });
+    const headers: Record<string, string | string[]> = {};
+    for (const [name, value] of Object.entries(upstreamReply.headers)) {
+      if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
+    }
+    res.writeHead(upstreamReply.statusCode, headers);
+    for await (const chunk of upstreamReply.body) res.write(chunk);
+    res.end();
+  };
+
+  const server = createServer((req, res) => {
+    forward(req, res).catch(() => {
+      // the emulator dropped the connection (or cut a body short): do the same to the client
+      res.destroy();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    get pendingHooks() {
+      return hooks;
+    },
+    arm: (more) => {
+      hooks = [...hooks, ...more];
+    },
+    disarm: () => {
+      hooks = [];
+    },
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await agent.close();
+    },
+  };
+}
+
+function forwardable(headers: IncomingMessage['headers']): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
+  }
+  return out;
+}
+
+async function readAll(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}

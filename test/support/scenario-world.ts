@@ -1,0 +1,236 @@
+/**
+ * The world one scenario runs in: a fresh emulator on loopback (behind the scenario proxy), a
+ * temporary copy of the scenario as the working directory, a temporary state folder, and the CLI
+ * run in-process. `runStep` does a step's preparations, runs the command, and returns everything
+ * a user (or the API) could observe; the runner asserts on it.
+ */
+import { createHash } from 'node:crypto';
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request } from 'undici';
+import { stringify } from 'yaml';
+import type { CliIO } from '../../src/cli/io.js';
+import { runCli } from '../../src/cli/main.js';
+import {
+  type ConnectorRecord,
+  type McpTool,
+  type RequestLogEntry,
+  type RunningEmulator,
+  type SeedConnector,
+  seededRandom,
+  startEmulator,
+} from '../../src/emulator/index.js';
+import { type ScenarioProxy, startScenarioProxy } from './scenario-proxy.js';
+import type { GenerateSpec, Scenario, Step } from './scenario-spec.js';
+
+/** The API key every step uses unless it overrides it. It is a canary too: it must never be printed. */
+export const SCENARIO_API_KEY = 'test-key-canary-5b2d9e71';
+
+/** The files that describe a scenario rather than belong to its working copy. */
+const SCENARIO_FILES = ['steps.yaml', 'env.yaml', 'remote.yaml', 'generate.yaml', 'README.md'];
+
+/** A running scenario. */
+export interface ScenarioWorld {
+  scenario: Scenario;
+  emulator: RunningEmulator;
+  proxy: ScenarioProxy;
+  /** The working directory: a copy of the scenario folder. */
+  work: string;
+  stateDir: string;
+  close(): Promise<void>;
+}
+
+/** What one step did, as far as anyone can see. */
+export interface StepOutcome {
+  exit: number;
+  stdout: string;
+  stderr: string;
+  /** The environment the command saw. */
+  env: Record<string, string>;
+  /** API requests answered during the command (not the step's preparations). */
+  requests: RequestLogEntry[];
+  /** The emulator's connectors before the command (after preparations) and after it. */
+  before: ConnectorRecord[];
+  after: ConnectorRecord[];
+}
+
+/** Starts the emulator and proxy for a scenario and lays out its working copy. */
+export async function openWorld(scenario: Scenario): Promise<ScenarioWorld> {
+  const root = await mkdtemp(join(tmpdir(), `scenario-${scenario.name.slice(0, 3)}-`));
+  const work = join(root, 'work');
+  const stateDir = join(work, '.state');
+  await cp(scenario.dir, work, { recursive: true });
+  // the scenario's own data (env.yaml holds the secret values) is not part of the working copy
+  for (const file of SCENARIO_FILES) await rm(join(work, file), { force: true });
+  await mkdir(join(work, 'home'), { recursive: true });
+  const generated = expand(scenario.generate);
+  for (const [file, connectors] of generated.desired) {
+    await writeFile(join(work, 'desired', file), stringify({ connectors }, { lineWidth: 0 }));
+  }
+  const emulator = await startEmulator({
+    port: 0,
+    builtins: scenario.remote.builtins,
+    seed: [...scenario.remote.connectors, ...generated.remote],
+    // fault rates are drawn from a source seeded by the scenario's name: the same faults every run
+    random: seededRandom(createHash('sha256').update(scenario.name).digest().readUInt32BE(0)),
+  });
+  const proxy = await startScenarioProxy(emulator.url, { maxPageSize: scenario.remote.max_page_size });
+  return {
+    scenario,
+    emulator,
+    proxy,
+    work,
+    stateDir,
+    close: async () => {
+      await proxy.close();
+      await emulator.close();
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Prepares, runs and observes one step. */
+export async function runStep(world: ScenarioWorld, step: Step): Promise<StepOutcome> {
+  const env = stepEnv(world, step);
+  await prepare(world, step, env);
+  world.emulator.setFaults({ ...noFaults(), ...step.faults });
+  world.proxy.arm(
+    (step.race ?? []).map((race) => ({
+      // `{name}` in the path stands for that connector's id, as the CLI will send it
+      when: race.when.replace(/\{([A-Za-z0-9_-]+)\}/g, (_, name: string) => idOf(world.emulator, name)),
+      run: async () => {
+        if (race.insert) world.emulator.store.insert(race.insert);
+        for (const name of race.delete ?? [])
+          await directCall(world.emulator, env, 'DELETE', idOf(world.emulator, name));
+      },
+    })),
+  );
+  const mark = lastSeq(world.emulator);
+  const before = world.emulator.store.list();
+  let stdout = '';
+  let stderr = '';
+  const io: CliIO = {
+    stdout: { write: (text: string) => (stdout += text), isTTY: false },
+    stderr: { write: (text: string) => (stderr += text), isTTY: false },
+    env,
+    cwd: world.work,
+    signal: new AbortController().signal,
+  };
+  const args = step.args.map((arg) => arg.replaceAll('{work}', world.work));
+  try {
+    const exit = await runCli([step.command, ...args], io);
+    const requests = world.emulator.requestLog.filter((entry) => entry.seq > mark);
+    return { exit, stdout, stderr, env, requests, before, after: world.emulator.store.list() };
+  } finally {
+    world.emulator.setFaults(noFaults());
+    world.proxy.disarm();
+  }
+}
+
+/** The environment of a step: the API and state folder, the scenario's env.yaml, the step's changes. */
+function stepEnv(world: ScenarioWorld, step: Step): Record<string, string> {
+  const env: Record<string, string> = {
+    HOME: join(world.work, 'home'),
+    MISTRAL_API_KEY: SCENARIO_API_KEY,
+    MISTRAL_API_URL: world.proxy.url,
+    CONNECTOR_SYNC_STATE_DIR: world.stateDir,
+    ...world.scenario.env,
+  };
+  for (const [name, value] of Object.entries(step.env)) {
+    if (value === null) delete env[name];
+    else env[name] = value.replaceAll('{work}', world.work);
+  }
+  return env;
+}
+
+/** The step's `before`: another writer at work, a person finishing OAuth, a new desired folder. */
+async function prepare(world: ScenarioWorld, step: Step, env: Record<string, string>): Promise<void> {
+  const before = step.before;
+  if (!before) return;
+  const { emulator } = world;
+  if (before.desired !== undefined) {
+    await rm(join(world.work, 'desired'), { recursive: true, force: true });
+    await cp(join(world.scenario.dir, before.desired), join(world.work, 'desired'), { recursive: true });
+  }
+  for (const name of before.mark_authenticated ?? []) emulator.markAuthenticated(name);
+  for (const [name, tools] of Object.entries(before.set_tools ?? {})) {
+    emulator.setTools(
+      name,
+      tools.map((tool): McpTool => ({ name: tool, inputSchema: { type: 'object' } })),
+    );
+  }
+  if (before.insert) emulator.store.insert(before.insert);
+  for (const [name, fields] of Object.entries(before.patch ?? {})) {
+    await directCall(emulator, env, 'PATCH', idOf(emulator, name), fields);
+  }
+  for (const name of before.delete ?? []) await directCall(emulator, env, 'DELETE', idOf(emulator, name));
+}
+
+function idOf(emulator: RunningEmulator, name: string): string {
+  const found = emulator.store.get(name);
+  if (!found) throw new Error(`scenario data: no connector named ${name} to change`);
+  return found.id;
+}
+
+/** A request by "another writer", straight to the emulator (no proxy hooks). */
+async function directCall(
+  emulator: RunningEmulator,
+  env: Record<string, string>,
+  method: 'PATCH' | 'DELETE',
+  id: string,
+  body?: Record<string, unknown>,
+): Promise<void> {
+  const reply = await request(`${emulator.url}/v1/connectors/${id}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${env.MISTRAL_API_KEY ?? SCENARIO_API_KEY}`,
+      'content-type': 'application/json',
+    },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await reply.body.text();
+  if (reply.statusCode >= 300)
+    throw new Error(`scenario data: ${method} ${id} answered ${reply.statusCode}: ${text}`);
+}
+
+function lastSeq(emulator: RunningEmulator): number {
+  return emulator.requestLog.at(-1)?.seq ?? 0;
+}
+
+function noFaults() {
+  return {
+    latencyMs: 0,
+    jitterMs: 0,
+    errorRate: 0,
+    errorStatuses: [502, 503, 504],
+    rateLimitPerSecond: null,
+    rules: [],
+  };
+}
+
+/** Expands generate.yaml: `{{n}}` in every string of a template becomes the zero-padded number. */
+function expand(spec: GenerateSpec): { remote: SeedConnector[]; desired: Map<string, unknown[]> } {
+  const remote: SeedConnector[] = [];
+  const desired = new Map<string, unknown[]>();
+  for (const range of spec.remote ?? []) remote.push(...(numbered(range) as SeedConnector[]));
+  for (const range of spec.desired ?? []) {
+    desired.set(range.file, [...(desired.get(range.file) ?? []), ...numbered(range)]);
+  }
+  return { remote, desired };
+}
+
+function numbered(range: { from: number; to: number; template: Record<string, unknown> }): unknown[] {
+  const width = String(range.to).length;
+  const out: unknown[] = [];
+  for (let n = range.from; n <= range.to; n++) out.push(fill(range.template, String(n).padStart(width, '0')));
+  return out;
+}
+
+function fill(value: unknown, n: string): unknown {
+  if (typeof value === 'string') return value.replaceAll('{{n}}', n);
+  if (Array.isArray(value)) return value.map((item) => fill(item, n));
+  if (typeof value === 'object' && value !== null)
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, fill(item, n)]));
+  return value;
+}
