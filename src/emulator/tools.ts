@@ -33,9 +33,36 @@ function hostOf(server: string): string {
   return URL.canParse(server) ? new URL(server).hostname : server;
 }
 
+/**
+ * Public MCP servers people try first, with the tools they really expose, so a first run of the
+ * quickstart against the emulator checks `expect_tools` the way the real API would.
+ */
+const KNOWN_SERVERS: Record<string, Array<[name: string, description: string]>> = {
+  'mcp.deepwiki.com': [
+    ['read_wiki_structure', 'Get a list of documentation topics for a GitHub repository.'],
+    ['read_wiki_contents', 'View documentation about a GitHub repository.'],
+    ['ask_question', 'Ask any question about a GitHub repository.'],
+  ],
+  'mcp.context7.com': [
+    ['resolve-library-id', 'Resolves a package name to a Context7-compatible library ID.'],
+    ['get-library-docs', 'Fetches up-to-date documentation for a library.'],
+  ],
+};
+
+function knownTools(host: string): McpTool[] | undefined {
+  return KNOWN_SERVERS[host]?.map(([name, description]) => ({
+    name,
+    description,
+    inputSchema: { type: 'object', properties: { query: { type: 'string' } } },
+    annotations: { readOnlyHint: true, destructiveHint: false, openWorldHint: true },
+  }));
+}
+
 /** The tools an MCP server at this URL exposes: 2 to 5, always the same for the same URL. */
 export function deriveTools(server: string): McpTool[] {
   const host = hostOf(server);
+  const known = knownTools(host);
+  if (known) return known;
   let state = fnv1a(server);
   const count = 2 + (state % 4);
   const tools: McpTool[] = [];
