@@ -3,7 +3,7 @@ import type { DesiredConnector } from '../config/types.js';
 import { writeOnlyFields } from './fingerprint.js';
 import { applyGuards } from './guards.js';
 import { desiredValue, remoteValue } from './normalize.js';
-import { orderRenames } from './renames.js';
+import { orderRenames, renameIsPending } from './renames.js';
 import { inScope, isMistralOwned, type Scope } from './scope.js';
 import {
   type FieldChange,
@@ -36,6 +36,7 @@ const NO_SECRET_KNOWLEDGE: SecretKnowledge = {
 /** Working state of one planning pass. */
 interface Planning {
   desired: DesiredConnector[];
+  desiredByName: Map<string, DesiredConnector>;
   remoteByName: Map<string, RemoteConnector>;
   secrets: SecretKnowledge;
   options: PlanOptions;
@@ -60,6 +61,7 @@ export function planChanges(
 ): Plan {
   const planning: Planning = {
     desired: [...desired],
+    desiredByName: new Map(desired.map((d) => [d.name, d])),
     remoteByName: indexByName(remote),
     secrets,
     options,
@@ -146,6 +148,8 @@ function renameSource(
   if (oldName === null) return undefined;
   const previous = planning.remoteByName.get(oldName);
   if (!previous) return undefined;
+  if (!renameIsPending(connector, planning.desiredByName, planning.remoteByName, renameDistance))
+    return undefined;
   if (isMistralOwned(previous) || !inScope(oldName, planning.scope)) {
     warn(
       planning,
@@ -209,6 +213,11 @@ export function fieldChanges(connector: DesiredConnector, remote: RemoteConnecto
     if (before !== after) changes.push({ field, before, after });
   }
   return changes;
+}
+
+/** How far a remote connector is from a desired one: the managed fields and the visibility that differ. */
+function renameDistance(connector: DesiredConnector, remote: RemoteConnector): number {
+  return fieldChanges(connector, remote).length + (remote.visibility === connector.visibility ? 0 : 1);
 }
 
 /** How the visibility changes, if it does: share/unshare where the API has it, else a replace. */

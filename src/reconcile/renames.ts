@@ -1,4 +1,52 @@
+import type { RemoteConnector } from '../api/types.js';
+import type { DesiredConnector } from '../config/types.js';
 import type { Operation } from './types.js';
+
+/**
+ * Whether the rename a desired connector declares (`renamed_from`) is still to do. `renamed_from`
+ * stays in the file after the rename is applied, so the planner must see that it is done: it is
+ * once the old name belongs to the connector the desired state declares under that name (after
+ * a chain a->b, b->c, the name b is b's own again). In a cycle (a swap) both names exist before
+ * and after, so the contents decide: rename only when the connectors match the desired ones better
+ * after the rotation than where they are (identical contents stay put). Without this, a swap
+ * left in the files swaps the two connectors back and forth on every run.
+ */
+export function renameIsPending(
+  connector: DesiredConnector,
+  desiredByName: ReadonlyMap<string, DesiredConnector>,
+  remoteByName: ReadonlyMap<string, RemoteConnector>,
+  distance: (desired: DesiredConnector, remote: RemoteConnector) => number,
+): boolean {
+  const path: DesiredConnector[] = [];
+  let current: DesiredConnector | undefined = connector;
+  while (current) {
+    const oldName = current.renamed_from;
+    if (oldName === null || !remoteByName.has(oldName)) return false;
+    const cycleStart = path.indexOf(current);
+    if (cycleStart >= 0) return cycleRotates(path.slice(cycleStart), remoteByName, distance);
+    path.push(current);
+    // the connector declared under the old name: its own rename decides whether the name is free
+    current = desiredByName.get(oldName);
+  }
+  // the old name is not declared: the remote connector of that name is the one to rename
+  return true;
+}
+
+/** True when every member of a rename cycle is closer to the remote connector it would be renamed from. */
+function cycleRotates(
+  cycle: readonly DesiredConnector[],
+  remoteByName: ReadonlyMap<string, RemoteConnector>,
+  distance: (desired: DesiredConnector, remote: RemoteConnector) => number,
+): boolean {
+  let rotate = 0;
+  let stay = 0;
+  for (const member of cycle) {
+    // every name in a cycle exists remotely: each is another member's renamed_from
+    rotate += distance(member, remoteByName.get(member.renamed_from!)!);
+    stay += distance(member, remoteByName.get(member.name)!);
+  }
+  return rotate < stay;
+}
 
 /**
  * Orders renames so that each target name is free when its PATCH runs: a chain (A->B, B->C) runs
