@@ -1,0 +1,145 @@
+import type { ConfigIssue } from '../config/types.js';
+import type { ConnectorState, ConnectorView } from './connectors.js';
+import type { OperationView, ReconcileRecord } from './history.js';
+import { html, SafeHtml } from './html.js';
+import { PAGE_STYLE } from './page-style.js';
+import type { StatusView } from './status.js';
+
+const STATE_CLASS: Record<ConnectorState, string> = {
+  'in-sync': 'ok',
+  unverified: 'info',
+  drift: 'warn',
+  failed: 'bad',
+  orphan: 'warn',
+  untouched: 'muted',
+};
+
+/** The status page at `/`: plain HTML and one inline stylesheet, every value escaped. */
+export function renderStatusPage(view: StatusView): string {
+  const page = html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>connector-sync: ${view.ready ? 'ready' : 'not ready'}</title>
+<style>${unsafeStyle()}</style>
+</head>
+<body>
+<main>
+<h1>connector-sync</h1>
+<div class="muted">Desired connectors from the repository, kept in sync with <span class="mono">${view.api.url}</span></div>
+${facts(view)}
+${configAlert(view)}
+${view.not_ready.length > 0 ? html`<div class="alert warn" id="not-ready"><b>Not ready</b><ul>${view.not_ready.map((r) => html`<li>${r}</li>`)}</ul></div>` : null}
+${pendingAuth(view)}
+<h2 id="connectors">Connectors <span class="muted">(${view.connectors.length})</span></h2>
+${connectorTable(view.connectors)}
+<h2 id="reconciles">Recent reconciles</h2>
+${view.history.length === 0 ? html`<p class="muted">None yet.</p>` : view.history.map(reconcile)}
+<footer class="muted">connector-sync ${view.tool.version} · started <time datetime="${view.started_at}">${when(view.started_at)}</time>
+· <a href="/status.json">status.json</a> · <a href="/metrics">metrics</a></footer>
+</main>
+</body>
+</html>
+`;
+  return page.text;
+}
+
+// the stylesheet is a constant of this module, never user data
+function unsafeStyle(): SafeHtml {
+  return new SafeHtml(PAGE_STYLE);
+}
+
+function facts(view: StatusView): SafeHtml {
+  const mode =
+    view.mode === 'apply'
+      ? html`<span class="badge ok">applying</span>`
+      : view.mode === 'read-only'
+        ? html`<span class="badge info">read-only</span> <span class="muted">plans only</span>`
+        : html`<span class="badge warn">suspended</span> <span class="muted">plans only, by ${suspendedBy(view)}</span>`;
+  const last = view.history[0];
+  return html`<div class="facts">
+<div class="fact"><b>Status</b>${view.ready ? html`<span class="badge ok">ready</span>` : html`<span class="badge bad">not ready</span>`}</div>
+<div class="fact"><b>Mode</b>${mode}</div>
+<div class="fact"><b>API</b>${view.api.reachable === true ? html`<span class="ok">reachable</span>` : view.api.reachable === false ? html`<span class="bad">unreachable</span> <span class="muted">${view.api.last_error}</span>` : html`<span class="muted">not contacted yet</span>`}</div>
+<div class="fact"><b>Last reconcile</b>${last ? html`${phaseBadge(last)} <time datetime="${last.finished_at}">${when(last.finished_at)}</time>` : html`<span class="muted">none yet</span>`}${view.running ? html`<div class="info">running now (${view.running.reasons.join(', ')})</div>` : null}</div>
+<div class="fact"><b>Last success</b>${view.last_success_at ? html`<time datetime="${view.last_success_at}">${when(view.last_success_at)}</time>` : html`<span class="muted">none yet</span>`}</div>
+<div class="fact"><b>Schedule</b>${view.schedule.pattern ? html`<code>${view.schedule.pattern}</code>${view.schedule.next_run_at ? html` <span class="muted">next ${when(view.schedule.next_run_at)}</span>` : null}` : html`<span class="muted">off (files and signals only)</span>`}</div>
+</div>`;
+}
+
+function suspendedBy(view: StatusView): string {
+  const by = [
+    view.suspended.control ? 'POST /suspend' : '',
+    view.suspended.setting ? 'the suspend setting' : '',
+  ];
+  return by.filter(Boolean).join(' and ');
+}
+
+function configAlert(view: StatusView): SafeHtml | null {
+  const { issues, using_last_good: usingLastGood } = view.config;
+  if (issues.length === 0) return null;
+  return html`<div class="alert" id="config-error"><b>The desired state is invalid</b> ${usingLastGood ? html`<span class="muted">— ignored: the last good one (${when(view.config.last_good_at)}) is still reconciled, nothing is deleted.</span>` : html`<span class="muted">— nothing is reconciled until it is fixed.</span>`}
+<ul>${issues.map(issueItem)}</ul></div>`;
+}
+
+function issueItem(issue: ConfigIssue): SafeHtml {
+  const { file, line, column } = issue.location;
+  const place = line > 0 ? `${file}:${line}:${column}` : file;
+  return html`<li><code>${place}</code>: ${issue.message} <span class="muted">[${issue.code}]</span></li>`;
+}
+
+function pendingAuth(view: StatusView): SafeHtml | null {
+  if (view.pending_auth.length === 0) return null;
+  return html`<h2 id="pending-auth">Waiting for auth <span class="muted">(${view.pending_auth.length})</span></h2>
+<p class="muted">These connectors use OAuth and nobody has completed it yet. Each link fetches a fresh authorization URL.</p>
+<ul class="auth">${view.pending_auth.map((entry) => html`<li><a href="${entry.auth_path}" rel="noreferrer">Authenticate ${entry.name}</a></li>`)}</ul>`;
+}
+
+function connectorTable(connectors: ConnectorView[]): SafeHtml {
+  if (connectors.length === 0) return html`<p class="muted">No connector seen yet.</p>`;
+  const rows = connectors.map(
+    (c) => html`<tr>
+<td data-label="Name"><b>${c.name}</b>${c.source ? html`<div class="muted mono">${c.source.file}:${c.source.line}</div>` : null}</td>
+<td data-label="State"><span class="badge ${STATE_CLASS[c.state]}">${c.state}</span>${c.waiting_for_auth ? html` <span class="badge warn">waiting for auth</span>` : null}</td>
+<td data-label="Detail">${c.detail ?? ''}${c.missing_tools.length > 0 ? html`<div class="bad">missing tools: ${c.missing_tools.join(', ')}</div>` : null}</td>
+<td data-label="Last change">${c.last_change ? html`<time datetime="${c.last_change}">${when(c.last_change)}</time>` : html`<span class="muted">unknown</span>`}</td>
+</tr>`,
+  );
+  return html`<table><thead><tr><th>Name</th><th>State</th><th>Detail</th><th>Last change</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+function reconcile(record: ReconcileRecord): SafeHtml {
+  const count = record.operations.length + record.operations_omitted;
+  return html`<details>
+<summary>${phaseBadge(record)} <time datetime="${record.finished_at}">${when(record.finished_at)}</time> · ${record.reasons.join(', ')} · ${record.mode} · ${count === 0 ? 'no change' : `${count} operation${count === 1 ? '' : 's'}`} · ${record.duration_ms} ms${record.used_last_good ? html` · <span class="warn">last good state</span>` : null}</summary>
+${record.error ? html`<p class="bad">${record.error.message}${record.error.hint ? html`<br><span class="muted">${record.error.hint}</span>` : null}</p>` : null}
+${record.refusals.map((r) => html`<p class="warn">Refused: ${r.message} <span class="muted">(${r.flag})</span></p>`)}
+${record.operations.length > 0 ? html`<ul class="ops">${record.operations.map(operation)}</ul>` : null}
+${record.operations_omitted > 0 ? html`<p class="muted">and ${record.operations_omitted} more (see /status.json)</p>` : null}
+</details>`;
+}
+
+function operation(op: OperationView): SafeHtml {
+  const statusClass = op.status === 'applied' ? 'ok' : op.status === 'failed' ? 'bad' : 'muted';
+  return html`<li><b>${op.kind}</b> ${op.name} <span class="${statusClass}">${op.status}</span>${op.destructive ? html` <span class="badge bad">destructive</span>` : null}
+${op.changes.map((c) => html`<div class="mono muted">${c.field}: ${show(c.before)} → ${show(c.after)}</div>`)}
+${op.secrets.length > 0 ? html`<div class="muted">pushes ${op.secrets.join(' and ')} (values never shown)</div>` : null}
+${op.error ? html`<div class="bad">${op.error}</div>` : null}</li>`;
+}
+
+function phaseBadge(record: ReconcileRecord): SafeHtml {
+  return html`<span class="badge ${record.ok ? 'ok' : record.phase === 'ConfigInvalid' || record.phase === 'PlanRefused' ? 'warn' : 'bad'}">${record.phase}</span>`;
+}
+
+function show(value: string | null): string {
+  if (value === null) return '(none)';
+  const oneLine = value.replace(/\s+/g, ' ').trim();
+  return JSON.stringify(oneLine.length > 120 ? `${oneLine.slice(0, 117)}...` : oneLine);
+}
+
+function when(iso: string | null): string {
+  if (iso === null) return 'never';
+  return iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC');
+}

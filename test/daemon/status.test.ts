@@ -1,0 +1,168 @@
+import { describe, expect, it } from 'vitest';
+import type { ConnectorsApi } from '../../src/api/types.js';
+import type { DesiredConnector, LoadResult } from '../../src/config/types.js';
+import { DaemonStatus } from '../../src/daemon/status.js';
+import { ConnectorSyncError } from '../../src/errors.js';
+import { type RunReport, type RunSettings, runOnce } from '../../src/reconcile/run-once.js';
+import { Secret } from '../../src/secret.js';
+import { FakeApi } from '../support/fake-api.js';
+import { desired, headers, planOptions } from '../support/fixtures.js';
+
+const CANARY = 'canary-secret-6f1d2a';
+const now = () => new Date('2026-11-26T12:00:00Z');
+
+async function run(api: ConnectorsApi, connectors: DesiredConnector[], dryRun = false): Promise<RunReport> {
+  const loaded: LoadResult = { ok: true, state: { connectors, files: ['connectors/a.yaml'] }, warnings: [] };
+  const { listingComplete: _c, ...plan } = planOptions();
+  const settings: RunSettings = { dryRun, plan, concurrency: 4, authUrls: false, pushUnrecorded: true };
+  return runOnce({ api, apiUrl: 'http://api.test', now, loadDesired: async () => loaded }, settings);
+}
+
+function newStatus(historyLimit = 20) {
+  return new DaemonStatus({
+    now,
+    apiUrl: 'http://api.test',
+    toolVersion: '0.0.0-test',
+    readOnly: false,
+    historyLimit,
+  });
+}
+
+const withSecrets = () => [
+  desired('alpha', { headers: headers({ 'X-Key': CANARY }) }),
+  desired('beta', { auth_data: { client_id: new Secret('id'), client_secret: new Secret(CANARY) } }),
+];
+
+describe('DaemonStatus', () => {
+  it('shows each connector in sync after an apply, the ones waiting for auth, and the reconcile', async () => {
+    const api = new FakeApi();
+    const status = newStatus();
+    const report = await run(api, withSecrets());
+    status.recordLoad(
+      { ok: true, state: { connectors: [], files: ['connectors/a.yaml'] }, warnings: [] },
+      false,
+    );
+    status.recordRun(report, { reasons: ['start'], mode: 'apply', usedLastGood: false });
+    const view = status.view();
+    expect(view.ready).toBe(true);
+    expect(view.connectors.map((c) => [c.name, c.state, c.waiting_for_auth])).toEqual([
+      ['alpha', 'in-sync', false],
+      ['beta', 'in-sync', true],
+    ]);
+    expect(view.connectors[0]!.last_change).toMatch(/^2026-01-01T/);
+    expect(view.pending_auth).toEqual([{ name: 'beta', auth_path: '/auth/beta' }]);
+    expect(status.pendingAuthId('beta')).toBe(api.byName('beta')!.id);
+    expect(status.pendingAuthId('alpha')).toBeUndefined();
+    expect(view.history[0]).toMatchObject({ id: 1, phase: 'Applied', ok: true, reasons: ['start'] });
+    expect(view.history[0]!.operations.map((op) => [op.kind, op.name, op.status, op.secrets])).toEqual([
+      ['create', 'alpha', 'applied', ['headers']],
+      ['create', 'beta', 'applied', ['auth_data']],
+    ]);
+    expect(JSON.stringify(view)).not.toContain(CANARY);
+  });
+
+  it('shows pending changes as drift while suspended, and a failed write as failed', async () => {
+    const api = new FakeApi();
+    const status = newStatus();
+    await run(api, [desired('alpha'), desired('beta')]);
+    const changed = [
+      desired('alpha', { description: 'new words' }),
+      desired('beta', { description: 'other' }),
+    ];
+    status.recordRun(await run(api, changed, true), {
+      reasons: ['files'],
+      mode: 'suspended',
+      usedLastGood: false,
+    });
+    expect(status.view().connectors.map((c) => [c.name, c.state, c.detail])).toEqual([
+      ['alpha', 'drift', 'update pending (description)'],
+      ['beta', 'drift', 'update pending (description)'],
+    ]);
+    api.failures.push({
+      method: 'update',
+      name: 'beta',
+      error: new ConnectorSyncError('API_VALIDATION', 'bad server'),
+    });
+    status.recordRun(await run(api, changed), { reasons: ['files'], mode: 'apply', usedLastGood: false });
+    expect(status.view().connectors.map((c) => [c.name, c.state, c.detail])).toEqual([
+      ['alpha', 'in-sync', null],
+      ['beta', 'failed', 'update failed: bad server'],
+    ]);
+  });
+
+  it('keeps the connector table and says why it is not ready when the API is down', async () => {
+    const api = new FakeApi();
+    const status = newStatus();
+    status.recordLoad({ ok: true, state: { connectors: [], files: [] }, warnings: [] }, false);
+    status.recordRun(await run(api, [desired('alpha')]), {
+      reasons: ['start'],
+      mode: 'apply',
+      usedLastGood: false,
+    });
+    api.listConnectors = async () => {
+      throw new ConnectorSyncError('API_NETWORK', 'connection refused', { retryable: true });
+    };
+    status.recordRun(await run(api, [desired('alpha')]), {
+      reasons: ['retry'],
+      mode: 'apply',
+      usedLastGood: false,
+    });
+    const view = status.view();
+    expect(view.ready).toBe(false);
+    expect(view.not_ready).toEqual(['the API is unreachable: connection refused']);
+    expect(view.connectors.map((c) => c.name)).toEqual(['alpha']);
+    expect(view.history.map((r) => r.phase)).toEqual(['ListFailed', 'Applied']);
+  });
+
+  it('is not ready before a valid desired state, and shows config issues with their place', () => {
+    const status = newStatus();
+    const issue = {
+      code: 'yaml-syntax',
+      severity: 'error' as const,
+      message: 'unclosed quote',
+      location: { file: 'connectors/a.yaml', line: 3, column: 7 },
+    };
+    status.recordLoad({ ok: false, issues: [issue], warnings: [] }, false);
+    const view = status.view();
+    expect(view.ready).toBe(false);
+    expect(view.not_ready[0]).toMatch(/invalid and no valid one was loaded yet/);
+    expect(view.config).toMatchObject({ valid: false, using_last_good: false, issues: [issue] });
+  });
+
+  it('keeps only the last reconciles', async () => {
+    const status = newStatus(3);
+    const api = new FakeApi();
+    for (let i = 0; i < 5; i += 1)
+      status.recordRun(await run(api, [desired('alpha')]), {
+        reasons: ['schedule'],
+        mode: 'apply',
+        usedLastGood: false,
+      });
+    expect(status.view().history.map((r) => r.id)).toEqual([5, 4, 3]);
+  });
+
+  it('counts connectors by state for the metrics', async () => {
+    const status = newStatus();
+    status.recordRun(await run(new FakeApi(), withSecrets()), {
+      reasons: ['start'],
+      mode: 'apply',
+      usedLastGood: false,
+    });
+    expect(status.gauges()).toMatchObject({
+      connectorsByState: { 'in-sync': 2, drift: 0, failed: 0 },
+      pendingAuth: 1,
+      suspended: false,
+    });
+  });
+
+  it('is suspended while the endpoint or the setting says so', () => {
+    const status = newStatus();
+    status.setSuspension({ control: true });
+    status.setSuspension({ setting: true });
+    status.setSuspension({ control: false });
+    expect(status.suspended).toBe(true);
+    expect(status.view()).toMatchObject({ mode: 'suspended', suspended: { control: false, setting: true } });
+    status.setSuspension({ setting: false });
+    expect(status.view().suspended.since).toBeNull();
+  });
+});
