@@ -1,13 +1,64 @@
-import type { Command } from 'commander';
-import { UsageError } from '../../errors.js';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import type { DaemonFlags } from '../../daemon/command.js';
 import type { CliContext } from '../main.js';
+import { addReconcileOptions, integer } from '../options.js';
 
-/** Registers `connector-sync daemon`. (Placeholder until its issue lands: refuses with a clear message.) */
-export function registerDaemon(program: Command, _ctx: CliContext): Command {
-  return program
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Registers `connector-sync daemon`: reconcile at start, on a schedule and on file changes; serve status. */
+export function registerDaemon(program: Command, ctx: CliContext): Command {
+  const command = program
     .command('daemon')
-    .description('not available yet')
-    .action(() => {
-      throw new UsageError('connector-sync daemon is not available in this build yet');
-    });
+    .summary(
+      'keep reconciling: at start, on a schedule and on file changes; serve health, metrics and status',
+    )
+    .description(
+      'Reconciles at start, on a cron schedule (with jitter) and whenever the connector files change ' +
+        '(editors, git-sync, a mounted ConfigMap), one run at a time. An invalid change is reported and ' +
+        'ignored: the last good desired state stays. Serves /healthz, /readyz, /metrics, /status.json and a ' +
+        'status page at /. SIGHUP reconciles now; SIGTERM lets the run in flight finish and exits 0.',
+    )
+    .argument(
+      '[paths...]',
+      'connector files or folders (default: ./connectors, or `paths` in the settings file)',
+    )
+    .option('--host <address>', 'address the status server listens on (0.0.0.0 in a container)', '127.0.0.1')
+    .option('--port <n>', 'port of the status server (0 picks a free one)', integer(0, 65535), 8080)
+    .option(
+      '--schedule <cron>',
+      'periodic reconciles, as cron or "off" (default */5 * * * *; setting: schedule)',
+    )
+    .option('--read-only', 'only plan and report drift, never write (setting: read_only)')
+    .option(
+      '--debounce <ms>',
+      'wait for this much quiet after a file change before reconciling',
+      integer(0, 600_000),
+      1000,
+    )
+    .option(
+      '--control-token-file <file>',
+      'bearer token for POST /reconcile, /suspend, /resume (or CONNECTOR_SYNC_CONTROL_TOKEN)',
+    )
+    .addOption(
+      new Option('--log-level <level>', 'least severe level logged').choices(LOG_LEVELS).default('info'),
+    )
+    .option('--log-pretty', 'human-readable logs for a terminal instead of JSON lines')
+    .option(
+      '--shutdown-timeout <seconds>',
+      'on SIGTERM, wait this long for the reconcile in flight',
+      seconds,
+      30,
+    );
+  addReconcileOptions(command);
+  return command.action(async (paths: string[], flags: DaemonFlags) => {
+    const { runDaemonCommand } = await import('../../daemon/command.js');
+    ctx.result.exitCode = await runDaemonCommand(paths, flags, ctx.io, process);
+  });
+}
+
+function seconds(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed <= 0 || parsed > 3600)
+    throw new InvalidArgumentError('expected a number of seconds from 1 to 3600');
+  return parsed;
 }

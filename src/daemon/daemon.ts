@@ -1,0 +1,207 @@
+import type { Logger } from 'pino';
+import type { ConnectorsApi } from '../api/types.js';
+import type { Settings } from '../config/settings.js';
+import type { LoadResult } from '../config/types.js';
+import type { SecretLedger } from '../reconcile/ledger.js';
+import { realTimers, type Timers } from './clock.js';
+import { ControlToken } from './control.js';
+import type { TriggerReason } from './history.js';
+import { ReconcileLoop } from './loop.js';
+import { DaemonMetrics } from './metrics.js';
+import { createReconciler, type DaemonPlanFlags } from './reconciler.js';
+import { parseSchedule, Scheduler } from './scheduler.js';
+import { type StatusServer, startServer } from './server.js';
+import { DaemonStatus } from './status.js';
+import { type DesiredStateWatcher, watchDesiredState } from './watcher.js';
+
+/** Everything the daemon is made of, built by the CLI (or a test) and handed over. */
+export interface DaemonParts {
+  /** Files and folders of the desired state, watched for changes. */
+  paths: string[];
+  /** Other files whose change triggers a reconcile (the settings file). */
+  watchFiles: string[];
+  api: ConnectorsApi;
+  /** Workspace identity (the secret ledger is tied to it). */
+  apiId: string;
+  /** The API as people should read it. */
+  apiDisplayUrl: string;
+  openLedger: () => Promise<SecretLedger>;
+  loadDesired: () => Promise<LoadResult>;
+  /** Reads the settings again; called before every reconcile. */
+  loadSettings: () => Promise<Settings>;
+  settings: Settings;
+  flags: DaemonPlanFlags;
+  host: string;
+  port: number;
+  debounceMs: number;
+  controlToken: string | null;
+  logger: Logger;
+  toolVersion: string;
+  clock?: { now: () => number; timers: Timers; random: () => number };
+  backoff?: { initialMs: number; maxMs: number };
+  /** Node process metrics in /metrics (default true; tests running several daemons turn them off). */
+  processMetrics?: boolean;
+}
+
+/** A running daemon. */
+export interface RunningDaemon {
+  url: string;
+  status: DaemonStatus;
+  metrics: DaemonMetrics;
+  loop: ReconcileLoop;
+  trigger(reason: TriggerReason): void;
+  /**
+   * Stops scheduling and watching, lets the reconcile in flight finish (no new write starts) for
+   * at most `timeoutMs`, then closes the server. `finished` is false when it gave up waiting.
+   */
+  stop(options: { timeoutMs: number }): Promise<{ finished: boolean }>;
+}
+
+/** Starts the daemon: server, schedule and watcher, then the first reconcile. */
+export async function startDaemon(parts: DaemonParts): Promise<RunningDaemon> {
+  const clock = parts.clock ?? { now: Date.now, timers: realTimers, random: Math.random };
+  const { logger } = parts;
+  const shutdown = new AbortController();
+  let settings = parts.settings;
+  const status = new DaemonStatus({
+    now: () => new Date(clock.now()),
+    apiUrl: parts.apiDisplayUrl,
+    toolVersion: parts.toolVersion,
+    readOnly: settings.readOnly,
+  });
+  status.setSuspension({ setting: settings.suspend });
+  const metrics = new DaemonMetrics({
+    apiStats: () => parts.api.stats(),
+    gauges: () => status.gauges(),
+    processMetrics: parts.processMetrics ?? true,
+  });
+
+  const scheduler = new Scheduler({
+    onFire: () => {
+      loop.trigger('schedule');
+      status.setSchedule(scheduler.pattern, scheduler.nextRunAt);
+    },
+    ...clock,
+  });
+  const setSchedule = (expression: string, source: string) => {
+    const cron = parseSchedule(expression, source);
+    if ((cron?.getPattern() ?? null) === scheduler.pattern) return;
+    scheduler.start(cron);
+    status.setSchedule(scheduler.pattern, scheduler.nextRunAt);
+    logger.info({ schedule: scheduler.pattern, nextRunAt: scheduler.nextRunAt }, 'schedule set');
+  };
+  setSchedule(settings.schedule, settings.file ? `schedule in ${settings.file}` : '--schedule');
+
+  const loop: ReconcileLoop = new ReconcileLoop({
+    run: createReconciler(
+      {
+        api: parts.api,
+        apiUrl: parts.apiId,
+        openLedger: parts.openLedger,
+        loadDesired: parts.loadDesired,
+        loadSettings: parts.loadSettings,
+        flags: parts.flags,
+        status,
+        metrics,
+        logger,
+        now: () => new Date(clock.now()),
+        signal: shutdown.signal,
+        onSettings: (next) => {
+          setSchedule(next.schedule, next.file ? `schedule in ${next.file}` : 'the schedule setting');
+          settings = next;
+        },
+      },
+      settings,
+    ),
+    timers: clock.timers,
+    random: clock.random,
+    ...(parts.backoff ? { backoff: parts.backoff } : {}),
+    onError: (error) =>
+      logger.error({ err: { message: (error as Error).message } }, 'reconcile crashed (a bug); retrying'),
+    onRetry: (delayMs, attempt) =>
+      logger.warn({ delayMs, attempt }, 'reconcile failed; retrying after a backoff'),
+  });
+
+  const server: StatusServer = await startServer(
+    {
+      status,
+      metrics,
+      token: new ControlToken(parts.controlToken),
+      control: {
+        reconcile: () => loop.trigger('control'),
+        suspend: () => {
+          status.setSuspension({ control: true });
+          logger.warn('suspended: reconciles plan and report drift, write nothing');
+        },
+        resume: () => {
+          status.setSuspension({ control: false });
+          if (status.suspended)
+            return {
+              resumed: false,
+              message: `still suspended by the suspend setting${settings.file ? ` in ${settings.file}` : ''}`,
+            };
+          logger.info('resumed');
+          loop.trigger('resume');
+          return { resumed: true, message: 'resumed: a reconcile runs now' };
+        },
+      },
+      authUrl: async (id) =>
+        (
+          await parts.api.getAuthUrl(
+            id,
+            settings.authReturnUrl ? { appReturnUrl: settings.authReturnUrl } : {},
+          )
+        ).authUrl,
+      logger,
+    },
+    { host: parts.host, port: parts.port },
+  ).catch((error: unknown) => {
+    scheduler.stop();
+    throw error;
+  });
+
+  let watcher: DesiredStateWatcher | null = null;
+  try {
+    watcher = await watchDesiredState({
+      paths: parts.paths,
+      extraFiles: parts.watchFiles,
+      debounceMs: parts.debounceMs,
+      onChange: (changed) => {
+        logger.info({ changed: changed.slice(0, 20), count: changed.length }, 'files changed');
+        loop.trigger('files');
+      },
+      onError: (error) => logger.warn({ err: { message: error.message } }, 'file watcher error'),
+      timers: clock.timers,
+      now: clock.now,
+    });
+  } catch (error) {
+    scheduler.stop();
+    await server.close();
+    throw error;
+  }
+  logger.info({ url: server.url }, `listening on ${server.url}`);
+  loop.trigger('start');
+
+  return {
+    url: server.url,
+    status,
+    metrics,
+    loop,
+    trigger: (reason) => loop.trigger(reason),
+    stop: async ({ timeoutMs }) => {
+      scheduler.stop();
+      await watcher?.close();
+      shutdown.abort(new Error('shutting down'));
+      let timer: unknown;
+      const finished = await Promise.race([
+        loop.stop().then(() => true),
+        new Promise<boolean>((resolve) => {
+          timer = clock.timers.setTimeout(() => resolve(false), timeoutMs);
+        }),
+      ]);
+      clock.timers.clearTimeout(timer);
+      await server.close();
+      return { finished };
+    },
+  };
+}
