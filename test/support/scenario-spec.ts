@@ -10,8 +10,14 @@ import type { FaultSettings, SeedConnector } from '../../src/emulator/index.js';
 
 /** `generate.yaml`: connectors made from a template instead of written out, `{{n}}` numbered. */
 export interface GenerateSpec {
-  remote?: Array<{ from: number; to: number; template: Record<string, unknown> }>;
-  desired?: Array<{ file: string; from: number; to: number; template: Record<string, unknown> }>;
+  remote?: Array<{ from: number; to: number; width?: number; template: Record<string, unknown> }>;
+  desired?: Array<{
+    file: string;
+    from: number;
+    to: number;
+    width?: number;
+    template: Record<string, unknown>;
+  }>;
 }
 
 /** `remote.yaml`: the emulator's starting state and how the API pages. */
@@ -156,7 +162,9 @@ function checkGenerate(data: unknown, where: string): GenerateSpec {
       const entry = record(range, at);
       onlyKeys(
         entry,
-        side === 'desired' ? ['file', 'from', 'to', 'template'] : ['from', 'to', 'template'],
+        side === 'desired'
+          ? ['file', 'from', 'to', 'width', 'template']
+          : ['from', 'to', 'width', 'template'],
         at,
       );
       if (!Number.isInteger(entry.from) || !Number.isInteger(entry.to))

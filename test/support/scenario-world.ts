@@ -209,7 +209,9 @@ function noFaults() {
   };
 }
 
-/** Expands generate.yaml: `{{n}}` in every string of a template becomes the zero-padded number. */
+type GeneratedRange = NonNullable<GenerateSpec['remote']>[number];
+
+/** Expands generate.yaml: `{{n}}` in every string of a template becomes the number, zero-padded to `width` (3). */
 function expand(spec: GenerateSpec): { remote: SeedConnector[]; desired: Map<string, unknown[]> } {
   const remote: SeedConnector[] = [];
   const desired = new Map<string, unknown[]>();
@@ -220,8 +222,8 @@ function expand(spec: GenerateSpec): { remote: SeedConnector[]; desired: Map<str
   return { remote, desired };
 }
 
-function numbered(range: { from: number; to: number; template: Record<string, unknown> }): unknown[] {
-  const width = String(range.to).length;
+function numbered(range: GeneratedRange): unknown[] {
+  const width = range.width ?? 3;
   const out: unknown[] = [];
   for (let n = range.from; n <= range.to; n++) out.push(fill(range.template, String(n).padStart(width, '0')));
   return out;
