@@ -83,7 +83,10 @@ async function checkTools(
   if (!remote) return { ...base, status: 'unchecked', reason: 'the connector does not exist' };
   if (needsAuth(remote)) return { ...base, status: 'unchecked', reason: 'waiting for auth' };
   try {
-    const present = new Set((await api.listTools(remote.id)).map((tool) => tool.name));
+    // refresh: the API otherwise answers from the tools it discovered earlier, so a server that
+    // gained (or lost) tools since would be reported against its old list
+    const tools = await api.listTools(remote.id, { refresh: true });
+    const present = new Set(tools.map((tool) => tool.name));
     const missing = connector.expect_tools.filter((tool) => !present.has(tool));
     return { ...base, status: missing.length > 0 ? 'missing' : 'ok', missing };
   } catch (error) {
