@@ -12,6 +12,8 @@ import { checkStep } from './support/scenario-check.js';
 import { readScenario } from './support/scenario-spec.js';
 import { openWorld, runStep } from './support/scenario-world.js';
 
+/** SCENARIO_DEBUG=1 prints what each step showed (the runner asserts either way). */
+const DEBUG = process.env.SCENARIO_DEBUG === '1';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), 'scenarios');
 
 const names = (await readdir(ROOT, { withFileTypes: true }))
@@ -31,6 +33,7 @@ describe('sync scenarios', () => {
       for (const [index, step] of scenario.steps.entries()) {
         const label = `${name} step ${index + 1}${step.name ? ` (${step.name})` : ''}`;
         const outcome = await runStep(world, step);
+        if (DEBUG) console.log(`${label}: exit ${outcome.exit}\n${outcome.stdout}${outcome.stderr}`);
         await checkStep(world, step, outcome, label);
       }
     } finally {

@@ -162,7 +162,7 @@ async function checkExpectations(
     expect(outcome.stderr, `${label}: stderr`).not.toContain(text);
   if (want.json !== undefined) {
     if (seen.json === undefined) throw new Error(`${label}: expect.json needs --output json`);
-    expect(seen.json, `${label}: the JSON output`).toMatchObject(want.json);
+    expect(seen.json, `${label}: the JSON output`).toMatchObject(withMatchers(want.json) as object);
   }
   for (const [path, rules] of Object.entries(want.files ?? {})) {
     const text = await readFile(join(world.work, path), 'utf8').catch(() => {
@@ -226,6 +226,17 @@ function withEnv(value: unknown, env: Record<string, string>): unknown {
   if (Array.isArray(value)) return value.map((item) => withEnv(item, env));
   if (typeof value === 'object' && value !== null)
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withEnv(item, env)]));
+  return value;
+}
+
+/** `<string>`, `<number>` and `<any>` (not null) in expected JSON match any value of that kind. */
+function withMatchers(value: unknown): unknown {
+  if (value === '<string>') return expect.any(String);
+  if (value === '<number>') return expect.any(Number);
+  if (value === '<any>') return expect.anything();
+  if (Array.isArray(value)) return value.map(withMatchers);
+  if (typeof value === 'object' && value !== null)
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withMatchers(item)]));
   return value;
 }
 
