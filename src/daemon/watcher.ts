@@ -83,11 +83,14 @@ export async function watchDesiredState(options: WatcherOptions): Promise<Desire
     const targets = [...paths, ...extra];
     const links = new Set((await Promise.all(targets.map((path) => linksOnPath(path)))).flat());
     const content = watch(targets, { ignoreInitial: true, ignored: isIgnoredPath });
+    const roots = new Set(targets);
     content.on('all', (event, path) => {
       const isFileEvent = event === 'add' || event === 'change' || event === 'unlink';
       const absolute = resolve(path);
       if (!isFileEvent || YAML_FILE.test(absolute) || extra.has(absolute) || links.has(absolute))
         note(absolute);
+      // a watched path that appears may be (or go through) a link: find its links again
+      if (roots.has(absolute) && (event === 'add' || event === 'addDir')) rebuild();
     });
     content.on('error', (error) => options.onError(error as Error));
     const opened = [content];
