@@ -70,6 +70,8 @@ export async function openWorld(scenario: Scenario): Promise<ScenarioWorld> {
   }
   const emulator = await startEmulator({
     port: 0,
+    // only the runner's key is accepted, so a step can show what a wrong key does
+    apiKey: SCENARIO_API_KEY,
     builtins: scenario.remote.builtins,
     seed: [...scenario.remote.connectors, ...generated.remote],
     // fault rates are drawn from a source seeded by the scenario's name: the same faults every run
@@ -93,16 +95,22 @@ export async function openWorld(scenario: Scenario): Promise<ScenarioWorld> {
 /** Prepares, runs and observes one step. */
 export async function runStep(world: ScenarioWorld, step: Step): Promise<StepOutcome> {
   const env = stepEnv(world, step);
-  await prepare(world, step, env);
+  await prepare(world, step);
   world.emulator.setFaults({ ...noFaults(), ...step.faults });
+  // requests "another writer" makes during the command are the runner's, not the CLI's
+  const own: string[] = [];
   world.proxy.arm(
     (step.race ?? []).map((race) => ({
       // `{name}` in the path stands for that connector's id, as the CLI will send it
       when: race.when.replace(/\{([A-Za-z0-9_-]+)\}/g, (_, name: string) => idOf(world.emulator, name)),
       run: async () => {
+        // deletes first, so a race can replace a connector by a new one of the same name
+        for (const name of race.delete ?? []) {
+          const id = idOf(world.emulator, name);
+          await directCall(world.emulator, 'DELETE', id);
+          own.push(`DELETE /v1/connectors/${id}`);
+        }
         if (race.insert) world.emulator.store.insert(race.insert);
-        for (const name of race.delete ?? [])
-          await directCall(world.emulator, env, 'DELETE', idOf(world.emulator, name));
       },
     })),
   );
@@ -120,7 +128,10 @@ export async function runStep(world: ScenarioWorld, step: Step): Promise<StepOut
   const args = step.args.map((arg) => arg.replaceAll('{work}', world.work));
   try {
     const exit = await runCli([step.command, ...args], io);
-    const requests = world.emulator.requestLog.filter((entry) => entry.seq > mark);
+    const requests = withoutOwn(
+      world.emulator.requestLog.filter((entry) => entry.seq > mark),
+      own,
+    );
     return { exit, stdout, stderr, env, requests, before, after: world.emulator.store.list() };
   } finally {
     world.emulator.setFaults(noFaults());
@@ -145,7 +156,7 @@ function stepEnv(world: ScenarioWorld, step: Step): Record<string, string> {
 }
 
 /** The step's `before`: another writer at work, a person finishing OAuth, a new desired folder. */
-async function prepare(world: ScenarioWorld, step: Step, env: Record<string, string>): Promise<void> {
+async function prepare(world: ScenarioWorld, step: Step): Promise<void> {
   const before = step.before;
   if (!before) return;
   const { emulator } = world;
@@ -162,9 +173,9 @@ async function prepare(world: ScenarioWorld, step: Step, env: Record<string, str
   }
   if (before.insert) emulator.store.insert(before.insert);
   for (const [name, fields] of Object.entries(before.patch ?? {})) {
-    await directCall(emulator, env, 'PATCH', idOf(emulator, name), fields);
+    await directCall(emulator, 'PATCH', idOf(emulator, name), fields);
   }
-  for (const name of before.delete ?? []) await directCall(emulator, env, 'DELETE', idOf(emulator, name));
+  for (const name of before.delete ?? []) await directCall(emulator, 'DELETE', idOf(emulator, name));
 }
 
 function idOf(emulator: RunningEmulator, name: string): string {
@@ -176,7 +187,6 @@ function idOf(emulator: RunningEmulator, name: string): string {
 /** A request by "another writer", straight to the emulator (no proxy hooks). */
 async function directCall(
   emulator: RunningEmulator,
-  env: Record<string, string>,
   method: 'PATCH' | 'DELETE',
   id: string,
   body?: Record<string, unknown>,
@@ -184,7 +194,7 @@ async function directCall(
   const reply = await request(`${emulator.url}/v1/connectors/${id}`, {
     method,
     headers: {
-      authorization: `Bearer ${env.MISTRAL_API_KEY ?? SCENARIO_API_KEY}`,
+      authorization: `Bearer ${SCENARIO_API_KEY}`,
       'content-type': 'application/json',
     },
     ...(body ? { body: JSON.stringify(body) } : {}),
@@ -192,6 +202,17 @@ async function directCall(
   const text = await reply.body.text();
   if (reply.statusCode >= 300)
     throw new Error(`scenario data: ${method} ${id} answered ${reply.statusCode}: ${text}`);
+}
+
+/** The log without one entry per request the runner made itself. */
+function withoutOwn(entries: RequestLogEntry[], own: readonly string[]): RequestLogEntry[] {
+  const pending = [...own];
+  return entries.filter((entry) => {
+    const index = pending.indexOf(`${entry.method} ${entry.path}`);
+    if (index < 0) return true;
+    pending.splice(index, 1);
+    return false;
+  });
 }
 
 function lastSeq(emulator: RunningEmulator): number {
