@@ -9,7 +9,7 @@ import type { Operation } from '../reconcile/types.js';
  * - drift: a change is pending (suspended, read-only, or the plan was refused)
  * - failed: the last write to it failed
  * - orphan: exists remotely in scope, no longer declared (deleted only with prune)
- * - untouched: declared but protected or outside the scope
+ * - untouched: declared but left alone (protected, outside the scope, a Mistral built-in's name)
  */
 export type ConnectorState = 'in-sync' | 'unverified' | 'drift' | 'failed' | 'orphan' | 'untouched';
 
@@ -53,8 +53,10 @@ export function connectorsAfter(report: RunReport, previous: readonly ConnectorV
   for (const entry of plan.unverified)
     put(entry.name, 'unverified', `${entry.fields.join(' and ')} cannot be read back from the API`);
   for (const name of plan.orphans) put(name, 'orphan', 'not declared any more; deleted only with prune');
+  // declared but left alone (protected, out of scope, a Mistral built-in's name): the warning says why
   for (const warning of plan.warnings) {
-    if (warning.code === 'out-of-scope' && warning.name) put(warning.name, 'untouched', warning.message);
+    if (warning.name && sources.has(warning.name) && !rows.has(warning.name))
+      put(warning.name, 'untouched', warning.message);
   }
   const results = new Map(report.apply?.results.map((result) => [result.operation, result]) ?? []);
   for (const operation of plan.operations) {

@@ -42,6 +42,7 @@ footer { margin: 2rem 0 1rem; font-size: .85rem; }
   tr { border: 1px solid var(--line); border-radius: .5rem; margin: .5rem 0; padding: .25rem .5rem;
     background: var(--card); }
   td { border: 0; padding: .15rem 0; overflow-wrap: anywhere; }
+  td:empty { display: none; }
   td[data-label]::before { content: attr(data-label) ": "; color: var(--muted); font-size: .85rem; }
 }
 `;

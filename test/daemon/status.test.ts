@@ -11,9 +11,14 @@ import { desired, headers, planOptions } from '../support/fixtures.js';
 const CANARY = 'canary-secret-6f1d2a';
 const now = () => new Date('2026-11-26T12:00:00Z');
 
-async function run(api: ConnectorsApi, connectors: DesiredConnector[], dryRun = false): Promise<RunReport> {
+async function run(
+  api: ConnectorsApi,
+  connectors: DesiredConnector[],
+  dryRun = false,
+  protect: string[] = [],
+): Promise<RunReport> {
   const loaded: LoadResult = { ok: true, state: { connectors, files: ['connectors/a.yaml'] }, warnings: [] };
-  const { listingComplete: _c, ...plan } = planOptions();
+  const { listingComplete: _c, ...plan } = planOptions({ protect });
   const settings: RunSettings = { dryRun, plan, concurrency: 4, authUrls: false, pushUnrecorded: true };
   return runOnce({ api, apiUrl: 'http://api.test', now, loadDesired: async () => loaded }, settings);
 }
@@ -88,6 +93,20 @@ describe('DaemonStatus', () => {
       ['alpha', 'in-sync', null],
       ['beta', 'failed', 'update failed: bad server'],
     ]);
+  });
+
+  it('shows a declared connector that is left alone, with the reason', async () => {
+    const status = newStatus();
+    status.recordRun(await run(new FakeApi(), [desired('alpha'), desired('beta')], false, ['beta']), {
+      reasons: ['start'],
+      mode: 'apply',
+      usedLastGood: false,
+    });
+    expect(status.view().connectors.map((c) => [c.name, c.state])).toEqual([
+      ['alpha', 'in-sync'],
+      ['beta', 'untouched'],
+    ]);
+    expect(status.view().connectors[1]!.detail).toMatch(/protected or outside the scope/);
   });
 
   it('keeps the connector table and says why it is not ready when the API is down', async () => {
