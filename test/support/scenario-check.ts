@@ -5,13 +5,14 @@
  * output and plan files that match their published schemas.
  */
 import { readdir, readFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join, matchesGlob, relative } from 'node:path';
 import { expect } from 'vitest';
 import type { ConnectorRecord, RequestLogEntry } from '../../src/emulator/index.js';
 import { schemaProblems } from './scenario-schemas.js';
 import type { Step } from './scenario-spec.js';
 import { SCENARIO_API_KEY, type ScenarioWorld, type StepOutcome } from './scenario-world.js';
 
+const EMBEDDED_EMULATOR_STATE = join('.connector-sync', 'emulator-state.json');
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -59,6 +60,8 @@ async function checkInvariants(
     expect(outcome.stderr.includes(canary), `${label}: stderr holds the secret ${canary}`).toBe(false);
   }
   for (const [file, text] of await filesUnder(world.work)) {
+    // the embedded emulator's state file is its store: the one place secrets may be
+    if (file === EMBEDDED_EMULATOR_STATE) continue;
     for (const canary of canaries(world, outcome)) {
       expect(text.includes(canary), `${label}: ${file} holds the secret ${canary}`).toBe(false);
     }
@@ -153,6 +156,12 @@ async function checkExpectations(
       want.requests,
     );
   }
+  for (const [status, least] of Object.entries(want.statuses_at_least ?? {})) {
+    const seen = outcome.requests.filter((r) =>
+      status.endsWith('xx') ? String(r.status)[0] === status[0] : String(r.status) === status,
+    );
+    expect(seen.length, `${label}: answers with status ${status}`).toBeGreaterThanOrEqual(least);
+  }
   if (want.remote) checkRemote(want.remote, outcome, label);
   for (const text of want.stdout_contains ?? []) expect(outcome.stdout, `${label}: stdout`).toContain(text);
   for (const text of want.stdout_excludes ?? [])
@@ -178,6 +187,10 @@ function checkRemote(want: NonNullable<Step['expect']['remote']>, outcome: StepO
   const names = users.map((r) => r.name).sort();
   if (want.names) expect(names, `${label}: the remote connectors`).toEqual([...want.names].sort());
   if (want.count !== undefined) expect(users, `${label}: the remote connectors`).toHaveLength(want.count);
+  for (const [glob, count] of Object.entries(want.count_matching ?? {})) {
+    const matching = names.filter((name) => matchesGlob(name, glob));
+    expect(matching, `${label}: remote connectors matching ${glob}`).toHaveLength(count);
+  }
   for (const name of want.present ?? []) expect(names, `${label}: remote connectors`).toContain(name);
   for (const name of want.absent ?? []) expect(names, `${label}: remote connectors`).not.toContain(name);
   for (const [name, fields] of Object.entries(want.fields ?? {})) {

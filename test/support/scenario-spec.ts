@@ -54,11 +54,15 @@ export interface StepExpectations {
   writes?: number | string[];
   /** API requests of any kind during the step. */
   requests?: number;
+  /** At least this many answers with each status (`429`) or class (`5xx`) during the step: the faults did happen. */
+  statuses_at_least?: Record<string, number>;
   remote?: {
     /** Exactly these user connectors exist (Mistral built-ins aside). */
     names?: string[];
     /** This many user connectors exist. */
     count?: number;
+    /** This many user connectors whose names match each glob (`legacy-*: 0`). */
+    count_matching?: Record<string, number>;
     present?: string[];
     absent?: string[];
     /** Fields of stored connectors (write-only ones included), matched partially; `${env:X}` is the step's X. */
@@ -110,6 +114,7 @@ const EXPECT_KEYS = [
   'refusals',
   'writes',
   'requests',
+  'statuses_at_least',
   'remote',
   'stdout_contains',
   'stdout_excludes',
@@ -118,7 +123,7 @@ const EXPECT_KEYS = [
   'json',
   'files',
 ];
-const REMOTE_EXPECT_KEYS = ['names', 'count', 'present', 'absent', 'fields', 'kept_id'];
+const REMOTE_EXPECT_KEYS = ['names', 'count', 'count_matching', 'present', 'absent', 'fields', 'kept_id'];
 
 /** Reads and checks a scenario folder; throws with the file and key of any mistake in the data. */
 export async function readScenario(dir: string, name: string): Promise<Scenario> {
@@ -126,7 +131,9 @@ export async function readScenario(dir: string, name: string): Promise<Scenario>
   const where = `${name}/steps.yaml`;
   if (!Array.isArray(stepsData) || stepsData.length === 0)
     throw new Error(`${where}: expected a list of steps`);
-  if (!(await exists(join(dir, 'desired')))) throw new Error(`${name}: has no desired/ folder`);
+  // connectors/ is the CLI's default path, for scenarios about running without one
+  if (!(await exists(join(dir, 'desired'))) && !(await exists(join(dir, 'connectors'))))
+    throw new Error(`${name}: has no desired/ (or connectors/) folder`);
   const env = await readYaml(join(dir, 'env.yaml'), {});
   checkStringMap(env, `${name}/env.yaml`);
   return {
