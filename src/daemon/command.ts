@@ -5,7 +5,7 @@ import { EXIT, wantsColor } from '../cli/io.js';
 import { type ReconcileFlags, settingsFromFlags } from '../cli/options.js';
 import { connectTarget } from '../cli/target.js';
 import { loadDesiredState } from '../config/load.js';
-import { loadSettings } from '../config/settings.js';
+import { DEFAULT_SETTINGS_FILE, loadSettings } from '../config/settings.js';
 import { isConnectorSyncError } from '../errors.js';
 import { openLedger } from '../reconcile/ledger.js';
 import { version } from '../version.js';
@@ -64,7 +64,8 @@ export async function runDaemonCommand(
     );
     const daemon = await startDaemon({
       paths: desiredPaths.map((path) => resolve(io.cwd, path)),
-      watchFiles: settings.file ? [settings.file] : [],
+      // watched even while absent: creating it (say with `suspend: true`) takes effect at once
+      watchFiles: [settings.file ?? resolve(io.cwd, flags.settings ?? DEFAULT_SETTINGS_FILE)],
       api: target.api,
       apiId: target.id,
       apiDisplayUrl: target.displayUrl,

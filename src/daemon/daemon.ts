@@ -90,7 +90,7 @@ export async function startDaemon(parts: DaemonParts): Promise<RunningDaemon> {
     status.setSchedule(scheduler.pattern, scheduler.nextRunAt);
     logger.info({ schedule: scheduler.pattern, nextRunAt: scheduler.nextRunAt }, 'schedule set');
   };
-  setSchedule(settings.schedule, settings.file ? `schedule in ${settings.file}` : '--schedule');
+  setSchedule(settings.schedule, scheduleSource(settings));
 
   const loop: ReconcileLoop = new ReconcileLoop({
     run: createReconciler(
@@ -107,7 +107,7 @@ export async function startDaemon(parts: DaemonParts): Promise<RunningDaemon> {
         now: () => new Date(clock.now()),
         signal: shutdown.signal,
         onSettings: (next) => {
-          setSchedule(next.schedule, next.file ? `schedule in ${next.file}` : 'the schedule setting');
+          setSchedule(next.schedule, scheduleSource(next));
           settings = next;
         },
       },
@@ -204,4 +204,10 @@ export async function startDaemon(parts: DaemonParts): Promise<RunningDaemon> {
       return { finished };
     },
   };
+}
+
+/** Where the schedule may have come from, for an error about it. */
+function scheduleSource(settings: Settings): string {
+  const file = settings.file ? `, or schedule in ${settings.file}` : '';
+  return `the schedule (--schedule, CONNECTOR_SYNC_SCHEDULE${file})`;
 }

@@ -105,8 +105,9 @@ export class Scheduler {
         if (!this.#running) return;
         // a wait longer than one Node timer can hold is re-armed until the time has come
         if (delay > MAX_TIMER_MS) return this.#wait();
-        this.#options.onFire();
+        // armed first, so onFire already sees the next run time
         this.#arm();
+        this.#options.onFire();
       },
       Math.min(delay, MAX_TIMER_MS),
     );

@@ -31,8 +31,12 @@ describe('Scheduler', () => {
   it('fires at each slot of the schedule, late by at most a tenth of the interval', async () => {
     const timers = new FakeTimers(Date.parse('2026-11-26T12:00:00Z'));
     const fired: number[] = [];
-    const scheduler = new Scheduler({
-      onFire: () => fired.push(timers.now()),
+    const next: Array<number | undefined> = [];
+    const scheduler: Scheduler = new Scheduler({
+      onFire: () => {
+        fired.push(timers.now());
+        next.push(scheduler.nextRunAt?.getTime());
+      },
       now: timers.now,
       timers,
       random: () => 0.999,
@@ -43,6 +47,8 @@ describe('Scheduler', () => {
     // slots at 5, 10, ... 30 minutes, each with just under 30 s of jitter (10% of 5 min)
     expect(offsets.map((s) => Math.floor(s / 60))).toEqual([5, 10, 15, 20, 25, 30]);
     expect(offsets.every((s) => s % 300 > 29 && s % 300 < 30)).toBe(true);
+    // when a run fires, the next one is already known (the status page shows it)
+    expect(next.every((at, i) => at !== undefined && at > fired[i]! + 4 * MINUTE)).toBe(true);
   });
 
   it('spreads runs with the random source and never fires one slot twice', async () => {
