@@ -12,6 +12,7 @@ import { version } from '../version.js';
 import { readControlToken } from './control.js';
 import { startDaemon } from './daemon.js';
 import { createLogger, type LogLevel } from './logger.js';
+import { parseSchedule, scheduleSource } from './scheduler.js';
 import { onSignal, type SignalSource } from './signals.js';
 
 /** Flags of `connector-sync daemon`. */
@@ -44,6 +45,8 @@ export async function runDaemonCommand(
     ...(flags.settings ? { file: flags.settings } : {}),
   };
   const settings = await loadSettings(settingsInput);
+  // every mistake in flags and settings is reported before anything connects
+  parseSchedule(settings.schedule, scheduleSource(settings));
   const controlToken = await readControlToken(flags.controlTokenFile, io.env, io.cwd);
   const logger = await createLogger({
     level: flags.logLevel,

@@ -9,7 +9,7 @@ import type { TriggerReason } from './history.js';
 import { ReconcileLoop } from './loop.js';
 import { DaemonMetrics } from './metrics.js';
 import { createReconciler, type DaemonPlanFlags } from './reconciler.js';
-import { parseSchedule, Scheduler } from './scheduler.js';
+import { parseSchedule, Scheduler, scheduleSource } from './scheduler.js';
 import { type StatusServer, startServer } from './server.js';
 import { DaemonStatus } from './status.js';
 import { type DesiredStateWatcher, watchDesiredState } from './watcher.js';
@@ -204,10 +204,4 @@ export async function startDaemon(parts: DaemonParts): Promise<RunningDaemon> {
       return { finished };
     },
   };
-}
-
-/** Where the schedule may have come from, for an error about it. */
-function scheduleSource(settings: Settings): string {
-  const file = settings.file ? `, or schedule in ${settings.file}` : '';
-  return `the schedule (--schedule, CONNECTOR_SYNC_SCHEDULE${file})`;
 }

@@ -31,6 +31,12 @@ export function parseSchedule(expression: string, source: string): Cron | null {
   }
 }
 
+/** Where a schedule may have come from, for an error about it. */
+export function scheduleSource(settings: { file: string | undefined }): string {
+  const file = settings.file ? `, or schedule in ${settings.file}` : '';
+  return `the schedule (--schedule, CONNECTOR_SYNC_SCHEDULE${file})`;
+}
+
 /** What the scheduler needs from outside. */
 export interface SchedulerOptions {
   onFire: () => void;

@@ -127,3 +127,21 @@ describe('daemon: an API outage', () => {
     expect(h.view().history.some((r) => r.phase === 'ListFailed')).toBe(true);
   });
 });
+
+describe('daemon: shutdown', () => {
+  it('gives up waiting for a stuck write after the bound, and says so', async () => {
+    harness = await startHarness({ files: { 'connectors/alpha.yaml': connectorYaml('alpha') } });
+    const h = harness;
+    await waitFor('the first reconcile', () => h.reconciles() >= 1 && !h.daemon.loop.busy);
+    // the update lands, then its answer trickles back for about three seconds
+    h.emulator.setFaults({ rules: [{ kind: 'slow_body', writesOnly: true, chunkDelayMs: 100 }] });
+    h.write('connectors/alpha.yaml', connectorYaml('alpha', { description: 'Slow answer' }));
+    await waitFor(
+      'the write to be in flight',
+      () => h.emulator.store.get('alpha')?.description === 'Slow answer',
+    );
+    const started = Date.now();
+    expect(await h.daemon.stop({ timeoutMs: 100 })).toEqual({ finished: false });
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+});
