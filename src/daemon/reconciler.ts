@@ -204,8 +204,13 @@ function logReport(logger: Logger, report: RunReport, reasons: TriggerReason[], 
     refusals: report.plan?.refusals.map((r) => `${r.message} (${r.flag})`) ?? [],
     ...(report.error ? { err: { code: report.error.code, message: report.error.message } } : {}),
   };
-  const ok = report.phase === 'Applied' || report.phase === 'Planned' || report.phase === 'ConfigInvalid';
-  logger[ok ? 'info' : 'error'](fields, `reconcile ${report.phase}`);
+  // ConfigInvalid was logged with its issues already; Interrupted is what a shutdown does
+  const level = ['Applied', 'Planned', 'ConfigInvalid'].includes(report.phase)
+    ? 'info'
+    : report.phase === 'Interrupted'
+      ? 'warn'
+      : 'error';
+  logger[level](fields, `reconcile ${report.phase}`);
 }
 
 /** A settings error as an issue with a place, when its message names one (`file:line:column: ...`). */
