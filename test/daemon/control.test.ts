@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ControlToken, readControlToken } from '../../src/daemon/control.js';
 import { escapeHtml, html } from '../../src/daemon/html.js';
 import { createLogger } from '../../src/daemon/logger.js';
@@ -28,6 +28,7 @@ describe('ControlToken', () => {
 
 describe('readControlToken', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cs-token-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('reads a token file without its trailing newline, before the environment', async () => {
     writeFileSync(join(dir, 'token'), `${TOKEN}\n`);
