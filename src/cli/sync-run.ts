@@ -107,7 +107,7 @@ async function finish(
   else io.stdout.write(renderReportText(report, { style: makeStyle(wantsColor(io)), apiUrl, resultsShown }));
 
   const summaryFile = io.env.GITHUB_STEP_SUMMARY;
-  if (summaryFile) await appendFile(summaryFile, renderReportMarkdown(report, context));
+  if (summaryFile) await appendFile(resolve(io.cwd, summaryFile), renderReportMarkdown(report, context));
   if (io.env.GITHUB_ACTIONS === 'true' && flags.output !== 'json') {
     for (const line of githubAnnotations(report)) io.stdout.write(`${line}\n`);
   }

@@ -29,7 +29,8 @@ export function applyGuards(plan: Plan, input: GuardInput): PlanRefusal[] {
     refusals.push({
       code: 'listing-incomplete',
       message: `the remote listing is incomplete (${options.listingIncompleteReason ?? 'unknown reason'}), so deleting is unsafe`,
-      flag: 'run again without --prune, or once the API lists every page',
+      // no flag may allow deleting from a partial listing: what was not seen would be pruned
+      flag: 'none: run without --prune to apply the rest, or again once the API lists every page',
       names: deletes,
     });
   }

@@ -71,7 +71,7 @@ export interface PlanRefusal {
     | 'replace-needs-flag'
     | 'mistral-owned';
   message: string;
-  /** The flag that would allow it, e.g. `--allow-empty`. */
+  /** The flag that would allow it, e.g. `--allow-empty`; "none: ..." where no flag may. */
   flag: string;
   names?: string[];
 }

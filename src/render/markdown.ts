@@ -34,8 +34,10 @@ export function renderReportMarkdown(report: RunReport, context: { apiUrl: strin
     lines.push('', ...longTextDetails(plan.operations));
   }
   if (plan) lines.push(`**${planSummary(plan)}**`, '');
-  for (const refusal of plan?.refusals ?? [])
-    lines.push(`> [!CAUTION]`, `> Refused: ${refusal.message}. Allow it with \`${refusal.flag}\`.`, '');
+  for (const refusal of plan?.refusals ?? []) {
+    const allow = refusal.flag.startsWith('--') ? `Allow it with \`${refusal.flag}\`.` : `${refusal.flag}.`;
+    lines.push(`> [!CAUTION]`, `> Refused: ${refusal.message}. ${allow}`, '');
+  }
   if (plan && plan.unverified.length > 0) {
     lines.push(
       `Write-only fields not verified (the API never returns them): ${plan.unverified.map((u) => `\`${u.name}\``).join(', ')}.`,

@@ -41,7 +41,8 @@ export function renderPlanText(plan: Plan, style: Style): string[] {
     lines.push(style.warn(`  warning: ${place}${warning.message}`));
   }
   for (const refusal of plan.refusals) {
-    lines.push(style.remove(`  refused: ${refusal.message}`), `    allow it with ${refusal.flag}`);
+    const allow = refusal.flag.startsWith('--') ? `allow it with ${refusal.flag}` : refusal.flag;
+    lines.push(style.remove(`  refused: ${refusal.message}`), `    ${allow}`);
   }
   if (plan.unverified.length + plan.orphans.length + plan.warnings.length + plan.refusals.length > 0)
     lines.push('');
