@@ -262,7 +262,7 @@ describe('loadDesiredState', () => {
     const byName = new Map(connectorsOf(result).map((c) => [c.name, c]));
     expect(result.warnings).toEqual([]);
     expect(byName.size).toBe(8);
-    expect(byName.get('github')?.headers?.Authorization?.reveal()).toBe('Bearer gh');
+    expect(byName.get('github-engineering')?.headers?.Authorization?.reveal()).toBe('Bearer gh');
     expect(byName.get('linear')?.auth_data?.client_secret?.reveal()).toBe('linear-secret');
     expect(byName.get('sentry')?.auth_data?.client_id.reveal()).toBe('sentry-id');
     expect(byName.get('huggingface')?.headers?.Authorization?.reveal()).toBe('Bearer hf');

@@ -59,11 +59,11 @@ describe('connector-sync validate', () => {
     expect(run.stderr).toBe('');
     const lines = run.stdout.trimEnd().split('\n');
     expect(lines.at(-1)).toBe('8 connectors in 6 files');
-    expect(lines).toContain('deepwiki         shared_workspace  examples/connectors/deepwiki.yaml:3');
+    expect(lines).toContain('deepwiki            shared_workspace  examples/connectors/deepwiki.yaml:3');
     expect(lines.map((line) => line.split(/\s+/)[0])).toEqual([
       'context7-docs',
       'deepwiki',
-      'github',
+      'github-engineering',
       'linear',
       'sentry',
       'cloudflare-docs',
