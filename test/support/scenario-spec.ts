@@ -131,9 +131,12 @@ export async function readScenario(dir: string, name: string): Promise<Scenario>
   const where = `${name}/steps.yaml`;
   if (!Array.isArray(stepsData) || stepsData.length === 0)
     throw new Error(`${where}: expected a list of steps`);
-  // connectors/ is the CLI's default path, for scenarios about running without one
-  if (!(await exists(join(dir, 'desired'))) && !(await exists(join(dir, 'connectors'))))
-    throw new Error(`${name}: has no desired/ (or connectors/) folder`);
+  const generate = checkGenerate(await readYaml(join(dir, 'generate.yaml'), {}), `${name}/generate.yaml`);
+  // connectors/ is the CLI's default path, for scenarios about running without one; generated
+  // files land in desired/ at run time (git keeps no empty folder, so it may not exist here)
+  const hasFolder = (await exists(join(dir, 'desired'))) || (await exists(join(dir, 'connectors')));
+  if (!hasFolder && (generate.desired ?? []).length === 0)
+    throw new Error(`${name}: has no desired/ (or connectors/) folder and generates no desired file`);
   const env = await readYaml(join(dir, 'env.yaml'), {});
   checkStringMap(env, `${name}/env.yaml`);
   return {
@@ -141,7 +144,7 @@ export async function readScenario(dir: string, name: string): Promise<Scenario>
     dir,
     remote: checkRemote(await readYaml(join(dir, 'remote.yaml'), {}), `${name}/remote.yaml`),
     env: env as Record<string, string>,
-    generate: checkGenerate(await readYaml(join(dir, 'generate.yaml'), {}), `${name}/generate.yaml`),
+    generate,
     steps: stepsData.map((step, index) => checkStep(step, `${where}[${index}]`)),
   };
 }

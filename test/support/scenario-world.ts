@@ -65,6 +65,7 @@ export async function openWorld(scenario: Scenario): Promise<ScenarioWorld> {
   for (const file of SCENARIO_FILES) await rm(join(work, file), { force: true });
   await mkdir(join(work, 'home'), { recursive: true });
   const generated = expand(scenario.generate);
+  if (generated.desired.size > 0) await mkdir(join(work, 'desired'), { recursive: true });
   for (const [file, connectors] of generated.desired) {
     await writeFile(join(work, 'desired', file), stringify({ connectors }, { lineWidth: 0 }));
   }
