@@ -17,9 +17,12 @@ const DOC_ID = 'connectors-openapi.json';
 
 type Json = Record<string, unknown>;
 
+/** Where the reference lives: ../shared beside the checkout (as CI lays it), or CONNECTOR_SYNC_SHARED_DIR. */
+const SHARED_DIR = process.env.CONNECTOR_SYNC_SHARED_DIR ?? path.resolve(repoRoot, '../shared');
+
 /** The parsed document. */
 export const openapi = parse(
-  readFileSync(path.resolve(repoRoot, '../shared/api/connectors-openapi.yaml'), 'utf8'),
+  readFileSync(path.join(SHARED_DIR, 'api/connectors-openapi.yaml'), 'utf8'),
 ) as Json & { paths: Record<string, Record<string, Json>>; components: { schemas: Record<string, Json> } };
 
 // OpenAPI 3.1 schemas are JSON Schema 2020-12; strict mode off for OpenAPI-only keywords
