@@ -115,6 +115,10 @@ export class Pacer {
         slotEpoch = -1;
       } else if (this.#rate === null || (slotEpoch === this.#epoch && now >= slotAt)) {
         return this.#admit(calledAt, now);
+      } else if (slotEpoch === this.#epoch) {
+        // woke a little before its slot (timers count whole milliseconds, slots are 1000 / rate
+        // apart): keep the slot; reserving anew would send it behind every other waiter
+        wakeAt = slotAt;
       } else {
         // a slot reserved under an older rate is given up: the limit changed while this request waited
         const start = Math.max(now, this.#nextSlot);
