@@ -1,4 +1,3 @@
-import { loadSettings } from '../config/settings.js';
 import { ConnectorSyncError } from '../errors.js';
 import { authReport, needsAuth } from '../reconcile/reports.js';
 import { inScope, isMistralOwned } from '../reconcile/scope.js';
@@ -6,26 +5,11 @@ import { makeStyle } from '../render/style.js';
 import { version } from '../version.js';
 import type { AuthFlags } from './commands/auth.js';
 import { type CliIO, EXIT, wantsColor } from './io.js';
-import { connectTarget } from './target.js';
+import { openTarget } from './target.js';
 
 /** Runs `connector-sync auth` and returns its exit code. */
 export async function runAuthCommand(names: string[], flags: AuthFlags, io: CliIO): Promise<number> {
-  const settings = await loadSettings({
-    cwd: io.cwd,
-    env: io.env,
-    flags: {
-      api_url: flags.apiUrl,
-      auth_return_url: flags.returnUrl,
-      scope: flags.scope.length > 0 ? flags.scope : undefined,
-      protect: flags.protect.length > 0 ? flags.protect : undefined,
-    },
-    ...(flags.settings ? { file: flags.settings } : {}),
-  });
-  const target = await connectTarget(io, settings, {
-    emulator: flags.emulator === true,
-    apiUrlFlag: flags.apiUrl,
-    concurrency: 4,
-  });
+  const { settings, target } = await openTarget(io, flags, { auth_return_url: flags.returnUrl });
   try {
     const listing = await target.api.listConnectors({ signal: io.signal });
     const scope = { include: settings.scope, protect: settings.protect };

@@ -1,31 +1,16 @@
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadSettings } from '../config/settings.js';
 import { ConnectorSyncError } from '../errors.js';
 import { inScope, isMistralOwned } from '../reconcile/scope.js';
 import { connectorToYaml, exportFileName } from '../render/export-yaml.js';
 import type { ExportFlags } from './commands/export.js';
 import { type CliIO, EXIT } from './io.js';
-import { connectTarget } from './target.js';
+import { openTarget } from './target.js';
 
 /** Runs `connector-sync export DIR` and returns its exit code. */
 export async function runExportCommand(dir: string, flags: ExportFlags, io: CliIO): Promise<number> {
-  const settings = await loadSettings({
-    cwd: io.cwd,
-    env: io.env,
-    flags: {
-      api_url: flags.apiUrl,
-      scope: flags.scope.length > 0 ? flags.scope : undefined,
-      protect: flags.protect.length > 0 ? flags.protect : undefined,
-    },
-    ...(flags.settings ? { file: flags.settings } : {}),
-  });
-  const target = await connectTarget(io, settings, {
-    emulator: flags.emulator === true,
-    apiUrlFlag: flags.apiUrl,
-    concurrency: 4,
-  });
+  const { settings, target } = await openTarget(io, flags);
   try {
     const listing = await target.api.listConnectors({ signal: io.signal });
     if (!listing.complete) {

@@ -4,7 +4,7 @@ import { loadDesiredState } from '../config/load.js';
 import { loadSettings, type Settings } from '../config/settings.js';
 import { ConnectorSyncError, UsageError } from '../errors.js';
 import { openLedger } from '../reconcile/ledger.js';
-import { type RunReport, type RunSettings, runOnce } from '../reconcile/run-once.js';
+import { emptyReport, type RunReport, type RunSettings, runOnce } from '../reconcile/run-once.js';
 import { parseSavedPlan, type SavedPlan, savePlan } from '../reconcile/saved-plan.js';
 import { githubAnnotations, renderReportMarkdown } from '../render/markdown.js';
 import { hasChanges, isSuccess, reportToJson } from '../render/report-json.js';
@@ -33,8 +33,15 @@ export async function runSyncCommand(paths: string[], flags: SyncFlags, io: CliI
 
   // an invalid desired state stops before anything connects to the API
   const loaded = await loadDesired();
-  if (!loaded.ok)
-    return finish(invalidReport(loaded.issues, loaded.warnings, flags), flags, io, '(not contacted)');
+  if (!loaded.ok) {
+    const report = { ...emptyReport(flags.dryRun === true, new Date()), phase: 'ConfigInvalid' as const };
+    return finish(
+      { ...report, issues: loaded.issues, warnings: loaded.warnings },
+      flags,
+      io,
+      '(not contacted)',
+    );
+  }
 
   const target = await connectTarget(io, settings, {
     emulator: flags.emulator === true,
@@ -120,29 +127,6 @@ async function finish(
   }
   if (flags.detailedExitcode && hasChanges(report.plan)) return EXIT.changes;
   return EXIT.ok;
-}
-
-function invalidReport(
-  issues: RunReport['issues'],
-  warnings: RunReport['warnings'],
-  flags: SyncFlags,
-): RunReport {
-  const at = new Date().toISOString();
-  return {
-    phase: 'ConfigInvalid',
-    dryRun: flags.dryRun === true,
-    startedAt: at,
-    finishedAt: at,
-    issues,
-    warnings,
-    desired: [],
-    listing: null,
-    plan: null,
-    apply: null,
-    pendingAuth: [],
-    tools: [],
-    error: null,
-  };
 }
 
 async function readSavedPlan(file: string, cwd: string): Promise<SavedPlan> {

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import type { ConnectorsApi } from '../api/types.js';
-import type { Settings } from '../config/settings.js';
+import { loadSettings, type Settings, type SettingsInput } from '../config/settings.js';
 import { defaultStateDir } from '../reconcile/ledger.js';
 import type { CliIO } from './io.js';
 
@@ -60,4 +60,38 @@ export async function connectTarget(
     stateDir: settings.stateDir ?? defaultStateDir(io.env),
     close: () => api.close(),
   };
+}
+
+/** The flags `auth` and `export` share: where the API is and which names are in scope. */
+export interface TargetFlags {
+  apiUrl?: string;
+  emulator?: boolean;
+  settings?: string;
+  scope: string[];
+  protect: string[];
+}
+
+/** Loads settings (flags > environment > file) and connects, for the one-shot commands. */
+export async function openTarget(
+  io: CliIO,
+  flags: TargetFlags,
+  extra: SettingsInput = {},
+): Promise<{ settings: Settings; target: Target }> {
+  const settings = await loadSettings({
+    cwd: io.cwd,
+    env: io.env,
+    flags: {
+      ...extra,
+      api_url: flags.apiUrl,
+      scope: flags.scope.length > 0 ? flags.scope : undefined,
+      protect: flags.protect.length > 0 ? flags.protect : undefined,
+    },
+    ...(flags.settings ? { file: flags.settings } : {}),
+  });
+  const target = await connectTarget(io, settings, {
+    emulator: flags.emulator === true,
+    apiUrlFlag: flags.apiUrl,
+    concurrency: 4,
+  });
+  return { settings, target };
 }

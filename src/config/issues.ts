@@ -52,7 +52,10 @@ export function makeIssue(
 }
 
 /** Orders issues by file (in the order files were read), then line and column; stable otherwise. */
-export function sortIssues(issues: readonly ConfigIssue[], fileOrder: readonly string[]): ConfigIssue[] {
+export function sortIssues<T extends Pick<ConfigIssue, 'location'>>(
+  issues: readonly T[],
+  fileOrder: readonly string[],
+): T[] {
   const rank = new Map<string, number>();
   fileOrder.forEach((file, index) => {
     if (!rank.has(file)) rank.set(file, index);

@@ -68,7 +68,7 @@ export interface RunReport {
 
 /** One reconcile: load, list, plan, apply, report. Both `sync` and the daemon call it. */
 export async function runOnce(deps: RunDependencies, settings: RunSettings): Promise<RunReport> {
-  const report = emptyReport(settings, deps.now());
+  const report = emptyReport(settings.dryRun, deps.now());
   const finish = (phase: RunPhase, error: ConnectorSyncError | null = null) =>
     Object.assign(report, { phase, error, finishedAt: deps.now().toISOString() });
   try {
@@ -131,11 +131,12 @@ export async function runOnce(deps: RunDependencies, settings: RunSettings): Pro
   }
 }
 
-function emptyReport(settings: RunSettings, now: Date): RunReport {
+/** A report of a run that has found nothing yet; a caller that stops early fills in why. */
+export function emptyReport(dryRun: boolean, now: Date): RunReport {
   const at = now.toISOString();
   return {
     phase: 'Planned',
-    dryRun: settings.dryRun,
+    dryRun,
     startedAt: at,
     finishedAt: at,
     issues: [],

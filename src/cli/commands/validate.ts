@@ -33,6 +33,7 @@ export function registerValidate(program: Command, ctx: CliContext): Command {
       // yaml and ajv load here, not at start-up, so `connector-sync --version` stays fast
       const { loadDesiredState } = await import('../../config/load.js');
       const render = await import('../../render/diagnostics.js');
+      const { sortIssues } = await import('../../config/issues.js');
       const io = ctx.io;
       const defaulted = paths.length === 0;
       const result = await loadDesiredState(defaulted ? [DEFAULT_PATH] : paths, {
@@ -41,7 +42,7 @@ export function registerValidate(program: Command, ctx: CliContext): Command {
         env: io.env,
       });
       const files = result.ok ? result.state.files : (result.files ?? []);
-      const issues = result.ok ? result.warnings : sortByPlace([...result.issues, ...result.warnings], files);
+      const issues = result.ok ? result.warnings : sortIssues([...result.issues, ...result.warnings], files);
       const report: ValidateReport = {
         version: 1,
         valid: result.ok,
@@ -82,25 +83,4 @@ export function registerValidate(program: Command, ctx: CliContext): Command {
         render.renderConnectorList(report.connectors, files.length, result.warnings.length, outColor),
       );
     });
-}
-
-/** Errors and warnings interleaved by place, in the order files were read (paths that could not be read keep their place among the errors). */
-function sortByPlace<T extends { location: { file: string; line: number; column: number } }>(
-  all: readonly T[],
-  files: readonly string[],
-): T[] {
-  const rank = new Map<string, number>();
-  for (const file of files) if (!rank.has(file)) rank.set(file, rank.size);
-  for (const issue of all) if (!rank.has(issue.location.file)) rank.set(issue.location.file, rank.size);
-  const rankOf = (file: string) => rank.get(file) ?? 0;
-  return all
-    .map((issue, index) => ({ issue, index }))
-    .sort(
-      (a, b) =>
-        rankOf(a.issue.location.file) - rankOf(b.issue.location.file) ||
-        a.issue.location.line - b.issue.location.line ||
-        a.issue.location.column - b.issue.location.column ||
-        a.index - b.index,
-    )
-    .map(({ issue }) => issue);
 }
