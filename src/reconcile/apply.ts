@@ -44,14 +44,35 @@ export async function applyPlan(
   const phase = (kinds: Operation['kind'][]) => plan.operations.filter((op) => kinds.includes(op.kind));
   const pool = { signal: options.signal, onSkipped: skip };
 
-  // renames one at a time and in plan order: each frees the name the next one takes
-  await runPool(phase(['rename']), 1, run, pool);
+  // renames in plan order, batch after batch: each batch frees the names the next one takes
+  for (const batch of renameBatches(phase(['rename']))) await runPool(batch, options.concurrency, run, pool);
   await runPool(phase(['create', 'update']), options.concurrency, run, pool);
   await runPool(phase(['replace']), options.concurrency, run, pool);
   await runPool(phase(['delete']), options.concurrency, run, pool);
 
   const ordered = plan.operations.map((op) => results.get(op)!);
   return { results: ordered, failed: ordered.filter((r) => r.status === 'failed').length };
+}
+
+/**
+ * Splits renames, in plan order, into batches that can run at once: a rename joins the current
+ * batch unless its old or new name is one a rename of that batch frees or takes (a chain's next
+ * link, the second half of a swap). Independent renames then cost ceil(k / concurrency) rounds
+ * instead of k: the benchmark's 100 renames of 10,000 connectors took 2 s one at a time.
+ */
+export function renameBatches(renames: readonly Operation[]): Operation[][] {
+  const batches: Operation[][] = [];
+  let names = new Set<string>();
+  for (const op of renames) {
+    const own = [op.name, op.renamed_from ?? op.name];
+    if (batches.length === 0 || own.some((name) => names.has(name))) {
+      batches.push([]);
+      names = new Set();
+    }
+    batches.at(-1)!.push(op);
+    for (const name of own) names.add(name);
+  }
+  return batches;
 }
 
 /** Runs one operation and turns any error into a failed result with its cause. */
