@@ -1,0 +1,254 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_SETTINGS } from '../src/config/settings.js';
+import { type RunningEmulator, startEmulator } from '../src/emulator/index.js';
+import { type ChildRun, describeRun, ROOT, runCli, runNode } from './child.js';
+import { apiSpanMs, type CallCounts, countCalls, floorMs, phasedFloorMs } from './measure.js';
+import { connectorName, mutateDesired, namesAfter, writeDesired } from './workspace.js';
+
+/** One line of the results table. */
+export interface Row {
+  scenario: string;
+  n: number;
+  wallMs: number;
+  /** First API request to last answer (writes only for the rate-limit rows). */
+  apiMs: number | null;
+  calls: CallCounts | null;
+  floorMs: number | null;
+  /** The floor with the applier's phases (renames, then creates and updates, then deletes), each in its own rounds. */
+  phasedFloorMs: number | null;
+  peakRssMb: number | null;
+  cpuMs: number | null;
+}
+
+/** Where and how the scenarios run. */
+export interface BenchContext {
+  work: string;
+  latencyMs: number;
+  /** The CLI's default concurrency: the benchmark runs default settings. */
+  concurrency: number;
+  /** Correctness problems found on the way (a wrong count, a failed child): the run fails. */
+  problems: string[];
+  log: (line: string) => void;
+}
+
+/** The default settings' concurrency, read from the product so the floor follows it. */
+export const DEFAULT_CONCURRENCY = DEFAULT_SETTINGS.concurrency;
+
+/** The API's largest page: a listing of N connectors costs ceil(N / 1000) calls. */
+export const PAGE_SIZE = 1000;
+
+function childEnv(ctx: BenchContext, label: string): Record<string, string> {
+  const home = join(ctx.work, 'home', label);
+  mkdirSync(home, { recursive: true });
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: home,
+    MISTRAL_API_KEY: 'bench-key',
+    CONNECTOR_SYNC_STATE_DIR: join(home, 'state'),
+    NO_COLOR: '1',
+  };
+}
+
+function usageOf(run: ChildRun): Pick<Row, 'peakRssMb' | 'cpuMs'> {
+  if (!run.usage) return { peakRssMb: null, cpuMs: null };
+  return { peakRssMb: run.usage.maxRssKb / 1024, cpuMs: run.usage.userMs + run.usage.systemMs };
+}
+
+function expectOk(ctx: BenchContext, what: string, run: ChildRun): boolean {
+  if (run.exitCode === 0) return true;
+  ctx.problems.push(`${what}: ${describeRun(run)}`);
+  return false;
+}
+
+async function withEmulator<T>(
+  faults: { latencyMs: number; rateLimitPerSecond?: number },
+  work: (emulator: RunningEmulator) => Promise<T>,
+): Promise<T> {
+  const emulator = await startEmulator({ builtins: false, faults, requestLogLimit: 250_000 });
+  try {
+    return await work(emulator);
+  } finally {
+    await emulator.close();
+  }
+}
+
+/** Runs `connector-sync sync` against the emulator and turns what happened into a row. */
+async function syncRow(
+  ctx: BenchContext,
+  emulator: RunningEmulator,
+  scenario: string,
+  n: number,
+  args: string[],
+  phases: number[],
+): Promise<{ row: Row; run: ChildRun }> {
+  emulator.clearRequestLog();
+  const run = await runCli(['sync', '--api-url', emulator.url, ...args], {
+    cwd: ctx.work,
+    env: childEnv(ctx, `n${n}`),
+    timeoutMs: 120_000 + n * 50,
+  });
+  expectOk(ctx, `${scenario} (N=${n})`, run);
+  const calls = countCalls(emulator.requestLog);
+  const row: Row = {
+    scenario,
+    n,
+    wallMs: run.wallMs,
+    apiMs: apiSpanMs(emulator.requestLog),
+    calls,
+    floorMs: floorMs(calls, ctx.concurrency, ctx.latencyMs),
+    phasedFloorMs: phasedFloorMs(calls.list, phases, ctx.concurrency, ctx.latencyMs),
+    ...usageOf(run),
+  };
+  ctx.log(`  ${scenario} N=${n}: ${(run.wallMs / 1000).toFixed(2)} s`);
+  return { row, run };
+}
+
+function checkNames(ctx: BenchContext, what: string, emulator: RunningEmulator, expected: Set<string>): void {
+  const names = emulator.store.list().map((record) => record.name);
+  const unique = new Set(names);
+  const missing = [...expected].filter((name) => !unique.has(name));
+  const extra = names.filter((name) => !expected.has(name));
+  if (unique.size !== names.length || missing.length > 0 || extra.length > 0) {
+    ctx.problems.push(
+      `${what}: remote does not match desired (${names.length} remote, ${missing.length} missing, ${extra.length} extra, ${names.length - unique.size} duplicate names)`,
+    );
+  }
+}
+
+/** validate, first sync, no-op, and the mixed change, for N connectors. */
+export async function benchSize(ctx: BenchContext, n: number): Promise<Row[]> {
+  const rows: Row[] = [];
+  const dir = join(ctx.work, `n${n}`, 'connectors');
+  writeDesired(dir, n);
+  ctx.log(`N = ${n}`);
+
+  const validate = await runCli(['validate', dir], {
+    cwd: ctx.work,
+    env: childEnv(ctx, `n${n}`),
+    timeoutMs: 120_000,
+  });
+  expectOk(ctx, `validate (N=${n})`, validate);
+  rows.push({
+    scenario: 'validate',
+    n,
+    wallMs: validate.wallMs,
+    apiMs: null,
+    calls: null,
+    floorMs: null,
+    phasedFloorMs: null,
+    ...usageOf(validate),
+  });
+  ctx.log(`  validate N=${n}: ${(validate.wallMs / 1000).toFixed(2)} s`);
+
+  await withEmulator({ latencyMs: ctx.latencyMs }, async (emulator) => {
+    const all = new Set(Array.from({ length: n }, (_, index) => connectorName(index)));
+    const first = await syncRow(ctx, emulator, 'first sync (create all)', n, [dir], [n]);
+    rows.push(first.row);
+    checkNames(ctx, `first sync (N=${n})`, emulator, all);
+
+    const noop = await syncRow(ctx, emulator, 'no-op reconcile', n, [dir], []);
+    rows.push(noop.row);
+    const pages = Math.ceil(n / PAGE_SIZE);
+    if (noop.row.calls?.list !== pages || noop.row.calls.total !== pages) {
+      ctx.problems.push(
+        `no-op reconcile (N=${n}): expected exactly ${pages} list call(s) and nothing else, saw ${noop.row.calls?.total} calls (${noop.row.calls?.list} lists)`,
+      );
+    }
+
+    const mutation = mutateDesired(dir, n);
+    const phases = [mutation.renamed.length, mutation.updated.length, mutation.removed.length];
+    const mixed = await syncRow(
+      ctx,
+      emulator,
+      'update 10%, rename 1%, prune 5%',
+      n,
+      ['--prune', '--force-deletes', dir],
+      phases,
+    );
+    rows.push(mixed.row);
+    checkNames(ctx, `mixed change (N=${n})`, emulator, namesAfter(n, mutation));
+    const expectedWrites = mutation.updated.length + mutation.renamed.length + mutation.removed.length;
+    const writes = mixed.row.calls ? mixed.row.calls.update + mixed.row.calls.delete : 0;
+    if (writes !== expectedWrites) {
+      ctx.problems.push(`mixed change (N=${n}): expected ${expectedWrites} writes, saw ${writes}`);
+    }
+  });
+  return rows;
+}
+
+/** The same first sync with the official SDK, one create at a time (see sdk-baseline.ts). */
+export async function benchBaseline(ctx: BenchContext, n: number): Promise<Row> {
+  const dir = join(ctx.work, `n${n}`, 'baseline');
+  writeDesired(dir, n);
+  return withEmulator({ latencyMs: ctx.latencyMs }, async (emulator) => {
+    const run = await runNode(join(import.meta.dirname, 'sdk-baseline.js'), [emulator.url, dir], {
+      cwd: ROOT,
+      env: childEnv(ctx, `baseline-${n}`),
+      timeoutMs: 120_000 + n * 100,
+    });
+    if (expectOk(ctx, `SDK baseline (N=${n})`, run)) {
+      const result = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as { created?: number };
+      if (result.created !== n) ctx.problems.push(`SDK baseline (N=${n}): created ${result.created} of ${n}`);
+    }
+    const calls = countCalls(emulator.requestLog);
+    ctx.log(`  SDK baseline N=${n}: ${(run.wallMs / 1000).toFixed(2)} s`);
+    return {
+      scenario: 'SDK baseline (first sync, one create at a time)',
+      n,
+      wallMs: run.wallMs,
+      apiMs: apiSpanMs(emulator.requestLog),
+      calls,
+      floorMs: floorMs(calls, 1, ctx.latencyMs),
+      phasedFloorMs: null,
+      ...usageOf(run),
+    };
+  });
+}
+
+/** An apply of `writes` creates under a limit of `rate` requests a second; the floor is writes / rate. */
+export async function benchRateLimit(ctx: BenchContext, writes: number, rate: number): Promise<Row> {
+  const dir = join(ctx.work, `rate-${rate}`, 'connectors');
+  writeDesired(dir, writes);
+  ctx.log(`rate limit ${rate}/s, ${writes} writes`);
+  return withEmulator({ latencyMs: ctx.latencyMs, rateLimitPerSecond: rate }, async (emulator) => {
+    const run = await runCli(['sync', '--api-url', emulator.url, dir], {
+      cwd: ctx.work,
+      env: childEnv(ctx, `rate-${rate}`),
+      timeoutMs: 60_000 + (3 * writes * 1000) / rate,
+    });
+    expectOk(ctx, `rate limit ${rate}/s`, run);
+    checkNames(
+      ctx,
+      `rate limit ${rate}/s`,
+      emulator,
+      new Set(Array.from({ length: writes }, (_, index) => connectorName(index))),
+    );
+    ctx.log(`  ${(run.wallMs / 1000).toFixed(2)} s`);
+    return {
+      scenario: `rate limit ${rate}/s (apply)`,
+      n: writes,
+      wallMs: run.wallMs,
+      apiMs: apiSpanMs(emulator.requestLog, 'writes'),
+      calls: countCalls(emulator.requestLog),
+      floorMs: (writes / rate) * 1000,
+      phasedFloorMs: null,
+      ...usageOf(run),
+    };
+  });
+}
+
+/** Wall times of `connector-sync --version`, sorted. */
+export async function benchColdStart(ctx: BenchContext, runs: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const run = await runCli(['--version'], {
+      cwd: ctx.work,
+      env: childEnv(ctx, 'version'),
+      timeoutMs: 30_000,
+    });
+    expectOk(ctx, '--version', run);
+    times.push(run.wallMs);
+  }
+  return times.sort((a, b) => a - b);
+}
