@@ -2,7 +2,7 @@ import { buildConnector, type ConnectorSite, own, referenceIssues } from './conn
 import { discoverFiles } from './discover.js';
 import { describeFsError, type LoaderFs, nodeLoaderFs } from './fs.js';
 import { makeIssue, sortIssues, wholeFile } from './issues.js';
-import { nameIssues } from './names.js';
+import { type Named, nameEntry, nameIssues } from './names.js';
 import { parseYaml } from './parse.js';
 import { type DocumentContext, positionAt } from './positions.js';
 import type { ResolveContext } from './references.js';
@@ -26,8 +26,15 @@ const READ_CONCURRENCY = 16;
 
 interface FileOutcome {
   issues: ConfigIssue[];
-  sites: ConnectorSite[];
+  /** The names, for the checks across files. */
+  named: Named[];
+  connectors: DesiredConnector[];
+  /** Issues found while building the connectors (references), reported after the name issues. */
+  buildIssues: ConfigIssue[];
 }
+
+/** How connectors are built (see buildConnector). */
+type BuildOptions = Parameters<typeof buildConnector>[1];
 
 function isMapping(value: unknown): value is Record<string, unknown> {
   return (
@@ -65,9 +72,14 @@ async function readSource(
   }
 }
 
-async function loadFile(fs: LoaderFs, path: string, display: string): Promise<FileOutcome> {
+async function loadFile(
+  fs: LoaderFs,
+  path: string,
+  display: string,
+  build: BuildOptions,
+): Promise<FileOutcome> {
   const source = await readSource(fs, path, display);
-  if ('issue' in source) return { issues: [source.issue], sites: [] };
+  if ('issue' in source) return { issues: [source.issue], named: [], connectors: [], buildIssues: [] };
   const parsed = parseYaml(display, source.text);
   const issues = [...parsed.issues];
   const sites: ConnectorSite[] = [];
@@ -96,7 +108,17 @@ async function loadFile(fs: LoaderFs, path: string, display: string): Promise<Fi
       issues.push(...referenceIssues(site));
     }
   }
-  return { issues, sites };
+  // built now, while this file's parse trees are at hand: kept until every file was read, the
+  // trees of 10,000 files were alive at once and the loader's peak RSS was several times the data
+  const outcome: FileOutcome = { issues, named: [], connectors: [], buildIssues: [] };
+  for (const site of sites) {
+    const named = nameEntry(site);
+    if (named !== null) outcome.named.push(named);
+    const built = await buildConnector(site, build);
+    outcome.buildIssues.push(...built.issues);
+    if (built.connector !== undefined) outcome.connectors.push(built.connector);
+  }
+  return outcome;
 }
 
 /** Runs `task` over `items` with at most `limit` at a time, keeping results in input order. */
@@ -126,18 +148,17 @@ export async function loadDesiredState(paths: string[], options: LoadOptions): P
   const fs = options.fs ?? nodeLoaderFs;
   const discovery = await discoverFiles(paths, options.cwd, fs);
   const issues: ConfigIssue[] = [...discovery.issues];
-  const outcomes = await mapLimited(discovery.files, READ_CONCURRENCY, (file) =>
-    loadFile(fs, file.path, file.display),
-  );
-  const sites = outcomes.flatMap((outcome) => outcome.sites);
-  for (const outcome of outcomes) issues.push(...outcome.issues);
-  issues.push(...nameIssues(sites));
   const cache: ResolveContext['cache'] = new Map();
+  const build: BuildOptions = { resolve: options.resolve, env: options.env, fs, cache };
+  const outcomes = await mapLimited(discovery.files, READ_CONCURRENCY, (file) =>
+    loadFile(fs, file.path, file.display, build),
+  );
+  for (const outcome of outcomes) issues.push(...outcome.issues);
+  issues.push(...nameIssues(outcomes.flatMap((outcome) => outcome.named)));
   const connectors: DesiredConnector[] = [];
-  for (const site of sites) {
-    const built = await buildConnector(site, { resolve: options.resolve, env: options.env, fs, cache });
-    issues.push(...built.issues);
-    if (built.connector !== undefined) connectors.push(built.connector);
+  for (const outcome of outcomes) {
+    issues.push(...outcome.buildIssues);
+    connectors.push(...outcome.connectors);
   }
   const files = discovery.files.map((file) => file.display);
   if (paths.length === 0) {

@@ -4,31 +4,29 @@ import { locateValue } from './positions.js';
 import { isValidName } from './schema.js';
 import type { ConfigIssue, SourceLocation } from './types.js';
 
-interface Named {
+/** A connector's name and `renamed_from`, with their places: all the cross-file checks need. */
+export interface Named {
   name: string;
   at: SourceLocation;
   renamedFrom?: { name: string; at: SourceLocation; key: string };
   key: string;
 }
 
-function namedSites(sites: readonly ConnectorSite[]): Named[] {
-  const named: Named[] = [];
-  for (const site of sites) {
-    const name = own(site.data, 'name');
-    if (!isValidName(name)) continue;
-    const entry: Named = {
-      name,
-      at: locateValue(site, [...site.prefix, 'name']),
-      key: formatKeyPath([...site.prefix, 'name']),
-    };
-    const renamed = own(site.data, 'renamed_from');
-    if (isValidName(renamed)) {
-      const segments = [...site.prefix, 'renamed_from'];
-      entry.renamedFrom = { name: renamed, at: locateValue(site, segments), key: formatKeyPath(segments) };
-    }
-    named.push(entry);
+/** The name entry of a connector mapping, or null when it has no valid name. */
+export function nameEntry(site: ConnectorSite): Named | null {
+  const name = own(site.data, 'name');
+  if (!isValidName(name)) return null;
+  const entry: Named = {
+    name,
+    at: locateValue(site, [...site.prefix, 'name']),
+    key: formatKeyPath([...site.prefix, 'name']),
+  };
+  const renamed = own(site.data, 'renamed_from');
+  if (isValidName(renamed)) {
+    const segments = [...site.prefix, 'renamed_from'];
+    entry.renamedFrom = { name: renamed, at: locateValue(site, segments), key: formatKeyPath(segments) };
   }
-  return named;
+  return entry;
 }
 
 /**
@@ -38,8 +36,7 @@ function namedSites(sites: readonly ConnectorSite[]): Named[] {
  * renamed from the same old name. Checks every connector with a valid name, even in a document with
  * other errors, so one run reports them all.
  */
-export function nameIssues(sites: readonly ConnectorSite[]): ConfigIssue[] {
-  const named = namedSites(sites);
+export function nameIssues(named: readonly Named[]): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const firstByName = new Map<string, Named>();
   for (const entry of named) {
