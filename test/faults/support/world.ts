@@ -102,7 +102,14 @@ const other = (name: string): SeedConnector => ({
 
 /** Builds a world; `existing` of the desired connectors are seeded (the first half of them stale). */
 export async function createWorld(
-  options: { connectors?: number; existing?: number; latencyMs?: number; seed?: number } = {},
+  options: {
+    connectors?: number;
+    existing?: number;
+    latencyMs?: number;
+    seed?: number;
+    /** Seed the orphans before the desired connectors, so the first list page shows them. */
+    orphansFirst?: boolean;
+  } = {},
 ): Promise<World> {
   const count = options.connectors ?? 500;
   const existing = options.existing ?? 200;
@@ -120,10 +127,12 @@ export async function createWorld(
   const orphans = Array.from({ length: 20 }, (_, i) => `app-orphan-${String(i + 1).padStart(2, '0')}`);
   const kept = Array.from({ length: 5 }, (_, i) => `app-keep-${String(i + 1).padStart(2, '0')}`);
   const outside = Array.from({ length: 10 }, (_, i) => `other-${String(i + 1).padStart(2, '0')}`);
-  // desired ones first: a fault that deletes "a connector listed earlier" hits one sync recreates
+  // desired ones first by default: a fault that deletes "a connector listed earlier" hits one
+  // that sync recreates
+  const existingSeeds = desired.slice(0, existing).map((spec, index) => seedFor(spec, index < existing / 2));
+  const orphanSeeds = orphans.map(other);
   const seed = [
-    ...desired.slice(0, existing).map((spec, index) => seedFor(spec, index < existing / 2)),
-    ...orphans.map(other),
+    ...(options.orphansFirst ? [...orphanSeeds, ...existingSeeds] : [...existingSeeds, ...orphanSeeds]),
     ...kept.map(other),
     ...outside.map(other),
   ];
