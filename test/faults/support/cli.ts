@@ -18,6 +18,8 @@ export interface CliRun {
 /** A started CLI child. */
 export interface CliChild {
   child: ChildProcess;
+  /** What it printed on stdout so far. */
+  stdoutSoFar(): string;
   /** Settles when the child has ended; its output is recorded for the canary scan. */
   done: Promise<CliRun>;
 }
@@ -49,7 +51,7 @@ export function startCli(world: World, args: string[], label: string, timeoutMs 
       settle(run);
     });
   });
-  return { child, done };
+  return { child, done, stdoutSoFar: () => Buffer.concat(stdout).toString('utf8') };
 }
 
 /** Runs the CLI to its end. */

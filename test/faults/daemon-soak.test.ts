@@ -1,0 +1,158 @@
+/**
+ * The daemon over 1,000 reconciles against the emulator (the real CLI: `connector-sync daemon`).
+ * Reconciles are asked for through POST /reconcile, three at a time so two arrive while one runs
+ * and must coalesce. Checked: every reconcile finished, none overlapped another (each makes one
+ * list call; no two are ever in flight at once), memory and open handles stay flat from
+ * reconcile 300 (V8 sizes its heap in the first few hundred) to 1,000: the lowest heap used
+ * (after collections) of the second half is no higher than the first half's, resident memory
+ * stays within a margin, handles and file descriptors do not grow; every 100th sample is
+ * printed. SIGTERM ends it cleanly. Its logs, /metrics, /status.json and status page join
+ * the canary scan.
+ */
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { request } from 'undici';
+import { describe, expect, it } from 'vitest';
+import { recordOutput } from './support/canary.js';
+import { startCli } from './support/cli.js';
+import { createWorld, SYNC_FLAGS, type World } from './support/world.js';
+
+const RECONCILES = 1_000;
+/** V8 sizes its heap during the first few hundred reconciles; flat is judged from here on. */
+const WARM_UP = 300;
+const SAMPLE_EVERY = 50;
+/** The JS heap after its collections (the lowest used size seen) may not creep up by more. */
+const HEAP_FLOOR_GROWTH_MB = 5;
+/** Resident memory may move with V8's and the allocator's page keeping, within this. */
+const RSS_GROWTH_MB = 25;
+
+interface Sample {
+  reconciles: number;
+  rssMb: number;
+  heapUsedMb: number;
+  handles: number;
+  resources: number;
+  openFds: number;
+}
+
+function metric(text: string, name: string): number {
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+  if (line === undefined) throw new Error(`metric ${name} missing from /metrics`);
+  return Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
+async function get(url: string): Promise<string> {
+  const response = await request(url);
+  return response.body.text();
+}
+
+async function sample(url: string): Promise<Sample> {
+  const text = await get(`${url}/metrics`);
+  const reconciles = text
+    .split('\n')
+    .filter((l) => l.startsWith('connector_sync_reconciles_total{'))
+    .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+  return {
+    reconciles,
+    rssMb: metric(text, 'process_resident_memory_bytes') / 2 ** 20,
+    heapUsedMb: metric(text, 'nodejs_heap_size_used_bytes') / 2 ** 20,
+    handles: metric(text, 'nodejs_active_handles_total'),
+    resources: metric(text, 'nodejs_active_resources_total'),
+    openFds: metric(text, 'process_open_fds'),
+  };
+}
+
+const lists = (world: World) =>
+  world.emulator.requestLog.filter((e) => e.method === 'GET' && /^\/v1\/connectors\/?$/.test(e.path));
+
+describe('the daemon over 1,000 reconciles', () => {
+  it('keeps memory and handles flat, never overlaps two reconciles, and stops cleanly', async () => {
+    const world = await createWorld({ connectors: 50, existing: 50, latencyMs: 3 });
+    const token = randomBytes(24).toString('hex');
+    world.env.CONNECTOR_SYNC_CONTROL_TOKEN = token;
+    const daemon = startCli(
+      world,
+      ['daemon', '--port', '0', '--schedule', 'off', ...SYNC_FLAGS, world.connectorsDir],
+      'daemon.soak',
+      170_000,
+    );
+    try {
+      let url = '';
+      for (let i = 0; i < 200 && url === ''; i++) {
+        url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(daemon.stdoutSoFar())?.[1] ?? '';
+        if (url === '') await sleep(50);
+      }
+      expect(url, `the daemon never listened:\n${daemon.stdoutSoFar()}`).not.toBe('');
+      const trigger = async () => {
+        const response = await request(`${url}/reconcile`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}` },
+        });
+        await response.body.text();
+        expect(response.statusCode).toBe(202);
+      };
+
+      const samples: Sample[] = [];
+      let done = (await sample(url)).reconciles;
+      world.emulator.clearRequestLog();
+      const started = done;
+      while (done < started + RECONCILES) {
+        await Promise.all([trigger(), trigger(), trigger()]);
+        while (lists(world).length + started <= done) await sleep(2);
+        done = lists(world).length + started;
+        if (done >= (samples.at(-1)?.reconciles ?? started) + SAMPLE_EVERY) {
+          // settle: no reconcile in flight while sampling
+          await sleep(30);
+          samples.push(await sample(url));
+        }
+      }
+      await sleep(100);
+      const last = await sample(url);
+      samples.push(last);
+
+      // every reconcile made exactly one list call, and no list started before the previous ended
+      const calls = lists(world);
+      expect(last.reconciles - started).toBe(calls.length);
+      expect(calls.length).toBeGreaterThanOrEqual(RECONCILES);
+      let overlaps = 0;
+      for (let i = 1; i < calls.length; i++) {
+        const previous = calls[i - 1]!;
+        const endedAt = Date.parse(previous.time) + previous.durationMs;
+        if (Date.parse(calls[i]!.time) < Math.floor(endedAt)) overlaps += 1;
+      }
+      expect(overlaps, 'reconciles that overlapped another').toBe(0);
+
+      const steady = samples.filter((s) => s.reconciles - started >= WARM_UP);
+      const middle = started + (WARM_UP + RECONCILES) / 2;
+      const early = steady.filter((s) => s.reconciles < middle);
+      const late = steady.filter((s) => s.reconciles >= middle);
+      const floor = (list: Sample[]) => Math.min(...list.map((s) => s.heapUsedMb));
+      const table = samples
+        .filter((_, index) => index % 2 === 1 || index === samples.length - 1)
+        .map(
+          (s) =>
+            `reconcile ${s.reconciles - started}: RSS ${s.rssMb.toFixed(1)} MB, heap used ${s.heapUsedMb.toFixed(1)} MB, ` +
+            `handles ${s.handles}, resources ${s.resources}, open fds ${s.openFds}`,
+        );
+      process.stdout.write(
+        `daemon soak (${calls.length} reconciles): heap floor ${floor(early).toFixed(1)} MB -> ${floor(late).toFixed(1)} MB\n  ${table.join('\n  ')}\n`,
+      );
+      expect(floor(late) - floor(early), 'the heap floor crept up').toBeLessThan(HEAP_FLOOR_GROWTH_MB);
+      expect(last.rssMb - steady[0]!.rssMb, 'RSS grew').toBeLessThan(RSS_GROWTH_MB);
+      const most = (key: 'handles' | 'openFds') => Math.max(...early.map((s) => s[key]));
+      expect(last.handles - most('handles'), 'active handles grew').toBeLessThanOrEqual(1);
+      expect(last.openFds - most('openFds'), 'open file descriptors grew').toBeLessThanOrEqual(1);
+
+      recordOutput('daemon.metrics', await get(`${url}/metrics`));
+      recordOutput('daemon.status-json', await get(`${url}/status.json`));
+      recordOutput('daemon.status-page', await get(`${url}/`));
+      daemon.child.kill('SIGTERM');
+      const ended = await daemon.done;
+      expect(ended.exitCode, ended.stderr).toBe(0);
+    } finally {
+      if (daemon.child.exitCode === null) daemon.child.kill('SIGKILL');
+      await daemon.done.catch(() => undefined);
+      await world.close();
+    }
+  });
+});
