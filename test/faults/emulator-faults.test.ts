@@ -5,8 +5,11 @@
  * done with the answer lost). Each faulted run reports every failure with its cause; a follow-up
  * run converges, deletes nothing but the orphans, and leaves nothing to do.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FaultSettings } from '../../src/emulator/index.js';
+import { recordOutput } from './support/canary.js';
 import { expectFailuresReported, runCli, syncJson } from './support/cli.js';
 import {
   clearFaults,
@@ -58,12 +61,18 @@ describe.each(CASES)('$name during a sync of 500 connectors (CLI)', ({ slug, fau
       expectConverged(world);
       expect(unintendedDeletes(world, orphans)).toEqual([]);
 
+      // nothing left to do; the saved plan and the Markdown summary join the canary scan
+      const planFile = join(world.root, 'plan.json');
       const check = await runCli(
         world,
-        ['sync', '--dry-run', '--detailed-exitcode', ...SYNC_FLAGS, world.connectorsDir],
+        ['sync', '--dry-run', '--detailed-exitcode', '--output', 'markdown', '--plan-out', planFile].concat(
+          SYNC_FLAGS,
+          world.connectorsDir,
+        ),
         `${slug}.check`,
       );
       expect(check.exitCode, `changes still pending:\n${check.stdout.slice(0, 2000)}`).toBe(0);
+      recordOutput(`${slug}.plan-file`, readFileSync(planFile, 'utf8'));
     } finally {
       await world.close();
     }
