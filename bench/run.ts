@@ -2,7 +2,7 @@
  * `npm run bench [-- --quick] [-- --latency MS]`: the benchmarks of issue 6 against the emulator.
  * Each scenario runs the real CLI in a child process (`node bin/connector-sync.js`, compiled code
  * from dist/) against an emulator served from this process. Prints the table and each target's
- * verdict; the full mode also writes bench/results.md. Exits 1 when a scenario did not do what
+ * verdict; the full mode also writes bench/results.md (not with --only, which runs some parts). Exits 1 when a scenario did not do what
  * it should (a failed child, a wrong count); a missed target is printed as FAIL.
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,32 +32,83 @@ interface Plan {
   mode: 'quick' | 'full';
   latencyMs: number;
   sizes: number[];
+  /** Sizes of the SDK baseline runs. */
+  baselines: number[];
   /** [writes, requests per second] */
   rateLimits: Array<[number, number]>;
   coldStarts: number;
+  /** Set by --only: a partial run prints but never writes bench/results.md. */
+  partial: boolean;
+}
+
+const ONLY_HELP = '--only expects a comma list of sizes (100, 1000, 10000) and/or sdk, rate, cold-start';
+
+function flagValue(argv: string[], flag: string): string | undefined {
+  const at = argv.indexOf(flag);
+  return at >= 0 ? argv[at + 1] : undefined;
+}
+
+/**
+ * Narrows a plan to the parts `--only` names, so one slow scenario can be re-measured alone:
+ * `--only 10000,cold-start` runs validate/sync at N = 10,000 and the cold start, nothing else.
+ */
+function restrict(plan: Plan, only: string): Plan {
+  const parts = only.split(',').map((part) => part.trim());
+  const sizes: number[] = [];
+  for (const part of parts) {
+    if (/^\d+$/.test(part)) {
+      const n = Number(part);
+      if (!plan.sizes.includes(n))
+        throw new Error(`--only ${part}: not a size of the ${plan.mode} run (${plan.sizes.join(', ')})`);
+      sizes.push(n);
+    } else if (!['sdk', 'rate', 'cold-start'].includes(part)) {
+      throw new Error(`--only ${part}: ${ONLY_HELP}`);
+    }
+  }
+  return {
+    ...plan,
+    sizes,
+    baselines: parts.includes('sdk') ? plan.baselines : [],
+    rateLimits: parts.includes('rate') ? plan.rateLimits : [],
+    coldStarts: parts.includes('cold-start') ? plan.coldStarts : 0,
+    partial: true,
+  };
 }
 
 function planFrom(argv: string[]): Plan {
   const quick = argv.includes('--quick');
-  const latencyAt = argv.indexOf('--latency');
-  const latencyMs = latencyAt >= 0 ? Number(argv[latencyAt + 1]) : 20;
+  const latency = flagValue(argv, '--latency');
+  const latencyMs = latency === undefined ? 20 : Number(latency);
   if (!Number.isFinite(latencyMs) || latencyMs < 0) throw new Error('--latency expects milliseconds');
-  const known = new Set(['--quick', '--latency', String(argv[latencyAt + 1])]);
+  const only = flagValue(argv, '--only');
+  if (argv.includes('--only') && !only) throw new Error(ONLY_HELP);
+  const known = new Set(['--quick', '--latency', String(latency), '--only', String(only)]);
   const unknown = argv.filter((arg) => !known.has(arg));
   if (unknown.length > 0)
-    throw new Error(`unknown argument(s): ${unknown.join(' ')} (use --quick, --latency MS)`);
-  return quick
-    ? { mode: 'quick', latencyMs, sizes: [100, 1000], rateLimits: [[500, 50]], coldStarts: 7 }
+    throw new Error(`unknown argument(s): ${unknown.join(' ')} (use --quick, --latency MS, --only PARTS)`);
+  const plan: Plan = quick
+    ? {
+        mode: 'quick',
+        latencyMs,
+        sizes: [100, 1000],
+        baselines: [100, 1000],
+        rateLimits: [[500, 50]],
+        coldStarts: 7,
+        partial: false,
+      }
     : {
         mode: 'full',
         latencyMs,
         sizes: [100, 1000, 10_000],
+        baselines: [100, 1000, 10_000],
         rateLimits: [
           [2000, 100],
           [2000, 20],
         ],
         coldStarts: 11,
+        partial: false,
       };
+  return only ? restrict(plan, only) : plan;
 }
 
 async function main(): Promise<number> {
@@ -79,9 +130,9 @@ async function main(): Promise<number> {
   let coldStartMs: number[] = [];
   try {
     for (const n of plan.sizes) rows.push(...(await benchSize(ctx, n)));
-    for (const n of plan.sizes) rows.push(await benchBaseline(ctx, n));
+    for (const n of plan.baselines) rows.push(await benchBaseline(ctx, n));
     for (const [writes, rate] of plan.rateLimits) rows.push(await benchRateLimit(ctx, writes, rate));
-    coldStartMs = await benchColdStart(ctx, plan.coldStarts);
+    if (plan.coldStarts > 0) coldStartMs = await benchColdStart(ctx, plan.coldStarts);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -99,9 +150,9 @@ async function main(): Promise<number> {
   for (const line of speedUps(rows)) out.write(`SDK baseline ${line}\n`);
   const met = verdicts.filter((v) => v.pass).length;
   out.write(
-    `\n${met} of ${verdicts.length} targets met; ${plan.mode} run in ${((performance.now() - started) / 1000).toFixed(0)} s\n`,
+    `\n${met} of ${verdicts.length} targets met; ${plan.partial ? 'partial ' : ''}${plan.mode} run in ${((performance.now() - started) / 1000).toFixed(0)} s\n`,
   );
-  if (plan.mode === 'full') {
+  if (plan.mode === 'full' && !plan.partial) {
     const file = join(ROOT, 'bench/results.md');
     writeFileSync(file, renderResultsMarkdown(results, machineInfo(), verdicts));
     out.write(`wrote ${file}\n`);
