@@ -84,8 +84,12 @@ export function scanReferences(value: string): ScannedValue {
       }
       i = end + 1;
     } else {
-      text += value[i];
-      i += 1;
+      // the run up to the next `$` at once: a character at a time built each value as a rope of
+      // one string piece per character (30 MB of pieces for 10,000 connectors)
+      const next = value.indexOf('$', i + 1);
+      const stop = next < 0 ? value.length : next;
+      text += value.slice(i, stop);
+      i = stop;
     }
   }
   if (text !== '' || parts.length === 0) parts.push({ kind: 'text', text });

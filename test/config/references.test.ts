@@ -37,6 +37,19 @@ describe('scanReferences', () => {
     expect(literalValue(scanReferences(''))).toBe('');
   });
 
+  test('a $ that starts no reference is plain text, wherever it stands', () => {
+    for (const value of ['$', 'costs $5', 'a$b$$c$', '$$', '$${env:X}$', 'x$$${env:Y}$z']) {
+      const scanned = scanReferences(value);
+      expect(scanned.problems, value).toEqual([]);
+      expect(literalValue(scanned), value).toBe(value.replaceAll('$${', '${'));
+    }
+    expect(scanReferences('a$b ${env:T} c$').parts).toEqual([
+      { kind: 'text', text: 'a$b ' },
+      { kind: 'env', name: 'T', index: 4, raw: '${env:T}' },
+      { kind: 'text', text: ' c$' },
+    ]);
+  });
+
   test('reports malformed references at their index, keeping their text literal', () => {
     const problems = (value: string) =>
       scanReferences(value).problems.map((problem) => [problem.index, problem.referenceLike]);
