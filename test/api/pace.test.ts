@@ -63,6 +63,35 @@ function tokenBucket(rate: number, capacity: number): Limiter {
   };
 }
 
+/** A seeded uniform source (mulberry32), so the random refusals are the same on every run. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Refuses a share of requests at random (429, Retry-After 1 s) before `inner` counts them, like the emulator's rate_limit rule. */
+function randomRefusals(share: number, inner: Limiter, random: () => number): Limiter {
+  return { admit: (t) => (random() < share ? { ok: false, retryAfterSeconds: 1 } : inner.admit(t)) };
+}
+
+/** Refuses the first `count` requests (429, Retry-After 1 s), then defers to `inner`. */
+function refuseFirst(count: number, inner: Limiter): Limiter {
+  let left = count;
+  return {
+    admit(t) {
+      if (left <= 0) return inner.admit(t);
+      left -= 1;
+      return { ok: false, retryAfterSeconds: 1 };
+    },
+  };
+}
+
 interface Scenario {
   writes: number;
   concurrency: number;
@@ -172,6 +201,46 @@ describe('the pacer', () => {
     expect(run.pacing.ratePerSecond).toBeNull();
     // about 60 writes in the first 30 s at 2/s, the other 340 within seconds once probing finds no limit
     expect(run.elapsedMs).toBeLessThan(45_000);
+  });
+
+  it('is not slowed by 429s that are not about the rate: 5% refused at random under 100/s', async () => {
+    const limiter = randomRefusals(
+      0.05,
+      slidingWindow(() => 100),
+      seeded(7),
+    );
+    const run = await simulate({ writes: 500, concurrency: 16, latencyMs: 20, limiter });
+    expect(run.failures).toEqual([]);
+    expect(run.stats.rateLimited).toBeGreaterThan(20); // the refusals did happen
+    // the last refused writes wait out their own Retry-After (1 s) whatever the pace; the old
+    // pacer lowered its rate for every one of them and took 274 s
+    expect(run.elapsedMs).toBeLessThanOrEqual(1.2 * (500 / 100) * 1000 + 1000);
+    expect(run.pacing.ratePerSecond).toBeGreaterThan(90);
+  });
+
+  it('does not learn a crawl from a burst of 429s before anything was accepted', async () => {
+    // 64 in flight are all refused at once (Retry-After 1 s), then the server allows 100/s
+    const limiter = refuseFirst(
+      64,
+      slidingWindow(() => 100),
+    );
+    const run = await simulate({ writes: 500, concurrency: 64, latencyMs: 20, limiter });
+    expect(run.failures).toEqual([]);
+    expect(run.stats.requestsByStatus['429']).toBeGreaterThanOrEqual(64);
+    // one pause of Retry-After, then 100/s (the old pacer learned 1/s from the burst: 99 s)
+    expect(run.elapsedMs).toBeLessThanOrEqual(1.5 * (500 / 100) * 1000);
+    expect(run.pacing.ratePerSecond).toBeGreaterThan(90);
+  });
+
+  it('climbs back quickly after the limit dips for a few seconds', async () => {
+    // 100/s, but another client of the organization takes all but 10/s from 8 s to 11 s
+    const clock = new VirtualClock();
+    const limiter = slidingWindow(() => (clock.now() >= 8000 && clock.now() < 11_000 ? 10 : 100));
+    const run = await simulate({ writes: 1500, concurrency: 16, latencyMs: 20, limiter, clock });
+    expect(run.failures).toEqual([]);
+    // about 18 s of work at the limits; the old pacer kept the dip's rate for 30 s and took 48 s
+    expect(run.elapsedMs).toBeLessThanOrEqual(25_000);
+    expect(run.pacing.ratePerSecond).toBeGreaterThan(90);
   });
 
   it('pauses everyone for Retry-After after a 429', async () => {
