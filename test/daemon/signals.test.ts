@@ -88,6 +88,8 @@ describe('daemon process: signals', () => {
   it('a second signal exits at once', async () => {
     const process = await start(1500);
     await process.line(/"msg":"listening on/);
+    // a write must be in flight (1.5 s each), or the first signal alone ends an idle daemon with 0
+    await process.line(/"msg":"create applied"/);
     process.child.kill('SIGTERM');
     await process.line(/shutting down/);
     process.child.kill('SIGTERM');
