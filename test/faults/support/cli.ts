@@ -24,9 +24,18 @@ export interface CliChild {
   done: Promise<CliRun>;
 }
 
-/** Starts `node bin/connector-sync.js ...args` in the world; killed with SIGKILL after `timeoutMs`. */
-export function startCli(world: World, args: string[], label: string, timeoutMs = 90_000): CliChild {
-  const child = spawn(process.execPath, [CLI, ...args], {
+/**
+ * Starts `node [nodeArgs] bin/connector-sync.js ...args` in the world; killed with SIGKILL after
+ * `timeoutMs`.
+ */
+export function startCli(
+  world: World,
+  args: string[],
+  label: string,
+  timeoutMs = 90_000,
+  nodeArgs: string[] = [],
+): CliChild {
+  const child = spawn(process.execPath, [...nodeArgs, CLI, ...args], {
     cwd: world.root,
     env: world.env,
     stdio: ['ignore', 'pipe', 'pipe'],
