@@ -4,6 +4,7 @@ import { Pacer } from '../../src/api/pace.js';
 import { readRateHints } from '../../src/api/rate-hints.js';
 import { DEFAULT_RETRY_POLICY } from '../../src/api/retry.js';
 import { Transport } from '../../src/api/transport.js';
+import { seededRandom } from '../../src/emulator/faults.js';
 import { VirtualClock } from './virtual-clock.js';
 
 /** A server-side rate limiter: admits a request arriving at `t` (ms) or says how long to wait. */
@@ -60,18 +61,6 @@ function tokenBucket(rate: number, capacity: number): Limiter {
       tokens -= 1;
       return { ok: true };
     },
-  };
-}
-
-/** A seeded uniform source (mulberry32), so the random refusals are the same on every run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 
@@ -207,7 +196,7 @@ describe('the pacer', () => {
     const limiter = randomRefusals(
       0.05,
       slidingWindow(() => 100),
-      seeded(7),
+      seededRandom(7),
     );
     const run = await simulate({ writes: 500, concurrency: 16, latencyMs: 20, limiter });
     expect(run.failures).toEqual([]);

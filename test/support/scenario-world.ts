@@ -12,6 +12,7 @@ import { request } from 'undici';
 import { stringify } from 'yaml';
 import type { CliIO } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/main.js';
+import { noFaults } from '../../src/emulator/faults.js';
 import {
   type ConnectorRecord,
   type McpTool,
@@ -218,17 +219,6 @@ function withoutOwn(entries: RequestLogEntry[], own: readonly string[]): Request
 
 function lastSeq(emulator: RunningEmulator): number {
   return emulator.requestLog.at(-1)?.seq ?? 0;
-}
-
-function noFaults() {
-  return {
-    latencyMs: 0,
-    jitterMs: 0,
-    errorRate: 0,
-    errorStatuses: [502, 503, 504],
-    rateLimitPerSecond: null,
-    rules: [],
-  };
 }
 
 type GeneratedRange = NonNullable<GenerateSpec['remote']>[number];
