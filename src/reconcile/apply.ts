@@ -116,7 +116,11 @@ async function createConverging(
   api: ConnectorsApi,
 ): Promise<OperationResult> {
   try {
-    return { operation: op, status: 'applied', remote: await api.createConnector(createBody(connector)) };
+    return {
+      operation: op,
+      status: 'applied',
+      remote: kept(await api.createConnector(createBody(connector))),
+    };
   } catch (error) {
     if (!isNameTaken(error) && !isOutcomeUnknown(error)) throw error;
     const existing = await findByName(api, connector.name);
@@ -131,7 +135,11 @@ async function createConverging(
     }
     if (!isOutcomeUnknown(error)) throw error;
     // the first attempt did not create it (the name is free), so one more attempt cannot duplicate
-    return { operation: op, status: 'applied', remote: await api.createConnector(createBody(connector)) };
+    return {
+      operation: op,
+      status: 'applied',
+      remote: kept(await api.createConnector(createBody(connector))),
+    };
   }
 }
 
@@ -144,7 +152,7 @@ async function updateRereading(
   const body = updateBody(op, connector);
   let remote: RemoteConnector | undefined;
   try {
-    if (!isEmptyBody(body)) remote = await api.updateConnector(op.remote!.id, body);
+    if (!isEmptyBody(body)) remote = kept(await api.updateConnector(op.remote!.id, body));
   } catch (error) {
     if (!isNotFound(error) || !connector) throw error;
     const existing = await findByName(api, connector.name);
@@ -192,7 +200,7 @@ async function converge(
   api: ConnectorsApi,
 ): Promise<RemoteConnector> {
   const body = convergeBody(connector, existing);
-  let remote = isEmptyBody(body) ? existing : await api.updateConnector(existing.id, body);
+  let remote = kept(isEmptyBody(body) ? existing : await api.updateConnector(existing.id, body));
   if (existing.visibility !== connector.visibility) {
     if (existing.visibility === 'private' && connector.visibility === 'shared_workspace')
       await api.shareConnector(existing.id);
@@ -208,6 +216,33 @@ async function converge(
     remote = { ...remote, visibility: connector.visibility };
   }
   return remote;
+}
+
+/**
+ * What a result keeps of the connector the API answered with: the fields the reports and the
+ * daemon read. The rest (tools, server card, auth method details) would be held once per
+ * operation until the run ends: at 10,000 creates, megabytes nobody reads.
+ */
+function kept(remote: RemoteConnector): RemoteConnector {
+  const { id, name, title, description, created_at, modified_at, server, icon_url, owner_type } = remote;
+  const { visibility, system_prompt, active, private_tool_execution, mistral, is_authenticated } = remote;
+  return {
+    id,
+    name,
+    title,
+    description,
+    created_at,
+    modified_at,
+    server,
+    icon_url,
+    owner_type,
+    visibility,
+    system_prompt,
+    active,
+    private_tool_execution,
+    mistral,
+    is_authenticated,
+  };
 }
 
 /** The connector of that name, or undefined when there is none. */
