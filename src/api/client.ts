@@ -1,4 +1,4 @@
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { ConnectorSyncError } from '../errors.js';
 import { Secret } from '../secret.js';
 import { userAgent } from '../version.js';
@@ -19,6 +19,7 @@ import type {
   RemoteTool,
   UpdateConnectorBody,
 } from './types.js';
+import { Agent } from './undici.js';
 
 /** Settings of a Connectors API client; only the base URL and the key are required. */
 export interface ClientOptions {

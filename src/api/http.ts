@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import { request as sendRequest } from './undici.js';
 
 /** The methods the Connectors API uses. */
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -65,7 +66,7 @@ export async function sendOnce(
   signal?: AbortSignal,
 ): Promise<IncomingResponse> {
   try {
-    const response = await dispatcher.request({
+    const response = await sendRequest(dispatcher, {
       origin,
       path: request.path,
       method: request.method,
