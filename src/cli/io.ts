@@ -26,3 +26,25 @@ export function wantsColor(io: CliIO, stream: 'stdout' | 'stderr' = 'stdout'): b
   if (io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== '0') return true;
   return io[stream].isTTY === true;
 }
+
+/** Writes lines as they are made, in chunks of about 64 KiB: a large report is never held whole. */
+export function writeLines(stream: CliIO['stdout'], lines: Iterable<string>): void {
+  writeChunks(stream, withNewlines(lines));
+}
+
+/** Writes text pieces as they are made, gathered into chunks of about 64 KiB. */
+export function writeChunks(stream: CliIO['stdout'], pieces: Iterable<string>): void {
+  let chunk = '';
+  for (const piece of pieces) {
+    chunk += piece;
+    if (chunk.length >= 65_536) {
+      stream.write(chunk);
+      chunk = '';
+    }
+  }
+  if (chunk !== '') stream.write(chunk);
+}
+
+function* withNewlines(lines: Iterable<string>): Generator<string> {
+  for (const line of lines) yield `${line}\n`;
+}

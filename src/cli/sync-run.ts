@@ -6,13 +6,14 @@ import { ConnectorSyncError, UsageError } from '../errors.js';
 import { openLedger } from '../reconcile/ledger.js';
 import { emptyReport, type RunReport, type RunSettings, runOnce } from '../reconcile/run-once.js';
 import { parseSavedPlan, type SavedPlan, savePlan } from '../reconcile/saved-plan.js';
+import { jsonChunks } from '../render/json-stream.js';
 import { githubAnnotations, renderReportMarkdown } from '../render/markdown.js';
 import { hasChanges, isSuccess, reportToJson } from '../render/report-json.js';
-import { renderReportText } from '../render/report-text.js';
+import { reportTextLines } from '../render/report-text.js';
 import { makeStyle } from '../render/style.js';
 import { version } from '../version.js';
 import type { SyncFlags } from './commands/sync.js';
-import { type CliIO, EXIT, wantsColor } from './io.js';
+import { type CliIO, EXIT, wantsColor, writeChunks, writeLines } from './io.js';
 import { settingsFromFlags } from './options.js';
 import { progressReporter } from './progress.js';
 import { connectTarget, type Target } from './target.js';
@@ -109,9 +110,15 @@ async function finish(
   resultsShown = false,
 ): Promise<number> {
   const context = { apiUrl, toolVersion: version(), command: 'sync' };
-  if (flags.output === 'json') io.stdout.write(`${JSON.stringify(reportToJson(report, context), null, 2)}\n`);
-  else if (flags.output === 'markdown') io.stdout.write(renderReportMarkdown(report, context));
-  else io.stdout.write(renderReportText(report, { style: makeStyle(wantsColor(io)), apiUrl, resultsShown }));
+  if (flags.output === 'json') {
+    writeChunks(io.stdout, jsonChunks(reportToJson(report, context)));
+    io.stdout.write('\n');
+  } else if (flags.output === 'markdown') io.stdout.write(renderReportMarkdown(report, context));
+  else
+    writeLines(
+      io.stdout,
+      reportTextLines(report, { style: makeStyle(wantsColor(io)), apiUrl, resultsShown }),
+    );
 
   const summaryFile = io.env.GITHUB_STEP_SUMMARY;
   if (summaryFile) await appendFile(resolve(io.cwd, summaryFile), renderReportMarkdown(report, context));

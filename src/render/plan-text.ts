@@ -20,9 +20,14 @@ const SECRET_REASON: Record<NonNullable<Operation['secrets']>['reason'], string>
 
 /** The plan for people, Terraform-style: one block per operation, then what is unverified or orphaned. */
 export function renderPlanText(plan: Plan, style: Style): string[] {
+  return [...planTextLines(plan, style)];
+}
+
+/** renderPlanText line by line, for printing as it is made. */
+export function* planTextLines(plan: Plan, style: Style): Generator<string> {
+  for (const op of plan.operations) yield* operationLines(op, style);
+  if (plan.operations.length > 0) yield '';
   const lines: string[] = [];
-  for (const op of plan.operations) lines.push(...operationLines(op, style));
-  if (plan.operations.length > 0) lines.push('');
   for (const entry of plan.unverified) {
     lines.push(
       style.warn(
@@ -47,7 +52,7 @@ export function renderPlanText(plan: Plan, style: Style): string[] {
   if (plan.unverified.length + plan.orphans.length + plan.warnings.length + plan.refusals.length > 0)
     lines.push('');
   lines.push(style.bold(planSummary(plan)));
-  return lines;
+  yield* lines;
 }
 
 /** "Plan: 1 to create, 2 to update, 3 in sync." */
