@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { UpdateConnectorBody } from '../../src/api/types.js';
 import type { DesiredConnector } from '../../src/config/types.js';
-import { applyPlan, renameBatches } from '../../src/reconcile/apply.js';
+import { applyPlan, nameBatches } from '../../src/reconcile/apply.js';
 import { planChanges } from '../../src/reconcile/plan.js';
 import { FakeApi } from '../support/fake-api.js';
 import { desired, planOptions, remoteFor } from '../support/fixtures.js';
@@ -40,13 +40,52 @@ function renamed(api: FakeApi, from: string, to: string): DesiredConnector {
   return desired(to, { renamed_from: from, description: remote.description, server: remote.server! });
 }
 
+/** A fake API whose creates and PATCHes take a tick, counting how many are in flight at once. */
+class SlowWrites extends SlowRenames {
+  override async createConnector(body: Parameters<FakeApi['createConnector']>[0]) {
+    this.inFlight += 1;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    try {
+      return await super.createConnector(body);
+    } finally {
+      this.inFlight -= 1;
+    }
+  }
+}
+
 describe('renames', () => {
+  it('run in one round with creates and updates', async () => {
+    const api = new SlowWrites().seed([
+      ...Array.from({ length: 5 }, (_, i) => remoteFor(desired(`old-${i}`))),
+      ...Array.from({ length: 10 }, (_, i) => remoteFor(desired(`keep-${i}`))),
+    ]);
+    const renamedIds = Array.from({ length: 5 }, (_, i) => api.byName(`old-${i}`)!.id);
+    const wanted = [
+      ...Array.from({ length: 5 }, (_, i) => renamed(api, `old-${i}`, `new-${i}`)),
+      ...Array.from({ length: 10 }, (_, i) => desired(`keep-${i}`, { description: 'updated' })),
+      ...Array.from({ length: 10 }, (_, i) => desired(`fresh-${i}`)),
+    ];
+    const { plan, applied } = await sync(api, wanted, 32);
+    // in the applier's order: renames first, then creates and updates
+    const kinds = (...k: string[]) => plan.operations.filter((op) => k.includes(op.kind));
+    const writes = [...kinds('rename'), ...kinds('create', 'update')];
+    expect(nameBatches(writes).map((batch) => batch.length)).toEqual([25]);
+    expect(applied.results.filter((r) => r.status !== 'applied')).toEqual([]);
+    expect(api.maxInFlight).toBe(25);
+    expect(renamedIds.map((id) => api.connectors.get(id)?.name)).toEqual(
+      Array.from({ length: 5 }, (_, i) => `new-${i}`),
+    );
+    expect(api.byName('keep-3')?.description).toBe('updated');
+    expect(api.byName('fresh-9')).toBeDefined();
+  });
+
   it('run independent renames together, up to the concurrency', async () => {
     const api = new SlowRenames().seed(Array.from({ length: 40 }, (_, i) => remoteFor(desired(`old-${i}`))));
     const ids = Array.from({ length: 40 }, (_, i) => api.byName(`old-${i}`)!.id);
     const wanted = Array.from({ length: 40 }, (_, i) => renamed(api, `old-${i}`, `new-${i}`));
     const { plan, applied } = await sync(api, wanted, 16);
-    expect(renameBatches(plan.operations.filter((op) => op.kind === 'rename'))).toHaveLength(1);
+    expect(nameBatches(plan.operations.filter((op) => op.kind === 'rename'))).toHaveLength(1);
     expect(applied.failed).toBe(0);
     expect(api.maxInFlight).toBe(16);
     expect(ids.map((id) => api.connectors.get(id)?.name)).toEqual(wanted.map((d) => d.name));
@@ -66,7 +105,7 @@ describe('renames', () => {
     ];
     const { plan, applied } = await sync(api, wanted, 8);
     expect(applied.results.filter((r) => r.status !== 'applied')).toEqual([]);
-    expect(renameBatches(plan.operations.filter((op) => op.kind === 'rename')).length).toBeGreaterThan(1);
+    expect(nameBatches(plan.operations.filter((op) => op.kind === 'rename')).length).toBeGreaterThan(1);
     expect(api.connectors.get(idOf.get('a')!)?.name).toBe('b');
     expect(api.connectors.get(idOf.get('b')!)?.name).toBe('c');
     expect(api.connectors.get(idOf.get('c')!)?.name).toBe('d');
@@ -80,13 +119,21 @@ describe('renames', () => {
 
   it('never put two renames that share a name in one batch', () => {
     const op = (renamed_from: string, name: string) =>
-      ({ kind: 'rename', name, renamed_from }) as Parameters<typeof renameBatches>[0][number];
-    // a>b waits for b>c (it takes the name b frees); q>a waits for a>b; c>z only needs b>c done
-    const batches = renameBatches([op('b', 'c'), op('a', 'b'), op('p', 'q'), op('c', 'z'), op('q', 'a')]);
+      ({ kind: 'rename', name, renamed_from }) as Parameters<typeof nameBatches>[0][number];
+    // a>b waits for b>c (it takes the name b frees); q>a waits for a>b and p>q; c>z only needs
+    // b>c done; p>q shares no name with anything before it
+    const batches = nameBatches([op('b', 'c'), op('a', 'b'), op('p', 'q'), op('c', 'z'), op('q', 'a')]);
     expect(batches.map((batch) => batch.map((o) => `${o.renamed_from}>${o.name}`))).toEqual([
-      ['b>c'],
-      ['a>b', 'p>q', 'c>z'],
+      ['b>c', 'p>q'],
+      ['a>b', 'c>z'],
       ['q>a'],
     ]);
+    // a create of a name a rename frees (a saved plan may hold one) waits for that rename
+    const create = { kind: 'create', name: 'b', renamed_from: null } as Parameters<
+      typeof nameBatches
+    >[0][number];
+    expect(
+      nameBatches([op('b', 'c'), create, op('x', 'y')]).map((batch) => batch.map((o) => o.name)),
+    ).toEqual([['c', 'y'], ['b']]);
   });
 });
