@@ -80,11 +80,14 @@ export async function runOnce(deps: RunDependencies, settings: RunSettings): Pro
     }
     report.desired = loaded.state.connectors;
 
+    // the ledger is read while the listing is on the wire: neither needs the other
+    const opening = deps.openLedger?.();
+    opening?.catch(() => {}); // its error counts only once awaited, after a listing that worked
     const listing = await listOrFail(deps.api, settings.signal);
     if (!('items' in listing)) return finish('ListFailed', listing);
     report.listing = { pages: listing.pages, complete: listing.complete, count: listing.items.length };
 
-    const ledger = deps.openLedger ? await deps.openLedger() : undefined;
+    const ledger = await opening;
     const secrets = secretKnowledge(report.desired, ledger, settings.pushUnrecorded);
     const fresh = planChanges(report.desired, listing.items, planOptions(settings, listing), secrets);
     if (settings.savedPlan)
