@@ -4,7 +4,13 @@ import { Secret } from '../secret.js';
 import { userAgent } from '../version.js';
 import { type HttpTimeouts, sendOnce } from './http.js';
 import { Pacer, type PacerOptions } from './pace.js';
-import { collectCursorPages, collectNumberedPages } from './paging.js';
+import {
+  type CursorPage,
+  collectCursorPages,
+  collectNumberedPages,
+  type FetchCursorPage,
+  peekNextCursor,
+} from './paging.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, realSleep, type Sleep } from './retry.js';
 import { type Checked, checkAuthUrl, checkConnector, checkConnectorPage, checkTools } from './shapes.js';
 import { type ApiCall, type RequestEvent, Transport } from './transport.js';
@@ -121,17 +127,20 @@ export function createClient(options: ClientOptions): ConnectorsClient {
       const size = checkPageSize(callOptions?.pageSize ?? pageSize);
       // `active` goes out as `active=true`: the official SDK serializes its `query_filters` object
       // in exploded form style (checked against @mistralai/mistralai 2.x), so the API reads it so
-      const fetchPage = async (cursor: string | null) => {
-        const reply = await send(
-          {
-            method: 'GET',
-            path: connectors,
-            query: { page_size: size, cursor: cursor ?? undefined, active: callOptions?.active },
-            safety: 'idempotent',
-            check: checkConnectorPage,
+      const fetchPage: FetchCursorPage<RemoteConnector> = async (cursor, early) => {
+        const signals = callOptions?.signal ? [callOptions.signal, early.signal] : [early.signal];
+        const call: ApiCall<CursorPage<RemoteConnector>> = {
+          method: 'GET',
+          path: connectors,
+          query: { page_size: size, cursor: cursor ?? undefined, active: callOptions?.active },
+          safety: 'idempotent',
+          check: checkConnectorPage,
+          peek: (text) => {
+            const next = peekNextCursor(text);
+            if (next !== null) early.nextCursor(next);
           },
-          callOptions,
-        );
+        };
+        const reply = await transport.call(call, AbortSignal.any(signals));
         return reply.value!;
       };
       return collectCursorPages(fetchPage, (item) => `connector ${item.id} (${item.name})`, maxPages);

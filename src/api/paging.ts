@@ -22,51 +22,136 @@ export interface CursorListing<T> {
   pages: number;
 }
 
-/** Follows `next_cursor` until it is null, whatever each page's size; never loops. */
+/** What a page fetch may use to let the listing ask for the next page early. */
+export interface EarlyPage {
+  /** Aborted when the listing no longer wants this page (it ended, or the cursor was not the one). */
+  signal: AbortSignal;
+  /** The next cursor as read from the raw body, before the page is parsed; the parsed page decides. */
+  nextCursor(cursor: string): void;
+}
+
+/** Fetches the page after `cursor` (the first page for null). */
+export type FetchCursorPage<T> = (cursor: string | null, early: EarlyPage) => Promise<CursorPage<T>>;
+
+interface PageFetch<T> {
+  cursor: string | null;
+  page: Promise<CursorPage<T>>;
+  abort: AbortController;
+  /** The next cursor the body announced, once it arrived. */
+  announced: string | null;
+}
+
+/**
+ * Follows `next_cursor` until it is null, whatever each page's size; never loops. While a page
+ * is parsed and checked, the next one is already on the wire when its body announced the cursor
+ * (at 1,000 connectors a page, parsing is a fifth of a 20 ms round trip). The parsed page still
+ * decides: a request for any other cursor is aborted and the right one sent, so a body that
+ * misleads the early read costs a request, never a wrong page.
+ */
 export async function collectCursorPages<T>(
-  fetchPage: (cursor: string | null) => Promise<CursorPage<T>>,
+  fetchPage: FetchCursorPage<T>,
   keyOf: (item: T) => string,
   maxPages: number,
 ): Promise<CursorListing<T>> {
   const items: T[] = [];
   const seenKeys = new Set<string>();
   const seenCursors = new Set<string>();
-  let cursor: string | null = null;
+  let started = 0;
+  let current: PageFetch<T> | null = null;
+  let next: PageFetch<T> | null = null;
+  // asks for the page after `from` once `from` is the page being read and its body named a new cursor
+  const prefetch = (from: PageFetch<T>) => {
+    const cursor = from.announced;
+    if (cursor === null || next !== null || current !== from || started >= maxPages) return;
+    if (cursor === from.cursor || seenCursors.has(cursor)) return;
+    next = start(cursor);
+  };
+  const takeNext = (): PageFetch<T> | null => {
+    const taken = next;
+    next = null;
+    return taken;
+  };
+  const start = (cursor: string | null): PageFetch<T> => {
+    started += 1;
+    const fetch = { cursor, abort: new AbortController(), announced: null } as PageFetch<T>;
+    fetch.page = fetchPage(cursor, {
+      signal: fetch.abort.signal,
+      nextCursor: (announced) => {
+        fetch.announced = announced;
+        prefetch(fetch);
+      },
+    });
+    // awaited once it is the current page; a dropped early fetch must not reject unhandled
+    fetch.page.catch(() => {});
+    return fetch;
+  };
+  current = start(null);
   let pages = 0;
-  for (;;) {
-    if (pages >= maxPages) {
-      return incomplete(
-        items,
-        pages,
-        `stopped after ${pages} pages (the page limit) while the API still returned a next cursor`,
-      );
-    }
-    const page: CursorPage<T> = await fetchPage(cursor);
-    pages += 1;
-    for (const item of page.items) {
-      const key = keyOf(item);
-      if (seenKeys.has(key)) {
+  try {
+    for (;;) {
+      // its body may have named the next cursor already, while the page before was read
+      prefetch(current);
+      const page: CursorPage<T> = await current.page;
+      pages += 1;
+      for (const item of page.items) {
+        const key = keyOf(item);
+        if (seenKeys.has(key)) {
+          return incomplete(
+            items,
+            pages,
+            `page ${pages} repeated ${key} from an earlier page (the list changed while it was read, or the API repeats pages)`,
+          );
+        }
+        seenKeys.add(key);
+        items.push(item);
+      }
+      if (page.nextCursor === null) return { items, complete: true, pages };
+      if (seenCursors.has(page.nextCursor)) {
         return incomplete(
           items,
           pages,
-          `page ${pages} repeated ${key} from an earlier page (the list changed while it was read, or the API repeats pages)`,
+          `page ${pages} returned a cursor the API had already returned (it would loop)`,
         );
       }
-      seenKeys.add(key);
-      items.push(item);
+      seenCursors.add(page.nextCursor);
+      if (pages >= maxPages) {
+        return incomplete(
+          items,
+          pages,
+          `stopped after ${pages} pages (the page limit) while the API still returned a next cursor`,
+        );
+      }
+      const early = takeNext();
+      if (early !== null && early.cursor === page.nextCursor) current = early;
+      else {
+        early?.abort.abort();
+        current = start(page.nextCursor);
+      }
     }
-    if (page.nextCursor === null) return { items, complete: true, pages };
-    if (seenCursors.has(page.nextCursor)) {
-      return incomplete(
-        items,
-        pages,
-        `page ${pages} returned a cursor the API had already returned (it would loop)`,
-      );
-    }
-    seenCursors.add(page.nextCursor);
-    cursor = page.nextCursor;
+  } finally {
+    takeNext()?.abort.abort();
   }
 }
+
+/**
+ * The next cursor of a Connectors list page, read from the end of its raw JSON, where the API
+ * puts `"pagination": {"next_cursor": ..., "page_size": ...}` last; null when the body does not
+ * end that way. A guess for asking early: the parsed page is what counts.
+ */
+export function peekNextCursor(text: string): string | null {
+  const match = PAGINATION_AT_END.exec(text.length > 2048 ? text.slice(-2048) : text);
+  if (match === null) return null;
+  try {
+    const pagination: unknown = JSON.parse(match[1]!);
+    const cursor = (pagination as { next_cursor?: unknown } | null)?.next_cursor;
+    return typeof cursor === 'string' && cursor !== '' ? cursor : null;
+  } catch {
+    return null;
+  }
+}
+
+/** `"pagination": {...}` as the last member of the outermost object (a flat object: no braces inside). */
+const PAGINATION_AT_END = /"pagination"\s*:\s*(\{[^{}]*\})\s*\}\s*$/;
 
 function incomplete<T>(items: T[], pages: number, reason: string): CursorListing<T> {
   return { items, complete: false, incompleteReason: reason, pages };

@@ -52,6 +52,8 @@ export interface ApiCall<T> {
   /** DELETE: a 404 after an attempt that may have been applied means the first one worked. */
   goneAfterRetryIsSuccess?: boolean;
   check: (json: unknown) => Checked<T>;
+  /** Sees a 2xx body's text before it is parsed (the listing reads the next cursor there early). */
+  peek?: (text: string) => void;
 }
 
 /** A 2xx answer, parsed and checked. */
@@ -121,6 +123,7 @@ export class Transport {
         response ? readRateHints(response.headers, opts.now()) : NO_HINTS,
       );
       if (response !== null && response.status >= 200 && response.status < 300) {
+        if (call.peek && !response.truncated) await peekThenYield(call.peek, response.text);
         return parseReply(ctx, call, response, attempts);
       }
       if (response?.status === 404 && call.goneAfterRetryIsSuccess && mayHaveApplied) {
@@ -261,6 +264,21 @@ function parseReply<T>(
     attempts,
     alreadyGone: false,
   };
+}
+
+/**
+ * Shows the raw body to `peek`, then yields to the event loop once: a request the peek started
+ * is only written to its socket when the microtasks run, which parsing this body would otherwise
+ * hold back until it is done.
+ */
+async function peekThenYield(peek: (text: string) => void, text: string): Promise<void> {
+  try {
+    peek(text);
+  } catch {
+    // a look ahead that fails changes nothing: the parsed body decides
+  }
+  // two turns: undici writes to a reused keep-alive socket only after a full turn of the loop
+  for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
 }
 
 function failureError(
