@@ -84,7 +84,7 @@ export function registerEmulator(program: Command, ctx: CliContext): Command {
     .option('--api-key <key>', 'accept only this bearer key (default: any non-empty key)')
     .option('--seed <file>', 'start with the connectors of this YAML or JSON file')
     .option('--state <file>', 'keep state in this JSON file (loaded at start, rewritten after every change)')
-    .option('--latency <ms>', 'add this many milliseconds to every API answer')
+    .option('--latency <ms>', 'answer each API request this many milliseconds after it arrived')
     .option('--jitter <ms>', 'add up to this many random milliseconds more')
     .option('--error-rate <share>', 'answer this share (0..1) of API requests with 502, 503 or 504')
     .option('--rate-limit <n>', 'above n API requests a second, answer 429 with Retry-After')
