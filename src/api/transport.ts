@@ -267,9 +267,9 @@ function parseReply<T>(
 }
 
 /**
- * Shows the raw body to `peek`, then yields to the event loop once: a request the peek started
- * is only written to its socket when the microtasks run, which parsing this body would otherwise
- * hold back until it is done.
+ * Shows the raw body to `peek`, then lets the event loop turn: a request the peek started goes
+ * out only from later turns of the loop, which parsing this body would otherwise hold back until
+ * it is done.
  */
 async function peekThenYield(peek: (text: string) => void, text: string): Promise<void> {
   try {
