@@ -5,18 +5,31 @@ import type * as Undici from 'undici';
  * The two parts of undici the client uses, loaded without undici's index. The index loads every
  * dispatcher, the mocks, the cache stores, SQLite and HTTP/2 support: 90 ms and 28 MB of RSS at
  * start-up (measured on Node 24), a fifth of the 150 MB a sync of 10,000 connectors may use.
- * These two modules cost 37 ms and 14 MB. undici has no "exports" map, so the paths are part of
- * its published package; the lock file pins the version, and test/api covers both.
+ * These two modules cost 37 ms and 14 MB. undici 8 has no "exports" map, so the paths resolve;
+ * should a later 8.x move them or add one (an install that is not `npm ci` can get any 8.x),
+ * each falls back to the index: slower to start, never broken.
  */
 const require = createRequire(import.meta.url);
 
+/** `require(deepPath)`, or what `pick` takes from undici's index when that path cannot be loaded. */
+export function loadFromUndici<T>(deepPath: string, pick: (undici: typeof Undici) => T): T {
+  try {
+    return require(deepPath) as T;
+  } catch {
+    return pick(require('undici') as typeof Undici);
+  }
+}
+
 /** undici's keep-alive connection pool per origin (the same class as `undici.Agent`). */
-export const Agent: typeof Undici.Agent = require('undici/lib/dispatcher/agent.js');
+export const Agent: typeof Undici.Agent = loadFromUndici('undici/lib/dispatcher/agent.js', (u) => u.Agent);
 
 const requestOn: (
   this: Undici.Dispatcher,
   options: Undici.Dispatcher.RequestOptions,
-) => Promise<Undici.Dispatcher.ResponseData> = require('undici/lib/api/api-request.js');
+) => Promise<Undici.Dispatcher.ResponseData> = loadFromUndici(
+  'undici/lib/api/api-request.js',
+  (u) => u.Dispatcher.prototype.request as never,
+);
 
 /** `dispatcher.request(options)`, for any dispatcher (a MockAgent too), without undici's index. */
 export function request(
