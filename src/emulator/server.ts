@@ -99,10 +99,11 @@ async function serveApi(
   parts: { method: string; path: string; segments: string[]; query: URLSearchParams },
 ): Promise<{ status: number; fault?: string }> {
   const body = await readBody(request);
-  const answerAt = performance.now() + core.faults.delayMs();
+  // on the emulator's clock (injectable): a test with a virtual clock gets the exact latency
+  const answerAt = core.now() + core.faults.delayMs();
   const answer = decideAnswer(core, options, request, parts, body);
   const encoded = answer.kind === 'reply' ? encodeReply(answer.reply) : null;
-  const left = answerAt - performance.now();
+  const left = answerAt - core.now();
   if (left > 0) await options.sleep(left);
   switch (answer.kind) {
     case 'drop':
