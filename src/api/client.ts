@@ -137,7 +137,7 @@ export function createClient(options: ClientOptions): ConnectorsClient {
           check: checkConnectorPage,
           peek: (text) => {
             const next = peekNextCursor(text);
-            if (next !== null) early.nextCursor(next);
+            return next !== null && early.nextCursor(next);
           },
         };
         const reply = await transport.call(call, AbortSignal.any(signals));

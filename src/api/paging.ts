@@ -26,8 +26,11 @@ export interface CursorListing<T> {
 export interface EarlyPage {
   /** Aborted when the listing no longer wants this page (it ended, or the cursor was not the one). */
   signal: AbortSignal;
-  /** The next cursor as read from the raw body, before the page is parsed; the parsed page decides. */
-  nextCursor(cursor: string): void;
+  /**
+   * The next cursor as read from the raw body, before the page is parsed; the parsed page
+   * decides. Returns true when it sent the request for that page.
+   */
+  nextCursor(cursor: string): boolean;
 }
 
 /** Fetches the page after `cursor` (the first page for null). */
@@ -60,11 +63,12 @@ export async function collectCursorPages<T>(
   let current: PageFetch<T> | null = null;
   let next: PageFetch<T> | null = null;
   // asks for the page after `from` once `from` is the page being read and its body named a new cursor
-  const prefetch = (from: PageFetch<T>) => {
+  const prefetch = (from: PageFetch<T>): boolean => {
     const cursor = from.announced;
-    if (cursor === null || next !== null || current !== from || started >= maxPages) return;
-    if (cursor === from.cursor || seenCursors.has(cursor)) return;
+    if (cursor === null || next !== null || current !== from || started >= maxPages) return false;
+    if (cursor === from.cursor || seenCursors.has(cursor)) return false;
     next = start(cursor);
+    return true;
   };
   const takeNext = (): PageFetch<T> | null => {
     const taken = next;
@@ -78,7 +82,7 @@ export async function collectCursorPages<T>(
       signal: fetch.abort.signal,
       nextCursor: (announced) => {
         fetch.announced = announced;
-        prefetch(fetch);
+        return prefetch(fetch);
       },
     });
     // awaited once it is the current page; a dropped early fetch must not reject unhandled

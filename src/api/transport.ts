@@ -52,8 +52,11 @@ export interface ApiCall<T> {
   /** DELETE: a 404 after an attempt that may have been applied means the first one worked. */
   goneAfterRetryIsSuccess?: boolean;
   check: (json: unknown) => Checked<T>;
-  /** Sees a 2xx body's text before it is parsed (the listing reads the next cursor there early). */
-  peek?: (text: string) => void;
+  /**
+   * Sees a 2xx body's text before it is parsed (the listing reads the next cursor there early);
+   * returns true when it started a request that should go out before this body is parsed.
+   */
+  peek?: (text: string) => boolean;
 }
 
 /** A 2xx answer, parsed and checked. */
@@ -271,14 +274,15 @@ function parseReply<T>(
  * out only from later turns of the loop, which parsing this body would otherwise hold back until
  * it is done.
  */
-async function peekThenYield(peek: (text: string) => void, text: string): Promise<void> {
+async function peekThenYield(peek: (text: string) => boolean, text: string): Promise<void> {
+  let started = false;
   try {
-    peek(text);
+    started = peek(text);
   } catch {
     // a look ahead that fails changes nothing: the parsed body decides
   }
   // two turns: undici writes to a reused keep-alive socket only after a full turn of the loop
-  for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+  if (started) for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
 }
 
 function failureError(

@@ -80,7 +80,8 @@ export async function runOnce(deps: RunDependencies, settings: RunSettings): Pro
     }
     report.desired = loaded.state.connectors;
 
-    // the ledger is read while the listing is on the wire: neither needs the other
+    // the ledger is read while the listing is on the wire: neither needs the other (so the
+    // state folder and its key are created even when the listing then fails)
     const opening = deps.openLedger?.();
     opening?.catch(() => {}); // its error counts only once awaited, after a listing that worked
     const listing = await listOrFail(deps.api, settings.signal);
