@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Thin launcher: the compiled CLI lives in dist/ (built by `npm run build`, run by `prepare`).
 import { enableCompileCache } from 'node:module';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 
 // A one-shot command holds tens of thousands of short-lived objects for a few seconds: V8's
@@ -14,10 +16,13 @@ import { setFlagsFromString } from 'node:v8';
 setFlagsFromString('--semi-space-growth-factor=1');
 const command = process.argv.slice(2).find((arg) => !arg.startsWith('-'));
 if (command !== 'daemon') setFlagsFromString('--heap-growing-percent=10');
-// V8's compiled code of the CLI is kept between runs (in the OS temp folder; Node ignores a
-// folder it cannot write, and NODE_DISABLE_COMPILE_CACHE=1 turns it off): each run otherwise
-// compiles its code afresh, 40-50 ms of a 1,000-connector sync spent before the first write.
-enableCompileCache();
+// V8's compiled code of the CLI is kept between runs: each run otherwise compiles its code
+// afresh, 40-50 ms of a 1,000-connector sync spent before the first write. The folder is the
+// user's own cache ($XDG_CACHE_HOME or ~/.cache), not Node's default in the shared temp folder,
+// where another local user could leave code for this one to run. Node ignores a folder it
+// cannot write; NODE_DISABLE_COMPILE_CACHE=1 turns the cache off.
+const cacheHome = process.env.XDG_CACHE_HOME || join(process.env.HOME || homedir(), '.cache');
+enableCompileCache(join(cacheHome, 'connector-sync', 'compile-cache'));
 // imported only now: a static import would run the whole CLI before the flags are set
 const { main } = await import('../dist/cli/main.js');
 
