@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { asInternalError, type ConnectorSyncError, isConnectorSyncError } from '../errors.js';
 import { forTerminal } from '../render/escape.js';
 import { version } from '../version.js';
+import { registerAction } from './commands/action.js';
 import { registerAuth } from './commands/auth.js';
 import { registerDaemon } from './commands/daemon.js';
 import { registerEmulator } from './commands/emulator.js';
@@ -43,6 +44,7 @@ export function buildProgram(ctx: CliContext): Command {
     registerExport,
     registerEmulator,
     registerDaemon,
+    registerAction,
   ]) {
     const command = register(program, ctx);
     command.exitOverride().configureOutput({
