@@ -1,6 +1,8 @@
 import { ConnectorSyncError } from '../errors.js';
 import { authReport, needsAuth } from '../reconcile/reports.js';
 import { inScope, isMistralOwned } from '../reconcile/scope.js';
+import { forTerminal } from '../render/escape.js';
+import { authLine } from '../render/report-text.js';
 import { makeStyle } from '../render/style.js';
 import { version } from '../version.js';
 import type { AuthFlags } from './commands/auth.js';
@@ -53,14 +55,7 @@ export async function runAuthCommand(names: string[], flags: AuthFlags, io: CliI
         io.stdout.write(
           style.warn(`${pending.length} connector${pending.length === 1 ? '' : 's'} waiting for OAuth:\n`),
         );
-        for (const p of pending) {
-          const link = p.authUrl
-            ? `  ${p.authUrl}  (expires ${p.expiresAt})`
-            : p.error
-              ? `  (no link: ${p.error})`
-              : '';
-          io.stdout.write(`  ${p.name}${link}\n`);
-        }
+        for (const p of pending) io.stdout.write(`${forTerminal(authLine(p, 'expires'))}\n`);
         if (!flags.urls) io.stdout.write(style.dim('Fresh links: connector-sync auth --urls\n'));
       }
     }

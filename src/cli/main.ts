@@ -1,6 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { asInternalError, type ConnectorSyncError, isConnectorSyncError } from '../errors.js';
+import { forTerminal } from '../render/escape.js';
 import { version } from '../version.js';
+import { registerAction } from './commands/action.js';
 import { registerAuth } from './commands/auth.js';
 import { registerDaemon } from './commands/daemon.js';
 import { registerEmulator } from './commands/emulator.js';
@@ -42,6 +44,7 @@ export function buildProgram(ctx: CliContext): Command {
     registerExport,
     registerEmulator,
     registerDaemon,
+    registerAction,
   ]) {
     const command = register(program, ctx);
     command.exitOverride().configureOutput({
@@ -75,8 +78,9 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
 
 /** Prints an error for a person: the message, the hint; a stack only for bugs and only on request. */
 export function reportError(error: ConnectorSyncError, io: CliIO): void {
-  io.stderr.write(`error: ${error.message}\n`);
-  if (error.hint) io.stderr.write(`hint: ${error.hint}\n`);
+  // messages quote names, files and API answers: shown, never obeyed, by the terminal
+  io.stderr.write(`error: ${forTerminal(error.message)}\n`);
+  if (error.hint) io.stderr.write(`hint: ${forTerminal(error.hint)}\n`);
   if (error.code === 'INTERNAL' && io.env.CONNECTOR_SYNC_DEBUG && error.cause instanceof Error) {
     io.stderr.write(`${error.cause.stack ?? ''}\n`);
   }

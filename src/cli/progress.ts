@@ -1,4 +1,5 @@
 import type { OperationResult } from '../reconcile/types.js';
+import { forTerminal } from '../render/escape.js';
 import type { CliIO } from './io.js';
 
 /** Progress of a long apply: a counter rewritten in place on a terminal, nothing elsewhere. */
@@ -20,7 +21,7 @@ export function progressReporter(io: CliIO, forPeople: boolean): ProgressReporte
       if (result.status === 'failed') failed += 1;
       const failures = failed > 0 ? `, ${failed} failed` : '';
       io.stderr.write(
-        `\r\x1b[2KApplying: ${done}/${total}${failures}  ${result.operation.kind} ${result.operation.name}`,
+        `\r\x1b[2KApplying: ${done}/${total}${failures}  ${result.operation.kind} ${forTerminal(result.operation.name)}`,
       );
       drawn = true;
     },

@@ -1,3 +1,5 @@
+import { forHtml } from '../render/escape.js';
+
 /** HTML that is already escaped (built by `html`), as opposed to a string that must be escaped. */
 export class SafeHtml {
   constructor(readonly text: string) {}
@@ -10,10 +12,8 @@ export class SafeHtml {
 /** Anything `html` accepts in a slot: text is escaped, SafeHtml kept, lists joined, null/false dropped. */
 export type Slot = string | number | SafeHtml | null | undefined | false | readonly Slot[];
 
-/** Escapes text for an HTML element or a quoted attribute value. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
-}
+/** Escapes text for an HTML element or a quoted attribute value (the one HTML sanitizer, src/render/escape.ts). */
+export const escapeHtml = forHtml;
 
 function render(slot: Slot): string {
   if (slot === null || slot === undefined || slot === false) return '';

@@ -1,4 +1,5 @@
 import type { ConfigIssue } from '../config/types.js';
+import { forTerminal } from './escape.js';
 
 /** How to render: colour only when the caller decided the stream wants it (see wantsColor). */
 export interface RenderOptions {
@@ -43,7 +44,8 @@ export function issuePlace(issue: ConfigIssue): string {
 /** One issue as a line, the way compilers print them: `file:line:column: error: message [code]`. */
 export function renderIssue(issue: ConfigIssue, options: RenderOptions): string {
   const severity = paint(`${issue.severity}:`, issue.severity === 'error' ? 'red' : 'yellow', options);
-  return `${paint(issuePlace(issue), 'bold', options)}: ${severity} ${issue.message} ${paint(`[${issue.code}]`, 'dim', options)}\n`;
+  const place = paint(forTerminal(issuePlace(issue)), 'bold', options);
+  return `${place}: ${severity} ${forTerminal(issue.message)} ${paint(`[${issue.code}]`, 'dim', options)}\n`;
 }
 
 /** Every issue, one per line, in the order given. */
@@ -67,9 +69,15 @@ export function renderConnectorList(
   warnings: number,
   options: RenderOptions,
 ): string {
-  const nameWidth = Math.max(0, ...connectors.map((c) => c.name.length));
-  const visibilityWidth = Math.max(0, ...connectors.map((c) => c.visibility.length));
-  const lines = connectors.map((c) => {
+  const shown = connectors.map((c) => ({
+    ...c,
+    name: forTerminal(c.name),
+    visibility: forTerminal(c.visibility),
+    file: forTerminal(c.file),
+  }));
+  const nameWidth = Math.max(0, ...shown.map((c) => c.name.length));
+  const visibilityWidth = Math.max(0, ...shown.map((c) => c.visibility.length));
+  const lines = shown.map((c) => {
     const name = paint(c.name.padEnd(nameWidth), 'bold', options);
     return `${name}  ${c.visibility.padEnd(visibilityWidth)}  ${c.file}:${c.line}\n`;
   });

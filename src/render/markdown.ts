@@ -1,6 +1,15 @@
 import type { ConfigIssue } from '../config/types.js';
 import type { RunReport } from '../reconcile/run-once.js';
 import type { Operation } from '../reconcile/types.js';
+import {
+  forHtml,
+  forMarkdown,
+  forWorkflowMessage,
+  forWorkflowProperty,
+  markdownCode,
+  markdownFence,
+  markdownLink,
+} from './escape.js';
 import { planSummary } from './plan-text.js';
 import { isLongText, textDiff } from './values.js';
 
@@ -12,18 +21,23 @@ const ICON: Record<Operation['kind'], string> = {
   delete: '🔴 delete',
 };
 
-/** The run as a Markdown job summary (GitHub's GITHUB_STEP_SUMMARY, or any CI that renders Markdown). */
+/**
+ * The run as a Markdown job summary (GitHub's GITHUB_STEP_SUMMARY, or any CI that renders Markdown).
+ * Every name, value, path and message goes through src/render/escape.ts: code spans and fences sized
+ * to their content, inline text escaped, so nothing remote adds a heading, link, image or tag.
+ */
 export function renderReportMarkdown(report: RunReport, context: { apiUrl: string }): string {
   const lines = [`## connector-sync ${report.dryRun ? 'plan' : 'sync'}: ${headline(report)}`, ''];
   if (report.issues.length > 0) {
     lines.push('### Invalid desired state', '', '| Place | Problem |', '| --- | --- |');
-    for (const issue of report.issues) lines.push(`| \`${place(issue)}\` | ${cell(issue.message)} |`);
+    for (const issue of report.issues)
+      lines.push(row(markdownCode(place(issue)), forMarkdown(issue.message)));
     lines.push('', 'Nothing was read from or written to the API.');
     return `${lines.join('\n')}\n`;
   }
   if (report.listing) {
     lines.push(
-      `${report.desired.length} desired, ${report.listing.count} remote at \`${context.apiUrl}\`.`,
+      `${report.desired.length} desired, ${report.listing.count} remote at ${markdownCode(context.apiUrl)}.`,
       '',
     );
   }
@@ -35,18 +49,20 @@ export function renderReportMarkdown(report: RunReport, context: { apiUrl: strin
   }
   if (plan) lines.push(`**${planSummary(plan)}**`, '');
   for (const refusal of plan?.refusals ?? []) {
-    const allow = refusal.flag.startsWith('--') ? `Allow it with \`${refusal.flag}\`.` : `${refusal.flag}.`;
-    lines.push(`> [!CAUTION]`, `> Refused: ${refusal.message}. ${allow}`, '');
+    const allow = refusal.flag.startsWith('--')
+      ? `Allow it with ${markdownCode(refusal.flag)}.`
+      : `${forMarkdown(refusal.flag)}.`;
+    lines.push(`> [!CAUTION]`, `> Refused: ${forMarkdown(refusal.message)}. ${allow}`, '');
   }
   if (plan && plan.unverified.length > 0) {
     lines.push(
-      `Write-only fields not verified (the API never returns them): ${plan.unverified.map((u) => `\`${u.name}\``).join(', ')}.`,
+      `Write-only fields not verified (the API never returns them): ${plan.unverified.map((u) => markdownCode(u.name)).join(', ')}.`,
       '',
     );
   }
   if (plan && plan.orphans.length > 0)
     lines.push(
-      `Not declared, kept (\`--prune\` deletes them): ${plan.orphans.map((n) => `\`${n}\``).join(', ')}.`,
+      `Not declared, kept (\`--prune\` deletes them): ${plan.orphans.map(markdownCode).join(', ')}.`,
       '',
     );
   const failed = report.apply?.results.filter((r) => r.status === 'failed') ?? [];
@@ -54,7 +70,7 @@ export function renderReportMarkdown(report: RunReport, context: { apiUrl: strin
     lines.push('### Failed operations', '');
     for (const result of failed)
       lines.push(
-        `- \`${result.operation.name}\` (${result.operation.kind}): ${cell(result.cause?.message ?? 'unknown')}`,
+        `- ${markdownCode(result.operation.name)} (${result.operation.kind}): ${forMarkdown(result.cause?.message ?? 'unknown')}`,
       );
     lines.push('');
   }
@@ -63,13 +79,13 @@ export function renderReportMarkdown(report: RunReport, context: { apiUrl: strin
     for (const entry of report.pendingAuth) {
       lines.push(
         entry.authUrl
-          ? `- [\`${entry.name}\`](${entry.authUrl}) (link expires ${entry.expiresAt})`
-          : `- \`${entry.name}\``,
+          ? `- ${markdownLink(markdownCode(entry.name), entry.authUrl)} (link expires ${forMarkdown(entry.expiresAt ?? '')})`
+          : `- ${markdownCode(entry.name)}`,
       );
     }
     lines.push('');
   }
-  if (report.error) lines.push(`> [!WARNING]`, `> ${cell(report.error.message)}`, '');
+  if (report.error) lines.push(`> [!WARNING]`, `> ${forMarkdown(report.error.message)}`, '');
   return `${lines.join('\n')}\n`;
 }
 
@@ -133,8 +149,12 @@ function headline(report: RunReport): string {
 }
 
 function operationRow(op: Operation): string {
-  const name = op.kind === 'rename' ? `\`${op.renamed_from}\` → \`${op.name}\`` : `\`${op.name}\``;
-  return `| ${ICON[op.kind]} | ${name} | ${cell(describe(op))} | ${op.source ? `\`${op.source.file}:${op.source.line}\`` : ''} |`;
+  const name =
+    op.kind === 'rename'
+      ? `${markdownCode(op.renamed_from ?? '')} → ${markdownCode(op.name)}`
+      : markdownCode(op.name);
+  const source = op.source ? markdownCode(`${op.source.file}:${op.source.line}`) : '';
+  return row(ICON[op.kind], name, forMarkdown(describe(op)), source);
 }
 
 function describe(op: Operation): string {
@@ -153,11 +173,9 @@ function longTextDetails(operations: readonly Operation[]): string[] {
     if (op.kind === 'create') continue;
     for (const change of op.changes.filter((c) => isLongText(c.before, c.after))) {
       lines.push(
-        `<details><summary><code>${op.name}</code> ${change.field}</summary>`,
+        `<details><summary><code>${forHtml(op.name)}</code> ${forHtml(change.field)}</summary>`,
         '',
-        '```diff',
-        ...textDiff(change.field, change.before, change.after),
-        '```',
+        ...markdownFence('diff', textDiff(change.field, change.before, change.after)),
         '</details>',
         '',
       );
@@ -170,15 +188,14 @@ function place(issue: ConfigIssue): string {
   return `${issue.location.file}:${issue.location.line}:${issue.location.column}`;
 }
 
-function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+/** A table row; a `|` in a cell, even inside a code span, is escaped for GFM's table splitter. */
+function row(...cells: string[]): string {
+  return `| ${cells.map((cell) => cell.replace(/\|/g, '\\|')).join(' | ')} |`;
 }
 
 function command(level: string, props: Record<string, string | number>, message: string): string {
-  const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-  const escapeProp = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
   const rendered = Object.entries(props)
-    .map(([key, value]) => `${key}=${escapeProp(String(value))}`)
+    .map(([key, value]) => `${key}=${forWorkflowProperty(String(value))}`)
     .join(',');
-  return `::${level}${rendered ? ` ${rendered}` : ''}::${escapeData(message)}`;
+  return `::${level}${rendered ? ` ${rendered}` : ''}::${forWorkflowMessage(message)}`;
 }

@@ -1,4 +1,5 @@
 import type { Operation, OperationResult, Plan } from '../reconcile/types.js';
+import { forTerminal } from './escape.js';
 import type { Style } from './style.js';
 import { isLongText, showValue, textDiff } from './values.js';
 
@@ -31,8 +32,8 @@ export function* planTextLines(plan: Plan, style: Style): Generator<string> {
   for (const entry of plan.unverified) {
     lines.push(
       style.warn(
-        `  ? ${entry.name}: ${entry.fields.join(' and ')} not verified (write-only: the API never returns them; ` +
-          `--push-secrets ${entry.name} sends them again)`,
+        `  ? ${forTerminal(entry.name)}: ${entry.fields.join(' and ')} not verified (write-only: the API never returns them; ` +
+          `--push-secrets ${forTerminal(entry.name)} sends them again)`,
       ),
     );
   }
@@ -43,11 +44,11 @@ export function* planTextLines(plan: Plan, style: Style): Generator<string> {
   }
   for (const warning of plan.warnings) {
     const place = warning.source ? `${warning.source.file}:${warning.source.line}: ` : '';
-    lines.push(style.warn(`  warning: ${place}${warning.message}`));
+    lines.push(style.warn(forTerminal(`  warning: ${place}${warning.message}`)));
   }
   for (const refusal of plan.refusals) {
     const allow = refusal.flag.startsWith('--') ? `allow it with ${refusal.flag}` : refusal.flag;
-    lines.push(style.remove(`  refused: ${refusal.message}`), `    ${allow}`);
+    lines.push(style.remove(`  refused: ${forTerminal(refusal.message)}`), `    ${allow}`);
   }
   if (plan.unverified.length + plan.orphans.length + plan.warnings.length + plan.refusals.length > 0)
     lines.push('');
@@ -75,11 +76,12 @@ export function planSummary(plan: Plan): string {
 
 function operationLines(op: Operation, style: Style): string[] {
   const colour = op.kind === 'create' ? style.add : op.destructive ? style.remove : style.change;
-  const title =
+  const title = forTerminal(
     op.kind === 'rename'
       ? `${op.renamed_from} → ${op.name}${op.temporary ? ' (temporary name, to swap names)' : ''}`
-      : op.name;
-  const place = op.source ? style.dim(`  ${op.source.file}:${op.source.line}`) : '';
+      : op.name,
+  );
+  const place = op.source ? style.dim(forTerminal(`  ${op.source.file}:${op.source.line}`)) : '';
   const destructive = op.destructive ? style.remove(' (destructive: agents using it lose it)') : '';
   const lines = [colour(`  ${SYMBOL[op.kind]} ${op.kind.padEnd(7)} ${title}`) + destructive + place];
   for (const change of op.changes) {
@@ -89,14 +91,16 @@ function operationLines(op: Operation, style: Style): string[] {
     else if (isLongText(change.before, change.after)) {
       lines.push(
         `      ${change.field}:`,
-        ...textDiff(change.field, change.before, change.after).map((l) => `        ${diffColour(l, style)}`),
+        ...textDiff(change.field, change.before, change.after).map(
+          (l) => `        ${diffColour(forTerminal(l), style)}`,
+        ),
       );
     } else lines.push(`      ${change.field}: ${showValue(change.before)} → ${showValue(change.after)}`);
   }
   if (op.visibility?.via === 'create') lines.push(`      visibility: ${op.visibility.to}`);
   else if (op.visibility) {
     const how = op.visibility.via === 'replace' ? 'delete, then create' : op.visibility.via;
-    lines.push(`      visibility: ${op.visibility.from} → ${op.visibility.to} (${how})`);
+    lines.push(forTerminal(`      visibility: ${op.visibility.from} → ${op.visibility.to} (${how})`));
   }
   if (op.secrets)
     lines.push(`      ${op.secrets.fields.join(', ')}: (write-only) ${SECRET_REASON[op.secrets.reason]}`);
@@ -106,12 +110,14 @@ function operationLines(op: Operation, style: Style): string[] {
 /** One line per applied operation, for the apply log. */
 export function resultLine(result: OperationResult, style: Style): string {
   const { operation: op } = result;
-  const what = op.kind === 'rename' ? `rename ${op.renamed_from} → ${op.name}` : `${op.kind} ${op.name}`;
-  const note = result.note ? style.dim(` (${result.note})`) : '';
+  const what = forTerminal(
+    op.kind === 'rename' ? `rename ${op.renamed_from} → ${op.name}` : `${op.kind} ${op.name}`,
+  );
+  const note = result.note ? style.dim(forTerminal(` (${result.note})`)) : '';
   if (result.status === 'applied') return `  ${style.add('✓')} ${what}${note}`;
   if (result.status === 'skipped') return `  ${style.warn('-')} ${what} skipped${note}`;
-  const hint = result.cause?.hint ? `\n      hint: ${result.cause.hint}` : '';
-  return `  ${style.remove('✗')} ${what} failed: ${result.cause?.message ?? 'unknown error'}${hint}`;
+  const hint = result.cause?.hint ? `\n      hint: ${forTerminal(result.cause.hint)}` : '';
+  return `  ${style.remove('✗')} ${what} failed: ${forTerminal(result.cause?.message ?? 'unknown error')}${hint}`;
 }
 
 function diffColour(line: string, style: Style): string {
@@ -120,7 +126,8 @@ function diffColour(line: string, style: Style): string {
   return style.dim(line);
 }
 
-function listNames(names: readonly string[], limit = 20): string {
+function listNames(all: readonly string[], limit = 20): string {
+  const names = all.map(forTerminal);
   return names.length <= limit
     ? names.join(', ')
     : `${names.slice(0, limit).join(', ')} and ${names.length - limit} more`;

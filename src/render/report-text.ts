@@ -1,6 +1,7 @@
 import type { PendingAuth, ToolsCheck } from '../reconcile/reports.js';
 import type { RunReport } from '../reconcile/run-once.js';
 import { renderIssuesText } from './diagnostics.js';
+import { forTerminal } from './escape.js';
 import { planTextLines, resultLine } from './plan-text.js';
 import type { Style } from './style.js';
 
@@ -55,8 +56,8 @@ export function* reportTextLines(report: RunReport, context: TextContext): Gener
   yield* toolsLines(report.tools, style);
   if (report.error) {
     yield '';
-    yield style.remove(`error: ${report.error.message}`);
-    if (report.error.hint) yield `hint: ${report.error.hint}`;
+    yield style.remove(`error: ${forTerminal(report.error.message)}`);
+    if (report.error.hint) yield `hint: ${forTerminal(report.error.hint)}`;
   }
 }
 
@@ -83,13 +84,16 @@ function authLines(pending: readonly PendingAuth[], style: Style): string[] {
     '',
     style.warn(`Waiting for OAuth (${pending.length}): someone must authenticate these connectors.`),
   ];
-  for (const entry of pending) {
-    if (entry.authUrl) lines.push(`  ${entry.name}  ${entry.authUrl}  (link expires ${entry.expiresAt})`);
-    else if (entry.error) lines.push(`  ${entry.name}  (no link: ${entry.error})`);
-    else lines.push(`  ${entry.name}`);
-  }
+  for (const entry of pending) lines.push(forTerminal(authLine(entry)));
   if (!pending.some((entry) => entry.authUrl)) lines.push(style.dim('  Links: connector-sync auth --urls'));
   return lines;
+}
+
+/** One connector waiting for OAuth: its name, then its link (or why there is none). */
+export function authLine(entry: PendingAuth, expiry = 'link expires'): string {
+  if (entry.authUrl) return `  ${entry.name}  ${entry.authUrl}  (${expiry} ${entry.expiresAt})`;
+  if (entry.error) return `  ${entry.name}  (no link: ${entry.error})`;
+  return `  ${entry.name}`;
 }
 
 function toolsLines(tools: readonly ToolsCheck[], style: Style): string[] {
@@ -97,8 +101,9 @@ function toolsLines(tools: readonly ToolsCheck[], style: Style): string[] {
   if (notable.length === 0) return [];
   const lines = ['', style.warn('Expected tools:')];
   for (const check of notable) {
-    if (check.status === 'missing') lines.push(`  ${check.name}: missing ${check.missing.join(', ')}`);
-    else lines.push(`  ${check.name}: not checked (${check.reason})`);
+    if (check.status === 'missing')
+      lines.push(forTerminal(`  ${check.name}: missing ${check.missing.join(', ')}`));
+    else lines.push(forTerminal(`  ${check.name}: not checked (${check.reason})`));
   }
   return lines;
 }

@@ -1,11 +1,12 @@
 import { createTwoFilesPatch } from 'diff';
+import { forTerminal } from './escape.js';
 
-/** A field value for people: quoted when it has spaces, "(empty)" for null, long text truncated. */
+/** A field value for a terminal: quoted when it has spaces, "(empty)" for null, long text truncated, controls escaped. */
 export function showValue(value: string | null, limit = 120): string {
   if (value === null) return '(empty)';
   const oneLine = value.includes('\n') ? `${value.split('\n')[0]} …` : value;
   const short = oneLine.length > limit ? `${oneLine.slice(0, limit - 1)}…` : oneLine;
-  return /[\s"']/.test(short) ? JSON.stringify(short) : short;
+  return forTerminal(/[\s"']/.test(short) ? JSON.stringify(short) : short);
 }
 
 /** True when a change reads better as a unified diff than as before -> after. */
