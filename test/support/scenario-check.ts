@@ -12,7 +12,6 @@ import { schemaProblems } from './scenario-schemas.js';
 import type { Step } from './scenario-spec.js';
 import { SCENARIO_API_KEY, type ScenarioWorld, type StepOutcome } from './scenario-world.js';
 
-const EMBEDDED_EMULATOR_STATE = join('.connector-sync', 'emulator-state.json');
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -60,8 +59,6 @@ async function checkInvariants(
     expect(outcome.stderr.includes(canary), `${label}: stderr holds the secret ${canary}`).toBe(false);
   }
   for (const [file, text] of await filesUnder(world.work)) {
-    // the embedded emulator's state file is its store: the one place secrets may be
-    if (file === EMBEDDED_EMULATOR_STATE) continue;
     for (const canary of canaries(world, outcome)) {
       expect(text.includes(canary), `${label}: ${file} holds the secret ${canary}`).toBe(false);
     }
