@@ -55,14 +55,24 @@ async function checkInvariants(
     expect(writesOf(outcome), `${label}: a dry run wrote to the API`).toEqual([]);
   }
   for (const canary of canaries(world, outcome)) {
-    expect(outcome.stdout.includes(canary), `${label}: stdout holds the secret ${canary}`).toBe(false);
-    expect(outcome.stderr.includes(canary), `${label}: stderr holds the secret ${canary}`).toBe(false);
+    expect(leakOf(outcome.stdout, canary), `${label}: stdout holds the secret ${canary}`).toBeNull();
+    expect(leakOf(outcome.stderr, canary), `${label}: stderr holds the secret ${canary}`).toBeNull();
   }
   for (const [file, text] of await filesUnder(world.work)) {
     for (const canary of canaries(world, outcome)) {
-      expect(text.includes(canary), `${label}: ${file} holds the secret ${canary}`).toBe(false);
+      expect(leakOf(text, canary), `${label}: ${file} holds the secret ${canary}`).toBeNull();
     }
   }
+}
+
+/** A run of 12 characters of the secret found in the text (a cut or split value leaks too), or null. */
+export function leakOf(text: string, secret: string): string | null {
+  if (secret.length < 12) return text.includes(secret) ? secret : null;
+  for (let i = 0; i + 12 <= secret.length; i++) {
+    const run = secret.slice(i, i + 12);
+    if (text.includes(run)) return run;
+  }
+  return null;
 }
 
 /** Every secret value a step could leak: env values that start with `canary-`, and the API key. */
