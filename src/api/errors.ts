@@ -1,4 +1,5 @@
 import { ConnectorSyncError, type ErrorCode } from '../errors.js';
+import { SecretSet } from '../redact.js';
 import { summarizeErrorBody } from './error-body.js';
 
 /** Where an API error happened: enough to say what was attempted, never the request body. */
@@ -9,7 +10,7 @@ export interface RequestContext {
   /** scheme://host of the API, for network errors. */
   origin: string;
   /** Values that must never appear in a message: the API key, header values, client secrets. */
-  secrets: readonly string[];
+  secrets: SecretSet;
 }
 
 /** Everything an ApiError carries besides its code and message. */
@@ -27,7 +28,7 @@ export interface ApiErrorInit {
   attempts?: number;
   hint?: string;
   cause?: unknown;
-  secrets?: readonly string[];
+  secrets?: SecretSet;
 }
 
 /** An error from talking to the Connectors API, with the facts a person or the applier needs. */
@@ -41,19 +42,20 @@ export class ApiError extends ConnectorSyncError {
   readonly attempts: number;
 
   constructor(code: ErrorCode, message: string, init: ApiErrorInit) {
-    const secrets = init.secrets ?? [];
-    super(code, redactSecrets(message, secrets), {
+    // again on the finished text: whatever was cut or escaped on the way, no run of a secret survives
+    const secrets = init.secrets ?? new SecretSet();
+    super(code, secrets.redact(message), {
       retryable: init.retryable,
-      ...(init.hint === undefined ? {} : { hint: redactSecrets(init.hint, secrets) }),
+      ...(init.hint === undefined ? {} : { hint: secrets.redact(init.hint) }),
       ...(init.cause === undefined ? {} : { cause: init.cause }),
     });
     this.name = 'ApiError';
     this.status = init.status;
     this.method = init.method;
     this.path = init.path;
-    this.requestId = init.requestId;
+    this.requestId = init.requestId === null ? null : secrets.redact(init.requestId);
     this.outcomeUnknown = init.outcomeUnknown;
-    this.details = (init.details ?? []).map((line) => redactSecrets(line, secrets));
+    this.details = (init.details ?? []).map((line) => secrets.redact(line));
     this.attempts = init.attempts ?? 1;
   }
 }
@@ -72,22 +74,13 @@ const REQUEST_ID_HEADERS = [
   'cf-ray',
 ];
 
-/** The request id the API or a proxy put on a response, if any. */
-export function requestIdOf(headers: Record<string, string>): string | null {
+/** The request id the API or a proxy put on a response, if any; redacted before it is cut. */
+export function requestIdOf(headers: Record<string, string>, secrets: SecretSet): string | null {
   for (const name of REQUEST_ID_HEADERS) {
     const value = headers[name];
-    if (value !== undefined && value !== '') return value.slice(0, 128);
+    if (value !== undefined && value !== '') return secrets.redact(value).slice(0, 128);
   }
   return null;
-}
-
-/** Replaces every secret value in a text with [redacted]; short values are redacted too, longest first. */
-export function redactSecrets(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of [...secrets].filter((s) => s !== '').sort((a, b) => b.length - a.length)) {
-    out = out.split(secret).join('[redacted]');
-  }
-  return out;
 }
 
 const STATUS_CODES: Array<[(status: number) => boolean, ErrorCode, string]> = [
@@ -113,8 +106,10 @@ export function errorForStatus(
   outcomeUnknown: boolean,
 ): ApiError {
   const { status } = response;
-  const requestId = requestIdOf(response.headers);
-  const summary = summarizeErrorBody(status, response.text, response.headers['content-type'] ?? null);
+  const requestId = requestIdOf(response.headers, ctx.secrets);
+  // redacted on the whole raw body, before the summary cuts, unescapes or cleans anything
+  const text = ctx.secrets.redact(response.text);
+  const summary = summarizeErrorBody(status, text, response.headers['content-type'] ?? null);
   const base = { status, method: ctx.method, path: ctx.path, requestId, attempts, secrets: ctx.secrets };
   if (status === 401 || status === 403) return unauthorized(ctx, status, summary.message, base);
   const [, code, what] = STATUS_CODES.find(([matches]) => matches(status)) ?? [
@@ -239,7 +234,7 @@ export function errorForBadResponse(
   reason: string,
   outcomeUnknown: boolean,
 ): ApiError {
-  const requestId = requestIdOf(headers);
+  const requestId = requestIdOf(headers, ctx.secrets);
   const message = `${ctx.method} ${ctx.path}: unexpected response (HTTP ${status}): ${reason}${outcomeNote(outcomeUnknown)}${requestIdNote(requestId)}`;
   return new ApiError('API_BAD_RESPONSE', message, {
     status,

@@ -1,3 +1,4 @@
+import { SecretSet } from '../redact.js';
 import {
   type ApiError,
   errorForAbort,
@@ -91,8 +92,12 @@ export class Transport {
   readonly #options: TransportOptions;
   readonly #stats: ClientStats = { requests: 0, requestsByStatus: {}, retries: 0, rateLimited: 0 };
 
+  /** Every value this client ever sent as a secret: an answer to any later request may echo it. */
+  readonly #secrets: SecretSet;
+
   constructor(options: TransportOptions) {
     this.#options = options;
+    this.#secrets = new SecretSet(options.secrets);
   }
 
   /** Counters so far (a copy). */
@@ -103,11 +108,12 @@ export class Transport {
   /** Sends a call until it succeeds, cannot be retried, or runs out of attempts. */
   async call<T>(call: ApiCall<T>, signal?: AbortSignal): Promise<ApiReply<T>> {
     const opts = this.#options;
+    for (const secret of call.secrets ?? []) this.#secrets.add(secret);
     const ctx: RequestContext = {
       method: call.method,
       path: call.path,
       origin: opts.origin,
-      secrets: [...opts.secrets, ...(call.secrets ?? [])],
+      secrets: this.#secrets,
     };
     const request = buildRequest(call, opts.headers);
     const budget = new RetryBudget(opts.policy);

@@ -56,7 +56,7 @@ export async function runSyncCommand(paths: string[], flags: SyncFlags, io: CliI
         loadDesired: async () => loaded,
         api: target.api,
         apiUrl: target.id,
-        openLedger: () => openLedger(target.stateDir, target.id),
+        openLedger: () => openLedger(target.stateDir, target.id, target.apiKey),
         now: () => new Date(),
       },
       runSettings(settings, flags, io, savedPlan, progress.onResult),

@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import type { ConnectorsApi } from '../api/types.js';
 import { loadSettings, type Settings, type SettingsInput } from '../config/settings.js';
 import { defaultStateDir } from '../reconcile/ledger.js';
+import { Secret } from '../secret.js';
 import type { CliIO } from './io.js';
 
 /** Where a command's API calls go, and how to let go of it afterwards. */
@@ -11,6 +12,8 @@ export interface Target {
   displayUrl: string;
   /** Stable identity of the workspace (saved plans and the secret ledger are tied to it). */
   id: string;
+  /** The API key: with `id`, it tells the secret ledger which workspace it speaks for. */
+  apiKey: Secret;
   stateDir: string;
   close(): Promise<void>;
 }
@@ -33,11 +36,13 @@ export async function connectTarget(
     const { startEmulator } = await import('../emulator/index.js');
     const dir = resolve(io.cwd, EMULATOR_DIR);
     const emulator = await startEmulator({ port: 0, statePath: join(dir, 'emulator-state.json') });
-    const api = createClient({ baseUrl: emulator.url, apiKey: 'emulator', concurrency: options.concurrency });
+    const apiKey = 'emulator';
+    const api = createClient({ baseUrl: emulator.url, apiKey, concurrency: options.concurrency });
     return {
       api,
       displayUrl: `the embedded emulator (${EMULATOR_DIR}/emulator-state.json)`,
       id: `emulator:${dir}`,
+      apiKey: new Secret(apiKey),
       stateDir: settings.stateDir ?? join(dir, 'state'),
       close: async () => {
         await api.close();
@@ -57,6 +62,7 @@ export async function connectTarget(
     api,
     displayUrl: credentials.baseUrl,
     id: credentials.baseUrl,
+    apiKey: credentials.apiKey,
     stateDir: settings.stateDir ?? defaultStateDir(io.env),
     close: () => api.close(),
   };

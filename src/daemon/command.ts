@@ -72,7 +72,7 @@ export async function runDaemonCommand(
       api: target.api,
       apiId: target.id,
       apiDisplayUrl: target.displayUrl,
-      openLedger: () => openLedger(target.stateDir, target.id),
+      openLedger: () => openLedger(target.stateDir, target.id, target.apiKey),
       loadDesired: () => loadDesiredState(desiredPaths, { resolve: true, cwd: io.cwd, env: io.env }),
       loadSettings: () => loadSettings(settingsInput),
       settings,

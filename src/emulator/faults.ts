@@ -12,6 +12,7 @@ export const FAULT_KINDS = [
   'drop', // the socket is destroyed without an answer
   'slow_body', // headers at once, then the body trickled
   'html', // an HTML error page from a "proxy"
+  'echo_secrets', // a 422 that quotes the request's write-only values back (message and request id)
   'truncated', // a 200 whose JSON body is cut short
   'duplicate_items', // a list page repeats the last item of the previous page
   'repeat_cursor', // a list page returns the cursor it was asked for
@@ -34,7 +35,7 @@ export interface FaultRule {
   writesOnly?: boolean;
   /** Only paths matching this regular expression, e.g. `^/v1/connectors$`. */
   path?: string;
-  /** `error`/`html`: the status to answer (default: one of `statuses`, or 502 for html). */
+  /** `error`/`html`/`echo_secrets`: the status to answer (default: one of `statuses`, or 502 for html). */
   status?: number;
   /** `error`: statuses to pick from (default 502, 503, 504). */
   statuses?: number[];

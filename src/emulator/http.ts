@@ -144,3 +144,31 @@ export function proxyErrorPage(status: number): Reply {
     body: `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`,
   };
 }
+
+/**
+ * A rejection that quotes the request's write-only values back, in the message (as pydantic does
+ * in `msg` and `input`) and in the request id: an API that should not, but might. Tests aim it at
+ * a client to prove that nothing it echoes reaches output.
+ */
+export function echoingRejection(status: number, body: unknown): Reply {
+  const values = writeOnlyValues(body);
+  const detail = values.map((value) => ({
+    type: 'value_error',
+    loc: ['body', 'headers'],
+    msg: `Value error, header value '${value}' is not accepted`,
+    input: value,
+  }));
+  return {
+    status,
+    body: JSON.stringify({ detail }),
+    headers: values.length === 0 ? {} : { 'x-request-id': `req-${values[0]}` },
+  };
+}
+
+function writeOnlyValues(body: unknown): string[] {
+  if (typeof body !== 'object' || body === null) return [];
+  const { headers, auth_data: auth } = body as { headers?: unknown; auth_data?: unknown };
+  return [headers, auth]
+    .flatMap((part) => (typeof part === 'object' && part !== null ? Object.values(part) : []))
+    .filter((value): value is string => typeof value === 'string' && value !== '');
+}

@@ -4,13 +4,17 @@
  * crash leaves either the old state or the new one, never half a file. Changes made in the same
  * tick coalesce into one write, and a write never overlaps another.
  *
- * The file holds the write-only `headers` and `auth_data` (it is the emulator's database, as the
- * API's is), so it is created readable by its owner only.
+ * The write-only `headers` and `auth_data` are written as keyed fingerprints, never as values:
+ * `--emulator` keeps this file in the user's working tree, where git may pick it up, and the
+ * emulator never gives those values back (it only needs to know that they are set). The key is
+ * random per process and stored nowhere, so a fingerprint cannot be brute-forced from the file.
+ * The file is still created readable by its owner only.
  */
+import { createHmac, randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ConnectorSyncError } from '../errors.js';
-import type { ConnectorRecord } from './types.js';
+import type { ConnectorRecord, StoredAuthData } from './types.js';
 
 const FORMAT = 'connector-sync-emulator-state';
 
@@ -59,6 +63,37 @@ function checkRecord(value: unknown, where: string, path: string): ConnectorReco
     discovered_at: null,
   };
   return Object.assign(defaults, record) as unknown as ConnectorRecord;
+}
+
+const FINGERPRINT_KEY = randomBytes(32);
+const FINGERPRINT = /^hmac-sha256:[A-Za-z0-9_-]{43}$/;
+
+/** What the state file holds instead of a write-only value (a value loaded from the file stays as is). */
+export function writeOnlyFingerprint(value: unknown): string {
+  if (typeof value === 'string' && FINGERPRINT.test(value)) return value;
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return `hmac-sha256:${createHmac('sha256', FINGERPRINT_KEY).update(text).digest('base64url')}`;
+}
+
+/** A record as the file keeps it: write-only values replaced by their fingerprints. */
+function forDisk(record: ConnectorRecord): ConnectorRecord {
+  const headers =
+    record.headers === null
+      ? null
+      : Object.fromEntries(
+          Object.entries(record.headers).map(([name, v]) => [name, writeOnlyFingerprint(v)]),
+        );
+  const auth: StoredAuthData | null =
+    record.auth_data === null
+      ? null
+      : {
+          client_id: writeOnlyFingerprint(record.auth_data.client_id),
+          client_secret:
+            record.auth_data.client_secret === null
+              ? null
+              : writeOnlyFingerprint(record.auth_data.client_secret),
+        };
+  return { ...record, headers, auth_data: auth };
 }
 
 /** Loads a state file; null when it does not exist yet. */
@@ -130,7 +165,7 @@ export class StateWriter {
   }
 
   async #write(): Promise<void> {
-    const state: SavedState = { format: FORMAT, version: 1, connectors: this.#snapshot() };
+    const state: SavedState = { format: FORMAT, version: 1, connectors: this.#snapshot().map(forDisk) };
     const text = `${JSON.stringify(state, null, 1)}\n`;
     await mkdir(dirname(this.#path), { recursive: true });
     this.#counter += 1;

@@ -11,6 +11,7 @@ import { handleControl } from './control.js';
 import type { EmulatorCore } from './core.js';
 import { type FaultTarget, retryAfterValue } from './faults.js';
 import {
+  echoingRejection,
   encodeReply,
   proxyErrorPage,
   queryRecord,
@@ -140,6 +141,11 @@ function decideAnswer(
   if (faults.take('drop', target, (rule) => rule.phase !== 'after')) return { kind: 'drop' };
   const html = faults.take('html', target);
   if (html) return { kind: 'reply', reply: proxyErrorPage(html.status ?? 502), fault: 'html' };
+  const echo = faults.take('echo_secrets', target);
+  if (echo) {
+    const input = body.kind === 'json' ? body.value : null;
+    return { kind: 'reply', reply: echoingRejection(echo.status ?? 422, input), fault: 'echo_secrets' };
+  }
   const error = faults.take('error', target);
   const errorStatus = error
     ? (error.status ?? faults.pick(error.statuses ?? [502, 503, 504]))

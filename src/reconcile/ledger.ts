@@ -1,8 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import * as nodeFs from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ConnectorSyncError } from '../errors.js';
+import type { Secret } from '../secret.js';
 import type { SecretRecord } from './types.js';
 
 /**
@@ -10,14 +11,21 @@ import type { SecretRecord } from './types.js';
  * values last pushed, kept in a state folder outside the repository (never the values). With it,
  * a changed header or client secret is noticed although the API never returns them. The HMAC key
  * is created once per folder with mode 0600.
+ *
+ * One ledger per workspace: two API keys behind one URL (staging and prod sharing a state folder
+ * or a CI cache) must not vouch for each other's pushes. The workspace is told apart by an HMAC of
+ * the API key under the folder's key (never the key itself, nor an unkeyed hash a short key could
+ * be guessed from). Records are keyed by connector id, so a connector deleted and re-created by
+ * hand (a new id, no values) has no record and shows as not verified.
  */
 
 /** The file operations the ledger needs; injectable for tests. */
 export type LedgerFs = Pick<typeof nodeFs, 'readFile' | 'writeFile' | 'mkdir' | 'rename'>;
 
-/** A loaded ledger for one API target. */
+/** A loaded ledger for one workspace. */
 export interface SecretLedger {
   key: Buffer;
+  /** By connector id. */
   records: Map<string, SecretRecord>;
   /** Writes the records back atomically. */
   save(): Promise<void>;
@@ -29,18 +37,28 @@ export function defaultStateDir(env: Record<string, string | undefined>): string
   return join(base, 'connector-sync');
 }
 
-/** Opens (creating if needed) the ledger of the workspace behind `apiUrl` in `dir`. */
-export async function openLedger(dir: string, apiUrl: string, fs: LedgerFs = nodeFs): Promise<SecretLedger> {
+const VERSION = 2;
+
+/** Opens (creating if needed) the ledger of the workspace `apiKey` reaches at `apiUrl`, in `dir`. */
+export async function openLedger(
+  dir: string,
+  apiUrl: string,
+  apiKey: Secret,
+  fs: LedgerFs = nodeFs,
+): Promise<SecretLedger> {
   try {
     await fs.mkdir(dir, { recursive: true, mode: 0o700 });
     const key = await readOrCreateKey(dir, fs);
-    const file = join(dir, `secrets-${createHash('sha256').update(apiUrl).digest('hex').slice(0, 16)}.json`);
-    const records = await readRecords(file, fs);
+    const workspace = createHmac('sha256', key).update(`workspace\0${apiKey.reveal()}`).digest('base64url');
+    const name = createHash('sha256').update(`${apiUrl}\0${workspace}`).digest('hex').slice(0, 16);
+    const file = join(dir, `secrets-${name}.json`);
+    const records = await readRecords(file, workspace, fs);
     return {
       key,
       records,
       save: async () => {
-        const body = { version: 1, api_url: apiUrl, connectors: Object.fromEntries([...records].sort()) };
+        const connectors = Object.fromEntries([...records].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+        const body = { version: VERSION, api_url: apiUrl, workspace, connectors };
         const temporary = `${file}.${process.pid}.tmp`;
         await fs.writeFile(temporary, `${JSON.stringify(body, null, 2)}\n`, { mode: 0o600 });
         await fs.rename(temporary, file);
@@ -77,7 +95,11 @@ async function readOrCreateKey(dir: string, fs: LedgerFs): Promise<Buffer> {
   }
 }
 
-async function readRecords(file: string, fs: LedgerFs): Promise<Map<string, SecretRecord>> {
+async function readRecords(
+  file: string,
+  workspace: string,
+  fs: LedgerFs,
+): Promise<Map<string, SecretRecord>> {
   let raw: string;
   try {
     raw = await fs.readFile(file, 'utf8');
@@ -86,10 +108,22 @@ async function readRecords(file: string, fs: LedgerFs): Promise<Map<string, Secr
     throw error;
   }
   try {
-    const parsed = JSON.parse(raw) as { connectors?: Record<string, SecretRecord> };
-    return new Map(Object.entries(parsed.connectors ?? {}));
+    const parsed = JSON.parse(raw) as { version?: unknown; workspace?: unknown; connectors?: unknown };
+    // another format or another workspace vouches for nothing: its connectors show as not verified
+    if (parsed.version !== VERSION || parsed.workspace !== workspace) return new Map();
+    const entries = Object.entries((parsed.connectors ?? {}) as Record<string, unknown>);
+    return new Map(entries.filter((entry): entry is [string, SecretRecord] => isRecord(entry[1])));
   } catch {
     // a damaged ledger only costs verification (values show as unverified), never a wrong write
     return new Map();
   }
+}
+
+function isRecord(value: unknown): value is SecretRecord {
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Record<string, unknown>;
+  return (
+    typeof record.fingerprint === 'string' &&
+    (record.secretVersion === null || typeof record.secretVersion === 'string')
+  );
 }

@@ -20,6 +20,7 @@ import {
 
 /** What the planner knows about write-only values: records of past pushes and current fingerprints. */
 export interface SecretKnowledge {
+  /** By remote connector id: a connector re-created under the same name has no record. */
   records: ReadonlyMap<string, SecretRecord>;
   /** Keyed fingerprints of the desired values, by connector name (absent when not resolved). */
   fingerprints: ReadonlyMap<string, string>;
@@ -129,7 +130,7 @@ function planConnector(planning: Planning, connector: DesiredConnector, renameTa
     previous ? connector.renamed_from : null,
   );
   planning.operations.push(...operations);
-  const unverified = unverifiedFields(planning, connector, operations);
+  const unverified = unverifiedFields(planning, connector, existing, operations);
   if (unverified.length > 0) planning.unverified.push({ name: connector.name, fields: unverified });
   else if (operations.length === 0) planning.in_sync.push(connector.name);
 }
@@ -186,7 +187,7 @@ function changeOperations(
   }
   const changes = fieldChanges(connector, remote);
   if (oldName !== null) changes.unshift({ field: 'name', before: remote.name, after: connector.name });
-  const secrets = secretPush(planning, connector, oldName);
+  const secrets = secretPush(planning, connector, remote);
   if (changes.length === 0 && secrets === null && visibility === null) return [];
   return [
     {
@@ -234,14 +235,14 @@ function visibilityChange(remote: RemoteConnector, connector: DesiredConnector):
 function secretPush(
   planning: Planning,
   connector: DesiredConnector,
-  oldName: string | null,
+  remote: RemoteConnector,
 ): Operation['secrets'] {
   const fields = writeOnlyFields(connector);
   if (fields.length === 0) return null;
   const { records, fingerprints, pushUnrecorded } = planning.secrets;
   const requested = planning.options.pushSecrets;
   if (requested.includes('*') || requested.includes(connector.name)) return { fields, reason: 'requested' };
-  const record = records.get(connector.name) ?? (oldName === null ? undefined : records.get(oldName));
+  const record = records.get(remote.id);
   if (!record)
     return pushUnrecorded && fingerprints.has(connector.name) ? { fields, reason: 'fingerprint' } : null;
   if (connector.secret_version !== null && record.secretVersion !== connector.secret_version) {
@@ -260,12 +261,13 @@ function secretPush(
 function unverifiedFields(
   planning: Planning,
   connector: DesiredConnector,
+  remote: RemoteConnector,
   operations: Operation[],
 ): WriteOnlyField[] {
   if (operations.some((op) => op.secrets !== null)) return [];
   const fields = writeOnlyFields(connector);
   if (fields.length === 0) return [];
-  const record = planning.secrets.records.get(connector.name);
+  const record = planning.secrets.records.get(remote.id);
   const fingerprint = planning.secrets.fingerprints.get(connector.name);
   return record !== undefined && fingerprint === record.fingerprint ? [] : fields;
 }

@@ -202,7 +202,7 @@ function overlayResults(remoteByName: Map<string, RemoteConnector>, applied: App
   }
 }
 
-/** Remembers the fingerprints of the values this run pushed, so the next run can verify them. */
+/** Remembers the fingerprints of the values this run pushed, by connector id, so the next run can verify them. */
 async function recordPushedSecrets(
   ledger: SecretLedger,
   applied: ApplyResult,
@@ -210,14 +210,14 @@ async function recordPushedSecrets(
   secrets: SecretKnowledge,
 ): Promise<void> {
   const byName = new Map(desired.map((d) => [d.name, d]));
-  for (const { operation, status } of applied.results) {
+  for (const { operation, status, remote } of applied.results) {
     if (status !== 'applied') continue;
-    if (operation.renamed_from) ledger.records.delete(operation.renamed_from);
-    if (operation.kind === 'delete') ledger.records.delete(operation.name);
+    // a replace or a delete ends the old connector: its record must not vouch for a successor
+    if (operation.remote && operation.remote.id !== remote?.id) ledger.records.delete(operation.remote.id);
     const fingerprint = secrets.fingerprints.get(operation.name);
     const connector = byName.get(operation.name);
-    if (operation.secrets && fingerprint && connector) {
-      ledger.records.set(operation.name, { fingerprint, secretVersion: connector.secret_version });
+    if (operation.secrets && fingerprint && connector && remote) {
+      ledger.records.set(remote.id, { fingerprint, secretVersion: connector.secret_version });
     }
   }
   await ledger.save();

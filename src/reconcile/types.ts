@@ -119,7 +119,7 @@ export interface PlanOptions {
   listingIncompleteReason?: string;
 }
 
-/** What the planner knows of write-only values pushed before (from the state folder). */
+/** What the planner knows of write-only values pushed before (from the state folder), by connector id. */
 export interface SecretRecord {
   /** Keyed fingerprint of the last pushed values. */
   fingerprint: string;

@@ -14,6 +14,7 @@ import { createLogger } from '../../src/daemon/logger.js';
 import type { StatusView } from '../../src/daemon/status.js';
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
 import { openLedger } from '../../src/reconcile/ledger.js';
+import { Secret } from '../../src/secret.js';
 
 /** What a test sets up. */
 export interface HarnessOptions {
@@ -93,7 +94,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     api,
     apiId: emulator.url,
     apiDisplayUrl: emulator.url,
-    openLedger: () => openLedger(join(dir, 'state'), emulator.url),
+    openLedger: () => openLedger(join(dir, 'state'), emulator.url, new Secret('test-key')),
     loadDesired: () => loadDesiredState(paths, { resolve: true, cwd: dir, env }),
     loadSettings: () => loadSettings(settingsInput),
     settings,

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator } from '../../src/emulator/index.js';
+import { writeOnlyFingerprint } from '../../src/emulator/persist.js';
 import { call } from './helpers.js';
 
 let dir: string;
@@ -89,7 +90,7 @@ describe('seed files', () => {
 });
 
 describe('state files', () => {
-  it('keeps every change across a restart, secrets included, in a file only its owner can read', async () => {
+  it('keeps every change across a restart, write-only values as fingerprints, in a file only its owner can read', async () => {
     const statePath = path.join(dir, 'nested', 'state.json');
     const first = await startEmulator({ statePath });
     const created = (
@@ -107,6 +108,7 @@ describe('state files', () => {
     await first.close();
 
     expect((await stat(statePath)).mode & 0o077).toBe(0);
+    expect(await readFile(statePath, 'utf8')).not.toContain('kept-secret');
     expect((await readdir(path.dirname(statePath))).filter((name) => name.endsWith('.tmp'))).toEqual([]);
 
     const second = await startEmulator({ statePath });
@@ -118,7 +120,7 @@ describe('state files', () => {
         description: 'changed',
         is_authenticated: true,
       });
-      expect(second.store.get('kept')?.auth_data?.client_secret).toBe('kept-secret');
+      expect(second.store.get('kept')?.auth_data?.client_secret).toBe(writeOnlyFingerprint('kept-secret'));
       expect(second.store.get('gmail')).toBeDefined();
       await call(second, 'DELETE', `/v1/connectors/${created.id}`);
       await second.flush();

@@ -127,7 +127,7 @@ describe('fault settings', () => {
       'faults.latencyMs: expected a number >= 0',
       'faults.rules[0].rate: expected a number from 0 to 1',
       'faults.rules[0].path: not a valid regular expression',
-      'faults.rules[1].kind: expected one of error, rate_limit, drop, slow_body, html, truncated, duplicate_items, repeat_cursor, shift_listing',
+      'faults.rules[1].kind: expected one of error, rate_limit, drop, slow_body, html, echo_secrets, truncated, duplicate_items, repeat_cursor, shift_listing',
     ]);
   });
 

@@ -172,7 +172,8 @@ describe('planChanges', () => {
     const remote = [remoteFor(a)];
     const push = (plan: Plan) => plan.operations[0]?.secrets?.reason ?? 'none';
     expect(push(planChanges([a], remote, planOptions({ pushSecrets: ['alpha'] })))).toBe('requested');
-    const records = new Map([['alpha', { fingerprint: 'fp1', secretVersion: '1' }]]);
+    const id = remote[0]!.id;
+    const records = new Map([[id, { fingerprint: 'fp1', secretVersion: '1' }]]);
     expect(
       push(
         planChanges([a], remote, planOptions(), {
@@ -182,7 +183,7 @@ describe('planChanges', () => {
         }),
       ),
     ).toBe('secret-version');
-    const same = new Map([['alpha', { fingerprint: 'fp1', secretVersion: '2' }]]);
+    const same = new Map([[id, { fingerprint: 'fp1', secretVersion: '2' }]]);
     expect(
       push(
         planChanges([a], remote, planOptions(), {

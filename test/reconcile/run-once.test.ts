@@ -12,14 +12,16 @@ import { desired, headers, planOptions, remoteFor } from '../support/fixtures.js
 
 const now = () => new Date('2026-11-26T12:00:00Z');
 
-function deps(api: FakeApi, connectors: DesiredConnector[], stateDir?: string) {
+function deps(api: FakeApi, connectors: DesiredConnector[], stateDir?: string, apiKey = 'test-key') {
   const loaded: LoadResult = { ok: true, state: { connectors, files: [] }, warnings: [] };
   return {
     api,
     apiUrl: 'http://emulator.test',
     now,
     loadDesired: async () => loaded,
-    ...(stateDir ? { openLedger: () => openLedger(stateDir, 'http://emulator.test') } : {}),
+    ...(stateDir
+      ? { openLedger: () => openLedger(stateDir, 'http://emulator.test', new Secret(apiKey)) }
+      : {}),
   };
 }
 
@@ -134,6 +136,55 @@ describe('runOnce', () => {
     const { readFileSync, readdirSync } = await import('node:fs');
     for (const file of readdirSync(stateDir))
       expect(readFileSync(join(stateDir, file), 'latin1')).not.toContain('canary');
+  });
+
+  it('keeps one ledger per workspace: a push with the staging key does not vouch for prod', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'csync-ledger-'));
+    const v1 = [desired('a', { headers: headers({ 'X-Key': 'canary-one' }) })];
+    const v2 = [desired('a', { headers: headers({ 'X-Key': 'canary-two' }) })];
+    // the same connector id in both, so only the workspace tells the records apart
+    const [staging, prod] = [new FakeApi(), new FakeApi()];
+    const remote = remoteFor(v1[0]!);
+    staging.seed([remote]);
+    prod.seed([remote]);
+    const push = settings({ plan: { ...settings().plan, pushSecrets: ['*'] } });
+    await runOnce(deps(staging, v1, stateDir, 'canary-staging-key'), push);
+    await runOnce(deps(prod, v1, stateDir, 'canary-prod-key'), push);
+    await runOnce(deps(staging, v2, stateDir, 'canary-staging-key'), settings());
+    const prodRun = await runOnce(deps(prod, v2, stateDir, 'canary-prod-key'), settings());
+    expect(prodRun.plan?.operations[0]?.secrets?.reason).toBe('fingerprint');
+    expect(prod.secrets.get(remote.id)?.headers).toEqual({ 'X-Key': 'canary-two' });
+    const { readFileSync, readdirSync } = await import('node:fs');
+    for (const file of readdirSync(stateDir))
+      expect(readFileSync(join(stateDir, file), 'latin1')).not.toContain('canary');
+  });
+
+  it('calls a connector re-created by hand (a new id, no values) not verified', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'csync-ledger-'));
+    const api = new FakeApi();
+    const wanted = [desired('a', { headers: headers({ 'X-Key': 'canary-one' }) })];
+    await runOnce(deps(api, wanted, stateDir), settings());
+    const old = api.byName('a')!;
+    await api.deleteConnector(old.id);
+    await api.createConnector({ name: 'a', description: old.description, server: old.server ?? '' });
+    const after = await runOnce(deps(api, wanted, stateDir), settings({ dryRun: true }));
+    expect(after.plan?.in_sync).toEqual([]);
+    expect(after.plan?.unverified).toEqual([{ name: 'a', fields: ['headers'] }]);
+  });
+
+  it('ignores a ledger file of another format: not verified once, no crash', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'csync-ledger-'));
+    const api = new FakeApi();
+    const wanted = [desired('a', { headers: headers({ 'X-Key': 'canary-one' }) })];
+    await runOnce(deps(api, wanted, stateDir), settings());
+    const { readdirSync, writeFileSync } = await import('node:fs');
+    for (const file of readdirSync(stateDir).filter((name) => name.startsWith('secrets-'))) {
+      const old = { version: 1, api_url: 'http://emulator.test', connectors: { a: { fingerprint: 'x' } } };
+      writeFileSync(join(stateDir, file), JSON.stringify(old));
+    }
+    const after = await runOnce(deps(api, wanted, stateDir), settings());
+    expect(after.phase).toBe('Applied');
+    expect(after.plan?.unverified).toEqual([{ name: 'a', fields: ['headers'] }]);
   });
 
   it('checks expected tools after apply', async () => {

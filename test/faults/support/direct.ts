@@ -10,6 +10,7 @@ import { renderReportMarkdown } from '../../../src/render/markdown.js';
 import { reportToJson } from '../../../src/render/report-json.js';
 import { renderReportText } from '../../../src/render/report-text.js';
 import { makeStyle } from '../../../src/render/style.js';
+import { Secret } from '../../../src/secret.js';
 import { recordOutput } from './canary.js';
 import type { World } from './world.js';
 
@@ -61,7 +62,7 @@ export async function runDirect(
           loadDesiredState([world.connectorsDir], { resolve: true, cwd: world.root, env: world.env }),
         api,
         apiUrl: world.emulator.url,
-        openLedger: () => openLedger(world.stateDir, world.emulator.url),
+        openLedger: () => openLedger(world.stateDir, world.emulator.url, new Secret('faults-key')),
         now: () => new Date(),
       },
       syncSettings(options.plan),
