@@ -76,6 +76,8 @@ export interface ConnectorListing {
 /** Per-call options. */
 export interface CallOptions {
   signal?: AbortSignal;
+  /** When the caller's time runs out (epoch ms): a retry wait past it gives up instead. */
+  deadline?: number;
 }
 
 /** Counters a caller (metrics, benchmarks, tests) can read. */
