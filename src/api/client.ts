@@ -121,7 +121,7 @@ export function createClient(options: ClientOptions): ConnectorsClient {
   const connectors = `${prefix}/v1/connectors`;
   const one = (idOrName: string) => `${connectors}/${encodeURIComponent(idOrName)}`;
   const send = <T>(call: ApiCall<T>, callOptions?: CallOptions) =>
-    transport.call(call, callOptions?.signal, callOptions?.deadline);
+    transport.call(call, callOptions?.signal, callOptions?.remainingMs);
   let closed = false;
 
   return {
@@ -142,7 +142,7 @@ export function createClient(options: ClientOptions): ConnectorsClient {
             return next !== null && early.nextCursor(next);
           },
         };
-        const reply = await transport.call(call, AbortSignal.any(signals), callOptions?.deadline);
+        const reply = await transport.call(call, AbortSignal.any(signals), callOptions?.remainingMs);
         return reply.value!;
       };
       return collectCursorPages(fetchPage, (item) => `connector ${item.id} (${item.name})`, maxPages);

@@ -102,10 +102,10 @@ export class Transport {
 
   /**
    * Sends a call until it succeeds, cannot be retried, or runs out of attempts or time: a wait
-   * that would pass `deadline` (epoch ms by the client's clock, the run's budget) or the policy's
-   * total wait gives up at once instead of sleeping.
+   * longer than the caller's `remainingMs` (the run's budget) or past the policy's total wait
+   * gives up at once instead of sleeping.
    */
-  async call<T>(call: ApiCall<T>, signal?: AbortSignal, deadline?: number): Promise<ApiReply<T>> {
+  async call<T>(call: ApiCall<T>, signal?: AbortSignal, remainingMs?: () => number): Promise<ApiReply<T>> {
     const opts = this.#options;
     const ctx: RequestContext = {
       method: call.method,
@@ -146,7 +146,7 @@ export class Transport {
       // creates are only ever retried when the server did not act, so giving up leaves no doubt
       if (retry === null) throw failureError(ctx, outcome, attempts, false);
       const delay = this.#retryDelay(outcome, verdict.rateLimited, retry);
-      const overrun = waitOverrun(delay, waitedMs, opts.policy.maxRetryWaitMs, deadline, opts.now());
+      const overrun = waitOverrun(delay, waitedMs, opts.policy.maxRetryWaitMs, remainingMs?.());
       if (overrun !== null) throw withNote(failureError(ctx, outcome, attempts, false), overrun);
       mayHaveApplied ||= 'failure' in outcome ? outcome.failure.maybeSent : outcome.response.status >= 500;
       this.#stats.retries += 1;
@@ -230,10 +230,9 @@ function waitOverrun(
   delay: number,
   waitedMs: number,
   maxWaitMs: number,
-  deadline: number | undefined,
-  now: number,
+  remainingMs: number | undefined,
 ): string | null {
-  if (deadline !== undefined && now + delay >= deadline)
+  if (remainingMs !== undefined && delay >= remainingMs)
     return `not retried: the wait of ${seconds(delay)} would outlast the run's time budget`;
   if (waitedMs + delay > maxWaitMs)
     return `not retried: ${seconds(waitedMs + delay)} of waiting in all is more than the ${seconds(maxWaitMs)} a request may wait`;

@@ -76,8 +76,8 @@ export interface ConnectorListing {
 /** Per-call options. */
 export interface CallOptions {
   signal?: AbortSignal;
-  /** When the caller's time runs out (epoch ms): a retry wait past it gives up instead. */
-  deadline?: number;
+  /** The caller's time left, in ms (the run's budget): a retry wait longer than it gives up instead. */
+  remainingMs?: () => number;
 }
 
 /** Counters a caller (metrics, benchmarks, tests) can read. */

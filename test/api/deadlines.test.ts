@@ -72,7 +72,7 @@ describe('the time spent waiting to retry is bounded', () => {
     const api = harness();
     api.reply('GET', `/v1/connectors/${ID}`, 429, {}, { 'retry-after': '30' });
     api.reply('GET', `/v1/connectors/${ID}`, 200, connector(1));
-    const error = await rejection(api.client.getConnector(ID, { deadline: api.now() + 10_000 }));
+    const error = await rejection(api.client.getConnector(ID, { remainingMs: () => 10_000 }));
     expect(error.code).toBe('API_RATE_LIMITED');
     expect(error.message).toMatch(/would outlast the run's time budget/);
     expect(api.sleeps).toEqual([]);
@@ -82,7 +82,7 @@ describe('the time spent waiting to retry is bounded', () => {
     const api = harness();
     api.reply('GET', `/v1/connectors/${ID}`, 429, {}, { 'retry-after': '2' });
     api.reply('GET', `/v1/connectors/${ID}`, 200, connector(1));
-    await api.client.getConnector(ID, { deadline: api.now() + 10_000 });
+    await api.client.getConnector(ID, { remainingMs: () => 10_000 });
     expect(api.sleeps).toEqual([2000]);
   });
 });
