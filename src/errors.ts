@@ -28,6 +28,7 @@ export type ErrorCode =
   | 'PLAN_FILE_INVALID' // a saved plan file that cannot be read
   | 'APPLY_FAILED' // one or more operations failed
   | 'ABORTED' // cancelled by a signal
+  | 'RUN_TIMEOUT' // the run's time budget (--timeout) ran out
   | 'INTERNAL'; // a bug in connector-sync
 
 export interface ErrorOptions {

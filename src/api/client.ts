@@ -34,7 +34,7 @@ export interface ClientOptions {
   apiKey: string | Secret;
   /** Writes in flight at most; sizes the keep-alive pool. Default 16. */
   concurrency?: number;
-  /** Defaults: connect 10 s, headers 30 s, body 30 s. */
+  /** Defaults: connect 10 s, headers 30 s, body 30 s (idle), the whole request 60 s. */
   timeouts?: Partial<HttpTimeouts>;
   retry?: Partial<RetryPolicy>;
   /** Connectors per list page, 1..1000 (the API's maximum and the default). */
@@ -84,6 +84,7 @@ export function createClient(options: ClientOptions): ConnectorsClient {
     connectMs: 10_000,
     headersMs: 30_000,
     bodyMs: 30_000,
+    requestMs: 60_000,
     ...options.timeouts,
   };
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 16));
@@ -119,7 +120,8 @@ export function createClient(options: ClientOptions): ConnectorsClient {
   const maxPages = options.maxPages ?? 1000;
   const connectors = `${prefix}/v1/connectors`;
   const one = (idOrName: string) => `${connectors}/${encodeURIComponent(idOrName)}`;
-  const send = <T>(call: ApiCall<T>, callOptions?: CallOptions) => transport.call(call, callOptions?.signal);
+  const send = <T>(call: ApiCall<T>, callOptions?: CallOptions) =>
+    transport.call(call, callOptions?.signal, callOptions?.remainingMs);
   let closed = false;
 
   return {
@@ -140,7 +142,7 @@ export function createClient(options: ClientOptions): ConnectorsClient {
             return next !== null && early.nextCursor(next);
           },
         };
-        const reply = await transport.call(call, AbortSignal.any(signals));
+        const reply = await transport.call(call, AbortSignal.any(signals), callOptions?.remainingMs);
         return reply.value!;
       };
       return collectCursorPages(fetchPage, (item) => `connector ${item.id} (${item.name})`, maxPages);

@@ -171,7 +171,7 @@ function hintFor(code: ErrorCode): { hint?: string } {
 /** How a request failed below HTTP (see http.ts). */
 export interface TransportFailureFacts {
   kind: 'network' | 'timeout';
-  /** connect, headers or body for timeouts; the system or undici code for network errors. */
+  /** connect, headers, body or request for timeouts; the system or undici code for network errors. */
   detail: string;
   timeoutMs?: number;
   cause: unknown;
@@ -223,6 +223,7 @@ function networkPhrase(code: string): string {
 function timeoutPhrase(phase: string): string {
   if (phase === 'connect') return 'no connection';
   if (phase === 'headers') return 'no response';
+  if (phase === 'request') return 'no complete response';
   return 'the response body stalled';
 }
 

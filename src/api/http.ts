@@ -8,7 +8,13 @@ export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 export interface HttpTimeouts {
   connectMs: number;
   headersMs: number;
+  /** Idle time between two chunks of the body (undici's body timeout). */
   bodyMs: number;
+  /**
+   * The whole exchange, from sending to the last byte: the phase limits measure idle time only,
+   * so a body dribbled a byte a second would otherwise never end.
+   */
+  requestMs?: number;
 }
 
 /** One HTTP exchange as the client sends it. */
@@ -65,6 +71,8 @@ export async function sendOnce(
   maxBodyBytes: number,
   signal?: AbortSignal,
 ): Promise<IncomingResponse> {
+  const deadline = timeouts.requestMs === undefined ? null : AbortSignal.timeout(timeouts.requestMs);
+  const signals = [signal, deadline].filter((s): s is AbortSignal => s != null);
   try {
     const response = await sendRequest(dispatcher, {
       origin,
@@ -72,13 +80,15 @@ export async function sendOnce(
       method: request.method,
       headers: request.headers,
       body: request.body ?? null,
-      signal: signal ?? null,
+      signal: signals.length > 1 ? AbortSignal.any(signals) : (signals[0] ?? null),
       headersTimeout: timeouts.headersMs,
       bodyTimeout: timeouts.bodyMs,
     });
     const { text, truncated } = await readText(response.body, maxBodyBytes);
     return { status: response.statusCode, headers: normalizeHeaders(response.headers), text, truncated };
   } catch (error) {
+    if (deadline?.aborted && !signal?.aborted)
+      throw new TransportError('timeout', 'request', true, error, timeouts.requestMs);
     throw classifyFailure(error, timeouts, signal);
   }
 }

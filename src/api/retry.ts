@@ -13,15 +13,21 @@ export interface RetryPolicy {
   maxDelayMs: number;
   /** The longest Retry-After honoured; a larger value is cut to this. */
   maxRetryAfterMs: number;
+  /**
+   * The most one call sleeps between its attempts, in all: a server that keeps answering
+   * `Retry-After: 1000000000` is given up on after this, not after ten capped waits.
+   */
+  maxRetryWaitMs: number;
 }
 
-/** Defaults: about 8 s of retrying a flaky API, a minute of waiting out rate limits. */
+/** Defaults: about 8 s of retrying a flaky API, at most two minutes of waiting per call. */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxAttempts: 5,
   maxRateLimitedAttempts: 10,
   baseDelayMs: 250,
   maxDelayMs: 8_000,
   maxRetryAfterMs: 60_000,
+  maxRetryWaitMs: 120_000,
 };
 
 /** Waits, and rejects with the signal's reason when it aborts. */

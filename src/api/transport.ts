@@ -105,8 +105,12 @@ export class Transport {
     return { ...this.#stats, requestsByStatus: { ...this.#stats.requestsByStatus } };
   }
 
-  /** Sends a call until it succeeds, cannot be retried, or runs out of attempts. */
-  async call<T>(call: ApiCall<T>, signal?: AbortSignal): Promise<ApiReply<T>> {
+  /**
+   * Sends a call until it succeeds, cannot be retried, or runs out of attempts or time: a wait
+   * longer than the caller's `remainingMs` (the run's budget) or past the policy's total wait
+   * gives up at once instead of sleeping.
+   */
+  async call<T>(call: ApiCall<T>, signal?: AbortSignal, remainingMs?: () => number): Promise<ApiReply<T>> {
     const opts = this.#options;
     for (const secret of call.secrets ?? []) this.#secrets.add(secret);
     const ctx: RequestContext = {
@@ -119,6 +123,7 @@ export class Transport {
     const budget = new RetryBudget(opts.policy);
     let attempts = 0;
     let mayHaveApplied = false;
+    let waitedMs = 0;
     for (;;) {
       const ticket = await opts.pacer.acquire(signal).catch((error: unknown) => {
         throw errorForAbort(ctx, false, error);
@@ -146,13 +151,15 @@ export class Transport {
       const retry = budget.spend(verdict.rateLimited);
       // creates are only ever retried when the server did not act, so giving up leaves no doubt
       if (retry === null) throw failureError(ctx, outcome, attempts, false);
+      const delay = this.#retryDelay(outcome, verdict.rateLimited, retry);
+      const overrun = waitOverrun(delay, waitedMs, opts.policy.maxRetryWaitMs, remainingMs?.());
+      if (overrun !== null) throw withNote(failureError(ctx, outcome, attempts, false), overrun);
       mayHaveApplied ||= 'failure' in outcome ? outcome.failure.maybeSent : outcome.response.status >= 500;
       this.#stats.retries += 1;
-      await opts
-        .sleep(this.#retryDelay(outcome, verdict.rateLimited, retry), signal)
-        .catch((error: unknown) => {
-          throw errorForAbort(ctx, false, error);
-        });
+      waitedMs += delay;
+      await opts.sleep(delay, signal).catch((error: unknown) => {
+        throw errorForAbort(ctx, false, error);
+      });
     }
   }
 
@@ -222,6 +229,29 @@ class RetryBudget {
     this.#other += 1;
     return this.#other >= this.#policy.maxAttempts ? null : this.#other;
   }
+}
+
+/** Why waiting `delay` more is not worth it, or null when it is. */
+function waitOverrun(
+  delay: number,
+  waitedMs: number,
+  maxWaitMs: number,
+  remainingMs: number | undefined,
+): string | null {
+  if (remainingMs !== undefined && delay >= remainingMs)
+    return `not retried: the wait of ${seconds(delay)} would outlast the run's time budget`;
+  if (waitedMs + delay > maxWaitMs)
+    return `not retried: ${seconds(waitedMs + delay)} of waiting in all is more than the ${seconds(maxWaitMs)} a request may wait`;
+  return null;
+}
+
+function seconds(ms: number): string {
+  return `${Math.ceil(ms / 1000)} s`;
+}
+
+function withNote(error: ApiError, note: string): ApiError {
+  error.message = `${error.message}; ${note}`;
+  return error;
 }
 
 const NO_HINTS = { retryAfterMs: null, limit: null, windowMs: null, remaining: null, resetMs: null };

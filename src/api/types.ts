@@ -76,6 +76,8 @@ export interface ConnectorListing {
 /** Per-call options. */
 export interface CallOptions {
   signal?: AbortSignal;
+  /** The caller's time left, in ms (the run's budget): a retry wait longer than it gives up instead. */
+  remainingMs?: () => number;
 }
 
 /** Counters a caller (metrics, benchmarks, tests) can read. */

@@ -1,4 +1,5 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { parseDuration } from '../config/duration.js';
 import type { SettingsInput } from '../config/settings.js';
 
 /** Options shared by `sync` and `daemon`: where the API is, what is in scope, what is allowed. */
@@ -8,6 +9,7 @@ export interface ReconcileFlags {
   settings?: string;
   stateDir?: string;
   concurrency?: number;
+  timeout?: string;
   prune?: boolean;
   allowEmpty?: boolean;
   allowReplace?: boolean;
@@ -37,6 +39,11 @@ export function addReconcileOptions(command: Command): Command {
       '--concurrency <n>',
       'writes in flight at once (default 16; slowed down by itself on 429)',
       integer(1, 64),
+    )
+    .option(
+      '--timeout <duration>',
+      'total time of a run, e.g. 90s, 15m, 1h (default 15m); then it stops with RUN_TIMEOUT',
+      duration,
     )
     .option('--prune', 'delete remote connectors in scope that the desired state no longer declares')
     .option('--allow-empty', 'let --prune run with an empty desired state (deletes everything in scope)')
@@ -84,6 +91,7 @@ export function settingsFromFlags(flags: ReconcileFlags): SettingsInput {
     api_url: flags.apiUrl,
     state_dir: flags.stateDir,
     concurrency: flags.concurrency,
+    timeout: flags.timeout,
     prune: flags.prune,
     max_deletes: flags.maxDeletes,
     max_delete_percent: flags.maxDeletePercent,
@@ -102,6 +110,12 @@ export function integer(min: number, max: number): (value: string) => number {
     }
     return parsed;
   };
+}
+
+function duration(value: string): string {
+  if (parseDuration(value) === null)
+    throw new InvalidArgumentError('expected a duration such as 500ms, 90s, 15m or 1h');
+  return value.trim();
 }
 
 function percent(value: string): number {

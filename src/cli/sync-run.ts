@@ -92,6 +92,7 @@ function runSettings(
       pushSecrets,
     },
     concurrency: settings.concurrency,
+    timeoutMs: settings.timeoutMs,
     authUrls: flags.authUrls === true,
     ...(settings.authReturnUrl ? { authReturnUrl: settings.authReturnUrl } : {}),
     pushUnrecorded: false,

@@ -4,6 +4,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { LineCounter, parseDocument } from 'yaml';
 import { ConnectorSyncError } from '../errors.js';
+import { parseDuration } from './duration.js';
 
 /** The settings file looked for in the working directory when --settings is not given. */
 export const DEFAULT_SETTINGS_FILE = '.connector-sync.yaml';
@@ -18,6 +19,7 @@ export interface SettingsInput {
   max_deletes?: number;
   max_delete_percent?: number;
   concurrency?: number;
+  timeout?: string;
   state_dir?: string;
   auth_return_url?: string;
   schedule?: string;
@@ -35,6 +37,8 @@ export interface Settings {
   maxDeletes: number;
   maxDeletePercent: number;
   concurrency: number;
+  /** The total time of one run (a sync, or one reconcile of the daemon). */
+  timeoutMs: number;
   stateDir: string | undefined;
   authReturnUrl: string | undefined;
   schedule: string;
@@ -53,6 +57,7 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'file'> = {
   maxDeletes: 50,
   maxDeletePercent: 30,
   concurrency: 16,
+  timeoutMs: 15 * 60_000,
   stateDir: undefined,
   authReturnUrl: undefined,
   schedule: '*/5 * * * *',
@@ -89,6 +94,8 @@ export async function loadSettings(input: {
     maxDeletes: merged.max_deletes ?? DEFAULT_SETTINGS.maxDeletes,
     maxDeletePercent: merged.max_delete_percent ?? DEFAULT_SETTINGS.maxDeletePercent,
     concurrency: merged.concurrency ?? DEFAULT_SETTINGS.concurrency,
+    // the schema's pattern has checked the form
+    timeoutMs: merged.timeout === undefined ? DEFAULT_SETTINGS.timeoutMs : parseDuration(merged.timeout)!,
     stateDir: merged.state_dir === undefined ? undefined : resolveFrom(input.cwd, merged.state_dir),
     authReturnUrl: merged.auth_return_url,
     schedule: merged.schedule ?? DEFAULT_SETTINGS.schedule,

@@ -19,6 +19,7 @@ import { onSignal, type SignalSource } from './signals.js';
 export interface DaemonFlags extends ReconcileFlags {
   host: string;
   port: number;
+  allowHost: string[];
   schedule?: string;
   readOnly?: boolean;
   debounce: number;
@@ -84,6 +85,7 @@ export async function runDaemonCommand(
       },
       host: flags.host,
       port: flags.port,
+      allowHosts: flags.allowHost,
       debounceMs: flags.debounce,
       controlToken,
       logger,

@@ -33,6 +33,8 @@ export interface DaemonParts {
   flags: DaemonPlanFlags;
   host: string;
   port: number;
+  /** Host names the status server answers besides its address (see host-check.ts). */
+  allowHosts?: string[];
   debounceMs: number;
   controlToken: string | null;
   logger: Logger;
@@ -154,7 +156,7 @@ export async function startDaemon(parts: DaemonParts): Promise<RunningDaemon> {
         ).authUrl,
       logger,
     },
-    { host: parts.host, port: parts.port },
+    { host: parts.host, port: parts.port, allowHosts: parts.allowHosts ?? [] },
   ).catch((error: unknown) => {
     scheduler.stop();
     throw error;

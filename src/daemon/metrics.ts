@@ -24,6 +24,7 @@ const PHASES: RunPhase[] = [
   'Applied',
   'ApplyFailed',
   'Interrupted',
+  'TimedOut',
   'Failed',
 ];
 const KINDS: OperationKind[] = ['create', 'update', 'rename', 'replace', 'delete'];

@@ -136,6 +136,7 @@ function runSettings(
       pushSecrets: flags.pushSecrets,
     },
     concurrency: settings.concurrency,
+    timeoutMs: settings.timeoutMs,
     // the status page fetches a fresh link when someone clicks it; a stored one would expire
     authUrls: false,
     ...(settings.authReturnUrl ? { authReturnUrl: settings.authReturnUrl } : {}),
@@ -159,7 +160,8 @@ function runSettings(
 
 /** A transient API failure is retried with backoff; a refusal or an invalid file waits for a person. */
 function shouldRetry(report: RunReport): boolean {
-  if (report.phase === 'ListFailed') return true;
+  // an overrun is retried after a backoff too: the next run may be quicker, and its own budget bounds it
+  if (report.phase === 'ListFailed' || report.phase === 'TimedOut') return true;
   if (report.phase === 'Failed') return report.error !== null && isTransient(report.error);
   if (report.phase === 'ApplyFailed')
     return (report.apply?.results ?? []).some((r) => r.cause !== undefined && isTransient(r.cause));

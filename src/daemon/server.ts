@@ -2,7 +2,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { UsageError } from '../errors.js';
+import { authTarget } from './auth-target.js';
 import { type ControlToken, ENABLE_CONTROL_HINT } from './control.js';
+import { type HostPolicy, hostAllowed, hostPolicy } from './host-check.js';
 import type { DaemonMetrics } from './metrics.js';
 import { renderStatusPage } from './page.js';
 import { PAGE_STYLE_HASH } from './page-style.js';
@@ -64,16 +66,12 @@ const json = (status: number, value: unknown, headers?: Record<string, string>):
  */
 export async function startServer(
   deps: ServerDeps,
-  where: { host: string; port: number },
+  where: { host: string; port: number; allowHosts?: readonly string[] },
 ): Promise<StatusServer> {
+  const hosts = hostPolicy(where.host, where.allowHosts);
   const server = createServer((request, response) => {
     request.resume();
-    route(deps, request)
-      .catch((error: unknown) => {
-        deps.logger.error({ err: { message: (error as Error).message } }, 'status server error');
-        return text(500, 'internal error');
-      })
-      .then((reply) => send(response, reply, request.method === 'HEAD'));
+    void answer(deps, hosts, request, response);
   });
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {
@@ -101,6 +99,27 @@ export async function startServer(
         setTimeout(() => server.closeAllConnections(), 1000).unref();
       }),
   };
+}
+
+/** Answers one request; whatever a handler or the reply throws is a 500 page, never a crash. */
+async function answer(
+  deps: ServerDeps,
+  hosts: HostPolicy,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const head = request.method === 'HEAD';
+  try {
+    if (!hostAllowed(request.headers.host, hosts)) {
+      deps.logger.warn({ path: request.url?.split('?', 1)[0] }, 'request for another host refused');
+      return send(response, text(421, 'this server does not answer for that host name'), head);
+    }
+    send(response, await route(deps, request), head);
+  } catch (error) {
+    deps.logger.error({ err: { message: (error as Error)?.message } }, 'status server error');
+    if (response.headersSent) response.destroy();
+    else send(response, text(500, 'internal error'), head);
+  }
 }
 
 async function route(deps: ServerDeps, request: IncomingMessage): Promise<Reply> {
@@ -154,14 +173,26 @@ async function authRedirect(deps: ServerDeps, name: string): Promise<Reply> {
   const id = deps.status.pendingAuthId(name);
   if (id === undefined)
     return text(404, `${name} is not waiting for auth (see / for the connectors that are)`);
+  let url: string;
   try {
-    const url = await deps.authUrl(id);
-    deps.logger.info({ connector: name }, 'auth link issued');
-    return { ...text(303, `continue at the authorization URL of ${name}`), headers: { location: url } };
+    url = await deps.authUrl(id);
   } catch (error) {
     deps.logger.warn({ connector: name, err: { message: (error as Error).message } }, 'auth link failed');
     return text(502, `could not get an authorization URL for ${name}: ${(error as Error).message}`);
   }
+  const target = authTarget(url);
+  if (!target.ok) {
+    deps.logger.warn({ connector: name, reason: target.reason }, 'auth link refused');
+    return text(
+      502,
+      `the API answered an authorization URL for ${name} that is not followed: ${target.reason}`,
+    );
+  }
+  deps.logger.info({ connector: name }, 'auth link issued');
+  return {
+    ...text(303, `continue at the authorization URL of ${name}`),
+    headers: { location: target.location },
+  };
 }
 
 function control(deps: ServerDeps, path: string, authorization: string | undefined): Reply {

@@ -40,7 +40,7 @@ export async function applyPlan(
   };
   const run = async (op: Operation) => record(await runOperation(op, desired.get(op.name), api));
   const skip = (op: Operation) =>
-    record({ operation: op, status: 'skipped', note: 'not started: interrupted' });
+    record({ operation: op, status: 'skipped', note: `not started: ${stopReason(options.signal)}` });
   const phase = (kinds: Operation['kind'][]) => plan.operations.filter((op) => kinds.includes(op.kind));
   const pool = { signal: options.signal, onSkipped: skip };
 
@@ -53,6 +53,13 @@ export async function applyPlan(
 
   const ordered = plan.operations.map((op) => results.get(op)!);
   return { results: ordered, failed: ordered.filter((r) => r.status === 'failed').length };
+}
+
+/** Why the pool stopped starting operations: the run's time ran out, or someone interrupted it. */
+function stopReason(signal: AbortSignal | undefined): string {
+  return isConnectorSyncError(signal?.reason) && signal.reason.code === 'RUN_TIMEOUT'
+    ? 'the run timed out'
+    : 'interrupted';
 }
 
 /**

@@ -2,6 +2,7 @@ import type { ConnectorListing, ConnectorsApi, RemoteConnector } from '../api/ty
 import type { ConfigIssue, DesiredConnector, LoadResult } from '../config/types.js';
 import { asInternalError, type ConnectorSyncError, isConnectorSyncError } from '../errors.js';
 import { type ApplyOptions, type ApplyResult, applyPlan } from './apply.js';
+import { type RunBudget, runTimeoutError, startBudget, withBudget } from './budget.js';
 import { fingerprintSecrets } from './fingerprint.js';
 import type { SecretLedger } from './ledger.js';
 import { planChanges, type SecretKnowledge } from './plan.js';
@@ -22,6 +23,7 @@ export type RunPhase =
   | 'Applied'
   | 'ApplyFailed'
   | 'Interrupted'
+  | 'TimedOut'
   | 'Failed';
 
 /** What a run needs from the outside world, passed in so the daemon and tests control it. */
@@ -45,7 +47,10 @@ export interface RunSettings {
   pushUnrecorded: boolean;
   /** Apply this reviewed plan instead of a new one, if the remote has not moved since. */
   savedPlan?: SavedPlan;
+  /** Once aborted, no new write starts; those in flight finish (a shutdown, Ctrl-C). */
   signal?: AbortSignal;
+  /** The run's total time (--timeout); past it, requests in flight are cut off too. */
+  timeoutMs?: number;
   onResult?: ApplyOptions['onResult'];
 }
 
@@ -69,6 +74,20 @@ export interface RunReport {
 /** One reconcile: load, list, plan, apply, report. Both `sync` and the daemon call it. */
 export async function runOnce(deps: RunDependencies, settings: RunSettings): Promise<RunReport> {
   const report = emptyReport(settings.dryRun, deps.now());
+  if (settings.timeoutMs === undefined) return runSteps(deps, settings, report);
+  const budget = startBudget(settings.timeoutMs);
+  try {
+    const signal = settings.signal ? AbortSignal.any([settings.signal, budget.signal]) : budget.signal;
+    const steps = runSteps({ ...deps, api: withBudget(deps.api, budget) }, { ...settings, signal }, report);
+    // a step that ignores the abort is left behind: it can no longer reach the API
+    const ended = await Promise.race([steps, budget.abandoned.then(() => null)]);
+    return budget.expired ? timedOut(ended ?? { ...report }, budget, deps.now(), ended === null) : ended!;
+  } finally {
+    budget.dispose();
+  }
+}
+
+async function runSteps(deps: RunDependencies, settings: RunSettings, report: RunReport): Promise<RunReport> {
   const finish = (phase: RunPhase, error: ConnectorSyncError | null = null) =>
     Object.assign(report, { phase, error, finishedAt: deps.now().toISOString() });
   try {
@@ -133,6 +152,32 @@ export async function runOnce(deps: RunDependencies, settings: RunSettings): Pro
       known,
     );
   }
+}
+
+// phases a run cut off by its budget ends in; the others say something truer (it finished anyway,
+// or it stopped before the time ran out for a reason of its own)
+const CUT_OFF: ReadonlySet<RunPhase> = new Set(['Interrupted', 'Failed', 'ListFailed', 'ApplyFailed']);
+
+/** A run whose budget ran out: says which operations were cut off in flight and which never started. */
+function timedOut(report: RunReport, budget: RunBudget, now: Date, abandoned: boolean): RunReport {
+  if (!abandoned && !CUT_OFF.has(report.phase)) return report;
+  const results = report.apply?.results ?? [];
+  const cutOff = results.filter(
+    (r) => r.status === 'failed' && (r.cause?.code === 'ABORTED' || r.cause?.code === 'RUN_TIMEOUT'),
+  );
+  const notStarted = results.filter((r) => r.status === 'skipped' && r.note?.startsWith('not started'));
+  const names = (list: typeof results) =>
+    list.map((r) => `${r.operation.kind} ${r.operation.name}`).join(', ');
+  const detail = [
+    cutOff.length > 0 ? `; cut off in flight, outcome unknown: ${names(cutOff)}` : '',
+    notStarted.length > 0 ? `; not started: ${names(notStarted)}` : '',
+  ].join('');
+  return {
+    ...report,
+    phase: 'TimedOut',
+    error: runTimeoutError(budget.timeoutMs, detail),
+    finishedAt: now.toISOString(),
+  };
 }
 
 /** A report of a run that has found nothing yet; a caller that stops early fills in why. */

@@ -60,6 +60,10 @@ export async function startScenarioProxy(
       if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
     }
     res.writeHead(upstreamReply.statusCode, headers);
+    // a client that gave up (a deadline) must not leave the proxy reading a slow body to its end
+    res.on('close', () => {
+      if (!res.writableFinished) upstreamReply.body.destroy();
+    });
     for await (const chunk of upstreamReply.body) res.write(chunk);
     res.end();
   };

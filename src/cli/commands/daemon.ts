@@ -25,6 +25,12 @@ export function registerDaemon(program: Command, ctx: CliContext): Command {
     .option('--host <address>', 'address the status server listens on (0.0.0.0 in a container)', '127.0.0.1')
     .option('--port <n>', 'port of the status server (0 picks a free one)', integer(0, 65535), 8080)
     .option(
+      '--allow-host <name>',
+      'a Host name the status server answers besides its address (repeatable; on 0.0.0.0 limits it to these, IPs and localhost)',
+      (value: string, previous: string[]) => [...previous, value],
+      [],
+    )
+    .option(
       '--schedule <cron>',
       'periodic reconciles, as cron or "off" (default */5 * * * *; setting: schedule)',
     )
