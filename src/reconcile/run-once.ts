@@ -37,7 +37,7 @@ export interface RunDependencies {
 /** How a run behaves, from flags and settings. */
 export interface RunSettings {
   dryRun: boolean;
-  plan: Omit<PlanOptions, 'listingComplete' | 'listingIncompleteReason'>;
+  plan: Omit<PlanOptions, 'listingComplete' | 'listingIncompleteReason' | 'invalidRemote'>;
   concurrency: number;
   authUrls: boolean;
   authReturnUrl?: string;
@@ -171,6 +171,7 @@ function planOptions(settings: RunSettings, listing: ConnectorListing): PlanOpti
     ...settings.plan,
     listingComplete: listing.complete,
     ...(listing.incompleteReason ? { listingIncompleteReason: listing.incompleteReason } : {}),
+    ...(listing.invalid ? { invalidRemote: listing.invalid } : {}),
   };
 }
 

@@ -7,6 +7,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { FaultSettings, SeedConnector } from '../../src/emulator/index.js';
+import type { MalformedItem } from './scenario-proxy.js';
 
 /** `generate.yaml`: connectors made from a template instead of written out, `{{n}}` numbered. */
 export interface GenerateSpec {
@@ -91,6 +92,8 @@ export interface Step {
   exit: number[];
   /** Emulator faults during this step only. */
   faults?: Partial<FaultSettings>;
+  /** List pages serve these connectors (by name) out of the API's own schema during this step only. */
+  malformed?: Record<string, MalformedItem>;
   /** Another writer, at an exact moment: just before the first request matching `when` ("POST /v1/connectors"). */
   race?: Array<{ when: string; insert?: SeedConnector[]; delete?: string[] }>;
   before?: BeforeStep;
@@ -107,7 +110,18 @@ export interface Scenario {
   steps: Step[];
 }
 
-const STEP_KEYS = ['name', 'command', 'args', 'env', 'exit', 'faults', 'race', 'before', 'expect'];
+const STEP_KEYS = [
+  'name',
+  'command',
+  'args',
+  'env',
+  'exit',
+  'faults',
+  'malformed',
+  'race',
+  'before',
+  'expect',
+];
 const BEFORE_KEYS = ['desired', 'mark_authenticated', 'set_tools', 'insert', 'patch', 'delete'];
 const EXPECT_KEYS = [
   'plan',
@@ -202,6 +216,11 @@ function checkStep(data: unknown, where: string): Step {
   onlyKeys(expect, EXPECT_KEYS, `${where}.expect`);
   if (expect.remote !== undefined)
     onlyKeys(record(expect.remote, `${where}.expect.remote`), REMOTE_EXPECT_KEYS, `${where}.expect.remote`);
+  for (const [name, how] of Object.entries(
+    value.malformed === undefined ? {} : record(value.malformed, `${where}.malformed`),
+  )) {
+    onlyKeys(record(how, `${where}.malformed.${name}`), ['unset', 'set'], `${where}.malformed.${name}`);
+  }
   if (value.race !== undefined) {
     if (!Array.isArray(value.race)) throw new Error(`${where}.race: expected a list`);
     value.race.forEach((race, index) => {
@@ -219,6 +238,7 @@ function checkStep(data: unknown, where: string): Step {
     env: env as Record<string, string | null>,
     exit: exit as number[],
     ...(value.faults === undefined ? {} : { faults: value.faults as Partial<FaultSettings> }),
+    ...(value.malformed === undefined ? {} : { malformed: value.malformed as Step['malformed'] }),
     ...(value.race === undefined ? {} : { race: value.race as Step['race'] }),
     ...(value.before === undefined ? {} : { before: value.before as BeforeStep }),
     expect: expect as StepExpectations,

@@ -116,6 +116,7 @@ export async function runStep(world: ScenarioWorld, step: Step): Promise<StepOut
       },
     })),
   );
+  world.proxy.malform(step.malformed ?? {});
   const mark = lastSeq(world.emulator);
   const before = world.emulator.store.list();
   let stdout = '';
