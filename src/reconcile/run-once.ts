@@ -91,13 +91,10 @@ export async function runOnce(deps: RunDependencies, settings: RunSettings): Pro
     const ledger = await opening;
     const secrets = secretKnowledge(report.desired, ledger, settings.pushUnrecorded);
     const fresh = planChanges(report.desired, listing.items, planOptions(settings, listing), secrets);
+    // a saved plan is a request to apply exactly `fresh`: what the file says is checked, never run
     if (settings.savedPlan)
-      checkSavedPlan(settings.savedPlan, {
-        basis: fresh.basis,
-        desired: report.desired,
-        apiUrl: deps.apiUrl,
-      });
-    const plan = settings.savedPlan?.plan ?? fresh;
+      checkSavedPlan(settings.savedPlan, { fresh, desired: report.desired, apiUrl: deps.apiUrl });
+    const plan = fresh;
     report.plan = plan;
     if (plan.refusals.length > 0) return finish('PlanRefused');
 
@@ -128,12 +125,16 @@ export async function runOnce(deps: RunDependencies, settings: RunSettings): Pro
     return finish(settings.dryRun ? 'Planned' : outcome(report.apply, settings.signal));
   } catch (error) {
     const known = isConnectorSyncError(error) ? error : asInternalError(error);
-    return finish(
-      known.code === 'PLAN_STALE' ? 'PlanStale' : known.code === 'ABORTED' ? 'Interrupted' : 'Failed',
-      known,
-    );
+    return finish(ERROR_PHASES[known.code] ?? 'Failed', known);
   }
 }
+
+/** The phase a run that stopped on one of these errors ends in; any other error is `Failed`. */
+const ERROR_PHASES: Partial<Record<ConnectorSyncError['code'], RunPhase>> = {
+  PLAN_STALE: 'PlanStale',
+  PLAN_REFUSED: 'PlanRefused',
+  ABORTED: 'Interrupted',
+};
 
 /** A report of a run that has found nothing yet; a caller that stops early fills in why. */
 export function emptyReport(dryRun: boolean, now: Date): RunReport {

@@ -43,6 +43,21 @@ export interface BeforeStep {
   patch?: Record<string, Record<string, unknown>>;
   /** Another writer deletes these connectors. */
   delete?: string[];
+  /** A person hand-edits JSON files (plan files): see JsonEdit. */
+  edit_json?: JsonEdit[];
+}
+
+/**
+ * One hand edit of a JSON file of the working copy, made from a copy of `from` when given. Paths
+ * are dotted (`plan.operations.0.kind`); `{id:NAME}` in a string value is that connector's id.
+ */
+export interface JsonEdit {
+  file: string;
+  from?: string;
+  /** Path -> new value. */
+  set?: Record<string, unknown>;
+  /** Path of a list -> item to add at its end. */
+  append?: Record<string, unknown>;
 }
 
 /** What a step must leave behind. */
@@ -122,7 +137,7 @@ const STEP_KEYS = [
   'before',
   'expect',
 ];
-const BEFORE_KEYS = ['desired', 'mark_authenticated', 'set_tools', 'insert', 'patch', 'delete'];
+const BEFORE_KEYS = ['desired', 'mark_authenticated', 'set_tools', 'insert', 'patch', 'delete', 'edit_json'];
 const EXPECT_KEYS = [
   'plan',
   'refusals',
@@ -210,8 +225,17 @@ function checkStep(data: unknown, where: string): Step {
   const command = value.command ?? 'sync';
   if (!['sync', 'auth', 'export', 'validate'].includes(command as string))
     throw new Error(`${where}.command: expected sync, auth, export or validate`);
-  if (value.before !== undefined)
-    onlyKeys(record(value.before, `${where}.before`), BEFORE_KEYS, `${where}.before`);
+  if (value.before !== undefined) {
+    const before = record(value.before, `${where}.before`);
+    onlyKeys(before, BEFORE_KEYS, `${where}.before`);
+    for (const [index, edit] of ((before.edit_json ?? []) as unknown[]).entries()) {
+      onlyKeys(
+        record(edit, `${where}.before.edit_json[${index}]`),
+        ['file', 'from', 'set', 'append'],
+        `${where}.before.edit_json[${index}]`,
+      );
+    }
+  }
   const expect = value.expect === undefined ? {} : record(value.expect, `${where}.expect`);
   onlyKeys(expect, EXPECT_KEYS, `${where}.expect`);
   if (expect.remote !== undefined)
