@@ -12,7 +12,14 @@ import {
   peekNextCursor,
 } from './paging.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, realSleep, type Sleep } from './retry.js';
-import { type Checked, checkAuthUrl, checkConnector, checkConnectorPage, checkTools } from './shapes.js';
+import {
+  type Checked,
+  checkAuthUrl,
+  checkConnector,
+  checkConnectorPage,
+  checkTools,
+  checkWholeConnector,
+} from './shapes.js';
 import { type ApiCall, type RequestEvent, Transport } from './transport.js';
 import type {
   CallOptions,
@@ -150,7 +157,7 @@ export function createClient(options: ClientOptions): ConnectorsClient {
 
     async getConnector(idOrName, callOptions): Promise<RemoteConnector> {
       const reply = await send(
-        { method: 'GET', path: one(idOrName), safety: 'idempotent', check: checkConnector },
+        { method: 'GET', path: one(idOrName), safety: 'idempotent', check: checkWholeConnector },
         callOptions,
       );
       return reply.value!;

@@ -1,4 +1,5 @@
 import { ConnectorSyncError } from '../errors.js';
+import type { InvalidRemoteItem } from './types.js';
 
 /**
  * Paging that proves it saw everything or says it did not. A listing that silently misses items
@@ -12,6 +13,8 @@ export interface CursorPage<T> {
   items: T[];
   /** Null (or absent on the wire) on the last page. */
   nextCursor: string | null;
+  /** Items set aside because they break the API's schema. */
+  invalid?: InvalidRemoteItem[];
 }
 
 /** Everything a cursor-paged listing found, and whether it is provably all of it. */
@@ -20,6 +23,8 @@ export interface CursorListing<T> {
   complete: boolean;
   incompleteReason?: string;
   pages: number;
+  /** Items of the pages read that broke the API's schema (only when there were some). */
+  invalid?: InvalidRemoteItem[];
 }
 
 /** What a page fetch may use to let the listing ask for the next page early. */
@@ -57,6 +62,7 @@ export async function collectCursorPages<T>(
   maxPages: number,
 ): Promise<CursorListing<T>> {
   const items: T[] = [];
+  const invalid: InvalidRemoteItem[] = [];
   const seenKeys = new Set<string>();
   const seenCursors = new Set<string>();
   let started = 0;
@@ -97,11 +103,12 @@ export async function collectCursorPages<T>(
       prefetch(current);
       const page: CursorPage<T> = await current.page;
       pages += 1;
+      if (page.invalid) invalid.push(...page.invalid);
       for (const item of page.items) {
         const key = keyOf(item);
         if (seenKeys.has(key)) {
           return incomplete(
-            items,
+            { items, invalid },
             pages,
             `page ${pages} repeated ${key} from an earlier page (the list changed while it was read, or the API repeats pages)`,
           );
@@ -109,10 +116,10 @@ export async function collectCursorPages<T>(
         seenKeys.add(key);
         items.push(item);
       }
-      if (page.nextCursor === null) return { items, complete: true, pages };
+      if (page.nextCursor === null) return { ...found({ items, invalid }), complete: true, pages };
       if (seenCursors.has(page.nextCursor)) {
         return incomplete(
-          items,
+          { items, invalid },
           pages,
           `page ${pages} returned a cursor the API had already returned (it would loop)`,
         );
@@ -120,7 +127,7 @@ export async function collectCursorPages<T>(
       seenCursors.add(page.nextCursor);
       if (pages >= maxPages) {
         return incomplete(
-          items,
+          { items, invalid },
           pages,
           `stopped after ${pages} pages (the page limit) while the API still returned a next cursor`,
         );
@@ -157,8 +164,16 @@ export function peekNextCursor(text: string): string | null {
 /** `"pagination": {...}` as the last member of the outermost object (a flat object: no braces inside). */
 const PAGINATION_AT_END = /"pagination"\s*:\s*(\{[^{}]*\})\s*\}\s*$/;
 
-function incomplete<T>(items: T[], pages: number, reason: string): CursorListing<T> {
-  return { items, complete: false, incompleteReason: reason, pages };
+function incomplete<T>(
+  seen: { items: T[]; invalid: InvalidRemoteItem[] },
+  pages: number,
+  reason: string,
+): CursorListing<T> {
+  return { ...found(seen), complete: false, incompleteReason: reason, pages };
+}
+
+function found<T>({ items, invalid }: { items: T[]; invalid: InvalidRemoteItem[] }) {
+  return invalid.length > 0 ? { items, invalid } : { items };
 }
 
 /**

@@ -1,10 +1,10 @@
 import type { CursorPage } from './paging.js';
-import type { RemoteConnector, RemoteTool } from './types.js';
+import type { InvalidRemoteItem, RemoteConnector, RemoteTool } from './types.js';
 
 /**
- * Loose checks of 2xx bodies: only what connector-sync relies on is required (an id and a name
- * on a connector, an items array on a page), so a newer API with more fields still works. Each
- * returns the value or a reason in words for API_BAD_RESPONSE.
+ * Checks of 2xx bodies: only what connector-sync relies on is required, so a newer API with more
+ * fields still works. Each returns the value or a reason in words for API_BAD_RESPONSE. Listed
+ * connectors, which plans are made from, are held to the schema's required fields and types.
  */
 export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
 
@@ -21,15 +21,37 @@ export function checkConnector(body: unknown, where = 'the body'): Checked<Remot
   return { ok: true, value: body as RemoteConnector };
 }
 
-/** A list page: `{items: [...], pagination: {next_cursor}}`; a missing pagination or cursor means the last page. */
+/**
+ * A connector read to act on (the applier re-reads one by name before adopting or deleting it):
+ * held to the same schema as a listed one, so a broken answer stops the operation instead of
+ * steering it.
+ */
+export function checkWholeConnector(body: unknown): Checked<RemoteConnector> {
+  if (!isRecord(body)) return { ok: false, reason: 'the body is not a connector object' };
+  const broken = connectorSchemaBreak(body);
+  if (broken === null) return { ok: true, value: body as RemoteConnector };
+  return {
+    ok: false,
+    reason: `the connector's "${broken.field}" ${broken.problem} (the API's Connector schema)`,
+  };
+}
+
+/**
+ * A list page: `{items: [...], pagination: {next_cursor}}`; a missing pagination or cursor means
+ * the last page. An item that breaks the Connector schema does not fail the page: it is set
+ * aside as an invalid item, so the rest still syncs and nothing acts on the broken one.
+ */
 export function checkConnectorPage(body: unknown): Checked<CursorPage<RemoteConnector>> {
   if (!isRecord(body) || !Array.isArray(body.items))
     return { ok: false, reason: 'the page has no "items" array' };
   const items: RemoteConnector[] = [];
-  for (const [index, item] of body.items.entries()) {
-    const checked = checkConnector(item, `items[${index}]`);
-    if (!checked.ok) return checked;
-    items.push(checked.value);
+  const invalid: InvalidRemoteItem[] = [];
+  for (const item of body.items) {
+    const broken = isRecord(item)
+      ? connectorSchemaBreak(item)
+      : { field: '(item)', problem: 'is not an object' };
+    if (broken === null) items.push(item as RemoteConnector);
+    else invalid.push({ id: stringOrNull(item, 'id'), name: stringOrNull(item, 'name'), ...broken });
   }
   const pagination = body.pagination;
   if (pagination !== undefined && pagination !== null && !isRecord(pagination)) {
@@ -40,10 +62,128 @@ export function checkConnectorPage(body: unknown): Checked<CursorPage<RemoteConn
     return { ok: false, reason: '"pagination.next_cursor" is neither a string nor null' };
   }
   // an empty cursor ends the list too: the official SDK's own loop (`while next_cursor`) treats it so
-  return {
-    ok: true,
-    value: { items, nextCursor: typeof cursor === 'string' && cursor !== '' ? cursor : null },
-  };
+  const nextCursor = typeof cursor === 'string' && cursor !== '' ? cursor : null;
+  return { ok: true, value: invalid.length > 0 ? { items, nextCursor, invalid } : { items, nextCursor } };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const VISIBILITIES = ['shared_global', 'shared_org', 'shared_workspace', 'private'];
+const OWNER_TYPES = ['user', 'org', 'workspace', 'system'];
+/** Optional in the schema, but when present the planner, the guards or the reports read them. */
+const NULLABLE_STRINGS = ['title', 'server', 'icon_url', 'system_prompt'];
+const NULLABLE_BOOLEANS = ['active', 'is_authenticated'];
+const NULLABLE_ARRAYS = ['tools', 'supported_auth_methods'];
+
+/**
+ * The first field of a listed connector that breaks the OpenAPI `Connector` schema where
+ * connector-sync relies on it (its required fields, and the optional ones it compares), or null.
+ * Written out by hand rather than run through a schema validator: it runs for every connector of
+ * every listing, and the 10,000-connector listing is the hot path.
+ */
+export function connectorSchemaBreak(item: Record<string, unknown>): SchemaBreak | null {
+  return isWholeConnector(item) ? null : diagnose(item);
+}
+
+type SchemaBreak = { field: string; problem: string };
+
+/**
+ * The common case in one pass of plain property reads (the diagnosis below reads fields by
+ * computed name, several times slower across a 10,000-connector listing).
+ */
+function isWholeConnector(item: Record<string, unknown>): boolean {
+  const { id, visibility, owner_type } = item;
+  return (
+    typeof id === 'string' &&
+    UUID.test(id) &&
+    typeof item.name === 'string' &&
+    typeof item.description === 'string' &&
+    typeof item.created_at === 'string' &&
+    typeof item.modified_at === 'string' &&
+    (visibility === 'private' ||
+      visibility === 'shared_workspace' ||
+      visibility === 'shared_org' ||
+      visibility === 'shared_global') &&
+    (owner_type === 'workspace' ||
+      owner_type === 'user' ||
+      owner_type === 'org' ||
+      owner_type === 'system') &&
+    typeof item.private_tool_execution === 'boolean' &&
+    (item.mistral === undefined || typeof item.mistral === 'boolean') &&
+    nullableString(item.title) &&
+    nullableString(item.server) &&
+    nullableString(item.icon_url) &&
+    nullableString(item.system_prompt) &&
+    nullableBoolean(item.active) &&
+    nullableBoolean(item.is_authenticated) &&
+    nullableArray(item.tools) &&
+    nullableArray(item.supported_auth_methods)
+  );
+}
+
+const nullableString = (value: unknown) => value === undefined || value === null || typeof value === 'string';
+const nullableBoolean = (value: unknown) =>
+  value === undefined || value === null || typeof value === 'boolean';
+const nullableArray = (value: unknown) => value === undefined || value === null || Array.isArray(value);
+
+/** Which field breaks the schema, for an item that is not whole. */
+function diagnose(item: Record<string, unknown>): SchemaBreak {
+  if (typeof item.id !== 'string' || !UUID.test(item.id))
+    return {
+      field: 'id',
+      problem: typeof item.id === 'string' ? 'is not a UUID' : kindOf(item.id, 'a string'),
+    };
+  for (const field of ['name', 'description', 'created_at', 'modified_at']) {
+    if (typeof item[field] !== 'string') return { field, problem: kindOf(item[field], 'a string') };
+  }
+  if (!VISIBILITIES.includes(item.visibility as string))
+    return { field: 'visibility', problem: outside(item.visibility, VISIBILITIES) };
+  if (!OWNER_TYPES.includes(item.owner_type as string))
+    return { field: 'owner_type', problem: outside(item.owner_type, OWNER_TYPES) };
+  if (typeof item.private_tool_execution !== 'boolean')
+    return { field: 'private_tool_execution', problem: kindOf(item.private_tool_execution, 'a boolean') };
+  if (item.mistral !== undefined && typeof item.mistral !== 'boolean')
+    return { field: 'mistral', problem: kindOf(item.mistral, 'a boolean') };
+  for (const field of NULLABLE_STRINGS) {
+    const value = item[field];
+    if (value !== undefined && value !== null && typeof value !== 'string')
+      return { field, problem: kindOf(value, 'a string or null') };
+  }
+  for (const field of NULLABLE_BOOLEANS) {
+    const value = item[field];
+    if (value !== undefined && value !== null && typeof value !== 'boolean')
+      return { field, problem: kindOf(value, 'a boolean or null') };
+  }
+  for (const field of NULLABLE_ARRAYS) {
+    const value = item[field];
+    if (value !== undefined && value !== null && !Array.isArray(value))
+      return { field, problem: kindOf(value, 'a list or null') };
+  }
+  return { field: '(item)', problem: 'breaks the schema' };
+}
+
+/** "is missing", or "is a number, not a string": the value itself is never repeated (it is untrusted). */
+function kindOf(value: unknown, expected: string): string {
+  if (value === undefined) return 'is missing';
+  const kind =
+    value === null
+      ? 'null'
+      : Array.isArray(value)
+        ? 'a list'
+        : typeof value === 'object'
+          ? 'an object'
+          : `a ${typeof value}`;
+  return `is ${kind}, not ${expected}`;
+}
+
+function outside(value: unknown, allowed: readonly string[]): string {
+  return typeof value === 'string'
+    ? `is not one of ${allowed.join(', ')}`
+    : kindOf(value, `one of ${allowed.join(', ')}`);
+}
+
+function stringOrNull(item: unknown, field: string): string | null {
+  const value = isRecord(item) ? item[field] : undefined;
+  return typeof value === 'string' ? value : null;
 }
 
 /** `{auth_url, ttl}`. */

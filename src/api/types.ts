@@ -30,6 +30,22 @@ export interface RemoteConnector {
   [key: string]: unknown;
 }
 
+/**
+ * A listed connector that breaks the API's own Connector schema in a field connector-sync relies
+ * on. It is kept out of the listing's items and carried on, so that nothing is updated, replaced or
+ * deleted on the strength of it and prune is refused while it exists.
+ */
+export interface InvalidRemoteItem {
+  /** Its id, when that is a string (even a malformed one). */
+  id: string | null;
+  /** Its name, when that is a string. */
+  name: string | null;
+  /** The first field that broke the schema, e.g. `visibility`. */
+  field: string;
+  /** What is wrong with it, e.g. `is missing`. */
+  problem: string;
+}
+
 /** A tool as `GET /v1/connectors/{id}/tools` lists it. */
 export interface RemoteTool {
   name: string;
@@ -71,6 +87,8 @@ export interface ConnectorListing {
   incompleteReason?: string;
   /** How many pages were requested. */
   pages: number;
+  /** Listed items that break the API's schema (absent from fakes that never serve one). */
+  invalid?: InvalidRemoteItem[];
 }
 
 /** Per-call options. */

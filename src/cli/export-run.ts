@@ -2,6 +2,7 @@ import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConnectorSyncError } from '../errors.js';
+import { describeInvalidList, invalidInScope } from '../reconcile/invalid-remote.js';
 import { inScope, isMistralOwned } from '../reconcile/scope.js';
 import { connectorToYaml, exportFileName } from '../render/export-yaml.js';
 import type { ExportFlags } from './commands/export.js';
@@ -20,6 +21,15 @@ export async function runExportCommand(dir: string, flags: ExportFlags, io: CliI
       );
     }
     const scope = { include: settings.scope, protect: settings.protect };
+    // an export that silently lacks a connector would read as "this is everything"
+    const invalid = invalidInScope(listing.invalid ?? [], scope);
+    if (invalid.length > 0) {
+      throw new ConnectorSyncError(
+        'API_BAD_RESPONSE',
+        `the API lists ${describeInvalidList(invalid)}, which breaks its own schema: nothing exported`,
+        { hint: 'export again once the API serves it whole, or leave it out with --protect NAME' },
+      );
+    }
     const connectors = listing.items.filter((c) => !isMistralOwned(c) && inScope(c.name, scope));
     const folder = resolve(io.cwd, dir);
     const files = connectors.map((c) => ({ connector: c, path: join(folder, exportFileName(c)) }));

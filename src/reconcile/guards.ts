@@ -1,3 +1,4 @@
+import { describeInvalidList } from './invalid-remote.js';
 import type { Plan, PlanOptions, PlanRefusal } from './types.js';
 
 /** What the guards need besides the plan. */
@@ -31,6 +32,15 @@ export function applyGuards(plan: Plan, input: GuardInput): PlanRefusal[] {
       message: `the remote listing is incomplete (${options.listingIncompleteReason ?? 'unknown reason'}), so deleting is unsafe`,
       // no flag may allow deleting from a partial listing: what was not seen would be pruned
       flag: 'none: run without --prune to apply the rest, or again once the API lists every page',
+      names: deletes,
+    });
+  }
+  if (deletes.length > 0 && plan.invalid_remote.length > 0) {
+    refusals.push({
+      code: 'remote-invalid',
+      message: `the remote listing holds connectors that break the API's schema (${describeInvalidList(plan.invalid_remote)}), so deleting is unsafe`,
+      // what could not be read might be what a delete assumes is gone
+      flag: 'none: run without --prune to apply the rest, or --protect those names until the API serves them whole',
       names: deletes,
     });
   }

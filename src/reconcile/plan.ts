@@ -1,7 +1,8 @@
-import type { RemoteConnector } from '../api/types.js';
+import type { InvalidRemoteItem, RemoteConnector } from '../api/types.js';
 import type { DesiredConnector } from '../config/types.js';
 import { writeOnlyFields } from './fingerprint.js';
 import { applyGuards } from './guards.js';
+import { describeInvalid, invalidInScope, invalidItemFor } from './invalid-remote.js';
 import { desiredValue, remoteValue } from './normalize.js';
 import { orderRenames, renameIsPending } from './renames.js';
 import { inScope, isMistralOwned, type Scope } from './scope.js';
@@ -74,7 +75,17 @@ export function planChanges(
     claimed: new Set(),
   };
   const renameTargets = new Set(desired.flatMap((d) => (d.renamed_from === null ? [] : [d.renamed_from])));
-  for (const connector of desired) planConnector(planning, connector, renameTargets);
+  const invalid = invalidInScope(options.invalidRemote ?? [], planning.scope);
+  for (const connector of desired) {
+    if (!leftForInvalid(planning, connector, invalid)) planConnector(planning, connector, renameTargets);
+  }
+  for (const item of invalid) {
+    if (item.name !== null && planning.desiredByName.has(item.name)) continue;
+    planning.warnings.push({
+      code: 'remote-invalid',
+      message: `the API lists ${describeInvalid(item)}, which breaks its own schema: left untouched`,
+    });
+  }
 
   const managed = remote.filter((r) => !isMistralOwned(r) && inScope(r.name, planning.scope));
   const orphans = managed.filter((r) => !planning.claimed.has(r.id)).map((r) => r.name);
@@ -89,9 +100,28 @@ export function planChanges(
     warnings: planning.warnings,
     refusals: [],
     basis: managed.map(toRef).sort((a, b) => compare(a.name, b.name)),
+    invalid_remote: invalid,
   };
   plan.refusals = applyGuards(plan, { desiredCount: desired.length, managedCount: managed.length, options });
   return plan;
+}
+
+/** True (with a warning) when the remote connector a desired one would act on breaks the API's schema. */
+function leftForInvalid(
+  planning: Planning,
+  connector: DesiredConnector,
+  invalid: readonly InvalidRemoteItem[],
+): boolean {
+  if (invalid.length === 0) return false;
+  const item = invalidItemFor(invalid, [connector.name, connector.renamed_from]);
+  if (!item) return false;
+  warn(
+    planning,
+    connector,
+    'remote-invalid',
+    `${connector.name} is left untouched: the API lists ${describeInvalid(item)}, which breaks its own schema`,
+  );
+  return true;
 }
 
 /** Plans one desired connector: create, rename, update, replace or in sync. */

@@ -39,7 +39,7 @@ export interface RunDependencies {
 /** How a run behaves, from flags and settings. */
 export interface RunSettings {
   dryRun: boolean;
-  plan: Omit<PlanOptions, 'listingComplete' | 'listingIncompleteReason'>;
+  plan: Omit<PlanOptions, 'listingComplete' | 'listingIncompleteReason' | 'invalidRemote'>;
   concurrency: number;
   authUrls: boolean;
   authReturnUrl?: string;
@@ -110,13 +110,10 @@ async function runSteps(deps: RunDependencies, settings: RunSettings, report: Ru
     const ledger = await opening;
     const secrets = secretKnowledge(report.desired, ledger, settings.pushUnrecorded);
     const fresh = planChanges(report.desired, listing.items, planOptions(settings, listing), secrets);
+    // a saved plan is a request to apply exactly `fresh`: what the file says is checked, never run
     if (settings.savedPlan)
-      checkSavedPlan(settings.savedPlan, {
-        basis: fresh.basis,
-        desired: report.desired,
-        apiUrl: deps.apiUrl,
-      });
-    const plan = settings.savedPlan?.plan ?? fresh;
+      checkSavedPlan(settings.savedPlan, { fresh, desired: report.desired, apiUrl: deps.apiUrl });
+    const plan = fresh;
     report.plan = plan;
     if (plan.refusals.length > 0) return finish('PlanRefused');
 
@@ -147,10 +144,7 @@ async function runSteps(deps: RunDependencies, settings: RunSettings, report: Ru
     return finish(settings.dryRun ? 'Planned' : outcome(report.apply, settings.signal));
   } catch (error) {
     const known = isConnectorSyncError(error) ? error : asInternalError(error);
-    return finish(
-      known.code === 'PLAN_STALE' ? 'PlanStale' : known.code === 'ABORTED' ? 'Interrupted' : 'Failed',
-      known,
-    );
+    return finish(ERROR_PHASES[known.code] ?? 'Failed', known);
   }
 }
 
@@ -179,6 +173,13 @@ function timedOut(report: RunReport, budget: RunBudget, now: Date, abandoned: bo
     finishedAt: now.toISOString(),
   };
 }
+
+/** The phase a run that stopped on one of these errors ends in; any other error is `Failed`. */
+const ERROR_PHASES: Partial<Record<ConnectorSyncError['code'], RunPhase>> = {
+  PLAN_STALE: 'PlanStale',
+  PLAN_REFUSED: 'PlanRefused',
+  ABORTED: 'Interrupted',
+};
 
 /** A report of a run that has found nothing yet; a caller that stops early fills in why. */
 export function emptyReport(dryRun: boolean, now: Date): RunReport {
@@ -216,6 +217,7 @@ function planOptions(settings: RunSettings, listing: ConnectorListing): PlanOpti
     ...settings.plan,
     listingComplete: listing.complete,
     ...(listing.incompleteReason ? { listingIncompleteReason: listing.incompleteReason } : {}),
+    ...(listing.invalid ? { invalidRemote: listing.invalid } : {}),
   };
 }
 

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { DesiredConnector } from '../config/types.js';
 import { ConnectorSyncError } from '../errors.js';
-import type { Plan, RemoteRef } from './types.js';
+import { quoted } from './invalid-remote.js';
+import type { Operation, Plan, RemoteRef } from './types.js';
 
 /** The versioned file `--plan-out` writes and `--plan` applies. It holds no secret value. */
 export interface SavedPlan {
@@ -67,25 +68,98 @@ export function parseSavedPlan(text: string, file: string): SavedPlan {
 }
 
 /**
- * Refuses a saved plan whose basis no longer matches the remote connectors in scope, or whose
- * desired state differs from the files now: it would not be applied "exactly as reviewed".
+ * Refuses a saved plan unless it is the plan this run would make. A plan file is only a request:
+ * every operation is re-derived from the current files, remote connectors, scope, protect and
+ * guards (`fresh`), and the file must hold exactly those operations. First a plan made against
+ * another API, another remote state or other files is stale (PLAN_STALE); then any operation the
+ * file holds that does not follow (a delete added by hand, a forged id or field, a delete turned
+ * into a replace) or lacks (it was made with other flags) is refused (PLAN_REFUSED). The run then
+ * applies `fresh`, never the file's operations.
  */
 export function checkSavedPlan(
   saved: SavedPlan,
-  current: { basis: RemoteRef[]; desired: readonly DesiredConnector[]; apiUrl: string },
+  current: { fresh: Plan; desired: readonly DesiredConnector[]; apiUrl: string },
 ): void {
   if (saved.api_url !== current.apiUrl) {
     throw stale(`the plan was made against ${saved.api_url}, not ${current.apiUrl}`);
   }
-  const moved = basisChanges(saved.plan.basis, current.basis);
-  if (moved.length > 0) {
-    const shown =
-      moved.slice(0, 10).join(', ') + (moved.length > 10 ? `, and ${moved.length - 10} more` : '');
-    throw stale(`the remote connectors changed since the plan was made: ${shown}`);
-  }
+  const moved = basisChanges(saved.plan.basis, current.fresh.basis);
+  if (moved.length > 0)
+    throw stale(`the remote connectors changed since the plan was made: ${listed(moved)}`);
   if (saved.desired_digest !== desiredDigest(current.desired)) {
     throw stale('the connector files changed since the plan was made');
   }
+  const { unfounded, missing } = operationMismatch(saved.plan.operations, current.fresh.operations);
+  if (unfounded.length > 0) {
+    throw refused(
+      `the plan file holds operations that do not follow from the connector files, the remote connectors and the options of this run: ${listed(unfounded)}`,
+    );
+  }
+  if (missing.length > 0) {
+    throw refused(
+      `the connector files, the remote connectors and the options of this run call for operations the plan file does not hold (was it made with other flags?): ${listed(missing)}`,
+    );
+  }
+}
+
+/**
+ * The saved operations no current one matches, and the current ones no saved one matches,
+ * compared whole (kind, ids, fields, flags) except where in the files they were declared.
+ */
+function operationMismatch(
+  saved: readonly unknown[],
+  fresh: readonly Operation[],
+): { unfounded: string[]; missing: string[] } {
+  const pending = new Map<string, number>();
+  for (const op of fresh) pending.set(operationKey(op), (pending.get(operationKey(op)) ?? 0) + 1);
+  const unfounded: string[] = [];
+  for (const op of saved) {
+    const key = operationKey(op);
+    const left = pending.get(key) ?? 0;
+    if (left > 0) pending.set(key, left - 1);
+    else unfounded.push(describeOperation(op));
+  }
+  const missing = fresh.filter((op) => {
+    const key = operationKey(op);
+    const left = pending.get(key) ?? 0;
+    if (left > 0) pending.set(key, left - 1);
+    return left > 0;
+  });
+  return { unfounded, missing: missing.map(describeOperation) };
+}
+
+/** An operation as canonical JSON (keys sorted), its source location left out: it only says where it was declared. */
+function operationKey(op: unknown): string {
+  const plain: unknown = JSON.parse(JSON.stringify(op ?? null));
+  if (isRecord(plain)) plain.source = null;
+  return canonicalJson(plain);
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (isRecord(value)) {
+    const keys = Object.keys(value).sort();
+    return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** `delete "legacy" (id "6f1e...")`, from a file anyone may have edited: quoted and inert. */
+function describeOperation(op: unknown): string {
+  if (!isRecord(op)) return 'an unreadable operation';
+  const kind = typeof op.kind === 'string' ? quoted(op.kind, 20).slice(1, -1) : 'an operation';
+  const name = typeof op.name === 'string' ? ` ${quoted(op.name)}` : '';
+  const remote =
+    isRecord(op.remote) && typeof op.remote.id === 'string' ? ` (id ${quoted(op.remote.id)})` : '';
+  return `${kind}${name}${remote}`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function listed(items: readonly string[]): string {
+  return items.slice(0, 10).join(', ') + (items.length > 10 ? `, and ${items.length - 10} more` : '');
 }
 
 /** What moved between two bases, in words: "alpha (modified)", "beta (new)", "gamma (deleted)". */
@@ -124,6 +198,12 @@ export function desiredDigest(desired: readonly DesiredConnector[]): string {
     );
   }
   return hash.digest('hex');
+}
+
+function refused(message: string): ConnectorSyncError {
+  return new ConnectorSyncError('PLAN_REFUSED', message, {
+    hint: 'apply a plan with the flags it was made with, or make a new one with `connector-sync sync --dry-run --plan-out FILE` and review it',
+  });
 }
 
 function stale(message: string): ConnectorSyncError {

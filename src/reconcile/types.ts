@@ -1,4 +1,4 @@
-import type { RemoteVisibility } from '../api/types.js';
+import type { InvalidRemoteItem, RemoteVisibility } from '../api/types.js';
 import type { SourceLocation, Visibility } from '../config/types.js';
 import type { ConnectorSyncError } from '../errors.js';
 
@@ -67,6 +67,7 @@ export interface PlanRefusal {
   code:
     | 'empty-desired-state'
     | 'listing-incomplete'
+    | 'remote-invalid'
     | 'too-many-deletes'
     | 'replace-needs-flag'
     | 'mistral-owned';
@@ -95,6 +96,8 @@ export interface Plan {
   refusals: PlanRefusal[];
   /** Every in-scope remote connector the plan was made from, to refuse a stale saved plan. */
   basis: RemoteRef[];
+  /** Listed connectors in scope that break the API's schema: nothing was planned from them. */
+  invalid_remote: InvalidRemoteItem[];
 }
 
 /** Planning options, from flags and settings. */
@@ -117,6 +120,8 @@ export interface PlanOptions {
   /** False when the remote listing could not prove it saw everything. */
   listingComplete: boolean;
   listingIncompleteReason?: string;
+  /** Listed items that break the API's schema (see invalid-remote.ts). */
+  invalidRemote?: InvalidRemoteItem[];
 }
 
 /** What the planner knows of write-only values pushed before (from the state folder), by connector id. */

@@ -196,6 +196,75 @@ describe('paging', () => {
     expect(api.seen).toHaveLength(3);
   });
 
+  it('sets aside listed connectors that break the API schema, naming the field, and keeps the rest', async () => {
+    const api = harness();
+    const { visibility: _dropped, ...noVisibility } = connector(2);
+    api.reply(
+      'GET',
+      '/v1/connectors',
+      200,
+      page([connector(1), noVisibility, { ...connector(3), visibility: 'public' }], 'c1'),
+    );
+    api.reply(
+      'GET',
+      '/v1/connectors',
+      200,
+      page(
+        [
+          { ...connector(4), id: 'not-a-uuid' },
+          { ...connector(5), name: 42 },
+          { ...connector(6), server: { url: 'x' } },
+          { ...connector(7), private_tool_execution: 'no' },
+          'not a connector',
+          connector(8),
+        ],
+        null,
+      ),
+    );
+    const listing = await api.client.listConnectors();
+    expect(listing).toMatchObject({ complete: true, pages: 2 });
+    expect(listing.items.map((c) => c.name)).toEqual(['connector-1', 'connector-8']);
+    expect(listing.invalid).toEqual([
+      {
+        id: connector(2).id,
+        name: 'connector-2',
+        field: 'visibility',
+        problem: expect.stringContaining('is missing'),
+      },
+      {
+        id: connector(3).id,
+        name: 'connector-3',
+        field: 'visibility',
+        problem: expect.stringMatching(/^is not one of shared_global/),
+      },
+      { id: 'not-a-uuid', name: 'connector-4', field: 'id', problem: 'is not a UUID' },
+      { id: connector(5).id, name: null, field: 'name', problem: 'is a number, not a string' },
+      {
+        id: connector(6).id,
+        name: 'connector-6',
+        field: 'server',
+        problem: 'is an object, not a string or null',
+      },
+      {
+        id: connector(7).id,
+        name: 'connector-7',
+        field: 'private_tool_execution',
+        problem: 'is a string, not a boolean',
+      },
+      { id: null, name: null, field: '(item)', problem: 'is not an object' },
+    ]);
+  });
+
+  it('a connector read by name to act on is held to the same schema: API_BAD_RESPONSE naming the field', async () => {
+    const api = harness();
+    api.reply('GET', '/v1/connectors/docs', 200, { ...connector(1, 'docs'), owner_type: 'someone' });
+    const error = await rejection(api.client.getConnector('docs'));
+    expect(error).toMatchObject({ code: 'API_BAD_RESPONSE' });
+    expect(error.message).toContain(
+      `the connector's "owner_type" is not one of user, org, workspace, system`,
+    );
+  });
+
   it('rejects a page without an items array as API_BAD_RESPONSE', async () => {
     const api = harness();
     api.reply('GET', '/v1/connectors', 200, { data: [] });

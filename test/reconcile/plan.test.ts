@@ -202,6 +202,51 @@ describe('planChanges', () => {
     expect(synced.in_sync).toEqual(['alpha']);
   });
 
+  it('plans nothing from a listed connector that breaks the API schema, and refuses to prune beside it', () => {
+    const broken = desired('broken', { visibility: 'private' });
+    const renamed = desired('renamed', { renamed_from: 'broken-old' });
+    const changed = desired('changed', { description: 'new words' });
+    const invalidRemote = [
+      {
+        id: '00000000-0000-4000-8000-0000000000aa',
+        name: 'broken',
+        field: 'visibility',
+        problem: 'is missing',
+      },
+      { id: null, name: 'broken-old', field: 'id', problem: 'is missing' },
+      { id: null, name: 'elsewhere', field: 'visibility', problem: 'is missing' },
+    ];
+    const remote = [remoteFor(changed, { description: 'old words' }), remoteFor(desired('orphan'))];
+    const options = { prune: true, allowReplace: true, scope: ['broken*', 'renamed', 'changed', 'orphan'] };
+    const plan = planChanges([broken, renamed, changed], remote, planOptions({ ...options, invalidRemote }));
+    expect(kinds(plan)).toEqual(['update:changed', 'delete:orphan']);
+    expect(plan.in_sync).toEqual([]);
+    expect(plan.invalid_remote.map((item) => item.name)).toEqual(['broken', 'broken-old']);
+    expect(plan.warnings.map((w) => [w.code, w.name])).toEqual([
+      ['remote-invalid', 'broken'],
+      ['remote-invalid', 'renamed'],
+      ['remote-invalid', undefined],
+    ]);
+    expect(plan.warnings[0]?.message).toContain('"visibility" is missing');
+    expect(plan.refusals.map((r) => r.code)).toEqual(['remote-invalid']);
+    expect(plan.refusals[0]?.names).toEqual(['orphan']);
+    // without prune, the rest still syncs
+    const kept = planChanges([broken, changed], remote, planOptions({ invalidRemote }));
+    expect(kinds(kept)).toEqual(['update:changed']);
+    expect(kept.refusals).toEqual([]);
+  });
+
+  it('prints a broken remote name safely: no control characters, one short line', () => {
+    const name = `evil\u001b[2J\u009b31m\nname${'x'.repeat(200)}`;
+    const invalidRemote = [{ id: null, name, field: 'visibility', problem: 'is missing' }];
+    const plan = planChanges([], [], planOptions({ invalidRemote }));
+    const message = plan.warnings[0]?.message ?? '';
+    expect(message).toMatch(/^the API lists connector "evil\?\[2J\?31m\?namex+…": "visibility" is missing/);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+    expect(message).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    expect(message.length).toBeLessThan(200);
+  });
+
   it('records the basis of in-scope remote connectors for stale-plan detection', () => {
     const a = desired('alpha');
     const remote = remoteFor(a);

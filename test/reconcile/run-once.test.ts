@@ -6,6 +6,7 @@ import type { DesiredConnector, LoadResult } from '../../src/config/types.js';
 import { openLedger } from '../../src/reconcile/ledger.js';
 import { type RunSettings, runOnce } from '../../src/reconcile/run-once.js';
 import { savePlan } from '../../src/reconcile/saved-plan.js';
+import type { Plan } from '../../src/reconcile/types.js';
 import { Secret } from '../../src/secret.js';
 import { FakeApi } from '../support/fake-api.js';
 import { desired, headers, planOptions, remoteFor } from '../support/fixtures.js';
@@ -119,6 +120,115 @@ describe('runOnce', () => {
     );
     expect(report.phase).toBe('Applied');
     expect(api.byName('a')?.description).toBe('a connector');
+  });
+
+  describe('re-derives a saved plan and refuses any hand edit, with zero writes', () => {
+    // a: in scope and out of date; b: in scope, no longer declared; secret-x: outside the scope
+    const world = () => {
+      const api = new FakeApi().seed([
+        remoteFor(desired('a'), { description: 'old' }),
+        remoteFor(desired('b')),
+        remoteFor(desired('secret-x')),
+      ]);
+      return { api, wanted: [desired('a')] };
+    };
+    const scoped = (prune: boolean, maxDeletes = 50) =>
+      settings({ plan: { ...settings().plan, scope: ['a', 'b'], prune, maxDeletes } });
+    const reviewed = async (api: FakeApi, wanted: DesiredConnector[], prune: boolean, maxDeletes = 50) => {
+      const dry = await runOnce(deps(api, wanted), { ...scoped(prune, maxDeletes), dryRun: true });
+      const saved = savePlan(dry.plan!, {
+        now: now(),
+        toolVersion: 'test',
+        apiUrl: 'http://emulator.test',
+        desired: wanted,
+      });
+      return JSON.parse(JSON.stringify(saved)) as typeof saved;
+    };
+    type Edit = (plan: Plan, api: FakeApi) => void;
+    const edits: Array<[string, Edit, boolean, boolean, string]> = [
+      [
+        'an extra delete of a connector outside --scope',
+        (plan, api) => {
+          const target = api.byName('secret-x')!;
+          plan.operations.push({
+            ...plan.operations[0]!,
+            kind: 'delete',
+            name: 'secret-x',
+            remote: { id: target.id, name: target.name, modified_at: target.modified_at },
+            changes: [],
+            visibility: null,
+            destructive: true,
+            source: null,
+          });
+        },
+        false,
+        false,
+        'delete "secret-x" (id "',
+      ],
+      [
+        "an update aimed at another connector's id",
+        (plan, api) => {
+          plan.operations[0]!.remote!.id = api.byName('secret-x')!.id;
+        },
+        false,
+        false,
+        'update "a" (id "',
+      ],
+      [
+        "a forged field in an update's after",
+        (plan) => {
+          plan.operations[0]!.changes[0]!.after = 'https://attacker.example.com/mcp';
+        },
+        false,
+        false,
+        'update "a"',
+      ],
+      [
+        'a delete turned into a replace',
+        (plan) => {
+          const op = plan.operations.find((o) => o.kind === 'delete')!;
+          op.kind = 'replace';
+        },
+        true,
+        true,
+        'replace "b"',
+      ],
+      ['a plan made with --prune, applied without it', () => {}, true, false, 'delete "b"'],
+      ['a plan made without --prune, applied with it', () => {}, false, true, 'plan file does not hold'],
+    ];
+    it.each(edits)('%s', async (_label, edit, madeWithPrune, appliedWithPrune, named) => {
+      const { api, wanted } = world();
+      const saved = await reviewed(api, wanted, madeWithPrune);
+      edit(saved.plan, api);
+      const before = api.calls.length;
+      const report = await runOnce(deps(api, wanted), { ...scoped(appliedWithPrune), savedPlan: saved });
+      expect(report.phase).toBe('PlanRefused');
+      expect(report.error).toMatchObject({ code: 'PLAN_REFUSED' });
+      expect(report.error?.message).toContain(named);
+      expect(api.calls.slice(before)).toEqual(['list']);
+    });
+
+    it('an honest plan still applies, with the flags it was made with', async () => {
+      const { api, wanted } = world();
+      const saved = await reviewed(api, wanted, true);
+      const report = await runOnce(deps(api, wanted), { ...scoped(true), savedPlan: saved });
+      expect(report.phase).toBe('Applied');
+      expect(report.plan?.operations.map((op) => `${op.kind}:${op.name}`)).toEqual(['update:a', 'delete:b']);
+      expect(api.byName('b')).toBeUndefined();
+      expect(api.byName('secret-x')).toBeDefined();
+    });
+
+    it('a refusal removed from the file does not lift it: the guards are re-derived too', async () => {
+      const { api, wanted } = world();
+      const saved = await reviewed(api, wanted, true, 0);
+      expect(saved.plan.refusals.map((r) => r.code)).toEqual(['too-many-deletes']);
+      saved.plan.refusals = [];
+      const before = api.calls.length;
+      const report = await runOnce(deps(api, wanted), { ...scoped(true, 0), savedPlan: saved });
+      expect(report.phase).toBe('PlanRefused');
+      expect(report.plan?.refusals.map((r) => r.code)).toEqual(['too-many-deletes']);
+      expect(api.calls.slice(before)).toEqual(['list']);
+    });
   });
 
   it('remembers pushed secrets by keyed fingerprint and pushes a changed value by itself', async () => {

@@ -15,6 +15,12 @@ export interface ProxyHook {
   run: () => void | Promise<void>;
 }
 
+/** How list pages serve one connector out of the API's own schema: fields dropped, fields set to anything. */
+export interface MalformedItem {
+  unset?: string[];
+  set?: Record<string, unknown>;
+}
+
 /** A running proxy. */
 export interface ScenarioProxy {
   readonly url: string;
@@ -22,8 +28,10 @@ export interface ScenarioProxy {
   readonly pendingHooks: readonly ProxyHook[];
   /** Arms hooks; each fires once. */
   arm(hooks: readonly ProxyHook[]): void;
-  /** Drops hooks that never fired (a step is over). */
+  /** Drops hooks that never fired (a step is over), and serves list pages as the API sent them again. */
   disarm(): void;
+  /** Until disarmed, list pages serve these connectors (by name) malformed. */
+  malform(items: Readonly<Record<string, MalformedItem>>): void;
   close(): Promise<void>;
 }
 
@@ -37,6 +45,7 @@ export async function startScenarioProxy(
 ): Promise<ScenarioProxy> {
   const agent = new Agent({ connections: 64, keepAliveTimeout: 10_000 });
   let hooks: ProxyHook[] = [];
+  let malformed: Readonly<Record<string, MalformedItem>> = {};
 
   const forward = async (req: IncomingMessage, res: ServerResponse) => {
     const body = await readAll(req);
@@ -58,6 +67,15 @@ export async function startScenarioProxy(
     const headers: Record<string, string | string[]> = {};
     for (const [name, value] of Object.entries(upstreamReply.headers)) {
       if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
+    }
+    const listPage = req.method === 'GET' && url.pathname === '/v1/connectors';
+    if (listPage && upstreamReply.statusCode === 200 && Object.keys(malformed).length > 0) {
+      const page = (await upstreamReply.body.json()) as { items: Array<Record<string, unknown>> };
+      page.items = page.items.map((item) => malform(item, malformed[item.name as string]));
+      delete headers['content-length'];
+      res.writeHead(200, headers);
+      res.end(JSON.stringify(page));
+      return;
     }
     res.writeHead(upstreamReply.statusCode, headers);
     // a client that gave up (a deadline) must not leave the proxy reading a slow body to its end
@@ -86,6 +104,10 @@ export async function startScenarioProxy(
     },
     disarm: () => {
       hooks = [];
+      malformed = {};
+    },
+    malform: (items) => {
+      malformed = items;
     },
     close: async () => {
       server.closeAllConnections();
@@ -93,6 +115,13 @@ export async function startScenarioProxy(
       await agent.close();
     },
   };
+}
+
+function malform(item: Record<string, unknown>, how: MalformedItem | undefined): Record<string, unknown> {
+  if (!how) return item;
+  const out = { ...item, ...how.set };
+  for (const field of how.unset ?? []) delete out[field];
+  return out;
 }
 
 function forwardable(headers: IncomingMessage['headers']): Record<string, string | string[]> {

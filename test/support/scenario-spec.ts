@@ -7,6 +7,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { FaultSettings, SeedConnector } from '../../src/emulator/index.js';
+import type { MalformedItem } from './scenario-proxy.js';
 
 /** `generate.yaml`: connectors made from a template instead of written out, `{{n}}` numbered. */
 export interface GenerateSpec {
@@ -42,6 +43,21 @@ export interface BeforeStep {
   patch?: Record<string, Record<string, unknown>>;
   /** Another writer deletes these connectors. */
   delete?: string[];
+  /** A person hand-edits JSON files (plan files): see JsonEdit. */
+  edit_json?: JsonEdit[];
+}
+
+/**
+ * One hand edit of a JSON file of the working copy, made from a copy of `from` when given. Paths
+ * are dotted (`plan.operations.0.kind`); `{id:NAME}` in a string value is that connector's id.
+ */
+export interface JsonEdit {
+  file: string;
+  from?: string;
+  /** Path -> new value. */
+  set?: Record<string, unknown>;
+  /** Path of a list -> item to add at its end. */
+  append?: Record<string, unknown>;
 }
 
 /** What a step must leave behind. */
@@ -91,6 +107,8 @@ export interface Step {
   exit: number[];
   /** Emulator faults during this step only. */
   faults?: Partial<FaultSettings>;
+  /** List pages serve these connectors (by name) out of the API's own schema during this step only. */
+  malformed?: Record<string, MalformedItem>;
   /** Another writer, at an exact moment: just before the first request matching `when` ("POST /v1/connectors"). */
   race?: Array<{ when: string; insert?: SeedConnector[]; delete?: string[] }>;
   before?: BeforeStep;
@@ -107,8 +125,19 @@ export interface Scenario {
   steps: Step[];
 }
 
-const STEP_KEYS = ['name', 'command', 'args', 'env', 'exit', 'faults', 'race', 'before', 'expect'];
-const BEFORE_KEYS = ['desired', 'mark_authenticated', 'set_tools', 'insert', 'patch', 'delete'];
+const STEP_KEYS = [
+  'name',
+  'command',
+  'args',
+  'env',
+  'exit',
+  'faults',
+  'malformed',
+  'race',
+  'before',
+  'expect',
+];
+const BEFORE_KEYS = ['desired', 'mark_authenticated', 'set_tools', 'insert', 'patch', 'delete', 'edit_json'];
 const EXPECT_KEYS = [
   'plan',
   'refusals',
@@ -196,12 +225,26 @@ function checkStep(data: unknown, where: string): Step {
   const command = value.command ?? 'sync';
   if (!['sync', 'auth', 'export', 'validate'].includes(command as string))
     throw new Error(`${where}.command: expected sync, auth, export or validate`);
-  if (value.before !== undefined)
-    onlyKeys(record(value.before, `${where}.before`), BEFORE_KEYS, `${where}.before`);
+  if (value.before !== undefined) {
+    const before = record(value.before, `${where}.before`);
+    onlyKeys(before, BEFORE_KEYS, `${where}.before`);
+    for (const [index, edit] of ((before.edit_json ?? []) as unknown[]).entries()) {
+      onlyKeys(
+        record(edit, `${where}.before.edit_json[${index}]`),
+        ['file', 'from', 'set', 'append'],
+        `${where}.before.edit_json[${index}]`,
+      );
+    }
+  }
   const expect = value.expect === undefined ? {} : record(value.expect, `${where}.expect`);
   onlyKeys(expect, EXPECT_KEYS, `${where}.expect`);
   if (expect.remote !== undefined)
     onlyKeys(record(expect.remote, `${where}.expect.remote`), REMOTE_EXPECT_KEYS, `${where}.expect.remote`);
+  for (const [name, how] of Object.entries(
+    value.malformed === undefined ? {} : record(value.malformed, `${where}.malformed`),
+  )) {
+    onlyKeys(record(how, `${where}.malformed.${name}`), ['unset', 'set'], `${where}.malformed.${name}`);
+  }
   if (value.race !== undefined) {
     if (!Array.isArray(value.race)) throw new Error(`${where}.race: expected a list`);
     value.race.forEach((race, index) => {
@@ -219,6 +262,7 @@ function checkStep(data: unknown, where: string): Step {
     env: env as Record<string, string | null>,
     exit: exit as number[],
     ...(value.faults === undefined ? {} : { faults: value.faults as Partial<FaultSettings> }),
+    ...(value.malformed === undefined ? {} : { malformed: value.malformed as Step['malformed'] }),
     ...(value.race === undefined ? {} : { race: value.race as Step['race'] }),
     ...(value.before === undefined ? {} : { before: value.before as BeforeStep }),
     expect: expect as StepExpectations,

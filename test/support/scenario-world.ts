@@ -5,7 +5,7 @@
  * a user (or the API) could observe; the runner asserts on it.
  */
 import { createHash } from 'node:crypto';
-import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
@@ -23,7 +23,7 @@ import {
   startEmulator,
 } from '../../src/emulator/index.js';
 import { type ScenarioProxy, startScenarioProxy } from './scenario-proxy.js';
-import type { GenerateSpec, Scenario, Step } from './scenario-spec.js';
+import type { GenerateSpec, JsonEdit, Scenario, Step } from './scenario-spec.js';
 
 /** The API key every step uses unless it overrides it. It is a canary too: it must never be printed. */
 export const SCENARIO_API_KEY = 'test-key-canary-5b2d9e71';
@@ -116,6 +116,7 @@ export async function runStep(world: ScenarioWorld, step: Step): Promise<StepOut
       },
     })),
   );
+  world.proxy.malform(step.malformed ?? {});
   const mark = lastSeq(world.emulator);
   const before = world.emulator.store.list();
   let stdout = '';
@@ -178,6 +179,33 @@ async function prepare(world: ScenarioWorld, step: Step): Promise<void> {
     await directCall(emulator, 'PATCH', idOf(emulator, name), fields);
   }
   for (const name of before.delete ?? []) await directCall(emulator, 'DELETE', idOf(emulator, name));
+  for (const edit of before.edit_json ?? []) await editJson(world, edit);
+}
+
+/** A person's hand edit of a JSON file (a saved plan, say). */
+async function editJson(world: ScenarioWorld, edit: JsonEdit): Promise<void> {
+  const document: unknown = JSON.parse(await readFile(join(world.work, edit.from ?? edit.file), 'utf8'));
+  const withIds = (value: unknown) =>
+    JSON.parse(
+      JSON.stringify(value).replace(/\{id:([^}"]+)\}/g, (_, name: string) => idOf(world.emulator, name)),
+    ) as unknown;
+  const at = (path: string): [Record<string, unknown>, string] => {
+    const keys = path.split('.');
+    let node = document as Record<string, unknown>;
+    for (const key of keys.slice(0, -1)) node = node[key] as Record<string, unknown>;
+    if (typeof node !== 'object' || node === null)
+      throw new Error(`scenario data: no ${path} in ${edit.file}`);
+    return [node, keys.at(-1)!];
+  };
+  for (const [path, value] of Object.entries(edit.set ?? {})) {
+    const [node, key] = at(path);
+    node[key] = withIds(value);
+  }
+  for (const [path, value] of Object.entries(edit.append ?? {})) {
+    const [node, key] = at(path);
+    (node[key] as unknown[]).push(withIds(value));
+  }
+  await writeFile(join(world.work, edit.file), JSON.stringify(document, null, 2));
 }
 
 function idOf(emulator: RunningEmulator, name: string): string {
