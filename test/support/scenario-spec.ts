@@ -42,6 +42,8 @@ export interface BeforeStep {
   patch?: Record<string, Record<string, unknown>>;
   /** Another writer deletes these connectors. */
   delete?: string[];
+  /** Symbolic links to make in the working copy (`{path: target}`, replacing what is there; the target may be missing). */
+  links?: Record<string, string>;
 }
 
 /** What a step must leave behind. */
@@ -108,7 +110,7 @@ export interface Scenario {
 }
 
 const STEP_KEYS = ['name', 'command', 'args', 'env', 'exit', 'faults', 'race', 'before', 'expect'];
-const BEFORE_KEYS = ['desired', 'mark_authenticated', 'set_tools', 'insert', 'patch', 'delete'];
+const BEFORE_KEYS = ['desired', 'mark_authenticated', 'set_tools', 'insert', 'patch', 'delete', 'links'];
 const EXPECT_KEYS = [
   'plan',
   'refusals',
