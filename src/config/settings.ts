@@ -42,6 +42,11 @@ export interface Settings {
   suspend: boolean;
   /** The settings file that was read, if any. */
   file: string | undefined;
+  /**
+   * Where the settings file set `api_url` (`file:line:column`) when the API URL comes from there
+   * and not from a flag or the environment: the repository, which a pull request can change, chose it.
+   */
+  apiUrlSetIn?: string;
 }
 
 export const DEFAULT_SETTINGS: Omit<Settings, 'file'> = {
@@ -96,6 +101,8 @@ export async function loadSettings(input: {
     suspend: merged.suspend ?? DEFAULT_SETTINGS.suspend,
     file: fromFile?.path,
   };
+  const fileChoseApiUrl = input.flags.api_url === undefined && fromEnv.api_url === undefined;
+  if (fileChoseApiUrl && fromFile?.apiUrlSetIn !== undefined) settings.apiUrlSetIn = fromFile.apiUrlSetIn;
   return settings;
 }
 
@@ -103,7 +110,7 @@ export async function loadSettings(input: {
 async function readSettingsFile(
   path: string,
   explicit: boolean,
-): Promise<{ path: string; values: SettingsInput } | undefined> {
+): Promise<{ path: string; values: SettingsInput; apiUrlSetIn?: string } | undefined> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -126,7 +133,11 @@ async function readSettingsFile(
     const { line, col } = lineCounter.linePos(offset);
     return `${path}:${line}:${col}: ${key}`;
   });
-  return { path, values };
+  if (values.api_url === undefined) return { path, values };
+  const { line, col } = lineCounter.linePos(
+    (doc.get('api_url', true) as { range?: [number] }).range?.[0] ?? 0,
+  );
+  return { path, values, apiUrlSetIn: `${path}:${line}:${col}` };
 }
 
 /** CONNECTOR_SYNC_PRUNE=true, CONNECTOR_SYNC_SCOPE=team-*,ops-*, and so on. */
