@@ -62,25 +62,20 @@ export function addReconcileOptions(command: Command): Command {
     .option(
       '--scope <glob>',
       'manage only connectors whose name matches (repeatable; default all)',
-      collect,
+      globs,
       [],
     )
     .option(
       '--protect <glob>',
       'never change or delete connectors whose name matches (repeatable)',
-      collect,
+      globs,
       [],
     )
     .addOption(
       new Option(
         '--push-secrets [names]',
         'send headers/auth_data again (all, or a comma-separated list of names)',
-      ).argParser((value: string) =>
-        value
-          .split(',')
-          .map((name) => name.trim())
-          .filter(Boolean),
-      ),
+      ).argParser(nameList),
     )
     .option('--auth-return-url <url>', 'where the OAuth flow returns (app_return_url of auth links)');
 }
@@ -125,6 +120,32 @@ function percent(value: string): number {
   return parsed;
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+// A blank list value is a mistake (an unset CI variable, a stray comma), never a list: an empty
+// scope would mean every name, an empty protect nothing, a blank path the working directory.
+function refuseBlank(value: string, what: string): string {
+  if (value.trim() === '')
+    throw new InvalidArgumentError(`${what} is blank; a blank value is never read as "all" or "none"`);
+  return value;
+}
+
+/** Collects a repeatable name glob (--scope, --protect). */
+export function globs(value: string, previous: string[] = []): string[] {
+  return [...previous, refuseBlank(value, 'the pattern')];
+}
+
+/** Collects the path arguments of a command. */
+export function pathArguments(value: string, previous: string[] = []): string[] {
+  return [...previous, refuseBlank(value, 'the path')];
+}
+
+/** One folder argument. */
+export function folder(value: string): string {
+  return refuseBlank(value, 'the folder');
+}
+
+/** A comma-separated list of names (--push-secrets a,b): no entry may be blank. */
+export function nameList(value: string): string[] {
+  const names = value.split(',').map((name) => name.trim());
+  if (names.includes('')) refuseBlank('', `an entry of "${value}"`);
+  return names;
 }

@@ -51,6 +51,8 @@ export async function connectTarget(
     };
   }
   const { resolveApiCredentials } = await import('../api/credentials.js');
+  const { refuseRepositoryApiUrl } = await import('./api-url-trust.js');
+  refuseRepositoryApiUrl(settings, { flag: options.apiUrlFlag, env: io.env });
   const apiUrl = options.apiUrlFlag ?? (io.env.MISTRAL_API_URL ? undefined : settings.apiUrl);
   const credentials = resolveApiCredentials(io.env, { apiUrl });
   const api = createClient({

@@ -32,14 +32,26 @@ function byName(a: { name: string }, b: { name: string }): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
+/** True when `path` is `folder` or lies below it. */
+function isWithin(path: string, folder: string): boolean {
+  const rel = relative(folder, path);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+}
+
+/** A directory entry as discovery needs it (a subset of LoaderDirent). */
+type Entry = { name: string; isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean };
+
 class Walker {
   readonly files: DiscoveredFile[] = [];
   readonly issues: ConfigIssue[] = [];
   readonly order: string[] = [];
-  // real paths already taken: a file reached twice (an argument and its directory, two symbolic
-  // links) is read once, and a symbolic link loop ends instead of recursing forever
+  // real paths already taken: a file or folder reached twice (an argument and its directory, two
+  // symbolic links) is read once
   readonly #seenFiles = new Set<string>();
   readonly #seenDirs = new Set<string>();
+  // the folders being read, outermost first: a link into one of them is a loop, which would read
+  // the same files under endless names; it is reported, never quietly cut short
+  readonly #reading: Array<{ real: string; display: string }> = [];
 
   constructor(
     private readonly fs: LoaderFs,
@@ -61,53 +73,69 @@ class Walker {
     this.files.push({ path, display });
   }
 
-  /** Reads a directory recursively; returns how many YAML files it (and its sub-directories) held. */
+  /** Reads a directory recursively; returns how many YAML files (or problems) it and its sub-directories held. */
   async walkDirectory(path: string): Promise<number> {
     const real = await this.fs.realpath(path);
+    const looped = this.#reading.find((folder) => isWithin(folder.real, real));
+    if (looped !== undefined) {
+      this.fail(path, 'path-loop', `is a symbolic link loop: it leads back into ${looped.display}`);
+      return 1;
+    }
     if (this.#seenDirs.has(real)) return 0;
     this.#seenDirs.add(real);
     const entries = [...(await this.fs.readdir(path))].sort(byName);
-    let found = 0;
-    for (const entry of entries) {
-      // hidden files and folders are skipped: .git, editor swap files, a ConfigMap's ..data
-      if (entry.name.startsWith('.')) continue;
-      const child = join(path, entry.name);
-      found += await this.visitEntry(child, entry);
+    this.#reading.push({ real, display: displayPath(path, this.cwd) });
+    try {
+      let found = 0;
+      for (const entry of entries) {
+        // hidden files and folders are skipped: .git, editor swap files, a ConfigMap's ..data
+        if (entry.name.startsWith('.')) continue;
+        found += await this.visitEntry(join(path, entry.name), entry);
+      }
+      return found;
+    } finally {
+      this.#reading.pop();
     }
-    return found;
   }
 
-  async visitEntry(
-    child: string,
-    entry: { name: string; isFile(): boolean; isDirectory(): boolean },
-  ): Promise<number> {
+  /**
+   * Visits one entry of a folder. Anything that cannot be resolved or read is an error whatever its
+   * name: a dangling link may have been a folder of connectors, and skipping it would read as
+   * "fewer connectors" (and prune them). Returns the YAML files and problems found.
+   */
+  async visitEntry(child: string, entry: Entry): Promise<number> {
     let isFile = entry.isFile();
     let isDirectory = entry.isDirectory();
     if (!isFile && !isDirectory) {
-      // a symbolic link (or something odd): follow it, and report a dangling one if it looks like ours
+      // a symbolic link, or a type the directory listing does not tell: ask the file system
       try {
         const stats = await this.fs.stat(child);
         isFile = stats.isFile();
         isDirectory = stats.isDirectory();
       } catch (error) {
-        if (YAML_FILE.test(entry.name)) {
-          this.fail(child, 'path-unreadable', `cannot be read: ${describeFsError(error)}`);
-          return 1;
-        }
-        return 0;
+        const what = entry.isSymbolicLink() ? 'is a symbolic link that cannot be followed' : 'cannot be read';
+        this.fail(child, 'path-unreadable', `${what}: ${describeFsError(error)}`);
+        return 1;
       }
     }
     try {
       if (isDirectory) return await this.walkDirectory(child);
-      if (isFile && YAML_FILE.test(entry.name)) {
-        await this.addFile(child);
+      if (!YAML_FILE.test(entry.name)) return 0;
+      if (!isFile) {
+        // a FIFO would block the reader, a socket cannot be read: a name like ours is a mistake
+        this.fail(
+          child,
+          'not-a-file',
+          'is neither a regular file nor a directory (a FIFO, socket or device)',
+        );
         return 1;
       }
+      await this.addFile(child);
+      return 1;
     } catch (error) {
       this.fail(child, 'path-unreadable', `cannot be read: ${describeFsError(error)}`);
       return 1;
     }
-    return 0;
   }
 
   async visitArgument(path: string): Promise<void> {
@@ -143,6 +171,7 @@ class Walker {
 /**
  * Expands PATH arguments into the YAML files to read: files as given, directories recursively
  * (`*.yaml`, `*.yml`, hidden entries skipped, symbolic links followed once), in a stable order.
+ * An entry that cannot be resolved or read, or a link loop, is an issue: never "fewer files".
  */
 export async function discoverFiles(paths: readonly string[], cwd: string, fs: LoaderFs): Promise<Discovery> {
   const walker = new Walker(fs, cwd);

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { LineCounter, parseDocument } from 'yaml';
-import { ConnectorSyncError } from '../errors.js';
+import { ConnectorSyncError, UsageError } from '../errors.js';
 import { parseDuration } from './duration.js';
 
 /** The settings file looked for in the working directory when --settings is not given. */
@@ -46,6 +46,11 @@ export interface Settings {
   suspend: boolean;
   /** The settings file that was read, if any. */
   file: string | undefined;
+  /**
+   * Where the settings file set `api_url` (`file:line:column`) when the API URL comes from there
+   * and not from a flag or the environment: the repository, which a pull request can change, chose it.
+   */
+  apiUrlSetIn?: string;
 }
 
 export const DEFAULT_SETTINGS: Omit<Settings, 'file'> = {
@@ -103,6 +108,8 @@ export async function loadSettings(input: {
     suspend: merged.suspend ?? DEFAULT_SETTINGS.suspend,
     file: fromFile?.path,
   };
+  const fileChoseApiUrl = input.flags.api_url === undefined && fromEnv.api_url === undefined;
+  if (fileChoseApiUrl && fromFile?.apiUrlSetIn !== undefined) settings.apiUrlSetIn = fromFile.apiUrlSetIn;
   return settings;
 }
 
@@ -110,7 +117,7 @@ export async function loadSettings(input: {
 async function readSettingsFile(
   path: string,
   explicit: boolean,
-): Promise<{ path: string; values: SettingsInput } | undefined> {
+): Promise<{ path: string; values: SettingsInput; apiUrlSetIn?: string } | undefined> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -133,7 +140,11 @@ async function readSettingsFile(
     const { line, col } = lineCounter.linePos(offset);
     return `${path}:${line}:${col}: ${key}`;
   });
-  return { path, values };
+  if (values.api_url === undefined) return { path, values };
+  const { line, col } = lineCounter.linePos(
+    (doc.get('api_url', true) as { range?: [number] }).range?.[0] ?? 0,
+  );
+  return { path, values, apiUrlSetIn: `${path}:${line}:${col}` };
 }
 
 /** CONNECTOR_SYNC_PRUNE=true, CONNECTOR_SYNC_SCOPE=team-*,ops-*, and so on. */
@@ -141,19 +152,31 @@ function settingsFromEnv(env: Record<string, string | undefined>): SettingsInput
   const values: Record<string, unknown> = {};
   const schema = settingsSchema();
   for (const [key, spec] of Object.entries(schema.properties)) {
-    const raw = env[`${ENV_PREFIX}${key.toUpperCase()}`];
-    if (raw === undefined || raw === '') continue;
-    values[key] = parseEnvValue(raw, spec.type);
+    const name = `${ENV_PREFIX}${key.toUpperCase()}`;
+    const raw = env[name];
+    if (raw === undefined) continue;
+    if (spec.type === 'array') values[key] = parseEnvList(name, raw);
+    else if (raw !== '') values[key] = parseEnvValue(raw, spec.type);
   }
   return values as SettingsInput;
 }
 
+/**
+ * A list variable that is set is read strictly: blank, or with a blank entry, it is a mistake (an
+ * unset CI variable, a stray comma), never an empty list, which would mean every name for scope
+ * and no protection for protect, and would override the settings file.
+ */
+function parseEnvList(name: string, raw: string): string[] {
+  const entries = raw.split(',').map((part) => part.trim());
+  if (!entries.includes('')) return entries;
+  const what = raw.trim() === '' ? 'is set but blank' : `has a blank entry (${JSON.stringify(raw)})`;
+  throw new UsageError(
+    `${name} ${what}; a blank list is never read as "all" or "none"`,
+    `unset ${name} to use the settings file or the default, or give comma-separated values without empty ones`,
+  );
+}
+
 function parseEnvValue(raw: string, type: string): unknown {
-  if (type === 'array')
-    return raw
-      .split(',')
-      .map((part) => part.trim())
-      .filter(Boolean);
   if (type === 'boolean') {
     if (/^(1|true|yes|on)$/i.test(raw)) return true;
     if (/^(0|false|no|off)$/i.test(raw)) return false;
@@ -187,11 +210,19 @@ function checkAgainstSchema(values: object, where: (key: string, error: ErrorObj
       error.keyword === 'additionalProperties'
         ? String((error.params as { additionalProperty: string }).additionalProperty)
         : (error.instancePath.split('/')[1] ?? '');
-    const detail =
-      error.keyword === 'additionalProperties' ? 'is not a setting' : (error.message ?? 'is invalid');
+    const detail = describeSchemaError(error);
     return `${where(key, error)} ${detail}`;
   });
   throw invalid(`invalid settings: ${[...new Set(messages)].join('; ')}`);
+}
+
+/** The schema's complaint in words a person acts on (the blank-list rules say why they exist). */
+function describeSchemaError(error: ErrorObject): string {
+  if (error.keyword === 'additionalProperties') return 'is not a setting';
+  if (error.keyword === 'minItems')
+    return 'is an empty list, which is never read as "all" or "none": remove the key for the default, or list values';
+  if (error.keyword === 'pattern' && error.params.pattern === '\\S') return 'is blank';
+  return error.message ?? 'is invalid';
 }
 
 function definedOnly(values: SettingsInput): SettingsInput {

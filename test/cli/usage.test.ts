@@ -31,6 +31,19 @@ describe('usage errors', () => {
     ['an unknown command', ['synk'], "unknown command 'synk'"],
     ['an unknown option of auth', ['auth', '--url'], "unknown option '--url'"],
     ['an output format auth does not have', ['auth', '-o', 'markdown'], "'markdown' is invalid"],
+    // a blank list is never "every name" (scope) nor "nothing" (protect): it is a mistake
+    ['a blank --scope', ['sync', '--scope', ' '], 'blank'],
+    ['an empty --scope=', ['sync', '--scope='], 'blank'],
+    ['a blank --protect', ['sync', '--protect', ''], 'blank'],
+    ['a blank --scope of daemon', ['daemon', '--scope', ''], 'blank'],
+    ['a blank --scope of auth', ['auth', '--scope', ' '], 'blank'],
+    ['a blank --protect of export', ['export', 'out', '--protect', ''], 'blank'],
+    ['an empty --push-secrets=', ['sync', '--push-secrets='], 'blank'],
+    ['a blank entry in --push-secrets', ['sync', '--push-secrets', 'a,,b'], 'blank'],
+    ['a trailing comma in --push-secrets', ['sync', '--push-secrets', 'a, '], 'blank'],
+    ['a blank path of sync', ['sync', 'connectors', ''], 'blank'],
+    ['a blank path of validate', ['validate', ' '], 'blank'],
+    ['a blank folder of export', ['export', ''], 'blank'],
   ];
 
   test.each(cases)('%s exits 2 and makes no request', async (_, args, message) => {

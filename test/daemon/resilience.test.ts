@@ -1,3 +1,5 @@
+import { renameSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectorYaml, type Harness, startHarness, waitFor } from './harness.js';
 
@@ -70,6 +72,33 @@ describe('daemon: an invalid desired state', () => {
     await waitFor('the fix to reach the API', () => h.emulator.store.get('beta')?.description === 'Fixed');
     await waitFor('the config to be valid again', () => h.view().config.valid === true);
     expect(h.view().config.issues).toEqual([]);
+  });
+
+  it('a linked folder whose target is gone is invalid too: its connectors are not pruned', async () => {
+    harness = await startHarness({
+      flags: { prune: true },
+      files: {
+        'connectors/alpha.yaml': connectorYaml('alpha'),
+        'teams/beta/beta.yaml': connectorYaml('beta'),
+      },
+      prepare: (dir) => symlinkSync(join(dir, 'teams', 'beta'), join(dir, 'connectors', 'beta')),
+    });
+    const h = harness;
+    await waitFor('both connectors', () => names(h).length === 2);
+    await idle(h);
+
+    // the folder the link points at is renamed away (a volume unmounted, a checkout moved)
+    renameSync(join(h.dir, 'teams', 'beta'), join(h.dir, 'teams', 'renamed'));
+    h.daemon.trigger('control');
+    await waitFor('the invalid state to be reported', () => h.view().config.valid === false);
+    await idle(h);
+
+    expect(names(h)).toEqual(['alpha', 'beta']);
+    expect(h.view().config).toMatchObject({ valid: false, using_last_good: true });
+    expect(h.view().config.issues[0]).toMatchObject({
+      code: 'path-unreadable',
+      location: { file: 'connectors/beta' },
+    });
   });
 
   it('at start: nothing is reconciled, the daemon is not ready, and the fix starts it', async () => {

@@ -43,6 +43,8 @@ export interface BeforeStep {
   patch?: Record<string, Record<string, unknown>>;
   /** Another writer deletes these connectors. */
   delete?: string[];
+  /** Symbolic links to make in the working copy (`{path: target}`, replacing what is there; the target may be missing). */
+  links?: Record<string, string>;
   /** A person hand-edits JSON files (plan files): see JsonEdit. */
   edit_json?: JsonEdit[];
 }
@@ -137,7 +139,16 @@ const STEP_KEYS = [
   'before',
   'expect',
 ];
-const BEFORE_KEYS = ['desired', 'mark_authenticated', 'set_tools', 'insert', 'patch', 'delete', 'edit_json'];
+const BEFORE_KEYS = [
+  'desired',
+  'mark_authenticated',
+  'set_tools',
+  'insert',
+  'patch',
+  'delete',
+  'edit_json',
+  'links',
+];
 const EXPECT_KEYS = [
   'plan',
   'refusals',

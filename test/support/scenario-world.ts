@@ -5,9 +5,9 @@
  * a user (or the API) could observe; the runner asserts on it.
  */
 import { createHash } from 'node:crypto';
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { request } from 'undici';
 import { stringify } from 'yaml';
 import type { CliIO } from '../../src/cli/io.js';
@@ -166,6 +166,12 @@ async function prepare(world: ScenarioWorld, step: Step): Promise<void> {
   if (before.desired !== undefined) {
     await rm(join(world.work, 'desired'), { recursive: true, force: true });
     await cp(join(world.scenario.dir, before.desired), join(world.work, 'desired'), { recursive: true });
+  }
+  for (const [path, target] of Object.entries(before.links ?? {})) {
+    const link = join(world.work, path);
+    await rm(link, { recursive: true, force: true });
+    await mkdir(dirname(link), { recursive: true });
+    await symlink(target, link);
   }
   for (const name of before.mark_authenticated ?? []) emulator.markAuthenticated(name);
   for (const [name, tools] of Object.entries(before.set_tools ?? {})) {

@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
 import type { CliContext } from '../main.js';
+import { globs } from '../options.js';
 
 /** Flags of `connector-sync auth`. */
 export interface AuthFlags {
@@ -35,13 +36,8 @@ export function registerAuth(program: Command, ctx: CliContext): Command {
     )
     .option('--emulator', 'use the embedded local emulator (state in .connector-sync/ here)')
     .option('--settings <file>', 'settings file (default: .connector-sync.yaml when present)')
-    .option('--scope <glob>', 'only names that match (repeatable)', (v: string, p: string[]) => [...p, v], [])
-    .option(
-      '--protect <glob>',
-      'skip names that match (repeatable)',
-      (v: string, p: string[]) => [...p, v],
-      [],
-    )
+    .option('--scope <glob>', 'only names that match (repeatable)', globs, [])
+    .option('--protect <glob>', 'skip names that match (repeatable)', globs, [])
     .action(async (names: string[], flags: AuthFlags) => {
       const { runAuthCommand } = await import('../auth-run.js');
       ctx.result.exitCode = await runAuthCommand(names, flags, ctx.io);

@@ -1,7 +1,7 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { DaemonFlags } from '../../daemon/command.js';
 import type { CliContext } from '../main.js';
-import { addReconcileOptions, integer } from '../options.js';
+import { addReconcileOptions, integer, pathArguments } from '../options.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -21,6 +21,7 @@ export function registerDaemon(program: Command, ctx: CliContext): Command {
     .argument(
       '[paths...]',
       'connector files or folders (default: ./connectors, or `paths` in the settings file)',
+      pathArguments,
     )
     .option('--host <address>', 'address the status server listens on (0.0.0.0 in a container)', '127.0.0.1')
     .option('--port <n>', 'port of the status server (0 picks a free one)', integer(0, 65535), 8080)

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../main.js';
+import { folder, globs } from '../options.js';
 
 /** Flags of `connector-sync export`. */
 export interface ExportFlags {
@@ -21,25 +22,15 @@ export function registerExport(program: Command, ctx: CliContext): Command {
         'one YAML file per connector into DIR. `validate` accepts them and `sync` then reports no changes. ' +
         'Write-only fields (headers, auth_data) cannot be exported: OAuth connectors get commented-out environment placeholders.',
     )
-    .argument('[dir]', 'folder to write into', 'connectors')
+    .argument('[dir]', 'folder to write into', folder, 'connectors')
     .option(
       '--api-url <url>',
       'base URL of the Connectors API (default: MISTRAL_API_URL, else https://api.mistral.ai)',
     )
     .option('--emulator', 'export from the embedded local emulator (state in .connector-sync/ here)')
     .option('--settings <file>', 'settings file (default: .connector-sync.yaml when present)')
-    .option(
-      '--scope <glob>',
-      'export only names that match (repeatable)',
-      (v: string, p: string[]) => [...p, v],
-      [],
-    )
-    .option(
-      '--protect <glob>',
-      'skip names that match (repeatable)',
-      (v: string, p: string[]) => [...p, v],
-      [],
-    )
+    .option('--scope <glob>', 'export only names that match (repeatable)', globs, [])
+    .option('--protect <glob>', 'skip names that match (repeatable)', globs, [])
     .option('--force', 'overwrite files that already exist')
     .action(async (dir: string, flags: ExportFlags) => {
       const { runExportCommand } = await import('../export-run.js');

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { CliContext } from '../main.js';
-import { addReconcileOptions, type ReconcileFlags } from '../options.js';
+import { addReconcileOptions, pathArguments, type ReconcileFlags } from '../options.js';
 
 /** Flags of `connector-sync sync`. */
 export interface SyncFlags extends ReconcileFlags {
@@ -26,6 +26,7 @@ export function registerSync(program: Command, ctx: CliContext): Command {
     .argument(
       '[paths...]',
       'connector files or folders (default: ./connectors, or `paths` in the settings file)',
+      pathArguments,
     )
     .option('--dry-run', 'plan and report, change nothing')
     .option(

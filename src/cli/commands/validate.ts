@@ -2,6 +2,7 @@ import { type Command, Option } from 'commander';
 import type { ValidateReport } from '../../render/diagnostics.js';
 import { EXIT, wantsColor } from '../io.js';
 import type { CliContext } from '../main.js';
+import { pathArguments } from '../options.js';
 
 /** Where validate looks when no path is given. */
 const DEFAULT_PATH = 'connectors';
@@ -22,6 +23,7 @@ export function registerValidate(program: Command, ctx: CliContext): Command {
     .argument(
       '[path...]',
       `files or directories, read recursively for *.yaml and *.yml (default: ./${DEFAULT_PATH})`,
+      pathArguments,
     )
     .option(
       '--resolve',
