@@ -1,5 +1,6 @@
 import type { RemoteConnector } from '../api/types.js';
 import type { DesiredConnector } from '../config/types.js';
+import { describeConnectors, findLeftovers, indexRemoteNames, type Leftovers } from './ambiguity.js';
 import { writeOnlyFields } from './fingerprint.js';
 import { applyGuards } from './guards.js';
 import { desiredValue, remoteValue } from './normalize.js';
@@ -38,6 +39,10 @@ interface Planning {
   desired: DesiredConnector[];
   desiredByName: Map<string, DesiredConnector>;
   remoteByName: Map<string, RemoteConnector>;
+  /** Names several remote connectors carry: nothing is written for them. */
+  ambiguous: Map<string, RemoteConnector[]>;
+  /** Connectors an interrupted rename left under a temporary name: completed, never pruned. */
+  leftovers: Leftovers;
   secrets: SecretKnowledge;
   options: PlanOptions;
   scope: Scope;
@@ -59,10 +64,17 @@ export function planChanges(
   options: PlanOptions,
   secrets: SecretKnowledge = NO_SECRET_KNOWLEDGE,
 ): Plan {
+  const declared = new Map(desired.map((d) => [d.name, d]));
+  const names = indexRemoteNames(remote);
+  const leftovers = findLeftovers(remote, declared);
+  // an interrupted rename is finished first, whatever renamed_from says by now
+  const completing = desired.map((d) => completingLeftover(d, leftovers));
   const planning: Planning = {
-    desired: [...desired],
-    desiredByName: new Map(desired.map((d) => [d.name, d])),
-    remoteByName: indexByName(remote),
+    desired: completing,
+    desiredByName: new Map(completing.map((d) => [d.name, d])),
+    remoteByName: names.byName,
+    ambiguous: names.ambiguous,
+    leftovers,
     secrets,
     options,
     scope: { include: options.scope, protect: options.protect },
@@ -70,12 +82,16 @@ export function planChanges(
     in_sync: [],
     unverified: [],
     warnings: [],
-    claimed: new Set(),
+    claimed: new Set(leftovers.ids),
   };
-  const renameTargets = new Set(desired.flatMap((d) => (d.renamed_from === null ? [] : [d.renamed_from])));
-  for (const connector of desired) planConnector(planning, connector, renameTargets);
+  const renameTargets = new Set(completing.flatMap((d) => (d.renamed_from === null ? [] : [d.renamed_from])));
+  holdAmbiguousNames(planning);
+  holdStrandedLeftovers(planning);
+  for (const connector of completing) planConnector(planning, connector, renameTargets);
 
-  const managed = remote.filter((r) => !isMistralOwned(r) && inScope(r.name, planning.scope));
+  const managed = remote.filter(
+    (r) => !isMistralOwned(r) && (inScope(r.name, planning.scope) || leftovers.ids.has(r.id)),
+  );
   const orphans = managed.filter((r) => !planning.claimed.has(r.id)).map((r) => r.name);
   if (options.prune) {
     for (const name of orphans) planning.operations.push(deleteOperation(planning.remoteByName.get(name)!));
@@ -115,6 +131,7 @@ function planConnector(planning: Planning, connector: DesiredConnector, renameTa
     );
     return;
   }
+  if (isHeld(planning, connector, current, renameTargets)) return;
   const previous = renameSource(planning, connector, current, renameTargets);
   const existing = previous ?? current;
   if (!existing) {
@@ -150,7 +167,9 @@ function renameSource(
   if (!previous) return undefined;
   if (!renameIsPending(connector, planning.desiredByName, planning.remoteByName, renameDistance))
     return undefined;
-  if (isMistralOwned(previous) || !inScope(oldName, planning.scope)) {
+  // a leftover's scope is that of the name it was going to, this connector's
+  const leftover = planning.leftovers.ids.has(previous.id);
+  if (isMistralOwned(previous) || (!leftover && !inScope(oldName, planning.scope))) {
     warn(
       planning,
       connector,
@@ -325,10 +344,88 @@ function warn(planning: Planning, connector: DesiredConnector, code: string, mes
   planning.warnings.push({ code, message, name: connector.name, source: connector.source });
 }
 
-function indexByName(remote: readonly RemoteConnector[]): Map<string, RemoteConnector> {
-  const byName = new Map<string, RemoteConnector>();
-  for (const connector of remote) byName.set(connector.name, connector);
-  return byName;
+/** The desired connector renamed from the temporary name a connector was left under on its way here. */
+function completingLeftover(connector: DesiredConnector, leftovers: Leftovers): DesiredConnector {
+  const left = leftovers.byFinal.get(connector.name);
+  return left?.length === 1 ? { ...connector, renamed_from: left[0]!.name } : connector;
+}
+
+/**
+ * Every connector of an ambiguous name (in scope) is claimed, so none is pruned, and reported
+ * once, with every id. Desired connectors that carry or rename from the name are skipped.
+ */
+function holdAmbiguousNames(planning: Planning): void {
+  for (const [name, connectors] of planning.ambiguous) {
+    if (!inScope(name, planning.scope) || connectors.every(isMistralOwned)) continue;
+    for (const connector of connectors) planning.claimed.add(connector.id);
+    const user = planning.desired.find((d) => d.name === name || d.renamed_from === name);
+    planning.warnings.push({
+      code: 'ambiguous-name',
+      message:
+        `${connectors.length} remote connectors are named ${name} (${connectors.map((c) => c.id).join(', ')}): ` +
+        'nothing is changed for that name until a person renames or deletes all but one of them',
+      name,
+      ...(user ? { source: user.source } : {}),
+      ids: connectors.map((c) => c.id),
+      held: true,
+    });
+  }
+}
+
+/** Connectors left under a temporary name whose final name is no longer declared: kept, reported. */
+function holdStrandedLeftovers(planning: Planning): void {
+  for (const connector of planning.leftovers.stranded) {
+    planning.warnings.push({
+      code: 'temporary-name-left',
+      message:
+        `${describeConnectors([connector])} was left under a temporary name by an interrupted rename, ` +
+        'and the name it was going to is no longer declared: it is kept; declare that name again to ' +
+        'finish the rename, or rename or delete it by hand',
+      name: connector.name,
+      ids: [connector.id],
+      held: true,
+    });
+  }
+}
+
+/**
+ * Whether a desired connector is held back (no write for it): its name or the name it is renamed
+ * from is ambiguous, or it is the final name of an interrupted rename and cannot be reached
+ * safely (two leftovers go to it, or another connector that stays holds it).
+ */
+function isHeld(
+  planning: Planning,
+  connector: DesiredConnector,
+  current: RemoteConnector | undefined,
+  renameTargets: ReadonlySet<string>,
+): boolean {
+  const { ambiguous } = planning;
+  const oldName = connector.renamed_from;
+  if (ambiguous.has(connector.name) || (oldName !== null && ambiguous.has(oldName))) {
+    // what it would have been renamed from or matched with is kept too (the ambiguous ones already are)
+    const source = oldName === null ? undefined : planning.remoteByName.get(oldName);
+    for (const remote of [current, source]) if (remote) planning.claimed.add(remote.id);
+    return true;
+  }
+  const left = planning.leftovers.byFinal.get(connector.name) ?? [];
+  const blocker = left.length === 1 && current && !renameTargets.has(connector.name) ? current : undefined;
+  if (left.length < 2 && blocker === undefined) return false;
+  const involved = blocker ? [blocker, ...left] : left;
+  for (const remote of involved) planning.claimed.add(remote.id);
+  planning.warnings.push({
+    code: 'temporary-name-blocked',
+    message:
+      `an interrupted rename left ${describeConnectors(left)} on its way to ${connector.name}, ` +
+      (blocker
+        ? `but ${describeConnectors([blocker])} holds that name and is not renamed away`
+        : 'more than once') +
+      ': nothing is changed for it until a person renames or deletes one of them',
+    name: connector.name,
+    source: connector.source,
+    ids: involved.map((r) => r.id),
+    held: true,
+  });
+  return true;
 }
 
 /** The identity and version of a remote connector, as a plan records it. */
