@@ -43,6 +43,8 @@ interface Planning {
   ambiguous: Map<string, RemoteConnector[]>;
   /** Connectors an interrupted rename left under a temporary name: completed, never pruned. */
   leftovers: Leftovers;
+  /** Final names such a rename cannot reach safely, with every connector involved. */
+  blocked: Map<string, RemoteConnector[]>;
   secrets: SecretKnowledge;
   options: PlanOptions;
   scope: Scope;
@@ -75,6 +77,7 @@ export function planChanges(
     remoteByName: names.byName,
     ambiguous: names.ambiguous,
     leftovers,
+    blocked: new Map(),
     secrets,
     options,
     scope: { include: options.scope, protect: options.protect },
@@ -85,6 +88,7 @@ export function planChanges(
     claimed: new Set(leftovers.ids),
   };
   const renameTargets = new Set(completing.flatMap((d) => (d.renamed_from === null ? [] : [d.renamed_from])));
+  planning.blocked = blockedLeftovers(planning, renameTargets);
   holdAmbiguousNames(planning);
   holdStrandedLeftovers(planning);
   for (const connector of completing) planConnector(planning, connector, renameTargets);
@@ -131,10 +135,11 @@ function planConnector(planning: Planning, connector: DesiredConnector, renameTa
     );
     return;
   }
-  if (isHeld(planning, connector, current, renameTargets)) return;
+  if (isHeld(planning, connector, current)) return;
   const previous = renameSource(planning, connector, current, renameTargets);
   const existing = previous ?? current;
   if (!existing) {
+    if (holdCreate(planning, connector)) return;
     planning.operations.push(createOperation(connector, 'create'));
     return;
   }
@@ -389,15 +394,30 @@ function holdStrandedLeftovers(planning: Planning): void {
 }
 
 /**
+ * The final names an interrupted rename cannot reach safely: two leftovers go to one name, or the
+ * name is held by a connector that no declared rename moves away (renamed_from left the files).
+ */
+function blockedLeftovers(
+  planning: Planning,
+  renameTargets: ReadonlySet<string>,
+): Map<string, RemoteConnector[]> {
+  const blocked = new Map<string, RemoteConnector[]>();
+  for (const [final, left] of planning.leftovers.byFinal) {
+    const holder = planning.remoteByName.get(final);
+    if (left.length > 1) blocked.set(final, left);
+    else if (holder && !renameTargets.has(final)) blocked.set(final, [holder, ...left]);
+  }
+  return blocked;
+}
+
+/**
  * Whether a desired connector is held back (no write for it): its name or the name it is renamed
- * from is ambiguous, or it is the final name of an interrupted rename and cannot be reached
- * safely (two leftovers go to it, or another connector that stays holds it).
+ * from is ambiguous, or it is the final name of an interrupted rename that cannot be reached.
  */
 function isHeld(
   planning: Planning,
   connector: DesiredConnector,
   current: RemoteConnector | undefined,
-  renameTargets: ReadonlySet<string>,
 ): boolean {
   const { ambiguous } = planning;
   const oldName = connector.renamed_from;
@@ -407,19 +427,41 @@ function isHeld(
     for (const remote of [current, source]) if (remote) planning.claimed.add(remote.id);
     return true;
   }
-  const left = planning.leftovers.byFinal.get(connector.name) ?? [];
-  const blocker = left.length === 1 && current && !renameTargets.has(connector.name) ? current : undefined;
-  if (left.length < 2 && blocker === undefined) return false;
-  const involved = blocker ? [blocker, ...left] : left;
+  const involved = planning.blocked.get(connector.name);
+  if (involved === undefined) return false;
   for (const remote of involved) planning.claimed.add(remote.id);
+  const left = involved.filter((remote) => planning.leftovers.ids.has(remote.id));
+  const holder = involved.find((remote) => !planning.leftovers.ids.has(remote.id));
   planning.warnings.push({
     code: 'temporary-name-blocked',
     message:
       `an interrupted rename left ${describeConnectors(left)} on its way to ${connector.name}, ` +
-      (blocker
-        ? `but ${describeConnectors([blocker])} holds that name and is not renamed away`
+      (holder
+        ? `but ${describeConnectors([holder])} holds that name and no renamed_from moves it away`
         : 'more than once') +
-      ': nothing is changed for it until a person renames or deletes one of them',
+      ': nothing is changed for that name until renamed_from is declared again (to finish the rename) ' +
+      'or a person renames or deletes one of them',
+    name: connector.name,
+    source: connector.source,
+    ids: involved.map((r) => r.id),
+    held: true,
+  });
+  return true;
+}
+
+/**
+ * While an interrupted rename cannot be finished, a missing name may be where one of its
+ * connectors was going (a swap cut halfway leaves one name free): creating it would take that
+ * name from it for good.
+ */
+function holdCreate(planning: Planning, connector: DesiredConnector): boolean {
+  if (planning.blocked.size === 0) return false;
+  const involved = [...planning.blocked.values()].flat();
+  planning.warnings.push({
+    code: 'create-held',
+    message:
+      `${connector.name} is not created while an interrupted rename is unfinished ` +
+      `(${describeConnectors(involved)}): it may be the name one of them was going to`,
     name: connector.name,
     source: connector.source,
     ids: involved.map((r) => r.id),

@@ -178,13 +178,17 @@ describe('an interrupted rename is finished, never pruned', () => {
         const held = next.warnings.filter((w) => w.held);
         if (held.length === 0) expect(idsByName(after)[final], label).toBe(intended[final]);
         else {
-          expect(
-            held.map((w) => w.code),
-            label,
-          ).toEqual(['temporary-name-blocked']);
-          expect(held[0]?.ids, label).toContain(leftover.id);
-          expect(held[0]?.ids, label).toContain(cut.find((r) => r.name === final)?.id);
+          const [blocked, ...others] = held;
+          expect(blocked?.code, label).toBe('temporary-name-blocked');
+          expect(blocked?.ids, label).toContain(leftover.id);
+          expect(blocked?.ids, label).toContain(cut.find((r) => r.name === final)?.id);
           expect(next.operations.some((op) => op.name === final || op.renamed_from === final)).toBe(false);
+          // a name the cut left free is where a connector was going: creating it would take it for good
+          expect(new Set(others.map((w) => w.code)), label).toEqual(new Set(['create-held']));
+          expect(
+            next.operations.filter((op) => op.kind === 'create'),
+            label,
+          ).toEqual([]);
         }
       }
     });
