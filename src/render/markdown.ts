@@ -38,6 +38,11 @@ export function renderReportMarkdown(report: RunReport, context: { apiUrl: strin
     const allow = refusal.flag.startsWith('--') ? `Allow it with \`${refusal.flag}\`.` : `${refusal.flag}.`;
     lines.push(`> [!CAUTION]`, `> Refused: ${refusal.message}. ${allow}`, '');
   }
+  for (const warning of plan?.warnings ?? []) {
+    if (!warning.held) continue;
+    const place = warning.source ? ` (\`${warning.source.file}:${warning.source.line}\`)` : '';
+    lines.push(`> [!WARNING]`, `> Held${place}: ${cell(warning.message)}.`, '');
+  }
   if (plan && plan.unverified.length > 0) {
     lines.push(
       `Write-only fields not verified (the API never returns them): ${plan.unverified.map((u) => `\`${u.name}\``).join(', ')}.`,

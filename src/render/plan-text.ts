@@ -43,7 +43,7 @@ export function* planTextLines(plan: Plan, style: Style): Generator<string> {
   }
   for (const warning of plan.warnings) {
     const place = warning.source ? `${warning.source.file}:${warning.source.line}: ` : '';
-    lines.push(style.warn(`  warning: ${place}${warning.message}`));
+    lines.push(style.warn(`  ${warning.held ? 'held' : 'warning'}: ${place}${warning.message}`));
   }
   for (const refusal of plan.refusals) {
     const allow = refusal.flag.startsWith('--') ? `allow it with ${refusal.flag}` : refusal.flag;
