@@ -1,5 +1,6 @@
 import type { RemoteConnector } from '../api/types.js';
-import { temporaryTarget } from './renames.js';
+import type { DesiredConnector } from '../config/types.js';
+import { earlierTemporaryTarget, temporaryTarget } from './renames.js';
 import { isMistralOwned } from './scope.js';
 
 /** The remote connectors by name, and the names that do not name one connector. */
@@ -32,6 +33,11 @@ export interface Leftovers {
   byFinal: Map<string, RemoteConnector[]>;
   /** Temporary names whose final name is no longer declared (or cannot be told). */
   stranded: RemoteConnector[];
+  /**
+   * Temporary names of the earlier version no declared connector is renamed from: where they were
+   * going cannot be told (`from` is the name they left).
+   */
+  unplaced: Array<{ connector: RemoteConnector; from: string }>;
   /** Every leftover's id: none is ever pruned. */
   ids: Set<string>;
 }
@@ -42,18 +48,35 @@ export interface Leftovers {
  */
 export function findLeftovers(
   remote: readonly RemoteConnector[],
-  declared: ReadonlyMap<string, unknown>,
+  declared: ReadonlyMap<string, DesiredConnector>,
 ): Leftovers {
-  const leftovers: Leftovers = { byFinal: new Map(), stranded: [], ids: new Set() };
+  const leftovers: Leftovers = { byFinal: new Map(), stranded: [], unplaced: [], ids: new Set() };
   for (const connector of remote) {
     if (declared.has(connector.name) || isMistralOwned(connector)) continue;
-    const final = temporaryTarget(connector, declared.keys());
-    if (final === undefined) continue;
-    leftovers.ids.add(connector.id);
-    if (final === null || !declared.has(final)) leftovers.stranded.push(connector);
-    else leftovers.byFinal.set(final, [...(leftovers.byFinal.get(final) ?? []), connector]);
+    if (placeLeftover(connector, declared, leftovers)) leftovers.ids.add(connector.id);
   }
   return leftovers;
+}
+
+/** Files a connector under where its temporary name says it was going; false for any other name. */
+function placeLeftover(
+  connector: RemoteConnector,
+  declared: ReadonlyMap<string, DesiredConnector>,
+  leftovers: Leftovers,
+): boolean {
+  let final = temporaryTarget(connector, declared.keys());
+  if (final === undefined) {
+    const earlier = earlierTemporaryTarget(connector, declared.values());
+    if (earlier === undefined) return false;
+    if (earlier.to === null) {
+      leftovers.unplaced.push({ connector, from: earlier.from });
+      return true;
+    }
+    final = earlier.to;
+  }
+  if (final === null || !declared.has(final)) leftovers.stranded.push(connector);
+  else leftovers.byFinal.set(final, [...(leftovers.byFinal.get(final) ?? []), connector]);
+  return true;
 }
 
 /** "a (id1), a (id2)": how a held warning names every connector involved. */

@@ -377,7 +377,10 @@ function holdAmbiguousNames(planning: Planning): void {
   }
 }
 
-/** Connectors left under a temporary name whose final name is no longer declared: kept, reported. */
+/**
+ * Connectors left under a temporary name whose final name is no longer declared, or cannot be told
+ * (an earlier version's temporary name): kept, reported.
+ */
 function holdStrandedLeftovers(planning: Planning): void {
   for (const connector of planning.leftovers.stranded) {
     planning.warnings.push({
@@ -386,6 +389,19 @@ function holdStrandedLeftovers(planning: Planning): void {
         `${describeConnectors([connector])} was left under a temporary name by an interrupted rename, ` +
         'and the name it was going to is no longer declared: it is kept; declare that name again to ' +
         'finish the rename, or rename or delete it by hand',
+      name: connector.name,
+      ids: [connector.id],
+      held: true,
+    });
+  }
+  for (const { connector, from } of planning.leftovers.unplaced) {
+    planning.warnings.push({
+      code: 'temporary-name-left',
+      message:
+        `${describeConnectors([connector])} was left under a temporary name by an interrupted rename ` +
+        `(of an earlier connector-sync) away from ${from}, and no declared connector has ` +
+        `renamed_from: ${from} to say where it was going: it is kept; declare renamed_from: ${from} ` +
+        'on the connector it was going to, to finish the rename, or rename or delete it by hand',
       name: connector.name,
       ids: [connector.id],
       held: true,
@@ -452,11 +468,12 @@ function isHeld(
 /**
  * While an interrupted rename cannot be finished, a missing name may be where one of its
  * connectors was going (a swap cut halfway leaves one name free): creating it would take that
- * name from it for good.
+ * name from it for good. So is any missing name while a leftover's destination cannot be told.
  */
 function holdCreate(planning: Planning, connector: DesiredConnector): boolean {
-  if (planning.blocked.size === 0) return false;
-  const involved = [...planning.blocked.values()].flat();
+  const unplaced = planning.leftovers.unplaced.map((u) => u.connector);
+  if (planning.blocked.size === 0 && unplaced.length === 0) return false;
+  const involved = [...[...planning.blocked.values()].flat(), ...unplaced];
   planning.warnings.push({
     code: 'create-held',
     message:

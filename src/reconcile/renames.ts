@@ -119,6 +119,31 @@ export function temporaryTarget(
   return null;
 }
 
+/** What the earlier version kept of the name a connector left, and of its id. */
+const EARLIER_KEPT_NAME = 40;
+const EARLIER_PATTERN = new RegExp(`^(.+)${TEMPORARY_MARK}([A-Za-z0-9]{1,12})$`);
+
+/**
+ * Where a connector left under a temporary name of the earlier version was going, and the name it
+ * left: that version wrote `<renamed_from, cut to 40>-renaming-<its id's first 12 letters and
+ * digits>`, the name of where it came from, not of where it was going. It was on its way to the
+ * connector that declares `renamed_from` that name (not back to that name: that would undo half a
+ * swap), so `to` is that declared connector's name, or null when none (or several) does. Undefined
+ * for any other name, including the same shape with another connector's id.
+ */
+export function earlierTemporaryTarget(
+  remote: Pick<RemoteConnector, 'id' | 'name'>,
+  desired: Iterable<Pick<DesiredConnector, 'name' | 'renamed_from'>>,
+): { from: string; to: string | null } | undefined {
+  if (!remote.name.includes(TEMPORARY_MARK)) return undefined;
+  const match = EARLIER_PATTERN.exec(remote.name);
+  if (!match || match[2] !== remote.id.replace(/[^A-Za-z0-9]/g, '').slice(0, 12)) return undefined;
+  const from = match[1]!;
+  const going: string[] = [];
+  for (const d of desired) if (d.renamed_from?.slice(0, EARLIER_KEPT_NAME) === from) going.push(d.name);
+  return { from, to: going.length === 1 ? going[0]! : null };
+}
+
 function temporaryTag(id: string, finalName: string): string {
   return createHash('sha256')
     .update(`connector-sync temporary name\0${id}\0${finalName}`)

@@ -38,6 +38,8 @@ function applied(remote: readonly RemoteConnector[], operations: readonly Operat
   return state;
 }
 
+const withoutRenames = (files: DesiredConnector[]) => files.map((d) => ({ ...d, renamed_from: null }));
+
 const idsByName = (state: readonly RemoteConnector[]) =>
   Object.fromEntries(state.map((r) => [r.name, r.id]).sort());
 
@@ -133,7 +135,6 @@ describe('an interrupted rename is finished, never pruned', () => {
     );
     return { remote, files, intended };
   }
-  const withoutRenames = (files: DesiredConnector[]) => files.map((d) => ({ ...d, renamed_from: null }));
 
   for (const names of [
     ['primary', 'secondary'],
@@ -211,5 +212,75 @@ describe('an interrupted rename is finished, never pruned', () => {
     left.name = temporaryName(left.id, 'svc-prod');
     const plan = planChanges([target], [left], planOptions({ prune: true, scope: ['*-prod'] }));
     expect(kinds(plan)).toEqual([`rename:${left.name}->svc-prod`]);
+  });
+});
+
+describe('a temporary name of the earlier version (<renamed_from>-renaming-<id start>) is finished too', () => {
+  /** How the earlier version named a connector moving out of the way of a swap. */
+  const earlierName = (from: string, id: string) =>
+    `${from.slice(0, 40)}-renaming-${id.replace(/[^A-Za-z0-9]/g, '').slice(0, 12)}`;
+  const A_ID = '3f9c2b71-5d4e-4a8b-9c1d-2e3f4a5b6c7d';
+  const B_ID = '8a7b6c5d-4e3f-4a1b-8c9d-0e1f2a3b4c5d';
+
+  /**
+   * A swap a <-> b cut after its first step: b moved to its temporary name, a still a. The files
+   * give a the contents b had, and b those a had.
+   */
+  function cutSwap(aName = 'a', bName = 'b') {
+    const wantA = desired(aName, { description: 'A words' });
+    const wantB = desired(bName, { description: 'B words' });
+    const a = remoteFor(wantA, { id: A_ID });
+    const left = { ...remoteFor(wantB, { id: B_ID }), name: earlierName(bName, B_ID) };
+    const files = [
+      { ...wantB, name: aName, renamed_from: bName },
+      { ...wantA, name: bName, renamed_from: aName },
+    ];
+    return { a, left, files };
+  }
+
+  it('finishes a swap cut after its first step: ids kept, nothing deleted or created', () => {
+    const { a, left, files } = cutSwap();
+    const plan = planChanges(files, [a, left], prune);
+    expect(kinds(plan)).toEqual(['rename:a->b', `rename:${left.name}->a`]);
+    expect(plan.warnings).toEqual([]);
+    expect(idsByName(applied([a, left], plan.operations))).toEqual({ a: B_ID, b: A_ID });
+  });
+
+  it('finishes it after the second step too, and with a renamed_from cut to 40 characters', () => {
+    const long = `b-${'x'.repeat(50)}`;
+    const { a, left, files } = cutSwap('a', long);
+    const moved = { ...a, name: long };
+    const plan = planChanges(files, [moved, left], prune);
+    expect(left.name.startsWith(`${long.slice(0, 40)}-renaming-`)).toBe(true);
+    expect(kinds(plan)).toEqual([`rename:${left.name}->a`]);
+    expect(idsByName(applied([moved, left], plan.operations))).toEqual({ a: B_ID, [long]: A_ID });
+  });
+
+  it('keeps it, held with its id, when no declared connector is renamed from the name it left', () => {
+    const { a, left, files } = cutSwap();
+    const plan = planChanges(withoutRenames(files), [a, left], prune);
+    expect(plan.operations.filter((op) => op.kind !== 'update')).toEqual([]);
+    const held = plan.warnings.find((w) => w.code === 'temporary-name-left');
+    expect(held).toMatchObject({ name: left.name, ids: [B_ID], held: true });
+    expect(held?.message).toContain(B_ID);
+    expect(held?.message).toContain('renamed_from: b');
+    // b is free: the leftover may have been going there, so it is not taken by a new connector
+    expect(plan.warnings).toContainEqual(
+      expect.objectContaining({ code: 'create-held', name: 'b', held: true, ids: [B_ID] }),
+    );
+  });
+
+  it('matches only when the tag is the start of that connector’s own id', () => {
+    const { a, files } = cutSwap();
+    for (const name of [
+      earlierName('b', A_ID),
+      `b-renaming-${B_ID.replace(/-/g, '').slice(0, 11)}`,
+      `b-renaming-${B_ID.replace(/-/g, '').slice(0, 13)}`,
+    ]) {
+      const other = remoteFor(desired('x'), { id: B_ID, name });
+      const plan = planChanges([files[0]!], [a, other], prune);
+      expect(kinds(plan), name).toContain(`delete:${name}`);
+      expect(plan.warnings, name).toEqual([]);
+    }
   });
 });
