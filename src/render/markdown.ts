@@ -2,6 +2,7 @@ import type { ConfigIssue } from '../config/types.js';
 import type { RunReport } from '../reconcile/run-once.js';
 import type { Operation } from '../reconcile/types.js';
 import { planSummary } from './plan-text.js';
+import { heldBack } from './report-json.js';
 import { isLongText, textDiff } from './values.js';
 
 const ICON: Record<Operation['kind'], string> = {
@@ -121,6 +122,11 @@ export function githubAnnotations(report: RunReport): string[] {
 }
 
 function headline(report: RunReport): string {
+  const held = heldBack(report.plan);
+  if (held > 0 && (report.phase === 'Applied' || report.phase === 'Planned')) {
+    const pending = report.phase === 'Planned' && report.plan!.operations.length > 0;
+    return `⚠️ ${report.phase === 'Applied' ? 'applied, ' : pending ? 'changes pending, ' : ''}${held} held back`;
+  }
   switch (report.phase) {
     case 'ConfigInvalid':
       return '❌ invalid desired state';

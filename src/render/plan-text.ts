@@ -1,4 +1,5 @@
 import type { Operation, OperationResult, Plan } from '../reconcile/types.js';
+import { heldBack } from './report-json.js';
 import type { Style } from './style.js';
 import { isLongText, showValue, textDiff } from './values.js';
 
@@ -55,7 +56,10 @@ export function* planTextLines(plan: Plan, style: Style): Generator<string> {
   yield* lines;
 }
 
-/** "Plan: 1 to create, 2 to update, 3 in sync." */
+/**
+ * "Plan: 1 to create, 2 to update, 3 in sync."; "No changes." only when nothing is held back either
+ * (a held connector is a change nobody may make yet, not a workspace in sync).
+ */
 export function planSummary(plan: Plan): string {
   const count = (kind: Operation['kind']) =>
     plan.operations.filter((op) => op.kind === kind && !op.temporary).length;
@@ -68,6 +72,8 @@ export function planSummary(plan: Plan): string {
   ]
     .filter(([n]) => (n as number) > 0)
     .map(([n, what]) => `${n} ${what}`);
+  const held = heldBack(plan);
+  if (held > 0) parts.push(`${held} held back`);
   const in_sync = plan.in_sync.length + plan.unverified.length;
   if (parts.length === 0) return `No changes. ${in_sync} connector${in_sync === 1 ? '' : 's'} in sync.`;
   return `Plan: ${parts.join(', ')}, ${in_sync} in sync.`;
