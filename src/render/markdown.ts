@@ -95,6 +95,14 @@ export function githubAnnotations(report: RunReport): string[] {
       ),
     );
   }
+  // held back: the run exits 1 for it, so it is an error on the line that declares it
+  for (const warning of report.plan?.warnings ?? []) {
+    if (!warning.held) continue;
+    const props: Record<string, string | number> = warning.source
+      ? { file: warning.source.file, line: warning.source.line }
+      : {};
+    out.push(command('error', { ...props, title: 'connector-sync: held' }, warning.message));
+  }
   for (const op of report.plan?.operations ?? []) {
     if (!op.source || op.temporary) continue;
     const level = op.destructive ? 'warning' : 'notice';
