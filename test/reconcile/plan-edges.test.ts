@@ -256,6 +256,29 @@ describe('a temporary name of the earlier version (<renamed_from>-renaming-<id s
     expect(idsByName(applied([moved, left], plan.operations))).toEqual({ a: B_ID, [long]: A_ID });
   });
 
+  it('finishes a 3-cycle cut after any of its steps (a -> temporary, c -> a, b -> c, temporary -> b)', () => {
+    const ids = { a: A_ID, b: B_ID, c: 'c0c0c0c0-1111-4222-8333-444455556666' };
+    const contents = (name: 'a' | 'b' | 'c') => desired(name, { description: `${name} words` });
+    const files = [
+      { ...contents('a'), name: 'b', renamed_from: 'a' },
+      { ...contents('b'), name: 'c', renamed_from: 'b' },
+      { ...contents('c'), name: 'a', renamed_from: 'c' },
+    ];
+    const at = (names: Record<'a' | 'b' | 'c', string>) =>
+      (['a', 'b', 'c'] as const).map((was) => remoteFor(contents(was), { id: ids[was], name: names[was] }));
+    const temporary = earlierName('a', A_ID);
+    for (const cut of [
+      at({ a: temporary, b: 'b', c: 'c' }),
+      at({ a: temporary, b: 'b', c: 'a' }),
+      at({ a: temporary, b: 'c', c: 'a' }),
+    ]) {
+      const plan = planChanges(files, cut, prune);
+      const label = kinds(plan).join(', ');
+      expect(plan.warnings, label).toEqual([]);
+      expect(idsByName(applied(cut, plan.operations)), label).toEqual({ a: ids.c, b: ids.a, c: ids.b });
+    }
+  });
+
   it('keeps it, held with its id, when no declared connector is renamed from the name it left', () => {
     const { a, left, files } = cutSwap();
     const plan = planChanges(withoutRenames(files), [a, left], prune);
