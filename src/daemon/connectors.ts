@@ -10,8 +10,10 @@ import type { Operation } from '../reconcile/types.js';
  * - failed: the last write to it failed
  * - orphan: exists remotely in scope, no longer declared (deleted only with prune)
  * - untouched: declared but left alone (protected, outside the scope, a Mistral built-in's name)
+ * - held: declared, but nothing is written for it until a person resolves an ambiguity (a name
+ *   several remote connectors carry, an interrupted rename that cannot be finished)
  */
-export type ConnectorState = 'in-sync' | 'unverified' | 'drift' | 'failed' | 'orphan' | 'untouched';
+export type ConnectorState = 'in-sync' | 'unverified' | 'drift' | 'failed' | 'orphan' | 'untouched' | 'held';
 
 /** One row of the status page. */
 export interface ConnectorView {
@@ -56,7 +58,7 @@ export function connectorsAfter(report: RunReport, previous: readonly ConnectorV
   // declared but left alone (protected, out of scope, a Mistral built-in's name): the warning says why
   for (const warning of plan.warnings) {
     if (warning.name && sources.has(warning.name) && !rows.has(warning.name))
-      put(warning.name, 'untouched', warning.message);
+      put(warning.name, warning.held ? 'held' : 'untouched', warning.message);
   }
   const results = new Map(report.apply?.results.map((result) => [result.operation, result]) ?? []);
   for (const operation of plan.operations) {

@@ -8,6 +8,8 @@ import type { ConnectorState } from './connectors.js';
 export interface GaugeSnapshot {
   connectorsByState: Record<ConnectorState, number>;
   pendingAuth: number;
+  /** Held warnings of the last reconcile that planned (ambiguous names, unfinished renames). */
+  heldBack: number;
   ready: boolean;
   suspended: boolean;
   configValid: boolean | null;
@@ -176,6 +178,11 @@ export class DaemonMetrics {
       'connector_sync_pending_auth',
       'Connectors waiting for someone to complete OAuth',
       (s) => s.pendingAuth,
+    );
+    simple(
+      'connector_sync_held_back',
+      'Connectors or names the last reconcile held back (no write) until a person resolves them',
+      (s) => s.heldBack,
     );
     simple(
       'connector_sync_last_success_timestamp_seconds',

@@ -1,6 +1,6 @@
 import type { ConfigIssue } from '../config/types.js';
 import type { ConnectorState, ConnectorView } from './connectors.js';
-import type { OperationView, ReconcileRecord } from './history.js';
+import type { HeldView, OperationView, ReconcileRecord } from './history.js';
 import { html, SafeHtml } from './html.js';
 import { PAGE_STYLE } from './page-style.js';
 import type { StatusView } from './status.js';
@@ -12,6 +12,7 @@ const STATE_CLASS: Record<ConnectorState, string> = {
   failed: 'bad',
   orphan: 'warn',
   untouched: 'muted',
+  held: 'warn',
 };
 
 /** The status page at `/`: plain HTML and one inline stylesheet, every value escaped. */
@@ -32,6 +33,7 @@ export function renderStatusPage(view: StatusView): string {
 ${facts(view)}
 ${configAlert(view)}
 ${view.not_ready.length > 0 ? html`<div class="alert warn" id="not-ready"><b>Not ready</b><ul>${view.not_ready.map((r) => html`<li>${r}</li>`)}</ul></div>` : null}
+${heldAlert(view.history[0])}
 ${pendingAuth(view)}
 <h2 id="connectors">Connectors <span class="muted">(${view.connectors.length})</span></h2>
 ${connectorTable(view.connectors)}
@@ -90,6 +92,17 @@ function issueItem(issue: ConfigIssue): SafeHtml {
   return html`<li><code>${place}</code>: ${issue.message} <span class="muted">[${issue.code}]</span></li>`;
 }
 
+function heldAlert(last: ReconcileRecord | undefined): SafeHtml | null {
+  if (!last || last.held.length === 0) return null;
+  return html`<div class="alert warn" id="held"><b>Held back by the last reconcile</b> <span class="muted">— nothing is written for these until a person resolves them.</span>
+<ul>${last.held.map(heldItem)}</ul></div>`;
+}
+
+function heldItem(held: HeldView): SafeHtml {
+  const place = held.source ? html` <code>${held.source.file}:${held.source.line}</code>` : null;
+  return html`<li>${place} ${held.message} <span class="muted">[${held.code}]</span></li>`;
+}
+
 function pendingAuth(view: StatusView): SafeHtml | null {
   if (view.pending_auth.length === 0) return null;
   return html`<h2 id="pending-auth">Waiting for auth <span class="muted">(${view.pending_auth.length})</span></h2>
@@ -116,6 +129,7 @@ function reconcile(record: ReconcileRecord): SafeHtml {
 <summary>${phaseBadge(record)} <time datetime="${record.finished_at}">${when(record.finished_at)}</time> · ${record.reasons.join(', ')} · ${record.mode} · ${count === 0 ? 'no change' : `${count} operation${count === 1 ? '' : 's'}`} · ${record.duration_ms} ms${record.used_last_good ? html` · <span class="warn">last good state</span>` : null}</summary>
 ${record.error ? html`<p class="bad">${record.error.message}${record.error.hint ? html`<br><span class="muted">${record.error.hint}</span>` : null}</p>` : null}
 ${record.refusals.map((r) => html`<p class="warn">Refused: ${r.message} <span class="muted">(${r.flag})</span></p>`)}
+${record.held.map((h) => html`<p class="warn">Held: ${h.message}</p>`)}
 ${record.operations.length > 0 ? html`<ul class="ops">${record.operations.map(operation)}</ul>` : null}
 ${record.operations_omitted > 0 ? html`<p class="muted">and ${record.operations_omitted} more (see /status.json)</p>` : null}
 </details>`;
@@ -130,7 +144,9 @@ ${op.error ? html`<div class="bad">${op.error}</div>` : null}</li>`;
 }
 
 function phaseBadge(record: ReconcileRecord): SafeHtml {
-  return html`<span class="badge ${record.ok ? 'ok' : record.phase === 'ConfigInvalid' || record.phase === 'PlanRefused' ? 'warn' : 'bad'}">${record.phase}</span>`;
+  const warn = record.phase === 'ConfigInvalid' || record.phase === 'PlanRefused' || record.held.length > 0;
+  const held = record.held.length > 0 ? `, ${record.held.length} held back` : '';
+  return html`<span class="badge ${record.ok ? 'ok' : warn ? 'warn' : 'bad'}">${record.phase}${held}</span>`;
 }
 
 function show(value: string | null): string {

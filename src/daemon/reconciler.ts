@@ -5,7 +5,7 @@ import type { ConfigIssue, LoadResult } from '../config/types.js';
 import { isConnectorSyncError } from '../errors.js';
 import type { SecretLedger } from '../reconcile/ledger.js';
 import { type RunReport, type RunSettings, runOnce } from '../reconcile/run-once.js';
-import type { RunMode, TriggerReason } from './history.js';
+import { heldOf, type RunMode, type TriggerReason } from './history.js';
 import type { RunOutcome } from './loop.js';
 import type { DaemonMetrics } from './metrics.js';
 import type { DaemonStatus } from './status.js';
@@ -204,11 +204,14 @@ function logReport(logger: Logger, report: RunReport, reasons: TriggerReason[], 
     failed: report.apply?.failed ?? 0,
     pendingAuth: report.pendingAuth.map((entry) => entry.name),
     refusals: report.plan?.refusals.map((r) => `${r.message} (${r.flag})`) ?? [],
+    held: heldOf(report).map((h) => h.message),
     ...(report.error ? { err: { code: report.error.code, message: report.error.message } } : {}),
   };
   // ConfigInvalid was logged with its issues already; Interrupted is what a shutdown does
   const level = ['Applied', 'Planned', 'ConfigInvalid'].includes(report.phase)
-    ? 'info'
+    ? fields.held.length > 0
+      ? 'warn'
+      : 'info'
     : report.phase === 'Interrupted'
       ? 'warn'
       : 'error';

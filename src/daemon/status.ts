@@ -1,8 +1,8 @@
 import type { ConfigIssue, LoadResult } from '../config/types.js';
 import type { RunReport } from '../reconcile/run-once.js';
-import { reportToJson } from '../render/report-json.js';
+import { heldBack, isSuccess, reportToJson } from '../render/report-json.js';
 import { type ConnectorState, type ConnectorView, connectorsAfter } from './connectors.js';
-import { type ReconcileRecord, type RunMode, recordOf, succeeded, type TriggerReason } from './history.js';
+import { type ReconcileRecord, type RunMode, recordOf, type TriggerReason } from './history.js';
 import type { GaugeSnapshot } from './metrics.js';
 
 /** Who suspended the daemon: the control endpoint, the `suspend` setting, or both. */
@@ -65,6 +65,8 @@ export class DaemonStatus {
   #nextId = 1;
   #connectors: ConnectorView[] = [];
   #pendingAuth = new Map<string, string>();
+  /** Held warnings of the last reconcile that planned. */
+  #heldBack = 0;
   #lastReport: RunReport | null = null;
   #lastSuccessAt: string | null = null;
   #config: StatusView['config'] = {
@@ -125,9 +127,13 @@ export class DaemonStatus {
     const record = recordOf(this.#nextId++, report, context);
     this.#history = [record, ...this.#history].slice(0, this.#options.historyLimit ?? 20);
     this.#lastReport = report;
-    if (succeeded(report.phase)) this.#lastSuccessAt = report.finishedAt;
+    // a run that held connectors back did not succeed, whatever its phase
+    if (isSuccess(report)) this.#lastSuccessAt = report.finishedAt;
     this.#connectors = connectorsAfter(report, this.#connectors);
-    if (report.plan !== null) this.#pendingAuth = new Map(report.pendingAuth.map((p) => [p.name, p.id]));
+    if (report.plan !== null) {
+      this.#pendingAuth = new Map(report.pendingAuth.map((p) => [p.name, p.id]));
+      this.#heldBack = heldBack(report.plan);
+    }
     if (report.listing !== null) this.#api = { ...this.#api, reachable: true, last_error: null };
     else if (report.error?.code.startsWith('API_') || report.phase === 'ListFailed')
       this.#api = { ...this.#api, reachable: false, last_error: report.error?.message ?? report.phase };
@@ -194,11 +200,13 @@ export class DaemonStatus {
       failed: 0,
       orphan: 0,
       untouched: 0,
+      held: 0,
     };
     for (const connector of this.#connectors) connectorsByState[connector.state] += 1;
     return {
       connectorsByState,
       pendingAuth: this.#pendingAuth.size,
+      heldBack: this.#heldBack,
       ready: this.readiness().ready,
       suspended: this.suspended,
       configValid: this.#settingsIssue ? false : this.#config.valid,

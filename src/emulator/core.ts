@@ -17,6 +17,8 @@ export interface CoreOptions {
   random: () => number;
   authUrlTtlSeconds: number;
   requestLogLimit?: number;
+  /** See StoreDeps.duplicateNames. */
+  duplicateNames?: boolean;
 }
 
 /** The emulator's state and controls. */
@@ -31,7 +33,11 @@ export class EmulatorCore {
 
   constructor(options: CoreOptions) {
     this.now = options.now;
-    this.store = new ConnectorStore({ now: options.now, onChange: () => this.#writer?.schedule() });
+    this.store = new ConnectorStore({
+      now: options.now,
+      onChange: () => this.#writer?.schedule(),
+      duplicateNames: options.duplicateNames === true,
+    });
     this.faults = new FaultEngine(options.random, options.now);
     this.oauth = new OAuthFlows(options.now, options.authUrlTtlSeconds);
     this.log = new RequestLog(options.requestLogLimit);

@@ -29,6 +29,11 @@ export interface EmulatorOptions {
   statePath?: string;
   /** Include Mistral's read-only built-in connectors (default true). */
   builtins?: boolean;
+  /**
+   * Let seed connectors share a name, as a listing can show after an old bug or a migration
+   * (default false). Creates and renames still need a free name.
+   */
+  duplicateNames?: boolean;
   /** Latency, errors, rate limit and aimed fault rules from the start. */
   faults?: Partial<FaultSettings>;
   /** TTL announced with auth URLs, in seconds (default 600). */
@@ -108,12 +113,13 @@ async function startingState(options: EmulatorOptions, nowMs: number): Promise<C
     if (saved !== null) return saved;
   }
   const records = options.builtins === false ? [] : builtinConnectors();
+  const seedOptions = { duplicateNames: options.duplicateNames === true };
   const seeds =
     typeof options.seed === 'string'
-      ? await loadSeedFile(options.seed)
+      ? await loadSeedFile(options.seed, seedOptions)
       : options.seed === undefined
         ? []
-        : checkSeed(options.seed, 'the seed option');
+        : checkSeed(options.seed, 'the seed option', seedOptions);
   const taken = new Set(records.map((record) => record.name));
   const base = nowMs - seeds.length;
   seeds.forEach((seed, index) => {
@@ -139,6 +145,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     random: options.random ?? Math.random,
     authUrlTtlSeconds: options.authUrlTtlSeconds ?? 600,
     ...(options.requestLogLimit === undefined ? {} : { requestLogLimit: options.requestLogLimit }),
+    duplicateNames: options.duplicateNames === true,
   });
   const records = await startingState(options, now());
   const writer =

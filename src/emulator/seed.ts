@@ -134,7 +134,11 @@ function entryProblems(entry: unknown, where: string): string[] {
 }
 
 /** Checks seed data; throws a SETTINGS_INVALID error listing every problem with its place. */
-export function checkSeed(data: unknown, source: string): SeedConnector[] {
+export function checkSeed(
+  data: unknown,
+  source: string,
+  options: { duplicateNames?: boolean } = {},
+): SeedConnector[] {
   const list =
     typeof data === 'object' && data !== null && !Array.isArray(data) && 'connectors' in data
       ? (data as { connectors: unknown }).connectors
@@ -153,7 +157,7 @@ export function checkSeed(data: unknown, source: string): SeedConnector[] {
     problems.push(...entryProblems(entry, where));
     const { name, id } = (entry ?? {}) as Record<string, unknown>;
     if (typeof name === 'string') {
-      if (names.has(name))
+      if (names.has(name) && !options.duplicateNames)
         problems.push(`${where}.name: '${name}' is also used by connectors[${names.get(name)}]`);
       else names.set(name, index);
     }
@@ -176,7 +180,10 @@ export function checkSeed(data: unknown, source: string): SeedConnector[] {
 }
 
 /** Reads and checks a seed file (YAML or JSON). */
-export async function loadSeedFile(path: string): Promise<SeedConnector[]> {
+export async function loadSeedFile(
+  path: string,
+  options: { duplicateNames?: boolean } = {},
+): Promise<SeedConnector[]> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -196,7 +203,7 @@ export async function loadSeedFile(path: string): Promise<SeedConnector[]> {
       `${path}: not valid YAML or JSON: ${(error as Error).message}`,
     );
   }
-  return checkSeed(data, path);
+  return checkSeed(data, path, options);
 }
 
 /**

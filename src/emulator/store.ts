@@ -28,6 +28,12 @@ export interface StoreDeps {
   now: () => number;
   /** Called after every change, to persist. */
   onChange: () => void;
+  /**
+   * Let a starting state hold several connectors of one name (state the API forbids, but a
+   * listing can still show after an old bug or a migration). Creates and renames still need a
+   * free name; a name resolves to the first of its connectors.
+   */
+  duplicateNames?: boolean;
 }
 
 /** One page of the listing. */
@@ -146,7 +152,7 @@ export class ConnectorStore {
     if (record.mistral) return { ok: false, reply: readOnly(record) };
     if (input.name !== undefined && input.name !== record.name) {
       if (this.#byName.has(input.name)) return { ok: false, reply: nameTaken(input.name) };
-      this.#byName.delete(record.name);
+      this.#unindexName(entry);
       record.name = input.name;
       this.#byName.set(record.name, entry);
     }
@@ -292,7 +298,8 @@ export class ConnectorStore {
   /** Adds a complete record (seed, saved state, tests); throws when its id or name is taken. */
   insert(record: ConnectorRecord): void {
     if (this.#byId.has(record.id)) throw new Error(`a connector with id ${record.id} already exists`);
-    if (this.#byName.has(record.name)) throw new Error(`a connector named '${record.name}' already exists`);
+    if (this.#byName.has(record.name) && !this.#deps.duplicateNames)
+      throw new Error(`a connector named '${record.name}' already exists`);
     this.#add(record);
     this.#deps.onChange();
   }
@@ -303,7 +310,7 @@ export class ConnectorStore {
     this.#byName.clear();
     this.#order = [];
     for (const record of records) {
-      if (this.#byId.has(record.id) || this.#byName.has(record.name)) {
+      if (this.#byId.has(record.id) || (this.#byName.has(record.name) && !this.#deps.duplicateNames)) {
         throw new Error(`duplicate connector '${record.name}' (${record.id})`);
       }
       this.#add(record);
@@ -319,7 +326,7 @@ export class ConnectorStore {
   #add(record: ConnectorRecord): void {
     const entry: Entry = { record, key: keyOf(record), json: null };
     this.#byId.set(record.id, entry);
-    this.#byName.set(record.name, entry);
+    if (!this.#byName.has(record.name)) this.#byName.set(record.name, entry);
     const last = this.#order.at(-1);
     if (last === undefined || compareKeys(last.key, entry.key) < 0) this.#order.push(entry);
     else this.#order.splice(this.#firstAfter(entry.key), 0, entry);
@@ -327,10 +334,20 @@ export class ConnectorStore {
 
   #drop(entry: Entry): void {
     this.#byId.delete(entry.record.id);
-    this.#byName.delete(entry.record.name);
+    this.#unindexName(entry);
     const index = this.#firstAfter(entry.key) - 1;
     if (index >= 0 && this.#order[index] === entry) this.#order.splice(index, 1);
     else this.#order = this.#order.filter((candidate) => candidate !== entry);
+  }
+
+  /** Forgets the entry's name; with duplicates allowed, the name goes to the next connector that carries it. */
+  #unindexName(entry: Entry): void {
+    const name = entry.record.name;
+    if (this.#byName.get(name) !== entry) return;
+    this.#byName.delete(name);
+    if (!this.#deps.duplicateNames) return;
+    const next = this.#order.find((other) => other !== entry && other.record.name === name);
+    if (next) this.#byName.set(name, next);
   }
 
   /** Bumps modified_at, strictly later than before even when the clock has not moved. */

@@ -1,5 +1,6 @@
 import type { InvalidRemoteItem, RemoteConnector } from '../api/types.js';
 import type { DesiredConnector } from '../config/types.js';
+import { describeConnectors, findLeftovers, indexRemoteNames, type Leftovers } from './ambiguity.js';
 import { writeOnlyFields } from './fingerprint.js';
 import { applyGuards } from './guards.js';
 import { describeInvalid, invalidInScope, invalidItemFor } from './invalid-remote.js';
@@ -40,6 +41,12 @@ interface Planning {
   desired: DesiredConnector[];
   desiredByName: Map<string, DesiredConnector>;
   remoteByName: Map<string, RemoteConnector>;
+  /** Names several remote connectors carry: nothing is written for them. */
+  ambiguous: Map<string, RemoteConnector[]>;
+  /** Connectors an interrupted rename left under a temporary name: completed, never pruned. */
+  leftovers: Leftovers;
+  /** Final names such a rename cannot reach safely, with every connector involved. */
+  blocked: Map<string, RemoteConnector[]>;
   secrets: SecretKnowledge;
   options: PlanOptions;
   scope: Scope;
@@ -61,10 +68,18 @@ export function planChanges(
   options: PlanOptions,
   secrets: SecretKnowledge = NO_SECRET_KNOWLEDGE,
 ): Plan {
+  const declared = new Map(desired.map((d) => [d.name, d]));
+  const names = indexRemoteNames(remote);
+  const leftovers = findLeftovers(remote, declared);
+  // an interrupted rename is finished first, whatever renamed_from says by now
+  const completing = desired.map((d) => completingLeftover(d, leftovers));
   const planning: Planning = {
-    desired: [...desired],
-    desiredByName: new Map(desired.map((d) => [d.name, d])),
-    remoteByName: indexByName(remote),
+    desired: completing,
+    desiredByName: new Map(completing.map((d) => [d.name, d])),
+    remoteByName: names.byName,
+    ambiguous: names.ambiguous,
+    leftovers,
+    blocked: new Map(),
     secrets,
     options,
     scope: { include: options.scope, protect: options.protect },
@@ -72,11 +87,14 @@ export function planChanges(
     in_sync: [],
     unverified: [],
     warnings: [],
-    claimed: new Set(),
+    claimed: new Set(leftovers.ids),
   };
-  const renameTargets = new Set(desired.flatMap((d) => (d.renamed_from === null ? [] : [d.renamed_from])));
+  const renameTargets = new Set(completing.flatMap((d) => (d.renamed_from === null ? [] : [d.renamed_from])));
+  planning.blocked = blockedLeftovers(planning, renameTargets);
+  holdAmbiguousNames(planning);
+  holdStrandedLeftovers(planning);
   const invalid = invalidInScope(options.invalidRemote ?? [], planning.scope);
-  for (const connector of desired) {
+  for (const connector of completing) {
     if (!leftForInvalid(planning, connector, invalid)) planConnector(planning, connector, renameTargets);
   }
   for (const item of invalid) {
@@ -87,7 +105,9 @@ export function planChanges(
     });
   }
 
-  const managed = remote.filter((r) => !isMistralOwned(r) && inScope(r.name, planning.scope));
+  const managed = remote.filter(
+    (r) => !isMistralOwned(r) && (inScope(r.name, planning.scope) || leftovers.ids.has(r.id)),
+  );
   const orphans = managed.filter((r) => !planning.claimed.has(r.id)).map((r) => r.name);
   if (options.prune) {
     for (const name of orphans) planning.operations.push(deleteOperation(planning.remoteByName.get(name)!));
@@ -146,9 +166,11 @@ function planConnector(planning: Planning, connector: DesiredConnector, renameTa
     );
     return;
   }
+  if (isHeld(planning, connector, current)) return;
   const previous = renameSource(planning, connector, current, renameTargets);
   const existing = previous ?? current;
   if (!existing) {
+    if (holdCreate(planning, connector)) return;
     planning.operations.push(createOperation(connector, 'create'));
     return;
   }
@@ -181,7 +203,9 @@ function renameSource(
   if (!previous) return undefined;
   if (!renameIsPending(connector, planning.desiredByName, planning.remoteByName, renameDistance))
     return undefined;
-  if (isMistralOwned(previous) || !inScope(oldName, planning.scope)) {
+  // a leftover's scope is that of the name it was going to, this connector's
+  const leftover = planning.leftovers.ids.has(previous.id);
+  if (isMistralOwned(previous) || (!leftover && !inScope(oldName, planning.scope))) {
     warn(
       planning,
       connector,
@@ -357,10 +381,142 @@ function warn(planning: Planning, connector: DesiredConnector, code: string, mes
   planning.warnings.push({ code, message, name: connector.name, source: connector.source });
 }
 
-function indexByName(remote: readonly RemoteConnector[]): Map<string, RemoteConnector> {
-  const byName = new Map<string, RemoteConnector>();
-  for (const connector of remote) byName.set(connector.name, connector);
-  return byName;
+/** The desired connector renamed from the temporary name a connector was left under on its way here. */
+function completingLeftover(connector: DesiredConnector, leftovers: Leftovers): DesiredConnector {
+  const left = leftovers.byFinal.get(connector.name);
+  return left?.length === 1 ? { ...connector, renamed_from: left[0]!.name } : connector;
+}
+
+/**
+ * Every connector of an ambiguous name (in scope) is claimed, so none is pruned, and reported
+ * once, with every id. Desired connectors that carry or rename from the name are skipped.
+ */
+function holdAmbiguousNames(planning: Planning): void {
+  for (const [name, connectors] of planning.ambiguous) {
+    if (!inScope(name, planning.scope) || connectors.every(isMistralOwned)) continue;
+    for (const connector of connectors) planning.claimed.add(connector.id);
+    const user = planning.desired.find((d) => d.name === name || d.renamed_from === name);
+    planning.warnings.push({
+      code: 'ambiguous-name',
+      message:
+        `${connectors.length} remote connectors are named ${name} (${connectors.map((c) => c.id).join(', ')}): ` +
+        'nothing is changed for that name until a person renames or deletes all but one of them',
+      name,
+      ...(user ? { source: user.source } : {}),
+      ids: connectors.map((c) => c.id),
+      held: true,
+    });
+  }
+}
+
+/**
+ * Connectors left under a temporary name whose final name is no longer declared, or cannot be told
+ * (an earlier version's temporary name): kept, reported.
+ */
+function holdStrandedLeftovers(planning: Planning): void {
+  for (const connector of planning.leftovers.stranded) {
+    planning.warnings.push({
+      code: 'temporary-name-left',
+      message:
+        `${describeConnectors([connector])} was left under a temporary name by an interrupted rename, ` +
+        'and the name it was going to is no longer declared: it is kept; declare that name again to ' +
+        'finish the rename, or rename or delete it by hand',
+      name: connector.name,
+      ids: [connector.id],
+      held: true,
+    });
+  }
+  for (const { connector, from } of planning.leftovers.unplaced) {
+    planning.warnings.push({
+      code: 'temporary-name-left',
+      message:
+        `${describeConnectors([connector])} was left under a temporary name by an interrupted rename ` +
+        `(of an earlier connector-sync) away from ${from}, and no declared connector has ` +
+        `renamed_from: ${from} to say where it was going: it is kept; declare renamed_from: ${from} ` +
+        'on the connector it was going to, to finish the rename, or rename or delete it by hand',
+      name: connector.name,
+      ids: [connector.id],
+      held: true,
+    });
+  }
+}
+
+/**
+ * The final names an interrupted rename cannot reach safely: two leftovers go to one name, or the
+ * name is held by a connector that no declared rename moves away (renamed_from left the files).
+ */
+function blockedLeftovers(
+  planning: Planning,
+  renameTargets: ReadonlySet<string>,
+): Map<string, RemoteConnector[]> {
+  const blocked = new Map<string, RemoteConnector[]>();
+  for (const [final, left] of planning.leftovers.byFinal) {
+    const holder = planning.remoteByName.get(final);
+    if (left.length > 1) blocked.set(final, left);
+    else if (holder && !renameTargets.has(final)) blocked.set(final, [holder, ...left]);
+  }
+  return blocked;
+}
+
+/**
+ * Whether a desired connector is held back (no write for it): its name or the name it is renamed
+ * from is ambiguous, or it is the final name of an interrupted rename that cannot be reached.
+ */
+function isHeld(
+  planning: Planning,
+  connector: DesiredConnector,
+  current: RemoteConnector | undefined,
+): boolean {
+  const { ambiguous } = planning;
+  const oldName = connector.renamed_from;
+  if (ambiguous.has(connector.name) || (oldName !== null && ambiguous.has(oldName))) {
+    // what it would have been renamed from or matched with is kept too (the ambiguous ones already are)
+    const source = oldName === null ? undefined : planning.remoteByName.get(oldName);
+    for (const remote of [current, source]) if (remote) planning.claimed.add(remote.id);
+    return true;
+  }
+  const involved = planning.blocked.get(connector.name);
+  if (involved === undefined) return false;
+  for (const remote of involved) planning.claimed.add(remote.id);
+  const left = involved.filter((remote) => planning.leftovers.ids.has(remote.id));
+  const holder = involved.find((remote) => !planning.leftovers.ids.has(remote.id));
+  planning.warnings.push({
+    code: 'temporary-name-blocked',
+    message:
+      `an interrupted rename left ${describeConnectors(left)} on its way to ${connector.name}, ` +
+      (holder
+        ? `but ${describeConnectors([holder])} holds that name and no renamed_from moves it away`
+        : 'more than once') +
+      ': nothing is changed for that name until renamed_from is declared again (to finish the rename) ' +
+      'or a person renames or deletes one of them',
+    name: connector.name,
+    source: connector.source,
+    ids: involved.map((r) => r.id),
+    held: true,
+  });
+  return true;
+}
+
+/**
+ * While an interrupted rename cannot be finished, a missing name may be where one of its
+ * connectors was going (a swap cut halfway leaves one name free): creating it would take that
+ * name from it for good. So is any missing name while a leftover's destination cannot be told.
+ */
+function holdCreate(planning: Planning, connector: DesiredConnector): boolean {
+  const unplaced = planning.leftovers.unplaced.map((u) => u.connector);
+  if (planning.blocked.size === 0 && unplaced.length === 0) return false;
+  const involved = [...[...planning.blocked.values()].flat(), ...unplaced];
+  planning.warnings.push({
+    code: 'create-held',
+    message:
+      `${connector.name} is not created while an interrupted rename is unfinished ` +
+      `(${describeConnectors(involved)}): it may be the name one of them was going to`,
+    name: connector.name,
+    source: connector.source,
+    ids: involved.map((r) => r.id),
+    held: true,
+  });
+  return true;
 }
 
 /** The identity and version of a remote connector, as a plan records it. */

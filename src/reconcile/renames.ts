@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { RemoteConnector } from '../api/types.js';
 import type { DesiredConnector } from '../config/types.js';
 import type { Operation } from './types.js';
@@ -74,10 +75,80 @@ export function orderRenames(renames: readonly Operation[]): Operation[] {
   return ordered;
 }
 
-/** A name no desired connector uses, short enough for the 64-character limit. */
+/** A cycle is broken through the temporary name of the connector that moves out of the way. */
 function temporaryNameFor(op: Operation): string {
-  const id = (op.remote?.id ?? '').replace(/[^A-Za-z0-9]/g, '').slice(0, 12);
-  return `${op.renamed_from!.slice(0, 40)}-renaming-${id}`;
+  return temporaryName(op.remote!.id, op.name);
+}
+
+const TEMPORARY_MARK = '-renaming-';
+const TAG_LENGTH = 16;
+/** What a temporary name keeps of the final name, so it stays within the API's 64 characters. */
+const KEPT_PREFIX = 64 - TEMPORARY_MARK.length - TAG_LENGTH;
+const TEMPORARY_PATTERN = new RegExp(`^(.+)${TEMPORARY_MARK}([0-9a-f]{${TAG_LENGTH}})$`);
+
+/**
+ * `<final name>-renaming-<tag>`, the tag a digest of the connector's id and its full final name. A
+ * rename cut short (a 503, a crash) can leave a connector under it; a later run, whatever its files
+ * say by then, recognises it (the tag only matches for that very connector, so no name a person
+ * chose passes by accident) and knows where it was going.
+ */
+export function temporaryName(id: string, finalName: string): string {
+  return `${finalName.slice(0, KEPT_PREFIX)}${TEMPORARY_MARK}${temporaryTag(id, finalName)}`;
+}
+
+/**
+ * Where a connector under a temporary name connector-sync gave it was going: its final name, or
+ * null when the name was cut to fit and no declared name completes it (still a temporary name:
+ * never pruned). Undefined for any other name. `declared` finds a cut final name among the
+ * declared ones.
+ */
+export function temporaryTarget(
+  remote: Pick<RemoteConnector, 'id' | 'name'>,
+  declared: Iterable<string>,
+): string | null | undefined {
+  if (!remote.name.includes(TEMPORARY_MARK)) return undefined;
+  const match = TEMPORARY_PATTERN.exec(remote.name);
+  if (!match) return undefined;
+  const [, prefix, tag] = match as unknown as [string, string, string];
+  if (temporaryTag(remote.id, prefix) === tag) return prefix;
+  if (prefix.length !== KEPT_PREFIX) return undefined;
+  for (const name of declared) {
+    if (name.length > KEPT_PREFIX && name.startsWith(prefix) && temporaryTag(remote.id, name) === tag)
+      return name;
+  }
+  return null;
+}
+
+/** What the earlier version kept of the name a connector left, and of its id. */
+const EARLIER_KEPT_NAME = 40;
+const EARLIER_PATTERN = new RegExp(`^(.+)${TEMPORARY_MARK}([A-Za-z0-9]{1,12})$`);
+
+/**
+ * Where a connector left under a temporary name of the earlier version was going, and the name it
+ * left: that version wrote `<renamed_from, cut to 40>-renaming-<its id's first 12 letters and
+ * digits>`, the name of where it came from, not of where it was going. It was on its way to the
+ * connector that declares `renamed_from` that name (not back to that name: that would undo half a
+ * swap), so `to` is that declared connector's name, or null when none (or several) does. Undefined
+ * for any other name, including the same shape with another connector's id.
+ */
+export function earlierTemporaryTarget(
+  remote: Pick<RemoteConnector, 'id' | 'name'>,
+  desired: Iterable<Pick<DesiredConnector, 'name' | 'renamed_from'>>,
+): { from: string; to: string | null } | undefined {
+  if (!remote.name.includes(TEMPORARY_MARK)) return undefined;
+  const match = EARLIER_PATTERN.exec(remote.name);
+  if (!match || match[2] !== remote.id.replace(/[^A-Za-z0-9]/g, '').slice(0, 12)) return undefined;
+  const from = match[1]!;
+  const going: string[] = [];
+  for (const d of desired) if (d.renamed_from?.slice(0, EARLIER_KEPT_NAME) === from) going.push(d.name);
+  return { from, to: going.length === 1 ? going[0]! : null };
+}
+
+function temporaryTag(id: string, finalName: string): string {
+  return createHash('sha256')
+    .update(`connector-sync temporary name\0${id}\0${finalName}`)
+    .digest('hex')
+    .slice(0, TAG_LENGTH);
 }
 
 /** The first half of a cycle-breaking rename: move out of the way, nothing else. */

@@ -54,12 +54,19 @@ export interface Operation {
   source: SourceLocation | null;
 }
 
-/** A warning the plan carries (does not stop it). */
+/** A warning the plan carries (does not stop the rest of it). */
 export interface PlanWarning {
   code: string;
   message: string;
   name?: string;
   source?: SourceLocation;
+  /** The remote connectors concerned, when more than one could be meant. */
+  ids?: string[];
+  /**
+   * Connectors held back: ambiguous, so nothing is written for them, and the run fails (exit 1)
+   * until a person resolves it. The rest of the plan is applied.
+   */
+  held?: boolean;
 }
 
 /** A safety guard that refused the plan: nothing is applied while any refusal stands. */

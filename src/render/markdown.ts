@@ -11,6 +11,7 @@ import {
   markdownLink,
 } from './escape.js';
 import { planSummary } from './plan-text.js';
+import { heldBack } from './report-json.js';
 import { isLongText, textDiff } from './values.js';
 
 const ICON: Record<Operation['kind'], string> = {
@@ -53,6 +54,11 @@ export function renderReportMarkdown(report: RunReport, context: { apiUrl: strin
       ? `Allow it with ${markdownCode(refusal.flag)}.`
       : `${forMarkdown(refusal.flag)}.`;
     lines.push(`> [!CAUTION]`, `> Refused: ${forMarkdown(refusal.message)}. ${allow}`, '');
+  }
+  for (const warning of plan?.warnings ?? []) {
+    if (!warning.held) continue;
+    const place = warning.source ? ` (${markdownCode(`${warning.source.file}:${warning.source.line}`)})` : '';
+    lines.push(`> [!WARNING]`, `> Held${place}: ${forMarkdown(warning.message)}.`, '');
   }
   if (plan && plan.unverified.length > 0) {
     lines.push(
@@ -105,6 +111,14 @@ export function githubAnnotations(report: RunReport): string[] {
       ),
     );
   }
+  // held back: the run exits 1 for it, so it is an error on the line that declares it
+  for (const warning of report.plan?.warnings ?? []) {
+    if (!warning.held) continue;
+    const props: Record<string, string | number> = warning.source
+      ? { file: warning.source.file, line: warning.source.line }
+      : {};
+    out.push(command('error', { ...props, title: 'connector-sync: held' }, warning.message));
+  }
   for (const op of report.plan?.operations ?? []) {
     if (!op.source || op.temporary) continue;
     const level = op.destructive ? 'warning' : 'notice';
@@ -132,6 +146,11 @@ export function githubAnnotations(report: RunReport): string[] {
 }
 
 function headline(report: RunReport): string {
+  const held = heldBack(report.plan);
+  if (held > 0 && (report.phase === 'Applied' || report.phase === 'Planned')) {
+    const pending = report.phase === 'Planned' && report.plan!.operations.length > 0;
+    return `⚠️ ${report.phase === 'Applied' ? 'applied, ' : pending ? 'changes pending, ' : ''}${held} held back`;
+  }
   switch (report.phase) {
     case 'ConfigInvalid':
       return '❌ invalid desired state';

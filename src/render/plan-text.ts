@@ -1,5 +1,6 @@
 import type { Operation, OperationResult, Plan } from '../reconcile/types.js';
 import { forTerminal } from './escape.js';
+import { heldBack } from './report-json.js';
 import type { Style } from './style.js';
 import { isLongText, showValue, textDiff } from './values.js';
 
@@ -44,7 +45,7 @@ export function* planTextLines(plan: Plan, style: Style): Generator<string> {
   }
   for (const warning of plan.warnings) {
     const place = warning.source ? `${warning.source.file}:${warning.source.line}: ` : '';
-    lines.push(style.warn(forTerminal(`  warning: ${place}${warning.message}`)));
+    lines.push(style.warn(forTerminal(`  ${warning.held ? 'held' : 'warning'}: ${place}${warning.message}`)));
   }
   for (const refusal of plan.refusals) {
     const allow = refusal.flag.startsWith('--') ? `allow it with ${refusal.flag}` : refusal.flag;
@@ -56,7 +57,10 @@ export function* planTextLines(plan: Plan, style: Style): Generator<string> {
   yield* lines;
 }
 
-/** "Plan: 1 to create, 2 to update, 3 in sync." */
+/**
+ * "Plan: 1 to create, 2 to update, 3 in sync."; "No changes." only when nothing is held back either
+ * (a held connector is a change nobody may make yet, not a workspace in sync).
+ */
 export function planSummary(plan: Plan): string {
   const count = (kind: Operation['kind']) =>
     plan.operations.filter((op) => op.kind === kind && !op.temporary).length;
@@ -69,6 +73,8 @@ export function planSummary(plan: Plan): string {
   ]
     .filter(([n]) => (n as number) > 0)
     .map(([n, what]) => `${n} ${what}`);
+  const held = heldBack(plan);
+  if (held > 0) parts.push(`${held} held back`);
   const in_sync = plan.in_sync.length + plan.unverified.length;
   if (parts.length === 0) return `No changes. ${in_sync} connector${in_sync === 1 ? '' : 's'} in sync.`;
   return `Plan: ${parts.join(', ')}, ${in_sync} in sync.`;

@@ -63,9 +63,14 @@ export function reportToJson(
   };
 }
 
-/** True when the run did what it was asked without any failure. */
+/** True when the run did what it was asked without any failure, and held nothing back. */
 export function isSuccess(report: RunReport): boolean {
-  return report.phase === 'Planned' || report.phase === 'Applied';
+  return (report.phase === 'Planned' || report.phase === 'Applied') && heldBack(report.plan) === 0;
+}
+
+/** How many plan warnings hold connectors back until a person resolves them. */
+export function heldBack(plan: Plan | null): number {
+  return plan?.warnings.filter((warning) => warning.held === true).length ?? 0;
 }
 
 /** True when the plan has any write to make (or made). */

@@ -3,6 +3,7 @@ import type { RunReport } from '../reconcile/run-once.js';
 import { renderIssuesText } from './diagnostics.js';
 import { forTerminal } from './escape.js';
 import { planTextLines, resultLine } from './plan-text.js';
+import { heldBack } from './report-json.js';
 import type { Style } from './style.js';
 
 /** Context a text report needs besides the run itself. */
@@ -52,6 +53,11 @@ export function* reportTextLines(report: RunReport, context: TextContext): Gener
   ) {
     yield style.dim('Dry run: nothing was changed.');
   }
+  const held = heldBack(report.plan);
+  if (held > 0)
+    yield style.remove(
+      `Held back (${held}, see "held" above): nothing was written for them, and the run fails until a person resolves them.`,
+    );
   yield* authLines(report.pendingAuth, style);
   yield* toolsLines(report.tools, style);
   if (report.error) {

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { ConnectorsApi } from '../../src/api/types.js';
 import type { DesiredConnector, LoadResult } from '../../src/config/types.js';
-import { DaemonStatus } from '../../src/daemon/status.js';
+import { DaemonMetrics } from '../../src/daemon/metrics.js';
+import { renderStatusPage } from '../../src/daemon/page.js';
+import { DaemonStatus, type StatusView } from '../../src/daemon/status.js';
 import { ConnectorSyncError } from '../../src/errors.js';
 import { type RunReport, type RunSettings, runOnce } from '../../src/reconcile/run-once.js';
 import { Secret } from '../../src/secret.js';
 import { FakeApi } from '../support/fake-api.js';
-import { desired, headers, planOptions } from '../support/fixtures.js';
+import { desired, headers, planOptions, remoteFor } from '../support/fixtures.js';
 
 const CANARY = 'canary-secret-6f1d2a';
 const now = () => new Date('2026-11-26T12:00:00Z');
@@ -146,6 +148,54 @@ describe('DaemonStatus', () => {
     expect(view.ready).toBe(false);
     expect(view.not_ready[0]).toMatch(/invalid and no valid one was loaded yet/);
     expect(view.config).toMatchObject({ valid: false, using_last_good: false, issues: [issue] });
+  });
+
+  it('never shows a reconcile that held connectors back as ok: held warnings on the page, status.json, metrics', async () => {
+    const status = newStatus();
+    const alpha = desired('alpha');
+    const api = new FakeApi().seed([
+      remoteFor(alpha, { id: 'a1a1a1a1-0000-4000-8000-000000000001' }),
+      remoteFor(alpha, { id: 'a2a2a2a2-0000-4000-8000-000000000002' }),
+    ]);
+    status.recordLoad({ ok: true, state: { connectors: [], files: [] }, warnings: [] }, false);
+    status.recordRun(await run(api, [alpha, desired('beta')]), {
+      reasons: ['start'],
+      mode: 'apply',
+      usedLastGood: false,
+    });
+    const view = JSON.parse(JSON.stringify(status.view())) as StatusView;
+    expect(view.history[0]).toMatchObject({
+      phase: 'Applied',
+      ok: false,
+      held: [
+        {
+          code: 'ambiguous-name',
+          name: 'alpha',
+          ids: ['a1a1a1a1-0000-4000-8000-000000000001', 'a2a2a2a2-0000-4000-8000-000000000002'],
+        },
+      ],
+    });
+    expect(view.history[0]!.held[0]!.message).toContain('a2a2a2a2-0000-4000-8000-000000000002');
+    expect(view.last_success_at).toBeNull();
+    expect(view.connectors.map((c) => [c.name, c.state])).toEqual([
+      ['alpha', 'held'],
+      ['beta', 'in-sync'],
+    ]);
+
+    const page = renderStatusPage(view);
+    expect(page).toContain('id="held"');
+    expect(page).toContain('a1a1a1a1-0000-4000-8000-000000000001');
+    expect(page).not.toMatch(/badge ok">Applied/);
+
+    const metrics = new DaemonMetrics({
+      apiStats: () => api.stats(),
+      gauges: () => status.gauges(),
+      processMetrics: false,
+    });
+    const text = await metrics.render();
+    expect(text).toMatch(/^connector_sync_held_back 1$/m);
+    expect(text).toMatch(/^connector_sync_connectors\{state="held"\} 1$/m);
+    expect(text).toMatch(/^connector_sync_last_success_timestamp_seconds 0$/m);
   });
 
   it('keeps only the last reconciles', async () => {

@@ -28,6 +28,8 @@ export interface RemoteSpec {
   connectors: SeedConnector[];
   /** The API serves at most this many connectors per page, whatever the client asks. */
   max_page_size: number | null;
+  /** Seed connectors may share a name (the emulator's duplicateNames). */
+  duplicate_names: boolean;
 }
 
 /** Things done to the world before a step runs (not counted in its requests). */
@@ -191,13 +193,14 @@ export async function readScenario(dir: string, name: string): Promise<Scenario>
 
 function checkRemote(data: unknown, where: string): RemoteSpec {
   const value = record(data, where);
-  onlyKeys(value, ['builtins', 'connectors', 'max_page_size'], where);
+  onlyKeys(value, ['builtins', 'connectors', 'max_page_size', 'duplicate_names'], where);
   if (value.connectors !== undefined && !Array.isArray(value.connectors))
     throw new Error(`${where}.connectors: expected a list`);
   return {
     builtins: value.builtins !== false,
     connectors: (value.connectors ?? []) as SeedConnector[],
     max_page_size: typeof value.max_page_size === 'number' ? value.max_page_size : null,
+    duplicate_names: value.duplicate_names === true,
   };
 }
 
