@@ -1,8 +1,9 @@
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { RemoteConnector } from '../api/types.js';
 import { ConnectorSyncError } from '../errors.js';
-import { describeInvalidList, invalidInScope } from '../reconcile/invalid-remote.js';
+import { describeInvalidList, invalidInScope, quoted } from '../reconcile/invalid-remote.js';
 import { inScope, isMistralOwned } from '../reconcile/scope.js';
 import { connectorToYaml, exportFileName } from '../render/export-yaml.js';
 import type { ExportFlags } from './commands/export.js';
@@ -31,6 +32,7 @@ export async function runExportCommand(dir: string, flags: ExportFlags, io: CliI
       );
     }
     const connectors = listing.items.filter((c) => !isMistralOwned(c) && inScope(c.name, scope));
+    refuseUnsafeNames(connectors);
     const folder = resolve(io.cwd, dir);
     const files = connectors.map((c) => ({ connector: c, path: join(folder, exportFileName(c)) }));
     if (!flags.force)
@@ -53,6 +55,22 @@ export async function runExportCommand(dir: string, flags: ExportFlags, io: CliI
   } finally {
     await target.close();
   }
+}
+
+// the names a connector file may declare (schemas/connector.schema.json): a remote name outside
+// them could not be synced back, and as a file name it could point out of the export folder
+const FILE_SAFE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Refuses, before anything is written, when a listed name cannot be a connector file. */
+function refuseUnsafeNames(connectors: readonly RemoteConnector[]): void {
+  const unsafe = connectors.filter((c) => !FILE_SAFE_NAME.test(c.name)).map((c) => quoted(c.name));
+  if (unsafe.length === 0) return;
+  throw new ConnectorSyncError(
+    'API_BAD_RESPONSE',
+    `the API lists ${unsafe.slice(0, 5).join(', ')}${unsafe.length > 5 ? ` and ${unsafe.length - 5} more` : ''}: ` +
+      'a name outside A-Z a-z 0-9 _ - (1 to 64) cannot be a connector file: nothing exported',
+    { hint: 'rename it in the workspace, or leave it out with --protect NAME' },
+  );
 }
 
 async function refuseOverwrite(paths: string[], cwd: string): Promise<void> {
