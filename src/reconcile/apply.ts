@@ -2,7 +2,7 @@ import type { ConnectorsApi, RemoteConnector } from '../api/types.js';
 import type { DesiredConnector } from '../config/types.js';
 import { asInternalError, ConnectorSyncError, isConnectorSyncError } from '../errors.js';
 import { convergeBody, createBody, isEmptyBody, updateBody } from './bodies.js';
-import { KeyScopeProbe } from './key-scope.js';
+import { KeyScopeProbe, sharedOrgRefusal } from './key-scope.js';
 import { runPool } from './pool.js';
 import type { Operation, OperationResult, Plan } from './types.js';
 
@@ -113,7 +113,7 @@ async function runOperation(
     return {
       operation: op,
       status: 'failed',
-      cause: isConnectorSyncError(error) ? error : asInternalError(error),
+      cause: isConnectorSyncError(error) ? sharedOrgRefusal(op, connector, error) : asInternalError(error),
     };
   }
 }

@@ -128,3 +128,27 @@ export class KeyScopeProbe {
     }
   }
 }
+
+/**
+ * A 403 on a write that creates or changes a `shared_org` connector: only organization admins
+ * manage those, whatever the key's other rights. Other errors pass through unchanged.
+ */
+export function sharedOrgRefusal(
+  op: Operation,
+  connector: DesiredConnector | undefined,
+  error: ConnectorSyncError,
+): ConnectorSyncError {
+  const status = (error as { status?: unknown }).status;
+  if (error.code !== 'API_UNAUTHORIZED' || status !== 403) return error;
+  const sharedOrg = connector?.visibility === 'shared_org' || op.visibility?.from === 'shared_org';
+  if (!sharedOrg) return error;
+  return new ConnectorSyncError(
+    'API_UNAUTHORIZED',
+    `${op.kind} ${op.name}: only organization admins can create, change or delete shared_org ` +
+      `connectors, and this API key's user is not one (${error.message})`,
+    {
+      hint: 'run this with an API key of an organization admin, or declare `visibility: shared_workspace`',
+      cause: error,
+    },
+  );
+}
