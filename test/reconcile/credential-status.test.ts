@@ -103,11 +103,7 @@ describe('connection credential status in every report', () => {
     expect(text).not.toContain('crm/spare');
     expect(text).not.toContain('\u001b');
     expect(text).not.toContain('\u202e');
-    const markdown = renderReportMarkdown(run, {
-      apiUrl: 'http://api.test',
-      toolVersion: '0',
-      command: 'sync',
-    });
+    const markdown = renderReportMarkdown(run, { apiUrl: 'http://api.test' });
     expect(markdown).toContain('### Credentials needing attention');
     expect(markdown).toContain('\\[x\\](https://evil.example)\\<img src=x\\>');
     expect(markdown).not.toMatch(/(?<!\\)<img/);
