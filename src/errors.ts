@@ -29,6 +29,7 @@ export type ErrorCode =
   | 'APPLY_FAILED' // one or more operations failed
   | 'ABORTED' // cancelled by a signal
   | 'RUN_TIMEOUT' // the run's time budget (--timeout) ran out
+  | 'KEY_SCOPE_HIDES_PRIVATE' // the API key's connector access scope hides the private connectors it creates
   | 'INTERNAL'; // a bug in connector-sync
 
 export interface ErrorOptions {

@@ -1,5 +1,11 @@
 import type { CursorPage } from './paging.js';
-import type { InvalidRemoteItem, RemoteConnector, RemoteTool } from './types.js';
+import type {
+  CredentialStatus,
+  InvalidRemoteItem,
+  RemoteConnector,
+  RemoteCredential,
+  RemoteTool,
+} from './types.js';
 
 /**
  * Checks of 2xx bodies: only what connector-sync relies on is required, so a newer API with more
@@ -18,7 +24,7 @@ export function checkConnector(body: unknown, where = 'the body'): Checked<Remot
   if (typeof body.id !== 'string' || body.id === '')
     return { ok: false, reason: `${where} has no string "id"` };
   if (typeof body.name !== 'string') return { ok: false, reason: `${where} has no string "name"` };
-  return { ok: true, value: body as RemoteConnector };
+  return { ok: true, value: withCheckedCredentials(body) as RemoteConnector };
 }
 
 /**
@@ -29,7 +35,7 @@ export function checkConnector(body: unknown, where = 'the body'): Checked<Remot
 export function checkWholeConnector(body: unknown): Checked<RemoteConnector> {
   if (!isRecord(body)) return { ok: false, reason: 'the body is not a connector object' };
   const broken = connectorSchemaBreak(body);
-  if (broken === null) return { ok: true, value: body as RemoteConnector };
+  if (broken === null) return { ok: true, value: withCheckedCredentials(body) as RemoteConnector };
   return {
     ok: false,
     reason: `the connector's "${broken.field}" ${broken.problem} (the API's Connector schema)`,
@@ -50,7 +56,8 @@ export function checkConnectorPage(body: unknown): Checked<CursorPage<RemoteConn
     const broken = isRecord(item)
       ? connectorSchemaBreak(item)
       : { field: '(item)', problem: 'is not an object' };
-    if (broken === null) items.push(item as RemoteConnector);
+    if (broken === null)
+      items.push(withCheckedCredentials(item as Record<string, unknown>) as RemoteConnector);
     else invalid.push({ id: stringOrNull(item, 'id'), name: stringOrNull(item, 'name'), ...broken });
   }
   const pagination = body.pagination;
@@ -204,3 +211,47 @@ export function checkTools(body: unknown): Checked<RemoteTool[]> {
   }
   return { ok: true, value: body as RemoteTool[] };
 }
+
+/**
+ * `connection_credentials` made safe to report: the status is advice, never a reason to drop a
+ * connector, so a wrong type is nulled rather than breaking the schema. An unknown `status_type`
+ * string (a newer API) is kept as text; an entry without a string name is dropped.
+ */
+function withCheckedCredentials(item: Record<string, unknown>): Record<string, unknown> {
+  const raw = item.connection_credentials;
+  // the common case, a listing without credentials, costs one property read
+  if (raw === undefined || raw === null) return item;
+  item.connection_credentials = Array.isArray(raw) ? raw.flatMap(checkedCredential) : null;
+  return item;
+}
+
+function checkedCredential(entry: unknown): RemoteCredential[] {
+  if (!isRecord(entry) || typeof entry.name !== 'string') return [];
+  return [
+    {
+      name: entry.name,
+      title: stringOr(entry.title),
+      authentication_type:
+        typeof entry.authentication_type === 'string' ? entry.authentication_type : 'unknown',
+      scope: (typeof entry.scope === 'string' ? entry.scope : 'unknown') as RemoteCredential['scope'],
+      status: checkedStatus(entry.status),
+      is_default: typeof entry.is_default === 'boolean' ? entry.is_default : null,
+    },
+  ];
+}
+
+function checkedStatus(status: unknown): CredentialStatus | null {
+  if (!isRecord(status) || typeof status.status_type !== 'string') return null;
+  return {
+    // kept as text when it is none of valid, invalid, error: reports show it as it came
+    status_type: status.status_type as CredentialStatus['status_type'],
+    last_checked_at: stringOr(status.last_checked_at),
+    error_http_code:
+      typeof status.error_http_code === 'number' && Number.isInteger(status.error_http_code)
+        ? status.error_http_code
+        : null,
+    error_message: stringOr(status.error_message),
+  };
+}
+
+const stringOr = (value: unknown): string | null => (typeof value === 'string' ? value : null);

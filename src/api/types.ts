@@ -27,7 +27,24 @@ export interface RemoteConnector {
   mistral?: boolean;
   is_authenticated?: boolean | null;
   tools?: Array<{ name: string; [key: string]: unknown }> | null;
+  connection_credentials?: RemoteCredential[] | null;
   [key: string]: unknown;
+}
+
+export interface CredentialStatus {
+  status_type: 'valid' | 'invalid' | 'error';
+  last_checked_at?: string | null;
+  error_http_code?: number | null;
+  error_message?: string | null;
+}
+
+export interface RemoteCredential {
+  name: string;
+  title?: string | null;
+  authentication_type: string;
+  scope: 'user' | 'org' | 'workspace' | 'system';
+  status?: CredentialStatus | null;
+  is_default?: boolean | null;
 }
 
 /**

@@ -1,8 +1,9 @@
 import { ConnectorSyncError } from '../errors.js';
-import { authReport, needsAuth } from '../reconcile/reports.js';
+import { authReport, credentialReport, needsAuth } from '../reconcile/reports.js';
 import { inScope, isMistralOwned } from '../reconcile/scope.js';
 import { forTerminal } from '../render/escape.js';
-import { authLine } from '../render/report-text.js';
+import { credentialJson } from '../render/report-json.js';
+import { authLine, credentialLines } from '../render/report-text.js';
 import { makeStyle } from '../render/style.js';
 import { version } from '../version.js';
 import type { AuthFlags } from './commands/auth.js';
@@ -19,12 +20,13 @@ export async function runAuthCommand(names: string[], flags: AuthFlags, io: CliI
     const unknown = names.filter((name) => !listing.items.some((c) => c.name === name));
     if (unknown.length > 0)
       throw new ConnectorSyncError('API_NOT_FOUND', `no connector named ${unknown.join(', ')}`);
-    const candidates = listing.items.filter(
-      (c) =>
-        !isMistralOwned(c) &&
-        inScope(c.name, scope) &&
-        (wanted.size === 0 || wanted.has(c.name)) &&
-        needsAuth(c),
+    const chosen = listing.items.filter(
+      (c) => !isMistralOwned(c) && inScope(c.name, scope) && (wanted.size === 0 || wanted.has(c.name)),
+    );
+    const candidates = chosen.filter(needsAuth);
+    const credentials = credentialReport(
+      new Map(chosen.map((c) => [c.name, c])),
+      chosen.map((c) => c.name),
     );
     const byName = new Map(candidates.map((c) => [c.name, c]));
     const pending = await authReport(byName, [...byName.keys()], target.api, {
@@ -46,6 +48,7 @@ export async function runAuthCommand(names: string[], flags: AuthFlags, io: CliI
           expires_at: p.expiresAt ?? null,
           error: p.error ?? null,
         })),
+        credentials: credentials.map(credentialJson),
       };
       io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
     } else {
@@ -58,6 +61,7 @@ export async function runAuthCommand(names: string[], flags: AuthFlags, io: CliI
         for (const p of pending) io.stdout.write(`${forTerminal(authLine(p, 'expires'))}\n`);
         if (!flags.urls) io.stdout.write(style.dim('Fresh links: connector-sync auth --urls\n'));
       }
+      for (const line of credentialLines(credentials, style)) io.stdout.write(`${line}\n`);
     }
     return flags.failOnPending && pending.length > 0 ? EXIT.error : EXIT.ok;
   } finally {

@@ -8,6 +8,8 @@ import type { ConnectorState } from './connectors.js';
 export interface GaugeSnapshot {
   connectorsByState: Record<ConnectorState, number>;
   pendingAuth: number;
+  /** Connection credentials of the desired connectors, by the status the API reports. */
+  credentialsByState: Record<CredentialGaugeState, number>;
   /** Held warnings of the last reconcile that planned (ambiguous names, unfinished renames). */
   heldBack: number;
   ready: boolean;
@@ -15,6 +17,18 @@ export interface GaugeSnapshot {
   configValid: boolean | null;
   /** Epoch seconds of the last successful reconcile, or null. */
   lastSuccess: number | null;
+}
+
+/**
+ * The `state` label of connector_sync_credentials: the API's three statuses, `unknown` when it
+ * reported none, and `other` for any word a newer API sends (a label never takes remote text).
+ */
+export type CredentialGaugeState = 'valid' | 'invalid' | 'error' | 'unknown' | 'other';
+
+export function credentialGaugeState(status: string): CredentialGaugeState {
+  return status === 'valid' || status === 'invalid' || status === 'error' || status === 'unknown'
+    ? status
+    : 'other';
 }
 
 const PHASES: RunPhase[] = [
@@ -162,6 +176,15 @@ export class DaemonMetrics {
       registers,
       collect() {
         for (const [state, count] of Object.entries(current().connectorsByState)) this.set({ state }, count);
+      },
+    });
+    new Gauge({
+      name: 'connector_sync_credentials',
+      help: 'Connection credentials of the desired connectors, by the status the API reports (unknown: none reported)',
+      labelNames: ['state'],
+      registers,
+      collect() {
+        for (const [state, count] of Object.entries(current().credentialsByState)) this.set({ state }, count);
       },
     });
     const simple = (name: string, help: string, value: (s: GaugeSnapshot) => number | null) =>

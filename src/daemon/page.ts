@@ -35,6 +35,7 @@ ${configAlert(view)}
 ${view.not_ready.length > 0 ? html`<div class="alert warn" id="not-ready"><b>Not ready</b><ul>${view.not_ready.map((r) => html`<li>${r}</li>`)}</ul></div>` : null}
 ${heldAlert(view.history[0])}
 ${pendingAuth(view)}
+${credentials(view)}
 <h2 id="connectors">Connectors <span class="muted">(${view.connectors.length})</span></h2>
 ${connectorTable(view.connectors)}
 <h2 id="reconciles">Recent reconciles</h2>
@@ -108,6 +109,27 @@ function pendingAuth(view: StatusView): SafeHtml | null {
   return html`<h2 id="pending-auth">Waiting for auth <span class="muted">(${view.pending_auth.length})</span></h2>
 <p class="muted">These connectors use OAuth and nobody has completed it yet. Each link fetches a fresh authorization URL.</p>
 <ul class="auth">${view.pending_auth.map((entry) => html`<li><a href="${entry.auth_path}" rel="noreferrer">Authenticate ${entry.name}</a></li>`)}</ul>`;
+}
+
+const CREDENTIAL_CLASS: Record<string, string> = {
+  valid: 'ok',
+  invalid: 'bad',
+  error: 'bad',
+  unknown: 'muted',
+};
+
+function credentials(view: StatusView): SafeHtml | null {
+  if (view.credentials.length === 0) return null;
+  const rows = view.credentials.map(
+    (c) => html`<tr>
+<td data-label="Connector"><b>${c.connector}</b></td>
+<td data-label="Credential">${c.name} <span class="muted">(${c.scope}, ${c.authentication_type})</span></td>
+<td data-label="Status"><span class="badge ${Object.hasOwn(CREDENTIAL_CLASS, c.status) ? CREDENTIAL_CLASS[c.status] : 'warn'}">${c.status}</span></td>
+<td data-label="Detail">${c.error_message ?? ''}${c.error_http_code === null ? null : html` <span class="muted">HTTP ${c.error_http_code}</span>`}${c.last_checked_at === null ? null : html` <span class="muted">checked ${when(c.last_checked_at)}</span>`}</td>
+</tr>`,
+  );
+  return html`<h2 id="credentials">Credentials <span class="muted">(${view.credentials.length})</span></h2>
+<table><thead><tr><th>Connector</th><th>Credential</th><th>Status</th><th>Detail</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 function connectorTable(connectors: ConnectorView[]): SafeHtml {

@@ -1,9 +1,10 @@
 import type { ConfigIssue, LoadResult } from '../config/types.js';
+import type { CredentialState } from '../reconcile/reports.js';
 import type { RunReport } from '../reconcile/run-once.js';
-import { heldBack, isSuccess, reportToJson } from '../render/report-json.js';
+import { credentialJson, heldBack, isSuccess, reportToJson } from '../render/report-json.js';
 import { type ConnectorState, type ConnectorView, connectorsAfter } from './connectors.js';
 import { type ReconcileRecord, type RunMode, recordOf, type TriggerReason } from './history.js';
-import type { GaugeSnapshot } from './metrics.js';
+import { type CredentialGaugeState, credentialGaugeState, type GaugeSnapshot } from './metrics.js';
 
 /** Who suspended the daemon: the control endpoint, the `suspend` setting, or both. */
 export interface Suspension {
@@ -38,6 +39,8 @@ export interface StatusView {
   };
   connectors: ConnectorView[];
   pending_auth: Array<{ name: string; auth_path: string }>;
+  /** Each desired connector's connection credentials and the status the API reports for them. */
+  credentials: Array<ReturnType<typeof credentialJson>>;
   history: ReconcileRecord[];
   /** The last reconcile in the format of `connector-sync sync --output json`. */
   last_report: ReturnType<typeof reportToJson> | null;
@@ -65,6 +68,7 @@ export class DaemonStatus {
   #nextId = 1;
   #connectors: ConnectorView[] = [];
   #pendingAuth = new Map<string, string>();
+  #credentials: CredentialState[] = [];
   /** Held warnings of the last reconcile that planned. */
   #heldBack = 0;
   #lastReport: RunReport | null = null;
@@ -132,6 +136,7 @@ export class DaemonStatus {
     this.#connectors = connectorsAfter(report, this.#connectors);
     if (report.plan !== null) {
       this.#pendingAuth = new Map(report.pendingAuth.map((p) => [p.name, p.id]));
+      this.#credentials = report.credentials;
       this.#heldBack = heldBack(report.plan);
     }
     if (report.listing !== null) this.#api = { ...this.#api, reachable: true, last_error: null };
@@ -203,9 +208,19 @@ export class DaemonStatus {
       held: 0,
     };
     for (const connector of this.#connectors) connectorsByState[connector.state] += 1;
+    const credentialsByState: Record<CredentialGaugeState, number> = {
+      valid: 0,
+      invalid: 0,
+      error: 0,
+      unknown: 0,
+      other: 0,
+    };
+    for (const credential of this.#credentials)
+      credentialsByState[credentialGaugeState(credential.status)] += 1;
     return {
       connectorsByState,
       pendingAuth: this.#pendingAuth.size,
+      credentialsByState,
       heldBack: this.#heldBack,
       ready: this.readiness().ready,
       suspended: this.suspended,
@@ -242,6 +257,7 @@ export class DaemonStatus {
         name,
         auth_path: `/auth/${encodeURIComponent(name)}`,
       })),
+      credentials: this.#credentials.map(credentialJson),
       history: this.#history,
       last_report: this.#lastReport
         ? reportToJson(this.#lastReport, {

@@ -19,6 +19,8 @@ export interface CoreOptions {
   requestLogLimit?: number;
   /** See StoreDeps.duplicateNames. */
   duplicateNames?: boolean;
+  /** See StoreDeps.keyScope. */
+  keyScope?: 'all' | 'shared_only';
 }
 
 /** The emulator's state and controls. */
@@ -37,6 +39,7 @@ export class EmulatorCore {
       now: options.now,
       onChange: () => this.#writer?.schedule(),
       duplicateNames: options.duplicateNames === true,
+      keyScope: options.keyScope ?? 'all',
     });
     this.faults = new FaultEngine(options.random, options.now);
     this.oauth = new OAuthFlows(options.now, options.authUrlTtlSeconds);

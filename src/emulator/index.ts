@@ -34,6 +34,11 @@ export interface EmulatorOptions {
    * (default false). Creates and renames still need a free name.
    */
   duplicateNames?: boolean;
+  /**
+   * The connector access scope of the API key being emulated (default `all`). `shared_only`, the
+   * default of real keys, hides private connectors from the listing and from a get.
+   */
+  keyScope?: 'all' | 'shared_only';
   /** Latency, errors, rate limit and aimed fault rules from the start. */
   faults?: Partial<FaultSettings>;
   /** TTL announced with auth URLs, in seconds (default 600). */
@@ -146,6 +151,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     authUrlTtlSeconds: options.authUrlTtlSeconds ?? 600,
     ...(options.requestLogLimit === undefined ? {} : { requestLogLimit: options.requestLogLimit }),
     duplicateNames: options.duplicateNames === true,
+    keyScope: options.keyScope ?? 'all',
   });
   const records = await startingState(options, now());
   const writer =

@@ -220,7 +220,7 @@ function getConnector(ctx: ApiContext, request: ApiRequest, reference: string): 
     collect(parseBooleanParam(request.query.get(flag), ['query', flag], false), problems);
   }
   if (problems.length > 0) return validationReply(problems);
-  const record = ctx.store.find(reference);
+  const record = ctx.store.findVisible(reference);
   return record ? rawJsonReply(200, ctx.store.json(record)) : connectorNotFound(reference);
 }
 

@@ -34,6 +34,12 @@ export interface StoreDeps {
    * free name; a name resolves to the first of its connectors.
    */
   duplicateNames?: boolean;
+  /**
+   * The API key's connector access scope. `shared_only` (Mistral's default for keys, "Shared
+   * connectors only") lists and gets no private connector, the key owner's own included; a
+   * create still succeeds and a taken name is still taken.
+   */
+  keyScope?: 'all' | 'shared_only';
 }
 
 /** One page of the listing. */
@@ -87,6 +93,16 @@ export class ConnectorStore {
   }
 
   /** A connector by UUID or by name (names are unique), as the API resolves `{connector_id_or_name}`. */
+  /** A connector the API key may read (see StoreDeps.keyScope), by UUID or name. */
+  findVisible(idOrName: string): ConnectorRecord | undefined {
+    const record = this.find(idOrName);
+    return record && this.#visible(record) ? record : undefined;
+  }
+
+  #visible(record: ConnectorRecord): boolean {
+    return this.#deps.keyScope !== 'shared_only' || record.visibility !== 'private';
+  }
+
   find(idOrName: string): ConnectorRecord | undefined {
     if (looksLikeUuid(idOrName)) {
       const byId = this.#byId.get(canonicalUuid(idOrName));
@@ -268,7 +284,8 @@ export class ConnectorStore {
     const json: string[] = [];
     let last: ConnectorRecord | null = null;
     const order = this.#order;
-    const matches = (record: ConnectorRecord) => active === null || (record.active === true) === active;
+    const matches = (record: ConnectorRecord) =>
+      (active === null || (record.active === true) === active) && this.#visible(record);
     for (; index < order.length && json.length < size; index += 1) {
       const entry = order[index]!;
       if (!matches(entry.record)) continue;

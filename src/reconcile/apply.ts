@@ -2,6 +2,7 @@ import type { ConnectorsApi, RemoteConnector } from '../api/types.js';
 import type { DesiredConnector } from '../config/types.js';
 import { asInternalError, ConnectorSyncError, isConnectorSyncError } from '../errors.js';
 import { convergeBody, createBody, isEmptyBody, updateBody } from './bodies.js';
+import { KeyScopeProbe, sharedOrgRefusal } from './key-scope.js';
 import { runPool } from './pool.js';
 import type { Operation, OperationResult, Plan } from './types.js';
 
@@ -13,6 +14,8 @@ export interface ApplyOptions {
   signal?: AbortSignal;
   /** Called after each operation, for progress on a TTY and for logs. */
   onResult?: (result: OperationResult, done: number, total: number) => void;
+  /** The listing showed a private connector: the key sees them, so creates need no read-back. */
+  privateSeen?: boolean;
 }
 
 /** One result per operation, in plan order. */
@@ -38,7 +41,8 @@ export async function applyPlan(
     results.set(result.operation, result);
     options.onResult?.(result, results.size, total);
   };
-  const run = async (op: Operation) => record(await runOperation(op, desired.get(op.name), api));
+  const probe = new KeyScopeProbe(options.privateSeen === true);
+  const run = async (op: Operation) => record(await runOperation(op, desired.get(op.name), api, probe));
   const skip = (op: Operation) =>
     record({ operation: op, status: 'skipped', note: `not started: ${stopReason(options.signal)}` });
   const phase = (kinds: Operation['kind'][]) => plan.operations.filter((op) => kinds.includes(op.kind));
@@ -87,6 +91,7 @@ async function runOperation(
   op: Operation,
   connector: DesiredConnector | undefined,
   api: ConnectorsApi,
+  probe: KeyScopeProbe,
 ): Promise<OperationResult> {
   try {
     if (op.kind !== 'delete' && !op.temporary && !connector) {
@@ -94,7 +99,7 @@ async function runOperation(
     }
     switch (op.kind) {
       case 'create':
-        return await createConverging(op, connector!, api);
+        return await createConverging(op, connector!, api, probe);
       case 'rename':
       case 'update':
         return await updateRereading(op, connector, api);
@@ -108,7 +113,7 @@ async function runOperation(
     return {
       operation: op,
       status: 'failed',
-      cause: isConnectorSyncError(error) ? error : asInternalError(error),
+      cause: isConnectorSyncError(error) ? sharedOrgRefusal(op, connector, error) : asInternalError(error),
     };
   }
 }
@@ -121,13 +126,13 @@ async function createConverging(
   op: Operation,
   connector: DesiredConnector,
   api: ConnectorsApi,
+  probe?: KeyScopeProbe,
 ): Promise<OperationResult> {
+  const stop = probe?.before(connector);
+  if (stop) return { operation: op, status: 'failed', cause: stop };
+  let remote: RemoteConnector;
   try {
-    return {
-      operation: op,
-      status: 'applied',
-      remote: kept(await api.createConnector(createBody(connector))),
-    };
+    remote = kept(await api.createConnector(createBody(connector)));
   } catch (error) {
     if (!isNameTaken(error) && !isOutcomeUnknown(error)) throw error;
     const existing = await findByName(api, connector.name);
@@ -142,12 +147,12 @@ async function createConverging(
     }
     if (!isOutcomeUnknown(error)) throw error;
     // the first attempt did not create it (the name is free), so one more attempt cannot duplicate
-    return {
-      operation: op,
-      status: 'applied',
-      remote: kept(await api.createConnector(createBody(connector))),
-    };
+    remote = kept(await api.createConnector(createBody(connector)));
   }
+  const hidden = await probe?.after(remote, api);
+  // created, but this key cannot read it back: failed, and the remote kept so the run remembers it
+  if (hidden) return { operation: op, status: 'failed', cause: hidden, remote };
+  return { operation: op, status: 'applied', remote };
 }
 
 /** PATCHes (and shares or unshares); a 404 re-reads by name before deciding. */
@@ -233,6 +238,7 @@ async function converge(
 function kept(remote: RemoteConnector): RemoteConnector {
   const { id, name, title, description, created_at, modified_at, server, icon_url, owner_type } = remote;
   const { visibility, system_prompt, active, private_tool_execution, mistral, is_authenticated } = remote;
+  const { connection_credentials } = remote;
   return {
     id,
     name,
@@ -249,6 +255,7 @@ function kept(remote: RemoteConnector): RemoteConnector {
     private_tool_execution,
     mistral,
     is_authenticated,
+    ...(connection_credentials ? { connection_credentials } : {}),
   };
 }
 

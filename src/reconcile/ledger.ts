@@ -27,6 +27,8 @@ export interface SecretLedger {
   key: Buffer;
   /** By connector id. */
   records: Map<string, SecretRecord>;
+  /** Private connectors this key created and no listing has shown yet (see key-scope.ts). */
+  created?: CreatedMemory;
   /** Writes the records back atomically. */
   save(): Promise<void>;
 }
@@ -53,10 +55,17 @@ export async function openLedger(
     const name = createHash('sha256').update(`${apiUrl}\0${workspace}`).digest('hex').slice(0, 16);
     const file = join(dir, `secrets-${name}.json`);
     const records = await readRecords(file, workspace, fs);
+    const createdFile = join(dir, `created-${name}.json`);
+    const created = await readCreated(createdFile, workspace, fs);
+    let storedCreated = created.size;
     return {
       key,
       records,
+      created,
       save: async () => {
+        // most runs create no private connector: no file is written for an empty memory
+        if (created.size > 0 || storedCreated > 0) await writeCreated(createdFile, workspace, created, fs);
+        storedCreated = created.size;
         const connectors = Object.fromEntries([...records].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
         const body = { version: VERSION, api_url: apiUrl, workspace, connectors };
         const temporary = `${file}.${process.pid}.tmp`;
@@ -126,4 +135,42 @@ function isRecord(value: unknown): value is SecretRecord {
     typeof record.fingerprint === 'string' &&
     (record.secretVersion === null || typeof record.secretVersion === 'string')
   );
+}
+
+// --- the created memory: kept apart from the fingerprint records, in a file of its own ---
+
+/** A private connector this key created, by id, until a listing shows it or settles its fate. */
+export type CreatedMemory = Map<string, { name: string; created_at: string }>;
+
+const CREATED_VERSION = 1;
+
+async function readCreated(file: string, workspace: string, fs: LedgerFs): Promise<CreatedMemory> {
+  try {
+    const parsed = JSON.parse(await fs.readFile(file, 'utf8')) as Record<string, unknown>;
+    if (parsed.version !== CREATED_VERSION || parsed.workspace !== workspace) return new Map();
+    const entries = Object.entries((parsed.connectors ?? {}) as Record<string, unknown>);
+    return new Map(
+      entries.filter((entry): entry is [string, { name: string; created_at: string }] => isCreated(entry[1])),
+    );
+  } catch {
+    // missing or damaged: only the key-scope check before a create is lost, never a write made wrong
+    return new Map();
+  }
+}
+
+function isCreated(value: unknown): value is { name: string; created_at: string } {
+  const entry = value as { name?: unknown; created_at?: unknown } | null;
+  return typeof entry?.name === 'string' && typeof entry.created_at === 'string';
+}
+
+async function writeCreated(
+  file: string,
+  workspace: string,
+  created: CreatedMemory,
+  fs: LedgerFs,
+): Promise<void> {
+  const body = { version: CREATED_VERSION, workspace, connectors: Object.fromEntries(created) };
+  const temporary = `${file}.${process.pid}.tmp`;
+  await fs.writeFile(temporary, `${JSON.stringify(body, null, 2)}\n`, { mode: 0o600 });
+  await fs.rename(temporary, file);
 }

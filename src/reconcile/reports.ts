@@ -24,6 +24,60 @@ export interface ToolsCheck {
   reason?: string;
 }
 
+/**
+ * One connection credential of a connector and what the API last found of it (an expired or
+ * nearly expired OAuth grant, an unreachable MCP server). Every string here came from the API.
+ */
+export interface CredentialState {
+  connector: string;
+  id: string;
+  credential: string;
+  /** The API's consumer type: user, org, workspace or system. */
+  scope: string;
+  authentication_type: string;
+  is_default: boolean | null;
+  /** valid, invalid or error; another word a newer API sent, as it came; `unknown` when the API did not say. */
+  status: string;
+  error_message: string | null;
+  error_http_code: number | null;
+  last_checked_at: string | null;
+}
+
+/** True when a credential's state needs a person: anything but valid, and known. */
+export function needsAttention(state: CredentialState): boolean {
+  return state.status !== 'valid' && state.status !== 'unknown';
+}
+
+/**
+ * The connection credentials of the named connectors, from the remote state after the run (no
+ * extra request): the listing carries `connection_credentials` when the API fills it.
+ */
+export function credentialReport(
+  remoteByName: ReadonlyMap<string, RemoteConnector>,
+  names: readonly string[],
+): CredentialState[] {
+  const states: CredentialState[] = [];
+  for (const name of [...names].sort()) {
+    const remote = remoteByName.get(name);
+    for (const credential of remote?.connection_credentials ?? []) {
+      const status = credential.status ?? null;
+      states.push({
+        connector: name,
+        id: remote!.id,
+        credential: credential.name,
+        scope: credential.scope,
+        authentication_type: credential.authentication_type,
+        is_default: credential.is_default ?? null,
+        status: status?.status_type ?? 'unknown',
+        error_message: status?.error_message ?? null,
+        error_http_code: status?.error_http_code ?? null,
+        last_checked_at: status?.last_checked_at ?? null,
+      });
+    }
+  }
+  return states;
+}
+
 /** True when a connector uses OAuth and nobody has completed it yet. */
 export function needsAuth(connector: RemoteConnector): boolean {
   return connector.is_authenticated === false;

@@ -4,9 +4,17 @@ import { asInternalError, type ConnectorSyncError, isConnectorSyncError } from '
 import { type ApplyOptions, type ApplyResult, applyPlan } from './apply.js';
 import { type RunBudget, runTimeoutError, startBudget, withBudget } from './budget.js';
 import { fingerprintSecrets } from './fingerprint.js';
+import { forgetSettled, hiddenCreations, rememberCreated } from './key-scope.js';
 import type { SecretLedger } from './ledger.js';
 import { planChanges, type SecretKnowledge } from './plan.js';
-import { authReport, type PendingAuth, type ToolsCheck, toolsReport } from './reports.js';
+import {
+  authReport,
+  type CredentialState,
+  credentialReport,
+  type PendingAuth,
+  type ToolsCheck,
+  toolsReport,
+} from './reports.js';
 import { checkSavedPlan, type SavedPlan } from './saved-plan.js';
 import type { Plan, PlanOptions } from './types.js';
 
@@ -67,6 +75,8 @@ export interface RunReport {
   plan: Plan | null;
   apply: ApplyResult | null;
   pendingAuth: PendingAuth[];
+  /** Each desired connector's connection credentials and their status, as the API reports them. */
+  credentials: CredentialState[];
   tools: ToolsCheck[];
   error: ConnectorSyncError | null;
 }
@@ -116,16 +126,18 @@ async function runSteps(deps: RunDependencies, settings: RunSettings, report: Ru
     const plan = fresh;
     report.plan = plan;
     if (plan.refusals.length > 0) return finish('PlanRefused');
+    const desiredByName = new Map(report.desired.map((d) => [d.name, d]));
+    // before any write: a private connector this key created once and can no longer see
+    if (ledger?.created) forgetSettled(ledger.created, listing.items);
+    const hidden = ledger?.created && hiddenCreations(plan, desiredByName, listing.items, ledger.created);
+    if (hidden) return finish('PlanRefused', hidden);
 
     const remoteByName = new Map(listing.items.map((r) => [r.name, r]));
     if (!settings.dryRun && plan.operations.length > 0) {
-      report.apply = await applyPlan(
-        plan,
-        new Map(report.desired.map((d) => [d.name, d])),
-        deps.api,
-        settings,
-      );
+      const privateSeen = listing.items.some((r) => r.visibility === 'private');
+      report.apply = await applyPlan(plan, desiredByName, deps.api, { ...settings, privateSeen });
       overlayResults(remoteByName, report.apply);
+      if (ledger?.created) rememberCreated(ledger.created, report.apply.results, deps.now().toISOString());
       if (ledger) await recordPushedSecrets(ledger, report.apply, report.desired, secrets);
     }
     const reportOptions = { concurrency: settings.concurrency, now: deps.now };
@@ -138,6 +150,10 @@ async function runSteps(deps: RunDependencies, settings: RunSettings, report: Ru
         withUrls: settings.authUrls,
         ...(settings.authReturnUrl ? { appReturnUrl: settings.authReturnUrl } : {}),
       },
+    );
+    report.credentials = credentialReport(
+      remoteByName,
+      report.desired.map((d) => d.name),
     );
     if (!settings.dryRun)
       report.tools = await toolsReport(remoteByName, report.desired, deps.api, reportOptions);
@@ -196,6 +212,7 @@ export function emptyReport(dryRun: boolean, now: Date): RunReport {
     plan: null,
     apply: null,
     pendingAuth: [],
+    credentials: [],
     tools: [],
     error: null,
   };

@@ -1,4 +1,5 @@
 import type { ConfigIssue } from '../config/types.js';
+import { needsAttention } from '../reconcile/reports.js';
 import type { RunReport } from '../reconcile/run-once.js';
 import type { Operation } from '../reconcile/types.js';
 import {
@@ -87,6 +88,17 @@ export function renderReportMarkdown(report: RunReport, context: { apiUrl: strin
         entry.authUrl
           ? `- ${markdownLink(markdownCode(entry.name), entry.authUrl)} (link expires ${forMarkdown(entry.expiresAt ?? '')})`
           : `- ${markdownCode(entry.name)}`,
+      );
+    }
+    lines.push('');
+  }
+  const attention = report.credentials.filter(needsAttention);
+  if (attention.length > 0) {
+    lines.push('### Credentials needing attention', '');
+    for (const state of attention) {
+      const why = state.error_message === null ? '' : `: ${forMarkdown(state.error_message)}`;
+      lines.push(
+        `- ${markdownCode(`${state.connector}/${state.credential}`)} (${forMarkdown(state.scope)}): ${forMarkdown(state.status)}${why}`,
       );
     }
     lines.push('');

@@ -1,4 +1,5 @@
 import type { ConnectorSyncError } from '../errors.js';
+import type { CredentialState } from '../reconcile/reports.js';
 import type { RunReport } from '../reconcile/run-once.js';
 import type { Operation, Plan } from '../reconcile/types.js';
 
@@ -58,6 +59,7 @@ export function reportToJson(
       expires_at: entry.expiresAt ?? null,
       error: entry.error ?? null,
     })),
+    credentials: report.credentials.map(credentialJson),
     tools: report.tools.map((check) => ({ ...check, reason: check.reason ?? null })),
     error: report.error ? errorJson(report.error) : null,
   };
@@ -102,4 +104,20 @@ function summarize(report: RunReport): ReportSummary {
 
 function errorJson(error: ConnectorSyncError) {
   return { code: error.code, message: error.message, hint: error.hint ?? null };
+}
+
+/** One connection credential for `--output json` (sync, daemon, auth): the API's words, as they came. */
+export function credentialJson(state: CredentialState) {
+  return {
+    connector: state.connector,
+    id: state.id,
+    name: state.credential,
+    scope: state.scope,
+    authentication_type: state.authentication_type,
+    is_default: state.is_default,
+    status: state.status,
+    error_message: state.error_message,
+    error_http_code: state.error_http_code,
+    last_checked_at: state.last_checked_at,
+  };
 }

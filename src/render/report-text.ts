@@ -1,4 +1,9 @@
-import type { PendingAuth, ToolsCheck } from '../reconcile/reports.js';
+import {
+  type CredentialState,
+  needsAttention,
+  type PendingAuth,
+  type ToolsCheck,
+} from '../reconcile/reports.js';
 import type { RunReport } from '../reconcile/run-once.js';
 import { renderIssuesText } from './diagnostics.js';
 import { forTerminal } from './escape.js';
@@ -59,6 +64,7 @@ export function* reportTextLines(report: RunReport, context: TextContext): Gener
       `Held back (${held}, see "held" above): nothing was written for them, and the run fails until a person resolves them.`,
     );
   yield* authLines(report.pendingAuth, style);
+  yield* credentialLines(report.credentials, style);
   yield* toolsLines(report.tools, style);
   if (report.error) {
     yield '';
@@ -100,6 +106,26 @@ export function authLine(entry: PendingAuth, expiry = 'link expires'): string {
   if (entry.authUrl) return `  ${entry.name}  ${entry.authUrl}  (${expiry} ${entry.expiresAt})`;
   if (entry.error) return `  ${entry.name}  (no link: ${entry.error})`;
   return `  ${entry.name}`;
+}
+
+/** Credentials the API found invalid or failing (valid and not-yet-reported ones stay out of the way). */
+export function credentialLines(states: readonly CredentialState[], style: Style): string[] {
+  const notable = states.filter(needsAttention);
+  if (notable.length === 0) return [];
+  const lines = ['', style.warn(`Credentials needing attention (${notable.length}):`)];
+  for (const state of notable) lines.push(forTerminal(credentialLine(state)));
+  return lines;
+}
+
+/** `  crm/main (user, oauth2): invalid: oauth expired (HTTP 401, checked 2026-...)` */
+export function credentialLine(state: CredentialState): string {
+  const facts = [
+    state.error_http_code === null ? '' : `HTTP ${state.error_http_code}`,
+    state.last_checked_at === null ? '' : `checked ${state.last_checked_at}`,
+  ].filter(Boolean);
+  const why = state.error_message === null ? '' : `: ${state.error_message}`;
+  const tail = facts.length > 0 ? ` (${facts.join(', ')})` : '';
+  return `  ${state.connector}/${state.credential} (${state.scope}, ${state.authentication_type}): ${state.status}${why}${tail}`;
 }
 
 function toolsLines(tools: readonly ToolsCheck[], style: Style): string[] {

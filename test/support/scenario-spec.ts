@@ -30,6 +30,8 @@ export interface RemoteSpec {
   max_page_size: number | null;
   /** Seed connectors may share a name (the emulator's duplicateNames). */
   duplicate_names: boolean;
+  /** The emulated API key's connector access scope (the emulator's keyScope; default all). */
+  key_scope: 'all' | 'shared_only';
 }
 
 /** Things done to the world before a step runs (not counted in its requests). */
@@ -193,7 +195,9 @@ export async function readScenario(dir: string, name: string): Promise<Scenario>
 
 function checkRemote(data: unknown, where: string): RemoteSpec {
   const value = record(data, where);
-  onlyKeys(value, ['builtins', 'connectors', 'max_page_size', 'duplicate_names'], where);
+  onlyKeys(value, ['builtins', 'connectors', 'max_page_size', 'duplicate_names', 'key_scope'], where);
+  if (value.key_scope !== undefined && value.key_scope !== 'all' && value.key_scope !== 'shared_only')
+    throw new Error(`${where}.key_scope: expected all or shared_only`);
   if (value.connectors !== undefined && !Array.isArray(value.connectors))
     throw new Error(`${where}.connectors: expected a list`);
   return {
@@ -201,6 +205,7 @@ function checkRemote(data: unknown, where: string): RemoteSpec {
     connectors: (value.connectors ?? []) as SeedConnector[],
     max_page_size: typeof value.max_page_size === 'number' ? value.max_page_size : null,
     duplicate_names: value.duplicate_names === true,
+    key_scope: value.key_scope === 'shared_only' ? 'shared_only' : 'all',
   };
 }
 

@@ -43,6 +43,11 @@ export function registerValidate(program: Command, ctx: CliContext): Command {
         cwd: io.cwd,
         env: io.env,
       });
+      if (result.ok) {
+        const { privateConnectorsWarning } = await import('../../config/key-scope.js');
+        const warning = privateConnectorsWarning(result.state.connectors);
+        if (warning) result.warnings.push(warning);
+      }
       const files = result.ok ? result.state.files : (result.files ?? []);
       const issues = result.ok ? result.warnings : sortIssues([...result.issues, ...result.warnings], files);
       const report: ValidateReport = {
