@@ -323,8 +323,8 @@ export function validateRequest(request: RecordedRequest): Violation[] {
     problems.push({ operationId, where: 'body', message: 'the operation needs a body, none was sent' });
   } else if (!validate(request.body)) {
     for (const error of validate.errors ?? []) {
-      // anyOf reports each branch; the branch errors below it say what is wrong
-      if (error.keyword === 'anyOf') continue;
+      // anyOf reports itself and each branch: the `null` branch says nothing worth reading
+      if (error.keyword === 'anyOf' || (error.keyword === 'type' && error.params.type === 'null')) continue;
       const extra = error.keyword === 'additionalProperties' ? `/${error.params.additionalProperty}` : '';
       const where = `body${`${error.instancePath}${extra}`.replaceAll('/', '.')}`;
       const message =

@@ -285,7 +285,8 @@ export function bodyPaths(doc: OpenApiDoc, schema: Json, value: unknown, prefix 
       out.push(`${prefix}{}`, ...bodyPaths(doc, values, child, `${prefix}{}`));
     } else {
       const path = join(prefix, key);
-      out.push(path, ...bodyPaths(doc, properties[key] ?? {}, child, path));
+      // below a field the schema does not define there is nothing more to learn
+      out.push(path, ...(properties[key] ? bodyPaths(doc, properties[key], child, path) : []));
     }
   }
   return [...new Set(out)];

@@ -16,15 +16,23 @@ export interface RequestRecorder {
   close(): Promise<void>;
 }
 
-/** Starts recording; `onRequest` runs just before each request goes out (a test can act then). */
-export function recordRequests(onRequest?: (request: RecordedRequest) => void): RequestRecorder {
+/**
+ * Starts recording; `onRequest` runs just before each request goes out, and the request waits for
+ * it (a test can play another writer at that exact moment).
+ */
+export function recordRequests(
+  onRequest?: (request: RecordedRequest) => void | Promise<void>,
+): RequestRecorder {
   const requests: RecordedRequest[] = [];
   const agent = new Agent();
   const dispatcher = agent.compose((dispatch) => (options, handler) => {
     const request = toRecord(options);
     requests.push(request);
-    onRequest?.(request);
-    return dispatch(options, handler);
+    const acting = onRequest?.(request);
+    if (!acting) return dispatch(options, handler);
+    // like undici's own dns interceptor: dispatch later, and say the dispatcher is not busy
+    void acting.then(() => dispatch(options, handler));
+    return true;
   });
   return {
     dispatcher,
