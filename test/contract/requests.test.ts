@@ -154,6 +154,18 @@ describe('the strict request validator', () => {
     expect(validateRequest({ ...patch, body: { description: 'x' } })).toEqual([]);
   });
 
+  it('names fields, never their values (a refused secret stays secret)', () => {
+    const canary = 'canary-4f1d9e';
+    const body = {
+      headers: { Authorization: canary },
+      auth_data: { client_id: canary, client_secret: canary },
+    };
+    const patch = { method: 'PATCH', path: `/v1/connectors/${id}`, query: [], body };
+    const said = validateRequest(patch).map((violation) => describeViolation(patch, violation));
+    expect(said).toHaveLength(2);
+    expect(said.join('\n')).not.toContain(canary);
+  });
+
   it('refuses unknown fields in nested models, but keeps maps open', () => {
     const method = { method_type: 'none', global_headers: { 'X-Any-Name': { value: 'v', is_secret: true } } };
     const patch = {
