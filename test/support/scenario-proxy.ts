@@ -8,6 +8,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent, request } from 'undici';
+import type { RecordedRequest } from '../emulator/openapi.js';
 
 /** Something to do once, just before the first request matching `when` ("POST /v1/connectors") is forwarded. */
 export interface ProxyHook {
@@ -41,7 +42,7 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'up
 /** Starts a proxy to `upstream`; with `maxPageSize`, listing requests ask for at most that many items. */
 export async function startScenarioProxy(
   upstream: string,
-  options: { maxPageSize?: number | null } = {},
+  options: { maxPageSize?: number | null; onRequest?: (request: RecordedRequest) => void } = {},
 ): Promise<ScenarioProxy> {
   const agent = new Agent({ connections: 64, keepAliveTimeout: 10_000 });
   let hooks: ProxyHook[] = [];
@@ -51,6 +52,7 @@ export async function startScenarioProxy(
     const body = await readAll(req);
     const url = new URL(req.url ?? '/', upstream);
     const key = `${req.method} ${url.pathname}`;
+    options.onRequest?.(recorded(req.method ?? 'GET', url, body));
     const due = hooks.filter((hook) => hook.when === key);
     hooks = hooks.filter((hook) => hook.when !== key);
     for (const hook of due) await hook.run();
@@ -130,6 +132,18 @@ function forwardable(headers: IncomingMessage['headers']): Record<string, string
     if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
   }
   return out;
+}
+
+/** The request as the client sent it (before any page size is lowered); a body that is not JSON is kept as text. */
+function recorded(method: string, url: URL, body: Buffer): RecordedRequest {
+  const text = body.toString('utf8');
+  let parsed: unknown;
+  try {
+    parsed = text.length > 0 ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = text;
+  }
+  return { method, path: url.pathname, query: [...url.searchParams], body: parsed };
 }
 
 async function readAll(req: IncomingMessage): Promise<Buffer> {

@@ -22,6 +22,7 @@ import {
   seededRandom,
   startEmulator,
 } from '../../src/emulator/index.js';
+import { describeViolation, isKnownViolation, validateRequest } from '../emulator/openapi.js';
 import { type ScenarioProxy, startScenarioProxy } from './scenario-proxy.js';
 import type { GenerateSpec, JsonEdit, Scenario, Step } from './scenario-spec.js';
 
@@ -39,6 +40,8 @@ export interface ScenarioWorld {
   /** The working directory: a copy of the scenario folder. */
   work: string;
   stateDir: string;
+  /** Requests the CLI sent during the current step that the OpenAPI document refuses, in a sentence each. */
+  violations: string[];
   close(): Promise<void>;
 }
 
@@ -81,13 +84,23 @@ export async function openWorld(scenario: Scenario): Promise<ScenarioWorld> {
     // fault rates are drawn from a source seeded by the scenario's name: the same faults every run
     random: seededRandom(createHash('sha256').update(scenario.name).digest().readUInt32BE(0)),
   });
-  const proxy = await startScenarioProxy(emulator.url, { maxPageSize: scenario.remote.max_page_size });
+  // every request the CLI sends is a contract test: the step fails on one the document refuses
+  const violations: string[] = [];
+  const proxy = await startScenarioProxy(emulator.url, {
+    maxPageSize: scenario.remote.max_page_size,
+    onRequest: (request) => {
+      for (const violation of validateRequest(request)) {
+        if (!isKnownViolation(violation)) violations.push(describeViolation(request, violation));
+      }
+    },
+  });
   return {
     scenario,
     emulator,
     proxy,
     work,
     stateDir,
+    violations,
     close: async () => {
       await proxy.close();
       await emulator.close();
@@ -131,8 +144,14 @@ export async function runStep(world: ScenarioWorld, step: Step): Promise<StepOut
     signal: new AbortController().signal,
   };
   const args = step.args.map((arg) => arg.replaceAll('{work}', world.work));
+  world.violations.length = 0;
   try {
     const exit = await runCli([step.command, ...args], io);
+    if (world.violations.length > 0) {
+      throw new Error(
+        `the CLI sent requests the OpenAPI document refuses:\n${world.violations.join('\n')}\n${stdout}${stderr}`,
+      );
+    }
     const requests = withoutOwn(
       world.emulator.requestLog.filter((entry) => entry.seq > mark),
       own,

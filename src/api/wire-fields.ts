@@ -1,0 +1,183 @@
+/**
+ * What the client puts on the wire, per operation of the vendored OpenAPI document
+ * (../shared/api/connectors-openapi.yaml), as dotted field paths: `auth_data.client_id`, `[]` for
+ * an array's items, `{}` for a map's values, and `.*` for every field below (a model passed
+ * through whole). `npm run spec:check` (test/spec/spec-check.test.ts) fails when `sent` and
+ * `declined` together are not exactly the document's fields, and the request contract test fails
+ * when the client sends a field that is not in `sent`. Nothing at run time reads this table: it is
+ * the client's half of the contract, kept beside the code that must honour it.
+ */
+
+/** The fields of one part of a request: those the client sends, and those it knowingly never sends. */
+export interface FieldSplit {
+  sent: readonly string[];
+  declined: readonly string[];
+}
+
+/** One operation: `unused` ones are not called (yet); their fields are not described. */
+export interface ClientWireRow {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** The document's path template, without its `#...` suffix. */
+  path: string;
+  use: 'used' | 'unused';
+  body?: FieldSplit;
+  query?: FieldSplit;
+}
+
+const GLOBAL_HEADERS = [
+  'global_headers',
+  'global_headers{}',
+  'global_headers{}.value',
+  'global_headers{}.is_secret',
+];
+
+/** The fields of one AuthenticationMethodCreateOrUpdateRequest (an update's `auth_methods[]` item). */
+const AUTH_METHOD = [
+  'method_type',
+  'auth_direction',
+  'headers',
+  'headers[]',
+  'headers[].name',
+  'headers[].is_required',
+  'headers[].is_secret',
+  ...GLOBAL_HEADERS,
+  'oauth2_metadata_secrets',
+  'oauth2_metadata_secrets.client_id',
+  'oauth2_metadata_secrets.client_secret',
+  'oauth2_metadata_secrets.client_id_issued_at',
+  'oauth2_metadata_secrets.client_secret_expires_at',
+  'oauth2_server_metadata',
+  'oauth2_server_metadata.*',
+].map((field) => `auth_methods[].${field}`);
+
+const NOTHING: FieldSplit = { sent: [], declined: [] };
+
+/** Today's client: seed-era bodies, no activation, no credentials (issue 11 brings those). */
+export const CLIENT_WIRE_FIELDS: Readonly<Record<string, ClientWireRow>> = {
+  connector_list_v1: {
+    method: 'GET',
+    path: '/v1/connectors',
+    use: 'used',
+    query: { sent: ['page_size', 'cursor', 'active'], declined: [] },
+  },
+  connector_get_v1: {
+    method: 'GET',
+    path: '/v1/connectors/{connector_id_or_name}',
+    use: 'used',
+    // the listing carries everything the planner compares; user data is not connector-sync's
+    query: { sent: [], declined: ['fetch_user_data', 'fetch_customer_data'] },
+  },
+  connector_create_v1: {
+    method: 'POST',
+    path: '/v1/connectors',
+    use: 'used',
+    body: {
+      sent: [
+        'name',
+        'description',
+        'server',
+        'visibility',
+        'title',
+        'icon_url',
+        'system_prompt',
+        'headers',
+        'headers{}',
+        'auth_data',
+        'auth_data.client_id',
+        'auth_data.client_secret',
+      ],
+      declined: [
+        'protocol',
+        ...GLOBAL_HEADERS,
+        'oauth2_server_metadata',
+        'oauth2_server_metadata.*',
+        'oauth2_server_metadata_url',
+      ],
+    },
+  },
+  connector_update_v1: {
+    method: 'PATCH',
+    path: '/v1/connectors/{connector_id}',
+    use: 'used',
+    body: {
+      sent: ['name', 'description', 'server', 'title', 'icon_url', 'system_prompt'],
+      declined: ['protocol', 'auth_methods', 'auth_methods[]', ...AUTH_METHOD],
+    },
+  },
+  connector_delete_v1: {
+    method: 'DELETE',
+    path: '/v1/connectors/{connector_id}',
+    use: 'used',
+    query: NOTHING,
+  },
+  connector_share_v1: {
+    method: 'PUT',
+    path: '/v1/connectors/{connector_id}/share',
+    use: 'used',
+    query: NOTHING,
+  },
+  connector_unshare_v1: {
+    method: 'DELETE',
+    path: '/v1/connectors/{connector_id}/share',
+    use: 'used',
+    query: NOTHING,
+  },
+  connector_get_auth_url_v1: {
+    method: 'GET',
+    path: '/v1/connectors/{connector_id_or_name}/auth_url',
+    use: 'used',
+    query: {
+      sent: ['app_return_url'],
+      declined: ['method_type', 'credentials_name', 'credentials_title', 'github_installation_link'],
+    },
+  },
+  connector_list_tools_v1: {
+    method: 'GET',
+    path: '/v1/connectors/{connector_id_or_name}/tools',
+    use: 'used',
+    query: { sent: ['page', 'page_size', 'refresh', 'pretty'], declined: ['credentials_name'] },
+  },
+  // coming with issue 11
+  connector_activate_for_consumer_v1: {
+    method: 'POST',
+    path: '/v1/connectors/{connector_id}/{consumer_scope}/activate',
+    use: 'unused',
+  },
+  connector_deactivate_for_consumer_v1: {
+    method: 'POST',
+    path: '/v1/connectors/{connector_id}/{consumer_scope}/deactivate',
+    use: 'unused',
+  },
+  connector_get_authentication_methods_v1: {
+    method: 'GET',
+    path: '/v1/connectors/{connector_id_or_name}/authentication_methods',
+    use: 'unused',
+  },
+  ...credentialRows('organization'),
+  ...credentialRows('workspace'),
+  ...credentialRows('user'),
+  // never: deletes every user credential at once; and calling tools is not connector-sync's job
+  connector_delete_all_user_credentials_v1: {
+    method: 'DELETE',
+    path: '/v1/connectors/{connector_id_or_name}/user/credentials',
+    use: 'unused',
+  },
+  connector_call_tool_v1: {
+    method: 'POST',
+    path: '/v1/connectors/{connector_id_or_name}/tools/{tool_name}/call',
+    use: 'unused',
+  },
+};
+
+function credentialRows(scope: 'organization' | 'workspace' | 'user'): Record<string, ClientWireRow> {
+  const path = `/v1/connectors/{connector_id_or_name}/${scope}/credentials`;
+  return {
+    [`connector_list_${scope}_credentials_v1`]: { method: 'GET', path, use: 'unused' },
+    [`connector_create_or_update_${scope}_credentials_v1`]: { method: 'POST', path, use: 'unused' },
+    [`connector_delete_${scope}_credentials_v1`]: {
+      method: 'DELETE',
+      path: `${path}/{credentials_name}`,
+      use: 'unused',
+    },
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * What the emulator does with each field of each request the vendored OpenAPI document defines,
+ * as dotted paths (`[]` an array's items, `{}` a map's values, `.*` every field below): `read`
+ * fields are validated and kept, `ignored` ones are accepted and dropped, as the API's framework
+ * drops a field it does not use. `npm run spec:check` (test/spec/spec-check.test.ts) fails when
+ * the two together are not exactly the document's fields, so a field the document gains or loses
+ * is noticed here. Operations the emulator does not serve are `unused`. Nothing at run time reads
+ * this table.
+ */
+
+/** The fields of one part of a request. */
+export interface EmulatorFieldSplit {
+  read: readonly string[];
+  ignored: readonly string[];
+}
+
+/** One operation of the document. */
+export interface EmulatorWireRow {
+  use: 'used' | 'unused';
+  body?: EmulatorFieldSplit;
+  query?: EmulatorFieldSplit;
+}
+
+const GLOBAL_HEADERS = [
+  'global_headers',
+  'global_headers{}',
+  'global_headers{}.value',
+  'global_headers{}.is_secret',
+];
+const UNUSED: EmulatorWireRow = { use: 'unused' };
+
+/** Today's emulator (seed-era store: headers and auth_data, method types only). */
+export const EMULATOR_WIRE_FIELDS: Readonly<Record<string, EmulatorWireRow>> = {
+  connector_list_v1: { use: 'used', query: { read: ['page_size', 'cursor', 'active'], ignored: [] } },
+  connector_get_v1: { use: 'used', query: { read: ['fetch_user_data', 'fetch_customer_data'], ignored: [] } },
+  connector_create_v1: {
+    use: 'used',
+    body: {
+      read: [
+        'protocol',
+        'name',
+        'title',
+        'description',
+        'icon_url',
+        'visibility',
+        'server',
+        'headers',
+        'headers{}',
+        'auth_data',
+        'auth_data.client_id',
+        'auth_data.client_secret',
+        'system_prompt',
+      ],
+      ignored: [
+        ...GLOBAL_HEADERS,
+        'oauth2_server_metadata',
+        'oauth2_server_metadata.*',
+        'oauth2_server_metadata_url',
+      ],
+    },
+  },
+  connector_update_v1: {
+    use: 'used',
+    body: {
+      read: [
+        'protocol',
+        'name',
+        'title',
+        'description',
+        'icon_url',
+        'system_prompt',
+        'server',
+        'auth_methods',
+        'auth_methods[]',
+        'auth_methods[].method_type',
+        'auth_methods[].oauth2_metadata_secrets',
+        'auth_methods[].oauth2_metadata_secrets.client_id',
+        'auth_methods[].oauth2_metadata_secrets.client_secret',
+      ],
+      ignored: [
+        'auth_direction',
+        'headers',
+        'headers[]',
+        'headers[].name',
+        'headers[].is_required',
+        'headers[].is_secret',
+        ...GLOBAL_HEADERS,
+        'oauth2_metadata_secrets.client_id_issued_at',
+        'oauth2_metadata_secrets.client_secret_expires_at',
+        'oauth2_server_metadata',
+        'oauth2_server_metadata.*',
+      ].map((field) => `auth_methods[].${field}`),
+    },
+  },
+  connector_delete_v1: { use: 'used' },
+  connector_share_v1: { use: 'used' },
+  connector_unshare_v1: { use: 'used' },
+  connector_get_auth_url_v1: {
+    use: 'used',
+    query: {
+      read: ['app_return_url', 'method_type', 'github_installation_link'],
+      ignored: ['credentials_name', 'credentials_title'],
+    },
+  },
+  connector_list_tools_v1: {
+    use: 'used',
+    query: { read: ['page', 'page_size', 'refresh', 'pretty'], ignored: ['credentials_name'] },
+  },
+  connector_activate_for_consumer_v1: UNUSED,
+  connector_deactivate_for_consumer_v1: UNUSED,
+  connector_get_authentication_methods_v1: UNUSED,
+  connector_list_organization_credentials_v1: UNUSED,
+  connector_create_or_update_organization_credentials_v1: UNUSED,
+  connector_delete_organization_credentials_v1: UNUSED,
+  connector_list_workspace_credentials_v1: UNUSED,
+  connector_create_or_update_workspace_credentials_v1: UNUSED,
+  connector_delete_workspace_credentials_v1: UNUSED,
+  connector_list_user_credentials_v1: UNUSED,
+  connector_create_or_update_user_credentials_v1: UNUSED,
+  connector_delete_user_credentials_v1: UNUSED,
+  connector_delete_all_user_credentials_v1: UNUSED,
+  connector_call_tool_v1: UNUSED,
+};
