@@ -22,6 +22,7 @@ import {
 } from './shapes.js';
 import { type ApiCall, type RequestEvent, Transport } from './transport.js';
 import type {
+  AuthMethodBody,
   CallOptions,
   ClientStats,
   ConnectorListing,
@@ -284,12 +285,18 @@ function requireUuid(id: string, what: string): string {
   return id;
 }
 
-/** The write-only values of a body, kept out of every error message. */
+/** The write-only values of a body (header values, OAuth client credentials), kept out of every error message. */
 function secretsOf(body: CreateConnectorBody | UpdateConnectorBody): string[] {
-  const values = Object.values(body.headers ?? {});
-  if (body.auth_data) {
-    values.push(body.auth_data.client_id);
-    if (body.auth_data.client_secret) values.push(body.auth_data.client_secret);
-  }
+  const values: Array<string | null | undefined> = [];
+  const methods: AuthMethodBody[] = 'auth_methods' in body ? (body.auth_methods ?? []) : [];
+  for (const headers of [
+    'global_headers' in body ? body.global_headers : undefined,
+    ...methods.map((m) => m.global_headers),
+  ])
+    for (const header of Object.values(headers ?? {})) values.push(header.value);
+  if ('auth_data' in body && body.auth_data)
+    values.push(body.auth_data.client_id, body.auth_data.client_secret);
+  for (const method of methods)
+    values.push(method.oauth2_metadata_secrets?.client_id, method.oauth2_metadata_secrets?.client_secret);
   return values.filter((value): value is string => typeof value === 'string' && value.length > 0);
 }

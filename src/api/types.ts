@@ -70,7 +70,30 @@ export interface RemoteTool {
   [key: string]: unknown;
 }
 
-/** Body of POST /v1/connectors. Secret values are already revealed here: build it only in the applier. */
+/** The consumer scopes a connector can be activated for (POST .../{consumer_scope}/activate). */
+export type ConsumerScope = 'user' | 'workspace' | 'organization';
+
+/** A connector-wide header's value (GlobalHeaderValue): secret unless said otherwise. */
+export interface GlobalHeaderValue {
+  value: string;
+  is_secret?: boolean;
+}
+
+/** OutboundAuthenticationType. */
+export type AuthMethodType = 'oauth2' | 'bearer' | 'none' | 'github_app' | 'slack_app';
+
+/**
+ * One entry of an update's `auth_methods` (AuthenticationMethodCreateOrUpdateRequest): the only
+ * place a PATCH can carry header values and OAuth client credentials.
+ */
+export interface AuthMethodBody {
+  method_type: AuthMethodType;
+  global_headers?: Record<string, GlobalHeaderValue>;
+  oauth2_metadata_secrets?: { client_id?: string | null; client_secret?: string | null } | null;
+  oauth2_server_metadata?: Record<string, unknown> | null;
+}
+
+/** Body of POST /v1/connectors (CreateConnectorRequest). Secret values are already revealed here: build it only in the applier. */
 export interface CreateConnectorBody {
   name: string;
   description: string;
@@ -79,11 +102,16 @@ export interface CreateConnectorBody {
   title?: string | null;
   icon_url?: string | null;
   system_prompt?: string | null;
-  headers?: Record<string, string> | null;
+  global_headers?: Record<string, GlobalHeaderValue>;
   auth_data?: { client_id: string; client_secret?: string | null } | null;
+  oauth2_server_metadata?: Record<string, unknown> | null;
+  oauth2_server_metadata_url?: string | null;
 }
 
-/** Body of PATCH /v1/connectors/{id}: only the fields to change. */
+/**
+ * Body of PATCH /v1/connectors/{id} (UpdateConnectorRequest): only the fields to change. It has no
+ * `headers` and no `auth_data`: those values travel in `auth_methods`.
+ */
 export interface UpdateConnectorBody {
   name?: string;
   description?: string;
@@ -91,8 +119,7 @@ export interface UpdateConnectorBody {
   title?: string | null;
   icon_url?: string | null;
   system_prompt?: string | null;
-  headers?: Record<string, string> | null;
-  auth_data?: { client_id: string; client_secret?: string | null } | null;
+  auth_methods?: AuthMethodBody[];
 }
 
 /** The result of listing every page. */

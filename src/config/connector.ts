@@ -11,7 +11,7 @@ import {
   scanReferences,
 } from './references.js';
 import { connectorKeys } from './schema.js';
-import type { ConfigIssue, DesiredConnector, SourceLocation, Visibility } from './types.js';
+import type { ConfigIssue, DesiredConnector, DesiredHeader, SourceLocation, Visibility } from './types.js';
 
 /** One connector mapping in a document: the root of a document, or an item of its `connectors:` list. */
 export interface ConnectorSite extends DocumentContext {
@@ -41,11 +41,27 @@ interface SecretString {
   sensitive: boolean;
 }
 
-/** The strings that may hold references: header values and the auth_data fields. */
+/** Keys whose strings may hold references: their values are secrets, never printed. */
+const SECRET_KEYS: ReadonlySet<string> = new Set(['headers', 'global_headers', 'auth_data']);
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** A `global_headers` entry: its value's place and text, and whether the file says it is secret. */
+function globalHeaderEntry(
+  name: string,
+  entry: unknown,
+): { path: KeySegment[]; value: unknown; isSecret: boolean } {
+  if (!isMap(entry)) return { path: [name], value: entry, isSecret: true };
+  return { path: [name, 'value'], value: own(entry, 'value'), isSecret: own(entry, 'is_secret') !== false };
+}
+
+/** The strings that may hold references: header values (both maps) and the auth_data fields. */
 function secretStrings(site: ConnectorSite): SecretString[] {
   const found: SecretString[] = [];
   const headers = own(site.data, 'headers');
-  if (headers !== null && typeof headers === 'object' && !Array.isArray(headers)) {
+  if (isMap(headers)) {
     for (const [name, value] of Object.entries(headers)) {
       if (typeof value === 'string') {
         found.push({
@@ -56,8 +72,21 @@ function secretStrings(site: ConnectorSite): SecretString[] {
       }
     }
   }
+  const globalHeaders = own(site.data, 'global_headers');
+  if (isMap(globalHeaders)) {
+    for (const [name, entry] of Object.entries(globalHeaders)) {
+      const { path, value, isSecret } = globalHeaderEntry(name, entry);
+      if (typeof value === 'string') {
+        found.push({
+          segments: [...site.prefix, 'global_headers', ...path],
+          value,
+          sensitive: isSecret && SECRET_HEADER.test(name),
+        });
+      }
+    }
+  }
   const auth = own(site.data, 'auth_data');
-  if (auth !== null && typeof auth === 'object' && !Array.isArray(auth)) {
+  if (isMap(auth)) {
     for (const field of ['client_id', 'client_secret']) {
       const value = own(auth, field);
       if (typeof value === 'string') {
@@ -72,20 +101,51 @@ function secretStrings(site: ConnectorSite): SecretString[] {
   return found;
 }
 
-/** Every other string of the connector's known fields (lists included): references are not allowed there. */
+/** Every other string of the connector's known fields (in lists and objects too): references are not allowed there. */
 function plainStrings(site: ConnectorSite): Array<{ segments: KeySegment[]; value: string }> {
   const found: Array<{ segments: KeySegment[]; value: string }> = [];
-  for (const key of connectorKeys()) {
-    if (key === 'headers' || key === 'auth_data') continue;
-    const value = own(site.data, key);
-    if (typeof value === 'string') found.push({ segments: [...site.prefix, key], value });
-    if (Array.isArray(value)) {
-      value.forEach((item, index) => {
-        if (typeof item === 'string') found.push({ segments: [...site.prefix, key, index], value: item });
-      });
+  const walk = (segments: KeySegment[], value: unknown): void => {
+    if (typeof value === 'string') found.push({ segments, value });
+    else if (Array.isArray(value)) {
+      for (const [index, item] of value.entries()) walk([...segments, index], item);
+    } else if (isMap(value)) {
+      for (const [key, item] of Object.entries(value)) walk([...segments, key], item);
     }
+  };
+  for (const key of connectorKeys()) {
+    if (!SECRET_KEYS.has(key)) walk([...site.prefix, key], own(site.data, key));
   }
   return found;
+}
+
+/**
+ * A header named in both `headers` and `global_headers` (or twice, in another case: HTTP header
+ * names ignore case): the API keeps one map, so the file would say two things about one header.
+ */
+export function headerIssues(site: ConnectorSite): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const seen = new Map<string, KeySegment[]>();
+  for (const key of ['headers', 'global_headers']) {
+    const map = own(site.data, key);
+    if (!isMap(map)) continue;
+    for (const name of Object.keys(map)) {
+      const segments = [...site.prefix, key, name];
+      const first = seen.get(name.toLowerCase());
+      if (first === undefined) {
+        seen.set(name.toLowerCase(), segments);
+        continue;
+      }
+      issues.push(
+        makeIssue(
+          'duplicate-header',
+          `header ${JSON.stringify(name)} is declared twice (\`${formatKeyPath(first)}\` and \`${formatKeyPath(segments)}\`): the API keeps one connector-wide map of headers, whose names ignore case; keep one`,
+          locateKey(site, segments),
+          { key: formatKeyPath(segments), related: [locateKey(site, first)] },
+        ),
+      );
+    }
+  }
+  return issues;
 }
 
 /**
@@ -102,7 +162,7 @@ export function referenceIssues(site: ConnectorSite): ConfigIssue[] {
       issues.push(
         makeIssue(
           'reference-not-allowed',
-          `\`${key}\` holds the reference \`${part.raw}\`: references are resolved only in \`headers\` and \`auth_data\`, because plans and logs print every other field; write \`$\${\` for a literal \`\${\``,
+          `\`${key}\` holds the reference \`${part.raw}\`: references are resolved only in \`headers\`, \`global_headers\` and \`auth_data\`, because plans and logs print every other field; write \`$\${\` for a literal \`\${\``,
           locateInValue(site, segments, part.index),
           { key },
         ),
@@ -112,7 +172,7 @@ export function referenceIssues(site: ConnectorSite): ConfigIssue[] {
       issues.push(
         makeIssue(
           'reference-not-allowed',
-          `\`${key}\` holds a reference: references are resolved only in \`headers\` and \`auth_data\`, because plans and logs print every other field; write \`$\${\` for a literal \`\${\``,
+          `\`${key}\` holds a reference: references are resolved only in \`headers\`, \`global_headers\` and \`auth_data\`, because plans and logs print every other field; write \`$\${\` for a literal \`\${\``,
           locateInValue(site, segments, problem.index),
           { key },
         ),
@@ -180,7 +240,11 @@ async function secretValues(
       continue;
     }
     // a line break written in the file itself is the schema's to report; this catches one a secret brought in
-    if (segments.includes('headers') && /[\r\n\0]/.test(resolved.value) && !/[\r\n\0]/.test(value)) {
+    if (
+      (segments.includes('headers') || segments.includes('global_headers')) &&
+      /[\r\n\0]/.test(resolved.value) &&
+      !/[\r\n\0]/.test(value)
+    ) {
       issues.push(
         makeIssue(
           'invalid-header-value',
@@ -207,6 +271,32 @@ function fieldSources(site: ConnectorSite): Partial<Record<string, SourceLocatio
     });
   }
   return sources;
+}
+
+/** `headers:` (all secret) and `global_headers:` as the one map the API keeps; null when neither is declared. */
+function connectorHeaders(site: ConnectorSite, secrets: Secrets): Record<string, DesiredHeader> | null {
+  const headers = own(site.data, 'headers');
+  const globalHeaders = own(site.data, 'global_headers');
+  if (headers === undefined && globalHeaders === undefined) return null;
+  const entries: Array<[string, DesiredHeader]> = [];
+  for (const name of Object.keys(isMap(headers) ? headers : {})) {
+    entries.push([name, { value: secrets.get(formatKeyPath(['headers', name])) as Secret, is_secret: true }]);
+  }
+  for (const [name, entry] of Object.entries(isMap(globalHeaders) ? globalHeaders : {})) {
+    const { path, isSecret } = globalHeaderEntry(name, entry);
+    const value = secrets.get(formatKeyPath(['global_headers', ...path])) as Secret;
+    entries.push([name, { value, is_secret: isSecret }]);
+  }
+  // fromEntries defines own properties, so a header named __proto__ stays a header
+  return Object.fromEntries(entries);
+}
+
+/** A declared object's strings with `$${` escapes undone, as every plain field's are. */
+function literalData(value: unknown): unknown {
+  if (typeof value === 'string') return literalValue(scanReferences(value));
+  if (Array.isArray(value)) return value.map(literalData);
+  if (isMap(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, literalData(v)]));
+  return value;
 }
 
 function assemble(site: ConnectorSite, secrets: Secrets, resolved: boolean): DesiredConnector {
@@ -236,6 +326,11 @@ function assemble(site: ConnectorSite, secrets: Secrets, resolved: boolean): Des
             client_id: secrets.get('auth_data.client_id') as Secret,
             client_secret: secrets.get('auth_data.client_secret') ?? null,
           },
+    global_headers: connectorHeaders(site, secrets),
+    oauth2_server_metadata: isMap(own(site.data, 'oauth2_server_metadata'))
+      ? (literalData(own(site.data, 'oauth2_server_metadata')) as Record<string, unknown>)
+      : null,
+    oauth2_server_metadata_url: text(site, 'oauth2_server_metadata_url'),
     renamed_from: text(site, 'renamed_from'),
     expect_tools: Array.isArray(expectTools)
       ? expectTools.map((tool) => literalValue(scanReferences(String(tool))))

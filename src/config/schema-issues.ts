@@ -246,6 +246,18 @@ function issueFor(
     case 'pattern':
       if (error.propertyName !== undefined) return headerNameIssue(ctx, at);
       return valueIssue(ctx, at);
+    case 'not': {
+      const rule = (error.parentSchema as { notErrorMessage?: string }).notErrorMessage;
+      if (rule === undefined) return valueIssue(ctx, at);
+      const key = formatKeyPath(segments);
+      const who = key === '' ? 'the connector' : `\`${key}\``;
+      return makeIssue(
+        'exclusive-keys',
+        `${who} ${rule}`,
+        locateValue(ctx, segments),
+        key === '' ? {} : { key },
+      );
+    }
     default:
       return valueIssue(ctx, at);
   }

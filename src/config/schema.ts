@@ -31,6 +31,8 @@ export function connectorValidator(): ValidateFunction {
     addFormats(ajv);
     // the editor keyword VS Code and yaml-language-server show for a failed pattern
     ajv.addKeyword('patternErrorMessage');
+    // the sentence for a `not` rule (two keys that exclude each other), in the schema's own words
+    ajv.addKeyword('notErrorMessage');
     validator = ajv.compile(schema);
   }
   return validator;

@@ -33,6 +33,12 @@ export interface DesiredAuthData {
   client_secret: Secret | null;
 }
 
+/** One connector-wide header: its value, and whether the API keeps it secret (never shows it). */
+export interface DesiredHeader {
+  value: Secret;
+  is_secret: boolean;
+}
+
 /**
  * One connector as the repository declares it, after validation (and reference resolution, when
  * asked). Absent optional fields are null: the file is the whole truth for the fields it manages.
@@ -50,6 +56,15 @@ export interface DesiredConnector {
   headers: Record<string, Secret> | null;
   /** Write-only. */
   auth_data: DesiredAuthData | null;
+  /**
+   * Connector-wide headers: the `global_headers:` map with the `headers:` map merged in (every
+   * `headers:` entry is secret). Secret values are write-only; null when neither key is declared.
+   */
+  global_headers: Record<string, DesiredHeader> | null;
+  /** OAuth2 authorization server metadata (ExtendedOAuthServerMetadata), as declared. */
+  oauth2_server_metadata: Record<string, unknown> | null;
+  /** Where the API fetches that metadata; create only (the update has no such field). */
+  oauth2_server_metadata_url: string | null;
   /** The previous name, for a rename in place. */
   renamed_from: string | null;
   /** Tools that must exist after apply. */

@@ -22,6 +22,8 @@ export interface LoggerOptions {
 // themselves; these paths catch a raw string that reached a log object some other way.
 const SECRET_KEYS = [
   'headers',
+  'global_headers',
+  'oauth2_metadata_secrets',
   'auth_data',
   'authData',
   'authorization',

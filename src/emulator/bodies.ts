@@ -190,7 +190,9 @@ class FieldReader {
    * `auth_methods` (newer API): a list of `{method_type, ...}`. The emulator keeps the method types;
    * an oauth2 method's `oauth2_metadata_secrets` stands in for `auth_data` when that is absent.
    */
-  authMethods(): { types: string[] | null; oauth: StoredAuthData | null } | undefined {
+  authMethods():
+    | { types: string[] | null; oauth: StoredAuthData | null; headers?: Record<string, unknown> }
+    | undefined {
     if (!this.has('auth_methods')) return undefined;
     const value = this.body.auth_methods;
     if (value === null) return { types: null, oauth: null };
@@ -201,6 +203,7 @@ class FieldReader {
     }
     const types: string[] = [];
     let oauth: StoredAuthData | null = null;
+    let headers: Record<string, unknown> | undefined;
     value.forEach((method: unknown, index) => {
       const methodType = isObject(method) ? method.method_type : undefined;
       if (typeof methodType !== 'string' || !(METHOD_TYPES as readonly string[]).includes(methodType)) {
@@ -219,9 +222,20 @@ class FieldReader {
         const secret = typeof secrets.client_secret === 'string' ? secrets.client_secret : null;
         oauth = { client_id: secrets.client_id, client_secret: secret };
       }
+      if (isObject(method) && isObject(method.global_headers)) headers = headerValues(method.global_headers);
     });
-    return { types, oauth };
+    return headers === undefined ? { types, oauth } : { types, oauth, headers };
   }
+}
+
+/**
+ * `global_headers` values (`{value, is_secret}`), kept where the seed-era `headers` are, until the
+ * strict emulator (issue 11) keeps them per auth method.
+ */
+function headerValues(headers: Body): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, header]) => [name, isObject(header) ? header.value : header]),
+  );
 }
 
 function notAnObject(): Checked<never> {
@@ -263,7 +277,7 @@ export function checkCreateBody(body: unknown): Checked<CreateInput> {
       title: title ?? null,
       icon_url: iconUrl ?? null,
       system_prompt: systemPrompt ?? null,
-      headers: headers ?? null,
+      headers: headers ?? (isObject(body.global_headers) ? headerValues(body.global_headers) : null),
       auth_data: authData ?? authMethods?.oauth ?? null,
       auth_methods: authMethods?.types ?? null,
     },
@@ -327,6 +341,7 @@ export function checkUpdateBody(body: unknown): Checked<UpdateInput> {
   if (authMethods !== undefined) {
     update.auth_methods = authMethods.types;
     if (authData === undefined && authMethods.oauth !== null) update.auth_data = authMethods.oauth;
+    if (headers === undefined && authMethods.headers !== undefined) update.headers = authMethods.headers;
   }
   return { ok: true, value: update };
 }

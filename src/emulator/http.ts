@@ -167,8 +167,19 @@ export function echoingRejection(status: number, body: unknown): Reply {
 
 function writeOnlyValues(body: unknown): string[] {
   if (typeof body !== 'object' || body === null) return [];
-  const { headers, auth_data: auth } = body as { headers?: unknown; auth_data?: unknown };
-  return [headers, auth]
-    .flatMap((part) => (typeof part === 'object' && part !== null ? Object.values(part) : []))
+  const {
+    headers,
+    auth_data: auth,
+    global_headers: global,
+    auth_methods: methods,
+  } = body as Record<string, unknown>;
+  const parts = [headers, auth, global, ...(Array.isArray(methods) ? methods : [])];
+  // header values sit one level down in `{value, is_secret}` entries and auth method entries
+  const values = (part: unknown, depth: number): unknown[] =>
+    typeof part === 'object' && part !== null && depth < 3
+      ? Object.values(part).flatMap((value) => values(value, depth + 1))
+      : [part];
+  return parts
+    .flatMap((part) => values(part, 0))
     .filter((value): value is string => typeof value === 'string' && value !== '');
 }

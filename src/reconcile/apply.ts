@@ -1,7 +1,7 @@
 import type { ConnectorsApi, RemoteConnector } from '../api/types.js';
 import type { DesiredConnector } from '../config/types.js';
 import { asInternalError, ConnectorSyncError, isConnectorSyncError } from '../errors.js';
-import { convergeBody, createBody, isEmptyBody, updateBody } from './bodies.js';
+import { carriedBy, convergeBody, createBody, isEmptyBody, updateBody } from './bodies.js';
 import { KeyScopeProbe, sharedOrgRefusal } from './key-scope.js';
 import { runPool } from './pool.js';
 import type { Operation, OperationResult, Plan } from './types.js';
@@ -130,29 +130,30 @@ async function createConverging(
 ): Promise<OperationResult> {
   const stop = probe?.before(connector);
   if (stop) return { operation: op, status: 'failed', cause: stop };
+  const body = createBody(connector);
   let remote: RemoteConnector;
   try {
-    remote = kept(await api.createConnector(createBody(connector)));
+    remote = kept(await api.createConnector(body));
   } catch (error) {
     if (!isNameTaken(error) && !isOutcomeUnknown(error)) throw error;
     const existing = await findByName(api, connector.name);
     if (existing) {
-      const remote = await converge(connector, existing, api);
+      const converged = await converge(connector, existing, api);
       return {
         operation: op,
         status: 'applied',
-        remote,
+        ...converged,
         note: 'adopted the existing connector of that name',
       };
     }
     if (!isOutcomeUnknown(error)) throw error;
     // the first attempt did not create it (the name is free), so one more attempt cannot duplicate
-    remote = kept(await api.createConnector(createBody(connector)));
+    remote = kept(await api.createConnector(body));
   }
   const hidden = await probe?.after(remote, api);
   // created, but this key cannot read it back: failed, and the remote kept so the run remembers it
   if (hidden) return { operation: op, status: 'failed', cause: hidden, remote };
-  return { operation: op, status: 'applied', remote };
+  return { operation: op, status: 'applied', remote, carried: carriedBy(body) };
 }
 
 /** PATCHes (and shares or unshares); a 404 re-reads by name before deciding. */
@@ -170,18 +171,17 @@ async function updateRereading(
     const existing = await findByName(api, connector.name);
     if (!existing)
       return { ...(await createConverging(op, connector, api)), note: 'it had been deleted: created again' };
-    remote = await converge(connector, existing, api);
     return {
       operation: op,
       status: 'applied',
-      remote,
+      ...(await converge(connector, existing, api)),
       note: 'it had been replaced: converged on the new one',
     };
   }
   if (op.visibility?.via === 'share') await api.shareConnector(op.remote!.id);
   if (op.visibility?.via === 'unshare') await api.unshareConnector(op.remote!.id);
   if (op.visibility && remote) remote = { ...remote, visibility: op.visibility.to };
-  return { operation: op, status: 'applied', ...(remote ? { remote } : {}) };
+  return { operation: op, status: 'applied', ...(remote ? { remote, carried: carriedBy(body) } : {}) };
 }
 
 /** Deletes; a 404 re-reads by name: gone is success, a different connector of that name is left alone. */
@@ -205,14 +205,18 @@ async function deleteRereading(op: Operation, api: ConnectorsApi): Promise<Opera
   }
 }
 
-/** Makes an existing remote connector match the desired one: PATCH what differs, push secrets, fix visibility. */
+/**
+ * Makes an existing remote connector match the desired one: PATCH what differs, send the auth
+ * method, fix visibility. Says which value groups the PATCH carried.
+ */
 async function converge(
   connector: DesiredConnector,
   existing: RemoteConnector,
   api: ConnectorsApi,
-): Promise<RemoteConnector> {
+): Promise<{ remote: RemoteConnector; carried: OperationResult['carried'] }> {
   const body = convergeBody(connector, existing);
-  let remote = kept(isEmptyBody(body) ? existing : await api.updateConnector(existing.id, body));
+  const sent = !isEmptyBody(body);
+  let remote = kept(sent ? await api.updateConnector(existing.id, body) : existing);
   if (existing.visibility !== connector.visibility) {
     if (existing.visibility === 'private' && connector.visibility === 'shared_workspace')
       await api.shareConnector(existing.id);
@@ -227,7 +231,7 @@ async function converge(
     }
     remote = { ...remote, visibility: connector.visibility };
   }
-  return remote;
+  return { remote, carried: sent ? carriedBy(body) : [] };
 }
 
 /**

@@ -1,12 +1,34 @@
-import type { CreateConnectorBody, RemoteConnector, UpdateConnectorBody } from '../api/types.js';
+import type {
+  AuthMethodBody,
+  CreateConnectorBody,
+  GlobalHeaderValue,
+  RemoteConnector,
+  UpdateConnectorBody,
+} from '../api/types.js';
 import type { DesiredConnector } from '../config/types.js';
+import { authMethodOf, updatableGroups } from './fingerprint.js';
 import { desiredValue } from './normalize.js';
 import { fieldChanges } from './plan.js';
-import type { FieldChange, Operation } from './types.js';
+import {
+  type FieldChange,
+  MANAGED_FIELDS,
+  type ManagedField,
+  type Operation,
+  type SecretGroup,
+} from './types.js';
 
 /**
  * Request bodies. This is the one place where secret values are revealed, on their way to the API
  * client; nothing here is logged or returned to a renderer.
+ *
+ * Which shape carries what (the published spec, ../shared/api/connectors-openapi.yaml): a create
+ * takes every value directly (CreateConnectorRequest: `global_headers`, `auth_data`,
+ * `oauth2_server_metadata` or `_url`). An update (UpdateConnectorRequest) has no `headers` and no
+ * `auth_data`: they travel in one `auth_methods` entry, the connector's method, which always
+ * carries every declared value of that method, so the result is the declared state whether the
+ * API replaces the method's values or merges them. `headers:` go in `global_headers` on create
+ * too: that is the store an update can reach (the create-only `headers` store could never be
+ * rotated).
  */
 
 /** The POST body that creates a desired connector. */
@@ -21,14 +43,20 @@ export function createBody(connector: DesiredConnector): CreateConnectorBody {
     const value = desiredValue(connector, field);
     if (value !== null) body[field] = value;
   }
-  Object.assign(body, secretFields(connector));
+  if (connector.global_headers !== null) body.global_headers = headerValues(connector);
+  if (connector.auth_data !== null) body.auth_data = clientCredentials(connector);
+  if (connector.oauth2_server_metadata !== null)
+    body.oauth2_server_metadata = connector.oauth2_server_metadata;
+  if (connector.oauth2_server_metadata_url !== null)
+    body.oauth2_server_metadata_url = connector.oauth2_server_metadata_url;
   return body;
 }
 
-/** The PATCH body of an operation: its field changes, the new name, and secrets when pushed. */
+/** The PATCH body of an operation: its field changes, the new name, and the auth method when sent. */
 export function updateBody(op: Operation, connector: DesiredConnector | undefined): UpdateConnectorBody {
   const body = changesBody(op.changes);
-  if (op.secrets !== null && connector) Object.assign(body, secretFields(connector));
+  const method = op.secrets !== null && connector ? authMethodEntry(connector) : null;
+  if (method) body.auth_methods = [method];
   return body;
 }
 
@@ -37,7 +65,10 @@ export function convergeBody(connector: DesiredConnector, remote: RemoteConnecto
   const changes = fieldChanges(connector, remote);
   if (remote.name !== connector.name)
     changes.push({ field: 'name', before: remote.name, after: connector.name });
-  return { ...changesBody(changes), ...secretFields(connector) };
+  const body = changesBody(changes);
+  const method = authMethodEntry(connector);
+  if (method) body.auth_methods = [method];
+  return body;
 }
 
 /** True when a PATCH body would change nothing. */
@@ -45,32 +76,63 @@ export function isEmptyBody(body: UpdateConnectorBody): boolean {
   return Object.keys(body).length === 0;
 }
 
+/** The value groups a request body carries, for the ledger (recorded once the API answered 2xx). */
+export function carriedBy(body: CreateConnectorBody | UpdateConnectorBody): SecretGroup[] {
+  const groups = new Set<SecretGroup>();
+  const has = (value: object | undefined, key: string) => value !== undefined && Object.hasOwn(value, key);
+  for (const part of [body, ...('auth_methods' in body ? (body.auth_methods ?? []) : [])]) {
+    if (has(part, 'global_headers')) groups.add('headers');
+    if (has(part, 'auth_data') || has(part, 'oauth2_metadata_secrets')) groups.add('auth_data');
+    if (has(part, 'oauth2_server_metadata')) groups.add('oauth2_server_metadata');
+    if (has(part, 'oauth2_server_metadata_url')) groups.add('oauth2_server_metadata_url');
+  }
+  return [...groups];
+}
+
+/**
+ * The connector's auth method with every declared value it holds (never a part of them: an API
+ * that replaces a method's values would drop the rest). Null when nothing is declared for it.
+ */
+function authMethodEntry(connector: DesiredConnector): AuthMethodBody | null {
+  if (updatableGroups(connector).length === 0) return null;
+  const method: AuthMethodBody = { method_type: authMethodOf(connector) };
+  if (connector.global_headers !== null) method.global_headers = headerValues(connector);
+  if (connector.auth_data !== null) method.oauth2_metadata_secrets = clientCredentials(connector);
+  if (connector.oauth2_server_metadata !== null)
+    method.oauth2_server_metadata = connector.oauth2_server_metadata;
+  return method;
+}
+
+const MANAGED: ReadonlySet<string> = new Set(MANAGED_FIELDS);
+
 /**
  * A cleared field is sent as "" rather than null: an API that reads null as "leave unchanged"
- * would otherwise keep the old value and the next plan would show the same change forever.
+ * would otherwise keep the old value and the next plan would show the same change forever. The
+ * server is never sent empty (the spec's minLength 1). Auth method changes travel in `auth_methods`.
  */
 function changesBody(changes: readonly FieldChange[]): UpdateConnectorBody {
   const body: UpdateConnectorBody = {};
   for (const change of changes) {
     if (change.field === 'name') body.name = change.after ?? undefined;
-    else body[change.field] = change.after ?? '';
+    else if (change.field === 'server' && !change.after) continue;
+    else if (MANAGED.has(change.field)) body[change.field as ManagedField] = change.after ?? '';
   }
   return body;
 }
 
-/** headers and auth_data with their values revealed, for the request body only. */
-function secretFields(connector: DesiredConnector): Pick<CreateConnectorBody, 'headers' | 'auth_data'> {
-  const fields: Pick<CreateConnectorBody, 'headers' | 'auth_data'> = {};
-  if (connector.headers) {
-    fields.headers = Object.fromEntries(
-      Object.entries(connector.headers).map(([name, value]) => [name, value.reveal()]),
-    );
-  }
-  if (connector.auth_data) {
-    fields.auth_data = {
-      client_id: connector.auth_data.client_id.reveal(),
-      client_secret: connector.auth_data.client_secret?.reveal() ?? null,
-    };
-  }
-  return fields;
+/** The connector-wide headers with their values revealed, for the request body only. */
+function headerValues(connector: DesiredConnector): Record<string, GlobalHeaderValue> {
+  return Object.fromEntries(
+    Object.entries(connector.global_headers ?? {}).map(([name, header]) => [
+      name,
+      { value: header.value.reveal(), is_secret: header.is_secret },
+    ]),
+  );
+}
+
+function clientCredentials(connector: DesiredConnector): { client_id: string; client_secret: string | null } {
+  return {
+    client_id: connector.auth_data?.client_id.reveal() ?? '',
+    client_secret: connector.auth_data?.client_secret?.reveal() ?? null,
+  };
 }

@@ -1,30 +1,95 @@
 import { createHmac } from 'node:crypto';
+import type { AuthMethodType } from '../api/types.js';
 import type { DesiredConnector } from '../config/types.js';
-import type { WriteOnlyField } from './types.js';
+import type { SecretGroup, WriteOnlyField } from './types.js';
 
-/** The write-only fields a desired connector declares. */
-export function writeOnlyFields(connector: DesiredConnector): WriteOnlyField[] {
+/**
+ * The auth method that carries a connector's header values and OAuth settings on an update: the
+ * OAuth one when the connector uses OAuth, else `none` (decision D1 of issue 11).
+ */
+export function authMethodOf(connector: DesiredConnector): AuthMethodType {
+  const oauth =
+    connector.auth_data !== null ||
+    connector.oauth2_server_metadata !== null ||
+    connector.oauth2_server_metadata_url !== null;
+  return oauth ? 'oauth2' : 'none';
+}
+
+/** The value groups a desired connector declares. */
+export function secretGroups(connector: DesiredConnector): SecretGroup[] {
+  const groups: SecretGroup[] = [];
+  if (connector.global_headers !== null) groups.push('headers');
+  if (connector.auth_data !== null) groups.push('auth_data');
+  if (connector.oauth2_server_metadata !== null) groups.push('oauth2_server_metadata');
+  if (connector.oauth2_server_metadata_url !== null) groups.push('oauth2_server_metadata_url');
+  return groups;
+}
+
+/** The groups an update can carry (in its `auth_methods` entry): every one but the create-only URL. */
+export function updatableGroups(connector: DesiredConnector): SecretGroup[] {
+  return secretGroups(connector).filter((group) => group !== 'oauth2_server_metadata_url');
+}
+
+/** The fields of a group, in the file's words (headers may come from `headers:`, `global_headers:` or both). */
+export function fieldsOfGroup(connector: DesiredConnector, group: SecretGroup): WriteOnlyField[] {
+  if (group !== 'headers') return [group];
   const fields: WriteOnlyField[] = [];
+  const fromHeaders = connector.headers === null ? 0 : Object.keys(connector.headers).length;
   if (connector.headers !== null) fields.push('headers');
-  if (connector.auth_data !== null) fields.push('auth_data');
+  if (connector.global_headers !== null && (connector.headers === null || fromHeaders < count(connector)))
+    fields.push('global_headers');
   return fields;
 }
 
+/** The write-only fields a desired connector declares, in the file's words. */
+export function writeOnlyFields(connector: DesiredConnector): WriteOnlyField[] {
+  return secretGroups(connector).flatMap((group) => fieldsOfGroup(connector, group));
+}
+
+function count(connector: DesiredConnector): number {
+  return Object.keys(connector.global_headers ?? {}).length;
+}
+
 /**
- * A keyed fingerprint (HMAC-SHA256) of a connector's write-only values. The key lives in the state
- * folder, outside the repository, so the fingerprint reveals nothing about the secret to someone
- * who reads the state file without the key, and cannot be brute-forced offline from the repo.
- * Returns null when the values were not resolved (validate-only loads).
+ * Keyed fingerprints (HMAC-SHA256) of a connector's values, one per group. The key lives in the
+ * state folder, outside the repository, so a fingerprint reveals nothing about the secret to
+ * someone who reads the state file without the key, and cannot be brute-forced offline from the
+ * repo. Returns null when the values were not resolved (validate-only loads).
  */
-export function fingerprintSecrets(connector: DesiredConnector, key: Buffer): string | null {
+export function fingerprintGroups(
+  connector: DesiredConnector,
+  key: Buffer,
+): Partial<Record<SecretGroup, string>> | null {
   if (!connector.secretsResolved) return null;
-  const headers = connector.headers
-    ? Object.entries(connector.headers)
-        .map(([name, value]) => [name.toLowerCase(), value.reveal()] as const)
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    : null;
-  const auth = connector.auth_data
-    ? [connector.auth_data.client_id.reveal(), connector.auth_data.client_secret?.reveal() ?? null]
-    : null;
-  return createHmac('sha256', key).update(JSON.stringify({ headers, auth })).digest('base64url');
+  const fingerprints: Partial<Record<SecretGroup, string>> = {};
+  for (const group of secretGroups(connector)) {
+    const data = JSON.stringify([group, groupValues(connector, group)]);
+    fingerprints[group] = createHmac('sha256', key).update(data).digest('base64url');
+  }
+  return fingerprints;
+}
+
+function groupValues(connector: DesiredConnector, group: SecretGroup): unknown {
+  switch (group) {
+    case 'headers':
+      return Object.entries(connector.global_headers ?? {})
+        .map(([name, header]) => [name.toLowerCase(), header.is_secret, header.value.reveal()] as const)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    case 'auth_data':
+      return [connector.auth_data?.client_id.reveal(), connector.auth_data?.client_secret?.reveal() ?? null];
+    case 'oauth2_server_metadata':
+      return canonical(connector.oauth2_server_metadata);
+    case 'oauth2_server_metadata_url':
+      return connector.oauth2_server_metadata_url;
+  }
+}
+
+/** A value with its object keys sorted, so equal data has one JSON text whatever the key order. */
+export function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return Object.fromEntries(entries.map(([k, v]) => [k, canonical(v)]));
+  }
+  return value;
 }

@@ -17,7 +17,8 @@ export function applyGuards(plan: Plan, input: GuardInput): PlanRefusal[] {
   const { options } = input;
   const refusals: PlanRefusal[] = [];
   const deletes = plan.operations.filter((op) => op.kind === 'delete').map((op) => op.name);
-  const replaces = plan.operations.filter((op) => op.kind === 'replace').map((op) => op.name);
+  const replacing = plan.operations.filter((op) => op.kind === 'replace');
+  const replaces = replacing.map((op) => op.name);
 
   if (options.prune && input.desiredCount === 0 && !options.allowEmpty) {
     refusals.push({
@@ -57,12 +58,22 @@ export function applyGuards(plan: Plan, input: GuardInput): PlanRefusal[] {
   if (replaces.length > 0 && !options.allowReplace) {
     refusals.push({
       code: 'replace-needs-flag',
-      message: `changing the visibility of ${replaces.join(', ')} needs a delete and a create (agents using it lose it)`,
+      message: `changing ${replacedWhat(replacing)} of ${replaces.join(', ')} needs a delete and a create (agents using it lose it)`,
       flag: '--allow-replace',
       names: replaces,
     });
   }
   return refusals;
+}
+
+/** What the replaces change that the API cannot change in place: the visibility, or the create-only metadata URL. */
+function replacedWhat(replacing: Plan['operations']): string {
+  const url = replacing.some((op) =>
+    op.changes.some((change) => change.field === 'oauth2_server_metadata_url'),
+  );
+  const visibility = replacing.some((op) => op.visibility?.via === 'replace');
+  if (url && visibility) return 'the visibility or oauth2_server_metadata_url';
+  return url ? 'oauth2_server_metadata_url (taken only when a connector is created)' : 'the visibility';
 }
 
 /** octoDNS-style threshold: a count limit, and a share limit once there are enough to judge. */

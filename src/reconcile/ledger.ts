@@ -4,7 +4,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ConnectorSyncError } from '../errors.js';
 import type { Secret } from '../secret.js';
-import type { SecretRecord } from './types.js';
+import type { SecretGroup, SecretRecord } from './types.js';
 
 /**
  * The secret ledger: for each connector, the keyed fingerprint and secret_version of the write-only
@@ -39,7 +39,19 @@ export function defaultStateDir(env: Record<string, string | undefined>): string
   return join(base, 'connector-sync');
 }
 
-const VERSION = 2;
+/**
+ * Version 3 keeps a fingerprint per value group. A version 2 record's single fingerprint was
+ * written after PATCHes whose `headers`/`auth_data` the API ignores (they are not in its update
+ * request), so it proves nothing: such records are read with every group unknown (not verified).
+ */
+const VERSION = 3;
+const ONE_FINGERPRINT_VERSION = 2;
+const GROUPS: ReadonlySet<string> = new Set<SecretGroup>([
+  'headers',
+  'auth_data',
+  'oauth2_server_metadata',
+  'oauth2_server_metadata_url',
+]);
 
 /** Opens (creating if needed) the ledger of the workspace `apiKey` reaches at `apiUrl`, in `dir`. */
 export async function openLedger(
@@ -119,22 +131,34 @@ async function readRecords(
   try {
     const parsed = JSON.parse(raw) as { version?: unknown; workspace?: unknown; connectors?: unknown };
     // another format or another workspace vouches for nothing: its connectors show as not verified
-    if (parsed.version !== VERSION || parsed.workspace !== workspace) return new Map();
-    const entries = Object.entries((parsed.connectors ?? {}) as Record<string, unknown>);
-    return new Map(entries.filter((entry): entry is [string, SecretRecord] => isRecord(entry[1])));
+    const known = parsed.version === VERSION || parsed.version === ONE_FINGERPRINT_VERSION;
+    if (!known || parsed.workspace !== workspace) return new Map();
+    const records = new Map<string, SecretRecord>();
+    for (const [id, value] of Object.entries((parsed.connectors ?? {}) as Record<string, unknown>)) {
+      const record = readRecord(value);
+      if (record !== null) records.set(id, record);
+    }
+    return records;
   } catch {
     // a damaged ledger only costs verification (values show as unverified), never a wrong write
     return new Map();
   }
 }
 
-function isRecord(value: unknown): value is SecretRecord {
-  if (typeof value !== 'object' || value === null) return false;
+/** A stored record, or null when it has not the shape of one; fingerprints of unknown groups are dropped. */
+function readRecord(value: unknown): SecretRecord | null {
+  if (typeof value !== 'object' || value === null) return null;
   const record = value as Record<string, unknown>;
-  return (
-    typeof record.fingerprint === 'string' &&
-    (record.secretVersion === null || typeof record.secretVersion === 'string')
-  );
+  if (record.secretVersion !== null && typeof record.secretVersion !== 'string') return null;
+  const fingerprints: SecretRecord['fingerprints'] = {};
+  const stored = record.fingerprints;
+  if (typeof stored === 'object' && stored !== null && !Array.isArray(stored)) {
+    for (const [group, fingerprint] of Object.entries(stored)) {
+      if (GROUPS.has(group) && typeof fingerprint === 'string')
+        fingerprints[group as SecretGroup] = fingerprint;
+    }
+  } else if (typeof record.fingerprint !== 'string') return null;
+  return { fingerprints, secretVersion: record.secretVersion };
 }
 
 // --- the created memory: kept apart from the fingerprint records, in a file of its own ---

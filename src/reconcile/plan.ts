@@ -1,7 +1,8 @@
 import type { InvalidRemoteItem, RemoteConnector } from '../api/types.js';
 import type { DesiredConnector } from '../config/types.js';
 import { describeConnectors, findLeftovers, indexRemoteNames, type Leftovers } from './ambiguity.js';
-import { writeOnlyFields } from './fingerprint.js';
+import { type AuthComparison, compareAuth } from './auth-methods.js';
+import { fieldsOfGroup, secretGroups, updatableGroups, writeOnlyFields } from './fingerprint.js';
 import { applyGuards } from './guards.js';
 import { describeInvalid, invalidInScope, invalidItemFor } from './invalid-remote.js';
 import { desiredValue, remoteValue } from './normalize.js';
@@ -15,6 +16,7 @@ import {
   type PlanOptions,
   type PlanWarning,
   type RemoteRef,
+  type SecretGroup,
   type SecretRecord,
   type UnverifiedSecrets,
   type WriteOnlyField,
@@ -24,8 +26,8 @@ import {
 export interface SecretKnowledge {
   /** By remote connector id: a connector re-created under the same name has no record. */
   records: ReadonlyMap<string, SecretRecord>;
-  /** Keyed fingerprints of the desired values, by connector name (absent when not resolved). */
-  fingerprints: ReadonlyMap<string, string>;
+  /** Keyed fingerprints of the desired values per group, by connector name (absent when not resolved). */
+  fingerprints: ReadonlyMap<string, Partial<Record<SecretGroup, string>>>;
   /** Push values that were never recorded (the daemon, which keeps its records). */
   pushUnrecorded: boolean;
 }
@@ -182,7 +184,7 @@ function planConnector(planning: Planning, connector: DesiredConnector, renameTa
     previous ? connector.renamed_from : null,
   );
   planning.operations.push(...operations);
-  const unverified = unverifiedFields(planning, connector, existing, operations);
+  const unverified = unverifiedFields(planning, connector, existing, operations[0]);
   if (unverified.length > 0) planning.unverified.push({ name: connector.name, fields: unverified });
   else if (operations.length === 0) planning.in_sync.push(connector.name);
 }
@@ -234,14 +236,23 @@ function changeOperations(
   oldName: string | null,
 ): Operation[] {
   const visibility = visibilityChange(remote, connector);
-  if (visibility?.via === 'replace') {
+  const metadataUrl = metadataUrlChange(planning, connector, remote);
+  if (visibility?.via === 'replace' || metadataUrl) {
+    const replace = createOperation(connector, 'replace');
+    if (metadataUrl) replace.changes.push(metadataUrl);
     return [
-      { ...createOperation(connector, 'replace'), remote: toRef(remote), visibility, renamed_from: oldName },
+      {
+        ...replace,
+        remote: toRef(remote),
+        visibility: visibility ?? replace.visibility,
+        renamed_from: oldName,
+      },
     ];
   }
-  const changes = fieldChanges(connector, remote);
+  const auth = compareAuth(connector, remote);
+  const changes = [...fieldChanges(connector, remote), ...auth.changes];
   if (oldName !== null) changes.unshift({ field: 'name', before: remote.name, after: connector.name });
-  const secrets = secretPush(planning, connector, remote);
+  const secrets = secretPush(planning, connector, remote, auth);
   if (changes.length === 0 && secrets === null && visibility === null) return [];
   return [
     {
@@ -257,6 +268,23 @@ function changeOperations(
       source: connector.source,
     },
   ];
+}
+
+/**
+ * A changed `oauth2_server_metadata_url`, known only from the fingerprint recorded when the
+ * connector was created: the update has no such field, so it takes a replace. Without a record
+ * nothing is known to have changed, and the plan says "not verified" instead of replacing.
+ */
+function metadataUrlChange(
+  planning: Planning,
+  connector: DesiredConnector,
+  remote: RemoteConnector,
+): Operation['changes'][number] | null {
+  if (connector.oauth2_server_metadata_url === null) return null;
+  const recorded = planning.secrets.records.get(remote.id)?.fingerprints.oauth2_server_metadata_url;
+  const current = planning.secrets.fingerprints.get(connector.name)?.oauth2_server_metadata_url;
+  if (recorded === undefined || current === undefined || recorded === current) return null;
+  return { field: 'oauth2_server_metadata_url', before: null, after: connector.oauth2_server_metadata_url };
 }
 
 /** Managed fields whose normalized values differ. */
@@ -285,45 +313,59 @@ function visibilityChange(remote: RemoteConnector, connector: DesiredConnector):
   return { from, to, via: 'replace' };
 }
 
-/** Whether this plan pushes the connector's write-only values, and why. */
+/**
+ * Whether this plan sends the connector's auth method (its header values, OAuth client credentials
+ * and metadata, always together), and why. Groups the API shows are compared, not fingerprinted.
+ */
 function secretPush(
   planning: Planning,
   connector: DesiredConnector,
   remote: RemoteConnector,
+  auth: AuthComparison,
 ): Operation['secrets'] {
-  const fields = writeOnlyFields(connector);
-  if (fields.length === 0) return null;
+  const groups = updatableGroups(connector);
+  if (groups.length === 0) return null;
+  const fields = groups.flatMap((group) => fieldsOfGroup(connector, group));
   const { records, fingerprints, pushUnrecorded } = planning.secrets;
   const requested = planning.options.pushSecrets;
   if (requested.includes('*') || requested.includes(connector.name)) return { fields, reason: 'requested' };
   const record = records.get(remote.id);
-  if (!record)
-    return pushUnrecorded && fingerprints.has(connector.name) ? { fields, reason: 'fingerprint' } : null;
-  if (connector.secret_version !== null && record.secretVersion !== connector.secret_version) {
+  if (record && connector.secret_version !== null && record.secretVersion !== connector.secret_version)
     return { fields, reason: 'secret-version' };
+  const current = fingerprints.get(connector.name);
+  for (const group of groups) {
+    const fingerprint = current?.[group];
+    if (auth.readable.has(group) || fingerprint === undefined) continue;
+    const recorded = record?.fingerprints[group];
+    if (recorded === undefined ? pushUnrecorded : recorded !== fingerprint)
+      return { fields, reason: 'fingerprint' };
   }
-  const fingerprint = fingerprints.get(connector.name);
-  if (fingerprint !== undefined && fingerprint !== record.fingerprint)
-    return { fields, reason: 'fingerprint' };
-  return null;
+  return auth.changes.length > 0 ? { fields, reason: 'auth-method' } : null;
 }
 
 /**
- * Write-only fields this plan neither pushes nor can prove unchanged (no record of a past push with
- * the same fingerprint): the plan says so instead of calling them in sync.
+ * Write-only fields this plan neither sends nor can prove unchanged (the API does not show them and
+ * no record of a past push has the same fingerprint): the plan says so instead of calling them in sync.
  */
 function unverifiedFields(
   planning: Planning,
   connector: DesiredConnector,
   remote: RemoteConnector,
-  operations: Operation[],
+  operation: Operation | undefined,
 ): WriteOnlyField[] {
-  if (operations.some((op) => op.secrets !== null)) return [];
-  const fields = writeOnlyFields(connector);
-  if (fields.length === 0) return [];
+  const groups = secretGroups(connector);
+  if (groups.length === 0 || operation?.kind === 'replace') return [];
+  const sent = new Set<SecretGroup>(operation?.secrets ? updatableGroups(connector) : []);
+  const readable = compareAuth(connector, remote).readable;
   const record = planning.secrets.records.get(remote.id);
-  const fingerprint = planning.secrets.fingerprints.get(connector.name);
-  return record !== undefined && fingerprint === record.fingerprint ? [] : fields;
+  const current = planning.secrets.fingerprints.get(connector.name);
+  return groups
+    .filter((group) => !sent.has(group) && !readable.has(group))
+    .filter((group) => {
+      const recorded = record?.fingerprints[group];
+      return recorded === undefined || recorded !== current?.[group];
+    })
+    .flatMap((group) => fieldsOfGroup(connector, group));
 }
 
 /** A create (or the create half of a replace) of a desired connector. */

@@ -3,7 +3,7 @@ import type { ConfigIssue, DesiredConnector, LoadResult } from '../config/types.
 import { asInternalError, type ConnectorSyncError, isConnectorSyncError } from '../errors.js';
 import { type ApplyOptions, type ApplyResult, applyPlan } from './apply.js';
 import { type RunBudget, runTimeoutError, startBudget, withBudget } from './budget.js';
-import { fingerprintSecrets } from './fingerprint.js';
+import { fingerprintGroups, secretGroups } from './fingerprint.js';
 import { forgetSettled, hiddenCreations, rememberCreated } from './key-scope.js';
 import type { SecretLedger } from './ledger.js';
 import { planChanges, type SecretKnowledge } from './plan.js';
@@ -16,7 +16,7 @@ import {
   toolsReport,
 } from './reports.js';
 import { checkSavedPlan, type SavedPlan } from './saved-plan.js';
-import type { Plan, PlanOptions } from './types.js';
+import type { Plan, PlanOptions, SecretGroup } from './types.js';
 
 /**
  * Why a run ended where it did (Flux-style reasons): the CLI's exit code, the daemon's status and
@@ -243,13 +243,13 @@ function secretKnowledge(
   ledger: SecretLedger | undefined,
   pushUnrecorded: boolean,
 ): SecretKnowledge {
-  const fingerprints = new Map<string, string>();
+  const fingerprints = new Map<string, Partial<Record<SecretGroup, string>>>();
   if (ledger) {
     for (const connector of desired) {
       // an HMAC costs ~10 us: only for connectors that have write-only values to fingerprint
-      if (!connector.headers && !connector.auth_data) continue;
-      const fingerprint = fingerprintSecrets(connector, ledger.key);
-      if (fingerprint !== null) fingerprints.set(connector.name, fingerprint);
+      if (secretGroups(connector).length === 0) continue;
+      const groups = fingerprintGroups(connector, ledger.key);
+      if (groups !== null) fingerprints.set(connector.name, groups);
     }
   }
   return { records: ledger?.records ?? new Map(), fingerprints, pushUnrecorded };
@@ -266,7 +266,11 @@ function overlayResults(remoteByName: Map<string, RemoteConnector>, applied: App
   }
 }
 
-/** Remembers the fingerprints of the values this run pushed, by connector id, so the next run can verify them. */
+/**
+ * Remembers the fingerprints of the values this run pushed, by connector id, so the next run can
+ * verify them: only the groups a request carried and the API answered 2xx (`carried`), never a
+ * value merely planned, nor one a request the API ignores would have held.
+ */
 async function recordPushedSecrets(
   ledger: SecretLedger,
   applied: ApplyResult,
@@ -274,15 +278,16 @@ async function recordPushedSecrets(
   secrets: SecretKnowledge,
 ): Promise<void> {
   const byName = new Map(desired.map((d) => [d.name, d]));
-  for (const { operation, status, remote } of applied.results) {
+  for (const { operation, status, remote, carried } of applied.results) {
     if (status !== 'applied') continue;
     // a replace or a delete ends the old connector: its record must not vouch for a successor
     if (operation.remote && operation.remote.id !== remote?.id) ledger.records.delete(operation.remote.id);
-    const fingerprint = secrets.fingerprints.get(operation.name);
+    const current = secrets.fingerprints.get(operation.name);
     const connector = byName.get(operation.name);
-    if (operation.secrets && fingerprint && connector && remote) {
-      ledger.records.set(remote.id, { fingerprint, secretVersion: connector.secret_version });
-    }
+    if (!carried?.length || !current || !connector || !remote) continue;
+    const fingerprints = { ...ledger.records.get(remote.id)?.fingerprints };
+    for (const group of carried) if (current[group] !== undefined) fingerprints[group] = current[group];
+    ledger.records.set(remote.id, { fingerprints, secretVersion: connector.secret_version });
   }
   await ledger.save();
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { DesiredConnector } from '../config/types.js';
 import { ConnectorSyncError } from '../errors.js';
+import { canonical } from './fingerprint.js';
 import { quoted } from './invalid-remote.js';
 import type { Operation, Plan, RemoteRef } from './types.js';
 
@@ -194,6 +195,11 @@ export function desiredDigest(desired: readonly DesiredConnector[]): string {
         d.secret_version,
         d.headers ? Object.keys(d.headers).sort() : null,
         d.auth_data ? ['client_id', d.auth_data.client_secret ? 'client_secret' : null] : null,
+        d.global_headers
+          ? Object.entries(d.global_headers).map(([name, header]) => [name, header.is_secret])
+          : null,
+        d.oauth2_server_metadata ? canonical(d.oauth2_server_metadata) : null,
+        d.oauth2_server_metadata_url,
       ]),
     );
   }

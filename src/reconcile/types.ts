@@ -6,19 +6,47 @@ import type { ConnectorSyncError } from '../errors.js';
 export const MANAGED_FIELDS = ['description', 'server', 'icon_url', 'system_prompt', 'title'] as const;
 export type ManagedField = (typeof MANAGED_FIELDS)[number];
 
-/** Write-only fields: sent, never returned, so never compared directly. */
-export const WRITE_ONLY_FIELDS = ['headers', 'auth_data'] as const;
+/**
+ * Fields whose values the API does not (always) return, so they are verified by a fingerprint of
+ * the last push: secret header values, OAuth client credentials, and the OAuth metadata when the
+ * API does not show it. `oauth2_server_metadata_url` is taken only by a create.
+ */
+export const WRITE_ONLY_FIELDS = [
+  'headers',
+  'global_headers',
+  'auth_data',
+  'oauth2_server_metadata',
+  'oauth2_server_metadata_url',
+] as const;
 export type WriteOnlyField = (typeof WRITE_ONLY_FIELDS)[number];
+
+/**
+ * The groups of values a fingerprint covers, each sent whole by one request: `headers` is the one
+ * connector-wide header map (`headers:` and `global_headers:` together).
+ */
+export type SecretGroup = 'headers' | 'auth_data' | 'oauth2_server_metadata' | 'oauth2_server_metadata_url';
+
+/** A readable part of an auth method that differs: one header, or one key of the OAuth metadata. */
+export type AuthField = `global_headers.${string}` | `oauth2_server_metadata.${string}`;
 
 /** One field that changes, before and after (normalized values, never secrets). */
 export interface FieldChange {
-  field: ManagedField | 'name';
+  field: ManagedField | 'name' | AuthField | 'oauth2_server_metadata_url';
   before: string | null;
   after: string | null;
 }
 
-/** Why write-only values are pushed in this operation. */
-export type SecretPushReason = 'create' | 'requested' | 'secret-version' | 'fingerprint' | 'replace';
+/**
+ * Why write-only values are pushed in this operation. `auth-method` : a readable part of the
+ * connector's auth method changed, and the API takes a method's values together.
+ */
+export type SecretPushReason =
+  | 'create'
+  | 'requested'
+  | 'secret-version'
+  | 'fingerprint'
+  | 'replace'
+  | 'auth-method';
 
 /** The remote connector an operation was planned against; used to detect a stale plan. */
 export interface RemoteRef {
@@ -133,8 +161,11 @@ export interface PlanOptions {
 
 /** What the planner knows of write-only values pushed before (from the state folder), by connector id. */
 export interface SecretRecord {
-  /** Keyed fingerprint of the last pushed values. */
-  fingerprint: string;
+  /**
+   * Keyed fingerprint of the values last pushed, per group, each recorded only once a request that
+   * carries that group (per the API's spec) was answered 2xx. A missing group is unknown.
+   */
+  fingerprints: Partial<Record<SecretGroup, string>>;
   secretVersion: string | null;
 }
 
@@ -147,4 +178,6 @@ export interface OperationResult {
   /** e.g. "adopted an existing connector of that name", "already deleted". */
   note?: string;
   cause?: ConnectorSyncError;
+  /** The value groups a request of this operation carried and the API answered 2xx: only these are recorded. */
+  carried?: SecretGroup[];
 }

@@ -18,6 +18,7 @@ const SECRET_REASON: Record<NonNullable<Operation['secrets']>['reason'], string>
   requested: 'pushed on request (--push-secrets)',
   'secret-version': 'pushed: secret_version changed',
   fingerprint: 'pushed: the values changed since the last push',
+  'auth-method': 'sent again with the auth method (the API takes its values together)',
 };
 
 /** The plan for people, Terraform-style: one block per operation, then what is unverified or orphaned. */
@@ -31,12 +32,21 @@ export function* planTextLines(plan: Plan, style: Style): Generator<string> {
   if (plan.operations.length > 0) yield '';
   const lines: string[] = [];
   for (const entry of plan.unverified) {
-    lines.push(
-      style.warn(
-        `  ? ${forTerminal(entry.name)}: ${entry.fields.join(' and ')} not verified (write-only: the API never returns them; ` +
-          `--push-secrets ${forTerminal(entry.name)} sends them again)`,
-      ),
-    );
+    const pushable = entry.fields.filter((field) => field !== 'oauth2_server_metadata_url');
+    if (pushable.length > 0)
+      lines.push(
+        style.warn(
+          `  ? ${forTerminal(entry.name)}: ${pushable.join(' and ')} not verified (write-only: the API never returns them; ` +
+            `--push-secrets ${forTerminal(entry.name)} sends them again)`,
+        ),
+      );
+    if (pushable.length < entry.fields.length)
+      lines.push(
+        style.warn(
+          `  ? ${forTerminal(entry.name)}: oauth2_server_metadata_url not verified (the API takes it only at create and never ` +
+            'returns it; no record of the URL it was created with)',
+        ),
+      );
   }
   if (plan.orphans.length > 0) {
     lines.push(

@@ -287,8 +287,17 @@ describe('error bodies', () => {
     const secret = 'oauth-CANARY-51b2e0';
     const body = {
       ...CREATE,
-      headers: { 'X-Team-Key': canary },
+      global_headers: { 'X-Team-Key': { value: canary } },
       auth_data: { client_id: 'cid-CANARY-1', client_secret: secret },
+    };
+    const update = {
+      auth_methods: [
+        {
+          method_type: 'oauth2' as const,
+          global_headers: { 'X-Team-Key': { value: canary } },
+          oauth2_metadata_secrets: { client_id: 'cid-CANARY-1', client_secret: secret },
+        },
+      ],
     };
     const echoes = [
       [
@@ -302,12 +311,21 @@ describe('error bodies', () => {
     for (const [status, reply] of echoes) {
       const api = harness();
       api.reply('POST', '/v1/connectors', status, reply);
-      const error = (await rejection(api.client.createConnector(body))) as unknown as ApiError;
-      const everything = [error.message, error.hint ?? '', ...error.details, JSON.stringify(error)].join(
-        '\n',
-      );
-      for (const value of [canary, secret, 'cid-CANARY-1', API_KEY]) expect(everything).not.toContain(value);
-      expect(error.message).toContain('[redacted]');
+      // a PATCH is retried on a 5xx: the same echo on every attempt
+      for (let attempt = 0; attempt < 5; attempt += 1)
+        api.reply('PATCH', `/v1/connectors/${ID}`, status, reply);
+      for (const call of [
+        () => api.client.createConnector(body),
+        () => api.client.updateConnector(ID, update),
+      ]) {
+        const error = (await rejection(call())) as unknown as ApiError;
+        const everything = [error.message, error.hint ?? '', ...error.details, JSON.stringify(error)].join(
+          '\n',
+        );
+        for (const value of [canary, secret, 'cid-CANARY-1', API_KEY])
+          expect(everything).not.toContain(value);
+        expect(error.message).toContain('[redacted]');
+      }
     }
   });
 });

@@ -39,7 +39,7 @@ describe('requests on the wire', () => {
       description: 'DeepWiki',
       server: 'https://mcp.deepwiki.com/mcp',
       visibility: 'shared_workspace',
-      headers: { 'X-Team-Key': 'v' },
+      global_headers: { 'X-Team-Key': { value: 'v', is_secret: true } },
     });
     await api.client.updateConnector(ID, { description: 'new' });
     expect(api.seen[0]!.headers['content-type']).toBe('application/json');
@@ -48,7 +48,7 @@ describe('requests on the wire', () => {
       description: 'DeepWiki',
       server: 'https://mcp.deepwiki.com/mcp',
       visibility: 'shared_workspace',
-      headers: { 'X-Team-Key': 'v' },
+      global_headers: { 'X-Team-Key': { value: 'v', is_secret: true } },
     });
     expect(JSON.parse(api.seen[1]!.body!)).toEqual({ description: 'new' });
   });

@@ -39,7 +39,7 @@ describe('the client against the emulator', () => {
       description: 'DeepWiki MCP connector',
       server: 'https://mcp.deepwiki.com/mcp',
       visibility: 'private',
-      headers: { 'X-Team-Key': headerValue },
+      global_headers: { 'X-Team-Key': { value: headerValue } },
       auth_data: { client_id: 'client-1', client_secret: 'secret-CANARY-2' },
     });
     expect(created).toMatchObject({ name: 'deepwiki', visibility: 'private' });

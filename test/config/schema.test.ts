@@ -34,7 +34,7 @@ describe('the connector schema', () => {
     expect(issues(`connectors:\n  - ${BASE.trimEnd().replace(/\n/g, '\n    ')}\n`)).toEqual([]);
   });
 
-  test('knows every field of the seed create call plus title, renamed_from, expect_tools, secret_version', () => {
+  test('knows every field of the seed create call plus title, the OAuth and global header fields, renamed_from, expect_tools, secret_version', () => {
     expect(connectorKeys().sort()).toEqual(
       [
         'name',
@@ -44,6 +44,9 @@ describe('the connector schema', () => {
         'icon_url',
         'headers',
         'auth_data',
+        'global_headers',
+        'oauth2_server_metadata',
+        'oauth2_server_metadata_url',
         'system_prompt',
         'title',
         'renamed_from',

@@ -173,29 +173,29 @@ describe('planChanges', () => {
     const push = (plan: Plan) => plan.operations[0]?.secrets?.reason ?? 'none';
     expect(push(planChanges([a], remote, planOptions({ pushSecrets: ['alpha'] })))).toBe('requested');
     const id = remote[0]!.id;
-    const records = new Map([[id, { fingerprint: 'fp1', secretVersion: '1' }]]);
+    const records = new Map([[id, { fingerprints: { headers: 'fp1' }, secretVersion: '1' }]]);
     expect(
       push(
         planChanges([a], remote, planOptions(), {
           records,
-          fingerprints: new Map([['alpha', 'fp1']]),
+          fingerprints: new Map([['alpha', { headers: 'fp1' }]]),
           pushUnrecorded: false,
         }),
       ),
     ).toBe('secret-version');
-    const same = new Map([[id, { fingerprint: 'fp1', secretVersion: '2' }]]);
+    const same = new Map([[id, { fingerprints: { headers: 'fp1' }, secretVersion: '2' }]]);
     expect(
       push(
         planChanges([a], remote, planOptions(), {
           records: same,
-          fingerprints: new Map([['alpha', 'fp2']]),
+          fingerprints: new Map([['alpha', { headers: 'fp2' }]]),
           pushUnrecorded: false,
         }),
       ),
     ).toBe('fingerprint');
     const synced = planChanges([a], remote, planOptions(), {
       records: same,
-      fingerprints: new Map([['alpha', 'fp1']]),
+      fingerprints: new Map([['alpha', { headers: 'fp1' }]]),
       pushUnrecorded: false,
     });
     expect(synced.operations).toEqual([]);

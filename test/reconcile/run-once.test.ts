@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DesiredConnector, LoadResult } from '../../src/config/types.js';
+import { ConnectorSyncError } from '../../src/errors.js';
 import { openLedger } from '../../src/reconcile/ledger.js';
 import { type RunSettings, runOnce } from '../../src/reconcile/run-once.js';
 import { savePlan } from '../../src/reconcile/saved-plan.js';
@@ -295,6 +296,77 @@ describe('runOnce', () => {
     const after = await runOnce(deps(api, wanted, stateDir), settings());
     expect(after.phase).toBe('Applied');
     expect(after.plan?.unverified).toEqual([{ name: 'a', fields: ['headers'] }]);
+  });
+
+  it('reads a version 2 record (one fingerprint, written after PATCHes the API ignores) as unknown: not verified, not pushed', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'csync-ledger-'));
+    const api = new FakeApi();
+    const wanted = [desired('a', { headers: headers({ 'X-Key': 'canary-one' }) })];
+    await runOnce(deps(api, wanted, stateDir), settings());
+    const { readdirSync, readFileSync, writeFileSync } = await import('node:fs');
+    const id = api.byName('a')!.id;
+    for (const file of readdirSync(stateDir).filter((name) => name.startsWith('secrets-'))) {
+      const current = JSON.parse(readFileSync(join(stateDir, file), 'utf8'));
+      const old = { ...current, version: 2, connectors: { [id]: { fingerprint: 'x', secretVersion: null } } };
+      writeFileSync(join(stateDir, file), JSON.stringify(old));
+    }
+    const after = await runOnce(deps(api, wanted, stateDir), settings({ dryRun: true }));
+    expect(after.phase).toBe('Planned');
+    expect(after.plan?.operations).toEqual([]);
+    expect(after.plan?.unverified).toEqual([{ name: 'a', fields: ['headers'] }]);
+  });
+
+  it('records only the value groups a 2xx request carried: an update cannot carry the metadata URL', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'csync-ledger-'));
+    const api = new FakeApi();
+    const wanted = desired('a', {
+      headers: headers({ 'X-Key': 'canary-one' }),
+      oauth2_server_metadata_url: 'https://auth.example.com/.well-known/oauth-authorization-server',
+    });
+    api.seed([remoteFor(wanted)]);
+    const push = settings({ plan: { ...settings().plan, pushSecrets: ['a'] } });
+    const pushed = await runOnce(deps(api, [wanted], stateDir), push);
+    expect(pushed.plan?.operations[0]?.secrets?.fields).toEqual(['headers']);
+    expect(pushed.plan?.unverified).toEqual([{ name: 'a', fields: ['oauth2_server_metadata_url'] }]);
+    const after = await runOnce(deps(api, [wanted], stateDir), settings({ dryRun: true }));
+    expect(after.plan?.operations).toEqual([]);
+    expect(after.plan?.unverified).toEqual([{ name: 'a', fields: ['oauth2_server_metadata_url'] }]);
+  });
+
+  it('records nothing when the PATCH that carried the values failed', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'csync-ledger-'));
+    const api = new FakeApi();
+    const wanted = desired('a', { headers: headers({ 'X-Key': 'canary-one' }) });
+    api.seed([remoteFor(wanted)]);
+    api.failures.push({ method: 'update', name: 'a', error: new ConnectorSyncError('API_SERVER', 'boom') });
+    const push = settings({ plan: { ...settings().plan, pushSecrets: ['a'] } });
+    expect((await runOnce(deps(api, [wanted], stateDir), push)).phase).toBe('ApplyFailed');
+    const after = await runOnce(deps(api, [wanted], stateDir), settings({ dryRun: true }));
+    expect(after.plan?.unverified).toEqual([{ name: 'a', fields: ['headers'] }]);
+  });
+
+  it('a changed metadata URL (known from the create) is a replace, refused without --allow-replace', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'csync-ledger-'));
+    const api = new FakeApi();
+    const url = (path: string) =>
+      desired('a', { oauth2_server_metadata_url: `https://auth.example.com/${path}` });
+    await runOnce(deps(api, [url('one')], stateDir), settings());
+    expect(
+      (await runOnce(deps(api, [url('one')], stateDir), settings({ dryRun: true }))).plan?.in_sync,
+    ).toEqual(['a']);
+    const refused = await runOnce(deps(api, [url('two')], stateDir), settings());
+    expect(refused.phase).toBe('PlanRefused');
+    expect(refused.plan?.refusals.map((r) => r.flag)).toEqual(['--allow-replace']);
+    expect(refused.plan?.operations[0]?.changes).toContainEqual({
+      field: 'oauth2_server_metadata_url',
+      before: null,
+      after: 'https://auth.example.com/two',
+    });
+    const allowed = settings({ plan: { ...settings().plan, allowReplace: true } });
+    expect((await runOnce(deps(api, [url('two')], stateDir), allowed)).phase).toBe('Applied');
+    expect(
+      (await runOnce(deps(api, [url('two')], stateDir), settings({ dryRun: true }))).plan?.in_sync,
+    ).toEqual(['a']);
   });
 
   it('checks expected tools after apply', async () => {

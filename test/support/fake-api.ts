@@ -95,7 +95,7 @@ export class FakeApi implements ConnectorsApi {
       is_authenticated: body.auth_data ? false : null,
     };
     this.connectors.set(connector.id, connector);
-    this.secrets.set(connector.id, { headers: body.headers, auth_data: body.auth_data });
+    this.secrets.set(connector.id, { headers: headerValues(body.global_headers), auth_data: body.auth_data });
     this.maybeFail('create', body.name, 'after');
     return { ...connector };
   }
@@ -108,10 +108,16 @@ export class FakeApi implements ConnectorsApi {
     if (body.name && body.name !== current.name && this.byName(body.name)) {
       throw new ConnectorSyncError('API_CONFLICT', `name ${body.name} already exists`);
     }
-    const { headers, auth_data, ...fields } = body;
+    // as the published API: values change only through an auth_methods entry (no headers/auth_data in a PATCH)
+    const { auth_methods, ...fields } = body;
     const next = { ...current, ...storedFields(fields), modified_at: this.now() } as RemoteConnector;
     this.connectors.set(id, next);
-    if (headers || auth_data) this.secrets.set(id, { ...this.secrets.get(id), headers, auth_data });
+    for (const method of auth_methods ?? []) {
+      const stored = { ...this.secrets.get(id) };
+      if (method.global_headers) stored.headers = headerValues(method.global_headers);
+      if (method.oauth2_metadata_secrets) stored.auth_data = method.oauth2_metadata_secrets;
+      this.secrets.set(id, stored);
+    }
     return { ...next };
   }
 
@@ -177,4 +183,11 @@ export class FakeApi implements ConnectorsApi {
     this.tick += 1;
     return new Date(Date.UTC(2026, 0, 1, 0, 0, this.tick)).toISOString();
   }
+}
+
+/** A header map's values, as the fake keeps them. */
+function headerValues(
+  headers: Record<string, { value: string }> | undefined,
+): Record<string, string> | undefined {
+  return headers && Object.fromEntries(Object.entries(headers).map(([name, header]) => [name, header.value]));
 }

@@ -3,8 +3,19 @@ import type { DesiredConnector } from '../../src/config/types.js';
 import type { PlanOptions } from '../../src/reconcile/types.js';
 import { Secret } from '../../src/secret.js';
 
-/** A desired connector with sensible defaults; override what the test is about. */
+/**
+ * A desired connector with sensible defaults; override what the test is about. `headers` given
+ * alone are merged into `global_headers` (all secret), as the loader does.
+ */
 export function desired(name: string, overrides: Partial<DesiredConnector> = {}): DesiredConnector {
+  const merged =
+    overrides.headers && overrides.global_headers === undefined
+      ? {
+          global_headers: Object.fromEntries(
+            Object.entries(overrides.headers).map(([k, value]) => [k, { value, is_secret: true }]),
+          ),
+        }
+      : {};
   return {
     name,
     description: `${name} connector`,
@@ -15,6 +26,9 @@ export function desired(name: string, overrides: Partial<DesiredConnector> = {})
     system_prompt: null,
     headers: null,
     auth_data: null,
+    global_headers: null,
+    oauth2_server_metadata: null,
+    oauth2_server_metadata_url: null,
     renamed_from: null,
     expect_tools: [],
     secret_version: null,
@@ -22,6 +36,7 @@ export function desired(name: string, overrides: Partial<DesiredConnector> = {})
     fieldSources: {},
     secretsResolved: true,
     ...overrides,
+    ...merged,
   };
 }
 
