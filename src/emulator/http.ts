@@ -165,10 +165,30 @@ export function echoingRejection(status: number, body: unknown): Reply {
   };
 }
 
+/** Every string under the body's write-only parts (the paths that carry header values and secrets). */
 function writeOnlyValues(body: unknown): string[] {
   if (typeof body !== 'object' || body === null) return [];
-  const { headers, auth_data: auth } = body as { headers?: unknown; auth_data?: unknown };
-  return [headers, auth]
-    .flatMap((part) => (typeof part === 'object' && part !== null ? Object.values(part) : []))
-    .filter((value): value is string => typeof value === 'string' && value !== '');
+  const parts = body as Record<string, unknown>;
+  const methods = Array.isArray(parts.auth_methods) ? parts.auth_methods : [];
+  const carriers = [
+    parts.headers,
+    parts.auth_data,
+    parts.global_headers,
+    parts.credentials,
+    ...methods.flatMap((method: unknown) =>
+      typeof method === 'object' && method !== null
+        ? [
+            (method as Record<string, unknown>).global_headers,
+            (method as Record<string, unknown>).oauth2_metadata_secrets,
+          ]
+        : [],
+    ),
+  ];
+  return carriers.flatMap(strings).filter((value) => value !== '');
+}
+
+function strings(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.values(value).flatMap(strings);
 }

@@ -30,6 +30,10 @@ export interface RemoteSpec {
   max_page_size: number | null;
   /** Seed connectors may share a name (the emulator's duplicateNames). */
   duplicate_names: boolean;
+  /** The emulator's options of the same names (authMethodsUpdate, keyScope, orgAdmin). */
+  auth_methods_update: 'replace' | 'merge';
+  key_scope: 'all' | 'shared_only';
+  org_admin: boolean;
 }
 
 /** Things done to the world before a step runs (not counted in its requests). */
@@ -193,7 +197,26 @@ export async function readScenario(dir: string, name: string): Promise<Scenario>
 
 function checkRemote(data: unknown, where: string): RemoteSpec {
   const value = record(data, where);
-  onlyKeys(value, ['builtins', 'connectors', 'max_page_size', 'duplicate_names'], where);
+  onlyKeys(
+    value,
+    [
+      'builtins',
+      'connectors',
+      'max_page_size',
+      'duplicate_names',
+      'auth_methods_update',
+      'key_scope',
+      'org_admin',
+    ],
+    where,
+  );
+  for (const [key, choices] of [
+    ['auth_methods_update', ['replace', 'merge']],
+    ['key_scope', ['all', 'shared_only']],
+  ] as const) {
+    if (value[key] !== undefined && !(choices as readonly unknown[]).includes(value[key]))
+      throw new Error(`${where}.${key}: expected ${choices.join(' or ')}`);
+  }
   if (value.connectors !== undefined && !Array.isArray(value.connectors))
     throw new Error(`${where}.connectors: expected a list`);
   return {
@@ -201,6 +224,9 @@ function checkRemote(data: unknown, where: string): RemoteSpec {
     connectors: (value.connectors ?? []) as SeedConnector[],
     max_page_size: typeof value.max_page_size === 'number' ? value.max_page_size : null,
     duplicate_names: value.duplicate_names === true,
+    auth_methods_update: value.auth_methods_update === 'merge' ? 'merge' : 'replace',
+    key_scope: value.key_scope === 'shared_only' ? 'shared_only' : 'all',
+    org_admin: value.org_admin !== false,
   };
 }
 
