@@ -13,12 +13,15 @@
  *   POST   /_emulator/connectors                      add seed entries (a list or {connectors: [...]})
  *   POST   /_emulator/connectors/{id_or_name}/authenticate   {"authenticated": true} by default
  *   PUT    /_emulator/connectors/{id_or_name}/tools   what its MCP server exposes (a list, or null)
+ *   PUT    /_emulator/connectors/{id_or_name}/credential_status
+ *          {"status": CredentialsStatus | null, "scope"?, "name"?}: a credential's health, or the OAuth grant's
  *   GET    /_emulator/oauth/authorize?state=...       where issued auth URLs lead
  */
 import type { EmulatorCore } from './core.js';
 import { checkFaultSettings, type FaultSettings } from './faults.js';
 import type { RequestBody } from './http.js';
 import { jsonReply, methodNotAllowed, type Reply, routeNotFound } from './replies.js';
+import { CONSUMER_SCOPES, type ConsumerScope } from './types.js';
 
 /** A request to a control endpoint. */
 export interface ControlRequest {
@@ -134,6 +137,19 @@ function connectors(core: EmulatorCore, request: ControlRequest, reference?: str
         name: record.name,
         tools: record.server_tools?.map((tool) => tool.name) ?? null,
       });
+    }
+    if (action === 'credential_status') {
+      if (request.method !== 'PUT') return methodNotAllowed(['PUT']);
+      const body = bodyValue(request.body, {});
+      if (!body.ok) return body.reply;
+      const { status = null, scope, name } = (body.value ?? {}) as Record<string, unknown>;
+      if ((scope === undefined) !== (name === undefined))
+        return problem(400, 'give both scope and name, or neither');
+      if (scope !== undefined && !(CONSUMER_SCOPES as readonly unknown[]).includes(scope))
+        return problem(400, 'scope: expected user, workspace or organization');
+      const target = scope === undefined ? null : { scope: scope as ConsumerScope, name: String(name) };
+      const record = core.setCredentialStatus(reference, status, target);
+      return jsonReply(200, { id: record.id, name: record.name, status });
     }
     return routeNotFound();
   } catch (error) {

@@ -2,14 +2,16 @@
  * The emulator without its socket: state, faults, OAuth flows, the request log and persistence,
  * plus the operations tests and the control endpoints use (reset, insert, authenticate, tools).
  */
+import type { AuthMethodsUpdate } from './auth-methods.js';
 import { FaultEngine } from './faults.js';
 import { RequestLog } from './log.js';
 import { OAuthFlows } from './oauth.js';
 import type { StateWriter } from './persist.js';
-import { checkSeed, recordFromSeed } from './seed.js';
+import type { AccessOptions } from './routes.js';
+import { checkCredentialStatus, checkSeed, recordFromSeed } from './seed.js';
 import { ConnectorStore } from './store.js';
 import { checkToolList, normalizeTools } from './tools.js';
-import type { ConnectorRecord, SeedConnector } from './types.js';
+import type { ConnectorRecord, ConsumerScope, CredentialStatus, SeedConnector } from './types.js';
 
 /** How the core is built. */
 export interface CoreOptions {
@@ -19,8 +21,10 @@ export interface CoreOptions {
   requestLogLimit?: number;
   /** See StoreDeps.duplicateNames. */
   duplicateNames?: boolean;
-  /** See StoreDeps.keyScope. */
-  keyScope?: 'all' | 'shared_only';
+  /** See StoreDeps.authMethodsUpdate. */
+  authMethodsUpdate?: AuthMethodsUpdate;
+  /** What the API key may see and do (default: every connector, an organization admin). */
+  access?: Partial<AccessOptions>;
 }
 
 /** The emulator's state and controls. */
@@ -30,16 +34,18 @@ export class EmulatorCore {
   readonly oauth: OAuthFlows;
   readonly log: RequestLog;
   readonly now: () => number;
+  readonly access: AccessOptions;
   #initial: ConnectorRecord[] = [];
   #writer: StateWriter | null = null;
 
   constructor(options: CoreOptions) {
     this.now = options.now;
+    this.access = { keyScope: options.access?.keyScope ?? 'all', orgAdmin: options.access?.orgAdmin ?? true };
     this.store = new ConnectorStore({
       now: options.now,
       onChange: () => this.#writer?.schedule(),
       duplicateNames: options.duplicateNames === true,
-      keyScope: options.keyScope ?? 'all',
+      authMethodsUpdate: options.authMethodsUpdate ?? 'replace',
     });
     this.faults = new FaultEngine(options.random, options.now);
     this.oauth = new OAuthFlows(options.now, options.authUrlTtlSeconds);
@@ -92,6 +98,22 @@ export class EmulatorCore {
     const normalized = tools === null ? null : normalizeTools(tools as Array<Record<string, unknown>>);
     const record = this.store.setServerTools(idOrName, normalized);
     if (!record) throw new Error(`no connector '${idOrName}'`);
+    return record;
+  }
+
+  /** Sets the health shown for a credential, or for the OAuth grant when `target` is null. */
+  setCredentialStatus(
+    idOrName: string,
+    status: unknown,
+    target: { scope: ConsumerScope; name: string } | null,
+  ): ConnectorRecord {
+    const problem = checkCredentialStatus(status);
+    if (problem) throw new Error(problem);
+    const record = this.store.setCredentialStatus(idOrName, target, status as CredentialStatus | null);
+    if (!record) {
+      const what = target === null ? '' : ` with ${target.scope} credentials '${target.name}'`;
+      throw new Error(`no connector '${idOrName}'${what}`);
+    }
     return record;
   }
 

@@ -165,21 +165,30 @@ export function echoingRejection(status: number, body: unknown): Reply {
   };
 }
 
+/** Every string under the body's write-only parts (the paths that carry header values and secrets). */
 function writeOnlyValues(body: unknown): string[] {
   if (typeof body !== 'object' || body === null) return [];
-  const {
-    headers,
-    auth_data: auth,
-    global_headers: global,
-    auth_methods: methods,
-  } = body as Record<string, unknown>;
-  const parts = [headers, auth, global, ...(Array.isArray(methods) ? methods : [])];
-  // header values sit one level down in `{value, is_secret}` entries and auth method entries
-  const values = (part: unknown, depth: number): unknown[] =>
-    typeof part === 'object' && part !== null && depth < 3
-      ? Object.values(part).flatMap((value) => values(value, depth + 1))
-      : [part];
-  return parts
-    .flatMap((part) => values(part, 0))
-    .filter((value): value is string => typeof value === 'string' && value !== '');
+  const parts = body as Record<string, unknown>;
+  const methods = Array.isArray(parts.auth_methods) ? parts.auth_methods : [];
+  const carriers = [
+    parts.headers,
+    parts.auth_data,
+    parts.global_headers,
+    parts.credentials,
+    ...methods.flatMap((method: unknown) =>
+      typeof method === 'object' && method !== null
+        ? [
+            (method as Record<string, unknown>).global_headers,
+            (method as Record<string, unknown>).oauth2_metadata_secrets,
+          ]
+        : [],
+    ),
+  ];
+  return carriers.flatMap(strings).filter((value) => value !== '');
+}
+
+function strings(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.values(value).flatMap(strings);
 }

@@ -9,11 +9,28 @@ import { checkFaultSettings, type FaultSettings } from './faults.js';
 import { loadState, StateWriter } from './persist.js';
 import { builtinConnectors, checkSeed, loadSeedFile, recordFromSeed } from './seed.js';
 import { listen } from './server.js';
-import type { ConnectorRecord, EmulatorStats, RequestLogEntry, SeedConnector } from './types.js';
+import type {
+  ConnectorRecord,
+  ConsumerScope,
+  CredentialStatus,
+  EmulatorStats,
+  RequestLogEntry,
+  SeedConnector,
+} from './types.js';
 
 export type { FaultKind, FaultRule, FaultSettings } from './faults.js';
 export { FAULT_KINDS, seededRandom } from './faults.js';
-export type { ConnectorRecord, EmulatorStats, McpTool, RequestLogEntry, SeedConnector } from './types.js';
+export type {
+  ConnectorRecord,
+  ConsumerScope,
+  CredentialStatus,
+  EmulatorStats,
+  McpTool,
+  RequestLogEntry,
+  SeedConnector,
+  StoredAuthMethod,
+  StoredCredential,
+} from './types.js';
 
 /** How to start the emulator. Every field is optional. */
 export interface EmulatorOptions {
@@ -35,10 +52,17 @@ export interface EmulatorOptions {
    */
   duplicateNames?: boolean;
   /**
-   * The connector access scope of the API key being emulated (default `all`). `shared_only`, the
-   * default of real keys, hides private connectors from the listing and from a get.
+   * How a PATCH's `auth_methods` entry treats the fields it omits: `replace` (the default) resets
+   * them, `merge` keeps what the connector had. The spec does not say; clients must work with both.
+   */
+  authMethodsUpdate?: 'replace' | 'merge';
+  /**
+   * The API key's connector access scope: `all` (the default, "Private and shared connectors") or
+   * `shared_only` ("Shared connectors only": list and get hide private connectors; create still 201).
    */
   keyScope?: 'all' | 'shared_only';
+  /** False: the caller is no organization admin, so shared_org creates and writes answer 403 (default true). */
+  orgAdmin?: boolean;
   /** Latency, errors, rate limit and aimed fault rules from the start. */
   faults?: Partial<FaultSettings>;
   /** TTL announced with auth URLs, in seconds (default 600). */
@@ -79,6 +103,15 @@ export interface RunningEmulator {
   setFaults(partial: Partial<FaultSettings>): void;
   /** Marks an OAuth connector authenticated (or not), as a person finishing the flow would. */
   markAuthenticated(idOrName: string, authenticated?: boolean): void;
+  /**
+   * Sets the health the API reports in `connection_credentials`: of the credential `{scope, name}`,
+   * or of the OAuth grant when `target` is left out (e.g. `{status_type: 'error', error_message: 'oauth expired'}`).
+   */
+  setCredentialStatus(
+    idOrName: string,
+    status: CredentialStatus | null,
+    target?: { scope: ConsumerScope; name: string },
+  ): void;
   /** Sets the tools a connector's MCP server exposes (null: derived from its URL again). */
   setTools(idOrName: string, tools: NonNullable<SeedConnector['tools']> | null): void;
   clearRequestLog(): void;
@@ -104,6 +137,12 @@ function checkOptions(options: EmulatorOptions): void {
   }
   if (options.apiKey !== undefined && options.apiKey.trim() === '') {
     throw new UsageError('the emulator API key is empty', 'leave --api-key out to accept any non-empty key');
+  }
+  if (options.authMethodsUpdate !== undefined && !['replace', 'merge'].includes(options.authMethodsUpdate)) {
+    throw new UsageError(`auth methods update '${options.authMethodsUpdate}' must be replace or merge`);
+  }
+  if (options.keyScope !== undefined && !['all', 'shared_only'].includes(options.keyScope)) {
+    throw new UsageError(`key scope '${options.keyScope}' must be all or shared_only`);
   }
   if (options.faults !== undefined) {
     const problems = checkFaultSettings(options.faults);
@@ -151,7 +190,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     authUrlTtlSeconds: options.authUrlTtlSeconds ?? 600,
     ...(options.requestLogLimit === undefined ? {} : { requestLogLimit: options.requestLogLimit }),
     duplicateNames: options.duplicateNames === true,
-    keyScope: options.keyScope ?? 'all',
+    authMethodsUpdate: options.authMethodsUpdate ?? 'replace',
+    access: { keyScope: options.keyScope ?? 'all', orgAdmin: options.orgAdmin ?? true },
   });
   const records = await startingState(options, now());
   const writer =
@@ -205,6 +245,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     },
     setTools: (idOrName, tools) => {
       core.setTools(idOrName, tools);
+    },
+    setCredentialStatus: (idOrName, status, target) => {
+      core.setCredentialStatus(idOrName, status, target ?? null);
     },
     clearRequestLog: () => core.log.clear(),
     reset: () => core.reset(),

@@ -4,7 +4,8 @@
  * crash leaves either the old state or the new one, never half a file. Changes made in the same
  * tick coalesce into one write, and a write never overlaps another.
  *
- * The write-only `headers` and `auth_data` are written as keyed fingerprints, never as values:
+ * Write-only values (create's headers, secret global header values, OAuth client ids and secrets,
+ * credential values) are written as keyed fingerprints, never as values:
  * `--emulator` keeps this file in the user's working tree, where git may pick it up, and the
  * emulator never gives those values back (it only needs to know that they are set). The key is
  * random per process and stored nowhere, so a fingerprint cannot be brute-forced from the file.
@@ -14,7 +15,15 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ConnectorSyncError } from '../errors.js';
-import type { ConnectorRecord, StoredAuthData } from './types.js';
+import { activationFor, methodsFromCreate, noCredentials } from './auth-methods.js';
+import type {
+  ConnectorRecord,
+  StoredAuthData,
+  StoredAuthMethod,
+  StoredCredential,
+  StoredMethodType,
+  StoredVisibility,
+} from './types.js';
 
 const FORMAT = 'connector-sync-emulator-state';
 
@@ -54,15 +63,58 @@ function checkRecord(value: unknown, where: string, path: string): ConnectorReco
     system_prompt: null,
     active: true,
     mistral: false,
-    headers: null,
-    auth_data: null,
-    auth_methods: null,
+    org_headers: null,
+    auth_methods: [],
+    oauth2_server_metadata_url: null,
+    activation: activationFor(
+      record.visibility as StoredVisibility,
+      (record.active ?? true) as boolean | null,
+    ),
+    credentials: noCredentials(),
+    oauth_status: null,
     is_authenticated: false,
     server_tools: null,
     discovered_tools: null,
     discovered_at: null,
   };
-  return Object.assign(defaults, record) as unknown as ConnectorRecord;
+  return migrate(Object.assign(defaults, record));
+}
+
+/**
+ * A record of an older file: `headers` was create's and PATCH's one header store, `auth_data` the
+ * OAuth client, and `auth_methods` a list of method types (or null). Their values were already
+ * fingerprints, so they move as they are.
+ */
+function migrate(record: Record<string, unknown>): ConnectorRecord {
+  const { headers, auth_data: auth, auth_methods: methods, ...rest } = record;
+  if (Array.isArray(methods) && methods.every((method) => typeof method === 'object' && method !== null)) {
+    return { ...rest, auth_methods: methods } as unknown as ConnectorRecord;
+  }
+  const oauthClient = (auth ?? null) as StoredAuthData | null;
+  const types = Array.isArray(methods) ? (methods as StoredMethodType[]) : [];
+  const created = methodsFromCreate({
+    global_headers: {},
+    auth_data: oauthClient,
+    oauth2_server_metadata: null,
+    oauth2_server_metadata_url: null,
+  });
+  const migrated = [
+    ...created,
+    ...types
+      .filter((type) => type !== created[0]!.method_type)
+      .map((type) => ({
+        ...created[0]!,
+        method_type: type,
+        oauth2_metadata_secrets: null,
+      })),
+  ];
+  return {
+    ...rest,
+    org_headers:
+      (rest.org_headers as Record<string, unknown> | null | undefined) ??
+      ((headers ?? null) as Record<string, unknown> | null),
+    auth_methods: migrated,
+  } as unknown as ConnectorRecord;
 }
 
 const FINGERPRINT_KEY = randomBytes(32);
@@ -75,25 +127,60 @@ export function writeOnlyFingerprint(value: unknown): string {
   return `hmac-sha256:${createHmac('sha256', FINGERPRINT_KEY).update(text).digest('base64url')}`;
 }
 
+function fingerprintNullable<T>(value: T | null): string | null {
+  return value === null ? null : writeOnlyFingerprint(value);
+}
+
+function fingerprintMap<T>(map: Record<string, T>, value: (entry: T) => T): Record<string, T> {
+  return Object.fromEntries(Object.entries(map).map(([name, entry]) => [name, value(entry)]));
+}
+
+/** An auth method as the file keeps it: secret global header values and the OAuth client as fingerprints. */
+function methodForDisk(method: StoredAuthMethod): StoredAuthMethod {
+  const secrets = method.oauth2_metadata_secrets;
+  return {
+    ...method,
+    global_headers: fingerprintMap(method.global_headers, (header) =>
+      header.is_secret ? { ...header, value: writeOnlyFingerprint(header.value) } : header,
+    ),
+    oauth2_metadata_secrets:
+      secrets === null
+        ? null
+        : {
+            ...secrets,
+            client_id: fingerprintNullable(secrets.client_id),
+            client_secret: fingerprintNullable(secrets.client_secret),
+          },
+  };
+}
+
+/** A credential as the file keeps it: every value a fingerprint. */
+function credentialForDisk(credential: StoredCredential): StoredCredential {
+  const { values } = credential;
+  return {
+    ...credential,
+    values: {
+      headers: values.headers === null ? null : fingerprintMap(values.headers, writeOnlyFingerprint),
+      bearer_token: fingerprintNullable(values.bearer_token),
+      oauth: values.oauth === null ? null : { fingerprint: writeOnlyFingerprint(values.oauth) },
+      github_installation_id: fingerprintNullable(values.github_installation_id),
+    },
+  };
+}
+
 /** A record as the file keeps it: write-only values replaced by their fingerprints. */
 function forDisk(record: ConnectorRecord): ConnectorRecord {
-  const headers =
-    record.headers === null
-      ? null
-      : Object.fromEntries(
-          Object.entries(record.headers).map(([name, v]) => [name, writeOnlyFingerprint(v)]),
-        );
-  const auth: StoredAuthData | null =
-    record.auth_data === null
-      ? null
-      : {
-          client_id: writeOnlyFingerprint(record.auth_data.client_id),
-          client_secret:
-            record.auth_data.client_secret === null
-              ? null
-              : writeOnlyFingerprint(record.auth_data.client_secret),
-        };
-  return { ...record, headers, auth_data: auth };
+  return {
+    ...record,
+    org_headers:
+      record.org_headers === null ? null : fingerprintMap(record.org_headers, writeOnlyFingerprint),
+    auth_methods: record.auth_methods.map(methodForDisk),
+    credentials: {
+      user: record.credentials.user.map(credentialForDisk),
+      workspace: record.credentials.workspace.map(credentialForDisk),
+      organization: record.credentials.organization.map(credentialForDisk),
+    },
+  };
 }
 
 /** Loads a state file; null when it does not exist yet. */

@@ -1,9 +1,18 @@
 /**
  * What the API shows of a connector. Every response is built here from an explicit list of fields,
- * so the write-only `headers` and `auth_data` can never reach the wire, whatever the record holds.
+ * so write-only values (create's headers, OAuth client secrets, secret global header values,
+ * credential values) can never reach the wire, whatever the record holds.
  */
 import { connectorTool } from './tools.js';
-import type { ConnectorRecord, OwnerType, StoredVisibility } from './types.js';
+import {
+  CONSUMER_SCOPES,
+  type ConnectorRecord,
+  type ConsumerScope,
+  type OwnerType,
+  type StoredAuthMethod,
+  type StoredCredential,
+  type StoredVisibility,
+} from './types.js';
 
 /** The emulated caller: one user in one workspace of one organization. */
 export const EMULATED_USER_ID = '6f1c4c2e-8a51-4d2b-9a57-0c5e1d7a9b01';
@@ -39,17 +48,81 @@ function ownerId(owner: OwnerType): string | null {
 
 /** True for connectors a person must authenticate through OAuth. */
 export function usesOAuth(record: ConnectorRecord): boolean {
-  return record.auth_data !== null || (record.auth_methods?.includes('oauth2') ?? false);
+  return record.auth_methods.some((method) => method.method_type === 'oauth2');
 }
 
-/** The API's `supported_auth_methods`, without any secret (PublicAuthenticationMethod). */
-function supportedAuthMethods(record: ConnectorRecord): Array<Record<string, unknown>> {
-  const types = record.auth_methods ?? [usesOAuth(record) ? 'oauth2' : 'none'];
-  return types.map((methodType) => ({
-    method_type: methodType,
-    headers: null,
-    has_default_credentials: methodType === 'oauth2' ? record.auth_data !== null : record.headers !== null,
-  }));
+/**
+ * How a secret global header value is shown. The spec says secret values are "never returned in
+ * clear" and "redacted only on JSON serialization": pydantic's SecretStr serializes as ten
+ * asterisks, so that is what the emulator answers (not verified against the live API).
+ */
+export const REDACTED = '**********';
+
+function hasDefaultCredentials(record: ConnectorRecord, method: StoredAuthMethod): boolean {
+  if (method.method_type === 'oauth2') return method.oauth2_metadata_secrets?.client_id != null;
+  const defaults = CONSUMER_SCOPES.some((scope) =>
+    record.credentials[scope].some((c) => c.is_default && c.method_type === method.method_type),
+  );
+  return defaults || Object.keys(method.global_headers).length > 0 || record.org_headers !== null;
+}
+
+/** The API's PublicAuthenticationMethod list: "public view of an authentication method, without secrets". */
+export function supportedAuthMethods(record: ConnectorRecord): Array<Record<string, unknown>> {
+  return record.auth_methods
+    .filter((method) => method.auth_direction === 'outbound' && method.method_type !== 'webhook')
+    .map((method) => ({
+      method_type: method.method_type,
+      headers: method.headers,
+      global_headers: Object.fromEntries(
+        Object.entries(method.global_headers).map(([name, header]) => [
+          name,
+          { value: header.is_secret ? REDACTED : header.value, is_secret: header.is_secret },
+        ]),
+      ),
+      has_default_credentials: hasDefaultCredentials(record, method),
+      oauth2_server_metadata: method.oauth2_server_metadata,
+    }));
+}
+
+/** The scope a credential shows (ConsumerType spells the organization `org`). */
+const SHOWN_SCOPE: Record<ConsumerScope, string> = {
+  user: 'user',
+  workspace: 'workspace',
+  organization: 'org',
+};
+
+/** One credential as AuthenticationConfiguration, values left out. */
+export function presentCredential(
+  credential: StoredCredential,
+  scope: ConsumerScope,
+): Record<string, unknown> {
+  return {
+    name: credential.name,
+    title: credential.title,
+    authentication_type: credential.method_type,
+    scope: SHOWN_SCOPE[scope],
+    status: credential.status,
+    is_default: credential.is_default,
+  };
+}
+
+/** `connection_credentials`: the OAuth grant once given, then every credential of every scope. */
+function connectionCredentials(record: ConnectorRecord): Array<Record<string, unknown>> {
+  const shown: Array<Record<string, unknown>> = [];
+  if (usesOAuth(record) && record.is_authenticated) {
+    shown.push({
+      name: 'oauth2',
+      title: null,
+      authentication_type: 'oauth2',
+      scope: 'user',
+      status: record.oauth_status,
+      is_default: true,
+    });
+  }
+  for (const scope of CONSUMER_SCOPES) {
+    for (const credential of record.credentials[scope]) shown.push(presentCredential(credential, scope));
+  }
+  return shown;
 }
 
 /** The Connector object of a response (the OpenAPI's Connector schema). */
@@ -71,6 +144,7 @@ export function presentConnector(record: ConnectorRecord): Record<string, unknow
     creator_id: record.mistral ? null : EMULATED_USER_ID,
     system_prompt: record.system_prompt,
     supported_auth_methods: supportedAuthMethods(record),
+    connection_credentials: connectionCredentials(record),
     active: record.active,
     private_tool_execution: false,
     mistral: record.mistral,

@@ -13,6 +13,8 @@ export interface Reply {
   body: string;
   contentType?: string;
   headers?: Record<string, string>;
+  /** Body fields the API ignored (see RequestLogEntry.ignored). */
+  ignored?: string[];
 }
 
 /** One entry of a FastAPI/pydantic validation error. */

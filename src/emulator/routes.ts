@@ -2,7 +2,15 @@
  * The `/v1/connectors` routes, faithful to ../shared/api/connectors-openapi.yaml. Each handler
  * turns a parsed request into a Reply; state and rules live in the store.
  */
-import { checkCreateBody, checkUpdateBody } from './bodies.js';
+import {
+  type Checked,
+  checkCreateBody,
+  checkCredentialsBody,
+  checkUpdateBody,
+  NAME_PATTERN,
+  NAME_PATTERN_TEXT,
+  OUTBOUND_METHODS,
+} from './bodies.js';
 import { decodeCursor, encodeCursor, type SortKey } from './cursor.js';
 import type { FaultEngine } from './faults.js';
 import type { RequestBody } from './http.js';
@@ -15,7 +23,7 @@ import {
   parseIntegerParam,
   parseUuidParam,
 } from './params.js';
-import { usesOAuth } from './present.js';
+import { presentCredential, supportedAuthMethods, usesOAuth } from './present.js';
 import {
   connectorNotFound,
   jsonReply,
@@ -29,6 +37,15 @@ import {
 } from './replies.js';
 import { type ConnectorStore, keyOf } from './store.js';
 import { prettyTool } from './tools.js';
+import { CONSUMER_SCOPES, type ConnectorRecord, type ConsumerScope } from './types.js';
+
+/** What the API key may see and do (Mistral keys carry a connector access scope; callers may not be admins). */
+export interface AccessOptions {
+  /** `shared_only` (the default scope of a new Mistral key): list and get hide private connectors. */
+  keyScope: 'all' | 'shared_only';
+  /** False: creating or changing a shared_org connector answers 403. */
+  orgAdmin: boolean;
+}
 
 /** What the routes need. */
 export interface ApiContext {
@@ -39,6 +56,7 @@ export interface ApiContext {
   baseUrl: string;
   /** Records the paging fault that shaped this answer, for the request log. */
   noteFault: (name: string) => void;
+  access: AccessOptions;
 }
 
 /** A parsed API request. */
@@ -51,8 +69,6 @@ export interface ApiRequest {
   body: RequestBody;
 }
 
-const OUTBOUND_METHODS = ['oauth2', 'bearer', 'none', 'github_app', 'slack_app'] as const;
-
 /** Routes one API request. */
 export function handleApi(ctx: ApiContext, request: ApiRequest): Reply {
   const { method, rest } = request;
@@ -62,7 +78,7 @@ export function handleApi(ctx: ApiContext, request: ApiRequest): Reply {
     return methodNotAllowed(['GET', 'POST']);
   }
   const [reference, sub, ...more] = rest as [string, string | undefined, ...string[]];
-  if (more.length > 0) return routeNotFound();
+  if (sub !== undefined && more.length > 0) return scopedRoute(ctx, request, reference, sub, more);
   if (sub === undefined) {
     if (method === 'GET') return getConnector(ctx, request, reference);
     if (method === 'PATCH') return updateConnector(ctx, request, reference);
@@ -77,7 +93,39 @@ export function handleApi(ctx: ApiContext, request: ApiRequest): Reply {
     return method === 'GET' ? authUrl(ctx, request, reference) : methodNotAllowed(['GET']);
   if (sub === 'tools')
     return method === 'GET' ? listTools(ctx, request, reference) : methodNotAllowed(['GET']);
+  if (sub === 'authentication_methods')
+    return method === 'GET' ? authenticationMethods(ctx, reference) : methodNotAllowed(['GET']);
   return routeNotFound();
+}
+
+/** `{id}/{consumer_scope}/activate|deactivate` and `{id_or_name}/{scope}/credentials[/{name}]`. */
+function scopedRoute(
+  ctx: ApiContext,
+  request: ApiRequest,
+  reference: string,
+  scope: string,
+  more: string[],
+): Reply {
+  const { method } = request;
+  const [action, name, ...extra] = more as [string, string | undefined, ...string[]];
+  if (extra.length > 0) return routeNotFound();
+  if ((action === 'activate' || action === 'deactivate') && name === undefined) {
+    return method === 'POST'
+      ? activation(ctx, reference, scope, action === 'activate')
+      : methodNotAllowed(['POST']);
+  }
+  if (action !== 'credentials' || !(CONSUMER_SCOPES as readonly string[]).includes(scope))
+    return routeNotFound();
+  const consumer = scope as ConsumerScope;
+  if (name !== undefined) {
+    return method === 'DELETE'
+      ? deleteCredentials(ctx, reference, consumer, name)
+      : methodNotAllowed(['DELETE']);
+  }
+  if (method === 'GET') return listCredentials(ctx, request, reference, consumer);
+  if (method === 'POST') return putCredentials(ctx, request, reference, consumer);
+  if (method === 'DELETE' && consumer === 'user') return deleteCredentials(ctx, reference, consumer, null);
+  return methodNotAllowed(consumer === 'user' ? ['GET', 'POST', 'DELETE'] : ['GET', 'POST']);
 }
 
 /** Collects parsed parameters and their problems. */
@@ -175,7 +223,7 @@ function listConnectors(ctx: ApiContext, request: ApiRequest): Reply {
       repeatLast = true;
     }
   }
-  const page = ctx.store.page(after, pageSize, active, repeatLast);
+  const page = ctx.store.page(after, pageSize, active, repeatLast, ctx.access.keyScope === 'shared_only');
   let next = page.hasMore && page.last ? encodeCursor(keyOf(page.last)) : null;
   if (after !== null && token !== null && ctx.faults.take('repeat_cursor', target)) {
     ctx.noteFault('repeat_cursor');
@@ -200,8 +248,10 @@ function churn(ctx: ApiContext, after: SortKey): void {
     icon_url: null,
     system_prompt: null,
     headers: null,
+    global_headers: {},
     auth_data: null,
-    auth_methods: null,
+    oauth2_server_metadata: null,
+    oauth2_server_metadata_url: null,
   });
 }
 
@@ -209,9 +259,40 @@ function createConnector(ctx: ApiContext, request: ApiRequest): Reply {
   const body = requireBody(request.body);
   if (!body.ok) return body.reply;
   const checked = checkCreateBody(body.value);
-  if (!checked.ok) return validationReply(checked.detail);
+  if (!checked.ok) return withIgnored(validationReply(checked.detail), checked);
+  if (checked.value.visibility === 'shared_org' && !ctx.access.orgAdmin)
+    return withIgnored(notOrgAdmin(), checked);
   const created = ctx.store.create(checked.value);
-  return created.ok ? rawJsonReply(201, ctx.store.json(created.value)) : created.reply;
+  return withIgnored(created.ok ? rawJsonReply(201, ctx.store.json(created.value)) : created.reply, checked);
+}
+
+/** The reply, noting the body fields the API ignored. */
+function withIgnored(reply: Reply, checked: Checked<unknown>): Reply {
+  return checked.ignored.length === 0 ? reply : { ...reply, ignored: checked.ignored };
+}
+
+/** 403 for a caller who is not an organization admin (only they manage shared_org connectors). */
+function notOrgAdmin(): Reply {
+  return mistralErrorReply(
+    403,
+    'Only organization admins can create or manage connectors shared with the organization (shared_org).',
+    'invalid_request_error',
+    'org_admin_required',
+    'visibility',
+  );
+}
+
+/** A connector a caller may change: 403 for a shared_org one when the caller is no organization admin. */
+function writable(ctx: ApiContext, id: string): Reply | null {
+  const record = ctx.store.findById(id);
+  return record?.visibility === 'shared_org' && !ctx.access.orgAdmin ? notOrgAdmin() : null;
+}
+
+/** A connector by id or name, as the key's scope lets the caller see it. */
+function visible(ctx: ApiContext, reference: string): ConnectorRecord | undefined {
+  const record = ctx.store.find(reference);
+  if (record?.visibility === 'private' && ctx.access.keyScope === 'shared_only') return undefined;
+  return record;
 }
 
 function getConnector(ctx: ApiContext, request: ApiRequest, reference: string): Reply {
@@ -220,7 +301,7 @@ function getConnector(ctx: ApiContext, request: ApiRequest, reference: string): 
     collect(parseBooleanParam(request.query.get(flag), ['query', flag], false), problems);
   }
   if (problems.length > 0) return validationReply(problems);
-  const record = ctx.store.findVisible(reference);
+  const record = visible(ctx, reference);
   return record ? rawJsonReply(200, ctx.store.json(record)) : connectorNotFound(reference);
 }
 
@@ -230,14 +311,18 @@ function updateConnector(ctx: ApiContext, request: ApiRequest, reference: string
   const body = requireBody(request.body);
   if (!body.ok) return body.reply;
   const checked = checkUpdateBody(body.value);
-  if (!checked.ok) return validationReply(checked.detail);
+  if (!checked.ok) return withIgnored(validationReply(checked.detail), checked);
+  const refused = writable(ctx, id.value);
+  if (refused) return withIgnored(refused, checked);
   const updated = ctx.store.update(id.value, checked.value);
-  return updated.ok ? rawJsonReply(200, ctx.store.json(updated.value)) : updated.reply;
+  return withIgnored(updated.ok ? rawJsonReply(200, ctx.store.json(updated.value)) : updated.reply, checked);
 }
 
 function deleteConnector(ctx: ApiContext, reference: string): Reply {
   const id = parseUuidParam(reference, ['path', 'connector_id']);
   if (!id.ok) return validationReply([id.detail]);
+  const refused = writable(ctx, id.value);
+  if (refused) return refused;
   const removed = ctx.store.remove(id.value);
   if (!removed.ok) return removed.reply;
   return jsonReply(200, { message: `Connector '${removed.value.name}' (${removed.value.id}) deleted.` });
@@ -313,4 +398,82 @@ function listTools(ctx: ApiContext, request: ApiRequest, reference: string): Rep
   const tools = ctx.store.tools(record, refresh === true);
   const slice = tools.slice((page - 1) * pageSize, page * pageSize);
   return jsonReply(200, pretty ? slice.map(prettyTool) : slice);
+}
+
+function authenticationMethods(ctx: ApiContext, reference: string): Reply {
+  const record = ctx.store.find(reference);
+  return record ? jsonReply(200, supportedAuthMethods(record)) : connectorNotFound(reference);
+}
+
+function activation(ctx: ApiContext, reference: string, scope: string, on: boolean): Reply {
+  const problems: ValidationDetail[] = [];
+  const id = collect(parseUuidParam(reference, ['path', 'connector_id']), problems);
+  const consumer = collect(parseEnumParam(scope, ['path', 'consumer_scope'], CONSUMER_SCOPES), problems);
+  if (problems.length > 0 || id === undefined || !consumer) return validationReply(problems);
+  const result = ctx.store.setActivation(id, consumer, on);
+  return result.ok ? jsonReply(200, { message: result.value }) : result.reply;
+}
+
+function listCredentials(
+  ctx: ApiContext,
+  request: ApiRequest,
+  reference: string,
+  scope: ConsumerScope,
+): Reply {
+  const problems: ValidationDetail[] = [];
+  const authType = collect(
+    parseEnumParam(request.query.get('auth_type'), ['query', 'auth_type'], OUTBOUND_METHODS),
+    problems,
+  );
+  const onlyDefault = collect(
+    parseBooleanParam(request.query.get('fetch_default'), ['query', 'fetch_default'], false),
+    problems,
+  );
+  if (problems.length > 0) return validationReply(problems);
+  const record = ctx.store.find(reference);
+  if (!record) return connectorNotFound(reference);
+  const credentials = ctx.store
+    .credentials(record, scope)
+    .filter((c) => (authType == null || c.method_type === authType) && (!onlyDefault || c.is_default))
+    .map((c) => presentCredential(c, scope));
+  return jsonReply(200, { credentials, connector_preset_credentials_for_auth: [] });
+}
+
+function putCredentials(
+  ctx: ApiContext,
+  request: ApiRequest,
+  reference: string,
+  scope: ConsumerScope,
+): Reply {
+  const body = requireBody(request.body);
+  if (!body.ok) return body.reply;
+  const checked = checkCredentialsBody(body.value);
+  if (!checked.ok) return withIgnored(validationReply(checked.detail), checked);
+  const record = ctx.store.find(reference);
+  if (!record) return withIgnored(connectorNotFound(reference), checked);
+  const result = ctx.store.putCredentials(record, scope, checked.value);
+  return withIgnored(result.ok ? jsonReply(200, { message: result.value }) : result.reply, checked);
+}
+
+function deleteCredentials(
+  ctx: ApiContext,
+  reference: string,
+  scope: ConsumerScope,
+  name: string | null,
+): Reply {
+  if (name !== null && !NAME_PATTERN.test(name)) {
+    return validationReply([
+      {
+        type: 'string_pattern_mismatch',
+        loc: ['path', 'credentials_name'],
+        msg: `String should match pattern '${NAME_PATTERN_TEXT}'`,
+        input: name,
+        ctx: { pattern: NAME_PATTERN_TEXT },
+      },
+    ]);
+  }
+  const record = ctx.store.find(reference);
+  if (!record) return connectorNotFound(reference);
+  const result = ctx.store.deleteCredentials(record, scope, name);
+  return result.ok ? jsonReply(200, { message: result.value }) : result.reply;
 }

@@ -6,11 +6,20 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { ConnectorSyncError } from '../errors.js';
-import { checkCreateBody } from './bodies.js';
+import { activationFor, methodsFromCreate, noCredentials } from './auth-methods.js';
+import { checkCreateBody, checkCredentialsBody } from './bodies.js';
+import { putCredential } from './credentials.js';
 import { canonicalUuid, looksLikeUuid } from './params.js';
 import { ownerTypeFor } from './present.js';
 import { checkToolList, normalizeTools } from './tools.js';
-import type { ConnectorRecord, SeedConnector, StoredVisibility } from './types.js';
+import {
+  CONSUMER_SCOPES,
+  type ConnectorRecord,
+  type ConsumerScope,
+  type SeedConnector,
+  type StoredCredential,
+  type StoredVisibility,
+} from './types.js';
 
 const BUILTIN_CREATED = '2025-01-01T00:00:00.000Z';
 
@@ -36,9 +45,17 @@ function builtin(
     // Built-ins are available to everyone but active only once a user turns them on.
     active: false,
     mistral: true,
-    headers: null,
-    auth_data: oauth ? { client_id: `mistral-${name}`, client_secret: null } : null,
-    auth_methods: null,
+    org_headers: null,
+    auth_methods: methodsFromCreate({
+      global_headers: {},
+      auth_data: oauth ? { client_id: `mistral-${name}`, client_secret: null } : null,
+      oauth2_server_metadata: null,
+      oauth2_server_metadata_url: null,
+    }),
+    oauth2_server_metadata_url: null,
+    activation: activationFor('shared_global', false),
+    credentials: noCredentials(),
+    oauth_status: null,
     is_authenticated: false,
     server_tools: null,
     discovered_tools: null,
@@ -76,6 +93,8 @@ const SEED_ONLY_KEYS = new Set([
   'mistral',
   'is_authenticated',
   'tools',
+  'credentials',
+  'oauth_status',
 ]);
 const CREATE_KEYS = new Set([
   'name',
@@ -86,7 +105,10 @@ const CREATE_KEYS = new Set([
   'icon_url',
   'system_prompt',
   'headers',
+  'global_headers',
   'auth_data',
+  'oauth2_server_metadata',
+  'oauth2_server_metadata_url',
   'protocol',
 ]);
 
@@ -130,7 +152,99 @@ function entryProblems(entry: unknown, where: string): string[] {
       problems.push(`${where}.${key}: expected true or false`);
   }
   if (value.tools !== undefined) problems.push(...checkToolList(value.tools, `${where}.tools`));
+  if (value.credentials !== undefined)
+    problems.push(...credentialProblems(value.credentials, `${where}.credentials`));
+  const status = value.oauth_status === undefined ? null : checkCredentialStatus(value.oauth_status);
+  if (status) problems.push(`${where}.oauth_status: ${status}`);
   return problems;
+}
+
+const AUTH_STATUSES = ['valid', 'invalid', 'error'];
+
+/** Checks a CredentialsStatus given by a seed or the control API; a sentence when it is not one. */
+export function checkCredentialStatus(value: unknown): string | null {
+  if (value === null) return null;
+  if (typeof value !== 'object' || Array.isArray(value)) return 'expected {status_type, ...} or null';
+  const status = value as Record<string, unknown>;
+  const unknown = Object.keys(status).filter(
+    (key) => !['status_type', 'last_checked_at', 'error_http_code', 'error_message'].includes(key),
+  );
+  if (unknown.length > 0) return `unknown field ${unknown.join(', ')}`;
+  if (!AUTH_STATUSES.includes(status.status_type as string))
+    return 'status_type: expected valid, invalid or error';
+  if (status.error_http_code != null && !Number.isInteger(status.error_http_code))
+    return 'error_http_code: expected an HTTP status';
+  if (
+    status.error_message != null &&
+    !(CREDENTIAL_ERRORS as readonly unknown[]).includes(status.error_message)
+  )
+    return `error_message: expected one of ${CREDENTIAL_ERRORS.join(', ')}`;
+  return null;
+}
+
+/** CredentialsStatusErrorReason. */
+const CREDENTIAL_ERRORS = [
+  'oauth expired',
+  'oauth near expiry',
+  'empty credentials',
+  'unparsable credentials',
+  'you need to reconnect',
+  'oauth refresh error',
+  'MCP server unreachable',
+  'MCP server timed out',
+  'MCP server error',
+  'unknown error',
+] as const;
+
+function credentialProblems(value: unknown, where: string): string[] {
+  if (!Array.isArray(value)) return [`${where}: expected a list`];
+  return value.flatMap((entry: unknown, index) => {
+    const at = `${where}[${index}]`;
+    if (typeof entry !== 'object' || entry === null) return [`${at}: expected a mapping`];
+    const { scope, status, headers, bearer_token: bearer, ...rest } = entry as Record<string, unknown>;
+    const problems: string[] = [];
+    if (!(CONSUMER_SCOPES as readonly unknown[]).includes(scope))
+      problems.push(`${at}.scope: expected user, workspace or organization`);
+    const statusProblem = status === undefined ? null : checkCredentialStatus(status);
+    if (statusProblem) problems.push(`${at}.status: ${statusProblem}`);
+    const checked = checkCredentialsBody({
+      ...rest,
+      credentials: { headers: headers ?? null, bearer_token: bearer ?? null },
+    });
+    if (!checked.ok)
+      problems.push(...checked.detail.map((d) => `${at}.${d.loc.slice(1).join('.')}: ${d.msg}`));
+    problems.push(...checked.ignored.map((field) => `${at}.${field}: unknown field`));
+    return problems;
+  });
+}
+
+/** A seed's credentials, added one by one under the API's default rules. */
+function credentialsFromSeed(
+  seed: SeedConnector,
+  checkedAt: string,
+): Record<ConsumerScope, StoredCredential[]> {
+  const credentials = noCredentials();
+  for (const entry of seed.credentials ?? []) {
+    const list = credentials[entry.scope];
+    putCredential(
+      list,
+      {
+        name: entry.name,
+        ...(entry.title === undefined ? {} : { title: entry.title }),
+        ...(entry.is_default === undefined ? {} : { is_default: entry.is_default }),
+        values: {
+          headers: entry.headers ?? null,
+          bearer_token: entry.bearer_token ?? null,
+          oauth: null,
+          github_installation_id: null,
+        },
+      },
+      checkedAt,
+    );
+    const stored = list.find((credential) => credential.name === entry.name);
+    if (stored && entry.status !== undefined) stored.status = entry.status;
+  }
+  return credentials;
 }
 
 /** Checks seed data; throws a SETTINGS_INVALID error listing every problem with its place. */
@@ -172,7 +286,7 @@ export function checkSeed(
       'SETTINGS_INVALID',
       `${source}: invalid seed data:\n  ${problems.join('\n  ')}`,
       {
-        hint: 'each entry takes the create fields (name, description, server, ...) plus id, created_at, modified_at, active, mistral, is_authenticated, tools',
+        hint: 'each entry takes the create fields (name, description, server, ...) plus id, created_at, modified_at, active, mistral, is_authenticated, tools, credentials, oauth_status',
       },
     );
   }
@@ -213,6 +327,7 @@ export async function loadSeedFile(
 export function recordFromSeed(seed: SeedConnector, createdMs: number): ConnectorRecord {
   const created = new Date(seed.created_at ?? createdMs).toISOString();
   const visibility: StoredVisibility = seed.visibility ?? 'private';
+  const active = seed.active === undefined ? true : seed.active;
   return {
     id: seed.id === undefined ? randomUUID() : canonicalUuid(seed.id),
     name: seed.name,
@@ -225,13 +340,28 @@ export function recordFromSeed(seed: SeedConnector, createdMs: number): Connecto
     owner_type: ownerTypeFor(visibility),
     created_at: created,
     modified_at: seed.modified_at === undefined ? created : new Date(seed.modified_at).toISOString(),
-    active: seed.active === undefined ? true : seed.active,
+    active,
     mistral: seed.mistral ?? false,
-    headers: seed.headers ?? null,
-    auth_data: seed.auth_data
-      ? { client_id: seed.auth_data.client_id, client_secret: seed.auth_data.client_secret ?? null }
-      : null,
-    auth_methods: null,
+    org_headers: seed.headers ?? null,
+    auth_methods: methodsFromCreate({
+      global_headers: Object.fromEntries(
+        Object.entries(seed.global_headers ?? {}).map(([name, header]) => [
+          name,
+          { value: header.value, is_secret: header.is_secret ?? true },
+        ]),
+      ),
+      auth_data: seed.auth_data
+        ? { client_id: seed.auth_data.client_id, client_secret: seed.auth_data.client_secret ?? null }
+        : null,
+      oauth2_server_metadata: seed.oauth2_server_metadata ?? null,
+      oauth2_server_metadata_url: seed.oauth2_server_metadata_url ?? null,
+    }),
+    oauth2_server_metadata_url: seed.oauth2_server_metadata_url ?? null,
+    activation: activationFor(visibility, active),
+    credentials: credentialsFromSeed(seed, created),
+    oauth_status:
+      seed.oauth_status ??
+      (seed.is_authenticated ? { status_type: 'valid', last_checked_at: created } : null),
     is_authenticated: seed.is_authenticated ?? false,
     server_tools: seed.tools ? normalizeTools(seed.tools) : null,
     discovered_tools: null,

@@ -98,7 +98,7 @@ async function serveApi(
   request: IncomingMessage,
   response: ServerResponse,
   parts: { method: string; path: string; segments: string[]; query: URLSearchParams },
-): Promise<{ status: number; fault?: string }> {
+): Promise<{ status: number; fault?: string; ignored?: string[] }> {
   const body = await readBody(request);
   // on the emulator's clock (injectable): a test with a virtual clock gets the exact latency
   const answerAt = core.now() + core.faults.delayMs();
@@ -122,9 +122,11 @@ async function serveApi(
       return { status: answer.reply.status, fault: 'slow_body' };
     case 'reply':
       writeEncoded(response, encoded!);
-      return answer.fault === undefined
-        ? { status: answer.reply.status }
-        : { status: answer.reply.status, fault: answer.fault };
+      return {
+        status: answer.reply.status,
+        ...(answer.fault === undefined ? {} : { fault: answer.fault }),
+        ...(answer.reply.ignored === undefined ? {} : { ignored: answer.reply.ignored }),
+      };
   }
 }
 
@@ -176,6 +178,7 @@ function decideAnswer(
           noteFault: (name) => {
             pagingFault = pagingFault === undefined ? name : `${pagingFault},${name}`;
           },
+          access: core.access,
         },
         { method: parts.method, path: parts.path, rest: parts.segments.slice(2), query: parts.query, body },
       )
@@ -228,6 +231,7 @@ async function serve(
     time: new Date(arrived).toISOString(),
     durationMs: Math.round((performance.now() - started) * 1000) / 1000,
     ...(outcome.fault === undefined ? {} : { fault: outcome.fault }),
+    ...(outcome.ignored === undefined ? {} : { ignored: outcome.ignored }),
   });
 }
 

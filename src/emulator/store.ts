@@ -5,13 +5,21 @@
  * connector's JSON is cached until it changes, so a page of 1,000 is served without re-serializing.
  */
 import { randomUUID } from 'node:crypto';
-import type { CreateInput, UpdateInput } from './bodies.js';
+import {
+  type AuthMethodsUpdate,
+  activationFor,
+  applyAuthMethods,
+  methodsFromCreate,
+  noCredentials,
+} from './auth-methods.js';
+import type { CreateInput, CredentialsInput, UpdateInput } from './bodies.js';
+import { putCredential, removeCredential } from './credentials.js';
 import { compareKeys, type SortKey } from './cursor.js';
 import { canonicalUuid, looksLikeUuid } from './params.js';
 import { ownerTypeFor, presentConnector } from './present.js';
-import { connectorNotFound, mistralErrorReply, type Reply } from './replies.js';
+import { connectorNotFound, mistralErrorReply, type Reply, validationReply } from './replies.js';
 import { deriveTools } from './tools.js';
-import type { ConnectorRecord, McpTool } from './types.js';
+import type { ConnectorRecord, ConsumerScope, CredentialStatus, McpTool, StoredCredential } from './types.js';
 
 /** A store operation's outcome: the value, or the reply the API gives instead. */
 export type StoreResult<T> = { ok: true; value: T } | { ok: false; reply: Reply };
@@ -34,12 +42,8 @@ export interface StoreDeps {
    * free name; a name resolves to the first of its connectors.
    */
   duplicateNames?: boolean;
-  /**
-   * The API key's connector access scope. `shared_only` (Mistral's default for keys, "Shared
-   * connectors only") lists and gets no private connector, the key owner's own included; a
-   * create still succeeds and a taken name is still taken.
-   */
-  keyScope?: 'all' | 'shared_only';
+  /** How a PATCH's `auth_methods` entry treats the fields it omits (default `replace`). */
+  authMethodsUpdate?: AuthMethodsUpdate;
 }
 
 /** One page of the listing. */
@@ -93,16 +97,6 @@ export class ConnectorStore {
   }
 
   /** A connector by UUID or by name (names are unique), as the API resolves `{connector_id_or_name}`. */
-  /** A connector the API key may read (see StoreDeps.keyScope), by UUID or name. */
-  findVisible(idOrName: string): ConnectorRecord | undefined {
-    const record = this.find(idOrName);
-    return record && this.#visible(record) ? record : undefined;
-  }
-
-  #visible(record: ConnectorRecord): boolean {
-    return this.#deps.keyScope !== 'shared_only' || record.visibility !== 'private';
-  }
-
   find(idOrName: string): ConnectorRecord | undefined {
     if (looksLikeUuid(idOrName)) {
       const byId = this.#byId.get(canonicalUuid(idOrName));
@@ -147,9 +141,12 @@ export class ConnectorStore {
       modified_at: stamp,
       active: true,
       mistral: false,
-      headers: input.headers,
-      auth_data: input.auth_data,
-      auth_methods: input.auth_methods,
+      org_headers: input.headers,
+      auth_methods: methodsFromCreate(input),
+      oauth2_server_metadata_url: input.oauth2_server_metadata_url,
+      activation: activationFor(input.visibility, true),
+      credentials: noCredentials(),
+      oauth_status: null,
       is_authenticated: false,
       server_tools: null,
       discovered_tools: null,
@@ -176,15 +173,18 @@ export class ConnectorStore {
     if (input.title !== undefined) record.title = input.title;
     if (input.icon_url !== undefined) record.icon_url = input.icon_url;
     if (input.system_prompt !== undefined) record.system_prompt = input.system_prompt;
-    if (input.headers !== undefined) record.headers = input.headers;
-    if (input.auth_methods !== undefined) record.auth_methods = input.auth_methods;
-    if (
-      input.auth_data !== undefined &&
-      JSON.stringify(input.auth_data) !== JSON.stringify(record.auth_data)
-    ) {
+    if (input.auth_methods !== undefined) {
+      const applied = applyAuthMethods(
+        record.auth_methods,
+        input.auth_methods,
+        this.#deps.authMethodsUpdate ?? 'replace',
+      );
+      record.auth_methods = applied.methods;
       // New OAuth client credentials invalidate the grant a person gave with the old ones.
-      record.auth_data = input.auth_data;
-      record.is_authenticated = false;
+      if (applied.oauthClientChanged) {
+        record.is_authenticated = false;
+        record.oauth_status = null;
+      }
     }
     if (input.server !== undefined && input.server !== record.server) {
       // A different MCP server: what was discovered from the old one no longer applies.
@@ -241,14 +241,92 @@ export class ConnectorStore {
     return { ok: true as const, value: `Connector '${record.name}' is now ${verb}.` };
   }
 
+  /** POST .../{scope}/activate or /deactivate. Built-ins too: activating one is how it is turned on. */
+  setActivation(id: string, scope: ConsumerScope, on: boolean): StoreResult<string> {
+    const entry = this.#byId.get(id);
+    if (!entry) return { ok: false, reply: connectorNotFound(id) };
+    const record = entry.record;
+    record.activation[scope] = on;
+    record.active = Object.values(record.activation).some(Boolean);
+    this.#changed(entry);
+    const verb = on ? 'activated' : 'deactivated';
+    return { ok: true, value: `Connector '${record.name}' ${verb} for the ${scope}.` };
+  }
+
+  /** A scope's credentials of a connector, in creation order. */
+  credentials(record: ConnectorRecord, scope: ConsumerScope): readonly StoredCredential[] {
+    return record.credentials[scope];
+  }
+
+  /** POST .../{scope}/credentials: creates or updates one, by the API's default rules. */
+  putCredentials(
+    record: ConnectorRecord,
+    scope: ConsumerScope,
+    input: CredentialsInput,
+  ): StoreResult<string> {
+    const entry = this.#byId.get(record.id)!;
+    const result = putCredential(record.credentials[scope], input, new Date(this.#deps.now()).toISOString());
+    if (!result.ok) return { ok: false, reply: validationReply([result.detail]) };
+    this.#changed(entry);
+    return { ok: true, value: result.message };
+  }
+
+  /** DELETE .../{scope}/credentials/{name}, or every user credential when `name` is null. */
+  deleteCredentials(record: ConnectorRecord, scope: ConsumerScope, name: string | null): StoreResult<string> {
+    const entry = this.#byId.get(record.id)!;
+    if (name === null) {
+      const count = record.credentials[scope].length;
+      record.credentials[scope] = [];
+      this.#changed(entry);
+      return { ok: true, value: `${count} ${scope} credentials of '${record.name}' deleted.` };
+    }
+    if (!removeCredential(record.credentials[scope], name)) {
+      const reply = mistralErrorReply(
+        404,
+        `Connector '${record.name}' has no ${scope} credentials named '${name}'.`,
+        'invalid_request_error',
+        'credentials_not_found',
+      );
+      return { ok: false, reply };
+    }
+    this.#changed(entry);
+    return { ok: true, value: `Credentials '${name}' deleted.` };
+  }
+
+  /**
+   * Sets the health the API reports for a credential (`{scope, name}`) or, without one, for the
+   * OAuth grant: what an expired token or an unreachable server looks like. Null when not found.
+   */
+  setCredentialStatus(
+    idOrName: string,
+    target: { scope: ConsumerScope; name: string } | null,
+    status: CredentialStatus | null,
+  ): ConnectorRecord | null {
+    const record = this.find(idOrName);
+    if (!record) return null;
+    if (target === null) record.oauth_status = status;
+    else {
+      const credential = record.credentials[target.scope].find((c) => c.name === target.name);
+      if (!credential) return null;
+      credential.status = status;
+    }
+    this.#changed(this.#byId.get(record.id)!);
+    return record;
+  }
+
   /** Marks an OAuth grant as given (or revoked), as a person finishing the flow would. */
   markAuthenticated(idOrName: string, authenticated: boolean): ConnectorRecord | undefined {
     const record = this.find(idOrName);
     if (!record) return undefined;
     const entry = this.#byId.get(record.id)!;
     record.is_authenticated = authenticated;
-    entry.json = null;
-    this.#deps.onChange();
+    if (authenticated)
+      record.oauth_status ??= {
+        status_type: 'valid',
+        last_checked_at: new Date(this.#deps.now()).toISOString(),
+      };
+    else record.oauth_status = null;
+    this.#changed(entry);
     return record;
   }
 
@@ -274,10 +352,16 @@ export class ConnectorStore {
 
   /**
    * One page after `after` (exclusive), `size` items long, optionally filtered on `active`
-   * (true: active connectors; false: the others). Cost: a binary search plus the items scanned.
+   * (true: active connectors; false: the others), without private ones for a `shared_only` key. Cost: a binary search plus the items scanned.
    * `repeatLast` starts at the cursor's own item instead (the "duplicate items" fault).
    */
-  page(after: SortKey | null, size: number, active: boolean | null, repeatLast = false): StorePage {
+  page(
+    after: SortKey | null,
+    size: number,
+    active: boolean | null,
+    repeatLast = false,
+    hidePrivate = false,
+  ): StorePage {
     let index = after === null ? 0 : this.#firstAfter(after);
     if (after !== null && repeatLast && index > 0 && compareKeys(this.#order[index - 1]!.key, after) === 0)
       index -= 1;
@@ -285,7 +369,8 @@ export class ConnectorStore {
     let last: ConnectorRecord | null = null;
     const order = this.#order;
     const matches = (record: ConnectorRecord) =>
-      (active === null || (record.active === true) === active) && this.#visible(record);
+      (active === null || (record.active === true) === active) &&
+      !(hidePrivate && record.visibility === 'private');
     for (; index < order.length && json.length < size; index += 1) {
       const entry = order[index]!;
       if (!matches(entry.record)) continue;
@@ -365,6 +450,12 @@ export class ConnectorStore {
     if (!this.#deps.duplicateNames) return;
     const next = this.#order.find((other) => other !== entry && other.record.name === name);
     if (next) this.#byName.set(name, next);
+  }
+
+  /** A change the connector's modified_at does not record (activation, credentials, grants). */
+  #changed(entry: Entry): void {
+    entry.json = null;
+    this.#deps.onChange();
   }
 
   /** Bumps modified_at, strictly later than before even when the clock has not moved. */

@@ -136,7 +136,7 @@ describe('daemon: read-only endpoints', () => {
       },
     });
     // the canary is really in use: the API received it
-    expect(JSON.stringify(h.emulator.store.get('alpha')?.headers)).toContain(CANARY);
+    expect(JSON.stringify(h.emulator.store.get('alpha'))).toContain(CANARY);
 
     expect((await h.request('GET', '/healthz')).text).toBe('ok\n');
     expect((await h.request('GET', '/readyz')).status).toBe(200);
@@ -174,7 +174,7 @@ describe('daemon: read-only endpoints', () => {
     });
     h.write('connectors/alpha.yaml', `${connectorYaml('alpha')}headers:\n  X-Team-Key: ${CANARY}\n`);
     await waitFor('the new header value at the API', () =>
-      JSON.stringify(h.emulator.store.get('alpha')?.headers).includes(CANARY),
+      JSON.stringify(h.emulator.store.get('alpha')?.auth_methods).includes(CANARY),
     );
     const record = await waitFor('the record', () =>
       h.view().history.find((r) => r.reasons.includes('files')),

@@ -108,6 +108,45 @@ describe('connector-sync emulator', () => {
     expect(run.output().stderr).toContain('--error-rate');
   });
 
+  it('takes the key scope and org admin flags, and refuses an unknown mode', async () => {
+    const run = runEmulator([
+      '--port',
+      '0',
+      '--key-scope',
+      'shared_only',
+      '--no-org-admin',
+      '--auth-methods-update',
+      'merge',
+    ]);
+    const url = await run.url();
+    const headers = { authorization: 'Bearer k', 'content-type': 'application/json' };
+    const body = JSON.stringify({
+      name: 'org',
+      description: 'x',
+      server: 'https://o.example.com',
+      visibility: 'shared_org',
+    });
+    const refused = await request(`${url}/v1/connectors`, { method: 'POST', headers, body });
+    await refused.body.dump();
+    expect(refused.statusCode).toBe(403);
+    const mine = JSON.stringify({ name: 'mine', description: 'x', server: 'https://m.example.com' });
+    const created = await request(`${url}/v1/connectors`, { method: 'POST', headers, body: mine });
+    await created.body.dump();
+    const hidden = await request(`${url}/v1/connectors/mine`, { headers });
+    await hidden.body.dump();
+    expect([created.statusCode, hidden.statusCode]).toEqual([201, 404]);
+    run.stop();
+    expect(await run.exit).toBe(0);
+    for (const [flag, value] of [
+      ['--key-scope', 'everything'],
+      ['--auth-methods-update', 'patch'],
+    ]) {
+      const bad = runEmulator([flag!, value!]);
+      expect(await bad.exit).toBe(2);
+      expect(bad.output().stderr).toContain(flag);
+    }
+  });
+
   it('reports an unreadable seed file as an error, not a crash', async () => {
     const run = runEmulator(['--port', '0', '--seed', 'missing.yaml']);
     expect(await run.exit).toBe(1);

@@ -42,6 +42,13 @@ async function contract(
   return answer;
 }
 
+const OAUTH_METADATA = {
+  issuer: 'https://auth.example.com',
+  authorization_endpoint: 'https://auth.example.com/authorize',
+  token_endpoint: 'https://auth.example.com/token',
+  scopes_supported: ['read'],
+};
+
 const CONNECTOR_FIELDS = declaredProperties('Connector');
 const TOOL_FIELDS = declaredProperties('ConnectorTool');
 
@@ -132,6 +139,33 @@ describe('emulator answers match connectors-openapi.yaml', () => {
       expect((invalid.json as { detail: unknown[] }).detail.length).toBeGreaterThan(0);
     }
     await contract('connector_create_v1', 422, 'POST', '/v1/connectors', { body: '{"name": ' });
+    const declared = await contract('connector_create_v1', 201, 'POST', '/v1/connectors', {
+      body: {
+        name: 'declared_oauth',
+        description: 'OAuth with provided metadata and global headers',
+        server: 'https://declared.example.com/mcp',
+        global_headers: { 'X-Key': { value: 'k' }, 'X-Plain': { value: 'p', is_secret: false } },
+        oauth2_server_metadata: OAUTH_METADATA,
+      },
+    });
+    expectOnlyDeclaredFields(declared.json as Record<string, unknown>);
+    await contract('connector_create_v1', 201, 'POST', '/v1/connectors', {
+      body: {
+        name: 'metadata_url',
+        description: 'OAuth metadata fetched from a URL',
+        server: 'https://url.example.com/mcp',
+        oauth2_server_metadata_url: 'https://auth.example.com/.well-known/oauth-authorization-server',
+      },
+    });
+    await contract('connector_create_v1', 422, 'POST', '/v1/connectors', {
+      body: {
+        name: 'both_metadata',
+        description: 'x',
+        server: 'https://both.example.com/mcp',
+        oauth2_server_metadata: OAUTH_METADATA,
+        oauth2_server_metadata_url: 'https://auth.example.com/.well-known/oauth-authorization-server',
+      },
+    });
     await contract('connector_create_v1', 409, 'POST', '/v1/connectors', {
       body: { name: 'deepwiki', description: 'again', server: 'https://mcp.deepwiki.com/mcp' },
     });
@@ -175,7 +209,7 @@ describe('emulator answers match connectors-openapi.yaml', () => {
     await contract('connector_get_v1', 422, 'GET', '/v1/connectors/deepwiki?fetch_user_data=perhaps');
   });
 
-  it('update: 200, 422 (name instead of UUID, visibility, bad fields), 404, 403 on a built-in, 409', async () => {
+  it('update: 200 (fields outside the model ignored), 422 (name instead of UUID, bad fields), 404, 403 on a built-in, 409', async () => {
     const updated = await contract('connector_update_v1', 200, 'PATCH', `/v1/connectors/${created.id}`, {
       body: { description: 'Updated', title: 'DeepWiki 2', headers: { 'X-Team-Key': 'rotated' } },
     });
@@ -186,9 +220,49 @@ describe('emulator answers match connectors-openapi.yaml', () => {
     await contract('connector_update_v1', 422, 'PATCH', '/v1/connectors/deepwiki', {
       body: { description: 'x' },
     });
-    await contract('connector_update_v1', 422, 'PATCH', `/v1/connectors/${created.id}`, {
+    await contract('connector_update_v1', 200, 'PATCH', `/v1/connectors/${created.id}`, {
       body: { visibility: 'shared_workspace' },
     });
+    expect(emulator.requestLog.at(-1)?.ignored).toEqual(['visibility']);
+    const withHeaders = await contract('connector_update_v1', 200, 'PATCH', `/v1/connectors/${created.id}`, {
+      body: {
+        auth_methods: [
+          {
+            method_type: 'none',
+            global_headers: {
+              'X-Team-Key': { value: 'rotated' },
+              'X-Region': { value: 'eu', is_secret: false },
+            },
+          },
+        ],
+      },
+    });
+    expectOnlyDeclaredFields(withHeaders.json as Record<string, unknown>);
+    const withOAuth = await contract('connector_update_v1', 200, 'PATCH', `/v1/connectors/${oauth.id}`, {
+      body: {
+        auth_methods: [
+          {
+            method_type: 'oauth2',
+            oauth2_metadata_secrets: { client_id: 'c', client_secret: 's' },
+            oauth2_server_metadata: OAUTH_METADATA,
+          },
+        ],
+      },
+    });
+    expectOnlyDeclaredFields(withOAuth.json as Record<string, unknown>);
+    for (const body of [
+      { auth_methods: [{ global_headers: {} }] },
+      { auth_methods: [{ method_type: 'password' }] },
+      { auth_methods: [{ method_type: 'none', global_headers: { X: { is_secret: true } } }] },
+      {
+        auth_methods: [
+          { method_type: 'oauth2', oauth2_server_metadata: { issuer: 'https://i.example.com' } },
+        ],
+      },
+      { auth_methods: 'oauth2' },
+    ]) {
+      await contract('connector_update_v1', 422, 'PATCH', `/v1/connectors/${created.id}`, { body });
+    }
     await contract('connector_update_v1', 422, 'PATCH', `/v1/connectors/${created.id}`, {
       body: { server: 'nope', name: 'bad name!' },
     });
@@ -275,6 +349,105 @@ describe('emulator answers match connectors-openapi.yaml', () => {
     await contract('connector_list_tools_v1', 200, 'GET', `/v1/connectors/${oauth.name}/tools`);
   });
 
+  it('activate and deactivate per consumer scope: 200 MessageResponse, 422 for a name or an unknown scope, 404', async () => {
+    for (const scope of ['user', 'workspace', 'organization']) {
+      await contract(
+        'connector_activate_for_consumer_v1',
+        200,
+        'POST',
+        `/v1/connectors/${created.id}/${scope}/activate`,
+      );
+      await contract(
+        'connector_deactivate_for_consumer_v1',
+        200,
+        'POST',
+        `/v1/connectors/${created.id}/${scope}/deactivate`,
+      );
+    }
+    await contract(
+      'connector_activate_for_consumer_v1',
+      422,
+      'POST',
+      '/v1/connectors/deepwiki/user/activate',
+    );
+    await contract(
+      'connector_deactivate_for_consumer_v1',
+      422,
+      'POST',
+      `/v1/connectors/${created.id}/team/deactivate`,
+    );
+    await contract(
+      'connector_activate_for_consumer_v1',
+      404,
+      'POST',
+      '/v1/connectors/0b0b0b0b-0000-4000-8000-000000000000/user/activate',
+    );
+  });
+
+  it('credentials per scope: list, create or update, delete (one, or every user one), with their 422s', async () => {
+    const ids = { organization: 'organization', workspace: 'workspace', user: 'user' } as const;
+    for (const scope of Object.keys(ids)) {
+      const at = `/v1/connectors/deepwiki/${scope}/credentials`;
+      await contract(`connector_create_or_update_${scope}_credentials_v1`, 200, 'POST', at, {
+        body: { name: 'ci', title: 'CI token', credentials: { bearer_token: 'b' } },
+      });
+      await contract(`connector_create_or_update_${scope}_credentials_v1`, 200, 'POST', at, {
+        body: { name: 'team', is_default: true, credentials: { headers: { 'X-Team': 't' } } },
+      });
+      await contract(`connector_create_or_update_${scope}_credentials_v1`, 422, 'POST', at, {
+        body: { title: 'no name' },
+      });
+      await contract(`connector_create_or_update_${scope}_credentials_v1`, 422, 'POST', at, {
+        body: { name: 'ci', is_default: false },
+      });
+      const listed = await contract(`connector_list_${scope}_credentials_v1`, 200, 'GET', at);
+      expect(
+        (listed.json as { credentials: Array<{ name: string }> }).credentials.map((c) => c.name),
+      ).toEqual(['ci', 'team']);
+      await contract(
+        `connector_list_${scope}_credentials_v1`,
+        200,
+        'GET',
+        `${at}?auth_type=bearer&fetch_default=true`,
+      );
+      await contract(`connector_list_${scope}_credentials_v1`, 422, 'GET', `${at}?auth_type=password`);
+      await contract(
+        `connector_list_${scope}_credentials_v1`,
+        404,
+        'GET',
+        `/v1/connectors/nothing_here/${scope}/credentials`,
+      );
+      await contract(`connector_delete_${scope}_credentials_v1`, 200, 'DELETE', `${at}/team`);
+      await contract(`connector_delete_${scope}_credentials_v1`, 404, 'DELETE', `${at}/team`);
+      await contract(`connector_delete_${scope}_credentials_v1`, 422, 'DELETE', `${at}/not%20valid`);
+    }
+    await contract(
+      'connector_delete_all_user_credentials_v1',
+      200,
+      'DELETE',
+      '/v1/connectors/deepwiki/user/credentials',
+    );
+    const connector = await contract('connector_get_v1', 200, 'GET', '/v1/connectors/deepwiki');
+    expectOnlyDeclaredFields(connector.json as Record<string, unknown>);
+    expect((connector.json as { connection_credentials: unknown[] }).connection_credentials).toHaveLength(2);
+  });
+
+  it('authentication methods: 200 list of PublicAuthenticationMethod, 404', async () => {
+    const methods = await contract(
+      'connector_get_authentication_methods_v1',
+      200,
+      'GET',
+      '/v1/connectors/declared_oauth/authentication_methods',
+    );
+    expect(methods.json).toMatchObject([{ method_type: 'oauth2', oauth2_server_metadata: OAUTH_METADATA }]);
+    await contract(
+      'connector_get_authentication_methods_v1',
+      404,
+      'GET',
+      '/v1/connectors/nothing_here/authentication_methods',
+    );
+  });
+
   it('delete: 200 MessageResponse, 404 afterwards, 422 for a name, 403 on a built-in', async () => {
     await contract('connector_delete_v1', 200, 'DELETE', `/v1/connectors/${created.id}`);
     await contract('connector_delete_v1', 404, 'DELETE', `/v1/connectors/${created.id}`);
@@ -312,6 +485,20 @@ describe('emulator answers match connectors-openapi.yaml', () => {
       'connector_get_auth_url_v1 422',
       'connector_list_tools_v1 200',
       'connector_list_tools_v1 422',
+      'connector_activate_for_consumer_v1 200',
+      'connector_activate_for_consumer_v1 422',
+      'connector_deactivate_for_consumer_v1 200',
+      'connector_deactivate_for_consumer_v1 422',
+      'connector_get_authentication_methods_v1 200',
+      'connector_delete_all_user_credentials_v1 200',
+      ...['organization', 'workspace', 'user'].flatMap((scope) => [
+        `connector_list_${scope}_credentials_v1 200`,
+        `connector_list_${scope}_credentials_v1 422`,
+        `connector_create_or_update_${scope}_credentials_v1 200`,
+        `connector_create_or_update_${scope}_credentials_v1 422`,
+        `connector_delete_${scope}_credentials_v1 200`,
+        `connector_delete_${scope}_credentials_v1 422`,
+      ]),
     ];
     for (const entry of required) {
       findOperation(entry.split(' ')[0]!);

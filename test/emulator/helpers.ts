@@ -1,6 +1,12 @@
 /** Shared by the emulator tests: raw HTTP calls over loopback and small seed builders. */
 import { request } from 'undici';
-import type { RunningEmulator, SeedConnector } from '../../src/emulator/index.js';
+import { afterEach, expect } from 'vitest';
+import {
+  type EmulatorOptions,
+  type RunningEmulator,
+  type SeedConnector,
+  startEmulator,
+} from '../../src/emulator/index.js';
 
 /** An answer, with its body both as text and (when it is JSON) parsed. */
 export interface Answer {
@@ -94,4 +100,32 @@ export async function listAll(
     if (cursor !== null && between) await between(pages);
   } while (cursor !== null);
   return { names, pages };
+}
+
+/** A connector as the API answers it. */
+export type Connector = Record<string, unknown> & { id: string; name: string };
+
+/** A `start(options)` for one test file: every emulator it starts is closed after each test. */
+export function emulatorsClosedAfterEach(defaults: EmulatorOptions = {}) {
+  const running: RunningEmulator[] = [];
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((emulator) => emulator.close()));
+  });
+  return async (options: EmulatorOptions = {}): Promise<RunningEmulator> => {
+    const emulator = await startEmulator({ ...defaults, ...options });
+    running.push(emulator);
+    return emulator;
+  };
+}
+
+/** POST /v1/connectors, expecting 201. */
+export async function create(emulator: RunningEmulator, body: object): Promise<Connector> {
+  const answer = await call(emulator, 'POST', '/v1/connectors', { body });
+  expect(answer.status, answer.text).toBe(201);
+  return answer.json as Connector;
+}
+
+/** PATCH /v1/connectors/{id}. */
+export async function patch(emulator: RunningEmulator, id: string, body: unknown): Promise<Answer> {
+  return call(emulator, 'PATCH', `/v1/connectors/${id}`, { body });
 }

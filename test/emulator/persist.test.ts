@@ -120,7 +120,9 @@ describe('state files', () => {
         description: 'changed',
         is_authenticated: true,
       });
-      expect(second.store.get('kept')?.auth_data?.client_secret).toBe(writeOnlyFingerprint('kept-secret'));
+      expect(second.store.get('kept')?.auth_methods[0]?.oauth2_metadata_secrets?.client_secret).toBe(
+        writeOnlyFingerprint('kept-secret'),
+      );
       expect(second.store.get('gmail')).toBeDefined();
       await call(second, 'DELETE', `/v1/connectors/${created.id}`);
       await second.flush();
@@ -142,6 +144,91 @@ describe('state files', () => {
       expect(second.store.size).toBe(0);
     } finally {
       await second.close();
+    }
+  });
+
+  it('keeps only fingerprints of secret global header values, OAuth clients and credential values', async () => {
+    const statePath = path.join(dir, 'state.json');
+    const first = await startEmulator({ statePath, builtins: false });
+    await call(first, 'POST', '/v1/connectors', {
+      body: {
+        name: 'vault',
+        description: 'x',
+        server: 'https://vault.example.com/mcp',
+        headers: { 'X-Org': 'org-hidden' },
+        global_headers: {
+          'X-Key': { value: 'global-hidden' },
+          'X-Region': { value: 'eu-shown', is_secret: false },
+        },
+        auth_data: { client_id: 'client-hidden', client_secret: 'secret-hidden' },
+      },
+    });
+    for (const credentials of [{ bearer_token: 'bearer-hidden' }, { headers: { 'X-Cred': 'cred-hidden' } }]) {
+      await call(first, 'POST', '/v1/connectors/vault/user/credentials', {
+        body: { name: Object.keys(credentials)[0], credentials },
+      });
+    }
+    await first.close();
+    const text = await readFile(statePath, 'utf8');
+    for (const hidden of [
+      'org-hidden',
+      'global-hidden',
+      'client-hidden',
+      'secret-hidden',
+      'bearer-hidden',
+      'cred-hidden',
+    ])
+      expect(text, hidden).not.toContain(hidden);
+    expect(text).toContain('eu-shown');
+    const second = await startEmulator({ statePath });
+    try {
+      const vault = second.store.get('vault')!;
+      expect(vault.auth_methods[0]?.global_headers['X-Key']?.value).toBe(
+        writeOnlyFingerprint('global-hidden'),
+      );
+      expect(vault.credentials.user.map((c) => [c.name, c.is_default])).toEqual([
+        ['bearer_token', true],
+        ['headers', true],
+      ]);
+      expect((await call(second, 'GET', '/v1/connectors/vault')).json).toMatchObject({
+        supported_auth_methods: [{ global_headers: { 'X-Region': { value: 'eu-shown', is_secret: false } } }],
+      });
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('loads a file of an older version (headers, auth_data, auth_methods as a list of types)', async () => {
+    const statePath = path.join(dir, 'state.json');
+    const old = {
+      id: '11111111-2222-4333-8444-555555555555',
+      name: 'legacy',
+      description: 'x',
+      server: 'https://legacy.example.com/mcp',
+      created_at: '2026-01-01T00:00:00.000Z',
+      modified_at: '2026-01-01T00:00:00.000Z',
+      visibility: 'shared_workspace',
+      owner_type: 'workspace',
+      headers: { 'X-Key': writeOnlyFingerprint('v') },
+      auth_data: { client_id: writeOnlyFingerprint('c'), client_secret: null },
+      auth_methods: ['oauth2', 'bearer'],
+      is_authenticated: true,
+    };
+    const file = { format: 'connector-sync-emulator-state', version: 1, connectors: [old] };
+    await writeFile(statePath, JSON.stringify(file));
+    const emulator = await startEmulator({ statePath });
+    try {
+      const legacy = emulator.store.get('legacy')!;
+      expect(legacy.org_headers).toEqual(old.headers);
+      expect(legacy.auth_methods.map((m) => m.method_type)).toEqual(['oauth2', 'bearer']);
+      expect(legacy.auth_methods[0]?.oauth2_metadata_secrets?.client_id).toBe(old.auth_data.client_id);
+      expect(legacy.activation).toEqual({ user: false, workspace: true, organization: false });
+      expect((await call(emulator, 'GET', '/v1/connectors/legacy')).json).toMatchObject({
+        is_authenticated: true,
+        connection_credentials: [{ name: 'oauth2', authentication_type: 'oauth2', status: null }],
+      });
+    } finally {
+      await emulator.close();
     }
   });
 

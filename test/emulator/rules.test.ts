@@ -1,32 +1,10 @@
 /** The API's rules as a client meets them: names, timestamps, built-ins, visibility, OAuth, tools, keys. */
 import { request } from 'undici';
-import { afterEach, describe, expect, it } from 'vitest';
-import { type EmulatorOptions, type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
-import { call, seedConnector } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import type { RunningEmulator } from '../../src/emulator/index.js';
+import { type Connector, call, create, emulatorsClosedAfterEach, patch, seedConnector } from './helpers.js';
 
-const running: RunningEmulator[] = [];
-
-async function start(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  const emulator = await startEmulator(options);
-  running.push(emulator);
-  return emulator;
-}
-
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((emulator) => emulator.close()));
-});
-
-type Connector = Record<string, unknown> & { id: string; name: string };
-
-async function create(emulator: RunningEmulator, body: object): Promise<Connector> {
-  const answer = await call(emulator, 'POST', '/v1/connectors', { body });
-  expect(answer.status, answer.text).toBe(201);
-  return answer.json as Connector;
-}
-
-async function patch(emulator: RunningEmulator, id: string, body: unknown) {
-  return call(emulator, 'PATCH', `/v1/connectors/${id}`, { body });
-}
+const start = emulatorsClosedAfterEach();
 
 describe('names, ids and timestamps', () => {
   it('keeps names unique on create and rename, and finds a renamed connector by its new name', async () => {
@@ -77,18 +55,14 @@ describe('names, ids and timestamps', () => {
 });
 
 describe('visibility', () => {
-  it('cannot be patched; share/unshare move a connector between private and the workspace', async () => {
+  it('is ignored by PATCH (not a field of the update); share/unshare move a connector between private and the workspace', async () => {
     const emulator = await start();
     const created = await create(emulator, seedConnector('vis'));
     expect(created).toMatchObject({ visibility: 'private', owner_type: 'user' });
-    const refused = await patch(emulator, created.id, { visibility: 'shared_workspace', description: 'x' });
-    expect(refused.json).toMatchObject({
-      detail: [{ loc: ['body', 'visibility'], type: 'extra_forbidden' }],
-    });
-    expect(emulator.store.get('vis')).toMatchObject({
-      visibility: 'private',
-      description: created.description,
-    });
+    const ignored = await patch(emulator, created.id, { visibility: 'shared_workspace', description: 'x' });
+    expect(ignored.status).toBe(200);
+    expect(emulator.requestLog.at(-1)?.ignored).toEqual(['visibility']);
+    expect(emulator.store.get('vis')).toMatchObject({ visibility: 'private', description: 'x' });
     await call(emulator, 'PUT', `/v1/connectors/${created.id}/share`);
     expect((await call(emulator, 'GET', '/v1/connectors/vis')).json).toMatchObject({
       visibility: 'shared_workspace',
@@ -123,7 +97,13 @@ describe('OAuth', () => {
     const plain = await create(emulator, seedConnector('plain'));
     expect(plain.is_authenticated).toBeNull();
     expect(plain.supported_auth_methods).toEqual([
-      { method_type: 'none', headers: null, has_default_credentials: false },
+      {
+        method_type: 'none',
+        headers: null,
+        global_headers: {},
+        has_default_credentials: false,
+        oauth2_server_metadata: null,
+      },
     ]);
     const oauth = await create(emulator, {
       ...seedConnector('oauth'),
@@ -135,12 +115,15 @@ describe('OAuth', () => {
     expect((await call(emulator, 'GET', '/v1/connectors/oauth')).json).toMatchObject({
       is_authenticated: true,
     });
-    await patch(emulator, oauth.id, { auth_data: { client_id: 'a', client_secret: 'b' } });
+    const secrets = (clientSecret: string) => ({
+      auth_methods: [
+        { method_type: 'oauth2', oauth2_metadata_secrets: { client_id: 'a', client_secret: clientSecret } },
+      ],
+    });
+    await patch(emulator, oauth.id, secrets('b'));
     expect(emulator.store.get('oauth')?.is_authenticated).toBe(true);
-    await patch(emulator, oauth.id, { auth_data: { client_id: 'a', client_secret: 'rotated' } });
+    await patch(emulator, oauth.id, secrets('rotated'));
     expect(emulator.store.get('oauth')?.is_authenticated).toBe(false);
-    const cleared = (await patch(emulator, oauth.id, { auth_data: null })).json as Connector;
-    expect(cleared.is_authenticated).toBeNull();
   });
 
   it('issues auth URLs that work within their TTL, once, and expire after it', async () => {

@@ -58,7 +58,10 @@ describe('the official SDK (@mistralai/mistralai) against the emulator', () => {
     expect(JSON.stringify(created)).not.toContain(HEADER_CANARY);
     expect(JSON.stringify(created)).not.toContain(SECRET_CANARY);
     // kept, though never shown
-    expect(emulator.store.get(id)?.auth_data?.client_secret).toBe(SECRET_CANARY);
+    expect(emulator.store.get(id)?.auth_methods[0]?.oauth2_metadata_secrets?.client_secret).toBe(
+      SECRET_CANARY,
+    );
+    expect(emulator.store.get(id)?.org_headers).toEqual({ 'X-Team-Key': HEADER_CANARY });
   });
 
   it('lists every page by looping on next_cursor with a small page size', async () => {
@@ -141,6 +144,36 @@ describe('the official SDK (@mistralai/mistralai) against the emulator', () => {
     expect(emulator.store.get(id)?.visibility).toBe('shared_workspace');
     expect((await sdk.beta.connectors.unshare({ connectorId: id })).message).toMatch(/private/);
     expect(emulator.store.get(id)?.visibility).toBe('private');
+  });
+
+  it('activates and deactivates for a consumer scope', async () => {
+    const activated = await sdk.beta.connectors.activateForConsumer({
+      connectorId: id,
+      consumerScope: 'workspace',
+    });
+    expect(activated.message).toMatch(/activated/);
+    expect(emulator.store.get(id)?.activation.workspace).toBe(true);
+    await sdk.beta.connectors.deactivateForConsumer({ connectorId: id, consumerScope: 'workspace' });
+    expect(emulator.store.get(id)?.activation.workspace).toBe(false);
+  });
+
+  it('creates, lists and deletes workspace credentials, the first one being the default', async () => {
+    await sdk.beta.connectors.createCredentials({
+      connectorIdOrName: 'sdk_deepwiki',
+      consumerScope: 'workspace',
+      credentialsCreateOrUpdate: { name: 'ci', title: 'CI', credentials: { bearerToken: SECRET_CANARY } },
+    });
+    const listed = await sdk.beta.connectors.listWorkspaceCredentials({ connectorIdOrName: 'sdk_deepwiki' });
+    expect(listed.credentials).toMatchObject([
+      { name: 'ci', title: 'CI', authenticationType: 'bearer', isDefault: true },
+    ]);
+    expect(JSON.stringify(listed)).not.toContain(SECRET_CANARY);
+    const deleted = await sdk.beta.connectors.deleteWorkspaceCredentials({
+      connectorIdOrName: 'sdk_deepwiki',
+      credentialsName: 'ci',
+    });
+    expect(deleted.message).toMatch(/deleted/);
+    expect(emulator.store.get(id)?.credentials.workspace).toEqual([]);
   });
 
   it('surfaces a 422 as HTTPValidationError with the field in detail', async () => {

@@ -1,5 +1,6 @@
 /**
- * Write-only fields: `headers` and `auth_data` are kept but never returned. Canary values go in
+ * Write-only values: create's `headers` and `auth_data`, secret global header values, OAuth client
+ * secrets of auth methods and credential values are kept but never returned. Canary values go in
  * through every write path (valid and invalid bodies) and no answer, body or header, of any
  * endpoint (API or control) may contain them.
  */
@@ -11,7 +12,9 @@ import { type Answer, type CallOptions, call } from './helpers.js';
 const HEADER = 'Hq7canaryheader91f0';
 const CLIENT_ID = 'Ix4canaryclientid5c2a';
 const SECRET = 'Sz2canarysecrete77d';
-const CANARIES = [HEADER, CLIENT_ID, SECRET];
+const GLOBAL = 'Gw5canaryglobal3b1d';
+const BEARER = 'Bt8canarybearer0e4c';
+const CANARIES = [HEADER, CLIENT_ID, SECRET, GLOBAL, BEARER];
 const PREFIX = 6;
 
 let emulator: RunningEmulator;
@@ -46,8 +49,23 @@ describe('headers and auth_data never come back', () => {
       body: { name: 'canary', description: 'x', server: 'https://canary.example.com/mcp', ...secretFields },
     });
     expect(created.status).toBe(201);
-    expect(emulator.store.get('canary')?.headers).toEqual(secretFields.headers);
-    expect(emulator.store.get('canary')?.auth_data).toEqual(secretFields.auth_data);
+    expect(emulator.store.get('canary')?.org_headers).toEqual(secretFields.headers);
+    expect(emulator.store.get('canary')?.auth_methods[0]?.oauth2_metadata_secrets).toMatchObject(
+      secretFields.auth_data,
+    );
+    const global = await record('POST', '/v1/connectors', {
+      body: {
+        name: 'global',
+        description: 'x',
+        server: 'https://global.example.com/mcp',
+        global_headers: { 'X-Key': { value: GLOBAL }, 'X-Plain': { value: 'shown', is_secret: false } },
+      },
+    });
+    expect(global.status).toBe(201);
+    expect(emulator.store.get('global')?.auth_methods[0]?.global_headers['X-Key']).toEqual({
+      value: GLOBAL,
+      is_secret: true,
+    });
   });
 
   it('are absent from every answer of every endpoint, errors included', async () => {
@@ -77,6 +95,43 @@ describe('headers and auth_data never come back', () => {
     await record('POST', '/v1/connectors', {
       body: { name: 'canary', description: 'dup', server: 'https://c.example.com', ...secretFields },
     });
+    await record('PATCH', `/v1/connectors/${id}`, {
+      body: {
+        auth_methods: [
+          {
+            method_type: 'oauth2',
+            global_headers: { 'X-Key': { value: GLOBAL } },
+            oauth2_metadata_secrets: { client_id: CLIENT_ID, client_secret: SECRET },
+          },
+        ],
+      },
+    });
+    await record('PATCH', `/v1/connectors/${id}`, {
+      body: {
+        auth_methods: [
+          { method_type: 'none', global_headers: { 'X-Key': { value: 5, secret: GLOBAL } } },
+          { method_type: 'oauth2', oauth2_metadata_secrets: { client_id: 7, client_secret: [SECRET] } },
+        ],
+      },
+    });
+    for (const scope of ['user', 'workspace', 'organization']) {
+      await record('POST', `/v1/connectors/canary/${scope}/credentials`, {
+        body: { name: 'token', credentials: { bearer_token: BEARER } },
+      });
+      await record('POST', `/v1/connectors/canary/${scope}/credentials`, {
+        body: { name: 'headers', credentials: { headers: { 'X-Key': GLOBAL } } },
+      });
+      await record('POST', `/v1/connectors/canary/${scope}/credentials`, {
+        body: { name: 'bad name', credentials: { bearer_token: [BEARER], headers: { X: 1 } } },
+      });
+      await record('GET', `/v1/connectors/canary/${scope}/credentials`);
+    }
+    expect(emulator.store.get('canary')?.credentials.workspace.map((c) => c.name)).toEqual([
+      'token',
+      'headers',
+    ]);
+    await record('GET', '/v1/connectors/canary/authentication_methods');
+    await record('GET', '/v1/connectors/global');
     await record('PUT', `/v1/connectors/${id}/share`);
     await record('DELETE', `/v1/connectors/${id}/share`);
     await record('GET', '/v1/connectors/canary/auth_url?app_return_url=https%3A%2F%2Fapp.example.com');
@@ -87,9 +142,10 @@ describe('headers and auth_data never come back', () => {
     await record('GET', '/_emulator/requests');
     await record('GET', '/_emulator/stats');
     await record('POST', '/_emulator/connectors/canary/authenticate');
+    await record('GET', '/_emulator/requests');
     await record('DELETE', `/v1/connectors/${id}`);
     expect(answers.length).toBeGreaterThan(15);
-    expect(answers.filter(({ answer }) => answer.status === 422).length).toBeGreaterThanOrEqual(4);
+    expect(answers.filter(({ answer }) => answer.status === 422).length).toBeGreaterThanOrEqual(7);
     for (const { what, answer } of answers) {
       const seen = `${answer.text}\n${JSON.stringify(answer.headers)}`;
       for (const canary of CANARIES) {

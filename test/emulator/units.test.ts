@@ -95,21 +95,43 @@ describe('bodies', () => {
         icon_url: null,
         system_prompt: null,
         headers: null,
+        global_headers: {},
         auth_data: null,
-        auth_methods: null,
+        oauth2_server_metadata: null,
+        oauth2_server_metadata_url: null,
       },
+      ignored: [],
     });
   });
 
-  it('takes OAuth client credentials from auth_methods when auth_data is absent', () => {
+  it('reads an auth_methods entry with only the fields it gives, ignoring what the model lacks', () => {
     const checked = checkUpdateBody({
+      headers: { X: 'y' },
       auth_methods: [
-        { method_type: 'oauth2', oauth2_metadata_secrets: { client_id: 'id', client_secret: 's' } },
+        {
+          method_type: 'oauth2',
+          oauth2_metadata_secrets: { client_id: 'id', client_secret: 's' },
+          scope: 'x',
+        },
       ],
     });
     expect(checked).toEqual({
       ok: true,
-      value: { auth_methods: ['oauth2'], auth_data: { client_id: 'id', client_secret: 's' } },
+      value: {
+        auth_methods: [
+          {
+            method_type: 'oauth2',
+            auth_direction: 'outbound',
+            oauth2_metadata_secrets: {
+              client_id: 'id',
+              client_secret: 's',
+              client_id_issued_at: null,
+              client_secret_expires_at: null,
+            },
+          },
+        ],
+      },
+      ignored: ['auth_methods[0].scope', 'headers'],
     });
   });
 });

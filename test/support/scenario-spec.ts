@@ -30,8 +30,10 @@ export interface RemoteSpec {
   max_page_size: number | null;
   /** Seed connectors may share a name (the emulator's duplicateNames). */
   duplicate_names: boolean;
-  /** The emulated API key's connector access scope (the emulator's keyScope; default all). */
+  /** The emulator's options of the same names (authMethodsUpdate, keyScope, orgAdmin). */
+  auth_methods_update: 'replace' | 'merge';
   key_scope: 'all' | 'shared_only';
+  org_admin: boolean;
 }
 
 /** Things done to the world before a step runs (not counted in its requests). */
@@ -195,9 +197,26 @@ export async function readScenario(dir: string, name: string): Promise<Scenario>
 
 function checkRemote(data: unknown, where: string): RemoteSpec {
   const value = record(data, where);
-  onlyKeys(value, ['builtins', 'connectors', 'max_page_size', 'duplicate_names', 'key_scope'], where);
-  if (value.key_scope !== undefined && value.key_scope !== 'all' && value.key_scope !== 'shared_only')
-    throw new Error(`${where}.key_scope: expected all or shared_only`);
+  onlyKeys(
+    value,
+    [
+      'builtins',
+      'connectors',
+      'max_page_size',
+      'duplicate_names',
+      'auth_methods_update',
+      'key_scope',
+      'org_admin',
+    ],
+    where,
+  );
+  for (const [key, choices] of [
+    ['auth_methods_update', ['replace', 'merge']],
+    ['key_scope', ['all', 'shared_only']],
+  ] as const) {
+    if (value[key] !== undefined && !(choices as readonly unknown[]).includes(value[key]))
+      throw new Error(`${where}.${key}: expected ${choices.join(' or ')}`);
+  }
   if (value.connectors !== undefined && !Array.isArray(value.connectors))
     throw new Error(`${where}.connectors: expected a list`);
   return {
@@ -205,7 +224,9 @@ function checkRemote(data: unknown, where: string): RemoteSpec {
     connectors: (value.connectors ?? []) as SeedConnector[],
     max_page_size: typeof value.max_page_size === 'number' ? value.max_page_size : null,
     duplicate_names: value.duplicate_names === true,
+    auth_methods_update: value.auth_methods_update === 'merge' ? 'merge' : 'replace',
     key_scope: value.key_scope === 'shared_only' ? 'shared_only' : 'all',
+    org_admin: value.org_admin !== false,
   };
 }
 

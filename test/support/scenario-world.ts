@@ -79,7 +79,9 @@ export async function openWorld(scenario: Scenario): Promise<ScenarioWorld> {
     apiKey: SCENARIO_API_KEY,
     builtins: scenario.remote.builtins,
     duplicateNames: scenario.remote.duplicate_names,
+    authMethodsUpdate: scenario.remote.auth_methods_update,
     keyScope: scenario.remote.key_scope,
+    orgAdmin: scenario.remote.org_admin,
     seed: [...scenario.remote.connectors, ...generated.remote],
     // fault rates are drawn from a source seeded by the scenario's name: the same faults every run
     random: seededRandom(createHash('sha256').update(scenario.name).digest().readUInt32BE(0)),

@@ -18,6 +18,14 @@ interface EmulatorFlags {
   rateLimit?: string;
   authTtl?: string;
   builtins: boolean;
+  authMethodsUpdate?: string;
+  keyScope?: string;
+  orgAdmin: boolean;
+}
+
+function choiceFlag<T extends string>(flag: string, raw: string, choices: readonly T[]): T {
+  if ((choices as readonly string[]).includes(raw)) return raw as T;
+  throw new UsageError(`${flag} ${JSON.stringify(raw)} is not valid: expected ${choices.join(' or ')}`);
 }
 
 function numberFlag(
@@ -55,7 +63,19 @@ async function optionsFrom(flags: EmulatorFlags, ctx: CliContext) {
     host: flags.host,
     port: numberFlag('--port', flags.port, { min: 0, max: 65535, integer: true }),
     builtins: flags.builtins,
+    orgAdmin: flags.orgAdmin,
     faults,
+    ...(flags.authMethodsUpdate === undefined
+      ? {}
+      : {
+          authMethodsUpdate: choiceFlag('--auth-methods-update', flags.authMethodsUpdate, [
+            'replace',
+            'merge',
+          ] as const),
+        }),
+    ...(flags.keyScope === undefined
+      ? {}
+      : { keyScope: choiceFlag('--key-scope', flags.keyScope, ['all', 'shared_only'] as const) }),
     ...(flags.apiKey === undefined ? {} : { apiKey: flags.apiKey }),
     ...(flags.seed === undefined ? {} : { seed: resolve(ctx.io.cwd, flags.seed) }),
     ...(flags.state === undefined ? {} : { statePath: resolve(ctx.io.cwd, flags.state) }),
@@ -90,6 +110,18 @@ export function registerEmulator(program: Command, ctx: CliContext): Command {
     .option('--rate-limit <n>', 'above n API requests a second, answer 429 with Retry-After')
     .option('--auth-ttl <seconds>', 'validity announced with auth URLs (default 600)')
     .option('--no-builtins', "leave out Mistral's read-only built-in connectors")
+    .option(
+      '--auth-methods-update <mode>',
+      "how a PATCH's auth_methods entry treats fields it omits: replace (reset, the default) or merge (keep)",
+    )
+    .option(
+      '--key-scope <scope>',
+      "the API key's connector access scope: all (default) or shared_only (private connectors are not listed or found)",
+    )
+    .option(
+      '--no-org-admin',
+      'the caller is no organization admin: shared_org creates and changes answer 403',
+    )
     .action(async (flags: EmulatorFlags) => {
       const options = await optionsFrom(flags, ctx);
       // node:http and the emulator load here, not at start-up, so other commands stay fast

@@ -229,8 +229,11 @@ export function expectConverged(world: World): void {
     if (JSON.stringify(fields) !== JSON.stringify(wanted)) mismatched.push(spec.name);
     if (record && !world.preexisting.has(spec.name)) {
       // written once on create; compared without printing them (they are canaries)
-      if (record.headers?.['X-Api-Key'] !== CANARY.header) mismatched.push(`${spec.name} (headers)`);
-      if (spec.oauth && record.auth_data?.client_secret !== CANARY.clientSecret)
+      // create's organization-level headers, or the auth method's global headers
+      const sent = JSON.stringify([record.org_headers, record.auth_methods]);
+      if (!sent.includes(CANARY.header)) mismatched.push(`${spec.name} (headers)`);
+      const oauth = record.auth_methods.find((method) => method.method_type === 'oauth2');
+      if (spec.oauth && oauth?.oauth2_metadata_secrets?.client_secret !== CANARY.clientSecret)
         mismatched.push(`${spec.name} (auth_data)`);
     }
   }
