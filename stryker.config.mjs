@@ -39,6 +39,10 @@ export default {
   // on purpose (the validate corpus), which the sandbox copy cannot follow
   ignorePatterns: ['dist', 'dist-check', 'bench', 'reports', 'coverage', 'deploy', 'test/corpus'],
   tempDirName: '.stryker-tmp',
+  // a rerun retests only the mutants whose code or covering tests changed since the last one
+  // (`npm run test:mutation -- --force` retests everything)
+  incremental: true,
+  incrementalFile: 'reports/mutation/stryker-incremental.json',
   // Stryker rewrites the tsconfig's extends/references with TypeScript's JS API, which TypeScript 7
   // (the native compiler) no longer has; ours has neither, so point it at no file
   tsconfigFile: 'no-tsconfig-to-rewrite.json',
