@@ -59,10 +59,11 @@ describe('the planner, path by path', () => {
       description: old.description,
       server: old.server!,
     });
-    for (const [remote, options] of [
+    const cases: [typeof old, Partial<PlanOptions>][] = [
       [old, { protect: ['old'] }],
       [remoteFor(desired('old'), { owner_type: 'system' }), {}],
-    ] as const) {
+    ];
+    for (const [remote, options] of cases) {
       const result = plan([renamed], [remote], options);
       expect(kinds(result)).toEqual(['create:new']);
       expect(result.warnings.map((w) => [w.code, w.message])).toEqual([
