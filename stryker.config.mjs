@@ -5,8 +5,8 @@
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
-  // a focused vitest config: the tests that exercise these modules, not the browser, soak or
-  // process-spawning suites, which cover none of them and would only slow every mutant down
+  // a focused vitest config: the unit tests of these modules (see vitest.mutation.config.ts); the
+  // end-to-end suites take seconds per run, and every mutant would rerun them
   vitest: { configFile: 'vitest.mutation.config.ts', related: false },
   // run only the tests that reach a mutant: the difference between hours and minutes here
   coverageAnalysis: 'perTest',

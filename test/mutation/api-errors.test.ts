@@ -56,6 +56,9 @@ describe('API errors', () => {
       'POST /v1/connectors: server error (HTTP 502): HTTP 502 with an HTML body (a proxy error page?): Bad gateway',
     );
     expect(isApiError(new ConnectorSyncError('API_SERVER', 'x'))).toBe(false);
+    expect(status(502, 'Bad gateway', { 'content-type': 'text/html' }).message).toBe(
+      'POST /v1/connectors: server error (HTTP 502): HTTP 502 with an HTML body (a proxy error page?)',
+    );
   });
 
   it('give the hint of a rate limit and of a server error, and none otherwise', () => {

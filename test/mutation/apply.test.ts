@@ -294,4 +294,76 @@ describe('applyPlan, path by path', () => {
     expect(applied.results[0]?.cause).toBeInstanceOf(ConnectorSyncError);
     expect(applied.failed).toBe(1);
   });
+
+  it('says why an operation was skipped when interrupted, and a plain delete carries no note', async () => {
+    const api = new FakeApi().seed([remoteFor(desired('old'))]);
+    const controller = new AbortController();
+    controller.abort();
+    const plan = planChanges([desired('a')], [], planOptions());
+    const skipped = await applyPlan(plan, byName([desired('a')]), api, {
+      concurrency: 1,
+      signal: controller.signal,
+    });
+    expect(skipped.results[0]).toMatchObject({ status: 'skipped', note: 'not started: interrupted' });
+    const { applied } = await apply(api, [desired('keep')]);
+    const deleted = applied.results.find((r) => r.operation.kind === 'delete');
+    expect(deleted).toEqual({ operation: deleted?.operation, status: 'applied' });
+  });
+
+  it('spares a newcomer of a deleted name, and says so', async () => {
+    const gone = remoteFor(desired('gone'));
+    const api = new FakeApi();
+    await api.createConnector({ name: 'gone', description: 'new', server: 'https://x.example.com' });
+    const plan = planChanges([], [gone], planOptions({ prune: true, allowEmpty: true }));
+    const applied = await applyPlan(plan, new Map(), api, { concurrency: 1 });
+    expect(applied.results[0]).toMatchObject({
+      status: 'skipped',
+      note: 'a new connector of that name appeared since the plan: not deleted',
+    });
+    const none = await applyPlan(plan, new Map(), new FakeApi(), { concurrency: 1 });
+    expect(none.results[0]).toMatchObject({ status: 'applied', note: 'already deleted' });
+  });
+
+  it('adopts a private connector by sharing it, and refuses to adopt across an organization-wide visibility', async () => {
+    const adopt = async (existing: 'private' | 'shared_workspace', wanted: DesiredConnector) => {
+      const api = new FakeApi();
+      await api.createConnector({
+        name: 'a',
+        description: 'a connector',
+        server: 'https://mcp.example.com/a',
+        visibility: existing,
+      });
+      api.failures.push({
+        method: 'create',
+        name: 'a',
+        error: new ConnectorSyncError('API_CONFLICT', 'taken'),
+      });
+      const { applied } = await apply(api, [wanted], planChanges([wanted], [], planOptions()));
+      return { api, result: applied.results[0] as OperationResult };
+    };
+    const shared = await adopt('private', desired('a'));
+    expect(shared.result.status).toBe('applied');
+    expect(shared.api.calls).toContain('share a');
+    for (const existing of ['private', 'shared_workspace'] as const) {
+      const { api, result } = await adopt(existing, desired('a', { visibility: 'shared_org' }));
+      expect(result.cause?.code).toBe('API_CONFLICT');
+      expect(api.calls.filter((c) => c.startsWith('share') || c.startsWith('unshare'))).toEqual([]);
+    }
+  });
+
+  it('fails, and adopts nothing, when a create throws something that is not an API error', async () => {
+    const api = new FakeApi();
+    await api.createConnector({
+      name: 'a',
+      description: 'theirs',
+      server: 'https://other.example.com/mcp',
+      visibility: 'shared_workspace',
+    });
+    api.createConnector = async () => {
+      throw new TypeError('boom');
+    };
+    const { applied } = await apply(api, [desired('a')], planChanges([desired('a')], [], planOptions()));
+    expect(applied.results[0]?.status).toBe('failed');
+    expect(api.byName('a')?.description).toBe('theirs');
+  });
 });

@@ -87,6 +87,19 @@ describe('error bodies', () => {
   });
 
   it('read a detail string or object, then message, error and error.message, with type and code', () => {
+    for (const body of [
+      { detail: 'plain' },
+      { detail: { message: 'm' } },
+      { message: 'm' },
+      { other: 1 },
+      'bare',
+    ]) {
+      expect(json(body).details).toEqual([]);
+    }
+    expect(json({ error: '' }).message).toBeNull();
+    expect(summarizeErrorBody(502, '<html><title lang="en">Busy</title></html>', null).message).toMatch(
+      /: Busy$/,
+    );
     expect(json({ detail: 'plain' }).message).toBe('plain');
     expect(json({ detail: { message: 'inside' } }).message).toBe('inside');
     expect(json({ detail: { other: 1 } }).message).toBeNull();

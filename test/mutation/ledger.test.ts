@@ -102,6 +102,24 @@ describe('the secret ledger', () => {
     expect((await openLedger(dir, API, racing)).key.equals(theirs)).toBe(true);
   });
 
+  it('never overwrites a key another process wrote after this one looked', async () => {
+    const theirs = Buffer.alloc(32, 6);
+    await writeFile(join(dir, 'fingerprint.key'), theirs);
+    let first = true;
+    const late: LedgerFs = {
+      ...nodeFs,
+      readFile: (async (path: string, options?: unknown) => {
+        if (String(path).endsWith('fingerprint.key') && first) {
+          first = false;
+          throw errno('ENOENT');
+        }
+        return nodeFs.readFile(path, options as 'utf8');
+      }) as LedgerFs['readFile'],
+    };
+    expect((await openLedger(dir, API, late)).key.equals(theirs)).toBe(true);
+    expect((await readFile(join(dir, 'fingerprint.key'))).equals(theirs)).toBe(true);
+  });
+
   it('refuses an unusable state folder with the flag that moves it, never with a stack', async () => {
     for (const failing of ['readFile', 'writeFile', 'mkdir'] as const) {
       const broken: LedgerFs = {
@@ -203,5 +221,17 @@ describe('fingerprints', () => {
     expect(of('id', 's')).not.toBe(of('id2', 's'));
     expect(of('id', 's')).not.toBe(of('id', null));
     expect(of('id', null)).toBe(of('id', null));
+  });
+
+  it('orders header names the same way however many there are and however they come', () => {
+    const names = Array.from({ length: 30 }, (_, i) => `h${String((i * 7) % 30).padStart(2, '0')}`);
+    const of = (order: string[]) =>
+      fingerprintSecrets(
+        desired('a', { headers: headers(Object.fromEntries(order.map((n) => [n, n]))) }),
+        key,
+      );
+    const expected = of([...names].sort());
+    expect(of(names)).toBe(expected);
+    expect(of([...names].reverse())).toBe(expected);
   });
 });

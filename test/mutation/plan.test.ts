@@ -248,6 +248,60 @@ describe('the planner, path by path', () => {
   });
 });
 
+describe('the planner, survivors of mutation', () => {
+  it('swaps two connectors whose only difference is their visibility', () => {
+    const a = remoteFor(desired('a', { description: 'same', server: 'https://s.example.com' }), {
+      visibility: 'private',
+    });
+    const b = remoteFor(desired('b', { description: 'same', server: 'https://s.example.com' }), {
+      visibility: 'shared_workspace',
+    });
+    const contents = { description: 'same', server: 'https://s.example.com' };
+    const wanted = [
+      desired('a', { ...contents, renamed_from: 'b', visibility: 'shared_workspace' }),
+      desired('b', { ...contents, renamed_from: 'a', visibility: 'private' }),
+    ];
+    expect(plan(wanted, [a, b]).operations.map((op) => op.kind)).toEqual(['rename', 'rename', 'rename']);
+  });
+
+  it('replaces, not unshares, an organization-wide connector made private', () => {
+    const orgWide = remoteFor(desired('a'), { visibility: 'shared_org' });
+    expect(
+      plan([desired('a', { visibility: 'private' })], [orgWide], { allowReplace: true }).operations[0]
+        ?.visibility,
+    ).toEqual({
+      from: 'shared_org',
+      to: 'private',
+      via: 'replace',
+    });
+  });
+
+  it('pushes nothing for a connector without write-only fields, even when all pushes are requested', () => {
+    const result = plan([desired('a')], [remoteFor(desired('a'))], { pushSecrets: ['*'] });
+    expect(result.operations).toEqual([]);
+    expect(result.in_sync).toEqual(['a']);
+  });
+
+  it('still calls unverified the write-only fields of a connector updated for another reason', () => {
+    const result = plan([withHeaders('a', { description: 'new' })], [remoteFor(desired('a'))]);
+    expect(result.operations.map((op) => [op.kind, op.secrets])).toEqual([['update', null]]);
+    expect(result.unverified).toEqual([{ name: 'a', fields: ['headers'] }]);
+  });
+
+  it('sorts many names the same whatever order they come in', () => {
+    const names = Array.from({ length: 40 }, (_, i) => `n${String((i * 17) % 40).padStart(2, '0')}`);
+    const sorted = [...names].sort();
+    for (const order of [names, [...names].reverse(), sorted]) {
+      expect(
+        plan(
+          order.map((n) => desired(n)),
+          [],
+        ).operations.map((op) => op.name),
+      ).toEqual(sorted);
+    }
+  });
+});
+
 describe('renames', () => {
   const distance = (d: DesiredConnector, r: { description: string }) =>
     d.description === r.description ? 0 : 1;
@@ -313,5 +367,17 @@ describe('renames', () => {
       secrets: { reason: 'requested' },
     });
     expect(orderRenames([op('x', 'y', '')])).toHaveLength(1);
+    const edited = {
+      ...op('c', 'd', 'id-3'),
+      changes: [
+        { field: 'name', before: 'c', after: 'd' },
+        { field: 'title', before: 'T', after: 'U' },
+      ],
+    } as Operation;
+    const cycle = orderRenames([edited, { ...op('d', 'c', 'id-4') }]);
+    expect(cycle.at(-1)?.changes).toEqual([
+      { field: 'name', before: 'c-renaming-id3', after: 'd' },
+      { field: 'title', before: 'T', after: 'U' },
+    ]);
   });
 });

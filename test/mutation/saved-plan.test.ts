@@ -187,5 +187,8 @@ describe('saved plans', () => {
     expect(oauth('s1')).toBe(oauth('s2'));
     expect(oauth('s1')).not.toBe(oauth(null));
     expect(desiredDigest([base, desired('z')])).not.toBe(digest);
+    const ordered = (names: string[]) =>
+      desiredDigest([{ ...base, headers: headers(Object.fromEntries(names.map((n) => [n, 'v']))) }]);
+    expect(ordered(['B', 'A', 'C'])).toBe(ordered(['A', 'B', 'C']));
   });
 });

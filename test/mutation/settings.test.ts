@@ -121,6 +121,9 @@ describe('settings', () => {
     expect([settings.prune, settings.readOnly, settings.suspend]).toEqual([true, true, true]);
     expect(settings.maxDeletePercent).toBe(12.5);
     expect(settings.schedule).toBe('*/5 * * * *');
+    expect(
+      (await load({ env: { CONNECTOR_SYNC_SCHEDULE: '5', CONNECTOR_SYNC_STATE_DIR: '1' } })).schedule,
+    ).toBe('5');
     for (const no of ['0', 'false', 'No', 'OFF']) {
       expect((await load({ env: { CONNECTOR_SYNC_PRUNE: no } })).prune).toBe(false);
     }
@@ -131,6 +134,8 @@ describe('settings', () => {
       ['CONNECTOR_SYNC_PRUNE', 'maybe'],
       ['CONNECTOR_SYNC_PRUNE', 'truely'],
       ['CONNECTOR_SYNC_PRUNE', 'xtrue'],
+      ['CONNECTOR_SYNC_PRUNE', 'nofalse'],
+      ['CONNECTOR_SYNC_PRUNE', 'offx'],
       ['CONNECTOR_SYNC_MAX_DELETES', 'many'],
       ['CONNECTOR_SYNC_MAX_DELETES', ' '],
       ['CONNECTOR_SYNC_CONCURRENCY', 'Infinity'],
@@ -166,7 +171,17 @@ describe('settings', () => {
   it('name the file, line and column of a YAML syntax error, on one line', async () => {
     await writeFile(join(cwd, '.connector-sync.yaml'), 'prune: true\nscope: [a\n');
     const error = await failure(load());
-    expect(error.message).toMatch(new RegExp(`^${join(cwd, '.connector-sync.yaml')}:\\d+:\\d+: [^\\n]+$`));
+    expect(error.message).toMatch(
+      new RegExp(`^${join(cwd, '.connector-sync.yaml')}:\\d+:\\d+: [A-Z][^\\n]{10,}$`),
+    );
+  });
+
+  it('refuse a key given twice, naming its line', async () => {
+    await writeFile(join(cwd, '.connector-sync.yaml'), 'prune: true\nprune: false\n');
+    const error = await failure(load());
+    expect(error.message).toMatch(
+      new RegExp(`^${join(cwd, '.connector-sync.yaml')}:2:1: Map keys must be unique`),
+    );
   });
 
   it('refuse a file named with --settings that is not there, but not a missing default file', async () => {
