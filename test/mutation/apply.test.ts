@@ -325,7 +325,10 @@ describe('applyPlan, path by path', () => {
   });
 
   it('adopts a private connector by sharing it, and refuses to adopt across an organization-wide visibility', async () => {
-    const adopt = async (existing: 'private' | 'shared_workspace', wanted: DesiredConnector) => {
+    const adopt = async (
+      existing: 'private' | 'shared_workspace' | 'shared_org',
+      wanted: DesiredConnector,
+    ) => {
       const api = new FakeApi();
       await api.createConnector({
         name: 'a',
@@ -349,6 +352,9 @@ describe('applyPlan, path by path', () => {
       expect(result.cause?.code).toBe('API_CONFLICT');
       expect(api.calls.filter((c) => c.startsWith('share') || c.startsWith('unshare'))).toEqual([]);
     }
+    const orgWide = await adopt('shared_org', desired('a', { visibility: 'private' }));
+    expect(orgWide.result.cause?.code).toBe('API_CONFLICT');
+    expect(orgWide.api.calls).not.toContain('unshare a');
   });
 
   it('fails, and adopts nothing, when a create throws something that is not an API error', async () => {
