@@ -9,6 +9,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { parse } from 'yaml';
+import { missingSharedDocs, OPENAPI_FILE } from '../support/shared-dir.js';
 
 /** The repository root (this file is test/emulator/openapi.ts). */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -17,13 +18,14 @@ const DOC_ID = 'connectors-openapi.json';
 
 type Json = Record<string, unknown>;
 
-/** Where the reference lives: ../shared beside the checkout (as CI lays it), or CONNECTOR_SYNC_SHARED_DIR. */
-const SHARED_DIR = process.env.CONNECTOR_SYNC_SHARED_DIR ?? path.resolve(repoRoot, '../shared');
+const missing = missingSharedDocs();
+if (missing) throw new Error(missing);
 
 /** The parsed document. */
-export const openapi = parse(
-  readFileSync(path.join(SHARED_DIR, 'api/connectors-openapi.yaml'), 'utf8'),
-) as Json & { paths: Record<string, Record<string, Json>>; components: { schemas: Record<string, Json> } };
+export const openapi = parse(readFileSync(OPENAPI_FILE, 'utf8')) as Json & {
+  paths: Record<string, Record<string, Json>>;
+  components: { schemas: Record<string, Json> };
+};
 
 // OpenAPI 3.1 schemas are JSON Schema 2020-12; strict mode off for OpenAPI-only keywords
 // (e.g. `example`), and `password` (a UI hint in OpenAPI) accepted as any string.

@@ -4,29 +4,12 @@
  * independent ones still never PATCH a name into one that is taken, which the API refuses.
  */
 import { describe, expect, it } from 'vitest';
-import type { UpdateConnectorBody } from '../../src/api/types.js';
 import type { DesiredConnector } from '../../src/config/types.js';
 import { applyPlan, nameBatches } from '../../src/reconcile/apply.js';
 import { planChanges } from '../../src/reconcile/plan.js';
-import { FakeApi } from '../support/fake-api.js';
+import type { FakeApi } from '../support/fake-api.js';
 import { desired, planOptions, remoteFor } from '../support/fixtures.js';
-
-/** A fake API whose PATCHes take a tick, counting how many are in flight at once. */
-class SlowRenames extends FakeApi {
-  inFlight = 0;
-  maxInFlight = 0;
-
-  override async updateConnector(id: string, body: UpdateConnectorBody) {
-    this.inFlight += 1;
-    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
-    await new Promise((resolve) => setTimeout(resolve, 1));
-    try {
-      return await super.updateConnector(id, body);
-    } finally {
-      this.inFlight -= 1;
-    }
-  }
-}
+import { SlowWrites } from '../support/slow-api.js';
 
 async function sync(api: FakeApi, wanted: DesiredConnector[], concurrency: number) {
   const plan = planChanges(wanted, (await api.listConnectors()).items, planOptions({ prune: true }));
@@ -38,20 +21,6 @@ async function sync(api: FakeApi, wanted: DesiredConnector[], concurrency: numbe
 function renamed(api: FakeApi, from: string, to: string): DesiredConnector {
   const remote = api.byName(from)!;
   return desired(to, { renamed_from: from, description: remote.description, server: remote.server! });
-}
-
-/** A fake API whose creates and PATCHes take a tick, counting how many are in flight at once. */
-class SlowWrites extends SlowRenames {
-  override async createConnector(body: Parameters<FakeApi['createConnector']>[0]) {
-    this.inFlight += 1;
-    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
-    await new Promise((resolve) => setTimeout(resolve, 1));
-    try {
-      return await super.createConnector(body);
-    } finally {
-      this.inFlight -= 1;
-    }
-  }
 }
 
 describe('renames', () => {
@@ -81,7 +50,7 @@ describe('renames', () => {
   });
 
   it('run independent renames together, up to the concurrency', async () => {
-    const api = new SlowRenames().seed(Array.from({ length: 40 }, (_, i) => remoteFor(desired(`old-${i}`))));
+    const api = new SlowWrites().seed(Array.from({ length: 40 }, (_, i) => remoteFor(desired(`old-${i}`))));
     const ids = Array.from({ length: 40 }, (_, i) => api.byName(`old-${i}`)!.id);
     const wanted = Array.from({ length: 40 }, (_, i) => renamed(api, `old-${i}`, `new-${i}`));
     const { plan, applied } = await sync(api, wanted, 16);
@@ -93,7 +62,7 @@ describe('renames', () => {
 
   it('keep chains and swaps in order among independent renames', async () => {
     const names = ['a', 'b', 'c', 'x', 'y', ...Array.from({ length: 10 }, (_, i) => `solo-${i}`)];
-    const api = new SlowRenames().seed(names.map((name) => remoteFor(desired(name))));
+    const api = new SlowWrites().seed(names.map((name) => remoteFor(desired(name))));
     const idOf = new Map(names.map((name) => [name, api.byName(name)!.id]));
     const wanted = [
       renamed(api, 'a', 'b'), // a chain: b must leave first

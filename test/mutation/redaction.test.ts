@@ -1,0 +1,111 @@
+/** Secrets in output: a Secret never prints, and the daemon's log redacts raw values under secret keys. */
+import { inspect } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { createLogger, LOG_LEVELS, REDACT_PATHS } from '../../src/daemon/logger.js';
+import { Secret } from '../../src/secret.js';
+
+const CANARY = 'canary-51f0-log';
+const SECRET_KEYS = [
+  'headers',
+  'auth_data',
+  'authData',
+  'authorization',
+  'Authorization',
+  'apiKey',
+  'api_key',
+  'token',
+  'controlToken',
+  'client_secret',
+  'clientSecret',
+  'password',
+  'secret',
+  'cookie',
+  'set-cookie',
+  'authUrl',
+  'auth_url',
+];
+
+async function logged(
+  options: { level?: 'info' | 'warn'; pretty?: boolean; colorize?: boolean },
+  write: (log: Awaited<ReturnType<typeof createLogger>>) => void,
+) {
+  const lines: string[] = [];
+  const log = await createLogger({
+    level: options.level ?? 'info',
+    pretty: options.pretty ?? false,
+    ...(options.colorize === undefined ? {} : { colorize: options.colorize }),
+    sink: { write: (line) => lines.push(line) },
+  });
+  write(log);
+  return lines;
+}
+
+describe('a Secret', () => {
+  it('prints as [redacted] every way it can be printed, and reveals only on request', () => {
+    const secret = new Secret(CANARY);
+    expect(String(secret)).toBe('[redacted]');
+    expect(`${secret}`).toBe('[redacted]');
+    expect(JSON.stringify({ secret })).toBe('{"secret":"[redacted]"}');
+    expect(inspect({ secret })).toBe('{ secret: [redacted] }');
+    expect(secret.reveal()).toBe(CANARY);
+  });
+});
+
+describe('the daemon log', () => {
+  it('knows its levels', () => {
+    expect(LOG_LEVELS).toEqual(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+  });
+
+  it('redacts each secret key at the top level and up to three objects deep', () => {
+    expect(REDACT_PATHS).toHaveLength(SECRET_KEYS.length * 4);
+    expect(REDACT_PATHS).toContain('token');
+    expect(REDACT_PATHS).toContain('*.*.*.client_secret');
+    expect(REDACT_PATHS).toContain('["set-cookie"]');
+    expect(REDACT_PATHS).toContain('*["set-cookie"]');
+    expect(REDACT_PATHS).toContain('*.*.*["set-cookie"]');
+  });
+
+  it('never writes a raw secret value under any secret key, at any depth it covers', async () => {
+    for (const key of SECRET_KEYS) {
+      const lines = await logged({}, (log) => {
+        log.info({ [key]: CANARY }, 'top');
+        log.info({ a: { [key]: CANARY } }, 'one');
+        log.info({ a: { b: { [key]: CANARY } } }, 'two');
+        log.info({ a: { b: { c: { [key]: CANARY } } } }, 'three');
+      });
+      expect(lines).toHaveLength(4);
+      for (const line of lines) {
+        expect(line).not.toContain(CANARY);
+        expect(line).toContain('[redacted]');
+      }
+    }
+  });
+
+  it('writes JSON lines with the level as a word, the name and an ISO time', async () => {
+    const [line] = await logged({}, (log) => log.info({ connector: 'a' }, 'hello'));
+    const record = JSON.parse(line!);
+    expect(record).toMatchObject({ level: 'info', name: 'connector-sync', connector: 'a', msg: 'hello' });
+    expect(record.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  });
+
+  it('drops lines below its level', async () => {
+    const lines = await logged({ level: 'warn' }, (log) => {
+      log.info('quiet');
+      log.warn('loud');
+    });
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!).msg).toBe('loud');
+  });
+
+  it('prints pretty lines for a terminal, redacted, without pid, host or name, colour only on request', async () => {
+    const [plain] = await logged({ pretty: true }, (log) => log.info({ token: CANARY }, 'hello'));
+    expect(plain).toContain('hello');
+    expect(plain).toContain('INFO');
+    expect(plain).not.toContain(CANARY);
+    expect(plain).not.toMatch(/connector-sync|pid|hostname/);
+    expect(plain).not.toContain('\u001b[');
+    expect(plain).toMatch(/^\[\d\d:\d\d:\d\d\]/);
+    const [coloured] = await logged({ pretty: true, colorize: true }, (log) => log.info('hello'));
+    expect(coloured).toContain('\u001b[');
+  });
+});
