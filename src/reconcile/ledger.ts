@@ -45,6 +45,7 @@ export function defaultStateDir(env: Record<string, string | undefined>): string
  * request), so it proves nothing: such records are read with every group unknown (not verified).
  */
 const VERSION = 3;
+const KEY_BYTES = 32;
 const ONE_FINGERPRINT_VERSION = 2;
 const GROUPS: ReadonlySet<string> = new Set<SecretGroup>([
   'headers',
@@ -99,19 +100,34 @@ export async function openLedger(
 
 async function readOrCreateKey(dir: string, fs: LedgerFs): Promise<Buffer> {
   const path = join(dir, 'fingerprint.key');
-  try {
-    const key = await fs.readFile(path);
-    if (key.length >= 32) return key;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  const existing = await readKey(path, fs);
+  if (existing !== null && existing.length >= KEY_BYTES) return existing;
+  const key = randomBytes(KEY_BYTES);
+  if (existing === null) {
+    // 'wx' so two processes starting at once cannot overwrite each other's key
+    try {
+      await fs.writeFile(path, key, { mode: 0o600, flag: 'wx' });
+      return key;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const theirs = await readKey(path, fs);
+      if (theirs !== null && theirs.length >= KEY_BYTES) return theirs;
+    }
   }
-  const key = randomBytes(32);
-  // 'wx' so two processes starting at once cannot overwrite each other's key
+  // an empty or cut-short file (a crash while it was written) would key every fingerprint with
+  // next to nothing: it is replaced whole, through a rename, and what the folder then holds is used
+  const temporary = `${path}.${process.pid}.tmp`;
+  await fs.writeFile(temporary, key, { mode: 0o600 });
+  await fs.rename(temporary, path);
+  return (await readKey(path, fs)) ?? key;
+}
+
+/** The key file's bytes, or null when there is none. */
+async function readKey(path: string, fs: LedgerFs): Promise<Buffer | null> {
   try {
-    await fs.writeFile(path, key, { mode: 0o600, flag: 'wx' });
-    return key;
+    return await fs.readFile(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return fs.readFile(path);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
   }
 }
