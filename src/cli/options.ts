@@ -107,7 +107,8 @@ export function integer(min: number, max: number): (value: string) => number {
   };
 }
 
-function duration(value: string): string {
+/** Parses a duration flag (500ms, 90s, 15m, 1h), or says what is wrong. */
+export function duration(value: string): string {
   if (parseDuration(value) === null)
     throw new InvalidArgumentError('expected a duration such as 500ms, 90s, 15m or 1h');
   return value.trim();
