@@ -2,6 +2,7 @@
  * The emulator without its socket: state, faults, OAuth flows, the request log and persistence,
  * plus the operations tests and the control endpoints use (reset, insert, authenticate, tools).
  */
+import type { AgentState } from './agents.js';
 import { FaultEngine } from './faults.js';
 import { RequestLog } from './log.js';
 import { OAuthFlows } from './oauth.js';
@@ -30,6 +31,8 @@ export class EmulatorCore {
   readonly oauth: OAuthFlows;
   readonly log: RequestLog;
   readonly now: () => number;
+  /** The agents, seeded and read only. */
+  agents: AgentState = { agents: [], access: 'all' };
   #initial: ConnectorRecord[] = [];
   #writer: StateWriter | null = null;
 

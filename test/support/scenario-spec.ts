@@ -6,7 +6,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import type { FaultSettings, SeedConnector } from '../../src/emulator/index.js';
+import type { FaultSettings, SeedAgent, SeedConnector } from '../../src/emulator/index.js';
 import type { MalformedItem } from './scenario-proxy.js';
 
 /** `generate.yaml`: connectors made from a template instead of written out, `{{n}}` numbered. */
@@ -32,6 +32,9 @@ export interface RemoteSpec {
   duplicate_names: boolean;
   /** The emulated API key's connector access scope (the emulator's keyScope; default all). */
   key_scope: 'all' | 'shared_only';
+  /** Agents the emulator serves (read only), and whether the key may read them. */
+  agents: SeedAgent[];
+  agents_access: 'all' | 'forbidden';
 }
 
 /** Things done to the world before a step runs (not counted in its requests). */
@@ -195,7 +198,17 @@ export async function readScenario(dir: string, name: string): Promise<Scenario>
 
 function checkRemote(data: unknown, where: string): RemoteSpec {
   const value = record(data, where);
-  onlyKeys(value, ['builtins', 'connectors', 'max_page_size', 'duplicate_names', 'key_scope'], where);
+  onlyKeys(
+    value,
+    ['builtins', 'connectors', 'max_page_size', 'duplicate_names', 'key_scope', 'agents', 'agents_access'],
+    where,
+  );
+  if (
+    value.agents_access !== undefined &&
+    value.agents_access !== 'all' &&
+    value.agents_access !== 'forbidden'
+  )
+    throw new Error(`${where}.agents_access: expected all or forbidden`);
   if (value.key_scope !== undefined && value.key_scope !== 'all' && value.key_scope !== 'shared_only')
     throw new Error(`${where}.key_scope: expected all or shared_only`);
   if (value.connectors !== undefined && !Array.isArray(value.connectors))
@@ -206,6 +219,8 @@ function checkRemote(data: unknown, where: string): RemoteSpec {
     max_page_size: typeof value.max_page_size === 'number' ? value.max_page_size : null,
     duplicate_names: value.duplicate_names === true,
     key_scope: value.key_scope === 'shared_only' ? 'shared_only' : 'all',
+    agents: (value.agents ?? []) as SeedAgent[],
+    agents_access: value.agents_access === 'forbidden' ? 'forbidden' : 'all',
   };
 }
 

@@ -80,6 +80,8 @@ export async function openWorld(scenario: Scenario): Promise<ScenarioWorld> {
     builtins: scenario.remote.builtins,
     duplicateNames: scenario.remote.duplicate_names,
     keyScope: scenario.remote.key_scope,
+    agents: scenario.remote.agents,
+    agentsAccess: scenario.remote.agents_access,
     seed: [...scenario.remote.connectors, ...generated.remote],
     // fault rates are drawn from a source seeded by the scenario's name: the same faults every run
     random: seededRandom(createHash('sha256').update(scenario.name).digest().readUInt32BE(0)),
