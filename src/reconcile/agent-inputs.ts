@@ -19,7 +19,11 @@ export async function readAgents(
     return await api.listAgents(signal ? { signal } : {});
   } catch (error) {
     if (signal?.aborted || !isConnectorSyncError(error)) throw error;
-    return { agents: [], complete: false, incompleteReason: `${error.code}: ${error.message}` };
+    return {
+      agents: [],
+      complete: false,
+      incompleteReason: `${error.code}: ${error.message.replace(/\.$/, '')}`,
+    };
   }
 }
 
