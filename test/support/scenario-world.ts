@@ -274,8 +274,15 @@ function withoutOwn(entries: RequestLogEntry[], own: readonly string[]): Request
   });
 }
 
+/**
+ * The highest sequence number logged so far. Entries are logged when answered, so a slow answer
+ * (a dribbled listing cut off by the run's budget) can be logged after a later, quicker one: the
+ * last entry's number would let the quicker one count again in the next step.
+ */
 function lastSeq(emulator: RunningEmulator): number {
-  return emulator.requestLog.at(-1)?.seq ?? 0;
+  let highest = 0;
+  for (const entry of emulator.requestLog) highest = Math.max(highest, entry.seq);
+  return highest;
 }
 
 type GeneratedRange = NonNullable<GenerateSpec['remote']>[number];
