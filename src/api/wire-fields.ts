@@ -167,6 +167,56 @@ export const CLIENT_WIRE_FIELDS: Readonly<Record<string, ClientWireRow>> = {
     path: '/v1/connectors/{connector_id_or_name}/tools/{tool_name}/call',
     use: 'unused',
   },
+  // the agents that use connectors, read to guard deletes and renames (../shared/api/agents-openapi.yaml)
+  agents_api_v1_agents_list_pages: {
+    method: 'GET',
+    path: '/v1/agents/pages',
+    use: 'used',
+    // every agent the key may see: no filter, so none is missed
+    query: {
+      sent: ['page_size', 'page_token'],
+      declined: ['deployment_chat', 'sources', 'name', 'search', 'id', 'metadata'],
+    },
+  },
+  agents_api_v1_agents_list_version_aliases: {
+    method: 'GET',
+    path: '/v1/agents/{agent_id}/aliases',
+    use: 'used',
+    query: NOTHING,
+  },
+  agents_api_v1_agents_get_version: {
+    method: 'GET',
+    path: '/v1/agents/{agent_id}/versions/{version}',
+    use: 'used',
+    query: NOTHING,
+  },
+  // never: agents are read, not written; the deprecated list does not honour per-agent sharing
+  agents_api_v1_agents_create: { method: 'POST', path: '/v1/agents', use: 'unused' },
+  agents_api_v1_agents_list: { method: 'GET', path: '/v1/agents', use: 'unused' },
+  agents_api_v1_agents_get: { method: 'GET', path: '/v1/agents/{agent_id}', use: 'unused' },
+  agents_api_v1_agents_update: { method: 'PATCH', path: '/v1/agents/{agent_id}', use: 'unused' },
+  agents_api_v1_agents_delete: { method: 'DELETE', path: '/v1/agents/{agent_id}', use: 'unused' },
+  agents_api_v1_agents_update_version: {
+    method: 'PATCH',
+    path: '/v1/agents/{agent_id}/version',
+    use: 'unused',
+  },
+  // one list of every version costs pages; the aliases say which versions count
+  agents_api_v1_agents_list_versions: {
+    method: 'GET',
+    path: '/v1/agents/{agent_id}/versions',
+    use: 'unused',
+  },
+  agents_api_v1_agents_create_or_update_alias: {
+    method: 'PUT',
+    path: '/v1/agents/{agent_id}/aliases',
+    use: 'unused',
+  },
+  agents_api_v1_agents_delete_alias: {
+    method: 'DELETE',
+    path: '/v1/agents/{agent_id}/aliases',
+    use: 'unused',
+  },
 };
 
 function credentialRows(scope: 'organization' | 'workspace' | 'user'): Record<string, ClientWireRow> {

@@ -120,4 +120,23 @@ export const EMULATOR_WIRE_FIELDS: Readonly<Record<string, EmulatorWireRow>> = {
   connector_delete_user_credentials_v1: UNUSED,
   connector_delete_all_user_credentials_v1: UNUSED,
   connector_call_tool_v1: UNUSED,
+  // the read side of the Agents API (src/emulator/agents.ts); filters are accepted and not applied
+  agents_api_v1_agents_list_pages: {
+    use: 'used',
+    query: {
+      read: ['page_size', 'page_token'],
+      ignored: ['deployment_chat', 'sources', 'name', 'search', 'id', 'metadata'],
+    },
+  },
+  agents_api_v1_agents_get: { use: 'used', query: { read: [], ignored: ['agent_version'] } },
+  agents_api_v1_agents_list_versions: { use: 'used', query: { read: ['page', 'page_size'], ignored: [] } },
+  agents_api_v1_agents_get_version: { use: 'used' },
+  agents_api_v1_agents_list_version_aliases: { use: 'used' },
+  agents_api_v1_agents_create: UNUSED,
+  agents_api_v1_agents_list: UNUSED,
+  agents_api_v1_agents_update: UNUSED,
+  agents_api_v1_agents_delete: UNUSED,
+  agents_api_v1_agents_update_version: UNUSED,
+  agents_api_v1_agents_create_or_update_alias: UNUSED,
+  agents_api_v1_agents_delete_alias: UNUSED,
 };

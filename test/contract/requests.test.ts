@@ -334,6 +334,39 @@ describe('every request the client sends, through the real planner and applier',
     judgeRecorded();
   });
 
+  it('reads the agents, their aliases and the older versions aliases pin (every page)', async () => {
+    const withAgents = await startEmulator({
+      apiKey: KEY,
+      builtins: false,
+      agents: [
+        { name: 'one', tools: [{ type: 'connector', connector_id: 'plain_3' }] },
+        {
+          name: 'pinned',
+          tools: [],
+          versions: [{ tools: [{ type: 'connector', connector_id: 'plain_3' }] }],
+          aliases: { prod: 0, next: 1 },
+        },
+      ],
+    });
+    try {
+      const reader = createClient({ baseUrl: withAgents.url, apiKey: KEY, dispatcher: recorder.dispatcher });
+      const listing = await reader.listAgents();
+      expect(listing.complete).toBe(true);
+      expect(listing.agents.find((a) => a.name === 'pinned')?.versions).toEqual([
+        { version: 1, latest: true, aliases: ['next'], connectors: [] },
+        {
+          version: 0,
+          latest: false,
+          aliases: ['prod'],
+          connectors: [{ connector_id: 'plain_3', tool_configuration: null }],
+        },
+      ]);
+      judgeRecorded();
+    } finally {
+      await withAgents.close();
+    }
+  });
+
   it('covered every operation the client uses and every planner path', () => {
     const used = Object.entries(CLIENT_WIRE_FIELDS)
       .filter(([, row]) => row.use === 'used')
