@@ -363,24 +363,6 @@ export function validateRequest(request: RecordedRequest): Violation[] {
   return problems;
 }
 
-/**
- * Violations the client commits today and that issue 11's client change removes: the seed-era
- * PATCH carries `headers` and `auth_data`, which UpdateConnectorRequest does not define (the real
- * API ignores them). Issue 11's client change (auth_methods in the PATCH) empties this list: the
- * contract test fails while an entry here is no longer seen, so it cannot outlive the fix.
- */
-export const KNOWN_VIOLATIONS: ReadonlyArray<{ operationId: string; where: string }> = [
-  { operationId: 'connector_update_v1', where: 'body.headers' },
-  { operationId: 'connector_update_v1', where: 'body.auth_data' },
-];
-
-/** True for a violation KNOWN_VIOLATIONS lists. */
-export function isKnownViolation(violation: Violation): boolean {
-  return KNOWN_VIOLATIONS.some(
-    (known) => known.operationId === violation.operationId && known.where === violation.where,
-  );
-}
-
 /** A violation in a sentence, for a failing test's message. */
 export function describeViolation(request: RecordedRequest, violation: Violation): string {
   return `${request.method} ${request.path} (${violation.operationId ?? 'no operation'}): ${violation.where} ${violation.message}`;
