@@ -287,7 +287,13 @@ async function filesUnder(dir: string): Promise<Array<[string, string]>> {
   for (const entry of entries) {
     if (!entry.isFile()) continue;
     const path = join(entry.parentPath, entry.name);
-    files.push([relative(dir, path), await readFile(path, 'latin1')]);
+    // a write the run abandoned at its deadline may still rename its temporary file away: what
+    // is gone was never left behind, and what it became is read under its own name
+    const text = await readFile(path, 'latin1').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return null;
+      throw error;
+    });
+    if (text !== null) files.push([relative(dir, path), text]);
   }
   return files;
 }
