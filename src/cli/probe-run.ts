@@ -1,11 +1,10 @@
 /** The shell of `connector-sync probe`: load, read the lock, probe, print, write the lock when asked. */
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { writeFile } from 'node:fs/promises';
 import { parseDuration } from '../config/duration.js';
 import { sortIssues } from '../config/issues.js';
 import { loadDesiredState } from '../config/load.js';
-import { ConnectorSyncError } from '../errors.js';
-import { LOCK_FILE, parseLock, renderLock, type ToolLock } from '../probe/lock.js';
+import { LOCK_FILE, renderLock } from '../probe/lock.js';
+import { lockPath, readToolLock } from '../probe/lock-file.js';
 import { probeConnectors, updatedLock } from '../probe/run.js';
 import { matchesAny } from '../reconcile/scope.js';
 import { renderFailureSummary, renderIssuesText } from '../render/diagnostics.js';
@@ -36,8 +35,7 @@ export async function runProbe(
     io.stderr.write(renderFailureSummary(loaded.issues, files.length));
     return false;
   }
-  const lockPath = join(io.cwd, LOCK_FILE);
-  const lock = await readLock(lockPath);
+  const lock = await readToolLock(io.cwd);
   const connectors = loaded.state.connectors.filter(
     (connector) =>
       (!options.scope || matchesAny(connector.name, options.scope)) &&
@@ -51,7 +49,7 @@ export async function runProbe(
     lock: options.updateLock ? null : lock,
     signal: io.signal,
   });
-  if (options.updateLock) await writeFile(lockPath, renderLock(updatedLock(lock, results)));
+  if (options.updateLock) await writeFile(lockPath(io.cwd), renderLock(updatedLock(lock, results)));
   if (options.output === 'json') {
     io.stdout.write(
       renderProbeJson(results, {
@@ -69,24 +67,4 @@ export async function runProbe(
       );
   }
   return results.every((result) => result.ok);
-}
-
-/** The committed lock, null when there is none; an unreadable one stops the run (it is what was reviewed). */
-async function readLock(path: string): Promise<ToolLock | null> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new ConnectorSyncError('LOCK_INVALID', `cannot read ${LOCK_FILE}: ${(error as Error).message}`, {
-      hint: 'fix its permissions, or delete it and run `connector-sync probe --update-lock`',
-    });
-  }
-  const parsed = parseLock(text);
-  if (!parsed.ok) {
-    throw new ConnectorSyncError('LOCK_INVALID', `${LOCK_FILE} is not a tool lock: ${parsed.problem}`, {
-      hint: 'restore it from git, or run `connector-sync probe --update-lock` and review the result',
-    });
-  }
-  return parsed.lock;
 }

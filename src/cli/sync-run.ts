@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { loadDesiredState } from '../config/load.js';
 import { loadSettings, type Settings } from '../config/settings.js';
 import { ConnectorSyncError, UsageError } from '../errors.js';
+import { readToolLock } from '../probe/lock-file.js';
 import { openLedger } from '../reconcile/ledger.js';
 import { emptyReport, type RunReport, type RunSettings, runOnce } from '../reconcile/run-once.js';
 import { parseSavedPlan, type SavedPlan, savePlan } from '../reconcile/saved-plan.js';
@@ -57,6 +58,7 @@ export async function runSyncCommand(paths: string[], flags: SyncFlags, io: CliI
         api: target.api,
         apiUrl: target.id,
         openLedger: () => openLedger(target.stateDir, target.id, target.apiKey),
+        loadToolLock: () => readToolLock(io.cwd),
         now: () => new Date(),
       },
       runSettings(settings, flags, io, savedPlan, progress.onResult),
@@ -131,6 +133,13 @@ async function finish(
   if (flags.failOnPendingAuth && report.pendingAuth.length > 0) {
     io.stderr.write(
       `error: ${report.pendingAuth.length} connector(s) still wait for OAuth (--fail-on-pending-auth)\n`,
+    );
+    return EXIT.error;
+  }
+  const drifted = report.toolDrift.filter((check) => check.status === 'drift').length;
+  if (flags.failOnToolDrift && drifted > 0) {
+    io.stderr.write(
+      `error: the tools of ${drifted} connector(s) differ from connector-sync.lock.yaml (--fail-on-tool-drift)\n`,
     );
     return EXIT.error;
   }

@@ -7,6 +7,7 @@ import { connectTarget } from '../cli/target.js';
 import { loadDesiredState } from '../config/load.js';
 import { DEFAULT_SETTINGS_FILE, loadSettings } from '../config/settings.js';
 import { isConnectorSyncError } from '../errors.js';
+import { readToolLock } from '../probe/lock-file.js';
 import { openLedger } from '../reconcile/ledger.js';
 import { version } from '../version.js';
 import { readControlToken } from './control.js';
@@ -74,6 +75,7 @@ export async function runDaemonCommand(
       apiId: target.id,
       apiDisplayUrl: target.displayUrl,
       openLedger: () => openLedger(target.stateDir, target.id, target.apiKey),
+      loadToolLock: () => readToolLock(io.cwd),
       loadDesired: () => loadDesiredState(desiredPaths, { resolve: true, cwd: io.cwd, env: io.env }),
       loadSettings: () => loadSettings(settingsInput),
       settings,

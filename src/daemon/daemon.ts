@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { ConnectorsApi } from '../api/types.js';
 import type { Settings } from '../config/settings.js';
 import type { LoadResult } from '../config/types.js';
+import type { ToolLock } from '../probe/lock.js';
 import type { SecretLedger } from '../reconcile/ledger.js';
 import { realTimers, type Timers } from './clock.js';
 import { ControlToken } from './control.js';
@@ -26,6 +27,8 @@ export interface DaemonParts {
   /** The API as people should read it. */
   apiDisplayUrl: string;
   openLedger: () => Promise<SecretLedger>;
+  /** The committed tool lock, read at each reconcile (absent: tools are not checked against one). */
+  loadToolLock?: () => Promise<ToolLock | null>;
   loadDesired: () => Promise<LoadResult>;
   /** Reads the settings again; called before every reconcile. */
   loadSettings: () => Promise<Settings>;
@@ -100,6 +103,7 @@ export async function startDaemon(parts: DaemonParts): Promise<RunningDaemon> {
         api: parts.api,
         apiUrl: parts.apiId,
         openLedger: parts.openLedger,
+        ...(parts.loadToolLock ? { loadToolLock: parts.loadToolLock } : {}),
         loadDesired: parts.loadDesired,
         loadSettings: parts.loadSettings,
         flags: parts.flags,

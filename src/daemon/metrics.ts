@@ -12,6 +12,8 @@ export interface GaugeSnapshot {
   credentialsByState: Record<CredentialGaugeState, number>;
   /** Held warnings of the last reconcile that planned (ambiguous names, unfinished renames). */
   heldBack: number;
+  /** Declared connectors whose tools differ from connector-sync.lock.yaml (one total: no per-connector label). */
+  toolDrift: number;
   ready: boolean;
   suspended: boolean;
   configValid: boolean | null;
@@ -206,6 +208,11 @@ export class DaemonMetrics {
       'connector_sync_held_back',
       'Connectors or names the last reconcile held back (no write) until a person resolves them',
       (s) => s.heldBack,
+    );
+    simple(
+      'connector_sync_tool_drift',
+      'Declared connectors whose MCP tools (as the API lists them, refreshed) differ from connector-sync.lock.yaml',
+      (s) => s.toolDrift,
     );
     simple(
       'connector_sync_last_success_timestamp_seconds',

@@ -1,4 +1,5 @@
 import type { ConfigIssue } from '../config/types.js';
+import { toolDriftPhrases } from '../render/tool-drift.js';
 import { usedByText } from '../render/used-by.js';
 import type { ConnectorState, ConnectorView } from './connectors.js';
 import type { HeldView, OperationView, ReconcileRecord } from './history.js';
@@ -35,6 +36,7 @@ ${facts(view)}
 ${configAlert(view)}
 ${view.not_ready.length > 0 ? html`<div class="alert warn" id="not-ready"><b>Not ready</b><ul>${view.not_ready.map((r) => html`<li>${r}</li>`)}</ul></div>` : null}
 ${heldAlert(view.history[0])}
+${toolDriftAlert(view)}
 ${pendingAuth(view)}
 ${credentials(view)}
 <h2 id="connectors">Connectors <span class="muted">(${view.connectors.length})</span></h2>
@@ -98,6 +100,16 @@ function heldAlert(last: ReconcileRecord | undefined): SafeHtml | null {
   if (!last || last.held.length === 0) return null;
   return html`<div class="alert warn" id="held"><b>Held back by the last reconcile</b> <span class="muted">— nothing is written for these until a person resolves them.</span>
 <ul>${last.held.map(heldItem)}</ul></div>`;
+}
+
+function toolDriftAlert(view: StatusView): SafeHtml | null {
+  if (view.tool_drift.length === 0) return null;
+  const item = (check: StatusView['tool_drift'][number]) =>
+    check.status === 'unchecked'
+      ? html`<li><b>${check.name}</b>: not checked (${check.reason ?? ''})</li>`
+      : html`<li><b>${check.name}</b>: ${toolDriftPhrases(check, (name) => name).join('; ')}</li>`;
+  return html`<div class="alert warn" id="tool-drift"><b>Tools changed since connector-sync.lock.yaml</b> <span class="muted">— as the API lists them after a refresh; review the MCP server, then run <code>connector-sync probe --update-lock</code>.</span>
+<ul>${view.tool_drift.map(item)}</ul></div>`;
 }
 
 function heldItem(held: HeldView): SafeHtml {

@@ -3,6 +3,7 @@ import type { ConnectorsApi } from '../api/types.js';
 import type { Settings } from '../config/settings.js';
 import type { ConfigIssue, LoadResult } from '../config/types.js';
 import { isConnectorSyncError } from '../errors.js';
+import type { ToolLock } from '../probe/lock.js';
 import type { SecretLedger } from '../reconcile/ledger.js';
 import { type RunReport, type RunSettings, runOnce } from '../reconcile/run-once.js';
 import { heldOf, type RunMode, type TriggerReason } from './history.js';
@@ -25,6 +26,7 @@ export interface ReconcilerDeps {
   /** The workspace identity the ledger is tied to. */
   apiUrl: string;
   openLedger: () => Promise<SecretLedger>;
+  loadToolLock?: () => Promise<ToolLock | null>;
   loadDesired: () => Promise<LoadResult>;
   /** Reads the settings again (file, environment, flags). */
   loadSettings: () => Promise<Settings>;
@@ -103,7 +105,14 @@ export function createReconciler(
 
     deps.logger.debug({ reasons, mode }, 'reconcile started');
     const report = await runOnce(
-      { loadDesired, api: deps.api, apiUrl: deps.apiUrl, openLedger: deps.openLedger, now: deps.now },
+      {
+        loadDesired,
+        api: deps.api,
+        apiUrl: deps.apiUrl,
+        openLedger: deps.openLedger,
+        ...(deps.loadToolLock ? { loadToolLock: deps.loadToolLock } : {}),
+        now: deps.now,
+      },
       runSettings(settings, { ...deps.flags, pushSecrets }, mode, deps.signal, deps.logger),
     );
     if (report.phase === 'Applied') pushSecrets = [];

@@ -1,7 +1,7 @@
 import type { ConfigIssue, LoadResult } from '../config/types.js';
-import type { CredentialState } from '../reconcile/reports.js';
+import type { CredentialState, ToolDriftCheck } from '../reconcile/reports.js';
 import type { RunReport } from '../reconcile/run-once.js';
-import { credentialJson, heldBack, isSuccess, reportToJson } from '../render/report-json.js';
+import { credentialJson, heldBack, isSuccess, reportToJson, toolDriftJson } from '../render/report-json.js';
 import { type ConnectorState, type ConnectorView, connectorsAfter } from './connectors.js';
 import { type ReconcileRecord, type RunMode, recordOf, type TriggerReason } from './history.js';
 import { type CredentialGaugeState, credentialGaugeState, type GaugeSnapshot } from './metrics.js';
@@ -41,6 +41,8 @@ export interface StatusView {
   pending_auth: Array<{ name: string; auth_path: string }>;
   /** Each desired connector's connection credentials and the status the API reports for them. */
   credentials: Array<ReturnType<typeof credentialJson>>;
+  /** Declared connectors whose tools differ from connector-sync.lock.yaml (or could not be checked). */
+  tool_drift: Array<ReturnType<typeof toolDriftJson>>;
   history: ReconcileRecord[];
   /** The last reconcile in the format of `connector-sync sync --output json`. */
   last_report: ReturnType<typeof reportToJson> | null;
@@ -69,6 +71,7 @@ export class DaemonStatus {
   #connectors: ConnectorView[] = [];
   #pendingAuth = new Map<string, string>();
   #credentials: CredentialState[] = [];
+  #toolDrift: ToolDriftCheck[] = [];
   /** Held warnings of the last reconcile that planned. */
   #heldBack = 0;
   #lastReport: RunReport | null = null;
@@ -137,6 +140,7 @@ export class DaemonStatus {
     if (report.plan !== null) {
       this.#pendingAuth = new Map(report.pendingAuth.map((p) => [p.name, p.id]));
       this.#credentials = report.credentials;
+      this.#toolDrift = report.toolDrift.filter((check) => check.status !== 'ok');
       this.#heldBack = heldBack(report.plan);
     }
     if (report.listing !== null) this.#api = { ...this.#api, reachable: true, last_error: null };
@@ -222,6 +226,7 @@ export class DaemonStatus {
       pendingAuth: this.#pendingAuth.size,
       credentialsByState,
       heldBack: this.#heldBack,
+      toolDrift: this.#toolDrift.filter((check) => check.status === 'drift').length,
       ready: this.readiness().ready,
       suspended: this.suspended,
       configValid: this.#settingsIssue ? false : this.#config.valid,
@@ -258,6 +263,7 @@ export class DaemonStatus {
         auth_path: `/auth/${encodeURIComponent(name)}`,
       })),
       credentials: this.#credentials.map(credentialJson),
+      tool_drift: this.#toolDrift.map(toolDriftJson),
       history: this.#history,
       last_report: this.#lastReport
         ? reportToJson(this.#lastReport, {

@@ -36,19 +36,28 @@ export function toolDigest(tool: ProbedTool): ToolDigest {
   };
 }
 
-/** The parts of the Connectors API's ConnectorTool that the lock digests: no annotations there. */
+/**
+ * The parts of a tool the Connectors API shows that the lock digests. `GET .../tools` answers with
+ * MCPTool objects (the server's own `inputSchema`), the connector's `tools` array with
+ * ConnectorTool ones (`jsonschema`); annotations are compared by `probe` only, since the API's
+ * schema does not promise to pass them through unchanged.
+ */
 export const API_DIGESTED_FIELDS = ['description', 'input_schema'] as const;
 
 /**
- * The digests of a tool as `GET /v1/connectors/{id}/tools` lists it: the API passes the server's
- * description and inputSchema through as `description` and `jsonschema`, so these two digests
- * equal the ones `probe` computes from the server itself.
+ * The digests of a tool as the Connectors API lists it, in either form: the API passes the
+ * server's description and input schema through, so these two digests equal the ones `probe`
+ * computes from the server itself.
  */
-export function apiToolDigest(tool: { description?: string | null; jsonschema?: unknown }): ToolDigest {
+export function apiToolDigest(tool: {
+  description?: string | null;
+  inputSchema?: unknown;
+  jsonschema?: unknown;
+}): ToolDigest {
   return toolDigest({
     name: '',
     description: tool.description ?? '',
-    inputSchema: tool.jsonschema ?? null,
+    inputSchema: tool.inputSchema ?? tool.jsonschema ?? null,
     annotations: null,
   });
 }

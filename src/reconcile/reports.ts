@@ -1,6 +1,9 @@
-import type { ConnectorsApi, RemoteConnector } from '../api/types.js';
+import type { ConnectorsApi, RemoteConnector, RemoteTool } from '../api/types.js';
 import type { DesiredConnector } from '../config/types.js';
 import { isConnectorSyncError } from '../errors.js';
+import { API_DIGESTED_FIELDS, apiToolDigest } from '../probe/digest.js';
+import { compareTools, isNoDrift, type ToolLock } from '../probe/lock.js';
+import type { ToolDigest, ToolDrift } from '../probe/types.js';
 import { runPool } from './pool.js';
 
 /** A connector that still needs someone to complete OAuth. */
@@ -113,41 +116,88 @@ export async function authReport(
   return pending;
 }
 
-/** Lists the tools of each connector that declares `expect_tools` and reports the missing ones. */
+/**
+ * What a declared connector's tools look like next to `connector-sync.lock.yaml`, from the API's
+ * refreshed tool list. Every tool name here came from a remote MCP server: escape before showing.
+ */
+export interface ToolDriftCheck {
+  name: string;
+  status: 'ok' | 'drift' | 'unchecked';
+  added: string[];
+  removed: string[];
+  /** Which digested parts changed; only the ones the API shows (API_DIGESTED_FIELDS). */
+  changed: ToolDrift['changed'];
+  /** For unchecked: why (not created yet, waiting for auth, the API failed). */
+  reason?: string;
+}
+
+/** Both tool checks of a run, from one tool listing per connector. */
+export interface ToolsReport {
+  tools: ToolsCheck[];
+  drift: ToolDriftCheck[];
+}
+
+/**
+ * Lists the tools of each connector that declares `expect_tools` (with `expected`) or is in the
+ * tool lock, once each and `concurrency` at a time, and reports missing tools and drift from the lock.
+ */
 export async function toolsReport(
   remoteByName: ReadonlyMap<string, RemoteConnector>,
   desired: readonly DesiredConnector[],
   api: ConnectorsApi,
-  options: { concurrency: number },
-): Promise<ToolsCheck[]> {
-  const checks: ToolsCheck[] = [];
-  const expecting = desired.filter((d) => d.expect_tools.length > 0);
-  await runPool(expecting, options.concurrency, async (connector) => {
-    checks.push(await checkTools(connector, remoteByName.get(connector.name), api));
+  options: { concurrency: number; expected: boolean; lock: ToolLock | null },
+): Promise<ToolsReport> {
+  const { lock } = options;
+  const expects = (d: DesiredConnector) => options.expected && d.expect_tools.length > 0;
+  const listed = desired.filter((d) => expects(d) || lock?.has(d.name));
+  const report: ToolsReport = { tools: [], drift: [] };
+  await runPool(listed, options.concurrency, async (connector) => {
+    const tools = await listRemoteTools(remoteByName.get(connector.name), api);
+    if (expects(connector)) report.tools.push(checkExpected(connector, tools));
+    const locked = lock?.get(connector.name);
+    if (locked) report.drift.push(checkDrift(connector.name, locked, tools));
   });
-  return checks.sort((a, b) => (a.name < b.name ? -1 : 1));
+  report.tools.sort(byName);
+  report.drift.sort(byName);
+  return report;
 }
 
-async function checkTools(
-  connector: DesiredConnector,
+/** The connector's tools from the API, or why they could not be listed. */
+async function listRemoteTools(
   remote: RemoteConnector | undefined,
   api: ConnectorsApi,
-): Promise<ToolsCheck> {
-  const base = { name: connector.name, missing: [] as string[] };
-  if (!remote) return { ...base, status: 'unchecked', reason: 'the connector does not exist' };
-  if (needsAuth(remote)) return { ...base, status: 'unchecked', reason: 'waiting for auth' };
+): Promise<RemoteTool[] | { reason: string }> {
+  if (!remote) return { reason: 'the connector does not exist' };
+  if (needsAuth(remote)) return { reason: 'waiting for auth' };
   try {
     // refresh: the API otherwise answers from the tools it discovered earlier, so a server that
     // gained (or lost) tools since would be reported against its old list
-    const tools = await api.listTools(remote.id, { refresh: true });
-    const present = new Set(tools.map((tool) => tool.name));
-    const missing = connector.expect_tools.filter((tool) => !present.has(tool));
-    return { ...base, status: missing.length > 0 ? 'missing' : 'ok', missing };
+    return await api.listTools(remote.id, { refresh: true });
   } catch (error) {
-    return {
-      ...base,
-      status: 'unchecked',
-      reason: isConnectorSyncError(error) ? error.message : String(error),
-    };
+    return { reason: isConnectorSyncError(error) ? error.message : String(error) };
   }
+}
+
+function checkExpected(connector: DesiredConnector, tools: RemoteTool[] | { reason: string }): ToolsCheck {
+  const base = { name: connector.name, missing: [] as string[] };
+  if (!Array.isArray(tools)) return { ...base, status: 'unchecked', reason: tools.reason };
+  const present = new Set(tools.map((tool) => tool.name));
+  const missing = connector.expect_tools.filter((tool) => !present.has(tool));
+  return { ...base, status: missing.length > 0 ? 'missing' : 'ok', missing };
+}
+
+function checkDrift(
+  name: string,
+  locked: ReadonlyMap<string, ToolDigest>,
+  tools: RemoteTool[] | { reason: string },
+): ToolDriftCheck {
+  if (!Array.isArray(tools))
+    return { name, status: 'unchecked', added: [], removed: [], changed: [], reason: tools.reason };
+  const current = new Map(tools.map((tool) => [tool.name, apiToolDigest(tool)]));
+  const drift = compareTools(locked, current, API_DIGESTED_FIELDS);
+  return { name, status: isNoDrift(drift) ? 'ok' : 'drift', ...drift };
+}
+
+function byName(a: { name: string }, b: { name: string }): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }

@@ -1,6 +1,7 @@
 import type { ConnectorListing, ConnectorsApi, RemoteConnector } from '../api/types.js';
 import type { ConfigIssue, DesiredConnector, LoadResult } from '../config/types.js';
 import { asInternalError, type ConnectorSyncError, isConnectorSyncError } from '../errors.js';
+import type { ToolLock } from '../probe/lock.js';
 import { agentInputs, readAgents } from './agent-inputs.js';
 import { type ApplyOptions, type ApplyResult, applyPlan } from './apply.js';
 import { type RunBudget, runTimeoutError, startBudget, withBudget } from './budget.js';
@@ -13,6 +14,7 @@ import {
   type CredentialState,
   credentialReport,
   type PendingAuth,
+  type ToolDriftCheck,
   type ToolsCheck,
   toolsReport,
 } from './reports.js';
@@ -42,6 +44,8 @@ export interface RunDependencies {
   apiUrl: string;
   /** The secret ledger; absent when no state folder is used. */
   openLedger?: () => Promise<SecretLedger>;
+  /** The committed tool lock (null when there is none); read each run, so a new commit counts. */
+  loadToolLock?: () => Promise<ToolLock | null>;
   now: () => Date;
 }
 
@@ -82,6 +86,8 @@ export interface RunReport {
   /** Each desired connector's connection credentials and their status, as the API reports them. */
   credentials: CredentialState[];
   tools: ToolsCheck[];
+  /** Per declared connector in the tool lock: its tools now (API, refreshed) against the lock. */
+  toolDrift: ToolDriftCheck[];
   error: ConnectorSyncError | null;
 }
 
@@ -112,6 +118,8 @@ async function runSteps(deps: RunDependencies, settings: RunSettings, report: Ru
       return finish('ConfigInvalid');
     }
     report.desired = loaded.state.connectors;
+    // an unreadable lock stops the run before the API is read: it is what a person reviewed
+    const lock = (await deps.loadToolLock?.()) ?? null;
 
     // the ledger is read while the listing is on the wire: neither needs the other (so the
     // state folder and its key are created even when the listing then fails)
@@ -164,8 +172,13 @@ async function runSteps(deps: RunDependencies, settings: RunSettings, report: Ru
       remoteByName,
       report.desired.map((d) => d.name),
     );
-    if (!settings.dryRun)
-      report.tools = await toolsReport(remoteByName, report.desired, deps.api, reportOptions);
+    const tools = await toolsReport(remoteByName, report.desired, deps.api, {
+      ...reportOptions,
+      expected: !settings.dryRun,
+      lock,
+    });
+    report.tools = tools.tools;
+    report.toolDrift = tools.drift;
     return finish(settings.dryRun ? 'Planned' : outcome(report.apply, settings.signal));
   } catch (error) {
     const known = isConnectorSyncError(error) ? error : asInternalError(error);
@@ -223,6 +236,7 @@ export function emptyReport(dryRun: boolean, now: Date): RunReport {
     pendingAuth: [],
     credentials: [],
     tools: [],
+    toolDrift: [],
     error: null,
   };
 }

@@ -13,6 +13,7 @@ import {
 } from './escape.js';
 import { planSummary } from './plan-text.js';
 import { heldBack } from './report-json.js';
+import { toolDriftPhrases } from './tool-drift.js';
 import { agentsUnreadText, usedByText } from './used-by.js';
 import { isLongText, textDiff } from './values.js';
 
@@ -105,6 +106,7 @@ export function renderReportMarkdown(report: RunReport, context: { apiUrl: strin
     }
     lines.push('');
   }
+  lines.push(...toolDriftMarkdown(report));
   if (report.error) lines.push(`> [!WARNING]`, `> ${forMarkdown(report.error.message)}`, '');
   return `${lines.join('\n')}\n`;
 }
@@ -144,6 +146,15 @@ export function githubAnnotations(report: RunReport): string[] {
       ),
     );
   }
+  // a warning, not an error: sync cannot change an MCP server (`--fail-on-tool-drift` fails the run)
+  const sources = new Map(report.desired.map((d) => [d.name, d.source]));
+  for (const check of report.toolDrift) {
+    if (check.status !== 'drift') continue;
+    const source = sources.get(check.name);
+    const props: Record<string, string | number> = source ? { file: source.file, line: source.line } : {};
+    const what = toolDriftPhrases(check, (name) => name).join('; ');
+    out.push(command('warning', { ...props, title: 'connector-sync: tool drift' }, `${check.name}: ${what}`));
+  }
   for (const result of report.apply?.results ?? []) {
     if (result.status !== 'failed') continue;
     const source = result.operation.source;
@@ -157,6 +168,17 @@ export function githubAnnotations(report: RunReport): string[] {
     );
   }
   return out;
+}
+
+/** Drifted connectors as a caution block; every tool name is remote text, so in code spans. */
+function toolDriftMarkdown(report: RunReport): string[] {
+  const drifted = report.toolDrift.filter((check) => check.status === 'drift');
+  if (drifted.length === 0) return [];
+  const lines = ['### Tools changed since `connector-sync.lock.yaml`', ''];
+  for (const check of drifted)
+    lines.push(`- ${markdownCode(check.name)}: ${toolDriftPhrases(check, markdownCode).join('; ')}`);
+  lines.push('', 'Review what the MCP server now serves, then run `connector-sync probe --update-lock`.', '');
+  return lines;
 }
 
 function headline(report: RunReport): string {

@@ -5,6 +5,7 @@
 import type { ConnectorProbe } from '../probe/types.js';
 import { forTerminal } from './escape.js';
 import type { Style } from './style.js';
+import { toolDriftPhrases } from './tool-drift.js';
 
 const STATUS_TEXT: Record<ConnectorProbe['probe']['status'], string> = {
   ok: 'MCP server',
@@ -54,16 +55,9 @@ function connectorLines(result: ConnectorProbe, style: Style): string[] {
   if (result.missingTools.length > 0) {
     lines.push(style.remove(`     missing expect_tools: ${result.missingTools.map(forTerminal).join(', ')}`));
   }
-  for (const name of result.drift?.added ?? [])
-    lines.push(style.remove(`     tool added since the lock: ${forTerminal(name)}`));
-  for (const name of result.drift?.removed ?? [])
-    lines.push(style.remove(`     tool removed since the lock: ${forTerminal(name)}`));
-  for (const change of result.drift?.changed ?? []) {
-    lines.push(
-      style.remove(
-        `     tool changed since the lock: ${forTerminal(change.name)} (${change.fields.join(', ')})`,
-      ),
-    );
+  if (result.drift) {
+    for (const phrase of toolDriftPhrases(result.drift, forTerminal))
+      lines.push(style.remove(`     ${phrase}`));
   }
   for (const warning of result.warnings) lines.push(style.warn(`     warning: ${forTerminal(warning)}`));
   return lines;

@@ -1,5 +1,5 @@
 import type { ConnectorSyncError } from '../errors.js';
-import type { CredentialState } from '../reconcile/reports.js';
+import type { CredentialState, ToolDriftCheck } from '../reconcile/reports.js';
 import type { RunReport } from '../reconcile/run-once.js';
 import type { Operation, Plan } from '../reconcile/types.js';
 
@@ -21,6 +21,8 @@ export interface ReportSummary {
   skipped: number;
   pending_auth: number;
   missing_tools: number;
+  /** Connectors whose tools differ from connector-sync.lock.yaml. */
+  tool_drift: number;
 }
 
 /** A run as the stable, versioned JSON document of `--output json`. Holds no secret value. */
@@ -61,6 +63,7 @@ export function reportToJson(
     })),
     credentials: report.credentials.map(credentialJson),
     tools: report.tools.map((check) => ({ ...check, reason: check.reason ?? null })),
+    tool_drift: report.toolDrift.map(toolDriftJson),
     error: report.error ? errorJson(report.error) : null,
   };
 }
@@ -99,6 +102,7 @@ function summarize(report: RunReport): ReportSummary {
     skipped: status('skipped'),
     pending_auth: report.pendingAuth.length,
     missing_tools: report.tools.filter((check) => check.status === 'missing').length,
+    tool_drift: report.toolDrift.filter((check) => check.status === 'drift').length,
   };
 }
 
@@ -120,4 +124,9 @@ export function credentialJson(state: CredentialState) {
     error_http_code: state.error_http_code,
     last_checked_at: state.last_checked_at,
   };
+}
+
+/** One connector's tools against the lock for `--output json` (sync, daemon): tool names as the server sent them. */
+export function toolDriftJson(check: ToolDriftCheck) {
+  return { ...check, reason: check.reason ?? null };
 }

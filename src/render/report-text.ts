@@ -2,6 +2,7 @@ import {
   type CredentialState,
   needsAttention,
   type PendingAuth,
+  type ToolDriftCheck,
   type ToolsCheck,
 } from '../reconcile/reports.js';
 import type { RunReport } from '../reconcile/run-once.js';
@@ -10,6 +11,7 @@ import { forTerminal } from './escape.js';
 import { planTextLines, resultLine } from './plan-text.js';
 import { heldBack } from './report-json.js';
 import type { Style } from './style.js';
+import { toolDriftPhrases } from './tool-drift.js';
 
 /** Context a text report needs besides the run itself. */
 export interface TextContext {
@@ -66,6 +68,7 @@ export function* reportTextLines(report: RunReport, context: TextContext): Gener
   yield* authLines(report.pendingAuth, style);
   yield* credentialLines(report.credentials, style);
   yield* toolsLines(report.tools, style);
+  yield* toolDriftLines(report.toolDrift, style);
   if (report.error) {
     yield '';
     yield style.remove(`error: ${forTerminal(report.error.message)}`);
@@ -136,6 +139,20 @@ function toolsLines(tools: readonly ToolsCheck[], style: Style): string[] {
     if (check.status === 'missing')
       lines.push(forTerminal(`  ${check.name}: missing ${check.missing.join(', ')}`));
     else lines.push(forTerminal(`  ${check.name}: not checked (${check.reason})`));
+  }
+  return lines;
+}
+
+function toolDriftLines(checks: readonly ToolDriftCheck[], style: Style): string[] {
+  const notable = checks.filter((check) => check.status !== 'ok');
+  if (notable.length === 0) return [];
+  const lines = ['', style.warn('Tools against connector-sync.lock.yaml (from the API, refreshed):')];
+  for (const check of notable) {
+    if (check.status === 'unchecked')
+      lines.push(forTerminal(`  ${check.name}: not checked (${check.reason})`));
+    else
+      for (const phrase of toolDriftPhrases(check, forTerminal))
+        lines.push(style.remove(`  ${forTerminal(check.name)}: ${phrase}`));
   }
   return lines;
 }

@@ -44,8 +44,11 @@ export interface BeforeStep {
   /** Replace `desired/` with this folder of the scenario. */
   desired?: string;
   mark_authenticated?: string[];
-  /** Tools (by name) each connector's MCP server exposes. */
-  set_tools?: Record<string, string[]>;
+  /** Tools each connector's MCP server exposes: a name, or a tool with its description and input schema. */
+  set_tools?: Record<
+    string,
+    Array<string | { name: string; description?: string; inputSchema?: Record<string, unknown> }>
+  >;
   /** Another writer creates these connectors. */
   insert?: SeedConnector[];
   /** Another writer changes these connectors (PATCH through the API). */

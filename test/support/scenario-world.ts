@@ -201,7 +201,12 @@ async function prepare(world: ScenarioWorld, step: Step): Promise<void> {
   for (const [name, tools] of Object.entries(before.set_tools ?? {})) {
     emulator.setTools(
       name,
-      tools.map((tool): McpTool => ({ name: tool, inputSchema: { type: 'object' } })),
+      tools.map(
+        (tool): McpTool =>
+          typeof tool === 'string'
+            ? { name: tool, inputSchema: { type: 'object' } }
+            : { inputSchema: { type: 'object' }, ...tool },
+      ),
     );
   }
   if (before.insert) emulator.store.insert(before.insert);

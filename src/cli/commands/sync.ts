@@ -12,6 +12,7 @@ export interface SyncFlags extends ReconcileFlags {
   plan?: string;
   authUrls?: boolean;
   failOnPendingAuth?: boolean;
+  failOnToolDrift?: boolean;
 }
 
 /** Registers `connector-sync sync`: plan, and apply unless --dry-run. */
@@ -44,7 +45,11 @@ export function registerSync(program: Command, ctx: CliContext): Command {
     )
     .option('--plan <file>', 'apply this saved plan exactly as reviewed; refuses if the remote changed since')
     .option('--auth-urls', 'fetch a fresh OAuth link (and its expiry) for each connector waiting for auth')
-    .option('--fail-on-pending-auth', 'exit 1 when a connector still waits for OAuth');
+    .option('--fail-on-pending-auth', 'exit 1 when a connector still waits for OAuth')
+    .option(
+      '--fail-on-tool-drift',
+      "exit 1 when a connector's tools differ from connector-sync.lock.yaml (a warning otherwise)",
+    );
   addReconcileOptions(command);
   return command.action(async (paths: string[], flags: SyncFlags) => {
     const { runSyncCommand } = await import('../sync-run.js');
