@@ -13,6 +13,7 @@ import {
   JOB_SUMMARY_LIMIT,
   renderReportMarkdown,
 } from '../../src/render/markdown.js';
+import { COMMENT_LIMIT, COMMENT_MARKER, renderPlanComment } from '../../src/render/pr-comment.js';
 import { desired, planOptions, remoteFor } from '../support/fixtures.js';
 
 const LONG_PROMPT = Array.from({ length: 40 }, (_, i) => `Line ${i} of a long system prompt.`).join('\n');
@@ -20,7 +21,10 @@ const LONG_PROMPT = Array.from({ length: 40 }, (_, i) => `Line ${i} of a long sy
 /** 10,000 connectors: 9,990 to create, 6 updates of a long prompt, 4 no longer declared (prune). */
 function bigReport(): RunReport {
   const wanted = Array.from({ length: 9_996 }, (_, i) =>
-    desired(`team-${String(i).padStart(5, '0')}`, i < 6 ? { system_prompt: LONG_PROMPT.replaceAll('Line', 'Row') } : {}),
+    desired(
+      `team-${String(i).padStart(5, '0')}`,
+      i < 6 ? { system_prompt: LONG_PROMPT.replaceAll('Line', 'Row') } : {},
+    ),
   );
   const remote = [
     ...wanted.slice(0, 6).map((c) => remoteFor(c, { system_prompt: LONG_PROMPT })),
@@ -64,7 +68,9 @@ describe('GitHub annotations', () => {
     expect(deletes).toHaveLength(0); // deletes have no source line: nothing to point at
     const notices = lines.filter((l) => levelOf(l) === 'notice');
     expect(notices).toHaveLength(10);
-    expect(notices[9]).toMatch(/::9,987 more \((9,981 create, 6 update|6 update, 9,981 create)\) not annotated/);
+    expect(notices[9]).toMatch(
+      /::9,987 more \((9,981 create, 6 update|6 update, 9,981 create)\) not annotated/,
+    );
     expect(lines.length).toBeLessThan(40);
   });
 
@@ -123,5 +129,34 @@ describe('the job summary', () => {
     const markdown = renderReportMarkdown(report, { apiUrl: 'https://api.mistral.ai' });
     expect(markdown).not.toContain('more operations');
     expect(markdown.match(/^\| 🟢 create/gm)).toHaveLength(20);
+  });
+});
+
+describe('the pull-request comment', () => {
+  const context = {
+    apiUrl: 'https://api.mistral.ai',
+    key: 'abc123',
+    runUrl: 'https://github.com/o/r/actions/runs/1',
+  };
+
+  it('has the counts first, folds a long table, stays under 65,536 characters, links the rest', () => {
+    const body = renderPlanComment(bigReport(), context);
+    expect(body.length).toBeLessThanOrEqual(COMMENT_LIMIT);
+    expect(body.split('\n')[0]).toBe(
+      '### connector-sync plan: 📝 changes pending · 9990 to create, 6 to update, 4 to delete, 0 in sync.',
+    );
+    expect(body).toContain('<details><summary>10000 operations</summary>');
+    expect(body).toMatch(
+      /… and [\d,]+ more operations: the \[job summary\]\(https:\/\/github\.com\/o\/r\/actions\/runs\/1\) lists every one\./,
+    );
+    expect(body.split('\n').slice(-2)).toEqual([COMMENT_MARKER, '<!-- connector-sync:plan-for abc123 -->']);
+  });
+
+  it('shows a short plan unfolded', () => {
+    const report = bigReport();
+    report.plan!.operations.splice(3);
+    const body = renderPlanComment(report, context);
+    expect(body).not.toContain('<details><summary>');
+    expect(body.match(/^\| 🟢 create/gm)).toHaveLength(3);
   });
 });
