@@ -196,6 +196,11 @@ export interface ConnectorsApi {
     idOrName: string,
     options?: CallOptions & { refresh?: boolean; pageSize?: number; pretty?: boolean },
   ): Promise<RemoteTool[]>;
+  /**
+   * Every agent the key can see, with the versions their aliases pin (see agents-read.ts). The
+   * real client has it; a fake without it plans as if no agent could be read.
+   */
+  listAgents?(options?: CallOptions): Promise<import('./agents.js').AgentListing>;
   stats(): ClientStats;
   close(): Promise<void>;
 }

@@ -78,6 +78,7 @@ export function withBudget(api: ConnectorsApi, budget: RunBudget): ConnectorsApi
     unshareConnector: async (id, o) => api.unshareConnector(id, options(o)),
     getAuthUrl: async (id, o) => api.getAuthUrl(id, options(o)),
     listTools: async (id, o) => api.listTools(id, options(o)),
+    ...(api.listAgents ? { listAgents: async (o) => api.listAgents!(options(o)) } : {}),
     stats: () => api.stats(),
     close: () => api.close(),
   };
