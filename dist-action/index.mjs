@@ -4661,7 +4661,7 @@ function issueAnnotationList(issues) {
   return issues.map((issue2) => ({
     level: issue2.severity === "error" ? "error" : "warning",
     kind: issue2.severity === "error" ? "configuration error" : "configuration warning",
-    props: lineProps(issue2.location),
+    props: lineProps(issue2.location, issue2.location.column),
     message: issue2.message
   }));
 }
@@ -4698,7 +4698,10 @@ function operationAnnotations(report, destructive) {
     annotations.push({
       level: destructive ? "warning" : "notice",
       kind: op.kind,
-      props: { ...lineProps(op.source), title: `connector-sync: ${op.kind}` },
+      props: {
+        ...lineProps(op.source),
+        title: `connector-sync: ${op.kind}`
+      },
       message: describe(op)
     });
   }
@@ -4707,9 +4710,9 @@ function operationAnnotations(report, destructive) {
 function isDestructive(op) {
   return op.destructive === true || op.kind === "delete" || op.kind === "replace";
 }
-function lineProps(place2) {
+function lineProps(place2, column) {
   const props = { file: place2.file, line: Math.max(1, place2.line) };
-  if (place2.line > 0 && place2.column !== void 0 && place2.column > 0) props.col = place2.column;
+  if (place2.line > 0 && column !== void 0 && column > 0) props.col = column;
   return props;
 }
 function shownAnnotations(annotations) {

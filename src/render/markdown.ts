@@ -212,7 +212,7 @@ function issueAnnotationList(issues: readonly ConfigIssue[]): Annotation[] {
   return issues.map((issue) => ({
     level: issue.severity === 'error' ? 'error' : 'warning',
     kind: issue.severity === 'error' ? 'configuration error' : 'configuration warning',
-    props: lineProps(issue.location),
+    props: lineProps(issue.location, issue.location.column),
     message: issue.message,
   }));
 }
@@ -257,7 +257,10 @@ function operationAnnotations(report: RunReport, destructive: boolean): Annotati
     annotations.push({
       level: destructive ? 'warning' : 'notice',
       kind: op.kind,
-      props: { ...lineProps(op.source), title: `connector-sync: ${op.kind}` },
+      props: {
+        ...lineProps(op.source),
+        title: `connector-sync: ${op.kind}`,
+      },
       message: describe(op),
     });
   }
@@ -269,9 +272,9 @@ function isDestructive(op: Operation): boolean {
 }
 
 /** Line 1 for a file-level place (line 0): GitHub does not show an annotation on line 0. */
-function lineProps(place: { file: string; line: number; column?: number }): Record<string, string | number> {
+function lineProps(place: { file: string; line: number }, column?: number): Record<string, string | number> {
   const props: Record<string, string | number> = { file: place.file, line: Math.max(1, place.line) };
-  if (place.line > 0 && place.column !== undefined && place.column > 0) props.col = place.column;
+  if (place.line > 0 && column !== undefined && column > 0) props.col = column;
   return props;
 }
 
