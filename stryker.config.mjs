@@ -10,19 +10,29 @@ export default {
   vitest: { configFile: 'vitest.mutation.config.ts', related: false },
   // run only the tests that reach a mutant: the difference between hours and minutes here
   coverageAnalysis: 'perTest',
-  // what decides what is written, deleted or revealed: desired-state discovery, settings, the
-  // guards, the planner, renames, fingerprints and the ledger, apply, saved plans, redaction
+  // what decides what is written, deleted or revealed: desired-state discovery, settings, where the
+  // key may go, the guards, the planner (ambiguous names, interrupted renames, invalid remote items,
+  // agents), renames, fingerprints and the ledger, the request bodies, apply, the key-scope trap,
+  // saved plans, redaction
   mutate: [
     'src/config/discover.ts',
     'src/config/settings.ts',
+    'src/cli/api-url-trust.ts',
     'src/reconcile/guards.ts',
     'src/reconcile/plan.ts',
+    'src/reconcile/ambiguity.ts',
+    'src/reconcile/invalid-remote.ts',
+    'src/reconcile/agents.ts',
     'src/reconcile/renames.ts',
+    'src/reconcile/bodies.ts',
+    'src/reconcile/auth-methods.ts',
+    'src/reconcile/key-scope.ts',
     'src/reconcile/fingerprint.ts',
     'src/reconcile/ledger.ts',
     'src/reconcile/apply.ts',
     'src/reconcile/saved-plan.ts',
     'src/secret.ts',
+    'src/redact.ts',
     'src/api/errors.ts',
     'src/api/error-body.ts',
     'src/daemon/logger.ts',

@@ -16,6 +16,8 @@ export default defineConfig({
       'test/config/**/*.test.ts',
       'test/mutation/**/*.test.ts',
       'test/api/error-body.test.ts',
+      'test/api/redact.test.ts',
+      'test/cli/api-url-trust.test.ts',
       'test/api/client-faults.test.ts',
       'test/daemon/control.test.ts',
       'test/daemon/status.test.ts',

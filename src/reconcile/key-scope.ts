@@ -80,7 +80,7 @@ export function rememberCreated(
   at: string,
 ): void {
   for (const { operation, remote } of results) {
-    if (!remote || remote.visibility !== 'private' || !CREATES.has(operation.kind)) continue;
+    if (remote?.visibility !== 'private' || !CREATES.has(operation.kind)) continue;
     if (operation.remote?.id === remote.id) continue; // converged on one that was already there
     created.set(remote.id, { name: remote.name, created_at: at });
   }

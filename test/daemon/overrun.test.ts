@@ -23,7 +23,7 @@ const DRIBBLED_LISTING = {
 describe('daemon: a reconcile that overruns its budget', () => {
   it('is aborted, reported on the status and the metrics, and the next trigger runs', async () => {
     const h = await startHarness({
-      files: { 'connectors/alpha.yaml': connectorYaml('alpha'), '.connector-sync.yaml': 'timeout: 400ms\n' },
+      files: { 'connectors/alpha.yaml': connectorYaml('alpha'), '.connector-sync.yaml': 'timeout: 2s\n' },
     });
     harness = h;
     await waitFor('the first reconcile', () => h.reconciles() >= 1 && !h.daemon.loop.busy);
@@ -36,10 +36,11 @@ describe('daemon: a reconcile that overruns its budget', () => {
     await waitFor('a timed-out reconcile', () =>
       h.view().history.some((r) => r.id > before && r.phase === 'TimedOut'),
     );
-    expect(Date.now() - started).toBeLessThan(5000);
+    // the budget (2s: room for the first reconcile on a loaded machine), not the dribble (minutes)
+    expect(Date.now() - started).toBeLessThan(8000);
     const record = h.view().history.find((r) => r.phase === 'TimedOut')!;
     expect(record.ok).toBe(false);
-    expect(record.error?.message).toMatch(/time budget of 400ms/);
+    expect(record.error?.message).toMatch(/time budget of 2s/);
     expect(record.error?.hint).toMatch(/--timeout/);
     const status = await h.request('GET', '/');
     expect(status.text).toContain('TimedOut');

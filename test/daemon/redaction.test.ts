@@ -19,8 +19,8 @@ describe('secrets echoed by the API', () => {
   it('reach neither the status page, /status.json nor the log', async () => {
     harness = await startHarness({
       files: {
-        'connectors/wiki.yaml':
-          'name: wiki\ndescription: Wiki\nserver: https://wiki.example.com/mcp\nheaders:\n  X-Team-Key: ${env:TEAM_KEY}\n',
+        // a reference in the file, not a template placeholder
+        'connectors/wiki.yaml': `name: wiki\ndescription: Wiki\nserver: https://wiki.example.com/mcp\nheaders:\n  X-Team-Key: $\{env:TEAM_KEY}\n`,
       },
       env: { TEAM_KEY },
       emulator: { faults: { ...noFaults(), rules: [{ kind: 'echo_secrets', methods: ['POST'] }] } },
