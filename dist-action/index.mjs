@@ -49148,7 +49148,7 @@ function forgetSettled(created, listing) {
 }
 function rememberCreated(created, results, at) {
   for (const { operation: operation2, remote } of results) {
-    if (!remote || remote.visibility !== "private" || !CREATES.has(operation2.kind)) continue;
+    if (remote?.visibility !== "private" || !CREATES.has(operation2.kind)) continue;
     if (operation2.remote?.id === remote.id) continue;
     created.set(remote.id, { name: remote.name, created_at: at });
   }
