@@ -29,6 +29,7 @@ export type ErrorCode =
   | 'APPLY_FAILED' // one or more operations failed
   | 'ABORTED' // cancelled by a signal
   | 'RUN_TIMEOUT' // the run's time budget (--timeout) ran out
+  | 'GITHUB_API' // the GitHub REST API refused or could not be reached (the action's plan comment)
   | 'KEY_SCOPE_HIDES_PRIVATE' // the API key's connector access scope hides the private connectors it creates
   | 'LOCK_INVALID' // connector-sync.lock.yaml cannot be read or parsed
   | 'INTERNAL'; // a bug in connector-sync

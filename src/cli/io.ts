@@ -1,3 +1,5 @@
+import type { RunReport } from '../reconcile/run-once.js';
+
 /** Where a command writes and what it may read of its process: passed in so tests run commands in-process. */
 export interface CliIO {
   stdout: { write(text: string): unknown; isTTY?: boolean };
@@ -6,6 +8,8 @@ export interface CliIO {
   cwd: string;
   /** Aborted on SIGINT/SIGTERM (long-running commands stop cleanly). */
   signal: AbortSignal;
+  /** Told the report of a `sync` run, once, with the URL it ran against (the action's plan comment). */
+  onReport?: (report: RunReport, apiUrl: string) => void;
 }
 
 /** Exit codes (DESIGN.md, CLI conventions). */

@@ -114,6 +114,7 @@ async function finish(
   resultsShown = false,
 ): Promise<number> {
   const context = { apiUrl, toolVersion: version(), command: 'sync' };
+  io.onReport?.(report, apiUrl);
   if (flags.output === 'json') {
     writeChunks(io.stdout, jsonChunks(reportToJson(report, context)));
     io.stdout.write('\n');

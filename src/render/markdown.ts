@@ -1,7 +1,7 @@
 import type { ConfigIssue } from '../config/types.js';
 import { needsAttention } from '../reconcile/reports.js';
 import type { RunReport } from '../reconcile/run-once.js';
-import type { Operation } from '../reconcile/types.js';
+import type { Operation, PlanRefusal, PlanWarning } from '../reconcile/types.js';
 import {
   forHtml,
   forMarkdown,
@@ -25,17 +25,53 @@ const ICON: Record<Operation['kind'], string> = {
   delete: '🔴 delete',
 };
 
+/** GitHub refuses a job summary (GITHUB_STEP_SUMMARY) larger than 1 MiB. */
+export const JOB_SUMMARY_LIMIT = 1024 * 1024;
+
+/** How the Markdown is laid out, and how large it may grow. */
+export interface MarkdownContext {
+  apiUrl: string;
+  /** The most bytes the text may take; each long list is cut to its share and says how many more. */
+  limit?: number;
+  /** Where a list cut short is complete (Markdown, e.g. a link to the job summary). */
+  fullReport?: string;
+  /** Fold an operations table of more rows than this into `<details>`. */
+  foldAfter?: number;
+}
+
+// each unbounded list's share of the limit; the rest is for the lines that are always there
+const SHARE = {
+  issues: 0.9,
+  operations: 0.45,
+  longText: 0.2,
+  held: 0.05,
+  unverified: 0.04,
+  orphans: 0.04,
+  failed: 0.08,
+  pendingAuth: 0.04,
+  credentials: 0.04,
+};
+
 /**
  * The run as a Markdown job summary (GitHub's GITHUB_STEP_SUMMARY, or any CI that renders Markdown).
  * Every name, value, path and message goes through src/render/escape.ts: code spans and fences sized
  * to their content, inline text escaped, so nothing remote adds a heading, link, image or tag.
+ * It stays under `context.limit` (the job summary's 1 MiB by default) at any number of connectors.
  */
-export function renderReportMarkdown(report: RunReport, context: { apiUrl: string }): string {
+export function renderReportMarkdown(report: RunReport, context: MarkdownContext): string {
+  const limit = context.limit ?? JOB_SUMMARY_LIMIT;
+  // a line right after a table's rows would be read as one more row: a table's note has a blank line
+  const cut = (share: keyof typeof SHARE, lines: string[], what: string, table = false) =>
+    capped(
+      lines,
+      limit * SHARE[share],
+      (n) => `${table ? '\n' : ''}… and ${n.toLocaleString('en-US')} more ${what}${where(context)}.`,
+    );
   const lines = [`## connector-sync ${report.dryRun ? 'plan' : 'sync'}: ${headline(report)}`, ''];
   if (report.issues.length > 0) {
     lines.push('### Invalid desired state', '', '| Place | Problem |', '| --- | --- |');
-    for (const issue of report.issues)
-      lines.push(row(markdownCode(place(issue)), forMarkdown(issue.message)));
+    const rows = report.issues.map((issue) => row(markdownCode(place(issue)), forMarkdown(issue.message)));
+    lines.push(...cut('issues', rows, 'problems', true));
     lines.push('', 'Nothing was read from or written to the API.');
     return `${lines.join('\n')}\n`;
   }
@@ -47,9 +83,12 @@ export function renderReportMarkdown(report: RunReport, context: { apiUrl: strin
   }
   const plan = report.plan;
   if (plan && plan.operations.length > 0) {
+    const folded = context.foldAfter !== undefined && plan.operations.length > context.foldAfter;
+    if (folded) lines.push(`<details><summary>${plan.operations.length} operations</summary>`, '');
     lines.push('| Operation | Connector | Changes | Source |', '| --- | --- | --- | --- |');
-    for (const op of plan.operations) lines.push(operationRow(op));
-    lines.push('', ...longTextDetails(plan.operations));
+    lines.push(...cut('operations', plan.operations.map(operationRow), 'operations', true));
+    if (folded) lines.push('', '</details>');
+    lines.push('', ...cut('longText', longTextDetails(plan.operations), 'long-text diffs'));
   }
   if (plan) lines.push(`**${planSummary(plan)}**`, '');
   for (const refusal of plan?.refusals ?? []) {
@@ -58,116 +97,231 @@ export function renderReportMarkdown(report: RunReport, context: { apiUrl: strin
       : `${forMarkdown(refusal.flag)}.`;
     lines.push(`> [!CAUTION]`, `> Refused: ${forMarkdown(refusal.message)}. ${allow}`, '');
   }
-  for (const warning of plan?.warnings ?? []) {
-    if (!warning.held) continue;
-    const place = warning.source ? ` (${markdownCode(`${warning.source.file}:${warning.source.line}`)})` : '';
-    lines.push(`> [!WARNING]`, `> Held${place}: ${forMarkdown(warning.message)}.`, '');
-  }
+  const held = (plan?.warnings ?? []).filter((warning) => warning.held).map(heldCallout);
+  lines.push(...cut('held', held, 'held back'));
   if (plan && plan.unverified.length > 0) {
-    lines.push(
-      `Write-only fields not verified (the API never returns them): ${plan.unverified.map((u) => markdownCode(u.name)).join(', ')}.`,
-      '',
+    const names = cut(
+      'unverified',
+      plan.unverified.map((u) => markdownCode(u.name)),
+      'connectors',
     );
+    lines.push(`Write-only fields not verified (the API never returns them): ${names.join(', ')}.`, '');
   }
   if (plan?.agents) lines.push(...agentLines(plan));
-  if (plan && plan.orphans.length > 0)
-    lines.push(
-      `Not declared, kept (\`--prune\` deletes them): ${plan.orphans.map(markdownCode).join(', ')}.`,
-      '',
-    );
+  if (plan && plan.orphans.length > 0) {
+    const names = cut('orphans', plan.orphans.map(markdownCode), 'connectors');
+    lines.push(`Not declared, kept (\`--prune\` deletes them): ${names.join(', ')}.`, '');
+  }
   const failed = report.apply?.results.filter((r) => r.status === 'failed') ?? [];
   if (failed.length > 0) {
     lines.push('### Failed operations', '');
-    for (const result of failed)
-      lines.push(
+    const items = failed.map(
+      (result) =>
         `- ${markdownCode(result.operation.name)} (${result.operation.kind}): ${forMarkdown(result.cause?.message ?? 'unknown')}`,
-      );
-    lines.push('');
+    );
+    lines.push(...cut('failed', items, 'failed operations'), '');
   }
   if (report.pendingAuth.length > 0) {
     lines.push('### Waiting for OAuth', '');
-    for (const entry of report.pendingAuth) {
-      lines.push(
-        entry.authUrl
-          ? `- ${markdownLink(markdownCode(entry.name), entry.authUrl)} (link expires ${forMarkdown(entry.expiresAt ?? '')})`
-          : `- ${markdownCode(entry.name)}`,
-      );
-    }
-    lines.push('');
+    const items = report.pendingAuth.map((entry) =>
+      entry.authUrl
+        ? `- ${markdownLink(markdownCode(entry.name), entry.authUrl)} (link expires ${forMarkdown(entry.expiresAt ?? '')})`
+        : `- ${markdownCode(entry.name)}`,
+    );
+    lines.push(...cut('pendingAuth', items, 'connectors waiting'), '');
   }
   const attention = report.credentials.filter(needsAttention);
   if (attention.length > 0) {
     lines.push('### Credentials needing attention', '');
-    for (const state of attention) {
+    const items = attention.map((state) => {
       const why = state.error_message === null ? '' : `: ${forMarkdown(state.error_message)}`;
-      lines.push(
-        `- ${markdownCode(`${state.connector}/${state.credential}`)} (${forMarkdown(state.scope)}): ${forMarkdown(state.status)}${why}`,
-      );
-    }
-    lines.push('');
+      return `- ${markdownCode(`${state.connector}/${state.credential}`)} (${forMarkdown(state.scope)}): ${forMarkdown(state.status)}${why}`;
+    });
+    lines.push(...cut('credentials', items, 'credentials'), '');
   }
   lines.push(...toolDriftMarkdown(report));
   if (report.error) lines.push(`> [!WARNING]`, `> ${forMarkdown(report.error.message)}`, '');
   return `${lines.join('\n')}\n`;
 }
 
+function heldCallout(warning: PlanWarning): string {
+  const place = warning.source ? ` (${markdownCode(`${warning.source.file}:${warning.source.line}`)})` : '';
+  return `> [!WARNING]\n> Held${place}: ${forMarkdown(warning.message)}.\n`;
+}
+
+function where(context: MarkdownContext): string {
+  return context.fullReport ? `: ${context.fullReport}` : ' (`--output json` lists every one)';
+}
+
 /**
- * GitHub workflow commands that annotate the YAML lines of each change and error in a pull request.
+ * Items while they fit in `budget` bytes; past it, one line from `more` with how many were left
+ * out. An item is whole lines (a table row, a folded block), so the Markdown is never cut inside one.
+ */
+function capped(items: readonly string[], budget: number, more: (left: number) => string): string[] {
+  const kept: string[] = [];
+  let used = 0;
+  for (const item of items) {
+    used += Buffer.byteLength(item, 'utf8') + 1;
+    if (used > budget) return [...kept, more(items.length - kept.length)];
+    kept.push(item);
+  }
+  return kept;
+}
+
+/** GitHub shows ten annotations of each level (error, warning, notice) per step and drops the rest. */
+export const ANNOTATIONS_SHOWN_PER_LEVEL = 10;
+
+type Level = 'error' | 'warning' | 'notice';
+
+interface Annotation {
+  level: Level;
+  /** What it is about, for the summary of those not shown ("9,990 create"). */
+  kind: string;
+  props: Record<string, string | number>;
+  message: string;
+}
+
+/**
+ * GitHub workflow commands that annotate the YAML lines of a run's problems and changes in a pull
+ * request. What a reviewer must not miss comes first (refusals, failures, invalid files, held
+ * connectors, then deletes and replaces), since GitHub keeps only the first ten of each level: the
+ * rest of a level is summarised in its tenth annotation, so 10,000 creates never hide a replace.
  * Properties and messages are escaped as the runner requires (%, CR, LF, and , : in properties).
  */
 export function githubAnnotations(report: RunReport): string[] {
-  const out: string[] = [];
-  for (const issue of [...report.issues, ...report.warnings]) {
-    const level = issue.severity === 'error' ? 'error' : 'warning';
-    out.push(
-      command(
-        level,
-        { file: issue.location.file, line: issue.location.line, col: issue.location.column },
-        issue.message,
-      ),
-    );
-  }
-  // held back: the run exits 1 for it, so it is an error on the line that declares it
-  for (const warning of report.plan?.warnings ?? []) {
-    if (!warning.held) continue;
-    const props: Record<string, string | number> = warning.source
-      ? { file: warning.source.file, line: warning.source.line }
-      : {};
-    out.push(command('error', { ...props, title: 'connector-sync: held' }, warning.message));
-  }
-  for (const op of report.plan?.operations ?? []) {
-    if (!op.source || op.temporary) continue;
-    const level = op.destructive ? 'warning' : 'notice';
-    out.push(
-      command(
-        level,
-        { file: op.source.file, line: op.source.line, title: `connector-sync: ${op.kind}` },
-        describe(op),
-      ),
-    );
-  }
-  // a warning, not an error: sync cannot change an MCP server (`--fail-on-tool-drift` fails the run)
+  const plan = report.plan;
+  const annotations: Annotation[] = [
+    ...(plan?.refusals ?? []).map(refusalAnnotation),
+    ...failedAnnotations(report),
+    ...issueAnnotationList(report.issues.filter((i) => i.severity === 'error')),
+    ...(plan?.warnings ?? []).filter((w) => w.held).map(heldAnnotation),
+    ...operationAnnotations(report, true),
+    ...toolDriftAnnotations(report),
+    ...issueAnnotationList([...report.issues, ...report.warnings].filter((i) => i.severity !== 'error')),
+    ...operationAnnotations(report, false),
+  ];
+  return shownAnnotations(annotations).map((a) => command(a.level, a.props, a.message));
+}
+
+/** Annotations of configuration errors and warnings alone (what `validate` finds). */
+export function issueAnnotations(issues: readonly ConfigIssue[]): string[] {
+  const errorsFirst = [...issues].sort(
+    (a, b) => Number(b.severity === 'error') - Number(a.severity === 'error'),
+  );
+  return shownAnnotations(issueAnnotationList(errorsFirst)).map((a) => command(a.level, a.props, a.message));
+}
+
+function issueAnnotationList(issues: readonly ConfigIssue[]): Annotation[] {
+  return issues.map((issue) => ({
+    level: issue.severity === 'error' ? 'error' : 'warning',
+    kind: issue.severity === 'error' ? 'configuration error' : 'configuration warning',
+    props: lineProps(issue.location, issue.location.column),
+    message: issue.message,
+  }));
+}
+
+function refusalAnnotation(refusal: PlanRefusal): Annotation {
+  const allow = refusal.flag.startsWith('--') ? `allow it with ${refusal.flag}` : refusal.flag;
+  return {
+    level: 'error',
+    kind: 'refusal',
+    props: { title: 'connector-sync: refused' },
+    message: `${refusal.message}; ${allow}. Nothing was applied.`,
+  };
+}
+
+// held back: the run exits 1 for it, so it is an error on the line that declares it
+function heldAnnotation(warning: PlanWarning): Annotation {
+  const props = warning.source ? lineProps(warning.source) : {};
+  return {
+    level: 'error',
+    kind: 'held',
+    props: { ...props, title: 'connector-sync: held' },
+    message: warning.message,
+  };
+}
+
+function failedAnnotations(report: RunReport): Annotation[] {
+  return (report.apply?.results ?? [])
+    .filter((result) => result.status === 'failed')
+    .map((result) => ({
+      level: 'error',
+      kind: `failed ${result.operation.kind}`,
+      props: result.operation.source ? lineProps(result.operation.source) : {},
+      message: `${result.operation.kind} ${result.operation.name} failed: ${result.cause?.message ?? ''}`,
+    }));
+}
+
+// a warning, not an error: sync cannot change an MCP server (`--fail-on-tool-drift` fails the run)
+function toolDriftAnnotations(report: RunReport): Annotation[] {
   const sources = new Map(report.desired.map((d) => [d.name, d.source]));
-  for (const check of report.toolDrift) {
-    if (check.status !== 'drift') continue;
-    const source = sources.get(check.name);
-    const props: Record<string, string | number> = source ? { file: source.file, line: source.line } : {};
-    const what = toolDriftPhrases(check, (name) => name).join('; ');
-    out.push(command('warning', { ...props, title: 'connector-sync: tool drift' }, `${check.name}: ${what}`));
+  return report.toolDrift
+    .filter((check) => check.status === 'drift')
+    .map((check) => {
+      const source = sources.get(check.name);
+      return {
+        level: 'warning',
+        kind: 'tool drift',
+        props: { ...(source ? lineProps(source) : {}), title: 'connector-sync: tool drift' },
+        message: `${check.name}: ${toolDriftPhrases(check, (name) => name).join('; ')}`,
+      };
+    });
+}
+
+/** The plan's operations on their YAML lines: destructive ones (warning) or the others (notice). */
+function operationAnnotations(report: RunReport, destructive: boolean): Annotation[] {
+  const annotations: Annotation[] = [];
+  for (const op of report.plan?.operations ?? []) {
+    if (!op.source || op.temporary || isDestructive(op) !== destructive) continue;
+    annotations.push({
+      level: destructive ? 'warning' : 'notice',
+      kind: op.kind,
+      props: {
+        ...lineProps(op.source),
+        title: `connector-sync: ${op.kind}`,
+      },
+      message: describe(op),
+    });
   }
-  for (const result of report.apply?.results ?? []) {
-    if (result.status !== 'failed') continue;
-    const source = result.operation.source;
-    const props: Record<string, string | number> = source ? { file: source.file, line: source.line } : {};
-    out.push(
-      command(
-        'error',
-        props,
-        `${result.operation.kind} ${result.operation.name} failed: ${result.cause?.message ?? ''}`,
-      ),
-    );
+  return annotations;
+}
+
+function isDestructive(op: Operation): boolean {
+  return op.destructive === true || op.kind === 'delete' || op.kind === 'replace';
+}
+
+/** Line 1 for a file-level place (line 0): GitHub does not show an annotation on line 0. */
+function lineProps(place: { file: string; line: number }, column?: number): Record<string, string | number> {
+  const props: Record<string, string | number> = { file: place.file, line: Math.max(1, place.line) };
+  if (place.line > 0 && column !== undefined && column > 0) props.col = column;
+  return props;
+}
+
+/** The first nine of a level as they are, the rest of that level as one summary annotation. */
+function shownAnnotations(annotations: readonly Annotation[]): Annotation[] {
+  const shown: Annotation[] = [];
+  for (const level of ['error', 'warning', 'notice'] as const) {
+    const ofLevel = annotations.filter((a) => a.level === level);
+    if (ofLevel.length <= ANNOTATIONS_SHOWN_PER_LEVEL) {
+      shown.push(...ofLevel);
+      continue;
+    }
+    const kept = ofLevel.slice(0, ANNOTATIONS_SHOWN_PER_LEVEL - 1);
+    const rest = ofLevel.slice(kept.length);
+    shown.push(...kept, {
+      level,
+      kind: 'summary',
+      props: { title: 'connector-sync: not shown' },
+      message: `${rest.length.toLocaleString('en-US')} more (${countKinds(rest)}) not annotated here: GitHub shows ${ANNOTATIONS_SHOWN_PER_LEVEL} per step; the job summary lists every one`,
+    });
   }
-  return out;
+  return shown;
+}
+
+function countKinds(annotations: readonly Annotation[]): string {
+  const counts = new Map<string, number>();
+  for (const a of annotations) counts.set(a.kind, (counts.get(a.kind) ?? 0) + 1);
+  return [...counts].map(([kind, n]) => `${n.toLocaleString('en-US')} ${kind}`).join(', ');
 }
 
 /** Drifted connectors as a caution block; every tool name is remote text, so in code spans. */
@@ -222,21 +376,24 @@ function describe(op: Operation): string {
   return parts.join(', ') || op.kind;
 }
 
+/** One folded diff per long text that changes (a block of lines, kept or left out whole). */
 function longTextDetails(operations: readonly Operation[]): string[] {
-  const lines: string[] = [];
+  const blocks: string[] = [];
   for (const op of operations) {
     if (op.kind === 'create') continue;
     for (const change of op.changes.filter((c) => isLongText(c.before, c.after))) {
-      lines.push(
-        `<details><summary><code>${forHtml(op.name)}</code> ${forHtml(change.field)}</summary>`,
-        '',
-        ...markdownFence('diff', textDiff(change.field, change.before, change.after)),
-        '</details>',
-        '',
+      blocks.push(
+        [
+          `<details><summary><code>${forHtml(op.name)}</code> ${forHtml(change.field)}</summary>`,
+          '',
+          ...markdownFence('diff', textDiff(change.field, change.before, change.after)),
+          '</details>',
+          '',
+        ].join('\n'),
       );
     }
   }
-  return lines;
+  return blocks;
 }
 
 function place(issue: ConfigIssue): string {

@@ -53,6 +53,20 @@ async function writeTree(root: string, files: Record<string, string>): Promise<s
 }
 
 describe('connector-sync validate', () => {
+  test('annotates the files under GITHUB_ACTIONS, as sync does; never in JSON output', async () => {
+    const dir = await writeTree(join(work, 'annotate'), {
+      'c/ok.yaml': 'name: ok\ndescription: Fine\nserver: https://ok.example.com/mcp\n',
+      'c/bad.yaml': 'name: bad\ndescription: Bad\nserver: https://bad.example.com/mcp\nvisibilty: private\n',
+    });
+    const run = await validate(['c'], dir, { GITHUB_ACTIONS: 'true' });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^::error file=c\/bad\.yaml,line=4,col=1::.*visibilty/m);
+    const json = await validate(['--output', 'json', 'c'], dir, { GITHUB_ACTIONS: 'true' });
+    expect(json.stdout).not.toContain('::error');
+    const outside = await validate(['c'], dir);
+    expect(outside.stdout + outside.stderr).not.toContain('::error');
+  });
+
   test('the examples validate clean and are listed with visibility and place', async () => {
     const run = await validate(['examples/connectors'], ROOT);
     expect(run.code).toBe(0);

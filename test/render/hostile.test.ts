@@ -8,6 +8,7 @@ import { ConnectorSyncError } from '../../src/errors.js';
 import { planChanges } from '../../src/reconcile/plan.js';
 import { emptyReport, type RunReport } from '../../src/reconcile/run-once.js';
 import { githubAnnotations, renderReportMarkdown } from '../../src/render/markdown.js';
+import { renderPlanComment } from '../../src/render/pr-comment.js';
 import { renderReportText } from '../../src/render/report-text.js';
 import { makeStyle } from '../../src/render/style.js';
 import { desired, planOptions, remoteFor } from '../support/fixtures.js';
@@ -113,6 +114,18 @@ describe('a report full of hostile remote strings', () => {
       'https://auth.example.com/a%29%20[Re-authenticate%20here]%28https://evil.example/b',
     ]);
     expect(markdown).toContain('`notes` (`javascript:alert(1)//`)');
+  });
+
+  it('adds no heading, image or link of its own to the pull-request comment either', () => {
+    const body = renderPlanComment(hostileReport(), { apiUrl: 'https://api', key: 'k' });
+    expect(body).not.toMatch(OBEYED);
+    const headings = outsideFences(body).filter((line) => /^ {0,3}#/.test(line));
+    expect(headings).toEqual([
+      '### connector-sync sync: ❌ some operations failed · 1 to update, 1 in sync.',
+      '### Failed operations',
+      '### Waiting for OAuth',
+    ]);
+    expect(outsideFences(body).map(markup).join('\n')).not.toContain('![');
   });
 
   it('keeps every GitHub annotation on one line', () => {

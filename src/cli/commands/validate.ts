@@ -68,6 +68,11 @@ export function registerValidate(program: Command, ctx: CliContext): Command {
         io.stdout.write(render.renderValidateJson(report));
         return;
       }
+      // in a GitHub workflow the problems also show on the files' lines in the pull request
+      if (io.env.GITHUB_ACTIONS === 'true' && !(options.quiet && result.ok)) {
+        const { issueAnnotations } = await import('../../render/markdown.js');
+        for (const line of issueAnnotations(issues)) io.stdout.write(`${line}\n`);
+      }
       const noColorFlag = command.optsWithGlobals().color === false;
       const errColor = { color: !noColorFlag && wantsColor(io, 'stderr') };
       const outColor = { color: !noColorFlag && wantsColor(io, 'stdout') };
