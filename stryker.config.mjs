@@ -2,6 +2,12 @@
 // bugs (a flipped `>=`, a dropped condition, an emptied string) one at a time and checks that a
 // test fails for each. A surviving mutant is a bug `npm test` would let through.
 // Reports land in reports/mutation/ (gitignored): index.html to browse, mutation.json for tools.
+import path from 'node:path';
+
+// the tests run in a sandbox copy (.stryker-tmp/sandbox-*), where `../shared` beside the checkout
+// is not found: name it absolutely for the test runners, which inherit this environment
+process.env.CONNECTOR_SYNC_SHARED_DIR ??= path.resolve('../shared');
+
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',

@@ -10,10 +10,11 @@ import { carriedBy, convergeBody, createBody, updateBody } from '../../src/recon
 import { planChanges } from '../../src/reconcile/plan.js';
 import { Secret } from '../../src/secret.js';
 import { desired, headers, planOptions, remoteFor } from '../support/fixtures.js';
+import { OPENAPI_FILE } from '../support/shared-dir.js';
 
-const SPEC = parse(
-  readFileSync(new URL('../../../shared/api/connectors-openapi.yaml', import.meta.url), 'utf8'),
-) as { components: { schemas: Record<string, { properties: Record<string, unknown> }> } };
+const SPEC = parse(readFileSync(OPENAPI_FILE, 'utf8')) as {
+  components: { schemas: Record<string, { properties: Record<string, unknown> }> };
+};
 const propertiesOf = (schema: string) => Object.keys(SPEC.components.schemas[schema]!.properties);
 
 const METADATA = {
