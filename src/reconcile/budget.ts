@@ -78,6 +78,11 @@ export function withBudget(api: ConnectorsApi, budget: RunBudget): ConnectorsApi
     unshareConnector: async (id, o) => api.unshareConnector(id, options(o)),
     getAuthUrl: async (id, o) => api.getAuthUrl(id, options(o)),
     listTools: async (id, o) => api.listTools(id, options(o)),
+    activateConnector: async (id, scope, o) => api.activateConnector(id, scope, options(o)),
+    deactivateConnector: async (id, scope, o) => api.deactivateConnector(id, scope, options(o)),
+    listCredentials: async (id, scope, o) => api.listCredentials(id, scope, options(o)),
+    putCredentials: async (id, scope, body, o) => api.putCredentials(id, scope, body, options(o)),
+    deleteCredentials: async (id, scope, name, o) => api.deleteCredentials(id, scope, name, options(o)),
     stats: () => api.stats(),
     close: () => api.close(),
   };
