@@ -30,6 +30,7 @@ export type ErrorCode =
   | 'ABORTED' // cancelled by a signal
   | 'RUN_TIMEOUT' // the run's time budget (--timeout) ran out
   | 'KEY_SCOPE_HIDES_PRIVATE' // the API key's connector access scope hides the private connectors it creates
+  | 'LOCK_INVALID' // connector-sync.lock.yaml cannot be read or parsed
   | 'INTERNAL'; // a bug in connector-sync
 
 export interface ErrorOptions {

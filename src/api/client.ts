@@ -2,6 +2,8 @@ import type { Dispatcher } from 'undici';
 import { ConnectorSyncError } from '../errors.js';
 import { Secret } from '../secret.js';
 import { userAgent } from '../version.js';
+import type { AgentListing } from './agents.js';
+import { readAgents } from './agents-read.js';
 import { type HttpTimeouts, sendOnce } from './http.js';
 import { Pacer, type PacerOptions } from './pace.js';
 import {
@@ -73,6 +75,7 @@ export interface ClientOptions {
 
 /** The real client: a ConnectorsApi whose delete says whether it was already gone, and whose auth URL has its expiry. */
 export interface ConnectorsClient extends ConnectorsApi {
+  listAgents(options?: CallOptions): Promise<AgentListing>;
   deleteConnector(id: string, options?: CallOptions): Promise<DeleteResult>;
   getAuthUrl(
     idOrName: string,
@@ -276,6 +279,12 @@ export function createClient(options: ClientOptions): ConnectorsClient {
     async deleteCredentials(idOrName, scope, name, callOptions): Promise<void> {
       const path = `${one(idOrName)}/${scope}/credentials/${encodeURIComponent(name)}`;
       await send({ method: 'DELETE', path, safety: 'idempotent', check: ANY }, callOptions);
+    },
+
+    async listAgents(callOptions?: CallOptions): Promise<AgentListing> {
+      // agents are read on every plan: a few pages of 100, then only the agents with several versions
+      const limits = { pageSize: 100, maxPages, maxExtraCalls: 200, concurrency: 4 };
+      return readAgents(send, `${prefix}/v1/agents`, limits, callOptions);
     },
 
     stats(): ClientStats {

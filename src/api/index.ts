@@ -1,4 +1,6 @@
 /** The Connectors API client: what the rest of connector-sync imports. */
+
+export type * from './agents.js';
 export { type ClientOptions, type ConnectorsClient, createClient, MAX_PAGE_SIZE } from './client.js';
 export {
   type ApiCredentials,

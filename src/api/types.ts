@@ -227,6 +227,11 @@ export interface ConnectorsApi {
     name: string,
     options?: CallOptions,
   ): Promise<void>;
+  /**
+   * Every agent the key can see, with the versions their aliases pin (see agents-read.ts). The
+   * real client has it; a fake without it plans as if no agent could be read.
+   */
+  listAgents?(options?: CallOptions): Promise<import('./agents.js').AgentListing>;
   stats(): ClientStats;
   close(): Promise<void>;
 }

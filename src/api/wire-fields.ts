@@ -50,9 +50,24 @@ const AUTH_METHOD = [
   'oauth2_server_metadata.*',
 ].map((field) => `auth_methods[].${field}`);
 
+/**
+ * What one `auth_methods[]` entry carries: the method and every declared value it holds. Header
+ * specs and the direction describe a method the API owns; the client's issue and expiry times are
+ * the API's to set.
+ */
+const AUTH_METHOD_SENT = [
+  'method_type',
+  ...GLOBAL_HEADERS,
+  'oauth2_metadata_secrets',
+  'oauth2_metadata_secrets.client_id',
+  'oauth2_metadata_secrets.client_secret',
+  'oauth2_server_metadata',
+  'oauth2_server_metadata.*',
+].map((field) => `auth_methods[].${field}`);
+
 const NOTHING: FieldSplit = { sent: [], declined: [] };
 
-/** Today's client: seed-era bodies, no activation, no credentials (issue 11 brings those). */
+/** Today's client: write-only values through global_headers and auth_methods; no activation or credentials yet. */
 export const CLIENT_WIRE_FIELDS: Readonly<Record<string, ClientWireRow>> = {
   connector_list_v1: {
     method: 'GET',
@@ -80,19 +95,17 @@ export const CLIENT_WIRE_FIELDS: Readonly<Record<string, ClientWireRow>> = {
         'title',
         'icon_url',
         'system_prompt',
-        'headers',
-        'headers{}',
+        ...GLOBAL_HEADERS,
         'auth_data',
         'auth_data.client_id',
         'auth_data.client_secret',
-      ],
-      declined: [
-        'protocol',
-        ...GLOBAL_HEADERS,
         'oauth2_server_metadata',
         'oauth2_server_metadata.*',
         'oauth2_server_metadata_url',
       ],
+      // `headers` is an organization-level store no update reaches: declared headers go in
+      // global_headers, which auth_methods can rotate (decision D1 of issue 11)
+      declined: ['protocol', 'headers', 'headers{}'],
     },
   },
   connector_update_v1: {
@@ -100,8 +113,18 @@ export const CLIENT_WIRE_FIELDS: Readonly<Record<string, ClientWireRow>> = {
     path: '/v1/connectors/{connector_id}',
     use: 'used',
     body: {
-      sent: ['name', 'description', 'server', 'title', 'icon_url', 'system_prompt'],
-      declined: ['protocol', 'auth_methods', 'auth_methods[]', ...AUTH_METHOD],
+      sent: [
+        'name',
+        'description',
+        'server',
+        'title',
+        'icon_url',
+        'system_prompt',
+        'auth_methods',
+        'auth_methods[]',
+        ...AUTH_METHOD_SENT,
+      ],
+      declined: ['protocol', ...AUTH_METHOD.filter((field) => !AUTH_METHOD_SENT.includes(field))],
     },
   },
   connector_delete_v1: {
@@ -167,6 +190,56 @@ export const CLIENT_WIRE_FIELDS: Readonly<Record<string, ClientWireRow>> = {
   connector_call_tool_v1: {
     method: 'POST',
     path: '/v1/connectors/{connector_id_or_name}/tools/{tool_name}/call',
+    use: 'unused',
+  },
+  // the agents that use connectors, read to guard deletes and renames (../shared/api/agents-openapi.yaml)
+  agents_api_v1_agents_list_pages: {
+    method: 'GET',
+    path: '/v1/agents/pages',
+    use: 'used',
+    // every agent the key may see: no filter, so none is missed
+    query: {
+      sent: ['page_size', 'page_token'],
+      declined: ['deployment_chat', 'sources', 'name', 'search', 'id', 'metadata'],
+    },
+  },
+  agents_api_v1_agents_list_version_aliases: {
+    method: 'GET',
+    path: '/v1/agents/{agent_id}/aliases',
+    use: 'used',
+    query: NOTHING,
+  },
+  agents_api_v1_agents_get_version: {
+    method: 'GET',
+    path: '/v1/agents/{agent_id}/versions/{version}',
+    use: 'used',
+    query: NOTHING,
+  },
+  // never: agents are read, not written; the deprecated list does not honour per-agent sharing
+  agents_api_v1_agents_create: { method: 'POST', path: '/v1/agents', use: 'unused' },
+  agents_api_v1_agents_list: { method: 'GET', path: '/v1/agents', use: 'unused' },
+  agents_api_v1_agents_get: { method: 'GET', path: '/v1/agents/{agent_id}', use: 'unused' },
+  agents_api_v1_agents_update: { method: 'PATCH', path: '/v1/agents/{agent_id}', use: 'unused' },
+  agents_api_v1_agents_delete: { method: 'DELETE', path: '/v1/agents/{agent_id}', use: 'unused' },
+  agents_api_v1_agents_update_version: {
+    method: 'PATCH',
+    path: '/v1/agents/{agent_id}/version',
+    use: 'unused',
+  },
+  // one list of every version costs pages; the aliases say which versions count
+  agents_api_v1_agents_list_versions: {
+    method: 'GET',
+    path: '/v1/agents/{agent_id}/versions',
+    use: 'unused',
+  },
+  agents_api_v1_agents_create_or_update_alias: {
+    method: 'PUT',
+    path: '/v1/agents/{agent_id}/aliases',
+    use: 'unused',
+  },
+  agents_api_v1_agents_delete_alias: {
+    method: 'DELETE',
+    path: '/v1/agents/{agent_id}/aliases',
     use: 'unused',
   },
 };

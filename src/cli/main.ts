@@ -7,6 +7,7 @@ import { registerAuth } from './commands/auth.js';
 import { registerDaemon } from './commands/daemon.js';
 import { registerEmulator } from './commands/emulator.js';
 import { registerExport } from './commands/export.js';
+import { registerProbe } from './commands/probe.js';
 import { registerSync } from './commands/sync.js';
 import { registerValidate } from './commands/validate.js';
 import { type CliIO, EXIT } from './io.js';
@@ -42,6 +43,7 @@ export function buildProgram(ctx: CliContext): Command {
     registerSync,
     registerAuth,
     registerExport,
+    registerProbe,
     registerEmulator,
     registerDaemon,
     registerAction,

@@ -13,6 +13,7 @@ export interface ReconcileFlags {
   prune?: boolean;
   allowEmpty?: boolean;
   allowReplace?: boolean;
+  allowBreakingAgents?: boolean;
   forceDeletes?: boolean;
   maxDeletes?: number;
   maxDeletePercent?: number;
@@ -48,6 +49,10 @@ export function addReconcileOptions(command: Command): Command {
     .option('--prune', 'delete remote connectors in scope that the desired state no longer declares')
     .option('--allow-empty', 'let --prune run with an empty desired state (deletes everything in scope)')
     .option('--allow-replace', 'allow visibility changes that need a delete and a create')
+    .option(
+      '--allow-breaking-agents',
+      'allow deleting, replacing or renaming connectors that agents use (setting: allow_breaking_agents)',
+    )
     .option('--force-deletes', 'allow more deletes than --max-deletes / --max-delete-percent')
     .option(
       '--max-deletes <n>',
@@ -88,6 +93,7 @@ export function settingsFromFlags(flags: ReconcileFlags): SettingsInput {
     concurrency: flags.concurrency,
     timeout: flags.timeout,
     prune: flags.prune,
+    allow_breaking_agents: flags.allowBreakingAgents,
     max_deletes: flags.maxDeletes,
     max_delete_percent: flags.maxDeletePercent,
     scope: flags.scope.length > 0 ? flags.scope : undefined,
@@ -107,7 +113,8 @@ export function integer(min: number, max: number): (value: string) => number {
   };
 }
 
-function duration(value: string): string {
+/** Parses a duration flag (500ms, 90s, 15m, 1h), or says what is wrong. */
+export function duration(value: string): string {
   if (parseDuration(value) === null)
     throw new InvalidArgumentError('expected a duration such as 500ms, 90s, 15m or 1h');
   return value.trim();

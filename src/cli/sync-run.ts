@@ -83,6 +83,7 @@ function runSettings(
       prune: settings.prune,
       allowEmpty: flags.allowEmpty === true,
       allowReplace: flags.allowReplace === true,
+      allowBreakingAgents: settings.allowBreakingAgents,
       forceDeletes: flags.forceDeletes === true,
       maxDeletes: settings.maxDeletes,
       maxDeleteFraction: settings.maxDeletePercent / 100,

@@ -16,6 +16,7 @@ export interface SettingsInput {
   scope?: string[];
   protect?: string[];
   prune?: boolean;
+  allow_breaking_agents?: boolean;
   max_deletes?: number;
   max_delete_percent?: number;
   concurrency?: number;
@@ -34,6 +35,8 @@ export interface Settings {
   scope: string[];
   protect: string[];
   prune: boolean;
+  /** Delete, replace or rename connectors agents use (or while the agents cannot be read). */
+  allowBreakingAgents: boolean;
   maxDeletes: number;
   maxDeletePercent: number;
   concurrency: number;
@@ -59,6 +62,7 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'file'> = {
   scope: [],
   protect: [],
   prune: false,
+  allowBreakingAgents: false,
   maxDeletes: 50,
   maxDeletePercent: 30,
   concurrency: 16,
@@ -96,6 +100,7 @@ export async function loadSettings(input: {
     scope: merged.scope ?? DEFAULT_SETTINGS.scope,
     protect: merged.protect ?? DEFAULT_SETTINGS.protect,
     prune: merged.prune ?? DEFAULT_SETTINGS.prune,
+    allowBreakingAgents: merged.allow_breaking_agents ?? DEFAULT_SETTINGS.allowBreakingAgents,
     maxDeletes: merged.max_deletes ?? DEFAULT_SETTINGS.maxDeletes,
     maxDeletePercent: merged.max_delete_percent ?? DEFAULT_SETTINGS.maxDeletePercent,
     concurrency: merged.concurrency ?? DEFAULT_SETTINGS.concurrency,

@@ -23,6 +23,8 @@ export interface ConnectorView {
   detail: string | null;
   waiting_for_auth: boolean;
   missing_tools: string[];
+  /** The agents that use it, as the last plan read them ("triage (alias prod, v4)"). */
+  agents: string[];
   /** When the connector last changed remotely (its modified_at), as far as the daemon knows. */
   last_change: string | null;
   source: SourceLocation | null;
@@ -39,6 +41,7 @@ export function connectorsAfter(report: RunReport, previous: readonly ConnectorV
   const sources = new Map(report.desired.map((d) => [d.name, d.source]));
   const waiting = new Set(report.pendingAuth.map((entry) => entry.name));
   const missingTools = new Map(report.tools.map((check) => [check.name, check.missing]));
+  const usedBy = new Map(plan.agents?.used_by.map((entry) => [entry.name, entry.agents]) ?? []);
   const rows = new Map<string, ConnectorView>();
   const put = (name: string, state: ConnectorState, detail: string | null = null) =>
     rows.set(name, {
@@ -47,6 +50,7 @@ export function connectorsAfter(report: RunReport, previous: readonly ConnectorV
       detail,
       waiting_for_auth: waiting.has(name),
       missing_tools: missingTools.get(name) ?? [],
+      agents: usedBy.get(name) ?? [],
       last_change: modified.get(name) ?? null,
       source: sources.get(name) ?? null,
     });

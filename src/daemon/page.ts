@@ -1,4 +1,5 @@
 import type { ConfigIssue } from '../config/types.js';
+import { usedByText } from '../render/used-by.js';
 import type { ConnectorState, ConnectorView } from './connectors.js';
 import type { HeldView, OperationView, ReconcileRecord } from './history.js';
 import { html, SafeHtml } from './html.js';
@@ -138,7 +139,7 @@ function connectorTable(connectors: ConnectorView[]): SafeHtml {
     (c) => html`<tr>
 <td data-label="Name"><b>${c.name}</b>${c.source ? html`<div class="muted mono">${c.source.file}:${c.source.line}</div>` : null}</td>
 <td data-label="State"><span class="badge ${STATE_CLASS[c.state]}">${c.state}</span>${c.waiting_for_auth ? html` <span class="badge warn">waiting for auth</span>` : null}</td>
-<td data-label="Detail">${c.detail ?? ''}${c.missing_tools.length > 0 ? html`<div class="bad">missing tools: ${c.missing_tools.join(', ')}</div>` : null}</td>
+<td data-label="Detail">${c.detail ?? ''}${c.missing_tools.length > 0 ? html`<div class="bad">missing tools: ${c.missing_tools.join(', ')}</div>` : null}${c.agents.length > 0 ? html`<div class="muted">${usedByText(c.agents)}</div>` : null}</td>
 <td data-label="Last change">${c.last_change ? html`<time datetime="${c.last_change}">${when(c.last_change)}</time>` : html`<span class="muted">unknown</span>`}</td>
 </tr>`,
   );

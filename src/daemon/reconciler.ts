@@ -127,6 +127,7 @@ function runSettings(
       prune: settings.prune,
       allowEmpty: flags.allowEmpty,
       allowReplace: flags.allowReplace,
+      allowBreakingAgents: settings.allowBreakingAgents,
       forceDeletes: flags.forceDeletes,
       maxDeletes: settings.maxDeletes,
       maxDeleteFraction: settings.maxDeletePercent / 100,

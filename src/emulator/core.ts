@@ -2,6 +2,8 @@
  * The emulator without its socket: state, faults, OAuth flows, the request log and persistence,
  * plus the operations tests and the control endpoints use (reset, insert, authenticate, tools).
  */
+
+import type { AgentState } from './agents.js';
 import type { AuthMethodsUpdate } from './auth-methods.js';
 import { FaultEngine } from './faults.js';
 import { RequestLog } from './log.js';
@@ -35,6 +37,8 @@ export class EmulatorCore {
   readonly log: RequestLog;
   readonly now: () => number;
   readonly access: AccessOptions;
+  /** The agents, seeded and read only. */
+  agents: AgentState = { agents: [], access: 'all' };
   #initial: ConnectorRecord[] = [];
   #writer: StateWriter | null = null;
 

@@ -4,6 +4,7 @@
  * aim faults and check what happened is on the returned RunningEmulator.
  */
 import { ConnectorSyncError, UsageError } from '../errors.js';
+import { checkSeedAgents, type SeedAgent } from './agents.js';
 import { EmulatorCore } from './core.js';
 import { checkFaultSettings, type FaultSettings } from './faults.js';
 import { loadState, StateWriter } from './persist.js';
@@ -18,6 +19,7 @@ import type {
   SeedConnector,
 } from './types.js';
 
+export type { SeedAgent } from './agents.js';
 export type { FaultKind, FaultRule, FaultSettings } from './faults.js';
 export { FAULT_KINDS, seededRandom } from './faults.js';
 export type {
@@ -44,6 +46,10 @@ export interface EmulatorOptions {
   seed?: SeedConnector[] | string;
   /** Keep state in this JSON file: loaded at start when it exists, rewritten after every change. */
   statePath?: string;
+  /** Agents to serve (read only), referencing connectors by name or UUID. */
+  agents?: SeedAgent[];
+  /** `forbidden`: the agents routes answer 403, as for a key without access to agents. */
+  agentsAccess?: 'all' | 'forbidden';
   /** Include Mistral's read-only built-in connectors (default true). */
   builtins?: boolean;
   /**
@@ -197,6 +203,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const writer =
     options.statePath === undefined ? null : new StateWriter(options.statePath, () => core.store.snapshot());
   core.begin(records, writer);
+  core.agents = {
+    agents: checkSeedAgents(options.agents ?? [], 'the agents option'),
+    access: options.agentsAccess ?? 'all',
+  };
   if (options.faults) core.faults.update(options.faults);
   const host = options.host ?? '127.0.0.1';
   const server = await listen(core, { host, port: options.port ?? 0, apiKey: options.apiKey, sleep }).catch(

@@ -7,6 +7,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { handleAgents } from './agents.js';
 import { handleControl } from './control.js';
 import type { EmulatorCore } from './core.js';
 import { type FaultTarget, retryAfterValue } from './faults.js';
@@ -182,7 +183,9 @@ function decideAnswer(
         },
         { method: parts.method, path: parts.path, rest: parts.segments.slice(2), query: parts.query, body },
       )
-    : routeNotFound();
+    : parts.segments[0] === 'v1' && parts.segments[1] === 'agents'
+      ? handleAgents(core.agents, { method: parts.method, rest: parts.segments.slice(2), query: parts.query })
+      : routeNotFound();
   if (faults.take('drop', target, (rule) => rule.phase === 'after')) return { kind: 'drop' };
   if (faults.take('truncated', target)) return { kind: 'truncated', reply };
   const slow = faults.take('slow_body', target);

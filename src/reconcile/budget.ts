@@ -83,6 +83,7 @@ export function withBudget(api: ConnectorsApi, budget: RunBudget): ConnectorsApi
     listCredentials: async (id, scope, o) => api.listCredentials(id, scope, options(o)),
     putCredentials: async (id, scope, body, o) => api.putCredentials(id, scope, body, options(o)),
     deleteCredentials: async (id, scope, name, o) => api.deleteCredentials(id, scope, name, options(o)),
+    ...(api.listAgents ? { listAgents: async (o) => api.listAgents!(options(o)) } : {}),
     stats: () => api.stats(),
     close: () => api.close(),
   };

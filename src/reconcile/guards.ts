@@ -1,3 +1,5 @@
+import type { RemoteConnector } from '../api/types.js';
+import { agentRefusals } from './agents.js';
 import { describeInvalidList } from './invalid-remote.js';
 import type { Plan, PlanOptions, PlanRefusal } from './types.js';
 
@@ -6,6 +8,8 @@ export interface GuardInput {
   desiredCount: number;
   managedCount: number;
   options: PlanOptions;
+  /** The listing, to resolve agents' references by name or id. */
+  remote?: readonly RemoteConnector[];
 }
 
 /**
@@ -62,6 +66,9 @@ export function applyGuards(plan: Plan, input: GuardInput): PlanRefusal[] {
       flag: '--allow-replace',
       names: replaces,
     });
+  }
+  if (options.agents && !options.allowBreakingAgents) {
+    refusals.push(...agentRefusals(plan.operations, options.agents, input.remote ?? []));
   }
   return refusals;
 }

@@ -1,5 +1,6 @@
 import type { InvalidRemoteItem, RemoteConnector } from '../api/types.js';
 import type { DesiredConnector } from '../config/types.js';
+import { planAgents, unknownToolWarnings } from './agents.js';
 import { describeConnectors, findLeftovers, indexRemoteNames, type Leftovers } from './ambiguity.js';
 import { type AuthComparison, compareAuth } from './auth-methods.js';
 import {
@@ -136,7 +137,12 @@ export function planChanges(
     basis: managed.map(toRef).sort((a, b) => compare(a.name, b.name)),
     invalid_remote: invalid,
   };
-  plan.refusals = applyGuards(plan, { desiredCount: desired.length, managedCount: managed.length, options });
+  if (options.agents) {
+    plan.agents = planAgents(options.agents, remote, new Set(managed.map((r) => r.id)));
+    plan.warnings.push(...unknownToolWarnings(options.agents, managed, options.connectorTools ?? new Map()));
+  }
+  const guarded = { desiredCount: desired.length, managedCount: managed.length, options, remote };
+  plan.refusals = applyGuards(plan, guarded);
   return plan;
 }
 

@@ -1,6 +1,7 @@
 import type { ConnectorListing, ConnectorsApi, RemoteConnector } from '../api/types.js';
 import type { ConfigIssue, DesiredConnector, LoadResult } from '../config/types.js';
 import { asInternalError, type ConnectorSyncError, isConnectorSyncError } from '../errors.js';
+import { agentInputs, readAgents } from './agent-inputs.js';
 import { type ApplyOptions, type ApplyResult, applyPlan } from './apply.js';
 import { type RunBudget, runTimeoutError, startBudget, withBudget } from './budget.js';
 import { fingerprintGroups, secretGroups } from './fingerprint.js';
@@ -48,7 +49,10 @@ export interface RunDependencies {
 /** How a run behaves, from flags and settings. */
 export interface RunSettings {
   dryRun: boolean;
-  plan: Omit<PlanOptions, 'listingComplete' | 'listingIncompleteReason' | 'invalidRemote'>;
+  plan: Omit<
+    PlanOptions,
+    'listingComplete' | 'listingIncompleteReason' | 'invalidRemote' | 'agents' | 'connectorTools'
+  >;
   concurrency: number;
   authUrls: boolean;
   authReturnUrl?: string;
@@ -114,9 +118,13 @@ async function runSteps(deps: RunDependencies, settings: RunSettings, report: Ru
     // state folder and its key are created even when the listing then fails)
     const opening = deps.openLedger?.();
     opening?.catch(() => {}); // its error counts only once awaited, after a listing that worked
+    // the agents are read beside the listing: a plan needs both, neither needs the other
+    const readingAgents = readAgents(deps.api, settings.signal);
+    readingAgents.catch(() => {}); // awaited only after a listing that worked
     const listing = await listOrFail(deps.api, settings.signal);
     if (!('items' in listing)) return finish('ListFailed', listing);
     report.listing = { pages: listing.pages, complete: listing.complete, count: listing.items.length };
+    const agents = await agentInputs(deps.api, await readingAgents, listing.items, settings);
 
     const ledger = await opening;
     const secrets = secretKnowledge(report.desired, ledger, settings.pushUnrecorded);
@@ -126,7 +134,8 @@ async function runSteps(deps: RunDependencies, settings: RunSettings, report: Ru
       deps.api,
       settings.concurrency,
     );
-    const fresh = planChanges(report.desired, listing.items, planOptions(settings, listing), secrets);
+    const options = { ...planOptions(settings, listing), ...agents };
+    const fresh = planChanges(report.desired, listing.items, options, secrets);
     // a saved plan is a request to apply exactly `fresh`: what the file says is checked, never run
     if (settings.savedPlan)
       checkSavedPlan(settings.savedPlan, { fresh, desired: report.desired, apiUrl: deps.apiUrl });

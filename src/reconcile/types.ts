@@ -134,7 +134,9 @@ export interface PlanRefusal {
     | 'remote-invalid'
     | 'too-many-deletes'
     | 'replace-needs-flag'
-    | 'mistral-owned';
+    | 'mistral-owned'
+    | 'breaks-agents'
+    | 'agents-unreadable';
   message: string;
   /** The flag that would allow it, e.g. `--allow-empty`; "none: ..." where no flag may. */
   flag: string;
@@ -162,6 +164,17 @@ export interface Plan {
   basis: RemoteRef[];
   /** Listed connectors in scope that break the API's schema: nothing was planned from them. */
   invalid_remote: InvalidRemoteItem[];
+  /** The agents that use the connectors, when the run read them. */
+  agents?: PlanAgents;
+}
+
+/** The agents that use the plan's connectors ("used by 3 agents: support-bot, triage (alias prod, v4)"). */
+export interface PlanAgents {
+  /** False when the agents could not all be read (then deletes, replaces and renames are refused). */
+  read: boolean;
+  reason?: string;
+  /** Connectors of the basis that some agent uses, by name, with the agents described. */
+  used_by: Array<{ name: string; id: string; agents: string[] }>;
 }
 
 /** Planning options, from flags and settings. */
@@ -186,6 +199,12 @@ export interface PlanOptions {
   listingIncompleteReason?: string;
   /** Listed items that break the API's schema (see invalid-remote.ts). */
   invalidRemote?: InvalidRemoteItem[];
+  /** Delete, replace or rename connectors that agents use, or while the agents cannot be read. */
+  allowBreakingAgents?: boolean;
+  /** The agents the run read (absent: not read, e.g. a fake API; no agent guard then). */
+  agents?: import('../api/agents.js').AgentListing;
+  /** Tool names each connector exposes, by connector id, for the connectors agents configure tools of. */
+  connectorTools?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** What the planner knows of write-only values pushed before (from the state folder), by connector id. */

@@ -14,6 +14,7 @@ import {
 } from './escape.js';
 import { planSummary } from './plan-text.js';
 import { heldBack } from './report-json.js';
+import { agentsUnreadText, usedByText } from './used-by.js';
 import { isLongText, textDiff } from './values.js';
 
 const ICON: Record<Operation['kind'], string> = {
@@ -68,6 +69,7 @@ export function renderReportMarkdown(report: RunReport, context: { apiUrl: strin
       '',
     );
   }
+  if (plan?.agents) lines.push(...agentLines(plan));
   if (plan && plan.orphans.length > 0)
     lines.push(
       `Not declared, kept (\`--prune\` deletes them): ${plan.orphans.map(markdownCode).join(', ')}.`,
@@ -233,4 +235,16 @@ function command(level: string, props: Record<string, string | number>, message:
     .map(([key, value]) => `${key}=${forWorkflowProperty(String(value))}`)
     .join(',');
   return `::${level}${rendered ? ` ${rendered}` : ''}::${forWorkflowMessage(message)}`;
+}
+
+/** Per connector, the agents that use it; the agents' tool mismatches; why they are missing, if unread. */
+function agentLines(plan: NonNullable<RunReport['plan']>): string[] {
+  const lines: string[] = [];
+  for (const entry of plan.agents?.used_by ?? [])
+    lines.push(`- ${markdownCode(entry.name)}: ${forMarkdown(usedByText(entry.agents))}`);
+  for (const warning of plan.warnings.filter((w) => w.code === 'agent-unknown-tool'))
+    lines.push(`- Warning: ${forMarkdown(warning.message)}`);
+  const unread = plan.agents && agentsUnreadText(plan.agents);
+  if (unread) lines.push(`> [!WARNING]`, `> ${forMarkdown(unread)}.`);
+  return lines.length > 0 ? ['### Agents', '', ...lines, ''] : [];
 }

@@ -3,6 +3,7 @@ import { activationText, credentialTexts } from './consumers.js';
 import { forTerminal } from './escape.js';
 import { heldBack } from './report-json.js';
 import type { Style } from './style.js';
+import { agentsUnreadText, usedByText } from './used-by.js';
 import { isLongText, showValue, textDiff } from './values.js';
 
 const SYMBOL: Record<Operation['kind'], string> = {
@@ -54,6 +55,11 @@ export function* planTextLines(plan: Plan, style: Style): Generator<string> {
       style.dim(`  not in the desired state, kept (--prune deletes them): ${listNames(plan.orphans)}`),
     );
   }
+  for (const entry of plan.agents?.used_by ?? []) {
+    lines.push(style.dim(forTerminal(`  ${entry.name}: ${usedByText(entry.agents)}`)));
+  }
+  const unread = plan.agents && agentsUnreadText(plan.agents);
+  if (unread) lines.push(style.warn(forTerminal(`  warning: ${unread}`)));
   for (const warning of plan.warnings) {
     const place = warning.source ? `${warning.source.file}:${warning.source.line}: ` : '';
     lines.push(style.warn(forTerminal(`  ${warning.held ? 'held' : 'warning'}: ${place}${warning.message}`)));
@@ -62,8 +68,7 @@ export function* planTextLines(plan: Plan, style: Style): Generator<string> {
     const allow = refusal.flag.startsWith('--') ? `allow it with ${refusal.flag}` : refusal.flag;
     lines.push(style.remove(`  refused: ${forTerminal(refusal.message)}`), `    ${allow}`);
   }
-  if (plan.unverified.length + plan.orphans.length + plan.warnings.length + plan.refusals.length > 0)
-    lines.push('');
+  if (lines.length > 0) lines.push('');
   lines.push(style.bold(planSummary(plan)));
   yield* lines;
 }

@@ -3,8 +3,8 @@
  * (runOnce) and the reports, is validated against the vendored OpenAPI document's request schemas
  * with unknown fields forbidden (the real API ignores them silently, so a field it does not define
  * is a value that never arrives). Each body is also held to the client's wire table
- * (src/api/wire-fields.ts). The only tolerated violations are KNOWN_VIOLATIONS, and each of them
- * must still happen: the list cannot outlive the fix that empties it.
+ * (src/api/wire-fields.ts). No violation is tolerated: the PATCH carries write-only values only
+ * through `auth_methods`, never the `headers`/`auth_data` UpdateConnectorRequest does not define.
  */
 import { randomBytes } from 'node:crypto';
 import { request } from 'undici';
@@ -20,8 +20,6 @@ import { Secret } from '../../src/secret.js';
 import {
   describeViolation,
   findOperation,
-  isKnownViolation,
-  KNOWN_VIOLATIONS,
   matchOperation,
   openapi,
   type RecordedRequest,
@@ -43,8 +41,6 @@ let hooks: Hook[] = [];
 
 /** What the suite drove: operationIds called, planner paths taken. */
 const covered = new Set<string>();
-/** Known violations seen. */
-const knownSeen = new Set<string>();
 
 beforeAll(async () => {
   emulator = await startEmulator({ apiKey: KEY, builtins: false });
@@ -72,10 +68,7 @@ function judgeRecorded(): RecordedRequest[] {
   for (const recorded of requests) {
     const found = matchOperation(recorded.method, recorded.path);
     if (found) covered.add(found.operationId);
-    for (const violation of validateRequest(recorded)) {
-      if (isKnownViolation(violation)) knownSeen.add(`${violation.operationId} ${violation.where}`);
-      else refused.push(describeViolation(recorded, violation));
-    }
+    for (const violation of validateRequest(recorded)) refused.push(describeViolation(recorded, violation));
     if (!found || recorded.body === undefined) continue;
     const { pathKey, method } = findOperation(found.operationId);
     const schema = openapi.paths[pathKey]![method]!.requestBody as {
@@ -83,8 +76,6 @@ function judgeRecorded(): RecordedRequest[] {
     };
     const sent = CLIENT_WIRE_FIELDS[found.operationId]?.body?.sent ?? [];
     for (const path of bodyPaths(doc, schema.content['application/json']!.schema as never, recorded.body)) {
-      const where = `body.${path.split(/[.[{]/)[0]}`;
-      if (isKnownViolation({ operationId: found.operationId, where, message: '' })) continue;
       if (!covers(sent, path))
         refused.push(`${recorded.method} ${recorded.path}: ${path} is not in the client's wire table (sent)`);
     }
@@ -269,11 +260,15 @@ describe('every request the client sends, through the real planner and applier',
   });
 
   it('pushes write-only values: requested, a secret_version bump, a changed fingerprint', async () => {
-    await sync([plain, secret, publicClient, full], { pushSecrets: ['secret'] });
-    await sync([plain, desired('secret', { ...secret, secret_version: '2' }), publicClient, full]);
+    const reason = (report: RunReport) =>
+      report.plan?.operations.filter((op) => op.name === 'secret').map((op) => op.secrets?.reason);
+    expect(reason(await sync([plain, secret, publicClient, full], { pushSecrets: ['secret'] }))).toEqual([
+      'requested',
+    ]);
+    const bumped = desired('secret', { ...secret, secret_version: '2' });
+    expect(reason(await sync([plain, bumped, publicClient, full]))).toEqual(['secret-version']);
     const rotated = desired('secret', { ...secret, secret_version: '2', headers: secretHeaders('v2') });
-    const report = await sync([plain, rotated, publicClient, full]);
-    expect(report.plan?.operations[0]?.secrets?.reason).toBe('fingerprint');
+    expect(reason(await sync([plain, rotated, publicClient, full]))).toEqual(['fingerprint']);
   });
 
   it('shares, unshares, replaces for a visibility the API cannot change in place', async () => {
@@ -371,6 +366,39 @@ describe('every request the client sends, through the real planner and applier',
     judgeRecorded();
   });
 
+  it('reads the agents, their aliases and the older versions aliases pin (every page)', async () => {
+    const withAgents = await startEmulator({
+      apiKey: KEY,
+      builtins: false,
+      agents: [
+        { name: 'one', tools: [{ type: 'connector', connector_id: 'plain_3' }] },
+        {
+          name: 'pinned',
+          tools: [],
+          versions: [{ tools: [{ type: 'connector', connector_id: 'plain_3' }] }],
+          aliases: { prod: 0, next: 1 },
+        },
+      ],
+    });
+    try {
+      const reader = createClient({ baseUrl: withAgents.url, apiKey: KEY, dispatcher: recorder.dispatcher });
+      const listing = await reader.listAgents();
+      expect(listing.complete).toBe(true);
+      expect(listing.agents.find((a) => a.name === 'pinned')?.versions).toEqual([
+        { version: 1, latest: true, aliases: ['next'], connectors: [] },
+        {
+          version: 0,
+          latest: false,
+          aliases: ['prod'],
+          connectors: [{ connector_id: 'plain_3', tool_configuration: null }],
+        },
+      ]);
+      judgeRecorded();
+    } finally {
+      await withAgents.close();
+    }
+  });
+
   it('covered every operation the client uses and every planner path', () => {
     const used = Object.entries(CLIENT_WIRE_FIELDS)
       .filter(([, row]) => row.use === 'used')
@@ -399,10 +427,5 @@ describe('every request the client sends, through the real planner and applier',
       ...['created', 'title', 'default', 'values', 'delete'].map((what) => `credential ${what}`),
     ];
     for (const entry of [...used, ...paths]) expect(covered, entry).toContain(entry);
-  });
-
-  it('still commits every KNOWN_VIOLATION (the secret push PATCH carries headers and auth_data)', () => {
-    // issue 11's client change sends auth_methods instead: empty KNOWN_VIOLATIONS then
-    for (const known of KNOWN_VIOLATIONS) expect(knownSeen).toContain(`${known.operationId} ${known.where}`);
   });
 });

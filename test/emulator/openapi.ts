@@ -9,7 +9,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { parse } from 'yaml';
-import { missingSharedDocs, OPENAPI_FILE } from '../support/shared-dir.js';
+import { missingSharedDocs, SHARED_DIR } from '../support/shared-dir.js';
 
 /** The repository root (this file is test/emulator/openapi.ts). */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -21,11 +21,35 @@ type Json = Record<string, unknown>;
 const missing = missingSharedDocs();
 if (missing) throw new Error(missing);
 
-/** The parsed document. */
-export const openapi = parse(readFileSync(OPENAPI_FILE, 'utf8')) as Json & {
+type Document = Json & {
   paths: Record<string, Record<string, Json>>;
   components: { schemas: Record<string, Json> };
 };
+
+const readDocument = (file: string) =>
+  parse(readFileSync(path.join(SHARED_DIR, 'api', file), 'utf8')) as Document;
+
+/**
+ * The parsed documents as one: the Connectors API, and the read side of the Agents API that
+ * connector-sync reads agents from. Their shared schemas (the validation error) are identical.
+ */
+export const openapi = mergeDocuments(
+  readDocument('connectors-openapi.yaml'),
+  readDocument('agents-openapi.yaml'),
+);
+
+function mergeDocuments(base: Document, extra: Document): Document {
+  for (const [name, schema] of Object.entries(extra.components.schemas)) {
+    const own = base.components.schemas[name];
+    if (own !== undefined && JSON.stringify(own) !== JSON.stringify(schema))
+      throw new Error(`the two OpenAPI documents define ${name} differently`);
+  }
+  return {
+    ...base,
+    paths: { ...base.paths, ...extra.paths },
+    components: { ...base.components, schemas: { ...extra.components.schemas, ...base.components.schemas } },
+  };
+}
 
 // OpenAPI 3.1 schemas are JSON Schema 2020-12; strict mode off for OpenAPI-only keywords
 // (e.g. `example`), and `password` (a UI hint in OpenAPI) accepted as any string.
@@ -337,24 +361,6 @@ export function validateRequest(request: RecordedRequest): Violation[] {
     }
   }
   return problems;
-}
-
-/**
- * Violations the client commits today and that issue 11's client change removes: the seed-era
- * PATCH carries `headers` and `auth_data`, which UpdateConnectorRequest does not define (the real
- * API ignores them). Issue 11's client change (auth_methods in the PATCH) empties this list: the
- * contract test fails while an entry here is no longer seen, so it cannot outlive the fix.
- */
-export const KNOWN_VIOLATIONS: ReadonlyArray<{ operationId: string; where: string }> = [
-  { operationId: 'connector_update_v1', where: 'body.headers' },
-  { operationId: 'connector_update_v1', where: 'body.auth_data' },
-];
-
-/** True for a violation KNOWN_VIOLATIONS lists. */
-export function isKnownViolation(violation: Violation): boolean {
-  return KNOWN_VIOLATIONS.some(
-    (known) => known.operationId === violation.operationId && known.where === violation.where,
-  );
 }
 
 /** A violation in a sentence, for a failing test's message. */

@@ -7,18 +7,19 @@ import {
   errorForStatus,
   errorForTransport,
   isApiError,
-  redactSecrets,
   requestIdOf,
 } from '../../src/api/errors.js';
 import { ConnectorSyncError } from '../../src/errors.js';
+import { redactSecrets, SecretSet } from '../../src/redact.js';
 
 const CANARY = 'canary-7f3e-secret';
 const ctx = {
   method: 'POST',
   path: '/v1/connectors',
   origin: 'https://api.example.com',
-  secrets: [CANARY],
+  secrets: new SecretSet([CANARY]),
 };
+const none = new SecretSet();
 const status = (
   code: number,
   text = '',
@@ -119,13 +120,17 @@ describe('API errors', () => {
   });
 
   it('find the request id under any header proxies use, first one first, clipped', () => {
-    expect(requestIdOf({})).toBeNull();
-    expect(requestIdOf({ 'x-request-id': '', 'cf-ray': 'ray' })).toBe('ray');
-    expect(requestIdOf({ 'cf-ray': 'ray', 'x-request-id': 'a' })).toBe('a');
+    expect(requestIdOf({}, none)).toBeNull();
+    expect(requestIdOf({ 'x-request-id': '', 'cf-ray': 'ray' }, none)).toBe('ray');
+    expect(requestIdOf({ 'cf-ray': 'ray', 'x-request-id': 'a' }, none)).toBe('a');
     for (const name of ['request-id', 'mistral-correlation-id', 'x-correlation-id', 'x-amzn-requestid']) {
-      expect(requestIdOf({ [name]: name })).toBe(name);
+      expect(requestIdOf({ [name]: name }, none)).toBe(name);
     }
-    expect(requestIdOf({ 'x-request-id': 'x'.repeat(200) })).toHaveLength(128);
+    expect(requestIdOf({ 'x-request-id': 'x'.repeat(200) }, none)).toHaveLength(128);
+    // redacted before it is cut, so no clipped run of a secret survives the 128-character limit
+    expect(requestIdOf({ 'x-request-id': `${'x'.repeat(110)}${CANARY}` }, ctx.secrets)).toBe(
+      `${'x'.repeat(110)}[redacted]`,
+    );
   });
 
   it('redact every secret, the longest first, and ignore empty ones', () => {
@@ -141,7 +146,7 @@ describe('API errors', () => {
       outcomeUnknown: false,
       hint: `hint ${CANARY}`,
       details: [`d ${CANARY}`],
-      secrets: [CANARY],
+      secrets: new SecretSet([CANARY]),
     });
     expect([error.message, error.hint, error.details]).toEqual([
       'boom [redacted]',

@@ -41,6 +41,7 @@ function fakeFs(
           name,
           isFile: () => !isLink && node === 'file',
           isDirectory: () => !isLink && node === 'dir',
+          isSymbolicLink: () => isLink,
         };
       }) as never;
     },
@@ -97,17 +98,27 @@ describe('discovery', () => {
 
   it('reports a dangling YAML link and an unreadable folder as issues that count as found', async () => {
     const fs = fakeFs(
-      { '/w/c': 'dir', '/w/c/sub': 'dir', '/w/c/gone': 'dangling' },
-      { '/w/c/gone.yaml': '/w/c/gone', '/w/c/gone-dir': '/w/c/gone' },
+      { '/w/c': 'dir', '/w/c/sub': 'dir', '/w/away/gone': 'dangling' },
+      { '/w/c/gone.yaml': '/w/away/gone', '/w/c/gone-dir': '/w/away/gone' },
       { '/w/c/sub': { on: 'readdir', error: 'EACCES' } },
     );
     expect(await discover(fs, 'c')).toEqual({
       files: [],
+      // a dangling link is an issue whatever its name: it may have been a folder of connectors
       issues: [
-        ['c/gone.yaml', 'path-unreadable', 'cannot be read: no such file or directory'],
+        [
+          'c/gone-dir',
+          'path-unreadable',
+          'is a symbolic link that cannot be followed: no such file or directory',
+        ],
+        [
+          'c/gone.yaml',
+          'path-unreadable',
+          'is a symbolic link that cannot be followed: no such file or directory',
+        ],
         ['c/sub', 'path-unreadable', 'cannot be read: permission denied'],
       ],
-      order: ['c/gone.yaml', 'c/sub'],
+      order: ['c/gone-dir', 'c/gone.yaml', 'c/sub'],
     });
   });
 
@@ -142,13 +153,15 @@ describe('discovery', () => {
     expect(await discover(fs, 'c', 'c')).toEqual({
       files: [['/w/c/a.yaml', 'c/a.yaml']],
       issues: [
+        // a link back into the folder being read is a loop, reported rather than read again
+        ['c/again', 'path-loop', 'is a symbolic link loop: it leads back into c'],
         [
           'c',
           'no-yaml-files',
           'directory holds no .yaml or .yml files (hidden files and folders are skipped)',
         ],
       ],
-      order: ['c/a.yaml', 'c'],
+      order: ['c/a.yaml', 'c/again', 'c'],
     });
   });
 

@@ -4,8 +4,22 @@ import { applyGuards } from '../../src/reconcile/guards.js';
 import type { Operation, Plan, PlanOptions } from '../../src/reconcile/types.js';
 import { planOptions } from '../support/fixtures.js';
 
-const op = (kind: Operation['kind'], name: string) => ({ kind, name }) as Operation;
-const plan = (...operations: Operation[]) => ({ operations }) as Plan;
+const op = (kind: Operation['kind'], name: string) =>
+  ({
+    kind,
+    name,
+    changes: [],
+    visibility: kind === 'replace' ? { via: 'replace' } : null,
+  }) as unknown as Operation;
+/** A replace for the create-only metadata URL alone (the visibility stays). */
+const urlReplace = (name: string) =>
+  ({
+    kind: 'replace',
+    name,
+    changes: [{ field: 'oauth2_server_metadata_url', before: 'https://a', after: 'https://b' }],
+    visibility: null,
+  }) as unknown as Operation;
+const plan = (...operations: Operation[]) => ({ operations, invalid_remote: [] }) as unknown as Plan;
 const deletes = (count: number) => Array.from({ length: count }, (_, i) => op('delete', `d${i}`));
 
 function guard(
@@ -90,6 +104,12 @@ describe('the guards', () => {
       },
     ]);
     expect(guard([op('replace', 'a')], 5, { allowReplace: true })).toEqual([]);
+    expect(guard([urlReplace('u')], 5)[0]?.message).toBe(
+      'changing oauth2_server_metadata_url (taken only when a connector is created) of u needs a delete and a create (agents using it lose it)',
+    );
+    expect(guard([urlReplace('u'), op('replace', 'v')], 5)[0]?.message).toBe(
+      'changing the visibility or oauth2_server_metadata_url of u, v needs a delete and a create (agents using it lose it)',
+    );
   });
 
   it('report every refusal that stands, in order', () => {

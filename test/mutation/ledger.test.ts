@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConnectorSyncError } from '../../src/errors.js';
-import { fingerprintSecrets, writeOnlyFields } from '../../src/reconcile/fingerprint.js';
+import { fingerprintGroups, writeOnlyFields } from '../../src/reconcile/fingerprint.js';
 import { defaultStateDir, type LedgerFs, openLedger } from '../../src/reconcile/ledger.js';
 import { Secret } from '../../src/secret.js';
 import { desired, headers } from '../support/fixtures.js';
@@ -19,6 +19,7 @@ afterEach(async () => {
 });
 
 const API = 'https://api.example.com';
+const KEY = new Secret('workspace-api-key');
 const errno = (code: string) => Object.assign(new Error(`${code}: failed`), { code });
 
 describe('the secret ledger', () => {
@@ -30,24 +31,24 @@ describe('the secret ledger', () => {
 
   it('creates a 32-byte key with mode 0600 once, and keeps it', async () => {
     const state = join(dir, 'state');
-    const first = await openLedger(state, API);
+    const first = await openLedger(state, API, KEY);
     expect(first.key).toHaveLength(32);
     expect((await stat(join(state, 'fingerprint.key'))).mode & 0o777).toBe(0o600);
     expect((await stat(state)).mode & 0o777).toBe(0o700);
-    expect((await openLedger(state, API)).key.equals(first.key)).toBe(true);
+    expect((await openLedger(state, API, KEY)).key.equals(first.key)).toBe(true);
   });
 
   it('keeps a key of 32 bytes or more as it is', async () => {
     const key = Buffer.alloc(32, 9);
     await writeFile(join(dir, 'fingerprint.key'), key);
-    expect((await openLedger(dir, API)).key.equals(key)).toBe(true);
+    expect((await openLedger(dir, API, KEY)).key.equals(key)).toBe(true);
   });
 
   it('saves records sorted, per API target, mode 0600, atomically, and reads them back', async () => {
-    const ledger = await openLedger(dir, API);
+    const ledger = await openLedger(dir, API, KEY);
     expect(ledger.records.size).toBe(0);
-    ledger.records.set('zeta', { fingerprint: 'fz', secretVersion: null });
-    ledger.records.set('alpha', { fingerprint: 'fa', secretVersion: '2' });
+    ledger.records.set('zeta', { fingerprints: { headers: 'fz' }, secretVersion: null });
+    ledger.records.set('alpha', { fingerprints: { auth_data: 'fa' }, secretVersion: '2' });
     await ledger.save();
     const files = (await readdir(dir)).filter((name) => name.startsWith('secrets-'));
     expect(files).toHaveLength(1);
@@ -57,28 +58,56 @@ describe('the secret ledger', () => {
     const text = await readFile(path, 'utf8');
     expect(text.endsWith('}\n')).toBe(true);
     expect(JSON.parse(text)).toEqual({
-      version: 1,
+      version: 3,
       api_url: API,
+      workspace: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
       connectors: {
-        alpha: { fingerprint: 'fa', secretVersion: '2' },
-        zeta: { fingerprint: 'fz', secretVersion: null },
+        alpha: { fingerprints: { auth_data: 'fa' }, secretVersion: '2' },
+        zeta: { fingerprints: { headers: 'fz' }, secretVersion: null },
       },
     });
+    expect(text).not.toContain(KEY.reveal());
     expect(Object.keys(JSON.parse(text).connectors)).toEqual(['alpha', 'zeta']);
-    expect(text).toContain('\n  "version": 1');
-    expect([...(await openLedger(dir, API)).records.keys()].sort()).toEqual(['alpha', 'zeta']);
-    expect((await openLedger(dir, 'https://other.example.com')).records.size).toBe(0);
+    expect(text).toContain('\n  "version": 3');
+    expect([...(await openLedger(dir, API, KEY)).records.keys()].sort()).toEqual(['alpha', 'zeta']);
+    expect((await openLedger(dir, 'https://other.example.com', KEY)).records.size).toBe(0);
+    // another API key behind the same URL is another workspace: it vouches for none of these pushes
+    expect((await openLedger(dir, API, new Secret('other-api-key'))).records.size).toBe(0);
+  });
+
+  it('reads an earlier single-fingerprint record with every group unknown, and drops unknown groups', async () => {
+    const ledger = await openLedger(dir, API, KEY);
+    ledger.records.set('a', { fingerprints: {}, secretVersion: null });
+    await ledger.save();
+    const file = join(dir, (await readdir(dir)).find((name) => name.startsWith('secrets-'))!);
+    const saved = JSON.parse(await readFile(file, 'utf8'));
+    const rewrite = (version: number, connectors: unknown) =>
+      writeFile(file, JSON.stringify({ ...saved, version, connectors }));
+    await rewrite(2, { a: { fingerprint: 'old', secretVersion: '1' }, b: { secretVersion: null } });
+    expect([...(await openLedger(dir, API, KEY)).records]).toEqual([
+      ['a', { fingerprints: {}, secretVersion: '1' }],
+    ]);
+    await rewrite(3, { a: { fingerprints: { headers: 'h', tools: 't', auth_data: 7 }, secretVersion: 2 } });
+    expect((await openLedger(dir, API, KEY)).records.size).toBe(0);
+    await rewrite(3, {
+      a: { fingerprints: { headers: 'h', tools: 't', auth_data: 7 }, secretVersion: null },
+    });
+    expect([...(await openLedger(dir, API, KEY)).records]).toEqual([
+      ['a', { fingerprints: { headers: 'h' }, secretVersion: null }],
+    ]);
+    await rewrite(4, { a: { fingerprints: { headers: 'h' }, secretVersion: null } });
+    expect((await openLedger(dir, API, KEY)).records.size).toBe(0);
   });
 
   it('treats a damaged or empty ledger as no records (only verification is lost)', async () => {
-    const first = await openLedger(dir, API);
-    first.records.set('a', { fingerprint: 'f', secretVersion: null });
+    const first = await openLedger(dir, API, KEY);
+    first.records.set('a', { fingerprints: { headers: 'f' }, secretVersion: null });
     await first.save();
     const file = (await readdir(dir)).find((name) => name.startsWith('secrets-'))!;
     await writeFile(join(dir, file), '{ not json');
-    expect((await openLedger(dir, API)).records.size).toBe(0);
+    expect((await openLedger(dir, API, KEY)).records.size).toBe(0);
     await writeFile(join(dir, file), '{"version":1}');
-    expect((await openLedger(dir, API)).records.size).toBe(0);
+    expect((await openLedger(dir, API, KEY)).records.size).toBe(0);
   });
 
   it('uses the key another process wrote first', async () => {
@@ -99,7 +128,7 @@ describe('the secret ledger', () => {
         return nodeFs.writeFile(path, data as string, options as 'utf8');
       }) as LedgerFs['writeFile'],
     };
-    expect((await openLedger(dir, API, racing)).key.equals(theirs)).toBe(true);
+    expect((await openLedger(dir, API, KEY, racing)).key.equals(theirs)).toBe(true);
   });
 
   it('never overwrites a key another process wrote after this one looked', async () => {
@@ -116,7 +145,7 @@ describe('the secret ledger', () => {
         return nodeFs.readFile(path, options as 'utf8');
       }) as LedgerFs['readFile'],
     };
-    expect((await openLedger(dir, API, late)).key.equals(theirs)).toBe(true);
+    expect((await openLedger(dir, API, KEY, late)).key.equals(theirs)).toBe(true);
     expect((await readFile(join(dir, 'fingerprint.key'))).equals(theirs)).toBe(true);
   });
 
@@ -128,7 +157,7 @@ describe('the secret ledger', () => {
           throw errno('EACCES');
         },
       };
-      const error = await openLedger(dir, API, broken).catch((e: unknown) => e);
+      const error = await openLedger(dir, API, KEY, broken).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ConnectorSyncError);
       expect((error as ConnectorSyncError).code).toBe('SETTINGS_INVALID');
       expect((error as ConnectorSyncError).message).toBe(
@@ -148,7 +177,7 @@ describe('the secret ledger', () => {
         throw own;
       },
     };
-    expect(await openLedger(dir, API, broken).catch((e: unknown) => e)).toBe(own);
+    expect(await openLedger(dir, API, KEY, broken).catch((e: unknown) => e)).toBe(own);
   });
 
   it('fails on a ledger file it cannot read for another reason than absence', async () => {
@@ -159,7 +188,7 @@ describe('the secret ledger', () => {
         return nodeFs.readFile(path, options as 'utf8');
       }) as LedgerFs['readFile'],
     };
-    const error = await openLedger(dir, API, broken).catch((e: unknown) => e);
+    const error = await openLedger(dir, API, KEY, broken).catch((e: unknown) => e);
     expect((error as ConnectorSyncError).message).toBe(`cannot use the state folder ${dir}: EIO: failed`);
   });
 });
@@ -181,13 +210,13 @@ describe('fingerprints', () => {
 
   it('are null until the values are resolved', () => {
     expect(
-      fingerprintSecrets(desired('a', { secretsResolved: false, headers: headers({ A: '1' }) }), key),
+      fingerprintGroups(desired('a', { secretsResolved: false, headers: headers({ A: '1' }) }), key),
     ).toBeNull();
   });
 
   it('move with any header value, name or the key, but not with header order or name case', () => {
     const of = (values: Record<string, string>, k = key) =>
-      fingerprintSecrets(desired('a', { headers: headers(values) }), k);
+      fingerprintGroups(desired('a', { headers: headers(values) }), k)?.headers;
     const base = of({ Authorization: 'one', 'X-B': 'two' });
     expect(base).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(of({ 'X-B': 'two', Authorization: 'one' })).toBe(base);
@@ -195,12 +224,13 @@ describe('fingerprints', () => {
     expect(of({ Authorization: 'one', 'X-B': 'three' })).not.toBe(base);
     expect(of({ Authorization: 'one', 'X-C': 'two' })).not.toBe(base);
     expect(of({ Authorization: 'one', 'X-B': 'two' }, other)).not.toBe(base);
-    expect(fingerprintSecrets(desired('a'), key)).not.toBe(of({}));
+    expect(fingerprintGroups(desired('a'), key)).toEqual({});
+    expect(of({})).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
   it('sort header names by code unit whatever order they come in', () => {
     const of = (entries: [string, string][]) =>
-      fingerprintSecrets(desired('a', { headers: headers(Object.fromEntries(entries)) }), key);
+      fingerprintGroups(desired('a', { headers: headers(Object.fromEntries(entries)) }), key)?.headers;
     const names = ['b', 'a', 'c', 'a-b', 'B2'];
     const forward = of(names.map((n) => [n, n]));
     expect(of([...names].reverse().map((n) => [n, n]))).toBe(forward);
@@ -209,7 +239,7 @@ describe('fingerprints', () => {
 
   it('move with the OAuth client id as well as the client secret', () => {
     const of = (id: string, secret: string | null) =>
-      fingerprintSecrets(
+      fingerprintGroups(
         desired('a', {
           auth_data: {
             client_id: new Secret(id),
@@ -217,7 +247,7 @@ describe('fingerprints', () => {
           },
         }),
         key,
-      );
+      )?.auth_data;
     expect(of('id', 's')).not.toBe(of('id2', 's'));
     expect(of('id', 's')).not.toBe(of('id', null));
     expect(of('id', null)).toBe(of('id', null));
@@ -226,10 +256,8 @@ describe('fingerprints', () => {
   it('orders header names the same way however many there are and however they come', () => {
     const names = Array.from({ length: 30 }, (_, i) => `h${String((i * 7) % 30).padStart(2, '0')}`);
     const of = (order: string[]) =>
-      fingerprintSecrets(
-        desired('a', { headers: headers(Object.fromEntries(order.map((n) => [n, n]))) }),
-        key,
-      );
+      fingerprintGroups(desired('a', { headers: headers(Object.fromEntries(order.map((n) => [n, n]))) }), key)
+        ?.headers;
     const expected = of([...names].sort());
     expect(of(names)).toBe(expected);
     expect(of([...names].reverse())).toBe(expected);

@@ -1,8 +1,9 @@
 /** The planner's less travelled paths: warnings, secret pushes, renames out of reach, orders. */
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { DesiredConnector } from '../../src/config/types.js';
 import { planChanges, type SecretKnowledge } from '../../src/reconcile/plan.js';
-import { orderRenames, renameIsPending } from '../../src/reconcile/renames.js';
+import { orderRenames, renameIsPending, temporaryName } from '../../src/reconcile/renames.js';
 import type { Operation, Plan, PlanOptions } from '../../src/reconcile/types.js';
 import { Secret } from '../../src/secret.js';
 import { desired, headers, planOptions, remoteFor } from '../support/fixtures.js';
@@ -21,10 +22,14 @@ const knowledge = (
   fingerprints: [string, string][],
   pushUnrecorded = false,
 ): SecretKnowledge => ({
+  // every connector here declares headers only, so one fingerprint is the `headers` group's
   records: new Map(
-    records.map(([name, fingerprint, secretVersion]) => [name, { fingerprint, secretVersion }]),
+    records.map(([id, fingerprint, secretVersion]) => [
+      id,
+      { fingerprints: { headers: fingerprint }, secretVersion },
+    ]),
   ),
-  fingerprints: new Map(fingerprints),
+  fingerprints: new Map(fingerprints.map(([name, fingerprint]) => [name, { headers: fingerprint }])),
   pushUnrecorded,
 });
 
@@ -214,24 +219,27 @@ describe('the planner, path by path', () => {
       description: old.description,
       server: old.server!,
     });
-    const same = plan([renamed], [old], {}, knowledge([['old', 'f', null]], [['new', 'f']]));
+    // records are by connector id, so the record the old name's connector carries is the one compared
+    const same = plan([renamed], [old], {}, knowledge([[old.id, 'f', null]], [['new', 'f']]));
     expect(same.operations.map((op) => op.secrets)).toEqual([null]);
-    const moved = plan([renamed], [old], {}, knowledge([['old', 'f', null]], [['new', 'g']]));
+    const moved = plan([renamed], [old], {}, knowledge([[old.id, 'f', null]], [['new', 'g']]));
     expect(moved.operations.map((op) => op.secrets?.reason)).toEqual(['fingerprint']);
     const bumped = withHeaders('a', { secret_version: '2' });
     const remote = [remoteFor(desired('a'))];
     expect(
-      plan([bumped], remote, {}, knowledge([['a', 'f', '1']], [['a', 'f']])).operations[0]?.secrets,
+      plan([bumped], remote, {}, knowledge([[remote[0]!.id, 'f', '1']], [['a', 'f']])).operations[0]?.secrets,
     ).toEqual({
       fields: ['headers'],
       reason: 'secret-version',
     });
-    expect(plan([bumped], remote, {}, knowledge([['a', 'f', '2']], [['a', 'f']])).in_sync).toEqual(['a']);
-    const unversioned = withHeaders('a');
-    expect(plan([unversioned], remote, {}, knowledge([['a', 'f', '1']], [['a', 'f']])).in_sync).toEqual([
+    expect(plan([bumped], remote, {}, knowledge([[remote[0]!.id, 'f', '2']], [['a', 'f']])).in_sync).toEqual([
       'a',
     ]);
-    expect(plan([unversioned], remote, {}, knowledge([['a', 'f', '1']], [])).unverified).toEqual([
+    const unversioned = withHeaders('a');
+    expect(
+      plan([unversioned], remote, {}, knowledge([[remote[0]!.id, 'f', '1']], [['a', 'f']])).in_sync,
+    ).toEqual(['a']);
+    expect(plan([unversioned], remote, {}, knowledge([[remote[0]!.id, 'f', '1']], [])).unverified).toEqual([
       { name: 'a', fields: ['headers'] },
     ]);
   });
@@ -351,7 +359,16 @@ describe('renames', () => {
       }) as unknown as Operation;
     const long = 'n'.repeat(60);
     const ordered = orderRenames([op(long, 'b', 'ab-cd_ef/0123456789xyz'), op('b', long, 'id-2')]);
-    const temporary = `${'n'.repeat(40)}-renaming-abcdef012345`;
+    // `<final name, cut to fit>-renaming-<16 hex of sha256(id, final name)>`: only this connector's tag matches
+    const tag = (id: string, final: string) =>
+      createHash('sha256')
+        .update(`connector-sync temporary name\0${id}\0${final}`)
+        .digest('hex')
+        .slice(0, 16);
+    const temporary = `b-renaming-${tag('ab-cd_ef/0123456789xyz', 'b')}`;
+    expect(temporaryName('id-2', long)).toBe(`${'n'.repeat(38)}-renaming-${tag('id-2', long)}`);
+    expect(temporaryName('id-2', long)).toHaveLength(64);
+    expect(temporaryName('id-3', 'b')).not.toBe(temporary);
     expect(ordered.map((o) => [o.renamed_from, o.name, o.temporary ?? false])).toEqual([
       [long, temporary, true],
       ['b', long, false],
@@ -376,7 +393,7 @@ describe('renames', () => {
     } as Operation;
     const cycle = orderRenames([edited, { ...op('d', 'c', 'id-4') }]);
     expect(cycle.at(-1)?.changes).toEqual([
-      { field: 'name', before: 'c-renaming-id3', after: 'd' },
+      { field: 'name', before: `d-renaming-${tag('id-3', 'd')}`, after: 'd' },
       { field: 'title', before: 'T', after: 'U' },
     ]);
   });

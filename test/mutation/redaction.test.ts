@@ -7,6 +7,9 @@ import { Secret } from '../../src/secret.js';
 const CANARY = 'canary-51f0-log';
 const SECRET_KEYS = [
   'headers',
+  // where write-only values travel on create and update (global_headers, an auth method's OAuth secrets)
+  'global_headers',
+  'oauth2_metadata_secrets',
   'auth_data',
   'authData',
   'authorization',

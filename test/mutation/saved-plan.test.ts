@@ -22,6 +22,7 @@ const emptyPlan = (basis: RemoteRef[] = []): Plan => ({
   orphans: [],
   warnings: [],
   refusals: [],
+  invalid_remote: [],
   basis,
 });
 const API = 'https://api.example.com';
@@ -102,10 +103,14 @@ describe('saved plans', () => {
     const wanted = [desired('a')];
     const plan = saved([ref('1', 'a')], wanted);
     expect(() =>
-      checkSavedPlan(plan, { basis: [ref('1', 'a')], desired: wanted, apiUrl: API }),
+      checkSavedPlan(plan, { fresh: emptyPlan([ref('1', 'a')]), desired: wanted, apiUrl: API }),
     ).not.toThrow();
     const other = thrown(() =>
-      checkSavedPlan(plan, { basis: [ref('1', 'a')], desired: wanted, apiUrl: 'https://other.example.com' }),
+      checkSavedPlan(plan, {
+        fresh: emptyPlan([ref('1', 'a')]),
+        desired: wanted,
+        apiUrl: 'https://other.example.com',
+      }),
     );
     expect([other.code, other.message]).toEqual([
       'PLAN_STALE',
@@ -115,12 +120,12 @@ describe('saved plans', () => {
       'make a new plan with `connector-sync sync --dry-run --plan-out FILE` and review it',
     );
     const moved = thrown(() =>
-      checkSavedPlan(plan, { basis: [ref('1', 'a', 't2')], desired: wanted, apiUrl: API }),
+      checkSavedPlan(plan, { fresh: emptyPlan([ref('1', 'a', 't2')]), desired: wanted, apiUrl: API }),
     );
     expect(moved.message).toBe('the remote connectors changed since the plan was made: a (modified)');
     const edited = thrown(() =>
       checkSavedPlan(plan, {
-        basis: [ref('1', 'a')],
+        fresh: emptyPlan([ref('1', 'a')]),
         desired: [desired('a', { description: 'x' })],
         apiUrl: API,
       }),
@@ -134,14 +139,16 @@ describe('saved plans', () => {
   it('list at most ten moved connectors, then how many more', () => {
     const many = Array.from({ length: 12 }, (_, i) => ref(String(i), `c${i}`));
     const plan = saved([]);
-    const error = thrown(() => checkSavedPlan(plan, { basis: many, desired: [], apiUrl: API }));
+    const error = thrown(() => checkSavedPlan(plan, { fresh: emptyPlan(many), desired: [], apiUrl: API }));
     expect(error.message).toBe(
       `the remote connectors changed since the plan was made: ${many
         .slice(0, 10)
         .map((r) => `${r.name} (new)`)
         .join(', ')}, and 2 more`,
     );
-    const ten = thrown(() => checkSavedPlan(plan, { basis: many.slice(0, 10), desired: [], apiUrl: API }));
+    const ten = thrown(() =>
+      checkSavedPlan(plan, { fresh: emptyPlan(many.slice(0, 10)), desired: [], apiUrl: API }),
+    );
     expect(ten.message).not.toContain('more');
   });
 

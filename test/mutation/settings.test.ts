@@ -49,6 +49,7 @@ describe('settings', () => {
       schedule: '*/5 * * * *',
       readOnly: false,
       suspend: false,
+      timeoutMs: 15 * 60_000,
     });
   });
 
@@ -69,6 +70,7 @@ describe('settings', () => {
         "schedule: '0 * * * *'",
         'read_only: true',
         'suspend: true',
+        'timeout: 90s',
       ].join('\n'),
     );
     expect(await load()).toEqual({
@@ -85,6 +87,9 @@ describe('settings', () => {
       schedule: '0 * * * *',
       readOnly: true,
       suspend: true,
+      timeoutMs: 90_000,
+      // where the file chose the API URL, so a refusal of that URL can point at the line
+      apiUrlSetIn: `${join(cwd, '.connector-sync.yaml')}:1:10`,
       file: join(cwd, '.connector-sync.yaml'),
     });
   });
@@ -109,7 +114,7 @@ describe('settings', () => {
   it('parse CONNECTOR_SYNC_* lists, booleans and numbers; an empty variable counts as unset', async () => {
     const settings = await load({
       env: {
-        CONNECTOR_SYNC_SCOPE: ' team-* , ops-* ,,',
+        CONNECTOR_SYNC_SCOPE: ' team-* , ops-* ',
         CONNECTOR_SYNC_PRUNE: 'YES',
         CONNECTOR_SYNC_READ_ONLY: 'on',
         CONNECTOR_SYNC_SUSPEND: '1',
@@ -127,6 +132,10 @@ describe('settings', () => {
     for (const no of ['0', 'false', 'No', 'OFF']) {
       expect((await load({ env: { CONNECTOR_SYNC_PRUNE: no } })).prune).toBe(false);
     }
+    // a blank entry is never read as "all" or "none": it is refused, naming the variable
+    await expect(load({ env: { CONNECTOR_SYNC_SCOPE: 'team-*,,' } })).rejects.toThrow(
+      /^CONNECTOR_SYNC_SCOPE has a blank entry/,
+    );
   });
 
   it('name the variable of a value that is not of its type', async () => {
@@ -165,7 +174,8 @@ describe('settings', () => {
   it('point at the item of a bad list entry', async () => {
     await writeFile(join(cwd, '.connector-sync.yaml'), 'scope:\n  - ok\n  - ""\n');
     const error = await failure(load());
-    expect(error.message).toMatch(/\.connector-sync\.yaml:3:5: scope must NOT have fewer than 1 characters$/);
+    expect(error.message).toMatch(/\.connector-sync\.yaml:3:5: scope must NOT have fewer than 1 characters;/);
+    expect(error.message).toMatch(/\.connector-sync\.yaml:3:5: scope is blank$/);
   });
 
   it('name the file, line and column of a YAML syntax error, on one line', async () => {

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { DesiredConnector } from '../../src/config/types.js';
 import { ConnectorSyncError } from '../../src/errors.js';
 import { applyPlan, nameBatches } from '../../src/reconcile/apply.js';
-import { fingerprintSecrets } from '../../src/reconcile/fingerprint.js';
+import { fingerprintGroups } from '../../src/reconcile/fingerprint.js';
 import { planChanges } from '../../src/reconcile/plan.js';
 import type { Operation } from '../../src/reconcile/types.js';
 import { Secret } from '../../src/secret.js';
@@ -46,15 +46,16 @@ describe('regressions a planted bug once slipped past', () => {
   });
 
   it('an OAuth client_secret rotation changes the fingerprint, so the new secret is pushed', () => {
-    const before = fingerprintSecrets(oauth('secret-old'), KEY);
-    const after = fingerprintSecrets(oauth('secret-new'), KEY);
-    expect(after).not.toBe(before);
-    expect(fingerprintSecrets(oauth(null), KEY)).not.toBe(before);
-    // and the planner turns the moved fingerprint into a push of auth_data
+    const before = fingerprintGroups(oauth('secret-old'), KEY)!;
+    const after = fingerprintGroups(oauth('secret-new'), KEY)!;
+    expect(after.auth_data).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(after.auth_data).not.toBe(before.auth_data);
+    expect(fingerprintGroups(oauth(null), KEY)!.auth_data).not.toBe(before.auth_data);
+    // and the planner turns the moved fingerprint into a push of auth_data (records are by connector id)
     const remote = remoteFor(oauth('secret-new'));
     const plan = planChanges([oauth('secret-new')], [remote], planOptions(), {
-      records: new Map([['crm', { fingerprint: before!, secretVersion: null }]]),
-      fingerprints: new Map([['crm', after!]]),
+      records: new Map([[remote.id, { fingerprints: before, secretVersion: null }]]),
+      fingerprints: new Map([['crm', after]]),
       pushUnrecorded: false,
     });
     expect(plan.operations.map((op) => op.secrets)).toEqual([

@@ -50,10 +50,10 @@ describe('spec:check', () => {
     delete (method.properties as Json).global_headers;
     const problems = compareWire(scratch, CLIENT_WIRE_FIELDS, EMULATOR_WIRE_FIELDS, configFacts());
     expect(problems).toContain(
-      'client: connector_update_v1 body: declined names auth_methods[].global_headers, a field the spec does not define',
+      'client: connector_update_v1 body: sent names auth_methods[].global_headers, a field the spec does not define',
     );
     expect(problems).toContain(
-      'emulator: connector_update_v1 body: ignored names auth_methods[].global_headers{}.value, a field the spec does not define',
+      'emulator: connector_update_v1 body: read names auth_methods[].global_headers{}.value, a field the spec does not define',
     );
   });
 

@@ -8,14 +8,18 @@ import { Secret } from '../../src/secret.js';
  * alone are merged into `global_headers` (all secret), as the loader does.
  */
 export function desired(name: string, overrides: Partial<DesiredConnector> = {}): DesiredConnector {
-  const merged =
-    overrides.headers && overrides.global_headers === undefined
-      ? {
-          global_headers: Object.fromEntries(
+  // `headers:` merge into global_headers as the loader merges them, over any global_headers given
+  // (a spread connector's own, which would otherwise keep the old values)
+  const merged = overrides.headers
+    ? {
+        global_headers: {
+          ...(overrides.global_headers ?? {}),
+          ...Object.fromEntries(
             Object.entries(overrides.headers).map(([k, value]) => [k, { value, is_secret: true }]),
           ),
-        }
-      : {};
+        },
+      }
+    : {};
   return {
     name,
     description: `${name} connector`,

@@ -203,7 +203,7 @@ function checkRemote(want: NonNullable<Step['expect']['remote']>, outcome: StepO
   for (const [name, fields] of Object.entries(want.fields ?? {})) {
     const record = users.find((r) => r.name === name);
     expect(record, `${label}: remote connector ${name}`).toBeDefined();
-    expect(record, `${label}: remote connector ${name}`).toMatchObject(
+    expect(valuesView(record!), `${label}: remote connector ${name}`).toMatchObject(
       withEnv(fields, outcome.env) as object,
     );
   }
@@ -213,6 +213,27 @@ function checkRemote(want: NonNullable<Step['expect']['remote']>, outcome: StepO
     expect(old, `${label}: ${was} existed before the step`).toBeDefined();
     expect(current?.id, `${label}: ${now} kept the id of ${was}`).toBe(old?.id);
   }
+}
+
+/**
+ * A stored connector with its write-only values where a scenario names them, whichever store the
+ * API keeps them in: `headers` is the connector's global header values (name -> value) across its
+ * auth methods, null when it has none; `auth_data` is the OAuth method's client
+ * ({client_id, client_secret}), null when none is set.
+ */
+export function valuesView(record: ConnectorRecord): ConnectorRecord & {
+  headers: Record<string, string> | null;
+  auth_data: { client_id: string | null; client_secret: string | null } | null;
+} {
+  const headers: Record<string, string> = {};
+  for (const method of record.auth_methods)
+    for (const [header, value] of Object.entries(method.global_headers)) headers[header] = value.value;
+  const secrets = record.auth_methods.find((m) => m.method_type === 'oauth2')?.oauth2_metadata_secrets;
+  return {
+    ...record,
+    headers: Object.keys(headers).length > 0 ? headers : null,
+    auth_data: secrets ? { client_id: secrets.client_id, client_secret: secrets.client_secret } : null,
+  };
 }
 
 /** `create:a`, `rename:a->b`, `rename:a->(temporary)` then `rename:(temporary)->b` for a swap. */

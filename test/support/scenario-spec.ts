@@ -6,7 +6,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import type { FaultSettings, SeedConnector } from '../../src/emulator/index.js';
+import type { FaultSettings, SeedAgent, SeedConnector } from '../../src/emulator/index.js';
 import type { MalformedItem } from './scenario-proxy.js';
 
 /** `generate.yaml`: connectors made from a template instead of written out, `{{n}}` numbered. */
@@ -34,6 +34,9 @@ export interface RemoteSpec {
   auth_methods_update: 'replace' | 'merge';
   key_scope: 'all' | 'shared_only';
   org_admin: boolean;
+  /** Agents the emulator serves (read only), and whether the key may read them. */
+  agents: SeedAgent[];
+  agents_access: 'all' | 'forbidden';
 }
 
 /** Things done to the world before a step runs (not counted in its requests). */
@@ -207,12 +210,15 @@ function checkRemote(data: unknown, where: string): RemoteSpec {
       'auth_methods_update',
       'key_scope',
       'org_admin',
+      'agents',
+      'agents_access',
     ],
     where,
   );
   for (const [key, choices] of [
     ['auth_methods_update', ['replace', 'merge']],
     ['key_scope', ['all', 'shared_only']],
+    ['agents_access', ['all', 'forbidden']],
   ] as const) {
     if (value[key] !== undefined && !(choices as readonly unknown[]).includes(value[key]))
       throw new Error(`${where}.${key}: expected ${choices.join(' or ')}`);
@@ -227,6 +233,8 @@ function checkRemote(data: unknown, where: string): RemoteSpec {
     auth_methods_update: value.auth_methods_update === 'merge' ? 'merge' : 'replace',
     key_scope: value.key_scope === 'shared_only' ? 'shared_only' : 'all',
     org_admin: value.org_admin !== false,
+    agents: (value.agents ?? []) as SeedAgent[],
+    agents_access: value.agents_access === 'forbidden' ? 'forbidden' : 'all',
   };
 }
 
