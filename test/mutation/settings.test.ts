@@ -50,6 +50,7 @@ describe('settings', () => {
       readOnly: false,
       suspend: false,
       timeoutMs: 15 * 60_000,
+      allowBreakingAgents: false,
     });
   });
 
@@ -71,6 +72,7 @@ describe('settings', () => {
         'read_only: true',
         'suspend: true',
         'timeout: 90s',
+        'allow_breaking_agents: true',
       ].join('\n'),
     );
     expect(await load()).toEqual({
@@ -88,6 +90,7 @@ describe('settings', () => {
       readOnly: true,
       suspend: true,
       timeoutMs: 90_000,
+      allowBreakingAgents: true,
       // where the file chose the API URL, so a refusal of that URL can point at the line
       apiUrlSetIn: `${join(cwd, '.connector-sync.yaml')}:1:10`,
       file: join(cwd, '.connector-sync.yaml'),
