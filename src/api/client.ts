@@ -19,6 +19,7 @@ import {
   checkAuthUrl,
   checkConnector,
   checkConnectorPage,
+  checkCredentials,
   checkTools,
   checkWholeConnector,
 } from './shapes.js';
@@ -29,7 +30,9 @@ import type {
   ClientStats,
   ConnectorListing,
   ConnectorsApi,
+  ConsumerScope,
   CreateConnectorBody,
+  CredentialsBody,
   DeleteResult,
   RemoteConnector,
   RemoteTool,
@@ -247,6 +250,37 @@ export function createClient(options: ClientOptions): ConnectorsClient {
       );
     },
 
+    async activateConnector(id, scope, callOptions): Promise<void> {
+      const path = `${one(requireUuid(id, 'activate'))}/${scope}/activate`;
+      await send({ method: 'POST', path, safety: 'idempotent', check: ANY }, callOptions);
+    },
+
+    async deactivateConnector(id, scope, callOptions): Promise<void> {
+      const path = `${one(requireUuid(id, 'deactivate'))}/${scope}/deactivate`;
+      await send({ method: 'POST', path, safety: 'idempotent', check: ANY }, callOptions);
+    },
+
+    async listCredentials(idOrName, scope, callOptions) {
+      const path = `${one(idOrName)}/${scope}/credentials`;
+      const reply = await send(
+        { method: 'GET', path, safety: 'idempotent', check: checkCredentials },
+        callOptions,
+      );
+      return reply.value!;
+    },
+
+    async putCredentials(idOrName, scope: ConsumerScope, body: CredentialsBody, callOptions): Promise<void> {
+      // creates or updates by name: the same body twice leaves the same credential
+      const path = `${one(idOrName)}/${scope}/credentials`;
+      const secrets = credentialSecrets(body);
+      await send({ method: 'POST', path, body, secrets, safety: 'idempotent', check: ANY }, callOptions);
+    },
+
+    async deleteCredentials(idOrName, scope, name, callOptions): Promise<void> {
+      const path = `${one(idOrName)}/${scope}/credentials/${encodeURIComponent(name)}`;
+      await send({ method: 'DELETE', path, safety: 'idempotent', check: ANY }, callOptions);
+    },
+
     async listAgents(callOptions?: CallOptions): Promise<AgentListing> {
       // agents are read on every plan: a few pages of 100, then only the agents with several versions
       const limits = { pageSize: 100, maxPages, maxExtraCalls: 200, concurrency: 4 };
@@ -307,5 +341,11 @@ function secretsOf(body: CreateConnectorBody | UpdateConnectorBody): string[] {
     values.push(body.auth_data.client_id, body.auth_data.client_secret);
   for (const method of methods)
     values.push(method.oauth2_metadata_secrets?.client_id, method.oauth2_metadata_secrets?.client_secret);
+  return values.filter((value): value is string => typeof value === 'string' && value.length > 0);
+}
+
+/** A credential's values (header values, bearer token), kept out of every error message. */
+function credentialSecrets(body: CredentialsBody): string[] {
+  const values = [...Object.values(body.credentials?.headers ?? {}), body.credentials?.bearer_token];
   return values.filter((value): value is string => typeof value === 'string' && value.length > 0);
 }

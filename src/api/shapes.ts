@@ -212,6 +212,13 @@ export function checkTools(body: unknown): Checked<RemoteTool[]> {
   return { ok: true, value: body as RemoteTool[] };
 }
 
+/** A CredentialsResponse: `{credentials: [...]}`, each entry checked as `connection_credentials` are. */
+export function checkCredentials(body: unknown): Checked<RemoteCredential[]> {
+  if (!isRecord(body) || !Array.isArray(body.credentials))
+    return { ok: false, reason: 'no "credentials" list' };
+  return { ok: true, value: body.credentials.flatMap(checkedCredential) };
+}
+
 /**
  * `connection_credentials` made safe to report: the status is advice, never a reason to drop a
  * connector, so a wrong type is nulled rather than breaking the schema. An unknown `status_type`

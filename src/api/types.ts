@@ -122,6 +122,17 @@ export interface UpdateConnectorBody {
   auth_methods?: AuthMethodBody[];
 }
 
+/**
+ * Body of POST /v1/connectors/{id_or_name}/{scope}/credentials (CredentialsCreateOrUpdate): creates
+ * the named credential or updates it. `is_default` omitted leaves the default as the API's rules say.
+ */
+export interface CredentialsBody {
+  name: string;
+  title?: string | null;
+  is_default?: boolean | null;
+  credentials?: { headers?: Record<string, string> | null; bearer_token?: string | null } | null;
+}
+
 /** The result of listing every page. */
 export interface ConnectorListing {
   items: RemoteConnector[];
@@ -196,6 +207,26 @@ export interface ConnectorsApi {
     idOrName: string,
     options?: CallOptions & { refresh?: boolean; pageSize?: number; pretty?: boolean },
   ): Promise<RemoteTool[]>;
+  /** POST /v1/connectors/{uuid}/{scope}/activate: no body. */
+  activateConnector(id: string, scope: ConsumerScope, options?: CallOptions): Promise<void>;
+  /** POST /v1/connectors/{uuid}/{scope}/deactivate: for the calling consumer only. */
+  deactivateConnector(id: string, scope: ConsumerScope, options?: CallOptions): Promise<void>;
+  /** GET .../{scope}/credentials: names, titles, methods and defaults, never values. */
+  listCredentials(idOrName: string, scope: ConsumerScope, options?: CallOptions): Promise<RemoteCredential[]>;
+  /** POST .../{scope}/credentials: creates or updates one credential. */
+  putCredentials(
+    idOrName: string,
+    scope: ConsumerScope,
+    body: CredentialsBody,
+    options?: CallOptions,
+  ): Promise<void>;
+  /** DELETE .../{scope}/credentials/{name}: one credential (never the delete-all route). */
+  deleteCredentials(
+    idOrName: string,
+    scope: ConsumerScope,
+    name: string,
+    options?: CallOptions,
+  ): Promise<void>;
   /**
    * Every agent the key can see, with the versions their aliases pin (see agents-read.ts). The
    * real client has it; a fake without it plans as if no agent could be read.

@@ -160,16 +160,18 @@ export const CLIENT_WIRE_FIELDS: Readonly<Record<string, ClientWireRow>> = {
     use: 'used',
     query: { sent: ['page', 'page_size', 'refresh', 'pretty'], declined: ['credentials_name'] },
   },
-  // coming with issue 11
+  // `active_for`: no body, no query
   connector_activate_for_consumer_v1: {
     method: 'POST',
     path: '/v1/connectors/{connector_id}/{consumer_scope}/activate',
-    use: 'unused',
+    use: 'used',
+    query: NOTHING,
   },
   connector_deactivate_for_consumer_v1: {
     method: 'POST',
     path: '/v1/connectors/{connector_id}/{consumer_scope}/deactivate',
-    use: 'unused',
+    use: 'used',
+    query: NOTHING,
   },
   connector_get_authentication_methods_v1: {
     method: 'GET',
@@ -242,15 +244,43 @@ export const CLIENT_WIRE_FIELDS: Readonly<Record<string, ClientWireRow>> = {
   },
 };
 
+/**
+ * `credentials`: listed whole (no filter: prune needs every one), created or updated one at a time
+ * with a bearer token or headers, deleted by name. OAuth tokens and GitHub installations are not
+ * declared credentials.
+ */
 function credentialRows(scope: 'organization' | 'workspace' | 'user'): Record<string, ClientWireRow> {
   const path = `/v1/connectors/{connector_id_or_name}/${scope}/credentials`;
   return {
-    [`connector_list_${scope}_credentials_v1`]: { method: 'GET', path, use: 'unused' },
-    [`connector_create_or_update_${scope}_credentials_v1`]: { method: 'POST', path, use: 'unused' },
+    [`connector_list_${scope}_credentials_v1`]: {
+      method: 'GET',
+      path,
+      use: 'used',
+      query: { sent: [], declined: ['auth_type', 'fetch_default'] },
+    },
+    [`connector_create_or_update_${scope}_credentials_v1`]: {
+      method: 'POST',
+      path,
+      use: 'used',
+      body: {
+        sent: [
+          'name',
+          'title',
+          'is_default',
+          'credentials',
+          'credentials.headers',
+          'credentials.headers{}',
+          'credentials.bearer_token',
+        ],
+        declined: ['credentials.oauth', 'credentials.oauth.*', 'credentials.github_installation_id'],
+      },
+      query: NOTHING,
+    },
     [`connector_delete_${scope}_credentials_v1`]: {
       method: 'DELETE',
       path: `${path}/{credentials_name}`,
-      use: 'unused',
+      use: 'used',
+      query: NOTHING,
     },
   };
 }

@@ -1,4 +1,5 @@
 import { dirname } from 'node:path';
+import type { ConsumerScope } from '../api/types.js';
 import { Secret } from '../secret.js';
 import { formatKeyPath, type KeySegment, makeIssue } from './issues.js';
 import { type DocumentContext, locateInValue, locateKey, locateValue } from './positions.js';
@@ -11,7 +12,14 @@ import {
   scanReferences,
 } from './references.js';
 import { connectorKeys } from './schema.js';
-import type { ConfigIssue, DesiredConnector, DesiredHeader, SourceLocation, Visibility } from './types.js';
+import type {
+  ConfigIssue,
+  DesiredConnector,
+  DesiredCredential,
+  DesiredHeader,
+  SourceLocation,
+  Visibility,
+} from './types.js';
 
 /** One connector mapping in a document: the root of a document, or an item of its `connectors:` list. */
 export interface ConnectorSite extends DocumentContext {
@@ -42,7 +50,10 @@ interface SecretString {
 }
 
 /** Keys whose strings may hold references: their values are secrets, never printed. */
-const SECRET_KEYS: ReadonlySet<string> = new Set(['headers', 'global_headers', 'auth_data']);
+const SECRET_KEYS: ReadonlySet<string> = new Set(['headers', 'global_headers', 'auth_data', 'credentials']);
+
+/** The secret fields of a credential: its header values and its bearer token. */
+const CREDENTIAL_SECRETS: ReadonlySet<string> = new Set(['headers', 'bearer_token']);
 
 function isMap(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -85,6 +96,17 @@ function secretStrings(site: ConnectorSite): SecretString[] {
       }
     }
   }
+  for (const [index, credential] of credentialItems(site)) {
+    const at = [...site.prefix, 'credentials', index];
+    const token = own(credential, 'bearer_token');
+    if (typeof token === 'string')
+      found.push({ segments: [...at, 'bearer_token'], value: token, sensitive: true });
+    const values = own(credential, 'headers');
+    for (const [name, value] of Object.entries(isMap(values) ? values : {})) {
+      if (typeof value === 'string')
+        found.push({ segments: [...at, 'headers', name], value, sensitive: SECRET_HEADER.test(name) });
+    }
+  }
   const auth = own(site.data, 'auth_data');
   if (isMap(auth)) {
     for (const field of ['client_id', 'client_secret']) {
@@ -115,7 +137,88 @@ function plainStrings(site: ConnectorSite): Array<{ segments: KeySegment[]; valu
   for (const key of connectorKeys()) {
     if (!SECRET_KEYS.has(key)) walk([...site.prefix, key], own(site.data, key));
   }
+  for (const [index, credential] of credentialItems(site)) {
+    for (const [key, value] of Object.entries(credential)) {
+      if (!CREDENTIAL_SECRETS.has(key)) walk([...site.prefix, 'credentials', index, key], value);
+    }
+  }
   return found;
+}
+
+/** The mappings of the `credentials:` list, with their index. */
+function credentialItems(site: ConnectorSite): Array<[number, Record<string, unknown>]> {
+  const list = own(site.data, 'credentials');
+  if (!Array.isArray(list)) return [];
+  return [...list.entries()].filter((entry): entry is [number, Record<string, unknown>] => isMap(entry[1]));
+}
+
+/** The auth method a credential's values belong to, as the API groups defaults: bearer or headers (`none`). */
+export function credentialMethod(credential: { bearer_token?: unknown }): 'bearer' | 'none' {
+  return credential.bearer_token === undefined || credential.bearer_token === null ? 'none' : 'bearer';
+}
+
+/**
+ * The API's default rules, checked before any request: per scope and auth method, at most one
+ * credential says `default: true`, two credentials never share a name in one scope, and the first
+ * may not say `default: false` when no other is the default (the API keeps one default).
+ */
+export function credentialIssues(site: ConnectorSite): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const groups = new Map<string, Array<[number, Record<string, unknown>]>>();
+  const names = new Map<string, number>();
+  for (const item of credentialItems(site)) {
+    const [index, credential] = item;
+    const scope = String(own(credential, 'scope'));
+    const segments = [...site.prefix, 'credentials', index];
+    const nameKey = `${scope}/${String(own(credential, 'name'))}`;
+    const first = names.get(nameKey);
+    if (first !== undefined) {
+      issues.push(
+        makeIssue(
+          'duplicate-credential',
+          `\`${formatKeyPath(segments)}\` repeats the credential ${JSON.stringify(own(credential, 'name'))} of scope ${scope}: a name is unique in its scope`,
+          locateValue(site, segments),
+          {
+            key: formatKeyPath(segments),
+            related: [locateValue(site, [...site.prefix, 'credentials', first])],
+          },
+        ),
+      );
+    } else names.set(nameKey, index);
+    const group = `${scope} ${credentialMethod(credential)}`;
+    groups.set(group, [...(groups.get(group) ?? []), item]);
+  }
+  for (const [group, items] of groups) {
+    const defaults = items.filter(([, credential]) => own(credential, 'default') === true);
+    const [scope, method] = group.split(' ');
+    for (const [index] of defaults.slice(1)) {
+      const segments = [...site.prefix, 'credentials', index, 'default'];
+      issues.push(
+        makeIssue(
+          'several-default-credentials',
+          `\`${formatKeyPath(segments)}\`: another ${method} credential of scope ${scope} already says \`default: true\`; the API keeps one default per scope and auth method: keep one`,
+          locateValue(site, segments),
+          {
+            key: formatKeyPath(segments),
+            related: [locateValue(site, [...site.prefix, 'credentials', defaults[0]![0], 'default'])],
+          },
+        ),
+      );
+    }
+    const [firstIndex, firstCredential] = items[0]!;
+    if (defaults.length === 0 && own(firstCredential, 'default') === false) {
+      const segments = [...site.prefix, 'credentials', firstIndex, 'default'];
+      issues.push(
+        makeIssue(
+          'no-default-credential',
+          `\`${formatKeyPath(segments)}\` is false, but no other ${method} credential of scope ${scope} is the default; the API keeps one default per scope and auth method: say \`default: true\` on one of them`,
+          locateValue(site, segments),
+          { key: formatKeyPath(segments) },
+        ),
+      );
+    }
+  }
+  return issues;
 }
 
 /**
@@ -162,7 +265,7 @@ export function referenceIssues(site: ConnectorSite): ConfigIssue[] {
       issues.push(
         makeIssue(
           'reference-not-allowed',
-          `\`${key}\` holds the reference \`${part.raw}\`: references are resolved only in \`headers\`, \`global_headers\` and \`auth_data\`, because plans and logs print every other field; write \`$\${\` for a literal \`\${\``,
+          `\`${key}\` holds the reference \`${part.raw}\`: references are resolved only in \`headers\`, \`global_headers\`, \`auth_data\` and credentials' values, because plans and logs print every other field; write \`$\${\` for a literal \`\${\``,
           locateInValue(site, segments, part.index),
           { key },
         ),
@@ -172,7 +275,7 @@ export function referenceIssues(site: ConnectorSite): ConfigIssue[] {
       issues.push(
         makeIssue(
           'reference-not-allowed',
-          `\`${key}\` holds a reference: references are resolved only in \`headers\`, \`global_headers\` and \`auth_data\`, because plans and logs print every other field; write \`$\${\` for a literal \`\${\``,
+          `\`${key}\` holds a reference: references are resolved only in \`headers\`, \`global_headers\`, \`auth_data\` and credentials' values, because plans and logs print every other field; write \`$\${\` for a literal \`\${\``,
           locateInValue(site, segments, problem.index),
           { key },
         ),
@@ -299,6 +402,32 @@ function literalData(value: unknown): unknown {
   return value;
 }
 
+/** The declared credentials, their values as Secrets; null when `credentials:` is absent. */
+function desiredCredentials(site: ConnectorSite, secrets: Secrets): DesiredCredential[] | null {
+  if (!Array.isArray(own(site.data, 'credentials'))) return null;
+  return credentialItems(site).map(([index, credential]) => {
+    const at = ['credentials', index];
+    const values = own(credential, 'headers');
+    const declaredDefault = own(credential, 'default');
+    const title = own(credential, 'title');
+    return {
+      name: String(own(credential, 'name')),
+      scope: own(credential, 'scope') as ConsumerScope,
+      title: typeof title === 'string' ? literalValue(scanReferences(title)) : null,
+      default: typeof declaredDefault === 'boolean' ? declaredDefault : null,
+      headers: isMap(values)
+        ? Object.fromEntries(
+            Object.keys(values).map((name) => [
+              name,
+              secrets.get(formatKeyPath([...at, 'headers', name])) as Secret,
+            ]),
+          )
+        : null,
+      bearer_token: secrets.get(formatKeyPath([...at, 'bearer_token'])) ?? null,
+    };
+  });
+}
+
 function assemble(site: ConnectorSite, secrets: Secrets, resolved: boolean): DesiredConnector {
   const headerNames = Object.keys((own(site.data, 'headers') as Record<string, unknown> | undefined) ?? {});
   const hasHeaders = own(site.data, 'headers') !== undefined;
@@ -331,6 +460,10 @@ function assemble(site: ConnectorSite, secrets: Secrets, resolved: boolean): Des
       ? (literalData(own(site.data, 'oauth2_server_metadata')) as Record<string, unknown>)
       : null,
     oauth2_server_metadata_url: text(site, 'oauth2_server_metadata_url'),
+    active_for: Array.isArray(own(site.data, 'active_for'))
+      ? [...(own(site.data, 'active_for') as ConsumerScope[])]
+      : null,
+    credentials: desiredCredentials(site, secrets),
     renamed_from: text(site, 'renamed_from'),
     expect_tools: Array.isArray(expectTools)
       ? expectTools.map((tool) => literalValue(scanReferences(String(tool))))

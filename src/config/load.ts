@@ -1,4 +1,11 @@
-import { buildConnector, type ConnectorSite, headerIssues, own, referenceIssues } from './connector.js';
+import {
+  buildConnector,
+  type ConnectorSite,
+  credentialIssues,
+  headerIssues,
+  own,
+  referenceIssues,
+} from './connector.js';
 import { discoverFiles } from './discover.js';
 import { describeFsError, type LoaderFs, nodeLoaderFs } from './fs.js';
 import { makeIssue, sortIssues, wholeFile } from './issues.js';
@@ -105,7 +112,7 @@ async function loadFile(
     issues.push(...found);
     for (const site of sitesOf(doc, doc.data, path, found.length === 0)) {
       sites.push(site);
-      issues.push(...referenceIssues(site), ...headerIssues(site));
+      issues.push(...referenceIssues(site), ...headerIssues(site), ...credentialIssues(site));
     }
   }
   // built now, while this file's parse trees are at hand: kept until every file was read, the

@@ -1,3 +1,4 @@
+import type { ConsumerScope } from '../api/types.js';
 import type { Secret } from '../secret.js';
 
 /** Visibilities a connector file may declare (the API's PublicResourceVisibility). */
@@ -40,6 +41,20 @@ export interface DesiredHeader {
 }
 
 /**
+ * One non-OAuth credential of a connector in one consumer scope. Its values (a bearer token or
+ * headers) are write-only; its name, title and default are compared with what the API lists.
+ */
+export interface DesiredCredential {
+  name: string;
+  scope: ConsumerScope;
+  title: string | null;
+  /** As declared: true, false, or null when the file leaves it to the API's rules. */
+  default: boolean | null;
+  headers: Record<string, Secret> | null;
+  bearer_token: Secret | null;
+}
+
+/**
  * One connector as the repository declares it, after validation (and reference resolution, when
  * asked). Absent optional fields are null: the file is the whole truth for the fields it manages.
  */
@@ -65,6 +80,10 @@ export interface DesiredConnector {
   oauth2_server_metadata: Record<string, unknown> | null;
   /** Where the API fetches that metadata; create only (the update has no such field). */
   oauth2_server_metadata_url: string | null;
+  /** The consumer scopes where it is active; the list is the whole truth. Null: not managed. */
+  active_for: ConsumerScope[] | null;
+  /** Its non-OAuth credentials, the whole truth in every consumer scope. Null: not managed. */
+  credentials: DesiredCredential[] | null;
   /** The previous name, for a rename in place. */
   renamed_from: string | null;
   /** Tools that must exist after apply. */

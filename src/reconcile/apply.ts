@@ -1,6 +1,7 @@
 import type { ConnectorsApi, RemoteConnector } from '../api/types.js';
 import type { DesiredConnector } from '../config/types.js';
 import { asInternalError, ConnectorSyncError, isConnectorSyncError } from '../errors.js';
+import { runConsumerSteps } from './apply-consumers.js';
 import { carriedBy, convergeBody, createBody, isEmptyBody, updateBody } from './bodies.js';
 import { KeyScopeProbe, sharedOrgRefusal } from './key-scope.js';
 import { runPool } from './pool.js';
@@ -99,13 +100,15 @@ async function runOperation(
     }
     switch (op.kind) {
       case 'create':
-        return await createConverging(op, connector!, api, probe);
+        return await thenConsumers(await createConverging(op, connector!, api, probe), connector, api);
       case 'rename':
       case 'update':
-        return await updateRereading(op, connector, api);
-      case 'replace':
+        return await thenConsumers(await updateRereading(op, connector, api), connector, api);
+      case 'replace': {
         await deleteRereading(op, api);
-        return { ...(await createConverging(op, connector!, api)), note: 'replaced: deleted, then created' };
+        const created = await createConverging(op, connector!, api);
+        return await thenConsumers({ ...created, note: 'replaced: deleted, then created' }, connector, api);
+      }
       case 'delete':
         return await deleteRereading(op, api);
     }
@@ -116,6 +119,27 @@ async function runOperation(
       cause: isConnectorSyncError(error) ? sharedOrgRefusal(op, connector, error) : asInternalError(error),
     };
   }
+}
+
+/**
+ * After the connector's own write: its activation calls and credential writes, by its UUID (the
+ * one the API answered with, else the planned one). A failure there fails the operation, keeping
+ * what was accepted before it in `carried`.
+ */
+async function thenConsumers(
+  result: OperationResult,
+  connector: DesiredConnector | undefined,
+  api: ConnectorsApi,
+): Promise<OperationResult> {
+  const { operation } = result;
+  if (result.status !== 'applied' || !connector) return result;
+  if (!operation.activation && !operation.credentials?.length) return result;
+  const id = result.remote?.id ?? (operation.kind === 'create' ? undefined : operation.remote?.id);
+  if (id === undefined) return result;
+  const outcome = await runConsumerSteps(operation, connector, id, api);
+  const carried = [...(result.carried ?? []), ...outcome.carried];
+  if (outcome.failure) return { ...result, status: 'failed', cause: outcome.failure, carried };
+  return { ...result, carried };
 }
 
 /**

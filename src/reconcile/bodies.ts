@@ -1,15 +1,18 @@
 import type {
   AuthMethodBody,
   CreateConnectorBody,
+  CredentialsBody,
   GlobalHeaderValue,
   RemoteConnector,
   UpdateConnectorBody,
 } from '../api/types.js';
-import type { DesiredConnector } from '../config/types.js';
+import type { DesiredConnector, DesiredCredential } from '../config/types.js';
+import { isDefault } from './consumers.js';
 import { authMethodOf, updatableGroups } from './fingerprint.js';
 import { desiredValue } from './normalize.js';
 import { fieldChanges } from './plan.js';
 import {
+  type CredentialStep,
   type FieldChange,
   MANAGED_FIELDS,
   type ManagedField,
@@ -134,5 +137,32 @@ function clientCredentials(connector: DesiredConnector): { client_id: string; cl
   return {
     client_id: connector.auth_data?.client_id.reveal() ?? '',
     client_secret: connector.auth_data?.client_secret?.reveal() ?? null,
+  };
+}
+
+/**
+ * The POST body of a credential step: its title when declared, `is_default: true` only to make it
+ * the default (false is refused for a default, and omitted leaves the default alone), and its
+ * values when created or changed.
+ */
+export function credentialBody(step: CredentialStep, connector: DesiredConnector): CredentialsBody {
+  const declared = connector.credentials ?? [];
+  const credential = declared.find((c) => c.scope === step.scope && c.name === step.name);
+  const body: CredentialsBody = { name: step.name };
+  if (!credential) return body;
+  if (credential.title !== null) body.title = credential.title;
+  const creating = step.changes.includes('created');
+  if ((creating || step.changes.includes('default')) && isDefault(credential, declared))
+    body.is_default = true;
+  if (creating || step.changes.includes('values')) body.credentials = credentialValues(credential);
+  return body;
+}
+
+function credentialValues(credential: DesiredCredential): NonNullable<CredentialsBody['credentials']> {
+  if (credential.bearer_token !== null) return { bearer_token: credential.bearer_token.reveal() };
+  return {
+    headers: Object.fromEntries(
+      Object.entries(credential.headers ?? {}).map(([name, value]) => [name, value.reveal()]),
+    ),
   };
 }

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { AuthMethodType } from '../api/types.js';
-import type { DesiredConnector } from '../config/types.js';
-import type { SecretGroup, WriteOnlyField } from './types.js';
+import type { DesiredConnector, DesiredCredential } from '../config/types.js';
+import type { CredentialGroup, SecretGroup, WriteOnlyField } from './types.js';
 
 /**
  * The auth method that carries a connector's header values and OAuth settings on an update: the
@@ -15,8 +15,8 @@ export function authMethodOf(connector: DesiredConnector): AuthMethodType {
   return oauth ? 'oauth2' : 'none';
 }
 
-/** The value groups a desired connector declares. */
-export function secretGroups(connector: DesiredConnector): SecretGroup[] {
+/** The value groups of the connector's own auth method and create body. */
+export function authGroups(connector: DesiredConnector): SecretGroup[] {
   const groups: SecretGroup[] = [];
   if (connector.global_headers !== null) groups.push('headers');
   if (connector.auth_data !== null) groups.push('auth_data');
@@ -25,14 +25,28 @@ export function secretGroups(connector: DesiredConnector): SecretGroup[] {
   return groups;
 }
 
-/** The groups an update can carry (in its `auth_methods` entry): every one but the create-only URL. */
+/** Every value group a desired connector declares: its auth method's, `active_for`, each credential's. */
+export function secretGroups(connector: DesiredConnector): SecretGroup[] {
+  const groups = authGroups(connector);
+  if (connector.active_for !== null) groups.push('active_for');
+  for (const credential of connector.credentials ?? []) groups.push(credentialGroup(credential));
+  return groups;
+}
+
+/** The group of one credential's values. */
+export function credentialGroup(credential: Pick<DesiredCredential, 'scope' | 'name'>): CredentialGroup {
+  return `credential:${credential.scope}/${credential.name}`;
+}
+
+/** The groups an update can carry (in its `auth_methods` entry): the auth method's, but the create-only URL. */
 export function updatableGroups(connector: DesiredConnector): SecretGroup[] {
-  return secretGroups(connector).filter((group) => group !== 'oauth2_server_metadata_url');
+  return authGroups(connector).filter((group) => group !== 'oauth2_server_metadata_url');
 }
 
 /** The fields of a group, in the file's words (headers may come from `headers:`, `global_headers:` or both). */
 export function fieldsOfGroup(connector: DesiredConnector, group: SecretGroup): WriteOnlyField[] {
-  if (group !== 'headers') return [group];
+  if (group.startsWith('credential:')) return ['credentials'];
+  if (group !== 'headers') return [group as WriteOnlyField];
   const fields: WriteOnlyField[] = [];
   const fromHeaders = connector.headers === null ? 0 : Object.keys(connector.headers).length;
   if (connector.headers !== null) fields.push('headers');
@@ -41,9 +55,9 @@ export function fieldsOfGroup(connector: DesiredConnector, group: SecretGroup): 
   return fields;
 }
 
-/** The write-only fields a desired connector declares, in the file's words. */
+/** The write-only fields of the connector's auth method and create body, in the file's words. */
 export function writeOnlyFields(connector: DesiredConnector): WriteOnlyField[] {
-  return secretGroups(connector).flatMap((group) => fieldsOfGroup(connector, group));
+  return authGroups(connector).flatMap((group) => fieldsOfGroup(connector, group));
 }
 
 function count(connector: DesiredConnector): number {
@@ -70,7 +84,16 @@ export function fingerprintGroups(
 }
 
 function groupValues(connector: DesiredConnector, group: SecretGroup): unknown {
+  if (group.startsWith('credential:')) {
+    const credential = connector.credentials?.find((c) => credentialGroup(c) === group);
+    const headers = Object.entries(credential?.headers ?? {})
+      .map(([name, value]) => [name.toLowerCase(), value.reveal()] as const)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return [credential?.bearer_token?.reveal() ?? null, headers];
+  }
   switch (group) {
+    case 'active_for':
+      return [...(connector.active_for ?? [])].sort();
     case 'headers':
       return Object.entries(connector.global_headers ?? {})
         .map(([name, header]) => [name.toLowerCase(), header.is_secret, header.value.reveal()] as const)

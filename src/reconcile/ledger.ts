@@ -52,7 +52,10 @@ const GROUPS: ReadonlySet<string> = new Set<SecretGroup>([
   'auth_data',
   'oauth2_server_metadata',
   'oauth2_server_metadata_url',
+  'active_for',
 ]);
+/** One credential's group: `credential:{scope}/{name}`. */
+const CREDENTIAL_GROUP = /^credential:(user|workspace|organization)\/[a-zA-Z0-9_-]{1,64}$/;
 
 /** Opens (creating if needed) the ledger of the workspace `apiKey` reaches at `apiUrl`, in `dir`. */
 export async function openLedger(
@@ -170,7 +173,7 @@ function readRecord(value: unknown): SecretRecord | null {
   const stored = record.fingerprints;
   if (typeof stored === 'object' && stored !== null && !Array.isArray(stored)) {
     for (const [group, fingerprint] of Object.entries(stored)) {
-      if (GROUPS.has(group) && typeof fingerprint === 'string')
+      if ((GROUPS.has(group) || CREDENTIAL_GROUP.test(group)) && typeof fingerprint === 'string')
         fingerprints[group as SecretGroup] = fingerprint;
     }
   } else if (typeof record.fingerprint !== 'string') return null;

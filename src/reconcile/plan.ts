@@ -3,7 +3,14 @@ import type { DesiredConnector } from '../config/types.js';
 import { planAgents, unknownToolWarnings } from './agents.js';
 import { describeConnectors, findLeftovers, indexRemoteNames, type Leftovers } from './ambiguity.js';
 import { type AuthComparison, compareAuth } from './auth-methods.js';
-import { fieldsOfGroup, secretGroups, updatableGroups, writeOnlyFields } from './fingerprint.js';
+import {
+  activationOf,
+  createSteps,
+  credentialSteps,
+  type GroupVerdict,
+  type ScopedCredentials,
+} from './consumers.js';
+import { authGroups, fieldsOfGroup, updatableGroups, writeOnlyFields } from './fingerprint.js';
 import { applyGuards } from './guards.js';
 import { describeInvalid, invalidInScope, invalidItemFor } from './invalid-remote.js';
 import { desiredValue, remoteValue } from './normalize.js';
@@ -31,6 +38,11 @@ export interface SecretKnowledge {
   fingerprints: ReadonlyMap<string, Partial<Record<SecretGroup, string>>>;
   /** Push values that were never recorded (the daemon, which keeps its records). */
   pushUnrecorded: boolean;
+  /**
+   * Credentials the API lists, by remote connector id, for connectors that declare `credentials`
+   * (read before planning). A connector missing here has its credentials not verified.
+   */
+  credentials?: ReadonlyMap<string, ScopedCredentials>;
 }
 
 const NO_SECRET_KNOWLEDGE: SecretKnowledge = {
@@ -183,14 +195,17 @@ function planConnector(planning: Planning, connector: DesiredConnector, renameTa
     return;
   }
   planning.claimed.add(existing.id);
+  const consumers = consumerSteps(planning, connector, existing);
   const operations = changeOperations(
     planning,
     connector,
     existing,
     previous ? connector.renamed_from : null,
+    consumers,
   );
   planning.operations.push(...operations);
   const unverified = unverifiedFields(planning, connector, existing, operations[0]);
+  if (operations[0]?.kind !== 'replace') unverified.push(...consumers.unverified);
   if (unverified.length > 0) planning.unverified.push({ name: connector.name, fields: unverified });
   else if (operations.length === 0) planning.in_sync.push(connector.name);
 }
@@ -240,6 +255,7 @@ function changeOperations(
   connector: DesiredConnector,
   remote: RemoteConnector,
   oldName: string | null,
+  consumers: ConsumerSteps,
 ): Operation[] {
   const visibility = visibilityChange(remote, connector);
   const metadataUrl = metadataUrlChange(planning, connector, remote);
@@ -259,7 +275,9 @@ function changeOperations(
   const changes = [...fieldChanges(connector, remote), ...auth.changes];
   if (oldName !== null) changes.unshift({ field: 'name', before: remote.name, after: connector.name });
   const secrets = secretPush(planning, connector, remote, auth);
-  if (changes.length === 0 && secrets === null && visibility === null) return [];
+  const { activation, credentials } = consumers;
+  const quiet = activation === null && credentials.length === 0;
+  if (changes.length === 0 && secrets === null && visibility === null && quiet) return [];
   return [
     {
       kind: oldName === null ? 'update' : 'rename',
@@ -268,6 +286,8 @@ function changeOperations(
       changes,
       secrets,
       visibility,
+      ...(activation ? { activation } : {}),
+      ...(credentials.length > 0 ? { credentials } : {}),
       renamed_from: oldName,
       temporary: false,
       destructive: false,
@@ -291,6 +311,75 @@ function metadataUrlChange(
   const current = planning.secrets.fingerprints.get(connector.name)?.oauth2_server_metadata_url;
   if (recorded === undefined || current === undefined || recorded === current) return null;
   return { field: 'oauth2_server_metadata_url', before: null, after: connector.oauth2_server_metadata_url };
+}
+
+/** What `active_for` and `credentials` need on an existing connector, and what cannot be told. */
+interface ConsumerSteps {
+  activation: Operation['activation'];
+  credentials: NonNullable<Operation['credentials']>;
+  unverified: WriteOnlyField[];
+}
+
+function consumerSteps(
+  planning: Planning,
+  connector: DesiredConnector,
+  remote: RemoteConnector,
+): ConsumerSteps {
+  const steps: ConsumerSteps = { activation: null, credentials: [], unverified: [] };
+  if (connector.active_for === null && connector.credentials === null) return steps;
+  const verdict = groupVerdict(planning, connector, remote);
+  if (connector.active_for !== null) {
+    const activeFor = verdict('active_for');
+    if (activeFor === 'send') steps.activation = activationOf(connector.active_for);
+    if (activeFor === 'unverified') steps.unverified.push('active_for');
+  }
+  if (connector.credentials === null) return steps;
+  const listed = planning.secrets.credentials?.get(remote.id);
+  if (listed === undefined) {
+    steps.unverified.push('credentials');
+    return steps;
+  }
+  const found = credentialSteps(connector, listed, verdict, planning.options.prune);
+  steps.credentials = found.steps;
+  if (found.unverified) steps.unverified.push('credentials');
+  if (found.undeclared.length > 0) {
+    warn(
+      planning,
+      connector,
+      'credential-orphan',
+      `${connector.name} has credentials the files do not declare (${found.undeclared.join(', ')}): deleted only with --prune`,
+    );
+  }
+  return steps;
+}
+
+/**
+ * Whether a write-only group is sent: on request (--push-secrets), on a new secret_version, or when
+ * its fingerprint differs from the one recorded; without a record (or a fingerprint) it cannot be told.
+ */
+function groupVerdict(
+  planning: Planning,
+  connector: DesiredConnector,
+  remote: RemoteConnector,
+): (group: SecretGroup) => GroupVerdict {
+  const { records, fingerprints, pushUnrecorded } = planning.secrets;
+  const requested = planning.options.pushSecrets;
+  const record = records.get(remote.id);
+  const forced =
+    requested.includes('*') ||
+    requested.includes(connector.name) ||
+    (record !== undefined &&
+      connector.secret_version !== null &&
+      record.secretVersion !== connector.secret_version);
+  const current = fingerprints.get(connector.name);
+  return (group) => {
+    if (forced) return 'send';
+    const fingerprint = current?.[group];
+    if (fingerprint === undefined) return 'unverified';
+    const recorded = record?.fingerprints[group];
+    if (recorded === undefined) return pushUnrecorded ? 'send' : 'unverified';
+    return recorded === fingerprint ? 'verified' : 'send';
+  };
 }
 
 /** Managed fields whose normalized values differ. */
@@ -359,7 +448,7 @@ function unverifiedFields(
   remote: RemoteConnector,
   operation: Operation | undefined,
 ): WriteOnlyField[] {
-  const groups = secretGroups(connector);
+  const groups = authGroups(connector);
   if (groups.length === 0 || operation?.kind === 'replace') return [];
   const sent = new Set<SecretGroup>(operation?.secrets ? updatableGroups(connector) : []);
   const readable = compareAuth(connector, remote).readable;
@@ -389,6 +478,7 @@ function createOperation(connector: DesiredConnector, kind: 'create' | 'replace'
     changes,
     secrets: fields.length > 0 ? { fields, reason: kind } : null,
     visibility: { from: null, to: connector.visibility, via: 'create' },
+    ...createSteps(connector),
     renamed_from: null,
     temporary: false,
     destructive: kind === 'replace',

@@ -9,6 +9,7 @@ import { fingerprintGroups, secretGroups } from './fingerprint.js';
 import { forgetSettled, hiddenCreations, rememberCreated } from './key-scope.js';
 import type { SecretLedger } from './ledger.js';
 import { planChanges, type SecretKnowledge } from './plan.js';
+import { readDeclaredCredentials } from './read-credentials.js';
 import {
   authReport,
   type CredentialState,
@@ -135,6 +136,12 @@ async function runSteps(deps: RunDependencies, settings: RunSettings, report: Ru
 
     const ledger = await opening;
     const secrets = secretKnowledge(report.desired, ledger, settings.pushUnrecorded);
+    secrets.credentials = await readDeclaredCredentials(
+      report.desired,
+      listing.items,
+      deps.api,
+      settings.concurrency,
+    );
     const options = { ...planOptions(settings, listing), ...agents };
     const fresh = planChanges(report.desired, listing.items, options, secrets);
     // a saved plan is a request to apply exactly `fresh`: what the file says is checked, never run
@@ -302,15 +309,22 @@ async function recordPushedSecrets(
 ): Promise<void> {
   const byName = new Map(desired.map((d) => [d.name, d]));
   for (const { operation, status, remote, carried } of applied.results) {
-    if (status !== 'applied') continue;
+    // an update that sent no PATCH (only activation or credentials) has no answer: it is the planned connector
+    const inPlace = operation.kind === 'update' || operation.kind === 'rename';
+    const id = remote?.id ?? (inPlace ? operation.remote?.id : undefined);
     // a replace or a delete ends the old connector: its record must not vouch for a successor
-    if (operation.remote && operation.remote.id !== remote?.id) ledger.records.delete(operation.remote.id);
+    if (status === 'applied' && operation.remote && operation.remote.id !== id)
+      ledger.records.delete(operation.remote.id);
     const current = secrets.fingerprints.get(operation.name);
     const connector = byName.get(operation.name);
-    if (!carried?.length || !current || !connector || !remote) continue;
-    const fingerprints = { ...ledger.records.get(remote.id)?.fingerprints };
+    // a failed operation may still have carried values before it failed (a credential step after the PATCH)
+    if (!carried?.length || !current || !connector || id === undefined) continue;
+    const fingerprints = { ...ledger.records.get(id)?.fingerprints };
     for (const group of carried) if (current[group] !== undefined) fingerprints[group] = current[group];
-    ledger.records.set(remote.id, { fingerprints, secretVersion: connector.secret_version });
+    // a push cut short is not done: the old secret_version keeps the bump pending
+    const secretVersion =
+      status === 'applied' ? connector.secret_version : (ledger.records.get(id)?.secretVersion ?? null);
+    ledger.records.set(id, { fingerprints, secretVersion });
   }
   await ledger.save();
 }

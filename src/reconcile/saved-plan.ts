@@ -200,6 +200,15 @@ export function desiredDigest(desired: readonly DesiredConnector[]): string {
           : null,
         d.oauth2_server_metadata ? canonical(d.oauth2_server_metadata) : null,
         d.oauth2_server_metadata_url,
+        d.active_for,
+        d.credentials?.map((c) => [
+          c.scope,
+          c.name,
+          c.title,
+          c.default,
+          c.bearer_token === null ? null : 'bearer_token',
+          c.headers ? Object.keys(c.headers).sort() : null,
+        ]) ?? null,
       ]),
     );
   }

@@ -1,4 +1,4 @@
-import type { InvalidRemoteItem, RemoteVisibility } from '../api/types.js';
+import type { ConsumerScope, InvalidRemoteItem, RemoteVisibility } from '../api/types.js';
 import type { SourceLocation, Visibility } from '../config/types.js';
 import type { ConnectorSyncError } from '../errors.js';
 
@@ -17,6 +17,8 @@ export const WRITE_ONLY_FIELDS = [
   'auth_data',
   'oauth2_server_metadata',
   'oauth2_server_metadata_url',
+  'active_for',
+  'credentials',
 ] as const;
 export type WriteOnlyField = (typeof WRITE_ONLY_FIELDS)[number];
 
@@ -24,7 +26,27 @@ export type WriteOnlyField = (typeof WRITE_ONLY_FIELDS)[number];
  * The groups of values a fingerprint covers, each sent whole by one request: `headers` is the one
  * connector-wide header map (`headers:` and `global_headers:` together).
  */
-export type SecretGroup = 'headers' | 'auth_data' | 'oauth2_server_metadata' | 'oauth2_server_metadata_url';
+export type SecretGroup =
+  | 'headers'
+  | 'auth_data'
+  | 'oauth2_server_metadata'
+  | 'oauth2_server_metadata_url'
+  | 'active_for'
+  | CredentialGroup;
+
+/** One credential's values, by scope and name: each is sent by a request of its own. */
+export type CredentialGroup = `credential:${ConsumerScope}/${string}`;
+
+/**
+ * A credential write: `put` creates or updates it (POST .../{scope}/credentials), `delete` removes
+ * it (only with --prune). `changes` says what differs: `created`, `title`, `default`, `values`.
+ */
+export interface CredentialStep {
+  action: 'put' | 'delete';
+  scope: ConsumerScope;
+  name: string;
+  changes: Array<'created' | 'title' | 'default' | 'values'>;
+}
 
 /** A readable part of an auth method that differs: one header, or one key of the OAuth metadata. */
 export type AuthField = `global_headers.${string}` | `oauth2_server_metadata.${string}`;
@@ -73,6 +95,13 @@ export interface Operation {
     to: Visibility;
     via: 'create' | 'share' | 'unshare' | 'replace';
   } | null;
+  /**
+   * The activate and deactivate calls this operation makes (`active_for`), after the connector's
+   * own write. Absent or null: none.
+   */
+  activation?: { activate: ConsumerScope[]; deactivate: ConsumerScope[] } | null;
+  /** Credential writes after the connector's own write, promotions first, deletes last. */
+  credentials?: CredentialStep[];
   /** For renames: the name it had. */
   renamed_from: string | null;
   /** A rename to a temporary name that breaks a cycle of renames (a swap); undone later in the plan. */

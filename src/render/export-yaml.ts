@@ -28,8 +28,59 @@ export function connectorToYaml(connector: RemoteConnector, schemaPath: string):
   if (Object.keys(plain).length > 0) document.global_headers = plain;
   const metadata = shownMetadata(method);
   if (metadata !== null) document.oauth2_server_metadata = metadata;
+  const { bearer, headers } = shownCredentials(connector);
+  if (bearer.length > 0) document.credentials = bearer;
   const body = stringify(document, { lineWidth: 0, blockQuote: 'literal' });
-  return `# yaml-language-server: $schema=${schemaPath}\n# Exported by connector-sync from the workspace.\n${body}${secretHeadersHint(connector, secret, Object.keys(plain).length > 0)}${oauthHint(connector)}`;
+  return `# yaml-language-server: $schema=${schemaPath}\n# Exported by connector-sync from the workspace.\n${body}${secretHeadersHint(connector, secret, Object.keys(plain).length > 0)}${oauthHint(connector)}${headerCredentialsHint(headers, bearer.length > 0)}${ACTIVE_FOR_HINT}`;
+}
+
+const ACTIVE_FOR_HINT = [
+  '# active_for is not exported: the API does not show in which scopes (user, workspace, organization)',
+  '# a connector is active. Declare it to manage activation; the list is then the whole truth.',
+  '',
+].join('\n');
+
+const SCOPES: Record<string, string> = { user: 'user', workspace: 'workspace', org: 'organization' };
+
+/**
+ * The non-OAuth credentials the listing shows: names, titles and defaults; values are write-only,
+ * so a bearer token becomes an `${env:...}` placeholder. Header credentials cannot be written back
+ * (the API shows neither their header names nor values): they are left as comments.
+ */
+function shownCredentials(connector: RemoteConnector): { bearer: Shown[]; headers: Shown[] } {
+  const bearer: Shown[] = [];
+  const headers: Shown[] = [];
+  const prefix = connector.name.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+  for (const credential of connector.connection_credentials ?? []) {
+    const scope = SCOPES[credential.scope];
+    if (scope === undefined || credential.authentication_type === 'oauth2') continue;
+    if (!/^[a-zA-Z0-9_-]{1,64}$/.test(credential.name)) continue;
+    const entry: Shown = { name: credential.name, scope };
+    if (typeof credential.title === 'string' && credential.title !== '') entry.title = credential.title;
+    if (credential.is_default === true) entry.default = true;
+    const variable = `${prefix}_${scope}_${credential.name}`.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+    if (credential.authentication_type === 'bearer')
+      bearer.push({ ...entry, bearer_token: `\${env:${variable}_BEARER_TOKEN}` });
+    else headers.push(entry);
+  }
+  return { bearer, headers };
+}
+
+function headerCredentialsHint(headers: Shown[], underList: boolean): string {
+  if (headers.length === 0) return '';
+  return [
+    '# These credentials hold headers, whose names and values the API does not show. To manage them',
+    '# from this file, uncomment them (under `credentials:`) and name the headers they send:',
+    ...(underList ? [] : ['# credentials:']),
+    ...headers.flatMap((entry) => [
+      `#   - name: ${String(entry.name)}`,
+      `#     scope: ${String(entry.scope)}`,
+      ...(entry.title === undefined ? [] : [`#     title: ${JSON.stringify(entry.title)}`]),
+      ...(entry.default === true ? ['#     default: true'] : []),
+      `#     headers: { X-Example: $\{env:EXAMPLE} }`,
+    ]),
+    '',
+  ].join('\n');
 }
 
 /** True when the connector authenticates with OAuth (so it was created with auth_data). */

@@ -2,6 +2,7 @@ import type { ConfigIssue } from '../config/types.js';
 import { needsAttention } from '../reconcile/reports.js';
 import type { RunReport } from '../reconcile/run-once.js';
 import type { Operation, PlanRefusal, PlanWarning } from '../reconcile/types.js';
+import { activationText, credentialTexts } from './consumers.js';
 import {
   forHtml,
   forMarkdown,
@@ -371,6 +372,9 @@ function describe(op: Operation): string {
   if (op.visibility && op.visibility.via !== 'create')
     parts.push(`visibility ${op.visibility.from} → ${op.visibility.to}`);
   if (op.secrets) parts.push(`${op.secrets.fields.join(', ')} (write-only)`);
+  const activation = activationText(op);
+  if (activation) parts.push(activation);
+  parts.push(...credentialTexts(op));
   if (op.kind === 'create') return 'new connector';
   if (op.kind === 'delete') return 'no longer declared';
   return parts.join(', ') || op.kind;

@@ -1,4 +1,5 @@
 import type { Operation, OperationResult, Plan } from '../reconcile/types.js';
+import { activationText, credentialTexts } from './consumers.js';
 import { forTerminal } from './escape.js';
 import { heldBack } from './report-json.js';
 import type { Style } from './style.js';
@@ -125,6 +126,9 @@ function operationLines(op: Operation, style: Style): string[] {
   }
   if (op.secrets)
     lines.push(`      ${op.secrets.fields.join(', ')}: (write-only) ${SECRET_REASON[op.secrets.reason]}`);
+  const activation = activationText(op);
+  if (activation) lines.push(`      ${activation}`);
+  for (const text of credentialTexts(op)) lines.push(forTerminal(`      ${text}`));
   return lines;
 }
 

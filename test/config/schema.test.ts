@@ -52,6 +52,8 @@ describe('the connector schema', () => {
         'renamed_from',
         'expect_tools',
         'secret_version',
+        'active_for',
+        'credentials',
       ].sort(),
     );
   });

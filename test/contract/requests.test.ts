@@ -11,7 +11,7 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConnectorsClient, createClient } from '../../src/api/client.js';
 import { CLIENT_WIRE_FIELDS } from '../../src/api/wire-fields.js';
-import type { DesiredConnector } from '../../src/config/types.js';
+import type { DesiredConnector, DesiredCredential } from '../../src/config/types.js';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
 import type { SecretLedger } from '../../src/reconcile/ledger.js';
 import { type RunReport, runOnce } from '../../src/reconcile/run-once.js';
@@ -113,6 +113,10 @@ async function sync(connectors: DesiredConnector[], options: Partial<PlanOptions
       covered.add(`change ${change.field}${change.after === null ? ' cleared' : ''}`);
     if (op.secrets) covered.add(`push ${op.secrets.reason}`);
     if (op.visibility) covered.add(`visibility ${op.visibility.via}`);
+    if (op.activation) covered.add('activation');
+    for (const step of op.credentials ?? [])
+      for (const what of step.action === 'delete' ? ['delete'] : step.changes)
+        covered.add(`credential ${what}`);
   }
   for (const result of report.apply?.results ?? []) if (result.note) covered.add(`note ${result.note}`);
   judgeRecorded();
@@ -323,6 +327,39 @@ describe('every request the client sends, through the real planner and applier',
     expect(report.apply?.results[0]?.note).toBe('it had been deleted: created again');
   });
 
+  it('activates and deactivates scopes; creates, retitles, rotates, promotes and prunes credentials', async () => {
+    const token = (name: string, extra: Partial<DesiredCredential> = {}): DesiredCredential => ({
+      name,
+      scope: 'workspace',
+      title: null,
+      default: null,
+      headers: null,
+      bearer_token: new Secret(`canary-token-${name}`),
+      ...extra,
+    });
+    const keyed = token('keyed', {
+      scope: 'user',
+      bearer_token: null,
+      headers: { 'X-Key': new Secret('canary-k') },
+    });
+    const org = token('org', { scope: 'organization', title: 'Org' });
+    const consumer = (active_for: DesiredConnector['active_for'], credentials: DesiredCredential[]) =>
+      desired('consumer', { active_for, credentials });
+    const only = { scope: ['consumer'] };
+    await sync([consumer(['workspace', 'user'], [token('one'), token('two'), keyed, org])], only);
+    await sync([consumer(['workspace'], [token('one', { title: 'One' }), token('two'), keyed, org])], only);
+    const rotated = token('two', { default: true, bearer_token: new Secret('canary-token-two-v2') });
+    await sync([consumer(['workspace'], [token('one', { title: 'One' }), rotated, keyed, org])], only);
+    // every scope's delete, by name: one (workspace), keyed (user), org (organization)
+    const report = await sync([consumer(['workspace'], [rotated])], { ...only, prune: true });
+    expect(
+      report.plan?.operations[0]?.credentials?.map((step) => `${step.action} ${step.scope}/${step.name}`),
+    ).toEqual(['delete user/keyed', 'delete workspace/one', 'delete organization/org']);
+    const quiet = await sync([consumer(['workspace'], [rotated])], { ...only, prune: true });
+    expect(quiet.plan?.operations).toEqual([]);
+    expect(quiet.plan?.in_sync).toEqual(['consumer']);
+  });
+
   it('lists with active and tools pretty (calls no plan makes)', async () => {
     await client.listConnectors({ active: true });
     await client.listTools('plain_3', { pretty: true, refresh: true, pageSize: 1 });
@@ -386,6 +423,8 @@ describe('every request the client sends, through the real planner and applier',
       'note adopted the existing connector of that name',
       'note it had been deleted: created again',
       'note replaced: deleted, then created',
+      'activation',
+      ...['created', 'title', 'default', 'values', 'delete'].map((what) => `credential ${what}`),
     ];
     for (const entry of [...used, ...paths]) expect(covered, entry).toContain(entry);
   });

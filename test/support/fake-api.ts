@@ -2,8 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type {
   ConnectorListing,
   ConnectorsApi,
+  ConsumerScope,
   CreateConnectorBody,
+  CredentialsBody,
   RemoteConnector,
+  RemoteCredential,
   RemoteTool,
   UpdateConnectorBody,
 } from '../../src/api/types.js';
@@ -46,6 +49,13 @@ export class FakeApi implements ConnectorsApi {
   readonly connectors = new Map<string, RemoteConnector>();
   readonly secrets = new Map<string, { headers?: unknown; auth_data?: unknown }>();
   readonly calls: string[] = [];
+  /** Per connector id: the scopes activated (true) or deactivated (false) last. */
+  readonly activation = new Map<string, Partial<Record<ConsumerScope, boolean>>>();
+  /** Per connector id and scope: credentials as listed, with the values last put. */
+  readonly credentials = new Map<
+    string,
+    Map<ConsumerScope, Array<RemoteCredential & { values?: unknown }>>
+  >();
   failures: InjectedFailure[] = [];
   private tick = 0;
 
@@ -143,6 +153,53 @@ export class FakeApi implements ConnectorsApi {
 
   async listTools(): Promise<RemoteTool[]> {
     return [];
+  }
+
+  async activateConnector(id: string, scope: ConsumerScope): Promise<void> {
+    this.calls.push(`activate ${this.connectors.get(id)?.name ?? id} ${scope}`);
+    this.activation.set(id, { ...this.activation.get(id), [scope]: true });
+  }
+
+  async deactivateConnector(id: string, scope: ConsumerScope): Promise<void> {
+    this.calls.push(`deactivate ${this.connectors.get(id)?.name ?? id} ${scope}`);
+    this.activation.set(id, { ...this.activation.get(id), [scope]: false });
+  }
+
+  async listCredentials(idOrName: string, scope: ConsumerScope): Promise<RemoteCredential[]> {
+    this.calls.push(`credentials ${idOrName} ${scope}`);
+    const id = (this.connectors.get(idOrName) ?? this.byName(idOrName))?.id ?? idOrName;
+    return (this.credentials.get(id)?.get(scope) ?? []).map(({ values: _values, ...shown }) => ({
+      ...shown,
+    }));
+  }
+
+  async putCredentials(idOrName: string, scope: ConsumerScope, body: CredentialsBody): Promise<void> {
+    this.calls.push(`put credential ${idOrName} ${scope}/${body.name}`);
+    const scopes = this.credentials.get(idOrName) ?? new Map();
+    this.credentials.set(idOrName, scopes);
+    const list = scopes.get(scope) ?? [];
+    scopes.set(scope, list);
+    const type = body.credentials?.bearer_token ? 'bearer' : 'none';
+    let entry = list.find((c: RemoteCredential) => c.name === body.name);
+    if (!entry) {
+      entry = { name: body.name, authentication_type: type, scope: 'workspace', is_default: false };
+      list.push(entry);
+      if (!list.some((c: RemoteCredential) => c !== entry && c.authentication_type === type && c.is_default))
+        entry.is_default = true;
+    }
+    if (body.title !== undefined) entry.title = body.title;
+    if (body.credentials) entry.values = body.credentials;
+    if (body.is_default === true)
+      for (const other of list)
+        if (other.authentication_type === entry.authentication_type) other.is_default = other === entry;
+  }
+
+  async deleteCredentials(idOrName: string, scope: ConsumerScope, name: string): Promise<void> {
+    this.calls.push(`delete credential ${idOrName} ${scope}/${name}`);
+    const list = this.credentials.get(idOrName)?.get(scope) ?? [];
+    const index = list.findIndex((c) => c.name === name);
+    if (index < 0) throw new ConnectorSyncError('API_NOT_FOUND', `credential ${name} not found`);
+    list.splice(index, 1);
   }
 
   stats() {

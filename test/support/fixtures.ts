@@ -33,6 +33,8 @@ export function desired(name: string, overrides: Partial<DesiredConnector> = {})
     global_headers: null,
     oauth2_server_metadata: null,
     oauth2_server_metadata_url: null,
+    active_for: null,
+    credentials: null,
     renamed_from: null,
     expect_tools: [],
     secret_version: null,
