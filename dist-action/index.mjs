@@ -11198,6 +11198,30 @@ var init_reports = __esm({
   }
 });
 
+// src/render/consumers.ts
+function activationText(op) {
+  if (!op.activation) return null;
+  const { activate, deactivate } = op.activation;
+  const parts = [
+    activate.length > 0 ? `activate ${activate.join(", ")}` : "",
+    deactivate.length > 0 ? `deactivate ${deactivate.join(", ")}` : ""
+  ].filter((part) => part !== "");
+  return `active_for: ${parts.join("; ")} (the API does not show a scope's state)`;
+}
+function credentialTexts(op) {
+  return (op.credentials ?? []).map((step) => `credential ${step.scope}/${step.name}: ${stepText(step)}`);
+}
+function stepText(step) {
+  if (step.action === "delete") return "deleted (not declared; --prune)";
+  if (step.changes.includes("created")) return "created (values write-only)";
+  return step.changes.map((change) => change === "values" ? "values (write-only)" : change).join(", ");
+}
+var init_consumers = __esm({
+  "src/render/consumers.ts"() {
+    "use strict";
+  }
+});
+
 // src/render/report-json.ts
 function reportToJson(report, context) {
   return {
@@ -11960,6 +11984,9 @@ function operationLines(op, style) {
   }
   if (op.secrets)
     lines.push(`      ${op.secrets.fields.join(", ")}: (write-only) ${SECRET_REASON[op.secrets.reason]}`);
+  const activation2 = activationText(op);
+  if (activation2) lines.push(`      ${activation2}`);
+  for (const text3 of credentialTexts(op)) lines.push(forTerminal(`      ${text3}`));
   return lines;
 }
 function resultLine(result, style) {
@@ -11987,6 +12014,7 @@ var SYMBOL, SECRET_REASON;
 var init_plan_text = __esm({
   "src/render/plan-text.ts"() {
     "use strict";
+    init_consumers();
     init_escape();
     init_report_json();
     init_used_by();
@@ -12287,6 +12315,9 @@ function describe(op) {
   if (op.visibility && op.visibility.via !== "create")
     parts.push(`visibility ${op.visibility.from} \u2192 ${op.visibility.to}`);
   if (op.secrets) parts.push(`${op.secrets.fields.join(", ")} (write-only)`);
+  const activation2 = activationText(op);
+  if (activation2) parts.push(activation2);
+  parts.push(...credentialTexts(op));
   if (op.kind === "create") return "new connector";
   if (op.kind === "delete") return "no longer declared";
   return parts.join(", ") || op.kind;
@@ -12334,6 +12365,7 @@ var init_markdown = __esm({
   "src/render/markdown.ts"() {
     "use strict";
     init_reports();
+    init_consumers();
     init_escape();
     init_plan_text();
     init_report_json();
@@ -20853,7 +20885,7 @@ function readRecord(value) {
   const stored = record2.fingerprints;
   if (typeof stored === "object" && stored !== null && !Array.isArray(stored)) {
     for (const [group, fingerprint] of Object.entries(stored)) {
-      if (GROUPS.has(group) && typeof fingerprint === "string")
+      if ((GROUPS.has(group) || CREDENTIAL_GROUP.test(group)) && typeof fingerprint === "string")
         fingerprints[group] = fingerprint;
     }
   } else if (typeof record2.fingerprint !== "string") return null;
@@ -20882,7 +20914,7 @@ async function writeCreated(file, workspace, created, fs2) {
 `, { mode: 384 });
   await fs2.rename(temporary, file);
 }
-var VERSION, KEY_BYTES, ONE_FINGERPRINT_VERSION, GROUPS, CREATED_VERSION;
+var VERSION, KEY_BYTES, ONE_FINGERPRINT_VERSION, GROUPS, CREDENTIAL_GROUP, CREATED_VERSION;
 var init_ledger = __esm({
   "src/reconcile/ledger.ts"() {
     "use strict";
@@ -20894,8 +20926,10 @@ var init_ledger = __esm({
       "headers",
       "auth_data",
       "oauth2_server_metadata",
-      "oauth2_server_metadata_url"
+      "oauth2_server_metadata_url",
+      "active_for"
     ]);
+    CREDENTIAL_GROUP = /^credential:(user|workspace|organization)\/[a-zA-Z0-9_-]{1,64}$/;
     CREATED_VERSION = 1;
   }
 });
@@ -35875,6 +35909,11 @@ function checkTools(body) {
   }
   return { ok: true, value: body };
 }
+function checkCredentials(body) {
+  if (!isRecord3(body) || !Array.isArray(body.credentials))
+    return { ok: false, reason: 'no "credentials" list' };
+  return { ok: true, value: body.credentials.flatMap(checkedCredential) };
+}
 function withCheckedCredentials(item) {
   const raw = item.connection_credentials;
   if (raw === void 0 || raw === null) return item;
@@ -36703,6 +36742,31 @@ function createClient(options) {
         `the tools of ${idOrName}`
       );
     },
+    async activateConnector(id, scope, callOptions) {
+      const path2 = `${one(requireUuid(id, "activate"))}/${scope}/activate`;
+      await send2({ method: "POST", path: path2, safety: "idempotent", check: ANY }, callOptions);
+    },
+    async deactivateConnector(id, scope, callOptions) {
+      const path2 = `${one(requireUuid(id, "deactivate"))}/${scope}/deactivate`;
+      await send2({ method: "POST", path: path2, safety: "idempotent", check: ANY }, callOptions);
+    },
+    async listCredentials(idOrName, scope, callOptions) {
+      const path2 = `${one(idOrName)}/${scope}/credentials`;
+      const reply = await send2(
+        { method: "GET", path: path2, safety: "idempotent", check: checkCredentials },
+        callOptions
+      );
+      return reply.value;
+    },
+    async putCredentials(idOrName, scope, body, callOptions) {
+      const path2 = `${one(idOrName)}/${scope}/credentials`;
+      const secrets = credentialSecrets(body);
+      await send2({ method: "POST", path: path2, body, secrets, safety: "idempotent", check: ANY }, callOptions);
+    },
+    async deleteCredentials(idOrName, scope, name, callOptions) {
+      const path2 = `${one(idOrName)}/${scope}/credentials/${encodeURIComponent(name)}`;
+      await send2({ method: "DELETE", path: path2, safety: "idempotent", check: ANY }, callOptions);
+    },
     async listAgents(callOptions) {
       const limits = { pageSize: 100, maxPages, maxExtraCalls: 200, concurrency: 4 };
       return readAgents(send2, `${prefix}/v1/agents`, limits, callOptions);
@@ -36754,6 +36818,10 @@ function secretsOf(body) {
     values.push(body.auth_data.client_id, body.auth_data.client_secret);
   for (const method of methods)
     values.push(method.oauth2_metadata_secrets?.client_id, method.oauth2_metadata_secrets?.client_secret);
+  return values.filter((value) => typeof value === "string" && value.length > 0);
+}
+function credentialSecrets(body) {
+  const values = [...Object.values(body.credentials?.headers ?? {}), body.credentials?.bearer_token];
   return values.filter((value) => typeof value === "string" && value.length > 0);
 }
 var MAX_PAGE_SIZE, UUID2, ANY;
@@ -37655,13 +37723,13 @@ function checkCredentialsBody(body) {
   const read = new FieldReader(body, ["body"], found2);
   const name = read.name("name", true);
   const title = read.string("title", { nullable: true, maxLength: TITLE_MAX });
-  const isDefault = read.bool("is_default", { nullable: true });
+  const isDefault2 = read.bool("is_default", { nullable: true });
   const values = readCredentialValues(read);
   read.ignoreOthers(["name", "title", "is_default", "credentials"]);
   return outcome(found2, () => {
     const input = { name };
     if (title !== void 0) input.title = title;
-    if (isDefault !== void 0 && isDefault !== null) input.is_default = isDefault;
+    if (isDefault2 !== void 0 && isDefault2 !== null) input.is_default = isDefault2;
     if (values) input.values = values;
     return input;
   });
@@ -41745,6 +41813,17 @@ function secretStrings(site) {
       }
     }
   }
+  for (const [index, credential] of credentialItems(site)) {
+    const at = [...site.prefix, "credentials", index];
+    const token = own(credential, "bearer_token");
+    if (typeof token === "string")
+      found2.push({ segments: [...at, "bearer_token"], value: token, sensitive: true });
+    const values = own(credential, "headers");
+    for (const [name, value] of Object.entries(isMap2(values) ? values : {})) {
+      if (typeof value === "string")
+        found2.push({ segments: [...at, "headers", name], value, sensitive: SECRET_HEADER.test(name) });
+    }
+  }
   const auth2 = own(site.data, "auth_data");
   if (isMap2(auth2)) {
     for (const field of ["client_id", "client_secret"]) {
@@ -41773,7 +41852,78 @@ function plainStrings(site) {
   for (const key of connectorKeys()) {
     if (!SECRET_KEYS.has(key)) walk([...site.prefix, key], own(site.data, key));
   }
+  for (const [index, credential] of credentialItems(site)) {
+    for (const [key, value] of Object.entries(credential)) {
+      if (!CREDENTIAL_SECRETS.has(key)) walk([...site.prefix, "credentials", index, key], value);
+    }
+  }
   return found2;
+}
+function credentialItems(site) {
+  const list = own(site.data, "credentials");
+  if (!Array.isArray(list)) return [];
+  return [...list.entries()].filter((entry) => isMap2(entry[1]));
+}
+function credentialMethod(credential) {
+  return credential.bearer_token === void 0 || credential.bearer_token === null ? "none" : "bearer";
+}
+function credentialIssues(site) {
+  const issues = [];
+  const groups = /* @__PURE__ */ new Map();
+  const names2 = /* @__PURE__ */ new Map();
+  for (const item of credentialItems(site)) {
+    const [index, credential] = item;
+    const scope = String(own(credential, "scope"));
+    const segments = [...site.prefix, "credentials", index];
+    const nameKey = `${scope}/${String(own(credential, "name"))}`;
+    const first = names2.get(nameKey);
+    if (first !== void 0) {
+      issues.push(
+        makeIssue(
+          "duplicate-credential",
+          `\`${formatKeyPath(segments)}\` repeats the credential ${JSON.stringify(own(credential, "name"))} of scope ${scope}: a name is unique in its scope`,
+          locateValue(site, segments),
+          {
+            key: formatKeyPath(segments),
+            related: [locateValue(site, [...site.prefix, "credentials", first])]
+          }
+        )
+      );
+    } else names2.set(nameKey, index);
+    const group = `${scope} ${credentialMethod(credential)}`;
+    groups.set(group, [...groups.get(group) ?? [], item]);
+  }
+  for (const [group, items] of groups) {
+    const defaults = items.filter(([, credential]) => own(credential, "default") === true);
+    const [scope, method] = group.split(" ");
+    for (const [index] of defaults.slice(1)) {
+      const segments = [...site.prefix, "credentials", index, "default"];
+      issues.push(
+        makeIssue(
+          "several-default-credentials",
+          `\`${formatKeyPath(segments)}\`: another ${method} credential of scope ${scope} already says \`default: true\`; the API keeps one default per scope and auth method: keep one`,
+          locateValue(site, segments),
+          {
+            key: formatKeyPath(segments),
+            related: [locateValue(site, [...site.prefix, "credentials", defaults[0][0], "default"])]
+          }
+        )
+      );
+    }
+    const [firstIndex, firstCredential] = items[0];
+    if (defaults.length === 0 && own(firstCredential, "default") === false) {
+      const segments = [...site.prefix, "credentials", firstIndex, "default"];
+      issues.push(
+        makeIssue(
+          "no-default-credential",
+          `\`${formatKeyPath(segments)}\` is false, but no other ${method} credential of scope ${scope} is the default; the API keeps one default per scope and auth method: say \`default: true\` on one of them`,
+          locateValue(site, segments),
+          { key: formatKeyPath(segments) }
+        )
+      );
+    }
+  }
+  return issues;
 }
 function headerIssues(site) {
   const issues = [];
@@ -41810,7 +41960,7 @@ function referenceIssues(site) {
       issues.push(
         makeIssue(
           "reference-not-allowed",
-          `\`${key}\` holds the reference \`${part.raw}\`: references are resolved only in \`headers\`, \`global_headers\` and \`auth_data\`, because plans and logs print every other field; write \`$\${\` for a literal \`\${\``,
+          `\`${key}\` holds the reference \`${part.raw}\`: references are resolved only in \`headers\`, \`global_headers\`, \`auth_data\` and credentials' values, because plans and logs print every other field; write \`$\${\` for a literal \`\${\``,
           locateInValue(site, segments, part.index),
           { key }
         )
@@ -41820,7 +41970,7 @@ function referenceIssues(site) {
       issues.push(
         makeIssue(
           "reference-not-allowed",
-          `\`${key}\` holds a reference: references are resolved only in \`headers\`, \`global_headers\` and \`auth_data\`, because plans and logs print every other field; write \`$\${\` for a literal \`\${\``,
+          `\`${key}\` holds a reference: references are resolved only in \`headers\`, \`global_headers\`, \`auth_data\` and credentials' values, because plans and logs print every other field; write \`$\${\` for a literal \`\${\``,
           locateInValue(site, segments, problem2.index),
           { key }
         )
@@ -41927,6 +42077,28 @@ function literalData(value) {
   if (isMap2(value)) return Object.fromEntries(Object.entries(value).map(([k2, v2]) => [k2, literalData(v2)]));
   return value;
 }
+function desiredCredentials(site, secrets) {
+  if (!Array.isArray(own(site.data, "credentials"))) return null;
+  return credentialItems(site).map(([index, credential]) => {
+    const at = ["credentials", index];
+    const values = own(credential, "headers");
+    const declaredDefault = own(credential, "default");
+    const title = own(credential, "title");
+    return {
+      name: String(own(credential, "name")),
+      scope: own(credential, "scope"),
+      title: typeof title === "string" ? literalValue(scanReferences(title)) : null,
+      default: typeof declaredDefault === "boolean" ? declaredDefault : null,
+      headers: isMap2(values) ? Object.fromEntries(
+        Object.keys(values).map((name) => [
+          name,
+          secrets.get(formatKeyPath([...at, "headers", name]))
+        ])
+      ) : null,
+      bearer_token: secrets.get(formatKeyPath([...at, "bearer_token"])) ?? null
+    };
+  });
+}
 function assemble(site, secrets, resolved) {
   const headerNames = Object.keys(own(site.data, "headers") ?? {});
   const hasHeaders = own(site.data, "headers") !== void 0;
@@ -41952,6 +42124,8 @@ function assemble(site, secrets, resolved) {
     global_headers: connectorHeaders(site, secrets),
     oauth2_server_metadata: isMap2(own(site.data, "oauth2_server_metadata")) ? literalData(own(site.data, "oauth2_server_metadata")) : null,
     oauth2_server_metadata_url: text(site, "oauth2_server_metadata_url"),
+    active_for: Array.isArray(own(site.data, "active_for")) ? [...own(site.data, "active_for")] : null,
+    credentials: desiredCredentials(site, secrets),
     renamed_from: text(site, "renamed_from"),
     expect_tools: Array.isArray(expectTools) ? expectTools.map((tool) => literalValue(scanReferences(String(tool)))) : [],
     secret_version: secretVersion === void 0 ? null : String(secretVersion),
@@ -41966,7 +42140,7 @@ async function buildConnector(site, options) {
   if (!site.valid || issues.length > 0) return { issues };
   return { connector: assemble(site, secrets, options.resolve), issues };
 }
-var SECRET_HEADER, SECRET_KEYS;
+var SECRET_HEADER, SECRET_KEYS, CREDENTIAL_SECRETS;
 var init_connector = __esm({
   "src/config/connector.ts"() {
     "use strict";
@@ -41976,7 +42150,8 @@ var init_connector = __esm({
     init_references();
     init_schema();
     SECRET_HEADER = /authorization|token|secret|password|passwd|api[-_]?key|cookie|credential/i;
-    SECRET_KEYS = /* @__PURE__ */ new Set(["headers", "global_headers", "auth_data"]);
+    SECRET_KEYS = /* @__PURE__ */ new Set(["headers", "global_headers", "auth_data", "credentials"]);
+    CREDENTIAL_SECRETS = /* @__PURE__ */ new Set(["headers", "bearer_token"]);
   }
 });
 
@@ -42849,7 +43024,7 @@ async function loadFile(fs2, path2, display2, build) {
     issues.push(...found2);
     for (const site of sitesOf(doc, doc.data, path2, found2.length === 0)) {
       sites.push(site);
-      issues.push(...referenceIssues(site), ...headerIssues(site));
+      issues.push(...referenceIssues(site), ...headerIssues(site), ...credentialIssues(site));
     }
   }
   const outcome3 = { issues, named: [], connectors: [], buildIssues: [] };
@@ -48444,7 +48619,7 @@ function authMethodOf(connector) {
   const oauth = connector.auth_data !== null || connector.oauth2_server_metadata !== null || connector.oauth2_server_metadata_url !== null;
   return oauth ? "oauth2" : "none";
 }
-function secretGroups(connector) {
+function authGroups(connector) {
   const groups = [];
   if (connector.global_headers !== null) groups.push("headers");
   if (connector.auth_data !== null) groups.push("auth_data");
@@ -48452,10 +48627,20 @@ function secretGroups(connector) {
   if (connector.oauth2_server_metadata_url !== null) groups.push("oauth2_server_metadata_url");
   return groups;
 }
+function secretGroups(connector) {
+  const groups = authGroups(connector);
+  if (connector.active_for !== null) groups.push("active_for");
+  for (const credential of connector.credentials ?? []) groups.push(credentialGroup(credential));
+  return groups;
+}
+function credentialGroup(credential) {
+  return `credential:${credential.scope}/${credential.name}`;
+}
 function updatableGroups(connector) {
-  return secretGroups(connector).filter((group) => group !== "oauth2_server_metadata_url");
+  return authGroups(connector).filter((group) => group !== "oauth2_server_metadata_url");
 }
 function fieldsOfGroup(connector, group) {
+  if (group.startsWith("credential:")) return ["credentials"];
   if (group !== "headers") return [group];
   const fields = [];
   const fromHeaders = connector.headers === null ? 0 : Object.keys(connector.headers).length;
@@ -48465,7 +48650,7 @@ function fieldsOfGroup(connector, group) {
   return fields;
 }
 function writeOnlyFields(connector) {
-  return secretGroups(connector).flatMap((group) => fieldsOfGroup(connector, group));
+  return authGroups(connector).flatMap((group) => fieldsOfGroup(connector, group));
 }
 function count(connector) {
   return Object.keys(connector.global_headers ?? {}).length;
@@ -48480,7 +48665,14 @@ function fingerprintGroups(connector, key) {
   return fingerprints;
 }
 function groupValues(connector, group) {
+  if (group.startsWith("credential:")) {
+    const credential = connector.credentials?.find((c2) => credentialGroup(c2) === group);
+    const headers = Object.entries(credential?.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value.reveal()]).sort(([a], [b2]) => a < b2 ? -1 : a > b2 ? 1 : 0);
+    return [credential?.bearer_token?.reveal() ?? null, headers];
+  }
   switch (group) {
+    case "active_for":
+      return [...connector.active_for ?? []].sort();
     case "headers":
       return Object.entries(connector.global_headers ?? {}).map(([name, header]) => [name.toLowerCase(), header.is_secret, header.value.reveal()]).sort(([a], [b2]) => a < b2 ? -1 : a > b2 ? 1 : 0);
     case "auth_data":
@@ -48502,6 +48694,87 @@ function canonical(value) {
 var init_fingerprint = __esm({
   "src/reconcile/fingerprint.ts"() {
     "use strict";
+  }
+});
+
+// src/reconcile/consumers.ts
+function createSteps(connector) {
+  const steps = {};
+  if (connector.active_for !== null) steps.activation = activationOf(connector.active_for);
+  if (connector.credentials !== null && connector.credentials.length > 0) {
+    steps.credentials = ordered(
+      connector.credentials,
+      connector.credentials.map((c2) => ({
+        action: "put",
+        scope: c2.scope,
+        name: c2.name,
+        changes: ["created"]
+      }))
+    );
+  }
+  return steps;
+}
+function activationOf(activeFor) {
+  return {
+    activate: CONSUMER_SCOPES2.filter((scope) => activeFor.includes(scope)),
+    deactivate: CONSUMER_SCOPES2.filter((scope) => !activeFor.includes(scope))
+  };
+}
+function credentialSteps(connector, listed2, verdict, prune) {
+  const declared = connector.credentials ?? [];
+  const steps = [];
+  let unverified = false;
+  for (const credential of declared) {
+    const remote = listed2[credential.scope].find((r) => r.name === credential.name);
+    if (!remote) {
+      steps.push({ action: "put", scope: credential.scope, name: credential.name, changes: ["created"] });
+      continue;
+    }
+    const changes = [];
+    if (credential.title !== null && credential.title !== (remote.title ?? null)) changes.push("title");
+    if (isDefault(credential, declared) && remote.is_default !== true) changes.push("default");
+    const values = verdict(credentialGroup(credential));
+    if (values === "send") changes.push("values");
+    if (values === "unverified") unverified = true;
+    if (changes.length > 0)
+      steps.push({ action: "put", scope: credential.scope, name: credential.name, changes });
+  }
+  const undeclared = [];
+  for (const scope of CONSUMER_SCOPES2) {
+    for (const remote of listed2[scope]) {
+      if (remote.authentication_type === "oauth2") continue;
+      if (declared.some((c2) => c2.scope === scope && c2.name === remote.name)) continue;
+      if (prune) steps.push({ action: "delete", scope, name: remote.name, changes: [] });
+      else undeclared.push(`${scope}/${remote.name}`);
+    }
+  }
+  return { steps: ordered(declared, steps), unverified, undeclared };
+}
+function isDefault(credential, declared) {
+  if (credential.default !== null) return credential.default;
+  const group = declared.filter(
+    (c2) => c2.scope === credential.scope && credentialMethod(c2) === credentialMethod(credential)
+  );
+  return !group.some((c2) => c2.default === true) && group[0] === credential;
+}
+function ordered(declared, steps) {
+  const promotes = (step) => {
+    const credential = declared.find((c2) => c2.scope === step.scope && c2.name === step.name);
+    return step.action === "put" && credential !== void 0 && isDefault(credential, declared);
+  };
+  return [
+    ...steps.filter(promotes),
+    ...steps.filter((step) => step.action === "put" && !promotes(step)),
+    ...steps.filter((step) => step.action === "delete")
+  ];
+}
+var CONSUMER_SCOPES2;
+var init_consumers2 = __esm({
+  "src/reconcile/consumers.ts"() {
+    "use strict";
+    init_connector();
+    init_fingerprint();
+    CONSUMER_SCOPES2 = ["user", "workspace", "organization"];
   }
 });
 
@@ -48560,21 +48833,21 @@ function cycleRotates(cycle, remoteByName, distance2) {
 function orderRenames(renames) {
   const pending2 = /* @__PURE__ */ new Map();
   for (const op of renames) pending2.set(op.renamed_from, op);
-  const ordered = [];
+  const ordered2 = [];
   while (pending2.size > 0) {
     const ready = [...pending2.values()].find((op) => !pending2.has(op.name));
     if (ready) {
-      ordered.push(ready);
+      ordered2.push(ready);
       pending2.delete(ready.renamed_from);
       continue;
     }
     const [from, blocked] = pending2.entries().next().value;
     const temporaryName2 = temporaryNameFor(blocked);
-    ordered.push(temporaryRename(blocked, temporaryName2));
+    ordered2.push(temporaryRename(blocked, temporaryName2));
     pending2.delete(from);
     pending2.set(temporaryName2, withStart(blocked, temporaryName2));
   }
-  return ordered;
+  return ordered2;
 }
 function temporaryNameFor(op) {
   return temporaryName(op.remote.id, op.name);
@@ -48968,14 +49241,17 @@ function planConnector(planning, connector, renameTargets) {
     return;
   }
   planning.claimed.add(existing.id);
+  const consumers = consumerSteps(planning, connector, existing);
   const operations = changeOperations(
     planning,
     connector,
     existing,
-    previous ? connector.renamed_from : null
+    previous ? connector.renamed_from : null,
+    consumers
   );
   planning.operations.push(...operations);
   const unverified = unverifiedFields(planning, connector, existing, operations[0]);
+  if (operations[0]?.kind !== "replace") unverified.push(...consumers.unverified);
   if (unverified.length > 0) planning.unverified.push({ name: connector.name, fields: unverified });
   else if (operations.length === 0) planning.in_sync.push(connector.name);
 }
@@ -49007,7 +49283,7 @@ function renameSource(planning, connector, current, renameTargets) {
   }
   return previous;
 }
-function changeOperations(planning, connector, remote, oldName) {
+function changeOperations(planning, connector, remote, oldName, consumers) {
   const visibility = visibilityChange(remote, connector);
   const metadataUrl = metadataUrlChange(planning, connector, remote);
   if (visibility?.via === "replace" || metadataUrl) {
@@ -49026,7 +49302,9 @@ function changeOperations(planning, connector, remote, oldName) {
   const changes = [...fieldChanges(connector, remote), ...auth2.changes];
   if (oldName !== null) changes.unshift({ field: "name", before: remote.name, after: connector.name });
   const secrets = secretPush(planning, connector, remote, auth2);
-  if (changes.length === 0 && secrets === null && visibility === null) return [];
+  const { activation: activation2, credentials: credentials2 } = consumers;
+  const quiet = activation2 === null && credentials2.length === 0;
+  if (changes.length === 0 && secrets === null && visibility === null && quiet) return [];
   return [
     {
       kind: oldName === null ? "update" : "rename",
@@ -49035,6 +49313,8 @@ function changeOperations(planning, connector, remote, oldName) {
       changes,
       secrets,
       visibility,
+      ...activation2 ? { activation: activation2 } : {},
+      ...credentials2.length > 0 ? { credentials: credentials2 } : {},
       renamed_from: oldName,
       temporary: false,
       destructive: false,
@@ -49048,6 +49328,49 @@ function metadataUrlChange(planning, connector, remote) {
   const current = planning.secrets.fingerprints.get(connector.name)?.oauth2_server_metadata_url;
   if (recorded === void 0 || current === void 0 || recorded === current) return null;
   return { field: "oauth2_server_metadata_url", before: null, after: connector.oauth2_server_metadata_url };
+}
+function consumerSteps(planning, connector, remote) {
+  const steps = { activation: null, credentials: [], unverified: [] };
+  if (connector.active_for === null && connector.credentials === null) return steps;
+  const verdict = groupVerdict(planning, connector, remote);
+  if (connector.active_for !== null) {
+    const activeFor = verdict("active_for");
+    if (activeFor === "send") steps.activation = activationOf(connector.active_for);
+    if (activeFor === "unverified") steps.unverified.push("active_for");
+  }
+  if (connector.credentials === null) return steps;
+  const listed2 = planning.secrets.credentials?.get(remote.id);
+  if (listed2 === void 0) {
+    steps.unverified.push("credentials");
+    return steps;
+  }
+  const found2 = credentialSteps(connector, listed2, verdict, planning.options.prune);
+  steps.credentials = found2.steps;
+  if (found2.unverified) steps.unverified.push("credentials");
+  if (found2.undeclared.length > 0) {
+    warn2(
+      planning,
+      connector,
+      "credential-orphan",
+      `${connector.name} has credentials the files do not declare (${found2.undeclared.join(", ")}): deleted only with --prune`
+    );
+  }
+  return steps;
+}
+function groupVerdict(planning, connector, remote) {
+  const { records, fingerprints, pushUnrecorded } = planning.secrets;
+  const requested = planning.options.pushSecrets;
+  const record2 = records.get(remote.id);
+  const forced = requested.includes("*") || requested.includes(connector.name) || record2 !== void 0 && connector.secret_version !== null && record2.secretVersion !== connector.secret_version;
+  const current = fingerprints.get(connector.name);
+  return (group) => {
+    if (forced) return "send";
+    const fingerprint = current?.[group];
+    if (fingerprint === void 0) return "unverified";
+    const recorded = record2?.fingerprints[group];
+    if (recorded === void 0) return pushUnrecorded ? "send" : "unverified";
+    return recorded === fingerprint ? "verified" : "send";
+  };
 }
 function fieldChanges(connector, remote) {
   const changes = [];
@@ -49090,7 +49413,7 @@ function secretPush(planning, connector, remote, auth2) {
   return auth2.changes.length > 0 ? { fields, reason: "auth-method" } : null;
 }
 function unverifiedFields(planning, connector, remote, operation2) {
-  const groups = secretGroups(connector);
+  const groups = authGroups(connector);
   if (groups.length === 0 || operation2?.kind === "replace") return [];
   const sent = new Set(operation2?.secrets ? updatableGroups(connector) : []);
   const readable = compareAuth(connector, remote).readable;
@@ -49115,6 +49438,7 @@ function createOperation(connector, kind) {
     changes,
     secrets: fields.length > 0 ? { fields, reason: kind } : null,
     visibility: { from: null, to: connector.visibility, via: "create" },
+    ...createSteps(connector),
     renamed_from: null,
     temporary: false,
     destructive: kind === "replace",
@@ -49246,6 +49570,7 @@ var init_plan = __esm({
     init_agents3();
     init_ambiguity();
     init_auth_methods2();
+    init_consumers2();
     init_fingerprint();
     init_guards();
     init_invalid_remote();
@@ -49342,15 +49667,68 @@ function clientCredentials(connector) {
     client_secret: connector.auth_data?.client_secret?.reveal() ?? null
   };
 }
+function credentialBody(step, connector) {
+  const declared = connector.credentials ?? [];
+  const credential = declared.find((c2) => c2.scope === step.scope && c2.name === step.name);
+  const body = { name: step.name };
+  if (!credential) return body;
+  if (credential.title !== null) body.title = credential.title;
+  const creating = step.changes.includes("created");
+  if ((creating || step.changes.includes("default")) && isDefault(credential, declared))
+    body.is_default = true;
+  if (creating || step.changes.includes("values")) body.credentials = credentialValues(credential);
+  return body;
+}
+function credentialValues(credential) {
+  if (credential.bearer_token !== null) return { bearer_token: credential.bearer_token.reveal() };
+  return {
+    headers: Object.fromEntries(
+      Object.entries(credential.headers ?? {}).map(([name, value]) => [name, value.reveal()])
+    )
+  };
+}
 var MANAGED;
 var init_bodies2 = __esm({
   "src/reconcile/bodies.ts"() {
     "use strict";
+    init_consumers2();
     init_fingerprint();
     init_normalize();
     init_plan();
     init_types2();
     MANAGED = new Set(MANAGED_FIELDS);
+  }
+});
+
+// src/reconcile/apply-consumers.ts
+async function runConsumerSteps(op, connector, id, api) {
+  const carried = [];
+  try {
+    if (op.activation) {
+      for (const scope of op.activation.activate) await api.activateConnector(id, scope);
+      for (const scope of op.activation.deactivate) await api.deactivateConnector(id, scope);
+      carried.push("active_for");
+    }
+    for (const step of op.credentials ?? []) {
+      if (step.action === "delete") {
+        await api.deleteCredentials(id, step.scope, step.name);
+        continue;
+      }
+      const body = credentialBody(step, connector);
+      await api.putCredentials(id, step.scope, body);
+      if (body.credentials) carried.push(credentialGroup(step));
+    }
+    return { carried };
+  } catch (error2) {
+    return { carried, failure: isConnectorSyncError(error2) ? error2 : asInternalError(error2) };
+  }
+}
+var init_apply_consumers = __esm({
+  "src/reconcile/apply-consumers.ts"() {
+    "use strict";
+    init_errors();
+    init_bodies2();
+    init_fingerprint();
   }
 });
 
@@ -49464,8 +49842,8 @@ async function applyPlan(plan, desired, api, options) {
   for (const batch of nameBatches(first)) await runPool(batch, options.concurrency, run, pool);
   await runPool(phase(["replace"]), options.concurrency, run, pool);
   await runPool(phase(["delete"]), options.concurrency, run, pool);
-  const ordered = plan.operations.map((op) => results.get(op));
-  return { results: ordered, failed: ordered.filter((r) => r.status === "failed").length };
+  const ordered2 = plan.operations.map((op) => results.get(op));
+  return { results: ordered2, failed: ordered2.filter((r) => r.status === "failed").length };
 }
 function stopReason(signal) {
   return isConnectorSyncError(signal?.reason) && signal.reason.code === "RUN_TIMEOUT" ? "the run timed out" : "interrupted";
@@ -49489,13 +49867,15 @@ async function runOperation(op, connector, api, probe) {
     }
     switch (op.kind) {
       case "create":
-        return await createConverging(op, connector, api, probe);
+        return await thenConsumers(await createConverging(op, connector, api, probe), connector, api);
       case "rename":
       case "update":
-        return await updateRereading(op, connector, api);
-      case "replace":
+        return await thenConsumers(await updateRereading(op, connector, api), connector, api);
+      case "replace": {
         await deleteRereading(op, api);
-        return { ...await createConverging(op, connector, api), note: "replaced: deleted, then created" };
+        const created = await createConverging(op, connector, api);
+        return await thenConsumers({ ...created, note: "replaced: deleted, then created" }, connector, api);
+      }
       case "delete":
         return await deleteRereading(op, api);
     }
@@ -49506,6 +49886,17 @@ async function runOperation(op, connector, api, probe) {
       cause: isConnectorSyncError(error2) ? sharedOrgRefusal(op, connector, error2) : asInternalError(error2)
     };
   }
+}
+async function thenConsumers(result, connector, api) {
+  const { operation: operation2 } = result;
+  if (result.status !== "applied" || !connector) return result;
+  if (!operation2.activation && !operation2.credentials?.length) return result;
+  const id = result.remote?.id ?? (operation2.kind === "create" ? void 0 : operation2.remote?.id);
+  if (id === void 0) return result;
+  const outcome3 = await runConsumerSteps(operation2, connector, id, api);
+  const carried = [...result.carried ?? [], ...outcome3.carried];
+  if (outcome3.failure) return { ...result, status: "failed", cause: outcome3.failure, carried };
+  return { ...result, carried };
 }
 async function createConverging(op, connector, api, probe) {
   const stop = probe?.before(connector);
@@ -49639,6 +50030,7 @@ var init_apply = __esm({
   "src/reconcile/apply.ts"() {
     "use strict";
     init_errors();
+    init_apply_consumers();
     init_bodies2();
     init_key_scope();
     init_pool();
@@ -49701,6 +50093,11 @@ function withBudget(api, budget) {
     unshareConnector: async (id, o) => api.unshareConnector(id, options(o)),
     getAuthUrl: async (id, o) => api.getAuthUrl(id, options(o)),
     listTools: async (id, o) => api.listTools(id, options(o)),
+    activateConnector: async (id, scope, o) => api.activateConnector(id, scope, options(o)),
+    deactivateConnector: async (id, scope, o) => api.deactivateConnector(id, scope, options(o)),
+    listCredentials: async (id, scope, o) => api.listCredentials(id, scope, options(o)),
+    putCredentials: async (id, scope, body, o) => api.putCredentials(id, scope, body, options(o)),
+    deleteCredentials: async (id, scope, name, o) => api.deleteCredentials(id, scope, name, options(o)),
     ...api.listAgents ? { listAgents: async (o) => api.listAgents(options(o)) } : {},
     stats: () => api.stats(),
     close: () => api.close()
@@ -49711,6 +50108,33 @@ var init_budget = __esm({
     "use strict";
     init_duration();
     init_errors();
+  }
+});
+
+// src/reconcile/read-credentials.ts
+async function readDeclaredCredentials(desired, remote, api, concurrency) {
+  const found2 = /* @__PURE__ */ new Map();
+  const declaring = desired.filter((d) => d.credentials !== null);
+  if (declaring.length === 0) return found2;
+  const byName3 = new Map(remote.map((r) => [r.name, r]));
+  const ids = /* @__PURE__ */ new Set();
+  for (const connector of declaring) {
+    const existing = byName3.get(connector.name) ?? (connector.renamed_from === null ? void 0 : byName3.get(connector.renamed_from));
+    if (existing && !existing.mistral) ids.add(existing.id);
+  }
+  const reads = [...ids].flatMap((id) => CONSUMER_SCOPES2.map((scope) => ({ id, scope })));
+  await runPool(reads, concurrency, async ({ id, scope }) => {
+    const lists = found2.get(id) ?? { user: [], workspace: [], organization: [] };
+    found2.set(id, lists);
+    lists[scope] = await api.listCredentials(id, scope);
+  });
+  return found2;
+}
+var init_read_credentials = __esm({
+  "src/reconcile/read-credentials.ts"() {
+    "use strict";
+    init_consumers2();
+    init_pool();
   }
 });
 
@@ -49852,7 +50276,16 @@ function desiredDigest(desired) {
         d.auth_data ? ["client_id", d.auth_data.client_secret ? "client_secret" : null] : null,
         d.global_headers ? Object.entries(d.global_headers).map(([name, header]) => [name, header.is_secret]) : null,
         d.oauth2_server_metadata ? canonical(d.oauth2_server_metadata) : null,
-        d.oauth2_server_metadata_url
+        d.oauth2_server_metadata_url,
+        d.active_for,
+        d.credentials?.map((c2) => [
+          c2.scope,
+          c2.name,
+          c2.title,
+          c2.default,
+          c2.bearer_token === null ? null : "bearer_token",
+          c2.headers ? Object.keys(c2.headers).sort() : null
+        ]) ?? null
       ])
     );
   }
@@ -49914,6 +50347,12 @@ async function runSteps(deps, settings, report) {
     const agents = await agentInputs(deps.api, await readingAgents, listing.items, settings);
     const ledger = await opening;
     const secrets = secretKnowledge(report.desired, ledger, settings.pushUnrecorded);
+    secrets.credentials = await readDeclaredCredentials(
+      report.desired,
+      listing.items,
+      deps.api,
+      settings.concurrency
+    );
     const options = { ...planOptions(settings, listing), ...agents };
     const fresh = planChanges(report.desired, listing.items, options, secrets);
     if (settings.savedPlan)
@@ -50038,14 +50477,17 @@ function overlayResults(remoteByName, applied) {
 async function recordPushedSecrets(ledger, applied, desired, secrets) {
   const byName3 = new Map(desired.map((d) => [d.name, d]));
   for (const { operation: operation2, status, remote, carried } of applied.results) {
-    if (status !== "applied") continue;
-    if (operation2.remote && operation2.remote.id !== remote?.id) ledger.records.delete(operation2.remote.id);
+    const inPlace = operation2.kind === "update" || operation2.kind === "rename";
+    const id = remote?.id ?? (inPlace ? operation2.remote?.id : void 0);
+    if (status === "applied" && operation2.remote && operation2.remote.id !== id)
+      ledger.records.delete(operation2.remote.id);
     const current = secrets.fingerprints.get(operation2.name);
     const connector = byName3.get(operation2.name);
-    if (!carried?.length || !current || !connector || !remote) continue;
-    const fingerprints = { ...ledger.records.get(remote.id)?.fingerprints };
+    if (!carried?.length || !current || !connector || id === void 0) continue;
+    const fingerprints = { ...ledger.records.get(id)?.fingerprints };
     for (const group of carried) if (current[group] !== void 0) fingerprints[group] = current[group];
-    ledger.records.set(remote.id, { fingerprints, secretVersion: connector.secret_version });
+    const secretVersion = status === "applied" ? connector.secret_version : ledger.records.get(id)?.secretVersion ?? null;
+    ledger.records.set(id, { fingerprints, secretVersion });
   }
   await ledger.save();
 }
@@ -50065,6 +50507,7 @@ var init_run_once = __esm({
     init_fingerprint();
     init_key_scope();
     init_plan();
+    init_read_credentials();
     init_reports();
     init_saved_plan();
     CUT_OFF = /* @__PURE__ */ new Set(["Interrupted", "Failed", "ListFailed", "ApplyFailed"]);
@@ -64401,10 +64844,46 @@ function connectorToYaml(connector, schemaPath) {
   if (Object.keys(plain).length > 0) document.global_headers = plain;
   const metadata = shownMetadata(method);
   if (metadata !== null) document.oauth2_server_metadata = metadata;
+  const { bearer, headers } = shownCredentials(connector);
+  if (bearer.length > 0) document.credentials = bearer;
   const body = (0, import_yaml5.stringify)(document, { lineWidth: 0, blockQuote: "literal" });
   return `# yaml-language-server: $schema=${schemaPath}
 # Exported by connector-sync from the workspace.
-${body}${secretHeadersHint(connector, secret, Object.keys(plain).length > 0)}${oauthHint(connector)}`;
+${body}${secretHeadersHint(connector, secret, Object.keys(plain).length > 0)}${oauthHint(connector)}${headerCredentialsHint(headers, bearer.length > 0)}${ACTIVE_FOR_HINT}`;
+}
+function shownCredentials(connector) {
+  const bearer = [];
+  const headers = [];
+  const prefix = connector.name.toUpperCase().replace(/[^A-Z0-9]+/g, "_");
+  for (const credential of connector.connection_credentials ?? []) {
+    const scope = SCOPES[credential.scope];
+    if (scope === void 0 || credential.authentication_type === "oauth2") continue;
+    if (!/^[a-zA-Z0-9_-]{1,64}$/.test(credential.name)) continue;
+    const entry = { name: credential.name, scope };
+    if (typeof credential.title === "string" && credential.title !== "") entry.title = credential.title;
+    if (credential.is_default === true) entry.default = true;
+    const variable = `${prefix}_${scope}_${credential.name}`.toUpperCase().replace(/[^A-Z0-9]+/g, "_");
+    if (credential.authentication_type === "bearer")
+      bearer.push({ ...entry, bearer_token: `\${env:${variable}_BEARER_TOKEN}` });
+    else headers.push(entry);
+  }
+  return { bearer, headers };
+}
+function headerCredentialsHint(headers, underList) {
+  if (headers.length === 0) return "";
+  return [
+    "# These credentials hold headers, whose names and values the API does not show. To manage them",
+    "# from this file, uncomment them (under `credentials:`) and name the headers they send:",
+    ...underList ? [] : ["# credentials:"],
+    ...headers.flatMap((entry) => [
+      `#   - name: ${String(entry.name)}`,
+      `#     scope: ${String(entry.scope)}`,
+      ...entry.title === void 0 ? [] : [`#     title: ${JSON.stringify(entry.title)}`],
+      ...entry.default === true ? ["#     default: true"] : [],
+      `#     headers: { X-Example: \${env:EXAMPLE} }`
+    ]),
+    ""
+  ].join("\n");
 }
 function usesOAuth2(connector) {
   if (connector.is_authenticated === true || connector.is_authenticated === false) return true;
@@ -64462,12 +64941,18 @@ function secretHeadersHint(connector, names2, underPlain) {
     ""
   ].join("\n");
 }
-var import_yaml5, HEADER_NAME, METADATA_KEYS;
+var import_yaml5, ACTIVE_FOR_HINT, SCOPES, HEADER_NAME, METADATA_KEYS;
 var init_export_yaml = __esm({
   "src/render/export-yaml.ts"() {
     "use strict";
     import_yaml5 = __toESM(require_dist(), 1);
     init_normalize();
+    ACTIVE_FOR_HINT = [
+      "# active_for is not exported: the API does not show in which scopes (user, workspace, organization)",
+      "# a connector is active. Declare it to manage activation; the list is then the whole truth.",
+      ""
+    ].join("\n");
+    SCOPES = { user: "user", workspace: "workspace", org: "organization" };
     HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
     METADATA_KEYS = new Set(
       "issuer authorization_endpoint token_endpoint registration_endpoint scopes_supported response_types_supported response_modes_supported grant_types_supported token_endpoint_auth_methods_supported token_endpoint_auth_signing_alg_values_supported service_documentation ui_locales_supported op_policy_uri op_tos_uri revocation_endpoint revocation_endpoint_auth_methods_supported revocation_endpoint_auth_signing_alg_values_supported introspection_endpoint introspection_endpoint_auth_methods_supported introspection_endpoint_auth_signing_alg_values_supported code_challenge_methods_supported client_id_metadata_document_supported x_source x_resource_url x_scope".split(
