@@ -39,6 +39,8 @@ interface SecretString {
   value: string;
   /** True when a clear value here is suspicious enough to warn about. */
   sensitive: boolean;
+  /** False for a `global_headers` entry the file marks `is_secret: false` (every reader sees it). */
+  secret: boolean;
 }
 
 /** Keys whose strings may hold references: their values are secrets, never printed. */
@@ -58,7 +60,7 @@ function globalHeaderEntry(
 }
 
 /** The strings that may hold references: header values (both maps) and the auth_data fields. */
-function secretStrings(site: ConnectorSite): SecretString[] {
+export function secretStrings(site: ConnectorSite): SecretString[] {
   const found: SecretString[] = [];
   const headers = own(site.data, 'headers');
   if (isMap(headers)) {
@@ -68,6 +70,7 @@ function secretStrings(site: ConnectorSite): SecretString[] {
           segments: [...site.prefix, 'headers', name],
           value,
           sensitive: SECRET_HEADER.test(name),
+          secret: true,
         });
       }
     }
@@ -81,6 +84,7 @@ function secretStrings(site: ConnectorSite): SecretString[] {
           segments: [...site.prefix, 'global_headers', ...path],
           value,
           sensitive: isSecret && SECRET_HEADER.test(name),
+          secret: isSecret,
         });
       }
     }
@@ -94,6 +98,7 @@ function secretStrings(site: ConnectorSite): SecretString[] {
           segments: [...site.prefix, 'auth_data', field],
           value,
           sensitive: field === 'client_secret',
+          secret: true,
         });
       }
     }

@@ -29,7 +29,7 @@ export interface DaemonParts {
   openLedger: () => Promise<SecretLedger>;
   /** The committed tool lock, read at each reconcile (absent: tools are not checked against one). */
   loadToolLock?: () => Promise<ToolLock | null>;
-  loadDesired: () => Promise<LoadResult>;
+  loadDesired: (settings: Settings) => Promise<LoadResult>;
   /** Reads the settings again; called before every reconcile. */
   loadSettings: () => Promise<Settings>;
   settings: Settings;

@@ -27,7 +27,8 @@ export interface ReconcilerDeps {
   apiUrl: string;
   openLedger: () => Promise<SecretLedger>;
   loadToolLock?: () => Promise<ToolLock | null>;
-  loadDesired: () => Promise<LoadResult>;
+  /** Reads the desired state under the settings of this run (their policy). */
+  loadDesired: (settings: Settings) => Promise<LoadResult>;
   /** Reads the settings again (file, environment, flags). */
   loadSettings: () => Promise<Settings>;
   flags: DaemonPlanFlags;
@@ -87,7 +88,7 @@ export function createReconciler(
     let usedLastGood = false;
 
     const loadDesired = async (): Promise<LoadResult> => {
-      const loaded = await deps.loadDesired();
+      const loaded = await deps.loadDesired(settings);
       if (loaded.ok) {
         lastGood = loaded;
         lastIssues = '';
