@@ -22135,6 +22135,7 @@ async function loadSettings(input) {
     readOnly: merged.read_only ?? DEFAULT_SETTINGS.readOnly,
     suspend: merged.suspend ?? DEFAULT_SETTINGS.suspend,
     policy: fromFile?.policy,
+    notify: (fromFile?.values.notify ?? []).map((hook) => ({ format: "json", ...hook })),
     file: fromFile?.path
   };
   const fileChoseApiUrl = input.flags.api_url === void 0 && fromEnv.api_url === void 0;
@@ -22237,6 +22238,8 @@ function describeSchemaError(error2) {
   if (error2.keyword === "minItems")
     return 'is an empty list, which is never read as "all" or "none": remove the key for the default, or list values';
   if (error2.keyword === "pattern" && error2.params.pattern === "\\S") return "is blank";
+  if (error2.keyword === "pattern" && /^\/notify\/\d+\/url$/.test(error2.instancePath))
+    return `must be a reference, \`\${env:NAME}\` or \`\${file:PATH}\`: a webhook URL is a credential and stays out of the repository`;
   return error2.message ?? "is invalid";
 }
 function definedOnly(values) {
@@ -22278,9 +22281,10 @@ var init_settings = __esm({
       schedule: "*/5 * * * *",
       readOnly: false,
       suspend: false,
-      policy: void 0
+      policy: void 0,
+      notify: []
     };
-    FILE_ONLY = /* @__PURE__ */ new Set(["policy"]);
+    FILE_ONLY = /* @__PURE__ */ new Set(["policy", "notify"]);
     ENV_PREFIX = "CONNECTOR_SYNC_";
   }
 });
@@ -48358,6 +48362,7 @@ var init_metrics = __esm({
       #planned;
       #applied;
       #configErrors;
+      #notifications;
       constructor(options) {
         const registers = [this.registry];
         this.#reconciles = new import_prom_client.Counter({
@@ -48390,6 +48395,12 @@ var init_metrics = __esm({
           help: "Loads of the desired state or the settings that were invalid and ignored",
           registers
         });
+        this.#notifications = new import_prom_client.Counter({
+          name: "connector_sync_notifications_total",
+          help: "Webhook messages (notify:) by result (delivered, or failed after its retries) and event",
+          labelNames: ["result", "event"],
+          registers
+        });
         for (const result of PHASES) this.#reconciles.inc({ result }, 0);
         for (const kind of KINDS) this.#planned.inc({ kind }, 0);
         this.#apiCounters(options.apiStats);
@@ -48408,6 +48419,10 @@ var init_metrics = __esm({
         for (const { operation: operation2, status } of report.apply?.results ?? []) {
           if (!operation2.temporary) this.#applied.inc({ kind: operation2.kind, status });
         }
+      }
+      /** Counts a webhook message delivered or given up on. */
+      observeNotification(result, event) {
+        this.#notifications.inc({ result, event });
       }
       /** Counts an invalid desired state or settings file that was ignored. */
       observeConfigError() {
@@ -48521,6 +48536,257 @@ var init_metrics = __esm({
         );
       }
     };
+  }
+});
+
+// src/daemon/notify.ts
+function messageBody(format, event, workspace, at, secrets) {
+  const clean = (text3) => secrets.redact(text3).replace(new RegExp("\\p{Cc}+", "gu"), " ");
+  const summary = clean(event.summary);
+  const details = event.details.map(clean);
+  if (format === "json")
+    return JSON.stringify({
+      version: 1,
+      source: "connector-sync",
+      event: event.kind,
+      workspace: clean(workspace),
+      at: at.toISOString(),
+      summary,
+      details
+    });
+  const lines = [
+    `*connector-sync: ${TITLES[event.kind]}* (${slackEscape(clean(workspace))})`,
+    slackEscape(summary),
+    ...details.map((line) => `\u2022 ${slackEscape(line)}`)
+  ];
+  return JSON.stringify({ text: lines.join("\n") });
+}
+function slackEscape(text3) {
+  return text3.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+function desiredSecretValues(connectors2) {
+  const values = [];
+  for (const connector of connectors2) {
+    for (const header of Object.values(connector.global_headers ?? {}))
+      if (header.is_secret) values.push(header.value.reveal());
+    for (const value of Object.values(connector.headers ?? {})) values.push(value.reveal());
+    if (connector.auth_data) {
+      values.push(connector.auth_data.client_id.reveal());
+      if (connector.auth_data.client_secret) values.push(connector.auth_data.client_secret.reveal());
+    }
+  }
+  return values;
+}
+async function resolveWebhookUrl(reference, env, cwd) {
+  const resolved = await resolveReferences(
+    scanReferences(reference),
+    { env, fs: nodeLoaderFs, baseDir: cwd, cache: /* @__PURE__ */ new Map() },
+    "a notify webhook"
+  );
+  if (!resolved.ok) throw new Error(resolved.failures.map((failure2) => failure2.message).join("; "));
+  if (!/^https?:\/\//i.test(resolved.value)) throw new Error(`${reference} is not an http(s) URL`);
+  return resolved.value;
+}
+var DEFAULT_RETRY, MAX_QUEUED, Notifier, TITLES;
+var init_notify = __esm({
+  "src/daemon/notify.ts"() {
+    "use strict";
+    init_fs();
+    init_references();
+    init_redact();
+    DEFAULT_RETRY = {
+      attempts: 4,
+      initialDelayMs: 1e3,
+      attemptTimeoutMs: 5e3,
+      totalMs: 3e4
+    };
+    MAX_QUEUED = 20;
+    Notifier = class {
+      #options;
+      #retry;
+      #queues = /* @__PURE__ */ new Map();
+      constructor(options) {
+        this.#options = options;
+        this.#retry = { ...DEFAULT_RETRY, ...options.retry };
+      }
+      send(events, at) {
+        if (events.length === 0) return;
+        const secrets = new SecretSet(this.#options.secrets());
+        this.#options.targets().forEach((target, index) => {
+          const webhook = index + 1;
+          for (const event of events) {
+            if (!target.events.includes(event.kind)) continue;
+            const body = messageBody(target.format, event, this.#options.workspace, at, secrets);
+            this.#enqueue(webhook, () => this.#deliver(target, webhook, event.kind, body, secrets));
+          }
+        });
+      }
+      /** Resolves when every message queued so far has been delivered or given up on. */
+      async idle() {
+        await Promise.all([...this.#queues.values()].map((queue) => queue.chain));
+      }
+      #enqueue(webhook, task) {
+        const queue = this.#queues.get(webhook) ?? { chain: Promise.resolve(), waiting: 0 };
+        this.#queues.set(webhook, queue);
+        queue.waiting++;
+        const overflow = queue.waiting > MAX_QUEUED;
+        queue.chain = queue.chain.then(async () => {
+          try {
+            if (!overflow) await task();
+          } finally {
+            queue.waiting--;
+          }
+        });
+        if (overflow)
+          this.#options.onOutcome({ result: "failed", event: "failure", webhook, reason: "queue full" });
+      }
+      async #deliver(target, webhook, event, body, secrets) {
+        const report = (outcome3) => this.#options.onOutcome({ ...outcome3, event, webhook });
+        let url2;
+        try {
+          url2 = await this.#options.resolveUrl(target.url);
+        } catch (error2) {
+          report({ result: "failed", reason: secrets.redact(error2.message) });
+          return;
+        }
+        const deadline = this.#options.now() + this.#retry.totalMs;
+        let reason = "no attempt";
+        for (let attempt2 = 0; attempt2 < this.#retry.attempts; attempt2++) {
+          if (attempt2 > 0) {
+            const delay2 = this.#retry.initialDelayMs * 2 ** (attempt2 - 1);
+            if (this.#options.now() + delay2 >= deadline) break;
+            await this.#sleep(delay2);
+          }
+          const outcome3 = await this.#post(
+            url2,
+            body,
+            Math.min(this.#retry.attemptTimeoutMs, deadline - this.#options.now())
+          );
+          if (outcome3 === "ok") return report({ result: "delivered" });
+          reason = outcome3.reason;
+          if (!outcome3.retry) break;
+        }
+        report({ result: "failed", reason });
+      }
+      async #post(url2, body, timeoutMs) {
+        const controller = new AbortController();
+        const timer = this.#options.timers.setTimeout(() => controller.abort(), Math.max(1, timeoutMs));
+        try {
+          const response = await this.#options.fetch(url2, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body,
+            signal: controller.signal,
+            redirect: "error"
+          });
+          await response.body?.cancel().catch(() => void 0);
+          if (response.ok) return "ok";
+          const status = response.status;
+          return { reason: `HTTP ${status}`, retry: status >= 500 || status === 408 || status === 429 };
+        } catch {
+          return { reason: controller.signal.aborted ? "timeout" : "network", retry: true };
+        } finally {
+          this.#options.timers.clearTimeout(timer);
+        }
+      }
+      #sleep(ms) {
+        return new Promise((resolve17) => this.#options.timers.setTimeout(resolve17, ms));
+      }
+    };
+    TITLES = {
+      failure: "Reconcile failing",
+      recovered: "Reconcile recovered",
+      drift: "Drift found",
+      pending_auth: "Waiting for authentication",
+      tool_change: "Tools changed",
+      config_invalid: "Desired state invalid"
+    };
+  }
+});
+
+// src/daemon/notify-events.ts
+function notifyTransition(previous, report, invalid3) {
+  if (report.phase === "Interrupted") return { state: previous, events: [] };
+  const state = stateOf(previous, report, invalid3);
+  const events = [];
+  if (state.failing !== null && previous.failing === null) events.push(failureEvent(report));
+  if (state.failing === null && previous.failing !== null)
+    events.push({
+      kind: "recovered",
+      summary: `reconcile ${report.phase} again after a failure`,
+      details: []
+    });
+  if (state.configInvalid !== null && state.configInvalid !== previous.configInvalid)
+    events.push({
+      kind: "config_invalid",
+      summary: `the desired state is invalid (${invalid3?.length ?? 0} issue${invalid3?.length === 1 ? "" : "s"}): its changes are not applied until it is fixed`,
+      details: (invalid3 ?? []).slice(0, 10).map((i) => `${i.location.file}:${i.location.line}:${i.location.column} ${i.code}: ${i.message}`)
+    });
+  if (state.drift !== null && state.drift !== previous.drift)
+    events.push({
+      kind: "drift",
+      summary: "the workspace differs from the repository (read-only or suspended: nothing was written)",
+      details: state.drift.split("\n")
+    });
+  const newlyPending = state.pendingAuth.filter((name) => !previous.pendingAuth.includes(name));
+  if (newlyPending.length > 0)
+    events.push({
+      kind: "pending_auth",
+      summary: `${newlyPending.length} connector${newlyPending.length === 1 ? "" : "s"} wait for someone to authenticate`,
+      details: newlyPending
+    });
+  if (state.toolChange !== null && state.toolChange !== previous.toolChange)
+    events.push({
+      kind: "tool_change",
+      summary: "tools differ from connector-sync.lock.yaml",
+      details: state.toolChange.split("\n")
+    });
+  return { state, events };
+}
+function stateOf(previous, report, invalid3) {
+  const configInvalid = invalid3 !== null && invalid3.length > 0 ? invalid3.map((i) => `${i.code}@${i.location.file}:${i.location.line}:${i.location.column}`).join("\n") : null;
+  const failing = report.phase === "ConfigInvalid" ? previous.failing : FAILED_PHASES.has(report.phase) ? report.error?.code ?? report.phase : null;
+  const operations = report.dryRun ? (report.plan?.operations ?? []).filter((op) => !op.temporary).map((op) => `${op.kind} ${op.name}`).sort() : [];
+  const drifted = report.toolDrift.filter((check) => check.status === "drift").map((check) => `${check.name}: ${describeToolDrift(check)}`).sort();
+  return {
+    failing,
+    configInvalid,
+    drift: report.phase === "ConfigInvalid" ? previous.drift : operations.length > 0 ? operations.join("\n") : null,
+    pendingAuth: report.pendingAuth.map((entry) => entry.name).sort(),
+    toolChange: drifted.length > 0 ? drifted.join("\n") : null
+  };
+}
+function describeToolDrift(check) {
+  const parts = [
+    check.added.length > 0 ? `added ${check.added.join(", ")}` : "",
+    check.removed.length > 0 ? `removed ${check.removed.join(", ")}` : "",
+    check.changed.length > 0 ? `changed ${check.changed.map((c2) => c2.name).join(", ")}` : ""
+  ];
+  return parts.filter(Boolean).join("; ") || "changed";
+}
+function failureEvent(report) {
+  const failed2 = report.apply?.results.filter((r) => r.status === "failed") ?? [];
+  return {
+    kind: "failure",
+    summary: `reconcile ${report.phase}${report.error ? `: ${report.error.code}` : ""}`,
+    details: [
+      ...report.error ? [report.error.message] : [],
+      ...failed2.slice(0, 10).map((r) => `${r.operation.kind} ${r.operation.name}: ${r.cause?.message ?? "failed"}`)
+    ]
+  };
+}
+var QUIET_STATE, FAILED_PHASES;
+var init_notify_events = __esm({
+  "src/daemon/notify-events.ts"() {
+    "use strict";
+    QUIET_STATE = {
+      failing: null,
+      configInvalid: null,
+      drift: null,
+      pendingAuth: [],
+      toolChange: null
+    };
+    FAILED_PHASES = /* @__PURE__ */ new Set(["ListFailed", "TimedOut", "Failed", "ApplyFailed"]);
   }
 });
 
@@ -50403,6 +50669,7 @@ function createReconciler(deps, initialSettings) {
     const mode = settings.readOnly ? "read-only" : deps.status.suspended ? "suspended" : "apply";
     deps.status.runStarted(reasons);
     let usedLastGood = false;
+    let invalid3 = null;
     const loadDesired = async () => {
       const loaded = await deps.loadDesired(settings);
       if (loaded.ok) {
@@ -50412,6 +50679,7 @@ function createReconciler(deps, initialSettings) {
         return loaded;
       }
       deps.metrics.observeConfigError();
+      invalid3 = loaded.issues;
       deps.status.recordLoad(loaded, lastGood !== null);
       logIssues(deps.logger, loaded.issues, lastGood !== null, lastIssues);
       lastIssues = JSON.stringify(loaded.issues);
@@ -50435,6 +50703,7 @@ function createReconciler(deps, initialSettings) {
     deps.status.recordRun(report, { reasons, mode, usedLastGood });
     deps.metrics.observeRun(report);
     logReport(deps.logger, report, reasons, mode);
+    deps.onRun?.(report, invalid3, settings);
     return { retry: shouldRetry(report) };
   };
 }
@@ -51683,6 +51952,7 @@ function facts(view) {
 <div class="fact"><b>API</b>${view.api.reachable === true ? html`<span class="ok">reachable</span>` : view.api.reachable === false ? html`<span class="bad">unreachable</span> <span class="muted">${view.api.last_error}</span>` : html`<span class="muted">not contacted yet</span>`}</div>
 <div class="fact"><b>Last reconcile</b>${last ? html`${phaseBadge(last)} <time datetime="${last.finished_at}">${when(last.finished_at)}</time>` : html`<span class="muted">none yet</span>`}${view.running ? html`<div class="info">running now (${view.running.reasons.join(", ")})</div>` : null}</div>
 <div class="fact"><b>Last success</b>${view.last_success_at ? html`<time datetime="${view.last_success_at}">${when(view.last_success_at)}</time>` : html`<span class="muted">none yet</span>`}</div>
+<div class="fact" id="notifications"><b>Notifications</b>${notificationsFact(view)}</div>
 <div class="fact"><b>Schedule</b>${view.schedule.pattern ? html`<code>${view.schedule.pattern}</code>${view.schedule.next_run_at ? html` <span class="muted">next ${when(view.schedule.next_run_at)}</span>` : null}` : html`<span class="muted">off (files and signals only)</span>`}</div>
 </div>`;
 }
@@ -51781,6 +52051,10 @@ function show(value) {
 function when(iso) {
   if (iso === null) return "never";
   return iso.replace("T", " ").replace(/\.\d+Z$|Z$/, " UTC");
+}
+function notificationsFact(view) {
+  const { delivered, failed: failed2, last_failure: last } = view.notifications;
+  return html`${delivered} delivered, ${failed2 > 0 ? html`<span class="bad">${failed2} failed</span>` : "0 failed"}${last ? html`<div class="muted">last failure: webhook ${last.webhook}, ${last.event}, ${last.reason} (${when(last.at)})</div>` : null}`;
 }
 var STATE_CLASS, CREDENTIAL_CLASS;
 var init_page = __esm({
@@ -52092,6 +52366,7 @@ var init_status = __esm({
       #running = null;
       #schedule = { pattern: null, next_run_at: null };
       #readOnly;
+      #notifications = { delivered: 0, failed: 0, last_failure: null };
       constructor(options) {
         this.#options = options;
         this.#readOnly = options.readOnly;
@@ -52213,6 +52488,20 @@ var init_status = __esm({
         };
       }
       /** The whole status as plain data. */
+      /** A webhook message delivered or given up on (its URL is a secret and is never kept). */
+      recordNotification(outcome3) {
+        if (outcome3.result === "delivered") {
+          this.#notifications.delivered++;
+          return;
+        }
+        this.#notifications.failed++;
+        this.#notifications.last_failure = {
+          at: this.#options.now().toISOString(),
+          webhook: outcome3.webhook,
+          event: outcome3.event,
+          reason: outcome3.reason ?? "failed"
+        };
+      }
       view() {
         const readiness = this.readiness();
         const mode = this.#readOnly ? "read-only" : this.suspended ? "suspended" : "apply";
@@ -52243,6 +52532,7 @@ var init_status = __esm({
           credentials: this.#credentials.map(credentialJson),
           tool_drift: this.#toolDrift.map(toolDriftJson),
           history: this.#history,
+          notifications: { ...this.#notifications },
           last_report: this.#lastReport ? reportToJson(this.#lastReport, {
             apiUrl: this.#options.apiUrl,
             toolVersion: this.#options.toolVersion,
@@ -56064,6 +56354,27 @@ async function startDaemon(parts) {
     logger.info({ schedule: scheduler.pattern, nextRunAt: scheduler.nextRunAt }, "schedule set");
   };
   setSchedule(settings.schedule, scheduleSource(settings));
+  let lastSecrets = [];
+  const notifier = new Notifier({
+    targets: () => settings.notify,
+    resolveUrl: (reference) => resolveWebhookUrl(reference, parts.notify?.env ?? process.env, parts.notify?.cwd ?? process.cwd()),
+    fetch: parts.notify?.fetch ?? fetch,
+    timers: clock.timers,
+    now: clock.now,
+    secrets: () => [...lastSecrets, ...parts.knownSecrets ?? []],
+    workspace: parts.apiDisplayUrl,
+    onOutcome: (outcome3) => {
+      metrics.observeNotification(outcome3.result, outcome3.event);
+      status.recordNotification(outcome3);
+      if (outcome3.result === "failed")
+        logger.warn(
+          { webhook: outcome3.webhook, event: outcome3.event, reason: outcome3.reason },
+          "notification failed"
+        );
+    },
+    ...parts.notify?.retry ? { retry: parts.notify.retry } : {}
+  });
+  let notified = QUIET_STATE;
   const loop = new ReconcileLoop({
     run: createReconciler(
       {
@@ -56082,6 +56393,13 @@ async function startDaemon(parts) {
         onSettings: (next) => {
           setSchedule(next.schedule, scheduleSource(next));
           settings = next;
+        },
+        onRun: (report, invalid3, current) => {
+          const { state, events } = notifyTransition(notified, report, invalid3);
+          notified = state;
+          if (current.notify.length === 0 || events.length === 0) return;
+          if (report.desired.length > 0) lastSecrets = desiredSecretValues(report.desired);
+          notifier.send(events, new Date(clock.now()));
         }
       },
       settings
@@ -56152,6 +56470,7 @@ async function startDaemon(parts) {
     status,
     metrics,
     loop,
+    notifier,
     trigger: (reason) => loop.trigger(reason),
     stop: async ({ timeoutMs }) => {
       scheduler.stop();
@@ -56177,6 +56496,8 @@ var init_daemon = __esm({
     init_control2();
     init_loop();
     init_metrics();
+    init_notify();
+    init_notify_events();
     init_reconciler();
     init_scheduler();
     init_server2();
@@ -64423,7 +64744,9 @@ async function runDaemonCommand(paths, flags, io, signals) {
       debounceMs: flags.debounce,
       controlToken,
       logger,
-      toolVersion: version()
+      toolVersion: version(),
+      notify: { env: io.env, cwd: io.cwd },
+      knownSecrets: [target.apiKey.reveal()]
     });
     const stopHangup = onSignal(signals, "SIGHUP", () => {
       logger.info("SIGHUP: reconciling");

@@ -7,6 +7,13 @@ import { ConnectorSyncError, UsageError } from '../errors.js';
 import { parseDuration } from './duration.js';
 import { compilePolicy, type Policy, type PolicyInput } from './policy.js';
 
+/** One webhook of `notify:` (the daemon sends to it; src/daemon/notify.ts). */
+export interface NotifyInput {
+  url: string;
+  format?: 'slack' | 'json';
+  events: Array<'failure' | 'recovered' | 'drift' | 'pending_auth' | 'tool_change' | 'config_invalid'>;
+}
+
 /** The settings file looked for in the working directory when --settings is not given. */
 export const DEFAULT_SETTINGS_FILE = '.connector-sync.yaml';
 
@@ -28,6 +35,7 @@ export interface SettingsInput {
   read_only?: boolean;
   suspend?: boolean;
   policy?: PolicyInput;
+  notify?: NotifyInput[];
 }
 
 /** Settings after precedence (flags > environment > file > defaults). */
@@ -51,6 +59,8 @@ export interface Settings {
   suspend: boolean;
   /** The settings file's `policy:` (never from the environment or a flag: the repository's rules). */
   policy: Policy | undefined;
+  /** Daemon: webhooks, their URLs still references (resolved only to send). From the file only. */
+  notify: Array<Required<NotifyInput>>;
   /** The settings file that was read, if any. */
   file: string | undefined;
   /**
@@ -77,10 +87,11 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'file'> = {
   readOnly: false,
   suspend: false,
   policy: undefined,
+  notify: [],
 };
 
 /** Settings only the file holds: structured values no variable or flag spells. */
-const FILE_ONLY: ReadonlySet<string> = new Set(['policy']);
+const FILE_ONLY: ReadonlySet<string> = new Set(['policy', 'notify']);
 
 const ENV_PREFIX = 'CONNECTOR_SYNC_';
 
@@ -120,6 +131,7 @@ export async function loadSettings(input: {
     readOnly: merged.read_only ?? DEFAULT_SETTINGS.readOnly,
     suspend: merged.suspend ?? DEFAULT_SETTINGS.suspend,
     policy: fromFile?.policy,
+    notify: (fromFile?.values.notify ?? []).map((hook) => ({ format: 'json', ...hook })),
     file: fromFile?.path,
   };
   const fileChoseApiUrl = input.flags.api_url === undefined && fromEnv.api_url === undefined;
@@ -251,6 +263,8 @@ function describeSchemaError(error: ErrorObject): string {
   if (error.keyword === 'minItems')
     return 'is an empty list, which is never read as "all" or "none": remove the key for the default, or list values';
   if (error.keyword === 'pattern' && error.params.pattern === '\\S') return 'is blank';
+  if (error.keyword === 'pattern' && /^\/notify\/\d+\/url$/.test(error.instancePath))
+    return `must be a reference, \`\${env:NAME}\` or \`\${file:PATH}\`: a webhook URL is a credential and stays out of the repository`;
   return error.message ?? 'is invalid';
 }
 

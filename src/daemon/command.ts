@@ -93,6 +93,8 @@ export async function runDaemonCommand(
       controlToken,
       logger,
       toolVersion: version(),
+      notify: { env: io.env, cwd: io.cwd },
+      knownSecrets: [target.apiKey.reveal()],
     });
     const stopHangup = onSignal(signals, 'SIGHUP', () => {
       logger.info('SIGHUP: reconciling');

@@ -131,3 +131,30 @@ describe('policy in the settings file', () => {
     ).resolves.toMatchObject({ policy: undefined });
   });
 });
+
+describe('notify in the settings file', () => {
+  it('wants the webhook URL as a reference, and never prints a literal one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'notify-'));
+    const secretUrl = 'https://hooks.slack.com/services/T000/B000/canary-3c7d9e1f0a2b';
+    writeFileSync(
+      join(dir, '.connector-sync.yaml'),
+      `notify:\n  - url: ${secretUrl}\n    events: [failure]\n`,
+    );
+    const error = await loadSettings({ cwd: dir, env: {}, flags: {} }).catch((e: Error) => e);
+    expect(error).toMatchObject({ code: 'SETTINGS_INVALID' });
+    expect((error as Error).message).toMatch(/yaml:2:10: notify must be a reference/);
+    expect((error as Error).message).not.toContain('canary-3c7d');
+  });
+
+  it('defaults the format to json', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'notify-'));
+    writeFileSync(
+      join(dir, '.connector-sync.yaml'),
+      `notify:\n  - url: \${env:HOOK}\n    events: [failure, recovered]\n`,
+    );
+    const settings = await loadSettings({ cwd: dir, env: {}, flags: {} });
+    expect(settings.notify).toEqual([
+      { url: `\${env:HOOK}`, format: 'json', events: ['failure', 'recovered'] },
+    ]);
+  });
+});
