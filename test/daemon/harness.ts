@@ -97,7 +97,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     apiId: emulator.url,
     apiDisplayUrl: emulator.url,
     openLedger: () => openLedger(join(dir, 'state'), emulator.url, new Secret('test-key')),
-    loadDesired: () => loadDesiredState(paths, { resolve: true, cwd: dir, env }),
+    loadDesired: (current) =>
+      loadDesiredState(paths, { resolve: true, cwd: dir, env, policy: current.policy }),
     loadSettings: () => loadSettings(settingsInput),
     settings,
     flags: {
