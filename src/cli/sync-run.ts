@@ -31,7 +31,8 @@ export async function runSyncCommand(paths: string[], flags: SyncFlags, io: CliI
   });
   const savedPlan = flags.plan ? await readSavedPlan(flags.plan, io.cwd) : undefined;
   const desiredPaths = paths.length > 0 ? paths : settings.paths;
-  const loadDesired = () => loadDesiredState(desiredPaths, { resolve: true, cwd: io.cwd, env: io.env });
+  const loadDesired = () =>
+    loadDesiredState(desiredPaths, { resolve: true, cwd: io.cwd, env: io.env, policy: settings.policy });
 
   // an invalid desired state stops before anything connects to the API
   const loaded = await loadDesired();

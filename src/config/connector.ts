@@ -47,6 +47,8 @@ interface SecretString {
   value: string;
   /** True when a clear value here is suspicious enough to warn about. */
   sensitive: boolean;
+  /** False for a `global_headers` entry the file marks `is_secret: false` (every reader sees it). */
+  secret: boolean;
 }
 
 /** Keys whose strings may hold references: their values are secrets, never printed. */
@@ -69,7 +71,7 @@ function globalHeaderEntry(
 }
 
 /** The strings that may hold references: header values (both maps) and the auth_data fields. */
-function secretStrings(site: ConnectorSite): SecretString[] {
+export function secretStrings(site: ConnectorSite): SecretString[] {
   const found: SecretString[] = [];
   const headers = own(site.data, 'headers');
   if (isMap(headers)) {
@@ -79,6 +81,7 @@ function secretStrings(site: ConnectorSite): SecretString[] {
           segments: [...site.prefix, 'headers', name],
           value,
           sensitive: SECRET_HEADER.test(name),
+          secret: true,
         });
       }
     }
@@ -92,6 +95,7 @@ function secretStrings(site: ConnectorSite): SecretString[] {
           segments: [...site.prefix, 'global_headers', ...path],
           value,
           sensitive: isSecret && SECRET_HEADER.test(name),
+          secret: isSecret,
         });
       }
     }
@@ -100,11 +104,16 @@ function secretStrings(site: ConnectorSite): SecretString[] {
     const at = [...site.prefix, 'credentials', index];
     const token = own(credential, 'bearer_token');
     if (typeof token === 'string')
-      found.push({ segments: [...at, 'bearer_token'], value: token, sensitive: true });
+      found.push({ segments: [...at, 'bearer_token'], value: token, sensitive: true, secret: true });
     const values = own(credential, 'headers');
     for (const [name, value] of Object.entries(isMap(values) ? values : {})) {
       if (typeof value === 'string')
-        found.push({ segments: [...at, 'headers', name], value, sensitive: SECRET_HEADER.test(name) });
+        found.push({
+          segments: [...at, 'headers', name],
+          value,
+          sensitive: SECRET_HEADER.test(name),
+          secret: true,
+        });
     }
   }
   const auth = own(site.data, 'auth_data');
@@ -116,6 +125,7 @@ function secretStrings(site: ConnectorSite): SecretString[] {
           segments: [...site.prefix, 'auth_data', field],
           value,
           sensitive: field === 'client_secret',
+          secret: true,
         });
       }
     }

@@ -11,6 +11,7 @@ import { describeFsError, type LoaderFs, nodeLoaderFs } from './fs.js';
 import { makeIssue, sortIssues, wholeFile } from './issues.js';
 import { type Named, nameEntry, nameIssues } from './names.js';
 import { parseYaml } from './parse.js';
+import { type Policy, policyIssues } from './policy.js';
 import { type DocumentContext, positionAt } from './positions.js';
 import type { ResolveContext } from './references.js';
 import { schemaErrors } from './schema.js';
@@ -26,6 +27,8 @@ export interface LoadOptions {
   cwd: string;
   env: Record<string, string | undefined>;
   fs?: LoaderFs;
+  /** The settings file's `policy:`: its violations are errors like any other (nothing is applied). */
+  policy?: Policy | undefined;
 }
 
 /** Files read at once: enough to hide latency, few enough to stay far from the open-file limit. */
@@ -84,6 +87,7 @@ async function loadFile(
   path: string,
   display: string,
   build: BuildOptions,
+  policy: Policy | undefined,
 ): Promise<FileOutcome> {
   const source = await readSource(fs, path, display);
   if ('issue' in source) return { issues: [source.issue], named: [], connectors: [], buildIssues: [] };
@@ -113,6 +117,7 @@ async function loadFile(
     for (const site of sitesOf(doc, doc.data, path, found.length === 0)) {
       sites.push(site);
       issues.push(...referenceIssues(site), ...headerIssues(site), ...credentialIssues(site));
+      if (policy !== undefined && site.valid) issues.push(...policyIssues(site, policy));
     }
   }
   // built now, while this file's parse trees are at hand: kept until every file was read, the
@@ -158,9 +163,11 @@ export async function loadDesiredState(paths: string[], options: LoadOptions): P
   const cache: ResolveContext['cache'] = new Map();
   const build: BuildOptions = { resolve: options.resolve, env: options.env, fs, cache };
   const outcomes = await mapLimited(discovery.files, READ_CONCURRENCY, (file) =>
-    loadFile(fs, file.path, file.display, build),
+    loadFile(fs, file.path, file.display, build, options.policy),
   );
-  for (const outcome of outcomes) issues.push(...outcome.issues);
+  // the policy's error replaces the warning about the same clear value
+  const superseded = options.policy?.forbidLiteralSecrets ? 'literal-secret' : undefined;
+  for (const outcome of outcomes) issues.push(...outcome.issues.filter((i) => i.code !== superseded));
   issues.push(...nameIssues(outcomes.flatMap((outcome) => outcome.named)));
   const connectors: DesiredConnector[] = [];
   for (const outcome of outcomes) {

@@ -5,6 +5,14 @@ import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { LineCounter, parseDocument } from 'yaml';
 import { ConnectorSyncError, UsageError } from '../errors.js';
 import { parseDuration } from './duration.js';
+import { compilePolicy, type Policy, type PolicyInput } from './policy.js';
+
+/** One webhook of `notify:` (the daemon sends to it; src/daemon/notify.ts). */
+export interface NotifyInput {
+  url: string;
+  format?: 'slack' | 'json';
+  events: Array<'failure' | 'recovered' | 'drift' | 'pending_auth' | 'tool_change' | 'config_invalid'>;
+}
 
 /** The settings file looked for in the working directory when --settings is not given. */
 export const DEFAULT_SETTINGS_FILE = '.connector-sync.yaml';
@@ -26,6 +34,8 @@ export interface SettingsInput {
   schedule?: string;
   read_only?: boolean;
   suspend?: boolean;
+  policy?: PolicyInput;
+  notify?: NotifyInput[];
 }
 
 /** Settings after precedence (flags > environment > file > defaults). */
@@ -47,6 +57,10 @@ export interface Settings {
   schedule: string;
   readOnly: boolean;
   suspend: boolean;
+  /** The settings file's `policy:` (never from the environment or a flag: the repository's rules). */
+  policy: Policy | undefined;
+  /** Daemon: webhooks, their URLs still references (resolved only to send). From the file only. */
+  notify: Array<Required<NotifyInput>>;
   /** The settings file that was read, if any. */
   file: string | undefined;
   /**
@@ -72,7 +86,12 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'file'> = {
   schedule: '*/5 * * * *',
   readOnly: false,
   suspend: false,
+  policy: undefined,
+  notify: [],
 };
+
+/** Settings only the file holds: structured values no variable or flag spells. */
+const FILE_ONLY: ReadonlySet<string> = new Set(['policy', 'notify']);
 
 const ENV_PREFIX = 'CONNECTOR_SYNC_';
 
@@ -111,6 +130,8 @@ export async function loadSettings(input: {
     schedule: merged.schedule ?? DEFAULT_SETTINGS.schedule,
     readOnly: merged.read_only ?? DEFAULT_SETTINGS.readOnly,
     suspend: merged.suspend ?? DEFAULT_SETTINGS.suspend,
+    policy: fromFile?.policy,
+    notify: (fromFile?.values.notify ?? []).map((hook) => ({ format: 'json', ...hook })),
     file: fromFile?.path,
   };
   const fileChoseApiUrl = input.flags.api_url === undefined && fromEnv.api_url === undefined;
@@ -122,7 +143,7 @@ export async function loadSettings(input: {
 async function readSettingsFile(
   path: string,
   explicit: boolean,
-): Promise<{ path: string; values: SettingsInput; apiUrlSetIn?: string } | undefined> {
+): Promise<{ path: string; values: SettingsInput; policy?: Policy; apiUrlSetIn?: string } | undefined> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -145,11 +166,25 @@ async function readSettingsFile(
     const { line, col } = lineCounter.linePos(offset);
     return `${path}:${line}:${col}: ${key}`;
   });
-  if (values.api_url === undefined) return { path, values };
-  const { line, col } = lineCounter.linePos(
-    (doc.get('api_url', true) as { range?: [number] }).range?.[0] ?? 0,
-  );
-  return { path, values, apiUrlSetIn: `${path}:${line}:${col}` };
+  const where = (segments: string[]) => {
+    const node = doc.getIn(segments, true) as { range?: [number] } | undefined;
+    const { line, col } = lineCounter.linePos(node?.range?.[0] ?? 0);
+    return `${path}:${line}:${col}`;
+  };
+  const read: { path: string; values: SettingsInput; policy?: Policy; apiUrlSetIn?: string } = {
+    path,
+    values,
+  };
+  if (values.policy !== undefined) {
+    const { policy, problems } = compilePolicy(values.policy);
+    if (problems.length > 0)
+      throw invalid(
+        `invalid settings: ${problems.map(([key, why]) => `${where(key)}: ${key.join('.')} ${why}`).join('; ')}`,
+      );
+    read.policy = policy;
+  }
+  if (values.api_url !== undefined) read.apiUrlSetIn = where(['api_url']);
+  return read;
 }
 
 /** CONNECTOR_SYNC_PRUNE=true, CONNECTOR_SYNC_SCOPE=team-*,ops-*, and so on. */
@@ -157,6 +192,7 @@ function settingsFromEnv(env: Record<string, string | undefined>): SettingsInput
   const values: Record<string, unknown> = {};
   const schema = settingsSchema();
   for (const [key, spec] of Object.entries(schema.properties)) {
+    if (FILE_ONLY.has(key)) continue;
     const name = `${ENV_PREFIX}${key.toUpperCase()}`;
     const raw = env[name];
     if (raw === undefined) continue;
@@ -227,6 +263,8 @@ function describeSchemaError(error: ErrorObject): string {
   if (error.keyword === 'minItems')
     return 'is an empty list, which is never read as "all" or "none": remove the key for the default, or list values';
   if (error.keyword === 'pattern' && error.params.pattern === '\\S') return 'is blank';
+  if (error.keyword === 'pattern' && /^\/notify\/\d+\/url$/.test(error.instancePath))
+    return `must be a reference, \`\${env:NAME}\` or \`\${file:PATH}\`: a webhook URL is a credential and stays out of the repository`;
   return error.message ?? 'is invalid';
 }
 

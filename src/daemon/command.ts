@@ -76,7 +76,8 @@ export async function runDaemonCommand(
       apiDisplayUrl: target.displayUrl,
       openLedger: () => openLedger(target.stateDir, target.id, target.apiKey),
       loadToolLock: () => readToolLock(io.cwd),
-      loadDesired: () => loadDesiredState(desiredPaths, { resolve: true, cwd: io.cwd, env: io.env }),
+      loadDesired: (current) =>
+        loadDesiredState(desiredPaths, { resolve: true, cwd: io.cwd, env: io.env, policy: current.policy }),
       loadSettings: () => loadSettings(settingsInput),
       settings,
       flags: {
@@ -92,6 +93,8 @@ export async function runDaemonCommand(
       controlToken,
       logger,
       toolVersion: version(),
+      notify: { env: io.env, cwd: io.cwd },
+      knownSecrets: [target.apiKey.reveal()],
     });
     const stopHangup = onSignal(signals, 'SIGHUP', () => {
       logger.info('SIGHUP: reconciling');

@@ -9,6 +9,8 @@ import { ControlToken } from './control.js';
 import type { TriggerReason } from './history.js';
 import { ReconcileLoop } from './loop.js';
 import { DaemonMetrics } from './metrics.js';
+import { desiredSecretValues, Notifier, type RetryPolicy, resolveWebhookUrl } from './notify.js';
+import { type NotifyState, notifyTransition, QUIET_STATE } from './notify-events.js';
 import { createReconciler, type DaemonPlanFlags } from './reconciler.js';
 import { parseSchedule, Scheduler, scheduleSource } from './scheduler.js';
 import { type StatusServer, startServer } from './server.js';
@@ -29,7 +31,7 @@ export interface DaemonParts {
   openLedger: () => Promise<SecretLedger>;
   /** The committed tool lock, read at each reconcile (absent: tools are not checked against one). */
   loadToolLock?: () => Promise<ToolLock | null>;
-  loadDesired: () => Promise<LoadResult>;
+  loadDesired: (settings: Settings) => Promise<LoadResult>;
   /** Reads the settings again; called before every reconcile. */
   loadSettings: () => Promise<Settings>;
   settings: Settings;
@@ -44,6 +46,15 @@ export interface DaemonParts {
   toolVersion: string;
   clock?: { now: () => number; timers: Timers; random: () => number };
   backoff?: { initialMs: number; maxMs: number };
+  /** Webhook delivery (notify:): the fetch, the retry bounds, where `${file:...}` URLs start. */
+  notify?: {
+    fetch?: typeof fetch;
+    retry?: Partial<RetryPolicy>;
+    env?: Record<string, string | undefined>;
+    cwd?: string;
+  };
+  /** Values no message may carry besides the desired state's (the API key). */
+  knownSecrets?: string[];
   /** Node process metrics in /metrics (default true; tests running several daemons turn them off). */
   processMetrics?: boolean;
 }
@@ -54,6 +65,8 @@ export interface RunningDaemon {
   status: DaemonStatus;
   metrics: DaemonMetrics;
   loop: ReconcileLoop;
+  /** Webhook messages in flight (tests wait on notifier.idle()). */
+  notifier: Notifier;
   trigger(reason: TriggerReason): void;
   /**
    * Stops scheduling and watching, lets the reconcile in flight finish (no new write starts) for
@@ -97,6 +110,29 @@ export async function startDaemon(parts: DaemonParts): Promise<RunningDaemon> {
   };
   setSchedule(settings.schedule, scheduleSource(settings));
 
+  let lastSecrets: string[] = [];
+  const notifier = new Notifier({
+    targets: () => settings.notify,
+    resolveUrl: (reference) =>
+      resolveWebhookUrl(reference, parts.notify?.env ?? process.env, parts.notify?.cwd ?? process.cwd()),
+    fetch: parts.notify?.fetch ?? fetch,
+    timers: clock.timers,
+    now: clock.now,
+    secrets: () => [...lastSecrets, ...(parts.knownSecrets ?? [])],
+    workspace: parts.apiDisplayUrl,
+    onOutcome: (outcome) => {
+      metrics.observeNotification(outcome.result, outcome.event);
+      status.recordNotification(outcome);
+      if (outcome.result === 'failed')
+        logger.warn(
+          { webhook: outcome.webhook, event: outcome.event, reason: outcome.reason },
+          'notification failed',
+        );
+    },
+    ...(parts.notify?.retry ? { retry: parts.notify.retry } : {}),
+  });
+  let notified: NotifyState = QUIET_STATE;
+
   const loop: ReconcileLoop = new ReconcileLoop({
     run: createReconciler(
       {
@@ -115,6 +151,13 @@ export async function startDaemon(parts: DaemonParts): Promise<RunningDaemon> {
         onSettings: (next) => {
           setSchedule(next.schedule, scheduleSource(next));
           settings = next;
+        },
+        onRun: (report, invalid, current) => {
+          const { state, events } = notifyTransition(notified, report, invalid);
+          notified = state;
+          if (current.notify.length === 0 || events.length === 0) return;
+          if (report.desired.length > 0) lastSecrets = desiredSecretValues(report.desired);
+          notifier.send(events, new Date(clock.now()));
         },
       },
       settings,
@@ -193,6 +236,7 @@ export async function startDaemon(parts: DaemonParts): Promise<RunningDaemon> {
     status,
     metrics,
     loop,
+    notifier,
     trigger: (reason) => loop.trigger(reason),
     stop: async ({ timeoutMs }) => {
       scheduler.stop();

@@ -59,6 +59,7 @@ export class DaemonMetrics {
   readonly #planned: Counter<'kind'>;
   readonly #applied: Counter<'kind' | 'status'>;
   readonly #configErrors: Counter;
+  readonly #notifications: Counter<'result' | 'event'>;
 
   constructor(options: {
     apiStats: () => ClientStats;
@@ -96,6 +97,12 @@ export class DaemonMetrics {
       help: 'Loads of the desired state or the settings that were invalid and ignored',
       registers,
     });
+    this.#notifications = new Counter({
+      name: 'connector_sync_notifications_total',
+      help: 'Webhook messages (notify:) by result (delivered, or failed after its retries) and event',
+      labelNames: ['result', 'event'],
+      registers,
+    });
     for (const result of PHASES) this.#reconciles.inc({ result }, 0);
     for (const kind of KINDS) this.#planned.inc({ kind }, 0);
     this.#apiCounters(options.apiStats);
@@ -115,6 +122,11 @@ export class DaemonMetrics {
     for (const { operation, status } of report.apply?.results ?? []) {
       if (!operation.temporary) this.#applied.inc({ kind: operation.kind, status });
     }
+  }
+
+  /** Counts a webhook message delivered or given up on. */
+  observeNotification(result: 'delivered' | 'failed', event: string): void {
+    this.#notifications.inc({ result, event });
   }
 
   /** Counts an invalid desired state or settings file that was ignored. */

@@ -71,6 +71,7 @@ function facts(view: StatusView): SafeHtml {
 <div class="fact"><b>API</b>${view.api.reachable === true ? html`<span class="ok">reachable</span>` : view.api.reachable === false ? html`<span class="bad">unreachable</span> <span class="muted">${view.api.last_error}</span>` : html`<span class="muted">not contacted yet</span>`}</div>
 <div class="fact"><b>Last reconcile</b>${last ? html`${phaseBadge(last)} <time datetime="${last.finished_at}">${when(last.finished_at)}</time>` : html`<span class="muted">none yet</span>`}${view.running ? html`<div class="info">running now (${view.running.reasons.join(', ')})</div>` : null}</div>
 <div class="fact"><b>Last success</b>${view.last_success_at ? html`<time datetime="${view.last_success_at}">${when(view.last_success_at)}</time>` : html`<span class="muted">none yet</span>`}</div>
+<div class="fact" id="notifications"><b>Notifications</b>${notificationsFact(view)}</div>
 <div class="fact"><b>Schedule</b>${view.schedule.pattern ? html`<code>${view.schedule.pattern}</code>${view.schedule.next_run_at ? html` <span class="muted">next ${when(view.schedule.next_run_at)}</span>` : null}` : html`<span class="muted">off (files and signals only)</span>`}</div>
 </div>`;
 }
@@ -193,4 +194,9 @@ function show(value: string | null): string {
 function when(iso: string | null): string {
   if (iso === null) return 'never';
   return iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC');
+}
+
+function notificationsFact(view: StatusView): SafeHtml {
+  const { delivered, failed, last_failure: last } = view.notifications;
+  return html`${delivered} delivered, ${failed > 0 ? html`<span class="bad">${failed} failed</span>` : '0 failed'}${last ? html`<div class="muted">last failure: webhook ${last.webhook}, ${last.event}, ${last.reason} (${when(last.at)})</div>` : null}`;
 }

@@ -27,7 +27,8 @@ export interface ReconcilerDeps {
   apiUrl: string;
   openLedger: () => Promise<SecretLedger>;
   loadToolLock?: () => Promise<ToolLock | null>;
-  loadDesired: () => Promise<LoadResult>;
+  /** Reads the desired state under the settings of this run (their policy). */
+  loadDesired: (settings: Settings) => Promise<LoadResult>;
   /** Reads the settings again (file, environment, flags). */
   loadSettings: () => Promise<Settings>;
   flags: DaemonPlanFlags;
@@ -39,6 +40,8 @@ export interface ReconcilerDeps {
   signal: AbortSignal;
   /** Called with settings that were read successfully (the schedule may have changed). */
   onSettings?: (settings: Settings) => void;
+  /** Called after each reconcile with its report and, when the desired state was invalid, its issues. */
+  onRun?: (report: RunReport, invalid: ConfigIssue[] | null, settings: Settings) => void;
 }
 
 /** Error codes that say "the API or the network is having a bad time": retried with backoff. */
@@ -85,9 +88,10 @@ export function createReconciler(
     const mode: RunMode = settings.readOnly ? 'read-only' : deps.status.suspended ? 'suspended' : 'apply';
     deps.status.runStarted(reasons);
     let usedLastGood = false;
+    let invalid: ConfigIssue[] | null = null;
 
     const loadDesired = async (): Promise<LoadResult> => {
-      const loaded = await deps.loadDesired();
+      const loaded = await deps.loadDesired(settings);
       if (loaded.ok) {
         lastGood = loaded;
         lastIssues = '';
@@ -95,6 +99,7 @@ export function createReconciler(
         return loaded;
       }
       deps.metrics.observeConfigError();
+      invalid = loaded.issues;
       deps.status.recordLoad(loaded, lastGood !== null);
       logIssues(deps.logger, loaded.issues, lastGood !== null, lastIssues);
       lastIssues = JSON.stringify(loaded.issues);
@@ -119,6 +124,7 @@ export function createReconciler(
     deps.status.recordRun(report, { reasons, mode, usedLastGood });
     deps.metrics.observeRun(report);
     logReport(deps.logger, report, reasons, mode);
+    deps.onRun?.(report, invalid, settings);
     return { retry: shouldRetry(report) };
   };
 }

@@ -44,6 +44,12 @@ export interface StatusView {
   /** Declared connectors whose tools differ from connector-sync.lock.yaml (or could not be checked). */
   tool_drift: Array<ReturnType<typeof toolDriftJson>>;
   history: ReconcileRecord[];
+  /** Webhook messages (notify:): how many went out, how many were given up on, and the last failure. */
+  notifications: {
+    delivered: number;
+    failed: number;
+    last_failure: { at: string; webhook: number; event: string; reason: string } | null;
+  };
   /** The last reconcile in the format of `connector-sync sync --output json`. */
   last_report: ReturnType<typeof reportToJson> | null;
 }
@@ -92,6 +98,7 @@ export class DaemonStatus {
   #running: StatusView['running'] = null;
   #schedule: StatusView['schedule'] = { pattern: null, next_run_at: null };
   #readOnly: boolean;
+  #notifications: StatusView['notifications'] = { delivered: 0, failed: 0, last_failure: null };
 
   constructor(options: StatusOptions) {
     this.#options = options;
@@ -235,6 +242,26 @@ export class DaemonStatus {
   }
 
   /** The whole status as plain data. */
+  /** A webhook message delivered or given up on (its URL is a secret and is never kept). */
+  recordNotification(outcome: {
+    result: 'delivered' | 'failed';
+    webhook: number;
+    event: string;
+    reason?: string;
+  }): void {
+    if (outcome.result === 'delivered') {
+      this.#notifications.delivered++;
+      return;
+    }
+    this.#notifications.failed++;
+    this.#notifications.last_failure = {
+      at: this.#options.now().toISOString(),
+      webhook: outcome.webhook,
+      event: outcome.event,
+      reason: outcome.reason ?? 'failed',
+    };
+  }
+
   view(): StatusView {
     const readiness = this.readiness();
     const mode: RunMode = this.#readOnly ? 'read-only' : this.suspended ? 'suspended' : 'apply';
@@ -265,6 +292,7 @@ export class DaemonStatus {
       credentials: this.#credentials.map(credentialJson),
       tool_drift: this.#toolDrift.map(toolDriftJson),
       history: this.#history,
+      notifications: { ...this.#notifications },
       last_report: this.#lastReport
         ? reportToJson(this.#lastReport, {
             apiUrl: this.#options.apiUrl,

@@ -9,7 +9,7 @@ import { createClient } from '../../src/api/client.js';
 import type { ConnectorsApi } from '../../src/api/types.js';
 import { loadDesiredState } from '../../src/config/load.js';
 import { loadSettings } from '../../src/config/settings.js';
-import { type RunningDaemon, startDaemon } from '../../src/daemon/daemon.js';
+import { type DaemonParts, type RunningDaemon, startDaemon } from '../../src/daemon/daemon.js';
 import { createLogger } from '../../src/daemon/logger.js';
 import type { StatusView } from '../../src/daemon/status.js';
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
@@ -31,6 +31,8 @@ export interface HarnessOptions {
   pushSecrets?: string[];
   /** Runs on the temp folder before the daemon starts (links, layouts `files` cannot express). */
   prepare?: (dir: string) => void;
+  /** Webhook delivery (fetch, retry bounds); references resolve against `env` and the temp folder. */
+  notify?: DaemonParts['notify'];
 }
 
 /** A running daemon and everything around it. */
@@ -95,7 +97,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     apiId: emulator.url,
     apiDisplayUrl: emulator.url,
     openLedger: () => openLedger(join(dir, 'state'), emulator.url, new Secret('test-key')),
-    loadDesired: () => loadDesiredState(paths, { resolve: true, cwd: dir, env }),
+    loadDesired: (current) =>
+      loadDesiredState(paths, { resolve: true, cwd: dir, env, policy: current.policy }),
     loadSettings: () => loadSettings(settingsInput),
     settings,
     flags: {
@@ -112,6 +115,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     toolVersion: '0.0.0-test',
     backoff: { initialMs: 50, maxMs: 300 },
     processMetrics: false,
+    notify: { env, cwd: dir, ...options.notify },
+    knownSecrets: ['test-key'],
   });
   return {
     dir,

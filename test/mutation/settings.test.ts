@@ -51,6 +51,8 @@ describe('settings', () => {
       suspend: false,
       timeoutMs: 15 * 60_000,
       allowBreakingAgents: false,
+      policy: undefined,
+      notify: [],
     });
   });
 
@@ -91,6 +93,8 @@ describe('settings', () => {
       suspend: true,
       timeoutMs: 90_000,
       allowBreakingAgents: true,
+      policy: undefined,
+      notify: [],
       // where the file chose the API URL, so a refusal of that URL can point at the line
       apiUrlSetIn: `${join(cwd, '.connector-sync.yaml')}:1:10`,
       file: join(cwd, '.connector-sync.yaml'),

@@ -11,6 +11,7 @@ interface ValidateOptions {
   resolve?: boolean;
   output: 'text' | 'json';
   quiet?: boolean;
+  settings?: string;
 }
 
 /** Registers `connector-sync validate [PATH...]`: checks connector files offline, exit 0 valid, 1 invalid, 2 usage. */
@@ -31,17 +32,29 @@ export function registerValidate(program: Command, ctx: CliContext): Command {
     )
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('-q, --quiet', 'print nothing when valid; only the errors when not')
+    .option(
+      '--settings <file>',
+      'settings file whose `policy:` applies (default: .connector-sync.yaml when present)',
+    )
     .action(async (paths: string[], options: ValidateOptions, command: Command) => {
       // yaml and ajv load here, not at start-up, so `connector-sync --version` stays fast
       const { loadDesiredState } = await import('../../config/load.js');
+      const { loadSettings } = await import('../../config/settings.js');
       const render = await import('../../render/diagnostics.js');
       const { sortIssues } = await import('../../config/issues.js');
       const io = ctx.io;
       const defaulted = paths.length === 0;
+      const settings = await loadSettings({
+        cwd: io.cwd,
+        env: io.env,
+        flags: {},
+        ...(options.settings ? { file: options.settings } : {}),
+      });
       const result = await loadDesiredState(defaulted ? [DEFAULT_PATH] : paths, {
         resolve: options.resolve === true,
         cwd: io.cwd,
         env: io.env,
+        policy: settings.policy,
       });
       if (result.ok) {
         const { privateConnectorsWarning } = await import('../../config/key-scope.js');
