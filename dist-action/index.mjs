@@ -20621,12 +20621,1641 @@ var require__ = __commonJS({
   }
 });
 
-// src/config/settings.ts
-import { readFileSync as readFileSync2 } from "node:fs";
-import { readFile as readFile2 } from "node:fs/promises";
+// src/config/issues.ts
+var issues_exports = {};
+__export(issues_exports, {
+  formatKeyPath: () => formatKeyPath,
+  formatLocation: () => formatLocation,
+  makeIssue: () => makeIssue,
+  quoteValue: () => quoteValue,
+  sortIssues: () => sortIssues,
+  wholeFile: () => wholeFile
+});
+function formatKeyPath(segments) {
+  let out = "";
+  for (const segment of segments) {
+    if (typeof segment === "number") out += `[${segment}]`;
+    else if (PLAIN_KEY.test(segment)) out += out === "" ? segment : `.${segment}`;
+    else out += `[${JSON.stringify(segment)}]`;
+  }
+  return out;
+}
+function formatLocation(location) {
+  if (location.line <= 0) return location.file;
+  return `${location.file}:${location.line}:${location.column}`;
+}
+function wholeFile(file) {
+  return { file, line: 0, column: 0 };
+}
+function makeIssue(code, message, location, extras = {}) {
+  return {
+    code,
+    severity: extras.severity ?? "error",
+    message,
+    ...extras.key !== void 0 && extras.key !== "" ? { key: extras.key } : {},
+    location,
+    ...extras.related !== void 0 && extras.related.length > 0 ? { related: extras.related } : {}
+  };
+}
+function sortIssues(issues, fileOrder) {
+  const rank = /* @__PURE__ */ new Map();
+  fileOrder.forEach((file, index) => {
+    if (!rank.has(file)) rank.set(file, index);
+  });
+  const rankOf = (file) => rank.get(file) ?? Number.MAX_SAFE_INTEGER;
+  return issues.map((issue2, index) => ({ issue: issue2, index })).sort(
+    (a, b2) => rankOf(a.issue.location.file) - rankOf(b2.issue.location.file) || a.issue.location.line - b2.issue.location.line || a.issue.location.column - b2.issue.location.column || a.index - b2.index
+  ).map(({ issue: issue2 }) => issue2);
+}
+function quoteValue(value, max = 40) {
+  const shown2 = value.length > max ? `${value.slice(0, max)}\u2026` : value;
+  return `\`${shown2}\``;
+}
+var PLAIN_KEY;
+var init_issues = __esm({
+  "src/config/issues.ts"() {
+    "use strict";
+    PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+  }
+});
+
+// src/config/positions.ts
+function positionAt(lineCounter, file, offset) {
+  const { line, col } = lineCounter.linePos(offset);
+  return { file, line, column: col };
+}
+function rangeStart(node2) {
+  const range = node2?.range;
+  return range ? range[0] : void 0;
+}
+function keyText(pair) {
+  return (0, import_yaml2.isScalar)(pair.key) ? String(pair.key.value) : void 0;
+}
+function findNode(doc, segments) {
+  let node2 = doc.contents;
+  let key = null;
+  for (const segment of segments) {
+    if ((0, import_yaml2.isAlias)(node2)) node2 = node2.resolve(doc) ?? node2;
+    key = null;
+    if ((0, import_yaml2.isMap)(node2)) {
+      const pair = node2.items.find((item) => keyText(item) === String(segment));
+      if (pair === void 0) return { node: node2, key: null, complete: false };
+      key = pair.key;
+      node2 = pair.value ?? null;
+      if (node2 === null || rangeStart(node2) === void 0) return { node: key, key, complete: true };
+    } else if ((0, import_yaml2.isSeq)(node2) && typeof segment === "number" && node2.items[segment] !== void 0) {
+      node2 = node2.items[segment];
+    } else {
+      return { node: node2, key: null, complete: false };
+    }
+  }
+  return { node: node2, key, complete: true };
+}
+function locateValue(ctx, segments) {
+  const found2 = findNode(ctx.doc, segments);
+  const offset = rangeStart(found2.node) ?? rangeStart(ctx.doc.contents) ?? 0;
+  return positionAt(ctx.lineCounter, ctx.file, offset);
+}
+function locateKey(ctx, segments) {
+  const found2 = findNode(ctx.doc, segments);
+  const offset = rangeStart(found2.key) ?? rangeStart(found2.node) ?? rangeStart(ctx.doc.contents) ?? 0;
+  return positionAt(ctx.lineCounter, ctx.file, offset);
+}
+function locateInValue(ctx, segments, index) {
+  const found2 = findNode(ctx.doc, segments);
+  const node2 = found2.node;
+  const start = rangeStart(node2);
+  if (start === void 0 || !(0, import_yaml2.isScalar)(node2) || typeof node2.value !== "string" || !node2.range) {
+    return locateValue(ctx, segments);
+  }
+  const source = ctx.text.slice(node2.range[0], node2.range[1]);
+  const value = node2.value;
+  let shift;
+  if (source === value) shift = 0;
+  else if (source === `"${value}"` || source === `'${value}'`) shift = 1;
+  if (shift === void 0) return locateValue(ctx, segments);
+  return positionAt(ctx.lineCounter, ctx.file, start + shift + index);
+}
+var import_yaml2;
+var init_positions = __esm({
+  "src/config/positions.ts"() {
+    "use strict";
+    import_yaml2 = __toESM(require_dist(), 1);
+  }
+});
+
+// src/config/fs.ts
+import { open, readdir, realpath, stat } from "node:fs/promises";
+async function readCapped(path2, maxBytes) {
+  const handle = await open(path2, "r");
+  try {
+    const limit = maxBytes + 1;
+    const { size } = await handle.stat();
+    let buffer = Buffer.allocUnsafe(Math.min(limit, size > 0 ? size + 1 : 4096));
+    let length = 0;
+    for (; ; ) {
+      if (length === buffer.length) {
+        if (buffer.length >= limit) break;
+        const grown = Buffer.allocUnsafe(Math.min(limit, buffer.length * 2));
+        buffer.copy(grown, 0, 0, length);
+        buffer = grown;
+      }
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    return buffer.subarray(0, length);
+  } finally {
+    await handle.close();
+  }
+}
+function describeFsError(error2) {
+  const code = error2?.code;
+  if (code !== void 0 && FS_REASONS[code] !== void 0) return FS_REASONS[code];
+  if (code !== void 0) return `cannot be read (${code})`;
+  return "cannot be read";
+}
+var nodeLoaderFs, FS_REASONS;
+var init_fs = __esm({
+  "src/config/fs.ts"() {
+    "use strict";
+    nodeLoaderFs = {
+      stat: (path2) => stat(path2),
+      readdir: (path2) => readdir(path2, { withFileTypes: true }),
+      realpath: (path2) => realpath(path2),
+      readFile: readCapped
+    };
+    FS_REASONS = {
+      ENOENT: "no such file or directory",
+      EACCES: "permission denied",
+      EPERM: "operation not permitted",
+      EISDIR: "is a directory",
+      ENOTDIR: "a part of the path is not a directory",
+      ELOOP: "too many levels of symbolic links",
+      ENAMETOOLONG: "file name too long",
+      EMFILE: "too many open files",
+      EIO: "input/output error"
+    };
+  }
+});
+
+// src/config/source.ts
+function formatBytes(bytes) {
+  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+  if (bytes >= 1024) return `${Math.floor(bytes / 1024)} KiB`;
+  return `${bytes} bytes`;
+}
+function bytePosition(bytes, offset) {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset; i++) {
+    if (bytes[i] === 10) {
+      line += 1;
+      lineStart = i + 1;
+    }
+  }
+  const column = new TextDecoder().decode(bytes.subarray(lineStart, offset)).length + 1;
+  return { line, column };
+}
+function firstInvalidUtf8(bytes) {
+  try {
+    new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return -1;
+  } catch {
+    const again = new TextEncoder().encode(new TextDecoder("utf-8").decode(bytes));
+    let i = 0;
+    while (i < bytes.length && bytes[i] === again[i]) i++;
+    return i;
+  }
+}
+function decodeSource(file, bytes) {
+  if (bytes.length > MAX_FILE_BYTES) {
+    return { issue: tooLarge(file) };
+  }
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) {
+    const at = bytePosition(bytes, nul);
+    return {
+      issue: makeIssue("binary-file", "file contains a NUL byte: it looks binary, not like YAML text", {
+        file,
+        ...at
+      })
+    };
+  }
+  const bad = firstInvalidUtf8(bytes);
+  if (bad >= 0) {
+    const at = bytePosition(bytes, bad);
+    const hex2 = (bytes[bad] ?? 0).toString(16).padStart(2, "0");
+    return {
+      issue: makeIssue("invalid-utf8", `invalid UTF-8 (byte 0x${hex2}): connector files must be UTF-8 text`, {
+        file,
+        ...at
+      })
+    };
+  }
+  return { text: new TextDecoder("utf-8").decode(bytes) };
+}
+function tooLarge(file, size) {
+  const actual = size === void 0 ? `larger than ${formatBytes(MAX_FILE_BYTES)}` : formatBytes(size);
+  return makeIssue(
+    "file-too-large",
+    `file is ${actual}; a connector file may be at most ${formatBytes(MAX_FILE_BYTES)}`,
+    wholeFile(file)
+  );
+}
+var MAX_FILE_BYTES;
+var init_source = __esm({
+  "src/config/source.ts"() {
+    "use strict";
+    init_issues();
+    MAX_FILE_BYTES = 1024 * 1024;
+  }
+});
+
+// src/config/references.ts
 import { isAbsolute, resolve as resolve2 } from "node:path";
+function referenceOrProblem(body, index, raw) {
+  if (body.startsWith("env:")) {
+    const name = body.slice(4);
+    if (ENV_NAME.test(name)) return { kind: "env", name, index, raw };
+    return {
+      index,
+      referenceLike: true,
+      message: `an \`\${env:NAME}\` reference needs a variable name of letters, digits and \`_\`, not starting with a digit`
+    };
+  }
+  if (body.startsWith("file:")) {
+    const path2 = body.slice(5);
+    if (path2 !== "") return { kind: "file", path: path2, index, raw };
+    return { index, referenceLike: true, message: `a \`\${file:PATH}\` reference needs a path` };
+  }
+  return {
+    index,
+    referenceLike: false,
+    message: `\`\${\` starts no reference here: use \`\${env:NAME}\` or \`\${file:PATH}\`, or ${LITERAL_HINT}`
+  };
+}
+function scanReferences(value) {
+  const parts = [];
+  const problems = [];
+  let text3 = "";
+  let i = 0;
+  while (i < value.length) {
+    if (value.startsWith("$${", i)) {
+      text3 += "${";
+      i += 3;
+    } else if (value.startsWith("${", i)) {
+      const end = value.indexOf("}", i + 2);
+      if (end < 0) {
+        const referenceLike = /^\$\{(env|file):/.test(value.slice(i));
+        problems.push({
+          index: i,
+          referenceLike,
+          message: `\`\${\` is never closed with \`}\`; ${LITERAL_HINT}`
+        });
+        text3 += value.slice(i);
+        break;
+      }
+      const raw = value.slice(i, end + 1);
+      const found2 = referenceOrProblem(value.slice(i + 2, end), i, raw);
+      if ("kind" in found2) {
+        if (text3 !== "") parts.push({ kind: "text", text: text3 });
+        text3 = "";
+        parts.push(found2);
+      } else {
+        problems.push(found2);
+        text3 += raw;
+      }
+      i = end + 1;
+    } else {
+      const next = value.indexOf("$", i + 1);
+      const stop = next < 0 ? value.length : next;
+      text3 += value.slice(i, stop);
+      i = stop;
+    }
+  }
+  if (text3 !== "" || parts.length === 0) parts.push({ kind: "text", text: text3 });
+  return { parts, problems };
+}
+function hasReferences(scanned) {
+  return scanned.parts.some((part) => part.kind !== "text");
+}
+function literalValue(scanned) {
+  return scanned.parts.map((part) => part.kind === "text" ? part.text : part.raw).join("");
+}
+async function readSecretFile(fs2, path2) {
+  let bytes;
+  try {
+    bytes = await fs2.readFile(path2, MAX_SECRET_FILE_BYTES);
+  } catch (error2) {
+    return { ok: false, code: "unreadable-secret-file", reason: describeFsError(error2) };
+  }
+  if (bytes.length > MAX_SECRET_FILE_BYTES) {
+    return {
+      ok: false,
+      code: "secret-file-too-large",
+      reason: `larger than ${formatBytes(MAX_SECRET_FILE_BYTES)}`
+    };
+  }
+  let text3;
+  try {
+    text3 = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return { ok: false, code: "unreadable-secret-file", reason: "not UTF-8 text" };
+  }
+  const value = text3.replace(/[\r\n]+$/, "");
+  if (value === "") return { ok: false, code: "empty-secret-file", reason: "empty" };
+  return { ok: true, value };
+}
+async function resolvePart(part, ctx, usedBy) {
+  if (part.kind === "env") {
+    const value = ctx.env[part.name];
+    if (value === void 0) {
+      return {
+        index: part.index,
+        code: "missing-env",
+        message: `environment variable \`${part.name}\` is not set (needed by ${usedBy})`
+      };
+    }
+    if (value === "") {
+      return {
+        index: part.index,
+        code: "empty-env",
+        message: `environment variable \`${part.name}\` is empty (needed by ${usedBy})`
+      };
+    }
+    return { value };
+  }
+  const absolute = isAbsolute(part.path) ? part.path : resolve2(ctx.baseDir, part.path);
+  let pending2 = ctx.cache.get(absolute);
+  if (pending2 === void 0) {
+    pending2 = readSecretFile(ctx.fs, absolute);
+    ctx.cache.set(absolute, pending2);
+  }
+  const read = await pending2;
+  if (read.ok) return { value: read.value };
+  const message = read.code === "unreadable-secret-file" ? `cannot read secret file \`${part.path}\` (needed by ${usedBy}): ${read.reason}` : `secret file \`${part.path}\` is ${read.reason} (needed by ${usedBy})`;
+  return { index: part.index, code: read.code, message };
+}
+async function resolveReferences(scanned, ctx, usedBy) {
+  const pieces = [];
+  const failures = [];
+  for (const part of scanned.parts) {
+    if (part.kind === "text") {
+      pieces.push(part.text);
+      continue;
+    }
+    const resolved = await resolvePart(part, ctx, usedBy);
+    if ("value" in resolved) pieces.push(resolved.value);
+    else failures.push(resolved);
+  }
+  return failures.length > 0 ? { ok: false, failures } : { ok: true, value: pieces.join("") };
+}
+var ENV_NAME, LITERAL_HINT, MAX_SECRET_FILE_BYTES;
+var init_references = __esm({
+  "src/config/references.ts"() {
+    "use strict";
+    init_fs();
+    init_source();
+    ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+    LITERAL_HINT = "write `$${` for a literal `${`";
+    MAX_SECRET_FILE_BYTES = 64 * 1024;
+  }
+});
+
+// node_modules/ajv-formats/dist/formats.js
+var require_formats = __commonJS({
+  "node_modules/ajv-formats/dist/formats.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.formatNames = exports.fastFormats = exports.fullFormats = void 0;
+    function fmtDef(validate2, compare2) {
+      return { validate: validate2, compare: compare2 };
+    }
+    exports.fullFormats = {
+      // date: http://tools.ietf.org/html/rfc3339#section-5.6
+      date: fmtDef(date4, compareDate),
+      // date-time: http://tools.ietf.org/html/rfc3339#section-5.6
+      time: fmtDef(getTime(true), compareTime),
+      "date-time": fmtDef(getDateTime(true), compareDateTime),
+      "iso-time": fmtDef(getTime(), compareIsoTime),
+      "iso-date-time": fmtDef(getDateTime(), compareIsoDateTime),
+      // duration: https://tools.ietf.org/html/rfc3339#appendix-A
+      duration: /^P(?!$)((\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?|(\d+W)?)$/,
+      uri,
+      "uri-reference": /^(?:[a-z][a-z0-9+\-.]*:)?(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'"()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*)?(?:\?(?:[a-z0-9\-._~!$&'"()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'"()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i,
+      // uri-template: https://tools.ietf.org/html/rfc6570
+      "uri-template": /^(?:(?:[^\x00-\x20"'<>%\\^`{|}]|%[0-9a-f]{2})|\{[+#./;?&=,!@|]?(?:[a-z0-9_]|%[0-9a-f]{2})+(?::[1-9][0-9]{0,3}|\*)?(?:,(?:[a-z0-9_]|%[0-9a-f]{2})+(?::[1-9][0-9]{0,3}|\*)?)*\})*$/i,
+      // For the source: https://gist.github.com/dperini/729294
+      // For test cases: https://mathiasbynens.be/demo/url-regex
+      url: /^(?:https?|ftp):\/\/(?:\S+(?::\S*)?@)?(?:(?!(?:10|127)(?:\.\d{1,3}){3})(?!(?:169\.254|192\.168)(?:\.\d{1,3}){2})(?!172\.(?:1[6-9]|2\d|3[0-1])(?:\.\d{1,3}){2})(?:[1-9]\d?|1\d\d|2[01]\d|22[0-3])(?:\.(?:1?\d{1,2}|2[0-4]\d|25[0-5])){2}(?:\.(?:[1-9]\d?|1\d\d|2[0-4]\d|25[0-4]))|(?:(?:[a-z0-9\u{00a1}-\u{ffff}]+-)*[a-z0-9\u{00a1}-\u{ffff}]+)(?:\.(?:[a-z0-9\u{00a1}-\u{ffff}]+-)*[a-z0-9\u{00a1}-\u{ffff}]+)*(?:\.(?:[a-z\u{00a1}-\u{ffff}]{2,})))(?::\d{2,5})?(?:\/[^\s]*)?$/iu,
+      email: /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i,
+      hostname: /^(?=.{1,253}\.?$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[-0-9a-z]{0,61}[0-9a-z])?)*\.?$/i,
+      // optimized https://www.safaribooksonline.com/library/view/regular-expressions-cookbook/9780596802837/ch07s16.html
+      ipv4: /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/,
+      ipv6: /^((([0-9a-f]{1,4}:){7}([0-9a-f]{1,4}|:))|(([0-9a-f]{1,4}:){6}(:[0-9a-f]{1,4}|((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){5}(((:[0-9a-f]{1,4}){1,2})|:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){4}(((:[0-9a-f]{1,4}){1,3})|((:[0-9a-f]{1,4})?:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){3}(((:[0-9a-f]{1,4}){1,4})|((:[0-9a-f]{1,4}){0,2}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){2}(((:[0-9a-f]{1,4}){1,5})|((:[0-9a-f]{1,4}){0,3}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){1}(((:[0-9a-f]{1,4}){1,6})|((:[0-9a-f]{1,4}){0,4}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(:(((:[0-9a-f]{1,4}){1,7})|((:[0-9a-f]{1,4}){0,5}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:)))$/i,
+      regex,
+      // uuid: http://tools.ietf.org/html/rfc4122
+      uuid: /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i,
+      // JSON-pointer: https://tools.ietf.org/html/rfc6901
+      // uri fragment: https://tools.ietf.org/html/rfc3986#appendix-A
+      "json-pointer": /^(?:\/(?:[^~/]|~0|~1)*)*$/,
+      "json-pointer-uri-fragment": /^#(?:\/(?:[a-z0-9_\-.!$&'()*+,;:=@]|%[0-9a-f]{2}|~0|~1)*)*$/i,
+      // relative JSON-pointer: http://tools.ietf.org/html/draft-luff-relative-json-pointer-00
+      "relative-json-pointer": /^(?:0|[1-9][0-9]*)(?:#|(?:\/(?:[^~/]|~0|~1)*)*)$/,
+      // the following formats are used by the openapi specification: https://spec.openapis.org/oas/v3.0.0#data-types
+      // byte: https://github.com/miguelmota/is-base64
+      byte,
+      // signed 32 bit integer
+      int32: { type: "number", validate: validateInt32 },
+      // signed 64 bit integer
+      int64: { type: "number", validate: validateInt64 },
+      // C-type float
+      float: { type: "number", validate: validateNumber },
+      // C-type double
+      double: { type: "number", validate: validateNumber },
+      // hint to the UI to hide input strings
+      password: true,
+      // unchecked string payload
+      binary: true
+    };
+    exports.fastFormats = {
+      ...exports.fullFormats,
+      date: fmtDef(/^\d\d\d\d-[0-1]\d-[0-3]\d$/, compareDate),
+      time: fmtDef(/^(?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)$/i, compareTime),
+      "date-time": fmtDef(/^\d\d\d\d-[0-1]\d-[0-3]\dt(?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)$/i, compareDateTime),
+      "iso-time": fmtDef(/^(?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)?$/i, compareIsoTime),
+      "iso-date-time": fmtDef(/^\d\d\d\d-[0-1]\d-[0-3]\d[t\s](?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)?$/i, compareIsoDateTime),
+      // uri: https://github.com/mafintosh/is-my-json-valid/blob/master/formats.js
+      uri: /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/)?[^\s]*$/i,
+      "uri-reference": /^(?:(?:[a-z][a-z0-9+\-.]*:)?\/?\/)?(?:[^\\\s#][^\s#]*)?(?:#[^\\\s]*)?$/i,
+      // email (sources from jsen validator):
+      // http://stackoverflow.com/questions/201323/using-a-regular-expression-to-validate-an-email-address#answer-8829363
+      // http://www.w3.org/TR/html5/forms.html#valid-e-mail-address (search for 'wilful violation')
+      email: /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i
+    };
+    exports.formatNames = Object.keys(exports.fullFormats);
+    function isLeapYear(year) {
+      return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+    }
+    var DATE = /^(\d\d\d\d)-(\d\d)-(\d\d)$/;
+    var DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    function date4(str) {
+      const matches = DATE.exec(str);
+      if (!matches)
+        return false;
+      const year = +matches[1];
+      const month = +matches[2];
+      const day = +matches[3];
+      return month >= 1 && month <= 12 && day >= 1 && day <= (month === 2 && isLeapYear(year) ? 29 : DAYS[month]);
+    }
+    function compareDate(d1, d2) {
+      if (!(d1 && d2))
+        return void 0;
+      if (d1 > d2)
+        return 1;
+      if (d1 < d2)
+        return -1;
+      return 0;
+    }
+    var TIME = /^(\d\d):(\d\d):(\d\d(?:\.\d+)?)(z|([+-])(\d\d)(?::?(\d\d))?)?$/i;
+    function getTime(strictTimeZone) {
+      return function time3(str) {
+        const matches = TIME.exec(str);
+        if (!matches)
+          return false;
+        const hr = +matches[1];
+        const min = +matches[2];
+        const sec = +matches[3];
+        const tz = matches[4];
+        const tzSign = matches[5] === "-" ? -1 : 1;
+        const tzH = +(matches[6] || 0);
+        const tzM = +(matches[7] || 0);
+        if (tzH > 23 || tzM > 59 || strictTimeZone && !tz)
+          return false;
+        if (hr <= 23 && min <= 59 && sec < 60)
+          return true;
+        const utcMin = min - tzM * tzSign;
+        const utcHr = hr - tzH * tzSign - (utcMin < 0 ? 1 : 0);
+        return (utcHr === 23 || utcHr === -1) && (utcMin === 59 || utcMin === -1) && sec < 61;
+      };
+    }
+    function compareTime(s1, s22) {
+      if (!(s1 && s22))
+        return void 0;
+      const t1 = (/* @__PURE__ */ new Date("2020-01-01T" + s1)).valueOf();
+      const t2 = (/* @__PURE__ */ new Date("2020-01-01T" + s22)).valueOf();
+      if (!(t1 && t2))
+        return void 0;
+      return t1 - t2;
+    }
+    function compareIsoTime(t1, t2) {
+      if (!(t1 && t2))
+        return void 0;
+      const a1 = TIME.exec(t1);
+      const a2 = TIME.exec(t2);
+      if (!(a1 && a2))
+        return void 0;
+      t1 = a1[1] + a1[2] + a1[3];
+      t2 = a2[1] + a2[2] + a2[3];
+      if (t1 > t2)
+        return 1;
+      if (t1 < t2)
+        return -1;
+      return 0;
+    }
+    var DATE_TIME_SEPARATOR = /t|\s/i;
+    function getDateTime(strictTimeZone) {
+      const time3 = getTime(strictTimeZone);
+      return function date_time(str) {
+        const dateTime = str.split(DATE_TIME_SEPARATOR);
+        return dateTime.length === 2 && date4(dateTime[0]) && time3(dateTime[1]);
+      };
+    }
+    function compareDateTime(dt1, dt2) {
+      if (!(dt1 && dt2))
+        return void 0;
+      const d1 = new Date(dt1).valueOf();
+      const d2 = new Date(dt2).valueOf();
+      if (!(d1 && d2))
+        return void 0;
+      return d1 - d2;
+    }
+    function compareIsoDateTime(dt1, dt2) {
+      if (!(dt1 && dt2))
+        return void 0;
+      const [d1, t1] = dt1.split(DATE_TIME_SEPARATOR);
+      const [d2, t2] = dt2.split(DATE_TIME_SEPARATOR);
+      const res = compareDate(d1, d2);
+      if (res === void 0)
+        return void 0;
+      return res || compareTime(t1, t2);
+    }
+    var NOT_URI_FRAGMENT = /\/|:/;
+    var URI = /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)(?:\?(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i;
+    function uri(str) {
+      return NOT_URI_FRAGMENT.test(str) && URI.test(str);
+    }
+    var BYTE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/gm;
+    function byte(str) {
+      BYTE.lastIndex = 0;
+      return BYTE.test(str);
+    }
+    var MIN_INT32 = -(2 ** 31);
+    var MAX_INT32 = 2 ** 31 - 1;
+    function validateInt32(value) {
+      return Number.isInteger(value) && value <= MAX_INT32 && value >= MIN_INT32;
+    }
+    function validateInt64(value) {
+      return Number.isInteger(value);
+    }
+    function validateNumber() {
+      return true;
+    }
+    var Z_ANCHOR = /[^\\]\\Z/;
+    function regex(str) {
+      if (Z_ANCHOR.test(str))
+        return false;
+      try {
+        new RegExp(str);
+        return true;
+      } catch (e) {
+        return false;
+      }
+    }
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/draft7.js
+var require_draft7 = __commonJS({
+  "node_modules/ajv/dist/vocabularies/draft7.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var core_1 = require_core2();
+    var validation_1 = require_validation();
+    var applicator_1 = require_applicator();
+    var format_1 = require_format2();
+    var metadata_1 = require_metadata();
+    var draft7Vocabularies = [
+      core_1.default,
+      validation_1.default,
+      (0, applicator_1.default)(),
+      format_1.default,
+      metadata_1.metadataVocabulary,
+      metadata_1.contentVocabulary
+    ];
+    exports.default = draft7Vocabularies;
+  }
+});
+
+// node_modules/ajv/dist/refs/json-schema-draft-07.json
+var require_json_schema_draft_07 = __commonJS({
+  "node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports, module) {
+    module.exports = {
+      $schema: "http://json-schema.org/draft-07/schema#",
+      $id: "http://json-schema.org/draft-07/schema#",
+      title: "Core schema meta-schema",
+      definitions: {
+        schemaArray: {
+          type: "array",
+          minItems: 1,
+          items: { $ref: "#" }
+        },
+        nonNegativeInteger: {
+          type: "integer",
+          minimum: 0
+        },
+        nonNegativeIntegerDefault0: {
+          allOf: [{ $ref: "#/definitions/nonNegativeInteger" }, { default: 0 }]
+        },
+        simpleTypes: {
+          enum: ["array", "boolean", "integer", "null", "number", "object", "string"]
+        },
+        stringArray: {
+          type: "array",
+          items: { type: "string" },
+          uniqueItems: true,
+          default: []
+        }
+      },
+      type: ["object", "boolean"],
+      properties: {
+        $id: {
+          type: "string",
+          format: "uri-reference"
+        },
+        $schema: {
+          type: "string",
+          format: "uri"
+        },
+        $ref: {
+          type: "string",
+          format: "uri-reference"
+        },
+        $comment: {
+          type: "string"
+        },
+        title: {
+          type: "string"
+        },
+        description: {
+          type: "string"
+        },
+        default: true,
+        readOnly: {
+          type: "boolean",
+          default: false
+        },
+        examples: {
+          type: "array",
+          items: true
+        },
+        multipleOf: {
+          type: "number",
+          exclusiveMinimum: 0
+        },
+        maximum: {
+          type: "number"
+        },
+        exclusiveMaximum: {
+          type: "number"
+        },
+        minimum: {
+          type: "number"
+        },
+        exclusiveMinimum: {
+          type: "number"
+        },
+        maxLength: { $ref: "#/definitions/nonNegativeInteger" },
+        minLength: { $ref: "#/definitions/nonNegativeIntegerDefault0" },
+        pattern: {
+          type: "string",
+          format: "regex"
+        },
+        additionalItems: { $ref: "#" },
+        items: {
+          anyOf: [{ $ref: "#" }, { $ref: "#/definitions/schemaArray" }],
+          default: true
+        },
+        maxItems: { $ref: "#/definitions/nonNegativeInteger" },
+        minItems: { $ref: "#/definitions/nonNegativeIntegerDefault0" },
+        uniqueItems: {
+          type: "boolean",
+          default: false
+        },
+        contains: { $ref: "#" },
+        maxProperties: { $ref: "#/definitions/nonNegativeInteger" },
+        minProperties: { $ref: "#/definitions/nonNegativeIntegerDefault0" },
+        required: { $ref: "#/definitions/stringArray" },
+        additionalProperties: { $ref: "#" },
+        definitions: {
+          type: "object",
+          additionalProperties: { $ref: "#" },
+          default: {}
+        },
+        properties: {
+          type: "object",
+          additionalProperties: { $ref: "#" },
+          default: {}
+        },
+        patternProperties: {
+          type: "object",
+          additionalProperties: { $ref: "#" },
+          propertyNames: { format: "regex" },
+          default: {}
+        },
+        dependencies: {
+          type: "object",
+          additionalProperties: {
+            anyOf: [{ $ref: "#" }, { $ref: "#/definitions/stringArray" }]
+          }
+        },
+        propertyNames: { $ref: "#" },
+        const: true,
+        enum: {
+          type: "array",
+          items: true,
+          minItems: 1,
+          uniqueItems: true
+        },
+        type: {
+          anyOf: [
+            { $ref: "#/definitions/simpleTypes" },
+            {
+              type: "array",
+              items: { $ref: "#/definitions/simpleTypes" },
+              minItems: 1,
+              uniqueItems: true
+            }
+          ]
+        },
+        format: { type: "string" },
+        contentMediaType: { type: "string" },
+        contentEncoding: { type: "string" },
+        if: { $ref: "#" },
+        then: { $ref: "#" },
+        else: { $ref: "#" },
+        allOf: { $ref: "#/definitions/schemaArray" },
+        anyOf: { $ref: "#/definitions/schemaArray" },
+        oneOf: { $ref: "#/definitions/schemaArray" },
+        not: { $ref: "#" }
+      },
+      default: true
+    };
+  }
+});
+
+// node_modules/ajv/dist/ajv.js
+var require_ajv = __commonJS({
+  "node_modules/ajv/dist/ajv.js"(exports, module) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.MissingRefError = exports.ValidationError = exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = exports.Ajv = void 0;
+    var core_1 = require_core();
+    var draft7_1 = require_draft7();
+    var discriminator_1 = require_discriminator();
+    var draft7MetaSchema = require_json_schema_draft_07();
+    var META_SUPPORT_DATA = ["/properties"];
+    var META_SCHEMA_ID = "http://json-schema.org/draft-07/schema";
+    var Ajv2 = class extends core_1.default {
+      _addVocabularies() {
+        super._addVocabularies();
+        draft7_1.default.forEach((v2) => this.addVocabulary(v2));
+        if (this.opts.discriminator)
+          this.addKeyword(discriminator_1.default);
+      }
+      _addDefaultMetaSchema() {
+        super._addDefaultMetaSchema();
+        if (!this.opts.meta)
+          return;
+        const metaSchema = this.opts.$data ? this.$dataMetaSchema(draft7MetaSchema, META_SUPPORT_DATA) : draft7MetaSchema;
+        this.addMetaSchema(metaSchema, META_SCHEMA_ID, false);
+        this.refs["http://json-schema.org/schema"] = META_SCHEMA_ID;
+      }
+      defaultMeta() {
+        return this.opts.defaultMeta = super.defaultMeta() || (this.getSchema(META_SCHEMA_ID) ? META_SCHEMA_ID : void 0);
+      }
+    };
+    exports.Ajv = Ajv2;
+    module.exports = exports = Ajv2;
+    module.exports.Ajv = Ajv2;
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.default = Ajv2;
+    var validate_1 = require_validate();
+    Object.defineProperty(exports, "KeywordCxt", { enumerable: true, get: function() {
+      return validate_1.KeywordCxt;
+    } });
+    var codegen_1 = require_codegen();
+    Object.defineProperty(exports, "_", { enumerable: true, get: function() {
+      return codegen_1._;
+    } });
+    Object.defineProperty(exports, "str", { enumerable: true, get: function() {
+      return codegen_1.str;
+    } });
+    Object.defineProperty(exports, "stringify", { enumerable: true, get: function() {
+      return codegen_1.stringify;
+    } });
+    Object.defineProperty(exports, "nil", { enumerable: true, get: function() {
+      return codegen_1.nil;
+    } });
+    Object.defineProperty(exports, "Name", { enumerable: true, get: function() {
+      return codegen_1.Name;
+    } });
+    Object.defineProperty(exports, "CodeGen", { enumerable: true, get: function() {
+      return codegen_1.CodeGen;
+    } });
+    var validation_error_1 = require_validation_error();
+    Object.defineProperty(exports, "ValidationError", { enumerable: true, get: function() {
+      return validation_error_1.default;
+    } });
+    var ref_error_1 = require_ref_error();
+    Object.defineProperty(exports, "MissingRefError", { enumerable: true, get: function() {
+      return ref_error_1.default;
+    } });
+  }
+});
+
+// node_modules/ajv-formats/dist/limit.js
+var require_limit = __commonJS({
+  "node_modules/ajv-formats/dist/limit.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.formatLimitDefinition = void 0;
+    var ajv_1 = require_ajv();
+    var codegen_1 = require_codegen();
+    var ops = codegen_1.operators;
+    var KWDs = {
+      formatMaximum: { okStr: "<=", ok: ops.LTE, fail: ops.GT },
+      formatMinimum: { okStr: ">=", ok: ops.GTE, fail: ops.LT },
+      formatExclusiveMaximum: { okStr: "<", ok: ops.LT, fail: ops.GTE },
+      formatExclusiveMinimum: { okStr: ">", ok: ops.GT, fail: ops.LTE }
+    };
+    var error2 = {
+      message: ({ keyword, schemaCode }) => (0, codegen_1.str)`should be ${KWDs[keyword].okStr} ${schemaCode}`,
+      params: ({ keyword, schemaCode }) => (0, codegen_1._)`{comparison: ${KWDs[keyword].okStr}, limit: ${schemaCode}}`
+    };
+    exports.formatLimitDefinition = {
+      keyword: Object.keys(KWDs),
+      type: "string",
+      schemaType: "string",
+      $data: true,
+      error: error2,
+      code(cxt) {
+        const { gen, data, schemaCode, keyword, it } = cxt;
+        const { opts, self: self2 } = it;
+        if (!opts.validateFormats)
+          return;
+        const fCxt = new ajv_1.KeywordCxt(it, self2.RULES.all.format.definition, "format");
+        if (fCxt.$data)
+          validate$DataFormat();
+        else
+          validateFormat();
+        function validate$DataFormat() {
+          const fmts = gen.scopeValue("formats", {
+            ref: self2.formats,
+            code: opts.code.formats
+          });
+          const fmt = gen.const("fmt", (0, codegen_1._)`${fmts}[${fCxt.schemaCode}]`);
+          cxt.fail$data((0, codegen_1.or)((0, codegen_1._)`typeof ${fmt} != "object"`, (0, codegen_1._)`${fmt} instanceof RegExp`, (0, codegen_1._)`typeof ${fmt}.compare != "function"`, compareCode(fmt)));
+        }
+        function validateFormat() {
+          const format = fCxt.schema;
+          const fmtDef = self2.formats[format];
+          if (!fmtDef || fmtDef === true)
+            return;
+          if (typeof fmtDef != "object" || fmtDef instanceof RegExp || typeof fmtDef.compare != "function") {
+            throw new Error(`"${keyword}": format "${format}" does not define "compare" function`);
+          }
+          const fmt = gen.scopeValue("formats", {
+            key: format,
+            ref: fmtDef,
+            code: opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(format)}` : void 0
+          });
+          cxt.fail$data(compareCode(fmt));
+        }
+        function compareCode(fmt) {
+          return (0, codegen_1._)`${fmt}.compare(${data}, ${schemaCode}) ${KWDs[keyword].fail} 0`;
+        }
+      },
+      dependencies: ["format"]
+    };
+    var formatLimitPlugin = (ajv) => {
+      ajv.addKeyword(exports.formatLimitDefinition);
+      return ajv;
+    };
+    exports.default = formatLimitPlugin;
+  }
+});
+
+// node_modules/ajv-formats/dist/index.js
+var require_dist2 = __commonJS({
+  "node_modules/ajv-formats/dist/index.js"(exports, module) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var formats_1 = require_formats();
+    var limit_1 = require_limit();
+    var codegen_1 = require_codegen();
+    var fullName = new codegen_1.Name("fullFormats");
+    var fastName = new codegen_1.Name("fastFormats");
+    var formatsPlugin = (ajv, opts = { keywords: true }) => {
+      if (Array.isArray(opts)) {
+        addFormats2(ajv, opts, formats_1.fullFormats, fullName);
+        return ajv;
+      }
+      const [formats, exportName] = opts.mode === "fast" ? [formats_1.fastFormats, fastName] : [formats_1.fullFormats, fullName];
+      const list = opts.formats || formats_1.formatNames;
+      addFormats2(ajv, list, formats, exportName);
+      if (opts.keywords)
+        (0, limit_1.default)(ajv);
+      return ajv;
+    };
+    formatsPlugin.get = (name, mode = "full") => {
+      const formats = mode === "fast" ? formats_1.fastFormats : formats_1.fullFormats;
+      const f2 = formats[name];
+      if (!f2)
+        throw new Error(`Unknown format "${name}"`);
+      return f2;
+    };
+    function addFormats2(ajv, list, fs2, exportName) {
+      var _a3;
+      var _b;
+      (_a3 = (_b = ajv.opts.code).formats) !== null && _a3 !== void 0 ? _a3 : _b.formats = (0, codegen_1._)`require("ajv-formats/dist/formats").${exportName}`;
+      for (const f2 of list)
+        ajv.addFormat(f2, fs2[f2]);
+    }
+    module.exports = exports = formatsPlugin;
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.default = formatsPlugin;
+  }
+});
+
+// src/config/schema.ts
+import { readFileSync as readFileSync2 } from "node:fs";
+import { fileURLToPath } from "node:url";
+function connectorValidator() {
+  if (validator === void 0) {
+    const schema = JSON.parse(readFileSync2(CONNECTOR_SCHEMA_PATH, "utf8"));
+    const ajv = new import__.Ajv2020({
+      allErrors: true,
+      verbose: true,
+      strict: true,
+      strictRequired: false,
+      allowUnionTypes: true
+    });
+    addFormats(ajv);
+    ajv.addKeyword("patternErrorMessage");
+    ajv.addKeyword("notErrorMessage");
+    validator = ajv.compile(schema);
+  }
+  return validator;
+}
+function schemaErrors(data) {
+  const validate2 = connectorValidator();
+  if (validate2(data)) return [];
+  return (validate2.errors ?? []).filter((error2) => error2.keyword !== "if");
+}
+function schemaShape() {
+  return connectorValidator().schema;
+}
+function connectorKeys() {
+  return Object.keys(schemaShape().$defs.connector.properties);
+}
+function isValidName(value) {
+  namePattern ??= new RegExp(schemaShape().$defs.name.pattern, "u");
+  return typeof value === "string" && namePattern.test(value);
+}
+var import__, import_ajv_formats, CONNECTOR_SCHEMA_PATH, addFormats, validator, namePattern;
+var init_schema = __esm({
+  "src/config/schema.ts"() {
+    "use strict";
+    import__ = __toESM(require__(), 1);
+    import_ajv_formats = __toESM(require_dist2(), 1);
+    CONNECTOR_SCHEMA_PATH = fileURLToPath(
+      new URL("../../schemas/connector.schema.json", new URL("../src/config/schema.ts", import.meta.url).href)
+    );
+    addFormats = import_ajv_formats.default.default ?? import_ajv_formats.default;
+  }
+});
+
+// src/config/connector.ts
+import { dirname } from "node:path";
+function own(data, key) {
+  return data !== null && data !== void 0 && Object.hasOwn(data, key) ? data[key] : void 0;
+}
+function isMap2(value) {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+function globalHeaderEntry(name, entry) {
+  if (!isMap2(entry)) return { path: [name], value: entry, isSecret: true };
+  return { path: [name, "value"], value: own(entry, "value"), isSecret: own(entry, "is_secret") !== false };
+}
+function secretStrings(site) {
+  const found2 = [];
+  const headers = own(site.data, "headers");
+  if (isMap2(headers)) {
+    for (const [name, value] of Object.entries(headers)) {
+      if (typeof value === "string") {
+        found2.push({
+          segments: [...site.prefix, "headers", name],
+          value,
+          sensitive: SECRET_HEADER.test(name),
+          secret: true
+        });
+      }
+    }
+  }
+  const globalHeaders = own(site.data, "global_headers");
+  if (isMap2(globalHeaders)) {
+    for (const [name, entry] of Object.entries(globalHeaders)) {
+      const { path: path2, value, isSecret } = globalHeaderEntry(name, entry);
+      if (typeof value === "string") {
+        found2.push({
+          segments: [...site.prefix, "global_headers", ...path2],
+          value,
+          sensitive: isSecret && SECRET_HEADER.test(name),
+          secret: isSecret
+        });
+      }
+    }
+  }
+  for (const [index, credential] of credentialItems(site)) {
+    const at = [...site.prefix, "credentials", index];
+    const token = own(credential, "bearer_token");
+    if (typeof token === "string")
+      found2.push({ segments: [...at, "bearer_token"], value: token, sensitive: true, secret: true });
+    const values = own(credential, "headers");
+    for (const [name, value] of Object.entries(isMap2(values) ? values : {})) {
+      if (typeof value === "string")
+        found2.push({
+          segments: [...at, "headers", name],
+          value,
+          sensitive: SECRET_HEADER.test(name),
+          secret: true
+        });
+    }
+  }
+  const auth2 = own(site.data, "auth_data");
+  if (isMap2(auth2)) {
+    for (const field of ["client_id", "client_secret"]) {
+      const value = own(auth2, field);
+      if (typeof value === "string") {
+        found2.push({
+          segments: [...site.prefix, "auth_data", field],
+          value,
+          sensitive: field === "client_secret",
+          secret: true
+        });
+      }
+    }
+  }
+  return found2;
+}
+function plainStrings(site) {
+  const found2 = [];
+  const walk = (segments, value) => {
+    if (typeof value === "string") found2.push({ segments, value });
+    else if (Array.isArray(value)) {
+      for (const [index, item] of value.entries()) walk([...segments, index], item);
+    } else if (isMap2(value)) {
+      for (const [key, item] of Object.entries(value)) walk([...segments, key], item);
+    }
+  };
+  for (const key of connectorKeys()) {
+    if (!SECRET_KEYS.has(key)) walk([...site.prefix, key], own(site.data, key));
+  }
+  for (const [index, credential] of credentialItems(site)) {
+    for (const [key, value] of Object.entries(credential)) {
+      if (!CREDENTIAL_SECRETS.has(key)) walk([...site.prefix, "credentials", index, key], value);
+    }
+  }
+  return found2;
+}
+function credentialItems(site) {
+  const list = own(site.data, "credentials");
+  if (!Array.isArray(list)) return [];
+  return [...list.entries()].filter((entry) => isMap2(entry[1]));
+}
+function credentialMethod(credential) {
+  return credential.bearer_token === void 0 || credential.bearer_token === null ? "none" : "bearer";
+}
+function credentialIssues(site) {
+  const issues = [];
+  const groups = /* @__PURE__ */ new Map();
+  const names2 = /* @__PURE__ */ new Map();
+  for (const item of credentialItems(site)) {
+    const [index, credential] = item;
+    const scope = String(own(credential, "scope"));
+    const segments = [...site.prefix, "credentials", index];
+    const nameKey = `${scope}/${String(own(credential, "name"))}`;
+    const first = names2.get(nameKey);
+    if (first !== void 0) {
+      issues.push(
+        makeIssue(
+          "duplicate-credential",
+          `\`${formatKeyPath(segments)}\` repeats the credential ${JSON.stringify(own(credential, "name"))} of scope ${scope}: a name is unique in its scope`,
+          locateValue(site, segments),
+          {
+            key: formatKeyPath(segments),
+            related: [locateValue(site, [...site.prefix, "credentials", first])]
+          }
+        )
+      );
+    } else names2.set(nameKey, index);
+    const group = `${scope} ${credentialMethod(credential)}`;
+    groups.set(group, [...groups.get(group) ?? [], item]);
+  }
+  for (const [group, items] of groups) {
+    const defaults = items.filter(([, credential]) => own(credential, "default") === true);
+    const [scope, method] = group.split(" ");
+    for (const [index] of defaults.slice(1)) {
+      const segments = [...site.prefix, "credentials", index, "default"];
+      issues.push(
+        makeIssue(
+          "several-default-credentials",
+          `\`${formatKeyPath(segments)}\`: another ${method} credential of scope ${scope} already says \`default: true\`; the API keeps one default per scope and auth method: keep one`,
+          locateValue(site, segments),
+          {
+            key: formatKeyPath(segments),
+            related: [locateValue(site, [...site.prefix, "credentials", defaults[0][0], "default"])]
+          }
+        )
+      );
+    }
+    const [firstIndex, firstCredential] = items[0];
+    if (defaults.length === 0 && own(firstCredential, "default") === false) {
+      const segments = [...site.prefix, "credentials", firstIndex, "default"];
+      issues.push(
+        makeIssue(
+          "no-default-credential",
+          `\`${formatKeyPath(segments)}\` is false, but no other ${method} credential of scope ${scope} is the default; the API keeps one default per scope and auth method: say \`default: true\` on one of them`,
+          locateValue(site, segments),
+          { key: formatKeyPath(segments) }
+        )
+      );
+    }
+  }
+  return issues;
+}
+function headerIssues(site) {
+  const issues = [];
+  const seen = /* @__PURE__ */ new Map();
+  for (const key of ["headers", "global_headers"]) {
+    const map = own(site.data, key);
+    if (!isMap2(map)) continue;
+    for (const name of Object.keys(map)) {
+      const segments = [...site.prefix, key, name];
+      const first = seen.get(name.toLowerCase());
+      if (first === void 0) {
+        seen.set(name.toLowerCase(), segments);
+        continue;
+      }
+      issues.push(
+        makeIssue(
+          "duplicate-header",
+          `header ${JSON.stringify(name)} is declared twice (\`${formatKeyPath(first)}\` and \`${formatKeyPath(segments)}\`): the API keeps one connector-wide map of headers, whose names ignore case; keep one`,
+          locateKey(site, segments),
+          { key: formatKeyPath(segments), related: [locateKey(site, first)] }
+        )
+      );
+    }
+  }
+  return issues;
+}
+function referenceIssues(site) {
+  const issues = [];
+  for (const { segments, value } of plainStrings(site)) {
+    const scanned = scanReferences(value);
+    const key = formatKeyPath(segments);
+    for (const part of scanned.parts) {
+      if (part.kind === "text") continue;
+      issues.push(
+        makeIssue(
+          "reference-not-allowed",
+          `\`${key}\` holds the reference \`${part.raw}\`: references are resolved only in \`headers\`, \`global_headers\`, \`auth_data\` and credentials' values, because plans and logs print every other field; write \`$\${\` for a literal \`\${\``,
+          locateInValue(site, segments, part.index),
+          { key }
+        )
+      );
+    }
+    for (const problem2 of scanned.problems.filter((p) => p.referenceLike)) {
+      issues.push(
+        makeIssue(
+          "reference-not-allowed",
+          `\`${key}\` holds a reference: references are resolved only in \`headers\`, \`global_headers\`, \`auth_data\` and credentials' values, because plans and logs print every other field; write \`$\${\` for a literal \`\${\``,
+          locateInValue(site, segments, problem2.index),
+          { key }
+        )
+      );
+    }
+  }
+  for (const { segments, value, sensitive } of secretStrings(site)) {
+    const scanned = scanReferences(value);
+    const key = formatKeyPath(segments);
+    for (const problem2 of scanned.problems) {
+      issues.push(
+        makeIssue(
+          "bad-reference",
+          `\`${key}\`: ${problem2.message}`,
+          locateInValue(site, segments, problem2.index),
+          {
+            key
+          }
+        )
+      );
+    }
+    if (sensitive && !hasReferences(scanned) && scanned.problems.length === 0) {
+      issues.push(
+        makeIssue(
+          "literal-secret",
+          `\`${key}\` is written in clear in the file; keep secrets out of the repository with \`\${env:NAME}\` or \`\${file:PATH}\``,
+          locateValue(site, segments),
+          { key, severity: "warning" }
+        )
+      );
+    }
+  }
+  return issues;
+}
+function text(site, key) {
+  const value = own(site.data, key);
+  return typeof value === "string" ? literalValue(scanReferences(value)) : null;
+}
+async function secretValues(site, resolve17) {
+  const secrets = /* @__PURE__ */ new Map();
+  const issues = [];
+  for (const { segments, value } of secretStrings(site)) {
+    const id = formatKeyPath(segments.slice(site.prefix.length));
+    const scanned = scanReferences(value);
+    if (resolve17 === void 0 || scanned.problems.length > 0) {
+      secrets.set(id, new Secret(value));
+      continue;
+    }
+    const key = formatKeyPath(segments);
+    const resolved = await resolveReferences(scanned, resolve17, `\`${key}\``);
+    if (!resolved.ok) {
+      for (const failure2 of resolved.failures) {
+        issues.push(
+          makeIssue(failure2.code, failure2.message, locateInValue(site, segments, failure2.index), { key })
+        );
+      }
+      continue;
+    }
+    if ((segments.includes("headers") || segments.includes("global_headers")) && /[\r\n\0]/.test(resolved.value) && !/[\r\n\0]/.test(value)) {
+      issues.push(
+        makeIssue(
+          "invalid-header-value",
+          `\`${key}\` holds a line break or NUL once its references are resolved; header values must be one line`,
+          locateValue(site, segments),
+          { key }
+        )
+      );
+      continue;
+    }
+    secrets.set(id, new Secret(resolved.value));
+  }
+  return { secrets, issues };
+}
+function fieldSources(site) {
+  const sources = {};
+  for (const key of Object.keys(site.data)) {
+    Object.defineProperty(sources, key, {
+      value: locateKey(site, [...site.prefix, key]),
+      enumerable: true,
+      writable: true,
+      configurable: true
+    });
+  }
+  return sources;
+}
+function connectorHeaders(site, secrets) {
+  const headers = own(site.data, "headers");
+  const globalHeaders = own(site.data, "global_headers");
+  if (headers === void 0 && globalHeaders === void 0) return null;
+  const entries = [];
+  for (const name of Object.keys(isMap2(headers) ? headers : {})) {
+    entries.push([name, { value: secrets.get(formatKeyPath(["headers", name])), is_secret: true }]);
+  }
+  for (const [name, entry] of Object.entries(isMap2(globalHeaders) ? globalHeaders : {})) {
+    const { path: path2, isSecret } = globalHeaderEntry(name, entry);
+    const value = secrets.get(formatKeyPath(["global_headers", ...path2]));
+    entries.push([name, { value, is_secret: isSecret }]);
+  }
+  return Object.fromEntries(entries);
+}
+function literalData(value) {
+  if (typeof value === "string") return literalValue(scanReferences(value));
+  if (Array.isArray(value)) return value.map(literalData);
+  if (isMap2(value)) return Object.fromEntries(Object.entries(value).map(([k2, v2]) => [k2, literalData(v2)]));
+  return value;
+}
+function desiredCredentials(site, secrets) {
+  if (!Array.isArray(own(site.data, "credentials"))) return null;
+  return credentialItems(site).map(([index, credential]) => {
+    const at = ["credentials", index];
+    const values = own(credential, "headers");
+    const declaredDefault = own(credential, "default");
+    const title = own(credential, "title");
+    return {
+      name: String(own(credential, "name")),
+      scope: own(credential, "scope"),
+      title: typeof title === "string" ? literalValue(scanReferences(title)) : null,
+      default: typeof declaredDefault === "boolean" ? declaredDefault : null,
+      headers: isMap2(values) ? Object.fromEntries(
+        Object.keys(values).map((name) => [
+          name,
+          secrets.get(formatKeyPath([...at, "headers", name]))
+        ])
+      ) : null,
+      bearer_token: secrets.get(formatKeyPath([...at, "bearer_token"])) ?? null
+    };
+  });
+}
+function assemble(site, secrets, resolved) {
+  const headerNames = Object.keys(own(site.data, "headers") ?? {});
+  const hasHeaders = own(site.data, "headers") !== void 0;
+  const auth2 = own(site.data, "auth_data");
+  const secretVersion = own(site.data, "secret_version");
+  const expectTools = own(site.data, "expect_tools");
+  return {
+    name: site.data.name,
+    description: text(site, "description") ?? "",
+    server: text(site, "server") ?? "",
+    visibility: own(site.data, "visibility") ?? "private",
+    title: text(site, "title"),
+    icon_url: text(site, "icon_url"),
+    system_prompt: text(site, "system_prompt"),
+    // fromEntries defines own properties, so a header named __proto__ stays a header
+    headers: hasHeaders ? Object.fromEntries(
+      headerNames.map((name) => [name, secrets.get(formatKeyPath(["headers", name]))])
+    ) : null,
+    auth_data: auth2 === void 0 ? null : {
+      client_id: secrets.get("auth_data.client_id"),
+      client_secret: secrets.get("auth_data.client_secret") ?? null
+    },
+    global_headers: connectorHeaders(site, secrets),
+    oauth2_server_metadata: isMap2(own(site.data, "oauth2_server_metadata")) ? literalData(own(site.data, "oauth2_server_metadata")) : null,
+    oauth2_server_metadata_url: text(site, "oauth2_server_metadata_url"),
+    active_for: Array.isArray(own(site.data, "active_for")) ? [...own(site.data, "active_for")] : null,
+    credentials: desiredCredentials(site, secrets),
+    renamed_from: text(site, "renamed_from"),
+    expect_tools: Array.isArray(expectTools) ? expectTools.map((tool) => literalValue(scanReferences(String(tool)))) : [],
+    secret_version: secretVersion === void 0 ? null : String(secretVersion),
+    source: locateValue(site, site.prefix),
+    fieldSources: fieldSources(site),
+    secretsResolved: resolved
+  };
+}
+async function buildConnector(site, options) {
+  const resolve17 = options.resolve ? { env: options.env, fs: options.fs, cache: options.cache, baseDir: dirname(site.path) } : void 0;
+  const { secrets, issues } = await secretValues(site, resolve17);
+  if (!site.valid || issues.length > 0) return { issues };
+  return { connector: assemble(site, secrets, options.resolve), issues };
+}
+var SECRET_HEADER, SECRET_KEYS, CREDENTIAL_SECRETS;
+var init_connector = __esm({
+  "src/config/connector.ts"() {
+    "use strict";
+    init_secret();
+    init_issues();
+    init_positions();
+    init_references();
+    init_schema();
+    SECRET_HEADER = /authorization|token|secret|password|passwd|api[-_]?key|cookie|credential/i;
+    SECRET_KEYS = /* @__PURE__ */ new Set(["headers", "global_headers", "auth_data", "credentials"]);
+    CREDENTIAL_SECRETS = /* @__PURE__ */ new Set(["headers", "bearer_token"]);
+  }
+});
+
+// src/config/name-pattern.ts
+function compileNamePattern(source) {
+  if (source.length > MAX_NAME_PATTERN_LENGTH) return `is longer than ${MAX_NAME_PATTERN_LENGTH} characters`;
+  const unsafe = unsafeConstruct(source);
+  if (unsafe !== void 0) return unsafe;
+  try {
+    return new RegExp(`^(?:${source})$`, "u");
+  } catch (error2) {
+    return `is not a valid regular expression: ${error2.message}`;
+  }
+}
+function unsafeConstruct(source) {
+  const stack = [{ risky: false }];
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const char = source[i];
+    const top = stack[stack.length - 1];
+    if (char === "\\") {
+      if (!inClass && /[1-9k]/.test(source[i + 1] ?? "")) return "uses a backreference, which is not allowed";
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (char === "]") inClass = false;
+      continue;
+    }
+    if (char === "[") inClass = true;
+    else if (char === "(") {
+      if (/^\(\?<?[=!]/.test(source.slice(i, i + 4))) return "uses a lookaround, which is not allowed";
+      stack.push({ risky: false });
+    } else if (char === ")") {
+      const group = stack.pop();
+      if (group === void 0 || stack.length === 0) return void 0;
+      if (repeats(source, i + 1) && group.risky)
+        return "repeats a group that holds a quantifier or `|` (like `(a+)+`), which can take exponential time";
+      if (group.risky || repeats(source, i + 1)) stack[stack.length - 1].risky = true;
+    } else if (char === "|" || char === "*" || char === "+" || char === "{") top.risky = true;
+  }
+  return void 0;
+}
+function repeats(source, index) {
+  const next = source[index];
+  if (next === "*" || next === "+") return true;
+  return next === "{" && !/^\{[01]\}/.test(source.slice(index));
+}
+var MAX_NAME_PATTERN_LENGTH;
+var init_name_pattern = __esm({
+  "src/config/name-pattern.ts"() {
+    "use strict";
+    MAX_NAME_PATTERN_LENGTH = 200;
+  }
+});
+
+// src/config/server-pattern.ts
+import { domainToASCII } from "node:url";
+function compileServerPattern(text3) {
+  const shape = PATTERN_SHAPE.exec(text3);
+  if (shape === null)
+    return "is not a URL pattern like `https://*.example.com/**` (scheme, host, optional :port, optional path; no query)";
+  const [, scheme = "", host = "", port, path2 = "/"] = shape;
+  if (host.includes("@")) return "has userinfo (`user@`), which a server pattern never allows";
+  const hostLabels = [];
+  for (const label of host.split(".")) {
+    if (label === "*") hostLabels.push("*");
+    else if (label.includes("*")) return `has \`${label}\` in its host: \`*\` stands for a whole label only`;
+    else {
+      const ascii = domainToASCII(label.toLowerCase());
+      if (ascii === "" || label === "") return `has an invalid host label \`${label}\``;
+      hostLabels.push(ascii);
+    }
+  }
+  const pathSegments = path2.split("/").slice(1);
+  for (const segment of pathSegments) {
+    if (segment !== "*" && segment !== "**" && segment.includes("*"))
+      return `has \`${segment}\` in its path: \`*\` and \`**\` stand for whole segments only`;
+  }
+  return { text: text3, scheme: scheme.toLowerCase(), hostLabels, port, pathSegments };
+}
+function serverMatches(pattern, server) {
+  let url2;
+  try {
+    url2 = new URL(server);
+  } catch {
+    return false;
+  }
+  if (url2.username !== "" || url2.password !== "") return false;
+  if (url2.protocol !== `${pattern.scheme}:`) return false;
+  if (pattern.port === void 0 ? url2.port !== "" : pattern.port !== "*" && url2.port !== pattern.port)
+    return false;
+  const labels = url2.hostname.split(".");
+  if (labels.length !== pattern.hostLabels.length) return false;
+  if (!pattern.hostLabels.every((want, i) => want === "*" || want === labels[i])) return false;
+  return segmentsMatch(pattern.pathSegments, url2.pathname.split("/").slice(1));
+}
+function segmentsMatch(want, have) {
+  const seen = /* @__PURE__ */ new Set();
+  const match = (i, j2) => {
+    const key = i * (have.length + 1) + j2;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    if (i === want.length) return j2 === have.length;
+    const segment = want[i];
+    if (segment === "**") return match(i + 1, j2) || j2 < have.length && match(i, j2 + 1);
+    if (j2 === have.length) return false;
+    if (segment === "*") return have[j2] !== "" && match(i + 1, j2 + 1);
+    return segment === have[j2] && match(i + 1, j2 + 1);
+  };
+  return match(0, 0);
+}
+var PATTERN_SHAPE;
+var init_server_pattern = __esm({
+  "src/config/server-pattern.ts"() {
+    "use strict";
+    PATTERN_SHAPE = /^([a-z][a-z0-9+.-]*):\/\/([^/:?#]+)(?::(\*|[0-9]{1,5}))?(\/[^?#]*)?$/i;
+  }
+});
+
+// src/config/policy.ts
+function compilePolicy(input) {
+  const problems = [];
+  const allowedServers = input.allowed_servers?.flatMap((text3, index) => {
+    const compiled = compileServerPattern(text3);
+    if (typeof compiled === "string") {
+      problems.push([["policy", "allowed_servers", String(index)], compiled]);
+      return [];
+    }
+    return [compiled];
+  });
+  let namePattern2;
+  if (input.name_pattern !== void 0) {
+    const regex = compileNamePattern(input.name_pattern);
+    if (typeof regex === "string") problems.push([["policy", "name_pattern"], regex]);
+    else namePattern2 = { source: input.name_pattern, regex };
+  }
+  const policy = {
+    allowedServers,
+    requireHttps: input.require_https ?? true,
+    allowedVisibility: input.allowed_visibility,
+    required: input.required ?? [],
+    namePattern: namePattern2,
+    forbidLiteralSecrets: input.forbid_literal_secrets ?? false
+  };
+  return { policy, problems };
+}
+function policyIssues(site, policy) {
+  const issues = [];
+  const at = (key) => locateValue(site, [...site.prefix, key]);
+  const issue2 = (code, message, key, where2 = at(key)) => issues.push(
+    makeIssue(code, `${message} (${HINT})`, where2, { key: formatKeyPath([...site.prefix, key]) })
+  );
+  const name = own(site.data, "name");
+  const server = own(site.data, "server");
+  if (typeof server === "string") {
+    if (policy.requireHttps && !/^https:\/\//i.test(server))
+      issue2("policy-https", "`server` must use https (policy `require_https`)", "server");
+    if (policy.allowedServers !== void 0 && !policy.allowedServers.some((p) => serverMatches(p, server)))
+      issue2(
+        "policy-server-not-allowed",
+        `\`server\` is not allowed: it matches none of policy \`allowed_servers\` (${policy.allowedServers.map((p) => `\`${p.text}\``).join(", ")})`,
+        "server"
+      );
+  }
+  const visibility = own(site.data, "visibility") ?? "private";
+  if (policy.allowedVisibility !== void 0 && !policy.allowedVisibility.includes(visibility))
+    issue2(
+      "policy-visibility",
+      `visibility \`${visibility}\` is not allowed by policy \`allowed_visibility\` (${policy.allowedVisibility.join(", ")})`,
+      "visibility",
+      own(site.data, "visibility") === void 0 ? at("name") : at("visibility")
+    );
+  for (const field of policy.required) {
+    const value = own(site.data, field);
+    if (value === void 0 || value === null || value === "" || Array.isArray(value) && value.length === 0)
+      issue2(
+        "policy-required-field",
+        `\`${field}\` is required by policy \`required\``,
+        field,
+        locateKey(site, [...site.prefix, "name"])
+      );
+  }
+  if (policy.namePattern !== void 0 && typeof name === "string" && !policy.namePattern.regex.test(name))
+    issue2(
+      "policy-name-pattern",
+      `name \`${name}\` does not match policy \`name_pattern\` \`${policy.namePattern.source}\``,
+      "name"
+    );
+  if (policy.forbidLiteralSecrets) issues.push(...literalSecretIssues(site));
+  return issues;
+}
+function literalSecretIssues(site) {
+  return secretStrings(site).filter(({ value, secret }) => {
+    if (!secret) return false;
+    const scanned = scanReferences(value);
+    return scanned.problems.length === 0 && !hasReferences(scanned);
+  }).map(({ segments }) => {
+    const key = formatKeyPath(segments);
+    return makeIssue(
+      "policy-literal-secret",
+      `\`${key}\` is written in clear; policy \`forbid_literal_secrets\` wants \`\${env:NAME}\` or \`\${file:PATH}\` (${HINT})`,
+      locateValue(site, segments),
+      { key }
+    );
+  });
+}
+var HINT;
+var init_policy = __esm({
+  "src/config/policy.ts"() {
+    "use strict";
+    init_connector();
+    init_issues();
+    init_name_pattern();
+    init_positions();
+    init_references();
+    init_server_pattern();
+    HINT = "the rule is in the `policy:` block of the settings file";
+  }
+});
+
+// src/config/settings.ts
+var settings_exports = {};
+__export(settings_exports, {
+  DEFAULT_SETTINGS: () => DEFAULT_SETTINGS,
+  DEFAULT_SETTINGS_FILE: () => DEFAULT_SETTINGS_FILE,
+  loadSettings: () => loadSettings
+});
+import { readFileSync as readFileSync3 } from "node:fs";
+import { readFile as readFile2 } from "node:fs/promises";
+import { isAbsolute as isAbsolute2, resolve as resolve3 } from "node:path";
 async function loadSettings(input) {
-  const path2 = input.file === void 0 ? resolve2(input.cwd, DEFAULT_SETTINGS_FILE) : resolve2(input.cwd, input.file);
+  const path2 = input.file === void 0 ? resolve3(input.cwd, DEFAULT_SETTINGS_FILE) : resolve3(input.cwd, input.file);
   const fromFile = await readSettingsFile(path2, input.file !== void 0);
   const fromEnv = settingsFromEnv(input.env);
   checkAgainstSchema(fromEnv, (key) => `${ENV_PREFIX}${key.toUpperCase()}`);
@@ -20649,6 +22278,8 @@ async function loadSettings(input) {
     schedule: merged.schedule ?? DEFAULT_SETTINGS.schedule,
     readOnly: merged.read_only ?? DEFAULT_SETTINGS.readOnly,
     suspend: merged.suspend ?? DEFAULT_SETTINGS.suspend,
+    policy: fromFile?.policy,
+    notify: (fromFile?.values.notify ?? []).map((hook) => ({ format: "json", ...hook })),
     file: fromFile?.path
   };
   const fileChoseApiUrl = input.flags.api_url === void 0 && fromEnv.api_url === void 0;
@@ -20663,31 +22294,46 @@ async function readSettingsFile(path2, explicit) {
     if (!explicit && error2.code === "ENOENT") return void 0;
     throw invalid(`cannot read the settings file ${path2}: ${error2.message}`);
   }
-  const lineCounter = new import_yaml2.LineCounter();
-  const doc = (0, import_yaml2.parseDocument)(text3, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const lineCounter = new import_yaml3.LineCounter();
+  const doc = (0, import_yaml3.parseDocument)(text3, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const [syntax] = doc.errors;
   if (syntax) {
-    const { line: line2, col: col2 } = lineCounter.linePos(syntax.pos[0]);
-    throw invalid(`${path2}:${line2}:${col2}: ${syntax.message.split("\n")[0]}`);
+    const { line, col } = lineCounter.linePos(syntax.pos[0]);
+    throw invalid(`${path2}:${line}:${col}: ${syntax.message.split("\n")[0]}`);
   }
   const values = doc.toJS() ?? {};
   checkAgainstSchema(values, (key, error2) => {
     const segments = error2.instancePath.split("/").filter(Boolean);
     const node2 = doc.getIn(segments.length > 0 ? segments : [key], true);
     const offset = node2?.range?.[0] ?? 0;
-    const { line: line2, col: col2 } = lineCounter.linePos(offset);
-    return `${path2}:${line2}:${col2}: ${key}`;
+    const { line, col } = lineCounter.linePos(offset);
+    return `${path2}:${line}:${col}: ${key}`;
   });
-  if (values.api_url === void 0) return { path: path2, values };
-  const { line, col } = lineCounter.linePos(
-    doc.get("api_url", true).range?.[0] ?? 0
-  );
-  return { path: path2, values, apiUrlSetIn: `${path2}:${line}:${col}` };
+  const where2 = (segments) => {
+    const node2 = doc.getIn(segments, true);
+    const { line, col } = lineCounter.linePos(node2?.range?.[0] ?? 0);
+    return `${path2}:${line}:${col}`;
+  };
+  const read = {
+    path: path2,
+    values
+  };
+  if (values.policy !== void 0) {
+    const { policy, problems } = compilePolicy(values.policy);
+    if (problems.length > 0)
+      throw invalid(
+        `invalid settings: ${problems.map(([key, why]) => `${where2(key)}: ${key.join(".")} ${why}`).join("; ")}`
+      );
+    read.policy = policy;
+  }
+  if (values.api_url !== void 0) read.apiUrlSetIn = where2(["api_url"]);
+  return read;
 }
 function settingsFromEnv(env) {
   const values = {};
   const schema = settingsSchema();
   for (const [key, spec] of Object.entries(schema.properties)) {
+    if (FILE_ONLY.has(key)) continue;
     const name = `${ENV_PREFIX}${key.toUpperCase()}`;
     const raw = env[name];
     if (raw === void 0) continue;
@@ -20717,12 +22363,12 @@ function parseEnvValue(raw, type) {
 }
 function settingsSchema() {
   schemaCache ??= JSON.parse(
-    readFileSync2(new URL("../../schemas/settings.schema.json", new URL("../src/config/settings.ts", import.meta.url).href), "utf8")
+    readFileSync3(new URL("../../schemas/settings.schema.json", new URL("../src/config/settings.ts", import.meta.url).href), "utf8")
   );
   return schemaCache;
 }
 function checkAgainstSchema(values, where2) {
-  validateCache ??= new import__.Ajv2020({ allErrors: true, strict: false }).compile(settingsSchema());
+  validateCache ??= new import__2.Ajv2020({ allErrors: true, strict: false }).compile(settingsSchema());
   if (validateCache(values)) return;
   const messages = (validateCache.errors ?? []).map((error2) => {
     const key = error2.keyword === "additionalProperties" ? String(error2.params.additionalProperty) : error2.instancePath.split("/")[1] ?? "";
@@ -20736,6 +22382,8 @@ function describeSchemaError(error2) {
   if (error2.keyword === "minItems")
     return 'is an empty list, which is never read as "all" or "none": remove the key for the default, or list values';
   if (error2.keyword === "pattern" && error2.params.pattern === "\\S") return "is blank";
+  if (error2.keyword === "pattern" && /^\/notify\/\d+\/url$/.test(error2.instancePath))
+    return `must be a reference, \`\${env:NAME}\` or \`\${file:PATH}\`: a webhook URL is a credential and stays out of the repository`;
   return error2.message ?? "is invalid";
 }
 function definedOnly(values) {
@@ -20744,21 +22392,22 @@ function definedOnly(values) {
   );
 }
 function resolveFrom(cwd, path2) {
-  return isAbsolute(path2) ? path2 : resolve2(cwd, path2);
+  return isAbsolute2(path2) ? path2 : resolve3(cwd, path2);
 }
 function invalid(message) {
   return new ConnectorSyncError("SETTINGS_INVALID", message, {
     hint: `see schemas/settings.schema.json for the settings and their types`
   });
 }
-var import__, import_yaml2, DEFAULT_SETTINGS_FILE, DEFAULT_SETTINGS, ENV_PREFIX, schemaCache, validateCache;
+var import__2, import_yaml3, DEFAULT_SETTINGS_FILE, DEFAULT_SETTINGS, FILE_ONLY, ENV_PREFIX, schemaCache, validateCache;
 var init_settings = __esm({
   "src/config/settings.ts"() {
     "use strict";
-    import__ = __toESM(require__(), 1);
-    import_yaml2 = __toESM(require_dist(), 1);
+    import__2 = __toESM(require__(), 1);
+    import_yaml3 = __toESM(require_dist(), 1);
     init_errors();
     init_duration();
+    init_policy();
     DEFAULT_SETTINGS_FILE = ".connector-sync.yaml";
     DEFAULT_SETTINGS = {
       apiUrl: void 0,
@@ -20775,8 +22424,11 @@ var init_settings = __esm({
       authReturnUrl: void 0,
       schedule: "*/5 * * * *",
       readOnly: false,
-      suspend: false
+      suspend: false,
+      policy: void 0,
+      notify: []
     };
+    FILE_ONLY = /* @__PURE__ */ new Set(["policy", "notify"]);
     ENV_PREFIX = "CONNECTOR_SYNC_";
   }
 });
@@ -39271,8 +40923,8 @@ var init_core = __esm({
 
 // src/emulator/persist.ts
 import { createHmac as createHmac2, randomBytes as randomBytes3 } from "node:crypto";
-import { mkdir, open, readFile as readFile4, rename, rm } from "node:fs/promises";
-import { dirname } from "node:path";
+import { mkdir, open as open2, readFile as readFile4, rename, rm } from "node:fs/promises";
+import { dirname as dirname2 } from "node:path";
 function invalid2(path2, problem2) {
   return new ConnectorSyncError("SETTINGS_INVALID", `${path2}: not an emulator state file: ${problem2}`, {
     hint: "point --state at a file the emulator wrote, or at a path that does not exist yet"
@@ -39466,10 +41118,10 @@ var init_persist = __esm({
         const state = { format: FORMAT, version: 1, connectors: this.#snapshot().map(forDisk) };
         const text3 = `${JSON.stringify(state, null, 1)}
 `;
-        await mkdir(dirname(this.#path), { recursive: true });
+        await mkdir(dirname2(this.#path), { recursive: true });
         this.#counter += 1;
         const temporary = `${this.#path}.${process.pid}.${this.#counter}.tmp`;
-        const handle = await open(temporary, "w", 384);
+        const handle = await open2(temporary, "w", 384);
         try {
           await handle.writeFile(text3, "utf8");
           await handle.sync();
@@ -40460,10 +42112,10 @@ __export(credentials_exports, {
   DEFAULT_API_URL: () => DEFAULT_API_URL,
   resolveApiCredentials: () => resolveApiCredentials
 });
-import { readFileSync as readFileSync3 } from "node:fs";
+import { readFileSync as readFileSync4 } from "node:fs";
 function resolveApiCredentials(env, flags = {}, deps = {}) {
   return {
-    apiKey: resolveApiKey(env, deps.readFile ?? ((path2) => readFileSync3(path2, "utf8"))),
+    apiKey: resolveApiKey(env, deps.readFile ?? ((path2) => readFileSync4(path2, "utf8"))),
     baseUrl: resolveBaseUrl(env, flags)
   };
 }
@@ -40586,12 +42238,12 @@ var init_api_url_trust = __esm({
 });
 
 // src/cli/target.ts
-import { join as join2, resolve as resolve3 } from "node:path";
+import { join as join2, resolve as resolve4 } from "node:path";
 async function connectTarget(io, settings, options) {
   const { createClient: createClient2 } = await Promise.resolve().then(() => (init_client(), client_exports));
   if (options.emulator) {
     const { startEmulator: startEmulator2 } = await Promise.resolve().then(() => (init_emulator(), emulator_exports));
-    const dir = resolve3(io.cwd, EMULATOR_DIR);
+    const dir = resolve4(io.cwd, EMULATOR_DIR);
     const emulator = await startEmulator2({ port: 0, statePath: join2(dir, "emulator-state.json") });
     const apiKey = "emulator";
     const api2 = createClient2({ baseUrl: emulator.url, apiKey, concurrency: options.concurrency });
@@ -40755,1403 +42407,6 @@ var init_auth = __esm({
     "use strict";
     init_commander();
     init_options();
-  }
-});
-
-// src/config/issues.ts
-var issues_exports = {};
-__export(issues_exports, {
-  formatKeyPath: () => formatKeyPath,
-  formatLocation: () => formatLocation,
-  makeIssue: () => makeIssue,
-  quoteValue: () => quoteValue,
-  sortIssues: () => sortIssues,
-  wholeFile: () => wholeFile
-});
-function formatKeyPath(segments) {
-  let out = "";
-  for (const segment of segments) {
-    if (typeof segment === "number") out += `[${segment}]`;
-    else if (PLAIN_KEY.test(segment)) out += out === "" ? segment : `.${segment}`;
-    else out += `[${JSON.stringify(segment)}]`;
-  }
-  return out;
-}
-function formatLocation(location) {
-  if (location.line <= 0) return location.file;
-  return `${location.file}:${location.line}:${location.column}`;
-}
-function wholeFile(file) {
-  return { file, line: 0, column: 0 };
-}
-function makeIssue(code, message, location, extras = {}) {
-  return {
-    code,
-    severity: extras.severity ?? "error",
-    message,
-    ...extras.key !== void 0 && extras.key !== "" ? { key: extras.key } : {},
-    location,
-    ...extras.related !== void 0 && extras.related.length > 0 ? { related: extras.related } : {}
-  };
-}
-function sortIssues(issues, fileOrder) {
-  const rank = /* @__PURE__ */ new Map();
-  fileOrder.forEach((file, index) => {
-    if (!rank.has(file)) rank.set(file, index);
-  });
-  const rankOf = (file) => rank.get(file) ?? Number.MAX_SAFE_INTEGER;
-  return issues.map((issue2, index) => ({ issue: issue2, index })).sort(
-    (a, b2) => rankOf(a.issue.location.file) - rankOf(b2.issue.location.file) || a.issue.location.line - b2.issue.location.line || a.issue.location.column - b2.issue.location.column || a.index - b2.index
-  ).map(({ issue: issue2 }) => issue2);
-}
-function quoteValue(value, max = 40) {
-  const shown2 = value.length > max ? `${value.slice(0, max)}\u2026` : value;
-  return `\`${shown2}\``;
-}
-var PLAIN_KEY;
-var init_issues = __esm({
-  "src/config/issues.ts"() {
-    "use strict";
-    PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
-  }
-});
-
-// src/config/positions.ts
-function positionAt(lineCounter, file, offset) {
-  const { line, col } = lineCounter.linePos(offset);
-  return { file, line, column: col };
-}
-function rangeStart(node2) {
-  const range = node2?.range;
-  return range ? range[0] : void 0;
-}
-function keyText(pair) {
-  return (0, import_yaml3.isScalar)(pair.key) ? String(pair.key.value) : void 0;
-}
-function findNode(doc, segments) {
-  let node2 = doc.contents;
-  let key = null;
-  for (const segment of segments) {
-    if ((0, import_yaml3.isAlias)(node2)) node2 = node2.resolve(doc) ?? node2;
-    key = null;
-    if ((0, import_yaml3.isMap)(node2)) {
-      const pair = node2.items.find((item) => keyText(item) === String(segment));
-      if (pair === void 0) return { node: node2, key: null, complete: false };
-      key = pair.key;
-      node2 = pair.value ?? null;
-      if (node2 === null || rangeStart(node2) === void 0) return { node: key, key, complete: true };
-    } else if ((0, import_yaml3.isSeq)(node2) && typeof segment === "number" && node2.items[segment] !== void 0) {
-      node2 = node2.items[segment];
-    } else {
-      return { node: node2, key: null, complete: false };
-    }
-  }
-  return { node: node2, key, complete: true };
-}
-function locateValue(ctx, segments) {
-  const found2 = findNode(ctx.doc, segments);
-  const offset = rangeStart(found2.node) ?? rangeStart(ctx.doc.contents) ?? 0;
-  return positionAt(ctx.lineCounter, ctx.file, offset);
-}
-function locateKey(ctx, segments) {
-  const found2 = findNode(ctx.doc, segments);
-  const offset = rangeStart(found2.key) ?? rangeStart(found2.node) ?? rangeStart(ctx.doc.contents) ?? 0;
-  return positionAt(ctx.lineCounter, ctx.file, offset);
-}
-function locateInValue(ctx, segments, index) {
-  const found2 = findNode(ctx.doc, segments);
-  const node2 = found2.node;
-  const start = rangeStart(node2);
-  if (start === void 0 || !(0, import_yaml3.isScalar)(node2) || typeof node2.value !== "string" || !node2.range) {
-    return locateValue(ctx, segments);
-  }
-  const source = ctx.text.slice(node2.range[0], node2.range[1]);
-  const value = node2.value;
-  let shift;
-  if (source === value) shift = 0;
-  else if (source === `"${value}"` || source === `'${value}'`) shift = 1;
-  if (shift === void 0) return locateValue(ctx, segments);
-  return positionAt(ctx.lineCounter, ctx.file, start + shift + index);
-}
-var import_yaml3;
-var init_positions = __esm({
-  "src/config/positions.ts"() {
-    "use strict";
-    import_yaml3 = __toESM(require_dist(), 1);
-  }
-});
-
-// src/config/fs.ts
-import { open as open2, readdir, realpath, stat } from "node:fs/promises";
-async function readCapped(path2, maxBytes) {
-  const handle = await open2(path2, "r");
-  try {
-    const limit = maxBytes + 1;
-    const { size } = await handle.stat();
-    let buffer = Buffer.allocUnsafe(Math.min(limit, size > 0 ? size + 1 : 4096));
-    let length = 0;
-    for (; ; ) {
-      if (length === buffer.length) {
-        if (buffer.length >= limit) break;
-        const grown = Buffer.allocUnsafe(Math.min(limit, buffer.length * 2));
-        buffer.copy(grown, 0, 0, length);
-        buffer = grown;
-      }
-      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
-      if (bytesRead === 0) break;
-      length += bytesRead;
-    }
-    return buffer.subarray(0, length);
-  } finally {
-    await handle.close();
-  }
-}
-function describeFsError(error2) {
-  const code = error2?.code;
-  if (code !== void 0 && FS_REASONS[code] !== void 0) return FS_REASONS[code];
-  if (code !== void 0) return `cannot be read (${code})`;
-  return "cannot be read";
-}
-var nodeLoaderFs, FS_REASONS;
-var init_fs = __esm({
-  "src/config/fs.ts"() {
-    "use strict";
-    nodeLoaderFs = {
-      stat: (path2) => stat(path2),
-      readdir: (path2) => readdir(path2, { withFileTypes: true }),
-      realpath: (path2) => realpath(path2),
-      readFile: readCapped
-    };
-    FS_REASONS = {
-      ENOENT: "no such file or directory",
-      EACCES: "permission denied",
-      EPERM: "operation not permitted",
-      EISDIR: "is a directory",
-      ENOTDIR: "a part of the path is not a directory",
-      ELOOP: "too many levels of symbolic links",
-      ENAMETOOLONG: "file name too long",
-      EMFILE: "too many open files",
-      EIO: "input/output error"
-    };
-  }
-});
-
-// src/config/source.ts
-function formatBytes(bytes) {
-  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
-  if (bytes >= 1024) return `${Math.floor(bytes / 1024)} KiB`;
-  return `${bytes} bytes`;
-}
-function bytePosition(bytes, offset) {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset; i++) {
-    if (bytes[i] === 10) {
-      line += 1;
-      lineStart = i + 1;
-    }
-  }
-  const column = new TextDecoder().decode(bytes.subarray(lineStart, offset)).length + 1;
-  return { line, column };
-}
-function firstInvalidUtf8(bytes) {
-  try {
-    new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-    return -1;
-  } catch {
-    const again = new TextEncoder().encode(new TextDecoder("utf-8").decode(bytes));
-    let i = 0;
-    while (i < bytes.length && bytes[i] === again[i]) i++;
-    return i;
-  }
-}
-function decodeSource(file, bytes) {
-  if (bytes.length > MAX_FILE_BYTES) {
-    return { issue: tooLarge(file) };
-  }
-  const nul = bytes.indexOf(0);
-  if (nul >= 0) {
-    const at = bytePosition(bytes, nul);
-    return {
-      issue: makeIssue("binary-file", "file contains a NUL byte: it looks binary, not like YAML text", {
-        file,
-        ...at
-      })
-    };
-  }
-  const bad = firstInvalidUtf8(bytes);
-  if (bad >= 0) {
-    const at = bytePosition(bytes, bad);
-    const hex2 = (bytes[bad] ?? 0).toString(16).padStart(2, "0");
-    return {
-      issue: makeIssue("invalid-utf8", `invalid UTF-8 (byte 0x${hex2}): connector files must be UTF-8 text`, {
-        file,
-        ...at
-      })
-    };
-  }
-  return { text: new TextDecoder("utf-8").decode(bytes) };
-}
-function tooLarge(file, size) {
-  const actual = size === void 0 ? `larger than ${formatBytes(MAX_FILE_BYTES)}` : formatBytes(size);
-  return makeIssue(
-    "file-too-large",
-    `file is ${actual}; a connector file may be at most ${formatBytes(MAX_FILE_BYTES)}`,
-    wholeFile(file)
-  );
-}
-var MAX_FILE_BYTES;
-var init_source = __esm({
-  "src/config/source.ts"() {
-    "use strict";
-    init_issues();
-    MAX_FILE_BYTES = 1024 * 1024;
-  }
-});
-
-// src/config/references.ts
-import { isAbsolute as isAbsolute2, resolve as resolve4 } from "node:path";
-function referenceOrProblem(body, index, raw) {
-  if (body.startsWith("env:")) {
-    const name = body.slice(4);
-    if (ENV_NAME.test(name)) return { kind: "env", name, index, raw };
-    return {
-      index,
-      referenceLike: true,
-      message: `an \`\${env:NAME}\` reference needs a variable name of letters, digits and \`_\`, not starting with a digit`
-    };
-  }
-  if (body.startsWith("file:")) {
-    const path2 = body.slice(5);
-    if (path2 !== "") return { kind: "file", path: path2, index, raw };
-    return { index, referenceLike: true, message: `a \`\${file:PATH}\` reference needs a path` };
-  }
-  return {
-    index,
-    referenceLike: false,
-    message: `\`\${\` starts no reference here: use \`\${env:NAME}\` or \`\${file:PATH}\`, or ${LITERAL_HINT}`
-  };
-}
-function scanReferences(value) {
-  const parts = [];
-  const problems = [];
-  let text3 = "";
-  let i = 0;
-  while (i < value.length) {
-    if (value.startsWith("$${", i)) {
-      text3 += "${";
-      i += 3;
-    } else if (value.startsWith("${", i)) {
-      const end = value.indexOf("}", i + 2);
-      if (end < 0) {
-        const referenceLike = /^\$\{(env|file):/.test(value.slice(i));
-        problems.push({
-          index: i,
-          referenceLike,
-          message: `\`\${\` is never closed with \`}\`; ${LITERAL_HINT}`
-        });
-        text3 += value.slice(i);
-        break;
-      }
-      const raw = value.slice(i, end + 1);
-      const found2 = referenceOrProblem(value.slice(i + 2, end), i, raw);
-      if ("kind" in found2) {
-        if (text3 !== "") parts.push({ kind: "text", text: text3 });
-        text3 = "";
-        parts.push(found2);
-      } else {
-        problems.push(found2);
-        text3 += raw;
-      }
-      i = end + 1;
-    } else {
-      const next = value.indexOf("$", i + 1);
-      const stop = next < 0 ? value.length : next;
-      text3 += value.slice(i, stop);
-      i = stop;
-    }
-  }
-  if (text3 !== "" || parts.length === 0) parts.push({ kind: "text", text: text3 });
-  return { parts, problems };
-}
-function hasReferences(scanned) {
-  return scanned.parts.some((part) => part.kind !== "text");
-}
-function literalValue(scanned) {
-  return scanned.parts.map((part) => part.kind === "text" ? part.text : part.raw).join("");
-}
-async function readSecretFile(fs2, path2) {
-  let bytes;
-  try {
-    bytes = await fs2.readFile(path2, MAX_SECRET_FILE_BYTES);
-  } catch (error2) {
-    return { ok: false, code: "unreadable-secret-file", reason: describeFsError(error2) };
-  }
-  if (bytes.length > MAX_SECRET_FILE_BYTES) {
-    return {
-      ok: false,
-      code: "secret-file-too-large",
-      reason: `larger than ${formatBytes(MAX_SECRET_FILE_BYTES)}`
-    };
-  }
-  let text3;
-  try {
-    text3 = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    return { ok: false, code: "unreadable-secret-file", reason: "not UTF-8 text" };
-  }
-  const value = text3.replace(/[\r\n]+$/, "");
-  if (value === "") return { ok: false, code: "empty-secret-file", reason: "empty" };
-  return { ok: true, value };
-}
-async function resolvePart(part, ctx, usedBy) {
-  if (part.kind === "env") {
-    const value = ctx.env[part.name];
-    if (value === void 0) {
-      return {
-        index: part.index,
-        code: "missing-env",
-        message: `environment variable \`${part.name}\` is not set (needed by ${usedBy})`
-      };
-    }
-    if (value === "") {
-      return {
-        index: part.index,
-        code: "empty-env",
-        message: `environment variable \`${part.name}\` is empty (needed by ${usedBy})`
-      };
-    }
-    return { value };
-  }
-  const absolute = isAbsolute2(part.path) ? part.path : resolve4(ctx.baseDir, part.path);
-  let pending2 = ctx.cache.get(absolute);
-  if (pending2 === void 0) {
-    pending2 = readSecretFile(ctx.fs, absolute);
-    ctx.cache.set(absolute, pending2);
-  }
-  const read = await pending2;
-  if (read.ok) return { value: read.value };
-  const message = read.code === "unreadable-secret-file" ? `cannot read secret file \`${part.path}\` (needed by ${usedBy}): ${read.reason}` : `secret file \`${part.path}\` is ${read.reason} (needed by ${usedBy})`;
-  return { index: part.index, code: read.code, message };
-}
-async function resolveReferences(scanned, ctx, usedBy) {
-  const pieces = [];
-  const failures = [];
-  for (const part of scanned.parts) {
-    if (part.kind === "text") {
-      pieces.push(part.text);
-      continue;
-    }
-    const resolved = await resolvePart(part, ctx, usedBy);
-    if ("value" in resolved) pieces.push(resolved.value);
-    else failures.push(resolved);
-  }
-  return failures.length > 0 ? { ok: false, failures } : { ok: true, value: pieces.join("") };
-}
-var ENV_NAME, LITERAL_HINT, MAX_SECRET_FILE_BYTES;
-var init_references = __esm({
-  "src/config/references.ts"() {
-    "use strict";
-    init_fs();
-    init_source();
-    ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-    LITERAL_HINT = "write `$${` for a literal `${`";
-    MAX_SECRET_FILE_BYTES = 64 * 1024;
-  }
-});
-
-// node_modules/ajv-formats/dist/formats.js
-var require_formats = __commonJS({
-  "node_modules/ajv-formats/dist/formats.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.formatNames = exports.fastFormats = exports.fullFormats = void 0;
-    function fmtDef(validate2, compare2) {
-      return { validate: validate2, compare: compare2 };
-    }
-    exports.fullFormats = {
-      // date: http://tools.ietf.org/html/rfc3339#section-5.6
-      date: fmtDef(date4, compareDate),
-      // date-time: http://tools.ietf.org/html/rfc3339#section-5.6
-      time: fmtDef(getTime(true), compareTime),
-      "date-time": fmtDef(getDateTime(true), compareDateTime),
-      "iso-time": fmtDef(getTime(), compareIsoTime),
-      "iso-date-time": fmtDef(getDateTime(), compareIsoDateTime),
-      // duration: https://tools.ietf.org/html/rfc3339#appendix-A
-      duration: /^P(?!$)((\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?|(\d+W)?)$/,
-      uri,
-      "uri-reference": /^(?:[a-z][a-z0-9+\-.]*:)?(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'"()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*)?(?:\?(?:[a-z0-9\-._~!$&'"()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'"()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i,
-      // uri-template: https://tools.ietf.org/html/rfc6570
-      "uri-template": /^(?:(?:[^\x00-\x20"'<>%\\^`{|}]|%[0-9a-f]{2})|\{[+#./;?&=,!@|]?(?:[a-z0-9_]|%[0-9a-f]{2})+(?::[1-9][0-9]{0,3}|\*)?(?:,(?:[a-z0-9_]|%[0-9a-f]{2})+(?::[1-9][0-9]{0,3}|\*)?)*\})*$/i,
-      // For the source: https://gist.github.com/dperini/729294
-      // For test cases: https://mathiasbynens.be/demo/url-regex
-      url: /^(?:https?|ftp):\/\/(?:\S+(?::\S*)?@)?(?:(?!(?:10|127)(?:\.\d{1,3}){3})(?!(?:169\.254|192\.168)(?:\.\d{1,3}){2})(?!172\.(?:1[6-9]|2\d|3[0-1])(?:\.\d{1,3}){2})(?:[1-9]\d?|1\d\d|2[01]\d|22[0-3])(?:\.(?:1?\d{1,2}|2[0-4]\d|25[0-5])){2}(?:\.(?:[1-9]\d?|1\d\d|2[0-4]\d|25[0-4]))|(?:(?:[a-z0-9\u{00a1}-\u{ffff}]+-)*[a-z0-9\u{00a1}-\u{ffff}]+)(?:\.(?:[a-z0-9\u{00a1}-\u{ffff}]+-)*[a-z0-9\u{00a1}-\u{ffff}]+)*(?:\.(?:[a-z\u{00a1}-\u{ffff}]{2,})))(?::\d{2,5})?(?:\/[^\s]*)?$/iu,
-      email: /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i,
-      hostname: /^(?=.{1,253}\.?$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[-0-9a-z]{0,61}[0-9a-z])?)*\.?$/i,
-      // optimized https://www.safaribooksonline.com/library/view/regular-expressions-cookbook/9780596802837/ch07s16.html
-      ipv4: /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/,
-      ipv6: /^((([0-9a-f]{1,4}:){7}([0-9a-f]{1,4}|:))|(([0-9a-f]{1,4}:){6}(:[0-9a-f]{1,4}|((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){5}(((:[0-9a-f]{1,4}){1,2})|:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){4}(((:[0-9a-f]{1,4}){1,3})|((:[0-9a-f]{1,4})?:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){3}(((:[0-9a-f]{1,4}){1,4})|((:[0-9a-f]{1,4}){0,2}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){2}(((:[0-9a-f]{1,4}){1,5})|((:[0-9a-f]{1,4}){0,3}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){1}(((:[0-9a-f]{1,4}){1,6})|((:[0-9a-f]{1,4}){0,4}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(:(((:[0-9a-f]{1,4}){1,7})|((:[0-9a-f]{1,4}){0,5}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:)))$/i,
-      regex,
-      // uuid: http://tools.ietf.org/html/rfc4122
-      uuid: /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i,
-      // JSON-pointer: https://tools.ietf.org/html/rfc6901
-      // uri fragment: https://tools.ietf.org/html/rfc3986#appendix-A
-      "json-pointer": /^(?:\/(?:[^~/]|~0|~1)*)*$/,
-      "json-pointer-uri-fragment": /^#(?:\/(?:[a-z0-9_\-.!$&'()*+,;:=@]|%[0-9a-f]{2}|~0|~1)*)*$/i,
-      // relative JSON-pointer: http://tools.ietf.org/html/draft-luff-relative-json-pointer-00
-      "relative-json-pointer": /^(?:0|[1-9][0-9]*)(?:#|(?:\/(?:[^~/]|~0|~1)*)*)$/,
-      // the following formats are used by the openapi specification: https://spec.openapis.org/oas/v3.0.0#data-types
-      // byte: https://github.com/miguelmota/is-base64
-      byte,
-      // signed 32 bit integer
-      int32: { type: "number", validate: validateInt32 },
-      // signed 64 bit integer
-      int64: { type: "number", validate: validateInt64 },
-      // C-type float
-      float: { type: "number", validate: validateNumber },
-      // C-type double
-      double: { type: "number", validate: validateNumber },
-      // hint to the UI to hide input strings
-      password: true,
-      // unchecked string payload
-      binary: true
-    };
-    exports.fastFormats = {
-      ...exports.fullFormats,
-      date: fmtDef(/^\d\d\d\d-[0-1]\d-[0-3]\d$/, compareDate),
-      time: fmtDef(/^(?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)$/i, compareTime),
-      "date-time": fmtDef(/^\d\d\d\d-[0-1]\d-[0-3]\dt(?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)$/i, compareDateTime),
-      "iso-time": fmtDef(/^(?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)?$/i, compareIsoTime),
-      "iso-date-time": fmtDef(/^\d\d\d\d-[0-1]\d-[0-3]\d[t\s](?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)?$/i, compareIsoDateTime),
-      // uri: https://github.com/mafintosh/is-my-json-valid/blob/master/formats.js
-      uri: /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/)?[^\s]*$/i,
-      "uri-reference": /^(?:(?:[a-z][a-z0-9+\-.]*:)?\/?\/)?(?:[^\\\s#][^\s#]*)?(?:#[^\\\s]*)?$/i,
-      // email (sources from jsen validator):
-      // http://stackoverflow.com/questions/201323/using-a-regular-expression-to-validate-an-email-address#answer-8829363
-      // http://www.w3.org/TR/html5/forms.html#valid-e-mail-address (search for 'wilful violation')
-      email: /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i
-    };
-    exports.formatNames = Object.keys(exports.fullFormats);
-    function isLeapYear(year) {
-      return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-    }
-    var DATE = /^(\d\d\d\d)-(\d\d)-(\d\d)$/;
-    var DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    function date4(str) {
-      const matches = DATE.exec(str);
-      if (!matches)
-        return false;
-      const year = +matches[1];
-      const month = +matches[2];
-      const day = +matches[3];
-      return month >= 1 && month <= 12 && day >= 1 && day <= (month === 2 && isLeapYear(year) ? 29 : DAYS[month]);
-    }
-    function compareDate(d1, d2) {
-      if (!(d1 && d2))
-        return void 0;
-      if (d1 > d2)
-        return 1;
-      if (d1 < d2)
-        return -1;
-      return 0;
-    }
-    var TIME = /^(\d\d):(\d\d):(\d\d(?:\.\d+)?)(z|([+-])(\d\d)(?::?(\d\d))?)?$/i;
-    function getTime(strictTimeZone) {
-      return function time3(str) {
-        const matches = TIME.exec(str);
-        if (!matches)
-          return false;
-        const hr = +matches[1];
-        const min = +matches[2];
-        const sec = +matches[3];
-        const tz = matches[4];
-        const tzSign = matches[5] === "-" ? -1 : 1;
-        const tzH = +(matches[6] || 0);
-        const tzM = +(matches[7] || 0);
-        if (tzH > 23 || tzM > 59 || strictTimeZone && !tz)
-          return false;
-        if (hr <= 23 && min <= 59 && sec < 60)
-          return true;
-        const utcMin = min - tzM * tzSign;
-        const utcHr = hr - tzH * tzSign - (utcMin < 0 ? 1 : 0);
-        return (utcHr === 23 || utcHr === -1) && (utcMin === 59 || utcMin === -1) && sec < 61;
-      };
-    }
-    function compareTime(s1, s22) {
-      if (!(s1 && s22))
-        return void 0;
-      const t1 = (/* @__PURE__ */ new Date("2020-01-01T" + s1)).valueOf();
-      const t2 = (/* @__PURE__ */ new Date("2020-01-01T" + s22)).valueOf();
-      if (!(t1 && t2))
-        return void 0;
-      return t1 - t2;
-    }
-    function compareIsoTime(t1, t2) {
-      if (!(t1 && t2))
-        return void 0;
-      const a1 = TIME.exec(t1);
-      const a2 = TIME.exec(t2);
-      if (!(a1 && a2))
-        return void 0;
-      t1 = a1[1] + a1[2] + a1[3];
-      t2 = a2[1] + a2[2] + a2[3];
-      if (t1 > t2)
-        return 1;
-      if (t1 < t2)
-        return -1;
-      return 0;
-    }
-    var DATE_TIME_SEPARATOR = /t|\s/i;
-    function getDateTime(strictTimeZone) {
-      const time3 = getTime(strictTimeZone);
-      return function date_time(str) {
-        const dateTime = str.split(DATE_TIME_SEPARATOR);
-        return dateTime.length === 2 && date4(dateTime[0]) && time3(dateTime[1]);
-      };
-    }
-    function compareDateTime(dt1, dt2) {
-      if (!(dt1 && dt2))
-        return void 0;
-      const d1 = new Date(dt1).valueOf();
-      const d2 = new Date(dt2).valueOf();
-      if (!(d1 && d2))
-        return void 0;
-      return d1 - d2;
-    }
-    function compareIsoDateTime(dt1, dt2) {
-      if (!(dt1 && dt2))
-        return void 0;
-      const [d1, t1] = dt1.split(DATE_TIME_SEPARATOR);
-      const [d2, t2] = dt2.split(DATE_TIME_SEPARATOR);
-      const res = compareDate(d1, d2);
-      if (res === void 0)
-        return void 0;
-      return res || compareTime(t1, t2);
-    }
-    var NOT_URI_FRAGMENT = /\/|:/;
-    var URI = /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)(?:\?(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i;
-    function uri(str) {
-      return NOT_URI_FRAGMENT.test(str) && URI.test(str);
-    }
-    var BYTE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/gm;
-    function byte(str) {
-      BYTE.lastIndex = 0;
-      return BYTE.test(str);
-    }
-    var MIN_INT32 = -(2 ** 31);
-    var MAX_INT32 = 2 ** 31 - 1;
-    function validateInt32(value) {
-      return Number.isInteger(value) && value <= MAX_INT32 && value >= MIN_INT32;
-    }
-    function validateInt64(value) {
-      return Number.isInteger(value);
-    }
-    function validateNumber() {
-      return true;
-    }
-    var Z_ANCHOR = /[^\\]\\Z/;
-    function regex(str) {
-      if (Z_ANCHOR.test(str))
-        return false;
-      try {
-        new RegExp(str);
-        return true;
-      } catch (e) {
-        return false;
-      }
-    }
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/draft7.js
-var require_draft7 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/draft7.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var core_1 = require_core2();
-    var validation_1 = require_validation();
-    var applicator_1 = require_applicator();
-    var format_1 = require_format2();
-    var metadata_1 = require_metadata();
-    var draft7Vocabularies = [
-      core_1.default,
-      validation_1.default,
-      (0, applicator_1.default)(),
-      format_1.default,
-      metadata_1.metadataVocabulary,
-      metadata_1.contentVocabulary
-    ];
-    exports.default = draft7Vocabularies;
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-draft-07.json
-var require_json_schema_draft_07 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports, module) {
-    module.exports = {
-      $schema: "http://json-schema.org/draft-07/schema#",
-      $id: "http://json-schema.org/draft-07/schema#",
-      title: "Core schema meta-schema",
-      definitions: {
-        schemaArray: {
-          type: "array",
-          minItems: 1,
-          items: { $ref: "#" }
-        },
-        nonNegativeInteger: {
-          type: "integer",
-          minimum: 0
-        },
-        nonNegativeIntegerDefault0: {
-          allOf: [{ $ref: "#/definitions/nonNegativeInteger" }, { default: 0 }]
-        },
-        simpleTypes: {
-          enum: ["array", "boolean", "integer", "null", "number", "object", "string"]
-        },
-        stringArray: {
-          type: "array",
-          items: { type: "string" },
-          uniqueItems: true,
-          default: []
-        }
-      },
-      type: ["object", "boolean"],
-      properties: {
-        $id: {
-          type: "string",
-          format: "uri-reference"
-        },
-        $schema: {
-          type: "string",
-          format: "uri"
-        },
-        $ref: {
-          type: "string",
-          format: "uri-reference"
-        },
-        $comment: {
-          type: "string"
-        },
-        title: {
-          type: "string"
-        },
-        description: {
-          type: "string"
-        },
-        default: true,
-        readOnly: {
-          type: "boolean",
-          default: false
-        },
-        examples: {
-          type: "array",
-          items: true
-        },
-        multipleOf: {
-          type: "number",
-          exclusiveMinimum: 0
-        },
-        maximum: {
-          type: "number"
-        },
-        exclusiveMaximum: {
-          type: "number"
-        },
-        minimum: {
-          type: "number"
-        },
-        exclusiveMinimum: {
-          type: "number"
-        },
-        maxLength: { $ref: "#/definitions/nonNegativeInteger" },
-        minLength: { $ref: "#/definitions/nonNegativeIntegerDefault0" },
-        pattern: {
-          type: "string",
-          format: "regex"
-        },
-        additionalItems: { $ref: "#" },
-        items: {
-          anyOf: [{ $ref: "#" }, { $ref: "#/definitions/schemaArray" }],
-          default: true
-        },
-        maxItems: { $ref: "#/definitions/nonNegativeInteger" },
-        minItems: { $ref: "#/definitions/nonNegativeIntegerDefault0" },
-        uniqueItems: {
-          type: "boolean",
-          default: false
-        },
-        contains: { $ref: "#" },
-        maxProperties: { $ref: "#/definitions/nonNegativeInteger" },
-        minProperties: { $ref: "#/definitions/nonNegativeIntegerDefault0" },
-        required: { $ref: "#/definitions/stringArray" },
-        additionalProperties: { $ref: "#" },
-        definitions: {
-          type: "object",
-          additionalProperties: { $ref: "#" },
-          default: {}
-        },
-        properties: {
-          type: "object",
-          additionalProperties: { $ref: "#" },
-          default: {}
-        },
-        patternProperties: {
-          type: "object",
-          additionalProperties: { $ref: "#" },
-          propertyNames: { format: "regex" },
-          default: {}
-        },
-        dependencies: {
-          type: "object",
-          additionalProperties: {
-            anyOf: [{ $ref: "#" }, { $ref: "#/definitions/stringArray" }]
-          }
-        },
-        propertyNames: { $ref: "#" },
-        const: true,
-        enum: {
-          type: "array",
-          items: true,
-          minItems: 1,
-          uniqueItems: true
-        },
-        type: {
-          anyOf: [
-            { $ref: "#/definitions/simpleTypes" },
-            {
-              type: "array",
-              items: { $ref: "#/definitions/simpleTypes" },
-              minItems: 1,
-              uniqueItems: true
-            }
-          ]
-        },
-        format: { type: "string" },
-        contentMediaType: { type: "string" },
-        contentEncoding: { type: "string" },
-        if: { $ref: "#" },
-        then: { $ref: "#" },
-        else: { $ref: "#" },
-        allOf: { $ref: "#/definitions/schemaArray" },
-        anyOf: { $ref: "#/definitions/schemaArray" },
-        oneOf: { $ref: "#/definitions/schemaArray" },
-        not: { $ref: "#" }
-      },
-      default: true
-    };
-  }
-});
-
-// node_modules/ajv/dist/ajv.js
-var require_ajv = __commonJS({
-  "node_modules/ajv/dist/ajv.js"(exports, module) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.MissingRefError = exports.ValidationError = exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = exports.Ajv = void 0;
-    var core_1 = require_core();
-    var draft7_1 = require_draft7();
-    var discriminator_1 = require_discriminator();
-    var draft7MetaSchema = require_json_schema_draft_07();
-    var META_SUPPORT_DATA = ["/properties"];
-    var META_SCHEMA_ID = "http://json-schema.org/draft-07/schema";
-    var Ajv2 = class extends core_1.default {
-      _addVocabularies() {
-        super._addVocabularies();
-        draft7_1.default.forEach((v2) => this.addVocabulary(v2));
-        if (this.opts.discriminator)
-          this.addKeyword(discriminator_1.default);
-      }
-      _addDefaultMetaSchema() {
-        super._addDefaultMetaSchema();
-        if (!this.opts.meta)
-          return;
-        const metaSchema = this.opts.$data ? this.$dataMetaSchema(draft7MetaSchema, META_SUPPORT_DATA) : draft7MetaSchema;
-        this.addMetaSchema(metaSchema, META_SCHEMA_ID, false);
-        this.refs["http://json-schema.org/schema"] = META_SCHEMA_ID;
-      }
-      defaultMeta() {
-        return this.opts.defaultMeta = super.defaultMeta() || (this.getSchema(META_SCHEMA_ID) ? META_SCHEMA_ID : void 0);
-      }
-    };
-    exports.Ajv = Ajv2;
-    module.exports = exports = Ajv2;
-    module.exports.Ajv = Ajv2;
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.default = Ajv2;
-    var validate_1 = require_validate();
-    Object.defineProperty(exports, "KeywordCxt", { enumerable: true, get: function() {
-      return validate_1.KeywordCxt;
-    } });
-    var codegen_1 = require_codegen();
-    Object.defineProperty(exports, "_", { enumerable: true, get: function() {
-      return codegen_1._;
-    } });
-    Object.defineProperty(exports, "str", { enumerable: true, get: function() {
-      return codegen_1.str;
-    } });
-    Object.defineProperty(exports, "stringify", { enumerable: true, get: function() {
-      return codegen_1.stringify;
-    } });
-    Object.defineProperty(exports, "nil", { enumerable: true, get: function() {
-      return codegen_1.nil;
-    } });
-    Object.defineProperty(exports, "Name", { enumerable: true, get: function() {
-      return codegen_1.Name;
-    } });
-    Object.defineProperty(exports, "CodeGen", { enumerable: true, get: function() {
-      return codegen_1.CodeGen;
-    } });
-    var validation_error_1 = require_validation_error();
-    Object.defineProperty(exports, "ValidationError", { enumerable: true, get: function() {
-      return validation_error_1.default;
-    } });
-    var ref_error_1 = require_ref_error();
-    Object.defineProperty(exports, "MissingRefError", { enumerable: true, get: function() {
-      return ref_error_1.default;
-    } });
-  }
-});
-
-// node_modules/ajv-formats/dist/limit.js
-var require_limit = __commonJS({
-  "node_modules/ajv-formats/dist/limit.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.formatLimitDefinition = void 0;
-    var ajv_1 = require_ajv();
-    var codegen_1 = require_codegen();
-    var ops = codegen_1.operators;
-    var KWDs = {
-      formatMaximum: { okStr: "<=", ok: ops.LTE, fail: ops.GT },
-      formatMinimum: { okStr: ">=", ok: ops.GTE, fail: ops.LT },
-      formatExclusiveMaximum: { okStr: "<", ok: ops.LT, fail: ops.GTE },
-      formatExclusiveMinimum: { okStr: ">", ok: ops.GT, fail: ops.LTE }
-    };
-    var error2 = {
-      message: ({ keyword, schemaCode }) => (0, codegen_1.str)`should be ${KWDs[keyword].okStr} ${schemaCode}`,
-      params: ({ keyword, schemaCode }) => (0, codegen_1._)`{comparison: ${KWDs[keyword].okStr}, limit: ${schemaCode}}`
-    };
-    exports.formatLimitDefinition = {
-      keyword: Object.keys(KWDs),
-      type: "string",
-      schemaType: "string",
-      $data: true,
-      error: error2,
-      code(cxt) {
-        const { gen, data, schemaCode, keyword, it } = cxt;
-        const { opts, self: self2 } = it;
-        if (!opts.validateFormats)
-          return;
-        const fCxt = new ajv_1.KeywordCxt(it, self2.RULES.all.format.definition, "format");
-        if (fCxt.$data)
-          validate$DataFormat();
-        else
-          validateFormat();
-        function validate$DataFormat() {
-          const fmts = gen.scopeValue("formats", {
-            ref: self2.formats,
-            code: opts.code.formats
-          });
-          const fmt = gen.const("fmt", (0, codegen_1._)`${fmts}[${fCxt.schemaCode}]`);
-          cxt.fail$data((0, codegen_1.or)((0, codegen_1._)`typeof ${fmt} != "object"`, (0, codegen_1._)`${fmt} instanceof RegExp`, (0, codegen_1._)`typeof ${fmt}.compare != "function"`, compareCode(fmt)));
-        }
-        function validateFormat() {
-          const format = fCxt.schema;
-          const fmtDef = self2.formats[format];
-          if (!fmtDef || fmtDef === true)
-            return;
-          if (typeof fmtDef != "object" || fmtDef instanceof RegExp || typeof fmtDef.compare != "function") {
-            throw new Error(`"${keyword}": format "${format}" does not define "compare" function`);
-          }
-          const fmt = gen.scopeValue("formats", {
-            key: format,
-            ref: fmtDef,
-            code: opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(format)}` : void 0
-          });
-          cxt.fail$data(compareCode(fmt));
-        }
-        function compareCode(fmt) {
-          return (0, codegen_1._)`${fmt}.compare(${data}, ${schemaCode}) ${KWDs[keyword].fail} 0`;
-        }
-      },
-      dependencies: ["format"]
-    };
-    var formatLimitPlugin = (ajv) => {
-      ajv.addKeyword(exports.formatLimitDefinition);
-      return ajv;
-    };
-    exports.default = formatLimitPlugin;
-  }
-});
-
-// node_modules/ajv-formats/dist/index.js
-var require_dist2 = __commonJS({
-  "node_modules/ajv-formats/dist/index.js"(exports, module) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var formats_1 = require_formats();
-    var limit_1 = require_limit();
-    var codegen_1 = require_codegen();
-    var fullName = new codegen_1.Name("fullFormats");
-    var fastName = new codegen_1.Name("fastFormats");
-    var formatsPlugin = (ajv, opts = { keywords: true }) => {
-      if (Array.isArray(opts)) {
-        addFormats2(ajv, opts, formats_1.fullFormats, fullName);
-        return ajv;
-      }
-      const [formats, exportName] = opts.mode === "fast" ? [formats_1.fastFormats, fastName] : [formats_1.fullFormats, fullName];
-      const list = opts.formats || formats_1.formatNames;
-      addFormats2(ajv, list, formats, exportName);
-      if (opts.keywords)
-        (0, limit_1.default)(ajv);
-      return ajv;
-    };
-    formatsPlugin.get = (name, mode = "full") => {
-      const formats = mode === "fast" ? formats_1.fastFormats : formats_1.fullFormats;
-      const f2 = formats[name];
-      if (!f2)
-        throw new Error(`Unknown format "${name}"`);
-      return f2;
-    };
-    function addFormats2(ajv, list, fs2, exportName) {
-      var _a3;
-      var _b;
-      (_a3 = (_b = ajv.opts.code).formats) !== null && _a3 !== void 0 ? _a3 : _b.formats = (0, codegen_1._)`require("ajv-formats/dist/formats").${exportName}`;
-      for (const f2 of list)
-        ajv.addFormat(f2, fs2[f2]);
-    }
-    module.exports = exports = formatsPlugin;
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.default = formatsPlugin;
-  }
-});
-
-// src/config/schema.ts
-import { readFileSync as readFileSync4 } from "node:fs";
-import { fileURLToPath } from "node:url";
-function connectorValidator() {
-  if (validator === void 0) {
-    const schema = JSON.parse(readFileSync4(CONNECTOR_SCHEMA_PATH, "utf8"));
-    const ajv = new import__2.Ajv2020({
-      allErrors: true,
-      verbose: true,
-      strict: true,
-      strictRequired: false,
-      allowUnionTypes: true
-    });
-    addFormats(ajv);
-    ajv.addKeyword("patternErrorMessage");
-    ajv.addKeyword("notErrorMessage");
-    validator = ajv.compile(schema);
-  }
-  return validator;
-}
-function schemaErrors(data) {
-  const validate2 = connectorValidator();
-  if (validate2(data)) return [];
-  return (validate2.errors ?? []).filter((error2) => error2.keyword !== "if");
-}
-function schemaShape() {
-  return connectorValidator().schema;
-}
-function connectorKeys() {
-  return Object.keys(schemaShape().$defs.connector.properties);
-}
-function isValidName(value) {
-  namePattern ??= new RegExp(schemaShape().$defs.name.pattern, "u");
-  return typeof value === "string" && namePattern.test(value);
-}
-var import__2, import_ajv_formats, CONNECTOR_SCHEMA_PATH, addFormats, validator, namePattern;
-var init_schema = __esm({
-  "src/config/schema.ts"() {
-    "use strict";
-    import__2 = __toESM(require__(), 1);
-    import_ajv_formats = __toESM(require_dist2(), 1);
-    CONNECTOR_SCHEMA_PATH = fileURLToPath(
-      new URL("../../schemas/connector.schema.json", new URL("../src/config/schema.ts", import.meta.url).href)
-    );
-    addFormats = import_ajv_formats.default.default ?? import_ajv_formats.default;
-  }
-});
-
-// src/config/connector.ts
-import { dirname as dirname2 } from "node:path";
-function own(data, key) {
-  return data !== null && data !== void 0 && Object.hasOwn(data, key) ? data[key] : void 0;
-}
-function isMap2(value) {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-function globalHeaderEntry(name, entry) {
-  if (!isMap2(entry)) return { path: [name], value: entry, isSecret: true };
-  return { path: [name, "value"], value: own(entry, "value"), isSecret: own(entry, "is_secret") !== false };
-}
-function secretStrings(site) {
-  const found2 = [];
-  const headers = own(site.data, "headers");
-  if (isMap2(headers)) {
-    for (const [name, value] of Object.entries(headers)) {
-      if (typeof value === "string") {
-        found2.push({
-          segments: [...site.prefix, "headers", name],
-          value,
-          sensitive: SECRET_HEADER.test(name)
-        });
-      }
-    }
-  }
-  const globalHeaders = own(site.data, "global_headers");
-  if (isMap2(globalHeaders)) {
-    for (const [name, entry] of Object.entries(globalHeaders)) {
-      const { path: path2, value, isSecret } = globalHeaderEntry(name, entry);
-      if (typeof value === "string") {
-        found2.push({
-          segments: [...site.prefix, "global_headers", ...path2],
-          value,
-          sensitive: isSecret && SECRET_HEADER.test(name)
-        });
-      }
-    }
-  }
-  for (const [index, credential] of credentialItems(site)) {
-    const at = [...site.prefix, "credentials", index];
-    const token = own(credential, "bearer_token");
-    if (typeof token === "string")
-      found2.push({ segments: [...at, "bearer_token"], value: token, sensitive: true });
-    const values = own(credential, "headers");
-    for (const [name, value] of Object.entries(isMap2(values) ? values : {})) {
-      if (typeof value === "string")
-        found2.push({ segments: [...at, "headers", name], value, sensitive: SECRET_HEADER.test(name) });
-    }
-  }
-  const auth2 = own(site.data, "auth_data");
-  if (isMap2(auth2)) {
-    for (const field of ["client_id", "client_secret"]) {
-      const value = own(auth2, field);
-      if (typeof value === "string") {
-        found2.push({
-          segments: [...site.prefix, "auth_data", field],
-          value,
-          sensitive: field === "client_secret"
-        });
-      }
-    }
-  }
-  return found2;
-}
-function plainStrings(site) {
-  const found2 = [];
-  const walk = (segments, value) => {
-    if (typeof value === "string") found2.push({ segments, value });
-    else if (Array.isArray(value)) {
-      for (const [index, item] of value.entries()) walk([...segments, index], item);
-    } else if (isMap2(value)) {
-      for (const [key, item] of Object.entries(value)) walk([...segments, key], item);
-    }
-  };
-  for (const key of connectorKeys()) {
-    if (!SECRET_KEYS.has(key)) walk([...site.prefix, key], own(site.data, key));
-  }
-  for (const [index, credential] of credentialItems(site)) {
-    for (const [key, value] of Object.entries(credential)) {
-      if (!CREDENTIAL_SECRETS.has(key)) walk([...site.prefix, "credentials", index, key], value);
-    }
-  }
-  return found2;
-}
-function credentialItems(site) {
-  const list = own(site.data, "credentials");
-  if (!Array.isArray(list)) return [];
-  return [...list.entries()].filter((entry) => isMap2(entry[1]));
-}
-function credentialMethod(credential) {
-  return credential.bearer_token === void 0 || credential.bearer_token === null ? "none" : "bearer";
-}
-function credentialIssues(site) {
-  const issues = [];
-  const groups = /* @__PURE__ */ new Map();
-  const names2 = /* @__PURE__ */ new Map();
-  for (const item of credentialItems(site)) {
-    const [index, credential] = item;
-    const scope = String(own(credential, "scope"));
-    const segments = [...site.prefix, "credentials", index];
-    const nameKey = `${scope}/${String(own(credential, "name"))}`;
-    const first = names2.get(nameKey);
-    if (first !== void 0) {
-      issues.push(
-        makeIssue(
-          "duplicate-credential",
-          `\`${formatKeyPath(segments)}\` repeats the credential ${JSON.stringify(own(credential, "name"))} of scope ${scope}: a name is unique in its scope`,
-          locateValue(site, segments),
-          {
-            key: formatKeyPath(segments),
-            related: [locateValue(site, [...site.prefix, "credentials", first])]
-          }
-        )
-      );
-    } else names2.set(nameKey, index);
-    const group = `${scope} ${credentialMethod(credential)}`;
-    groups.set(group, [...groups.get(group) ?? [], item]);
-  }
-  for (const [group, items] of groups) {
-    const defaults = items.filter(([, credential]) => own(credential, "default") === true);
-    const [scope, method] = group.split(" ");
-    for (const [index] of defaults.slice(1)) {
-      const segments = [...site.prefix, "credentials", index, "default"];
-      issues.push(
-        makeIssue(
-          "several-default-credentials",
-          `\`${formatKeyPath(segments)}\`: another ${method} credential of scope ${scope} already says \`default: true\`; the API keeps one default per scope and auth method: keep one`,
-          locateValue(site, segments),
-          {
-            key: formatKeyPath(segments),
-            related: [locateValue(site, [...site.prefix, "credentials", defaults[0][0], "default"])]
-          }
-        )
-      );
-    }
-    const [firstIndex, firstCredential] = items[0];
-    if (defaults.length === 0 && own(firstCredential, "default") === false) {
-      const segments = [...site.prefix, "credentials", firstIndex, "default"];
-      issues.push(
-        makeIssue(
-          "no-default-credential",
-          `\`${formatKeyPath(segments)}\` is false, but no other ${method} credential of scope ${scope} is the default; the API keeps one default per scope and auth method: say \`default: true\` on one of them`,
-          locateValue(site, segments),
-          { key: formatKeyPath(segments) }
-        )
-      );
-    }
-  }
-  return issues;
-}
-function headerIssues(site) {
-  const issues = [];
-  const seen = /* @__PURE__ */ new Map();
-  for (const key of ["headers", "global_headers"]) {
-    const map = own(site.data, key);
-    if (!isMap2(map)) continue;
-    for (const name of Object.keys(map)) {
-      const segments = [...site.prefix, key, name];
-      const first = seen.get(name.toLowerCase());
-      if (first === void 0) {
-        seen.set(name.toLowerCase(), segments);
-        continue;
-      }
-      issues.push(
-        makeIssue(
-          "duplicate-header",
-          `header ${JSON.stringify(name)} is declared twice (\`${formatKeyPath(first)}\` and \`${formatKeyPath(segments)}\`): the API keeps one connector-wide map of headers, whose names ignore case; keep one`,
-          locateKey(site, segments),
-          { key: formatKeyPath(segments), related: [locateKey(site, first)] }
-        )
-      );
-    }
-  }
-  return issues;
-}
-function referenceIssues(site) {
-  const issues = [];
-  for (const { segments, value } of plainStrings(site)) {
-    const scanned = scanReferences(value);
-    const key = formatKeyPath(segments);
-    for (const part of scanned.parts) {
-      if (part.kind === "text") continue;
-      issues.push(
-        makeIssue(
-          "reference-not-allowed",
-          `\`${key}\` holds the reference \`${part.raw}\`: references are resolved only in \`headers\`, \`global_headers\`, \`auth_data\` and credentials' values, because plans and logs print every other field; write \`$\${\` for a literal \`\${\``,
-          locateInValue(site, segments, part.index),
-          { key }
-        )
-      );
-    }
-    for (const problem2 of scanned.problems.filter((p) => p.referenceLike)) {
-      issues.push(
-        makeIssue(
-          "reference-not-allowed",
-          `\`${key}\` holds a reference: references are resolved only in \`headers\`, \`global_headers\`, \`auth_data\` and credentials' values, because plans and logs print every other field; write \`$\${\` for a literal \`\${\``,
-          locateInValue(site, segments, problem2.index),
-          { key }
-        )
-      );
-    }
-  }
-  for (const { segments, value, sensitive } of secretStrings(site)) {
-    const scanned = scanReferences(value);
-    const key = formatKeyPath(segments);
-    for (const problem2 of scanned.problems) {
-      issues.push(
-        makeIssue(
-          "bad-reference",
-          `\`${key}\`: ${problem2.message}`,
-          locateInValue(site, segments, problem2.index),
-          {
-            key
-          }
-        )
-      );
-    }
-    if (sensitive && !hasReferences(scanned) && scanned.problems.length === 0) {
-      issues.push(
-        makeIssue(
-          "literal-secret",
-          `\`${key}\` is written in clear in the file; keep secrets out of the repository with \`\${env:NAME}\` or \`\${file:PATH}\``,
-          locateValue(site, segments),
-          { key, severity: "warning" }
-        )
-      );
-    }
-  }
-  return issues;
-}
-function text(site, key) {
-  const value = own(site.data, key);
-  return typeof value === "string" ? literalValue(scanReferences(value)) : null;
-}
-async function secretValues(site, resolve17) {
-  const secrets = /* @__PURE__ */ new Map();
-  const issues = [];
-  for (const { segments, value } of secretStrings(site)) {
-    const id = formatKeyPath(segments.slice(site.prefix.length));
-    const scanned = scanReferences(value);
-    if (resolve17 === void 0 || scanned.problems.length > 0) {
-      secrets.set(id, new Secret(value));
-      continue;
-    }
-    const key = formatKeyPath(segments);
-    const resolved = await resolveReferences(scanned, resolve17, `\`${key}\``);
-    if (!resolved.ok) {
-      for (const failure2 of resolved.failures) {
-        issues.push(
-          makeIssue(failure2.code, failure2.message, locateInValue(site, segments, failure2.index), { key })
-        );
-      }
-      continue;
-    }
-    if ((segments.includes("headers") || segments.includes("global_headers")) && /[\r\n\0]/.test(resolved.value) && !/[\r\n\0]/.test(value)) {
-      issues.push(
-        makeIssue(
-          "invalid-header-value",
-          `\`${key}\` holds a line break or NUL once its references are resolved; header values must be one line`,
-          locateValue(site, segments),
-          { key }
-        )
-      );
-      continue;
-    }
-    secrets.set(id, new Secret(resolved.value));
-  }
-  return { secrets, issues };
-}
-function fieldSources(site) {
-  const sources = {};
-  for (const key of Object.keys(site.data)) {
-    Object.defineProperty(sources, key, {
-      value: locateKey(site, [...site.prefix, key]),
-      enumerable: true,
-      writable: true,
-      configurable: true
-    });
-  }
-  return sources;
-}
-function connectorHeaders(site, secrets) {
-  const headers = own(site.data, "headers");
-  const globalHeaders = own(site.data, "global_headers");
-  if (headers === void 0 && globalHeaders === void 0) return null;
-  const entries = [];
-  for (const name of Object.keys(isMap2(headers) ? headers : {})) {
-    entries.push([name, { value: secrets.get(formatKeyPath(["headers", name])), is_secret: true }]);
-  }
-  for (const [name, entry] of Object.entries(isMap2(globalHeaders) ? globalHeaders : {})) {
-    const { path: path2, isSecret } = globalHeaderEntry(name, entry);
-    const value = secrets.get(formatKeyPath(["global_headers", ...path2]));
-    entries.push([name, { value, is_secret: isSecret }]);
-  }
-  return Object.fromEntries(entries);
-}
-function literalData(value) {
-  if (typeof value === "string") return literalValue(scanReferences(value));
-  if (Array.isArray(value)) return value.map(literalData);
-  if (isMap2(value)) return Object.fromEntries(Object.entries(value).map(([k2, v2]) => [k2, literalData(v2)]));
-  return value;
-}
-function desiredCredentials(site, secrets) {
-  if (!Array.isArray(own(site.data, "credentials"))) return null;
-  return credentialItems(site).map(([index, credential]) => {
-    const at = ["credentials", index];
-    const values = own(credential, "headers");
-    const declaredDefault = own(credential, "default");
-    const title = own(credential, "title");
-    return {
-      name: String(own(credential, "name")),
-      scope: own(credential, "scope"),
-      title: typeof title === "string" ? literalValue(scanReferences(title)) : null,
-      default: typeof declaredDefault === "boolean" ? declaredDefault : null,
-      headers: isMap2(values) ? Object.fromEntries(
-        Object.keys(values).map((name) => [
-          name,
-          secrets.get(formatKeyPath([...at, "headers", name]))
-        ])
-      ) : null,
-      bearer_token: secrets.get(formatKeyPath([...at, "bearer_token"])) ?? null
-    };
-  });
-}
-function assemble(site, secrets, resolved) {
-  const headerNames = Object.keys(own(site.data, "headers") ?? {});
-  const hasHeaders = own(site.data, "headers") !== void 0;
-  const auth2 = own(site.data, "auth_data");
-  const secretVersion = own(site.data, "secret_version");
-  const expectTools = own(site.data, "expect_tools");
-  return {
-    name: site.data.name,
-    description: text(site, "description") ?? "",
-    server: text(site, "server") ?? "",
-    visibility: own(site.data, "visibility") ?? "private",
-    title: text(site, "title"),
-    icon_url: text(site, "icon_url"),
-    system_prompt: text(site, "system_prompt"),
-    // fromEntries defines own properties, so a header named __proto__ stays a header
-    headers: hasHeaders ? Object.fromEntries(
-      headerNames.map((name) => [name, secrets.get(formatKeyPath(["headers", name]))])
-    ) : null,
-    auth_data: auth2 === void 0 ? null : {
-      client_id: secrets.get("auth_data.client_id"),
-      client_secret: secrets.get("auth_data.client_secret") ?? null
-    },
-    global_headers: connectorHeaders(site, secrets),
-    oauth2_server_metadata: isMap2(own(site.data, "oauth2_server_metadata")) ? literalData(own(site.data, "oauth2_server_metadata")) : null,
-    oauth2_server_metadata_url: text(site, "oauth2_server_metadata_url"),
-    active_for: Array.isArray(own(site.data, "active_for")) ? [...own(site.data, "active_for")] : null,
-    credentials: desiredCredentials(site, secrets),
-    renamed_from: text(site, "renamed_from"),
-    expect_tools: Array.isArray(expectTools) ? expectTools.map((tool) => literalValue(scanReferences(String(tool)))) : [],
-    secret_version: secretVersion === void 0 ? null : String(secretVersion),
-    source: locateValue(site, site.prefix),
-    fieldSources: fieldSources(site),
-    secretsResolved: resolved
-  };
-}
-async function buildConnector(site, options) {
-  const resolve17 = options.resolve ? { env: options.env, fs: options.fs, cache: options.cache, baseDir: dirname2(site.path) } : void 0;
-  const { secrets, issues } = await secretValues(site, resolve17);
-  if (!site.valid || issues.length > 0) return { issues };
-  return { connector: assemble(site, secrets, options.resolve), issues };
-}
-var SECRET_HEADER, SECRET_KEYS, CREDENTIAL_SECRETS;
-var init_connector = __esm({
-  "src/config/connector.ts"() {
-    "use strict";
-    init_secret();
-    init_issues();
-    init_positions();
-    init_references();
-    init_schema();
-    SECRET_HEADER = /authorization|token|secret|password|passwd|api[-_]?key|cookie|credential/i;
-    SECRET_KEYS = /* @__PURE__ */ new Set(["headers", "global_headers", "auth_data", "credentials"]);
-    CREDENTIAL_SECRETS = /* @__PURE__ */ new Set(["headers", "bearer_token"]);
   }
 });
 
@@ -42997,7 +43252,7 @@ async function readSource(fs2, path2, display2) {
     };
   }
 }
-async function loadFile(fs2, path2, display2, build) {
+async function loadFile(fs2, path2, display2, build, policy) {
   const source = await readSource(fs2, path2, display2);
   if ("issue" in source) return { issues: [source.issue], named: [], connectors: [], buildIssues: [] };
   const parsed2 = parseYaml(display2, source.text);
@@ -43025,6 +43280,7 @@ async function loadFile(fs2, path2, display2, build) {
     for (const site of sitesOf(doc, doc.data, path2, found2.length === 0)) {
       sites.push(site);
       issues.push(...referenceIssues(site), ...headerIssues(site), ...credentialIssues(site));
+      if (policy !== void 0 && site.valid) issues.push(...policyIssues(site, policy));
     }
   }
   const outcome3 = { issues, named: [], connectors: [], buildIssues: [] };
@@ -43058,9 +43314,10 @@ async function loadDesiredState(paths, options) {
   const outcomes = await mapLimited(
     discovery.files,
     READ_CONCURRENCY,
-    (file) => loadFile(fs2, file.path, file.display, build)
+    (file) => loadFile(fs2, file.path, file.display, build, options.policy)
   );
-  for (const outcome3 of outcomes) issues.push(...outcome3.issues);
+  const superseded = options.policy?.forbidLiteralSecrets ? "literal-secret" : void 0;
+  for (const outcome3 of outcomes) issues.push(...outcome3.issues.filter((i) => i.code !== superseded));
   issues.push(...nameIssues(outcomes.flatMap((outcome3) => outcome3.named)));
   const connectors2 = [];
   for (const outcome3 of outcomes) {
@@ -43087,6 +43344,7 @@ var init_load = __esm({
     init_issues();
     init_names();
     init_parse();
+    init_policy();
     init_positions();
     init_schema();
     init_schema_issues();
@@ -48284,6 +48542,7 @@ var init_metrics = __esm({
       #planned;
       #applied;
       #configErrors;
+      #notifications;
       constructor(options) {
         const registers = [this.registry];
         this.#reconciles = new import_prom_client.Counter({
@@ -48316,6 +48575,12 @@ var init_metrics = __esm({
           help: "Loads of the desired state or the settings that were invalid and ignored",
           registers
         });
+        this.#notifications = new import_prom_client.Counter({
+          name: "connector_sync_notifications_total",
+          help: "Webhook messages (notify:) by result (delivered, or failed after its retries) and event",
+          labelNames: ["result", "event"],
+          registers
+        });
         for (const result of PHASES) this.#reconciles.inc({ result }, 0);
         for (const kind of KINDS) this.#planned.inc({ kind }, 0);
         this.#apiCounters(options.apiStats);
@@ -48334,6 +48599,10 @@ var init_metrics = __esm({
         for (const { operation: operation2, status } of report.apply?.results ?? []) {
           if (!operation2.temporary) this.#applied.inc({ kind: operation2.kind, status });
         }
+      }
+      /** Counts a webhook message delivered or given up on. */
+      observeNotification(result, event) {
+        this.#notifications.inc({ result, event });
       }
       /** Counts an invalid desired state or settings file that was ignored. */
       observeConfigError() {
@@ -48447,6 +48716,257 @@ var init_metrics = __esm({
         );
       }
     };
+  }
+});
+
+// src/daemon/notify.ts
+function messageBody(format, event, workspace, at, secrets) {
+  const clean = (text3) => secrets.redact(text3).replace(new RegExp("\\p{Cc}+", "gu"), " ");
+  const summary = clean(event.summary);
+  const details = event.details.map(clean);
+  if (format === "json")
+    return JSON.stringify({
+      version: 1,
+      source: "connector-sync",
+      event: event.kind,
+      workspace: clean(workspace),
+      at: at.toISOString(),
+      summary,
+      details
+    });
+  const lines = [
+    `*connector-sync: ${TITLES[event.kind]}* (${slackEscape(clean(workspace))})`,
+    slackEscape(summary),
+    ...details.map((line) => `\u2022 ${slackEscape(line)}`)
+  ];
+  return JSON.stringify({ text: lines.join("\n") });
+}
+function slackEscape(text3) {
+  return text3.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+function desiredSecretValues(connectors2) {
+  const values = [];
+  for (const connector of connectors2) {
+    for (const header of Object.values(connector.global_headers ?? {}))
+      if (header.is_secret) values.push(header.value.reveal());
+    for (const value of Object.values(connector.headers ?? {})) values.push(value.reveal());
+    if (connector.auth_data) {
+      values.push(connector.auth_data.client_id.reveal());
+      if (connector.auth_data.client_secret) values.push(connector.auth_data.client_secret.reveal());
+    }
+  }
+  return values;
+}
+async function resolveWebhookUrl(reference, env, cwd) {
+  const resolved = await resolveReferences(
+    scanReferences(reference),
+    { env, fs: nodeLoaderFs, baseDir: cwd, cache: /* @__PURE__ */ new Map() },
+    "a notify webhook"
+  );
+  if (!resolved.ok) throw new Error(resolved.failures.map((failure2) => failure2.message).join("; "));
+  if (!/^https?:\/\//i.test(resolved.value)) throw new Error(`${reference} is not an http(s) URL`);
+  return resolved.value;
+}
+var DEFAULT_RETRY, MAX_QUEUED, Notifier, TITLES;
+var init_notify = __esm({
+  "src/daemon/notify.ts"() {
+    "use strict";
+    init_fs();
+    init_references();
+    init_redact();
+    DEFAULT_RETRY = {
+      attempts: 4,
+      initialDelayMs: 1e3,
+      attemptTimeoutMs: 5e3,
+      totalMs: 3e4
+    };
+    MAX_QUEUED = 20;
+    Notifier = class {
+      #options;
+      #retry;
+      #queues = /* @__PURE__ */ new Map();
+      constructor(options) {
+        this.#options = options;
+        this.#retry = { ...DEFAULT_RETRY, ...options.retry };
+      }
+      send(events, at) {
+        if (events.length === 0) return;
+        const secrets = new SecretSet(this.#options.secrets());
+        this.#options.targets().forEach((target, index) => {
+          const webhook = index + 1;
+          for (const event of events) {
+            if (!target.events.includes(event.kind)) continue;
+            const body = messageBody(target.format, event, this.#options.workspace, at, secrets);
+            this.#enqueue(webhook, () => this.#deliver(target, webhook, event.kind, body, secrets));
+          }
+        });
+      }
+      /** Resolves when every message queued so far has been delivered or given up on. */
+      async idle() {
+        await Promise.all([...this.#queues.values()].map((queue) => queue.chain));
+      }
+      #enqueue(webhook, task) {
+        const queue = this.#queues.get(webhook) ?? { chain: Promise.resolve(), waiting: 0 };
+        this.#queues.set(webhook, queue);
+        queue.waiting++;
+        const overflow = queue.waiting > MAX_QUEUED;
+        queue.chain = queue.chain.then(async () => {
+          try {
+            if (!overflow) await task();
+          } finally {
+            queue.waiting--;
+          }
+        });
+        if (overflow)
+          this.#options.onOutcome({ result: "failed", event: "failure", webhook, reason: "queue full" });
+      }
+      async #deliver(target, webhook, event, body, secrets) {
+        const report = (outcome3) => this.#options.onOutcome({ ...outcome3, event, webhook });
+        let url2;
+        try {
+          url2 = await this.#options.resolveUrl(target.url);
+        } catch (error2) {
+          report({ result: "failed", reason: secrets.redact(error2.message) });
+          return;
+        }
+        const deadline = this.#options.now() + this.#retry.totalMs;
+        let reason = "no attempt";
+        for (let attempt2 = 0; attempt2 < this.#retry.attempts; attempt2++) {
+          if (attempt2 > 0) {
+            const delay2 = this.#retry.initialDelayMs * 2 ** (attempt2 - 1);
+            if (this.#options.now() + delay2 >= deadline) break;
+            await this.#sleep(delay2);
+          }
+          const outcome3 = await this.#post(
+            url2,
+            body,
+            Math.min(this.#retry.attemptTimeoutMs, deadline - this.#options.now())
+          );
+          if (outcome3 === "ok") return report({ result: "delivered" });
+          reason = outcome3.reason;
+          if (!outcome3.retry) break;
+        }
+        report({ result: "failed", reason });
+      }
+      async #post(url2, body, timeoutMs) {
+        const controller = new AbortController();
+        const timer = this.#options.timers.setTimeout(() => controller.abort(), Math.max(1, timeoutMs));
+        try {
+          const response = await this.#options.fetch(url2, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body,
+            signal: controller.signal,
+            redirect: "error"
+          });
+          await response.body?.cancel().catch(() => void 0);
+          if (response.ok) return "ok";
+          const status = response.status;
+          return { reason: `HTTP ${status}`, retry: status >= 500 || status === 408 || status === 429 };
+        } catch {
+          return { reason: controller.signal.aborted ? "timeout" : "network", retry: true };
+        } finally {
+          this.#options.timers.clearTimeout(timer);
+        }
+      }
+      #sleep(ms) {
+        return new Promise((resolve17) => this.#options.timers.setTimeout(resolve17, ms));
+      }
+    };
+    TITLES = {
+      failure: "Reconcile failing",
+      recovered: "Reconcile recovered",
+      drift: "Drift found",
+      pending_auth: "Waiting for authentication",
+      tool_change: "Tools changed",
+      config_invalid: "Desired state invalid"
+    };
+  }
+});
+
+// src/daemon/notify-events.ts
+function notifyTransition(previous, report, invalid3) {
+  if (report.phase === "Interrupted") return { state: previous, events: [] };
+  const state = stateOf(previous, report, invalid3);
+  const events = [];
+  if (state.failing !== null && previous.failing === null) events.push(failureEvent(report));
+  if (state.failing === null && previous.failing !== null)
+    events.push({
+      kind: "recovered",
+      summary: `reconcile ${report.phase} again after a failure`,
+      details: []
+    });
+  if (state.configInvalid !== null && state.configInvalid !== previous.configInvalid)
+    events.push({
+      kind: "config_invalid",
+      summary: `the desired state is invalid (${invalid3?.length ?? 0} issue${invalid3?.length === 1 ? "" : "s"}): its changes are not applied until it is fixed`,
+      details: (invalid3 ?? []).slice(0, 10).map((i) => `${i.location.file}:${i.location.line}:${i.location.column} ${i.code}: ${i.message}`)
+    });
+  if (state.drift !== null && state.drift !== previous.drift)
+    events.push({
+      kind: "drift",
+      summary: "the workspace differs from the repository (read-only or suspended: nothing was written)",
+      details: state.drift.split("\n")
+    });
+  const newlyPending = state.pendingAuth.filter((name) => !previous.pendingAuth.includes(name));
+  if (newlyPending.length > 0)
+    events.push({
+      kind: "pending_auth",
+      summary: `${newlyPending.length} connector${newlyPending.length === 1 ? "" : "s"} wait for someone to authenticate`,
+      details: newlyPending
+    });
+  if (state.toolChange !== null && state.toolChange !== previous.toolChange)
+    events.push({
+      kind: "tool_change",
+      summary: "tools differ from connector-sync.lock.yaml",
+      details: state.toolChange.split("\n")
+    });
+  return { state, events };
+}
+function stateOf(previous, report, invalid3) {
+  const configInvalid = invalid3 !== null && invalid3.length > 0 ? invalid3.map((i) => `${i.code}@${i.location.file}:${i.location.line}:${i.location.column}`).join("\n") : null;
+  const failing = report.phase === "ConfigInvalid" ? previous.failing : FAILED_PHASES.has(report.phase) ? report.error?.code ?? report.phase : null;
+  const operations = report.dryRun ? (report.plan?.operations ?? []).filter((op) => !op.temporary).map((op) => `${op.kind} ${op.name}`).sort() : [];
+  const drifted = report.toolDrift.filter((check) => check.status === "drift").map((check) => `${check.name}: ${describeToolDrift(check)}`).sort();
+  return {
+    failing,
+    configInvalid,
+    drift: report.phase === "ConfigInvalid" ? previous.drift : operations.length > 0 ? operations.join("\n") : null,
+    pendingAuth: report.pendingAuth.map((entry) => entry.name).sort(),
+    toolChange: drifted.length > 0 ? drifted.join("\n") : null
+  };
+}
+function describeToolDrift(check) {
+  const parts = [
+    check.added.length > 0 ? `added ${check.added.join(", ")}` : "",
+    check.removed.length > 0 ? `removed ${check.removed.join(", ")}` : "",
+    check.changed.length > 0 ? `changed ${check.changed.map((c2) => c2.name).join(", ")}` : ""
+  ];
+  return parts.filter(Boolean).join("; ") || "changed";
+}
+function failureEvent(report) {
+  const failed2 = report.apply?.results.filter((r) => r.status === "failed") ?? [];
+  return {
+    kind: "failure",
+    summary: `reconcile ${report.phase}${report.error ? `: ${report.error.code}` : ""}`,
+    details: [
+      ...report.error ? [report.error.message] : [],
+      ...failed2.slice(0, 10).map((r) => `${r.operation.kind} ${r.operation.name}: ${r.cause?.message ?? "failed"}`)
+    ]
+  };
+}
+var QUIET_STATE, FAILED_PHASES;
+var init_notify_events = __esm({
+  "src/daemon/notify-events.ts"() {
+    "use strict";
+    QUIET_STATE = {
+      failing: null,
+      configInvalid: null,
+      drift: null,
+      pendingAuth: [],
+      toolChange: null
+    };
+    FAILED_PHASES = /* @__PURE__ */ new Set(["ListFailed", "TimedOut", "Failed", "ApplyFailed"]);
   }
 });
 
@@ -50597,8 +51117,9 @@ function createReconciler(deps, initialSettings) {
     const mode = settings.readOnly ? "read-only" : deps.status.suspended ? "suspended" : "apply";
     deps.status.runStarted(reasons);
     let usedLastGood = false;
+    let invalid3 = null;
     const loadDesired = async () => {
-      const loaded = await deps.loadDesired();
+      const loaded = await deps.loadDesired(settings);
       if (loaded.ok) {
         lastGood = loaded;
         lastIssues = "";
@@ -50606,6 +51127,7 @@ function createReconciler(deps, initialSettings) {
         return loaded;
       }
       deps.metrics.observeConfigError();
+      invalid3 = loaded.issues;
       deps.status.recordLoad(loaded, lastGood !== null);
       logIssues(deps.logger, loaded.issues, lastGood !== null, lastIssues);
       lastIssues = JSON.stringify(loaded.issues);
@@ -50629,6 +51151,7 @@ function createReconciler(deps, initialSettings) {
     deps.status.recordRun(report, { reasons, mode, usedLastGood });
     deps.metrics.observeRun(report);
     logReport(deps.logger, report, reasons, mode);
+    deps.onRun?.(report, invalid3, settings);
     return { retry: shouldRetry(report) };
   };
 }
@@ -51877,6 +52400,7 @@ function facts(view) {
 <div class="fact"><b>API</b>${view.api.reachable === true ? html`<span class="ok">reachable</span>` : view.api.reachable === false ? html`<span class="bad">unreachable</span> <span class="muted">${view.api.last_error}</span>` : html`<span class="muted">not contacted yet</span>`}</div>
 <div class="fact"><b>Last reconcile</b>${last ? html`${phaseBadge(last)} <time datetime="${last.finished_at}">${when(last.finished_at)}</time>` : html`<span class="muted">none yet</span>`}${view.running ? html`<div class="info">running now (${view.running.reasons.join(", ")})</div>` : null}</div>
 <div class="fact"><b>Last success</b>${view.last_success_at ? html`<time datetime="${view.last_success_at}">${when(view.last_success_at)}</time>` : html`<span class="muted">none yet</span>`}</div>
+<div class="fact" id="notifications"><b>Notifications</b>${notificationsFact(view)}</div>
 <div class="fact"><b>Schedule</b>${view.schedule.pattern ? html`<code>${view.schedule.pattern}</code>${view.schedule.next_run_at ? html` <span class="muted">next ${when(view.schedule.next_run_at)}</span>` : null}` : html`<span class="muted">off (files and signals only)</span>`}</div>
 </div>`;
 }
@@ -51975,6 +52499,10 @@ function show(value) {
 function when(iso) {
   if (iso === null) return "never";
   return iso.replace("T", " ").replace(/\.\d+Z$|Z$/, " UTC");
+}
+function notificationsFact(view) {
+  const { delivered, failed: failed2, last_failure: last } = view.notifications;
+  return html`${delivered} delivered, ${failed2 > 0 ? html`<span class="bad">${failed2} failed</span>` : "0 failed"}${last ? html`<div class="muted">last failure: webhook ${last.webhook}, ${last.event}, ${last.reason} (${when(last.at)})</div>` : null}`;
 }
 var STATE_CLASS, CREDENTIAL_CLASS;
 var init_page = __esm({
@@ -52286,6 +52814,7 @@ var init_status = __esm({
       #running = null;
       #schedule = { pattern: null, next_run_at: null };
       #readOnly;
+      #notifications = { delivered: 0, failed: 0, last_failure: null };
       constructor(options) {
         this.#options = options;
         this.#readOnly = options.readOnly;
@@ -52407,6 +52936,20 @@ var init_status = __esm({
         };
       }
       /** The whole status as plain data. */
+      /** A webhook message delivered or given up on (its URL is a secret and is never kept). */
+      recordNotification(outcome3) {
+        if (outcome3.result === "delivered") {
+          this.#notifications.delivered++;
+          return;
+        }
+        this.#notifications.failed++;
+        this.#notifications.last_failure = {
+          at: this.#options.now().toISOString(),
+          webhook: outcome3.webhook,
+          event: outcome3.event,
+          reason: outcome3.reason ?? "failed"
+        };
+      }
       view() {
         const readiness = this.readiness();
         const mode = this.#readOnly ? "read-only" : this.suspended ? "suspended" : "apply";
@@ -52437,6 +52980,7 @@ var init_status = __esm({
           credentials: this.#credentials.map(credentialJson),
           tool_drift: this.#toolDrift.map(toolDriftJson),
           history: this.#history,
+          notifications: { ...this.#notifications },
           last_report: this.#lastReport ? reportToJson(this.#lastReport, {
             apiUrl: this.#options.apiUrl,
             toolVersion: this.#options.toolVersion,
@@ -53676,7 +54220,7 @@ function sameChangeStats(left, right) {
   return a.size === b2.size && a.mtimeMs === b2.mtimeMs && a.ino === b2.ino;
 }
 var EMPTY_FILE_HOLD, EventPolicy;
-var init_policy = __esm({
+var init_policy2 = __esm({
   "node_modules/chokidar/policy.js"() {
     init_runtime();
     EMPTY_FILE_HOLD = 10;
@@ -55432,7 +55976,7 @@ var init_chokidar = __esm({
   "node_modules/chokidar/index.js"() {
     init_readdirp();
     init_backend();
-    init_policy();
+    init_policy2();
     init_reconcile();
     init_runtime();
     init_tree();
@@ -56258,6 +56802,27 @@ async function startDaemon(parts) {
     logger.info({ schedule: scheduler.pattern, nextRunAt: scheduler.nextRunAt }, "schedule set");
   };
   setSchedule(settings.schedule, scheduleSource(settings));
+  let lastSecrets = [];
+  const notifier = new Notifier({
+    targets: () => settings.notify,
+    resolveUrl: (reference) => resolveWebhookUrl(reference, parts.notify?.env ?? process.env, parts.notify?.cwd ?? process.cwd()),
+    fetch: parts.notify?.fetch ?? fetch,
+    timers: clock.timers,
+    now: clock.now,
+    secrets: () => [...lastSecrets, ...parts.knownSecrets ?? []],
+    workspace: parts.apiDisplayUrl,
+    onOutcome: (outcome3) => {
+      metrics.observeNotification(outcome3.result, outcome3.event);
+      status.recordNotification(outcome3);
+      if (outcome3.result === "failed")
+        logger.warn(
+          { webhook: outcome3.webhook, event: outcome3.event, reason: outcome3.reason },
+          "notification failed"
+        );
+    },
+    ...parts.notify?.retry ? { retry: parts.notify.retry } : {}
+  });
+  let notified = QUIET_STATE;
   const loop = new ReconcileLoop({
     run: createReconciler(
       {
@@ -56276,6 +56841,13 @@ async function startDaemon(parts) {
         onSettings: (next) => {
           setSchedule(next.schedule, scheduleSource(next));
           settings = next;
+        },
+        onRun: (report, invalid3, current) => {
+          const { state, events } = notifyTransition(notified, report, invalid3);
+          notified = state;
+          if (current.notify.length === 0 || events.length === 0) return;
+          if (report.desired.length > 0) lastSecrets = desiredSecretValues(report.desired);
+          notifier.send(events, new Date(clock.now()));
         }
       },
       settings
@@ -56346,6 +56918,7 @@ async function startDaemon(parts) {
     status,
     metrics,
     loop,
+    notifier,
     trigger: (reason) => loop.trigger(reason),
     stop: async ({ timeoutMs }) => {
       scheduler.stop();
@@ -56371,6 +56944,8 @@ var init_daemon = __esm({
     init_control2();
     init_loop();
     init_metrics();
+    init_notify();
+    init_notify_events();
     init_reconciler();
     init_scheduler();
     init_server2();
@@ -64602,7 +65177,7 @@ async function runDaemonCommand(paths, flags, io, signals) {
       apiDisplayUrl: target.displayUrl,
       openLedger: () => openLedger(target.stateDir, target.id, target.apiKey),
       loadToolLock: () => readToolLock(io.cwd),
-      loadDesired: () => loadDesiredState(desiredPaths, { resolve: true, cwd: io.cwd, env: io.env }),
+      loadDesired: (current) => loadDesiredState(desiredPaths, { resolve: true, cwd: io.cwd, env: io.env, policy: current.policy }),
       loadSettings: () => loadSettings(settingsInput),
       settings,
       flags: {
@@ -64617,7 +65192,9 @@ async function runDaemonCommand(paths, flags, io, signals) {
       debounceMs: flags.debounce,
       controlToken,
       logger,
-      toolVersion: version()
+      toolVersion: version(),
+      notify: { env: io.env, cwd: io.cwd },
+      knownSecrets: [target.apiKey.reveal()]
     });
     const stopHangup = onSignal(signals, "SIGHUP", () => {
       logger.info("SIGHUP: reconciling");
@@ -78563,7 +79140,7 @@ async function runSyncCommand(paths, flags, io) {
   });
   const savedPlan = flags.plan ? await readSavedPlan(flags.plan, io.cwd) : void 0;
   const desiredPaths = paths.length > 0 ? paths : settings.paths;
-  const loadDesired = () => loadDesiredState(desiredPaths, { resolve: true, cwd: io.cwd, env: io.env });
+  const loadDesired = () => loadDesiredState(desiredPaths, { resolve: true, cwd: io.cwd, env: io.env, policy: settings.policy });
   const loaded = await loadDesired();
   if (!loaded.ok) {
     const report = { ...emptyReport(flags.dryRun === true, /* @__PURE__ */ new Date()), phase: "ConfigInvalid" };
@@ -78783,16 +79360,27 @@ function registerValidate(program2, ctx) {
   ).option(
     "--resolve",
     `also resolve \${env:...} and \${file:...} references, as sync does (values are never printed)`
-  ).addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text")).option("-q, --quiet", "print nothing when valid; only the errors when not").action(async (paths, options, command2) => {
+  ).addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text")).option("-q, --quiet", "print nothing when valid; only the errors when not").option(
+    "--settings <file>",
+    "settings file whose `policy:` applies (default: .connector-sync.yaml when present)"
+  ).action(async (paths, options, command2) => {
     const { loadDesiredState: loadDesiredState2 } = await Promise.resolve().then(() => (init_load(), load_exports));
+    const { loadSettings: loadSettings2 } = await Promise.resolve().then(() => (init_settings(), settings_exports));
     const render2 = await Promise.resolve().then(() => (init_diagnostics(), diagnostics_exports));
     const { sortIssues: sortIssues2 } = await Promise.resolve().then(() => (init_issues(), issues_exports));
     const io = ctx.io;
     const defaulted = paths.length === 0;
+    const settings = await loadSettings2({
+      cwd: io.cwd,
+      env: io.env,
+      flags: {},
+      ...options.settings ? { file: options.settings } : {}
+    });
     const result = await loadDesiredState2(defaulted ? [DEFAULT_PATH2] : paths, {
       resolve: options.resolve === true,
       cwd: io.cwd,
-      env: io.env
+      env: io.env,
+      policy: settings.policy
     });
     if (result.ok) {
       const { privateConnectorsWarning: privateConnectorsWarning2 } = await Promise.resolve().then(() => (init_key_scope2(), key_scope_exports));
