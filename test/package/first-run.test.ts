@@ -54,9 +54,7 @@ describe('an older Node', () => {
   });
 
   test('the version check names the version it found and passes 24 and newer', async () => {
-    const { nodeVersionProblem } = (await import('../../bin/node-version.js')) as {
-      nodeVersionProblem(version: string): string | undefined;
-    };
+    const { nodeVersionProblem } = await import('../../bin/node-version.js');
     expect(nodeVersionProblem('v20.20.2')).toMatch(/this is Node\.js v20\.20\.2/);
     expect(nodeVersionProblem('v24.0.0')).toBeUndefined();
     expect(nodeVersionProblem('v26.1.0')).toBeUndefined();
