@@ -1,12 +1,18 @@
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { loadDesiredState } from '../config/load.js';
 import { loadSettings, type Settings } from '../config/settings.js';
 import { ConnectorSyncError, UsageError } from '../errors.js';
 import { readToolLock } from '../probe/lock-file.js';
 import { openLedger } from '../reconcile/ledger.js';
 import { emptyReport, type RunReport, type RunSettings, runOnce } from '../reconcile/run-once.js';
-import { parseSavedPlan, type SavedPlan, savePlan } from '../reconcile/saved-plan.js';
+import {
+  type PlanSources,
+  parseSavedPlan,
+  type SavedPlan,
+  savedPlanSources,
+  savePlan,
+} from '../reconcile/saved-plan.js';
 import { jsonChunks } from '../render/json-stream.js';
 import { githubAnnotations, renderReportMarkdown } from '../render/markdown.js';
 import { hasChanges, isSuccess, reportToJson } from '../render/report-json.js';
@@ -23,14 +29,17 @@ import { connectTarget, type Target } from './target.js';
 export async function runSyncCommand(paths: string[], flags: SyncFlags, io: CliIO): Promise<number> {
   if (flags.plan && flags.planOut)
     throw new UsageError('--plan applies a saved plan; --plan-out saves a new one: use one of them');
+  const savedPlan = flags.plan ? await readSavedPlan(flags.plan, io.cwd) : undefined;
+  // a saved plan applied without paths is applied to what it was made from
+  const recorded = savedPlan && paths.length === 0 ? savedPlanSources(savedPlan) : undefined;
+  const settingsFile = flags.settings ?? recorded?.settingsFile;
   const settings = await loadSettings({
     cwd: io.cwd,
     env: io.env,
     flags: settingsFromFlags(flags),
-    ...(flags.settings ? { file: flags.settings } : {}),
+    ...(settingsFile ? { file: settingsFile } : {}),
   });
-  const savedPlan = flags.plan ? await readSavedPlan(flags.plan, io.cwd) : undefined;
-  const desiredPaths = paths.length > 0 ? paths : settings.paths;
+  const desiredPaths = paths.length > 0 ? paths : (recorded?.paths ?? settings.paths);
   const loadDesired = () => loadDesiredState(desiredPaths, { resolve: true, cwd: io.cwd, env: io.env });
 
   // an invalid desired state stops before anything connects to the API
@@ -64,7 +73,10 @@ export async function runSyncCommand(paths: string[], flags: SyncFlags, io: CliI
       runSettings(settings, flags, io, savedPlan, progress.onResult),
     );
     progress.done();
-    if (flags.planOut && report.plan) await writePlan(flags.planOut, report, target, io);
+    if (flags.planOut && report.plan) {
+      const sources = { paths: desiredPaths, settingsFile: settings.file && relative(io.cwd, settings.file) };
+      await writePlan(flags.planOut, report, target, sources, io);
+    }
     return await finish(report, flags, io, target.displayUrl, progress.shown);
   } finally {
     await target.close();
@@ -162,12 +174,19 @@ async function readSavedPlan(file: string, cwd: string): Promise<SavedPlan> {
   return parseSavedPlan(text, file);
 }
 
-async function writePlan(file: string, report: RunReport, target: Target, io: CliIO): Promise<void> {
+async function writePlan(
+  file: string,
+  report: RunReport,
+  target: Target,
+  sources: PlanSources,
+  io: CliIO,
+): Promise<void> {
   const saved = savePlan(report.plan!, {
     now: new Date(),
     toolVersion: version(),
     apiUrl: target.id,
     desired: report.desired,
+    sources,
   });
   const path = resolve(io.cwd, file);
   await mkdir(dirname(path), { recursive: true });
