@@ -12969,21 +12969,8 @@ var init_diagnostics = __esm({
 // src/render/report-text.ts
 function* reportTextLines(report, context) {
   const { style } = context;
-  if (report.issues.length > 0 || report.warnings.length > 0) {
-    yield renderIssuesText([...report.issues, ...report.warnings], { color: false }).trimEnd();
-  }
-  if (report.phase === "ConfigInvalid") {
-    yield style.remove("The desired state is invalid: nothing was read from or written to the API.");
-    return;
-  }
-  if (report.listing) {
-    const { count: count2, pages } = report.listing;
-    yield style.dim(
-      `${report.desired.length} desired connector${plural2(report.desired.length)}; ${count2} remote at ${context.apiUrl} (${pages} page${plural2(pages)}${report.listing.complete ? "" : ", INCOMPLETE"})`
-    );
-    yield "";
-  }
-  if (report.plan) yield* planTextLines(report.plan, style);
+  if (!context.headShown) yield* reportHeadLines(report, context);
+  if (report.phase === "ConfigInvalid") return;
   if (report.phase === "PlanRefused") yield style.remove("Refused: nothing was changed.");
   if (report.apply) {
     yield "";
@@ -13006,6 +12993,27 @@ function* reportTextLines(report, context) {
     if (report.error.hint) yield `hint: ${forTerminal(report.error.hint)}`;
   }
 }
+function* reportHeadLines(report, context) {
+  const { style } = context;
+  if (report.issues.length > 0 || report.warnings.length > 0) {
+    yield renderIssuesText([...report.issues, ...report.warnings], { color: false }).trimEnd();
+  }
+  if (report.phase === "ConfigInvalid") {
+    yield style.remove("The desired state is invalid: nothing was read from or written to the API.");
+    return;
+  }
+  if (report.listing) {
+    const { count: count2, pages } = report.listing;
+    yield style.dim(
+      `${report.desired.length} desired connector${plural2(report.desired.length)}; ${count2} remote at ${context.apiUrl} (${pages} page${plural2(pages)}${report.listing.complete ? "" : ", INCOMPLETE"})`
+    );
+    yield "";
+  }
+  if (report.plan) yield* planTextLines(report.plan, style);
+}
+function notStarted(result) {
+  return result.status === "skipped" && result.note?.startsWith("not started") === true;
+}
 function* applyLines(report, context) {
   const applied = report.apply;
   let done = 0;
@@ -13013,12 +13021,25 @@ function* applyLines(report, context) {
   for (const result of applied.results) {
     if (result.status === "applied") done += 1;
     else if (result.status === "skipped") skipped += 1;
-    if (!context.resultsShown) yield resultLine(result, context.style);
+    if (!context.resultsShown && !notStarted(result)) yield resultLine(result, context.style);
   }
+  yield* notStartedLines(applied.results, context.style);
   const summary = `Applied ${done} of ${applied.results.length} operation${plural2(applied.results.length)}`;
   const tail = [applied.failed > 0 ? `${applied.failed} failed` : "", skipped > 0 ? `${skipped} skipped` : ""].filter(Boolean).join(", ");
   yield context.style.bold(tail ? `${summary}; ${tail}.` : `${summary}.`);
   if (applied.failed > 0) yield "Run sync again to retry: it converges from wherever this run stopped.";
+}
+function* notStartedLines(results, style) {
+  const byReason = /* @__PURE__ */ new Map();
+  for (const result of results) {
+    if (!notStarted(result)) continue;
+    const reason = result.note.replace(/^not started:?\s*/, "") || "stopped";
+    const names2 = byReason.get(reason) ?? [];
+    names2.push(result.operation.name);
+    byReason.set(reason, names2);
+  }
+  for (const [reason, names2] of byReason)
+    yield `  ${style.warn("-")} ${names2.length} not started (${forTerminal(reason)}): ${listNames(names2)}`;
 }
 function authLines(pending2, style) {
   if (pending2.length === 0) return [];
@@ -16987,50 +17008,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative8, options, skipNormalization) {
+    function resolveComponent(base, relative9, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse4(serialize(base, options), options);
-        relative8 = parse4(serialize(relative8, options), options);
+        relative9 = parse4(serialize(relative9, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative8.scheme) {
-        target.scheme = relative8.scheme;
-        target.userinfo = relative8.userinfo;
-        target.host = relative8.host;
-        target.port = relative8.port;
-        target.path = removeDotSegments(relative8.path || "");
-        target.query = relative8.query;
+      if (!options.tolerant && relative9.scheme) {
+        target.scheme = relative9.scheme;
+        target.userinfo = relative9.userinfo;
+        target.host = relative9.host;
+        target.port = relative9.port;
+        target.path = removeDotSegments(relative9.path || "");
+        target.query = relative9.query;
       } else {
-        if (relative8.userinfo !== void 0 || relative8.host !== void 0 || relative8.port !== void 0) {
-          target.userinfo = relative8.userinfo;
-          target.host = relative8.host;
-          target.port = relative8.port;
-          target.path = removeDotSegments(relative8.path || "");
-          target.query = relative8.query;
+        if (relative9.userinfo !== void 0 || relative9.host !== void 0 || relative9.port !== void 0) {
+          target.userinfo = relative9.userinfo;
+          target.host = relative9.host;
+          target.port = relative9.port;
+          target.path = removeDotSegments(relative9.path || "");
+          target.query = relative9.query;
         } else {
-          if (!relative8.path) {
+          if (!relative9.path) {
             target.path = base.path;
-            if (relative8.query !== void 0) {
-              target.query = relative8.query;
+            if (relative9.query !== void 0) {
+              target.query = relative9.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative8.path[0] === "/") {
-              target.path = removeDotSegments(relative8.path);
+            if (relative9.path[0] === "/") {
+              target.path = removeDotSegments(relative9.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative8.path;
+                target.path = "/" + relative9.path;
               } else if (!base.path) {
-                target.path = relative8.path;
+                target.path = relative9.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative8.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative9.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative8.query;
+            target.query = relative9.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -17038,7 +17059,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative8.fragment;
+      target.fragment = relative9.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -40645,6 +40666,7 @@ async function runAuthCommand(names2, flags, io) {
         for (const p of pending2) io.stdout.write(`${forTerminal(authLine(p, "expires"))}
 `);
         if (!flags.urls) io.stdout.write(style.dim("Fresh links: connector-sync auth --urls\n"));
+        else if (flags.emulator) io.stderr.write(EMBEDDED_LINKS_NOTE);
       }
       for (const line of credentialLines(credentials2, style)) io.stdout.write(`${line}
 `);
@@ -40654,6 +40676,7 @@ async function runAuthCommand(names2, flags, io) {
     await target.close();
   }
 }
+var EMBEDDED_LINKS_NOTE;
 var init_auth_run = __esm({
   "src/cli/auth-run.ts"() {
     "use strict";
@@ -40667,6 +40690,8 @@ var init_auth_run = __esm({
     init_version();
     init_io();
     init_target();
+    EMBEDDED_LINKS_NOTE = `Note: these links lead to the embedded emulator, and the embedded emulator stopped when this command ended. To follow them, serve the same state with \`connector-sync emulator --state ${EMULATOR_DIR}/emulator-state.json\` and, in another terminal, run \`MISTRAL_API_URL=http://127.0.0.1:4010 MISTRAL_API_KEY=any connector-sync auth --urls\`.
+`;
   }
 });
 
@@ -49717,6 +49742,7 @@ var init_budget = __esm({
 // src/reconcile/saved-plan.ts
 import { createHash as createHash7 } from "node:crypto";
 function savePlan(plan, context) {
+  const sources = context.sources;
   return {
     format: "connector-sync-plan",
     version: 1,
@@ -49724,8 +49750,18 @@ function savePlan(plan, context) {
     tool_version: context.toolVersion,
     api_url: context.apiUrl,
     desired_digest: desiredDigest(context.desired),
+    file_digests: fileDigests(context.desired),
+    ...sources ? { paths: sources.paths } : {},
+    ...sources?.settingsFile ? { settings_file: sources.settingsFile } : {},
     plan
   };
+}
+function savedPlanSources(saved) {
+  const paths = saved.paths;
+  if (!Array.isArray(paths) || paths.length === 0 || !paths.every((path2) => typeof path2 === "string"))
+    return void 0;
+  const settingsFile = saved.settings_file;
+  return { paths, ...typeof settingsFile === "string" ? { settingsFile } : {} };
 }
 function parseSavedPlan(text3, file) {
   let value;
@@ -49763,7 +49799,10 @@ function checkSavedPlan(saved, current) {
   if (moved.length > 0)
     throw stale(`the remote connectors changed since the plan was made: ${listed(moved)}`);
   if (saved.desired_digest !== desiredDigest(current.desired)) {
-    throw stale("the connector files changed since the plan was made");
+    const files = isRecord6(saved.file_digests) ? fileChanges(saved.file_digests, current.desired) : [];
+    throw stale(
+      `the connector files changed since the plan was made${files.length > 0 ? `: ${listed(files)}` : ""}`
+    );
   }
   const { unfounded, missing } = operationMismatch(saved.plan.operations, current.fresh.operations);
   if (unfounded.length > 0) {
@@ -49833,6 +49872,25 @@ function basisChanges(before, after) {
   }
   for (const ref of before) if (!now.has(ref.id)) changes.push(`${ref.name} (deleted)`);
   return changes;
+}
+function fileDigests(desired) {
+  const byFile = /* @__PURE__ */ new Map();
+  for (const d of desired) byFile.set(d.source.file, [...byFile.get(d.source.file) ?? [], d]);
+  return Object.fromEntries([...byFile].map(([file, connectors2]) => [file, desiredDigest(connectors2)]));
+}
+function fileChanges(saved, desired) {
+  const now = fileDigests(desired);
+  const changes = [];
+  for (const [file, digest2] of Object.entries(now)) {
+    if (!Object.hasOwn(saved, file)) changes.push(`${quotedFile(file)} (new)`);
+    else if (saved[file] !== digest2) changes.push(`${quotedFile(file)} (changed)`);
+  }
+  for (const file of Object.keys(saved))
+    if (!Object.hasOwn(now, file)) changes.push(`${quotedFile(file)} (gone)`);
+  return changes;
+}
+function quotedFile(file) {
+  return /^[\w./@+-]+$/.test(file) ? file : quoted(file);
 }
 function desiredDigest(desired) {
   const hash = createHash7("sha256");
@@ -49928,6 +49986,7 @@ async function runSteps(deps, settings, report) {
     const remoteByName = new Map(listing.items.map((r) => [r.name, r]));
     if (!settings.dryRun && plan.operations.length > 0) {
       const privateSeen = listing.items.some((r) => r.visibility === "private");
+      settings.onPlan?.(report);
       report.apply = await applyPlan(plan, desiredByName, deps.api, { ...settings, privateSeen });
       overlayResults(remoteByName, report.apply);
       if (ledger?.created) rememberCreated(ledger.created, report.apply.results, deps.now().toISOString());
@@ -49967,11 +50026,11 @@ function timedOut(report, budget, now, abandoned) {
   const cutOff = results.filter(
     (r) => r.status === "failed" && (r.cause?.code === "ABORTED" || r.cause?.code === "RUN_TIMEOUT")
   );
-  const notStarted = results.filter((r) => r.status === "skipped" && r.note?.startsWith("not started"));
+  const notStarted2 = results.filter((r) => r.status === "skipped" && r.note?.startsWith("not started"));
   const names2 = (list) => list.map((r) => `${r.operation.kind} ${r.operation.name}`).join(", ");
   const detail = [
     cutOff.length > 0 ? `; cut off in flight, outcome unknown: ${names2(cutOff)}` : "",
-    notStarted.length > 0 ? `; not started: ${names2(notStarted)}` : ""
+    notStarted2.length > 0 ? `; not started: ${names2(notStarted2)}` : ""
   ].join("");
   return {
     ...report,
@@ -52332,16 +52391,16 @@ function logicalPathKey(path2) {
   const resolved = sp.resolve(path2);
   return isWindows || !resolved.includes("\\") ? resolved.replace(BACK_SLASH_RE, "/") : normalizePath(resolved);
 }
-function isInsideRelativePath(relative8) {
-  return relative8 !== ".." && !relative8.startsWith(`..${sp.sep}`) && !sp.isAbsolute(relative8);
+function isInsideRelativePath(relative9) {
+  return relative9 !== ".." && !relative9.startsWith(`..${sp.sep}`) && !sp.isAbsolute(relative9);
 }
 function isSameOrInside(root, candidate) {
-  const relative8 = sp.relative(root, candidate);
-  return relative8 === "" || isInsideRelativePath(relative8);
+  const relative9 = sp.relative(root, candidate);
+  return relative9 === "" || isInsideRelativePath(relative9);
 }
 function isStrictlyInside(root, candidate) {
-  const relative8 = sp.relative(root, candidate);
-  return relative8 !== "" && isInsideRelativePath(relative8);
+  const relative9 = sp.relative(root, candidate);
+  return relative9 !== "" && isInsideRelativePath(relative9);
 }
 function isMatcherObject(matcher) {
   return typeof matcher === "object" && matcher !== null && !(matcher instanceof RegExp);
@@ -54177,16 +54236,16 @@ var init_reconcile = __esm({
         return this.fsw.isPathGenerationActive(path2, wh.pathGeneration);
       }
       candidateDepth(root, candidate) {
-        const relative8 = sp5.relative(root, candidate);
-        return relative8 ? relative8.split(sp5.sep).length : 0;
+        const relative9 = sp5.relative(root, candidate);
+        return relative9 ? relative9.split(sp5.sep).length : 0;
       }
       candidateIgnored(root, candidate, stats) {
-        const relative8 = sp5.relative(root, candidate);
+        const relative9 = sp5.relative(root, candidate);
         let ancestor = root;
         if (this.fsw.isIgnored(ancestor))
           return true;
-        if (relative8) {
-          const parts = relative8.split(sp5.sep);
+        if (relative9) {
+          const parts = relative9.split(sp5.sep);
           for (let index = 0; index < parts.length - 1; index++) {
             ancestor = sp5.join(ancestor, parts[index]);
             if (this.fsw.isIgnored(ancestor))
@@ -78033,30 +78092,67 @@ var init_json_stream = __esm({
 });
 
 // src/cli/progress.ts
-function progressReporter(io, forPeople) {
-  if (!forPeople || io.stderr.isTTY !== true) return { onResult: void 0, done: () => {
-  }, shown: false };
-  let drawn = false;
-  let failed2 = 0;
+function progressReporter(io, options) {
+  if (!options.forPeople)
+    return { onPlan: void 0, onResult: void 0, done: () => {
+    }, headShown: false, resultsShown: false };
+  const terminal = io.stderr.isTTY === true;
+  const count2 = { done: 0, total: 0, failed: 0 };
+  let headShown = false;
+  let drawn = "";
+  let timer;
+  const clear = () => {
+    if (drawn) io.stderr.write("\r\x1B[2K");
+    drawn = "";
+  };
   return {
+    onPlan: (report) => {
+      for (const line of reportHeadLines(report, { style: options.style, apiUrl: options.apiUrl }))
+        io.stdout.write(`${line}
+`);
+      io.stdout.write("\n");
+      headShown = true;
+      if (!terminal) {
+        timer = setInterval(() => {
+          const failures = count2.failed > 0 ? `, ${count2.failed} failed` : "";
+          io.stderr.write(`Applying: ${count2.done} of ${count2.total} done${failures}
+`);
+        }, options.intervalMs ?? LOG_PROGRESS_INTERVAL_MS);
+        timer.unref();
+      }
+    },
     onResult: (result, done, total) => {
-      if (result.status === "failed") failed2 += 1;
-      const failures = failed2 > 0 ? `, ${failed2} failed` : "";
-      io.stderr.write(
-        `\r\x1B[2KApplying: ${done}/${total}${failures}  ${result.operation.kind} ${forTerminal(result.operation.name)}`
-      );
-      drawn = true;
+      Object.assign(count2, { done, total });
+      if (result.status === "failed") count2.failed += 1;
+      if (notStarted(result)) return;
+      clear();
+      io.stdout.write(`${resultLine(result, options.style)}
+`);
+      if (!terminal) return;
+      const failures = count2.failed > 0 ? `, ${count2.failed} failed` : "";
+      drawn = `Applying: ${done}/${total}${failures}  ${result.operation.kind} ${forTerminal(result.operation.name)}`;
+      io.stderr.write(`\r\x1B[2K${drawn}`);
     },
     done: () => {
-      if (drawn) io.stderr.write("\r\x1B[2K");
+      clearInterval(timer);
+      clear();
     },
-    shown: false
+    get headShown() {
+      return headShown;
+    },
+    get resultsShown() {
+      return headShown;
+    }
   };
 }
+var LOG_PROGRESS_INTERVAL_MS;
 var init_progress = __esm({
   "src/cli/progress.ts"() {
     "use strict";
     init_escape();
+    init_plan_text();
+    init_report_text();
+    LOG_PROGRESS_INTERVAL_MS = 5e3;
   }
 });
 
@@ -78066,18 +78162,20 @@ __export(sync_run_exports, {
   runSyncCommand: () => runSyncCommand
 });
 import { appendFile as appendFile2, mkdir as mkdir3, readFile as readFile7, writeFile as writeFile3 } from "node:fs/promises";
-import { dirname as dirname7, resolve as resolve16 } from "node:path";
+import { dirname as dirname7, relative as relative8, resolve as resolve16 } from "node:path";
 async function runSyncCommand(paths, flags, io) {
   if (flags.plan && flags.planOut)
     throw new UsageError("--plan applies a saved plan; --plan-out saves a new one: use one of them");
+  const savedPlan = flags.plan ? await readSavedPlan(flags.plan, io.cwd) : void 0;
+  const recorded = savedPlan && paths.length === 0 ? savedPlanSources(savedPlan) : void 0;
+  const settingsFile = flags.settings ?? recorded?.settingsFile;
   const settings = await loadSettings({
     cwd: io.cwd,
     env: io.env,
     flags: settingsFromFlags(flags),
-    ...flags.settings ? { file: flags.settings } : {}
+    ...settingsFile ? { file: settingsFile } : {}
   });
-  const savedPlan = flags.plan ? await readSavedPlan(flags.plan, io.cwd) : void 0;
-  const desiredPaths = paths.length > 0 ? paths : settings.paths;
+  const desiredPaths = paths.length > 0 ? paths : recorded?.paths ?? settings.paths;
   const loadDesired = () => loadDesiredState(desiredPaths, { resolve: true, cwd: io.cwd, env: io.env });
   const loaded = await loadDesired();
   if (!loaded.ok) {
@@ -78095,7 +78193,12 @@ async function runSyncCommand(paths, flags, io) {
     concurrency: settings.concurrency
   });
   try {
-    const progress = progressReporter(io, flags.output === "text");
+    const style = makeStyle(wantsColor(io));
+    const progress = progressReporter(io, {
+      forPeople: flags.output === "text",
+      style,
+      apiUrl: target.displayUrl
+    });
     const report = await runOnce(
       {
         loadDesired: async () => loaded,
@@ -78105,16 +78208,19 @@ async function runSyncCommand(paths, flags, io) {
         loadToolLock: () => readToolLock(io.cwd),
         now: () => /* @__PURE__ */ new Date()
       },
-      runSettings2(settings, flags, io, savedPlan, progress.onResult)
+      runSettings2(settings, flags, io, savedPlan, progress)
     );
     progress.done();
-    if (flags.planOut && report.plan) await writePlan(flags.planOut, report, target, io);
-    return await finish(report, flags, io, target.displayUrl, progress.shown);
+    if (flags.planOut && report.plan) {
+      const sources = { paths: desiredPaths, settingsFile: settings.file && relative8(io.cwd, settings.file) };
+      await writePlan(flags.planOut, report, target, sources, io);
+    }
+    return await finish(report, flags, io, target.displayUrl, progress);
   } finally {
     await target.close();
   }
 }
-function runSettings2(settings, flags, io, savedPlan, onResult) {
+function runSettings2(settings, flags, io, savedPlan, progress) {
   const pushSecrets = flags.pushSecrets === true ? ["*"] : flags.pushSecrets ?? [];
   return {
     dryRun: flags.dryRun === true,
@@ -78138,10 +78244,11 @@ function runSettings2(settings, flags, io, savedPlan, onResult) {
     pushUnrecorded: false,
     ...savedPlan ? { savedPlan } : {},
     signal: io.signal,
-    ...onResult ? { onResult } : {}
+    ...progress.onPlan ? { onPlan: progress.onPlan } : {},
+    ...progress.onResult ? { onResult: progress.onResult } : {}
   };
 }
-async function finish(report, flags, io, apiUrl, resultsShown = false) {
+async function finish(report, flags, io, apiUrl, shown2 = { headShown: false, resultsShown: false }) {
   const context = { apiUrl, toolVersion: version(), command: "sync" };
   io.onReport?.(report, apiUrl);
   if (flags.output === "json") {
@@ -78151,7 +78258,12 @@ async function finish(report, flags, io, apiUrl, resultsShown = false) {
   else
     writeLines(
       io.stdout,
-      reportTextLines(report, { style: makeStyle(wantsColor(io)), apiUrl, resultsShown })
+      reportTextLines(report, {
+        style: makeStyle(wantsColor(io)),
+        apiUrl,
+        headShown: shown2.headShown,
+        resultsShown: shown2.resultsShown
+      })
     );
   const summaryFile = io.env.GITHUB_STEP_SUMMARY;
   if (summaryFile) await appendFile2(resolve16(io.cwd, summaryFile), renderReportMarkdown(report, context));
@@ -78191,12 +78303,13 @@ async function readSavedPlan(file, cwd) {
   }
   return parseSavedPlan(text3, file);
 }
-async function writePlan(file, report, target, io) {
+async function writePlan(file, report, target, sources, io) {
   const saved = savePlan(report.plan, {
     now: /* @__PURE__ */ new Date(),
     toolVersion: version(),
     apiUrl: target.id,
-    desired: report.desired
+    desired: report.desired,
+    sources
   });
   const path2 = resolve16(io.cwd, file);
   await mkdir3(dirname7(path2), { recursive: true });

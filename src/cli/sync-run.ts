@@ -60,7 +60,12 @@ export async function runSyncCommand(paths: string[], flags: SyncFlags, io: CliI
     concurrency: settings.concurrency,
   });
   try {
-    const progress = progressReporter(io, flags.output === 'text');
+    const style = makeStyle(wantsColor(io));
+    const progress = progressReporter(io, {
+      forPeople: flags.output === 'text',
+      style,
+      apiUrl: target.displayUrl,
+    });
     const report = await runOnce(
       {
         loadDesired: async () => loaded,
@@ -70,14 +75,14 @@ export async function runSyncCommand(paths: string[], flags: SyncFlags, io: CliI
         loadToolLock: () => readToolLock(io.cwd),
         now: () => new Date(),
       },
-      runSettings(settings, flags, io, savedPlan, progress.onResult),
+      runSettings(settings, flags, io, savedPlan, progress),
     );
     progress.done();
     if (flags.planOut && report.plan) {
       const sources = { paths: desiredPaths, settingsFile: settings.file && relative(io.cwd, settings.file) };
       await writePlan(flags.planOut, report, target, sources, io);
     }
-    return await finish(report, flags, io, target.displayUrl, progress.shown);
+    return await finish(report, flags, io, target.displayUrl, progress);
   } finally {
     await target.close();
   }
@@ -88,7 +93,7 @@ function runSettings(
   flags: SyncFlags,
   io: CliIO,
   savedPlan: SavedPlan | undefined,
-  onResult: RunSettings['onResult'],
+  progress: Pick<RunSettings, 'onPlan' | 'onResult'>,
 ): RunSettings {
   const pushSecrets = flags.pushSecrets === true ? ['*'] : (flags.pushSecrets ?? []);
   return {
@@ -113,7 +118,8 @@ function runSettings(
     pushUnrecorded: false,
     ...(savedPlan ? { savedPlan } : {}),
     signal: io.signal,
-    ...(onResult ? { onResult } : {}),
+    ...(progress.onPlan ? { onPlan: progress.onPlan } : {}),
+    ...(progress.onResult ? { onResult: progress.onResult } : {}),
   };
 }
 
@@ -123,7 +129,7 @@ async function finish(
   flags: SyncFlags,
   io: CliIO,
   apiUrl: string,
-  resultsShown = false,
+  shown: { headShown: boolean; resultsShown: boolean } = { headShown: false, resultsShown: false },
 ): Promise<number> {
   const context = { apiUrl, toolVersion: version(), command: 'sync' };
   io.onReport?.(report, apiUrl);
@@ -134,7 +140,12 @@ async function finish(
   else
     writeLines(
       io.stdout,
-      reportTextLines(report, { style: makeStyle(wantsColor(io)), apiUrl, resultsShown }),
+      reportTextLines(report, {
+        style: makeStyle(wantsColor(io)),
+        apiUrl,
+        headShown: shown.headShown,
+        resultsShown: shown.resultsShown,
+      }),
     );
 
   const summaryFile = io.env.GITHUB_STEP_SUMMARY;

@@ -147,7 +147,8 @@ function diffColour(line: string, style: Style): string {
   return style.dim(line);
 }
 
-function listNames(all: readonly string[], limit = 20): string {
+/** Names for a terminal, the first `limit` of them and how many more. */
+export function listNames(all: readonly string[], limit = 20): string {
   const names = all.map(forTerminal);
   return names.length <= limit
     ? names.join(', ')
