@@ -37,7 +37,13 @@ export function buildProgram(ctx: CliContext): Command {
       writeErr: (text) => ctx.io.stderr.write(text),
     })
     .exitOverride();
-  program.addOption(new Option('--no-color', 'disable colour (NO_COLOR is honoured too)'));
+  program.addOption(
+    new Option('--no-color', 'disable colour (NO_COLOR, FORCE_COLOR and TERM=dumb are honoured too)'),
+  );
+  // every command's styling asks wantsColor(io), which sees the flag here
+  program.hook('preAction', (_program, command) => {
+    if (command.optsWithGlobals().color === false) ctx.io = { ...ctx.io, noColor: true };
+  });
   for (const register of [
     registerValidate,
     registerSync,

@@ -54,6 +54,7 @@ export async function openCliWorld(seed: SeedConnector[] = []): Promise<CliWorld
 export interface RunOptions {
   signal?: AbortSignal;
   stderrIsTTY?: boolean;
+  stdoutIsTTY?: boolean;
   /** Sees each piece of stdout as it is written (what a CI log shows while the run goes on). */
   onStdout?: (text: string) => void;
 }
@@ -74,7 +75,7 @@ export async function runIn(
         options.onStdout?.(text);
         return true;
       },
-      isTTY: false,
+      isTTY: options.stdoutIsTTY === true,
     },
     stderr: { write: (text: string) => (stderr += text), isTTY: options.stderrIsTTY === true },
     env: Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined)),

@@ -31,7 +31,7 @@ export function registerValidate(program: Command, ctx: CliContext): Command {
     )
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('-q, --quiet', 'print nothing when valid; only the errors when not')
-    .action(async (paths: string[], options: ValidateOptions, command: Command) => {
+    .action(async (paths: string[], options: ValidateOptions) => {
       // yaml and ajv load here, not at start-up, so `connector-sync --version` stays fast
       const { loadDesiredState } = await import('../../config/load.js');
       const render = await import('../../render/diagnostics.js');
@@ -73,9 +73,8 @@ export function registerValidate(program: Command, ctx: CliContext): Command {
         const { issueAnnotations } = await import('../../render/markdown.js');
         for (const line of issueAnnotations(issues)) io.stdout.write(`${line}\n`);
       }
-      const noColorFlag = command.optsWithGlobals().color === false;
-      const errColor = { color: !noColorFlag && wantsColor(io, 'stderr') };
-      const outColor = { color: !noColorFlag && wantsColor(io, 'stdout') };
+      const errColor = { color: wantsColor(io, 'stderr') };
+      const outColor = { color: wantsColor(io, 'stdout') };
       if (!result.ok) {
         io.stderr.write(render.renderIssuesText(report.issues, errColor));
         io.stderr.write(render.renderFailureSummary(report.issues, files.length));
