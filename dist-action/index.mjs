@@ -3585,9 +3585,12 @@ var init_version = __esm({
 
 // src/cli/io.ts
 function wantsColor(io, stream = "stdout") {
+  if (io.noColor) return false;
   const noColor = io.env.NO_COLOR;
   if (noColor !== void 0 && noColor !== "") return false;
-  if (io.env.FORCE_COLOR !== void 0 && io.env.FORCE_COLOR !== "0") return true;
+  const force = io.env.FORCE_COLOR;
+  if (force !== void 0 && force !== "") return force !== "0" && force !== "false";
+  if (io.env.TERM === "dumb") return false;
   return io[stream].isTTY === true;
 }
 function writeLines(stream, lines) {
@@ -12995,8 +12998,8 @@ function* reportTextLines(report, context) {
 }
 function* reportHeadLines(report, context) {
   const { style } = context;
-  if (report.issues.length > 0 || report.warnings.length > 0) {
-    yield renderIssuesText([...report.issues, ...report.warnings], { color: false }).trimEnd();
+  if (!context.issuesApart && (report.issues.length > 0 || report.warnings.length > 0)) {
+    yield reportIssuesText(report).trimEnd();
   }
   if (report.phase === "ConfigInvalid") {
     yield style.remove("The desired state is invalid: nothing was read from or written to the API.");
@@ -13010,6 +13013,10 @@ function* reportHeadLines(report, context) {
     yield "";
   }
   if (report.plan) yield* planTextLines(report.plan, style);
+}
+function reportIssuesText(report) {
+  if (report.issues.length === 0 && report.warnings.length === 0) return "";
+  return renderIssuesText([...report.issues, ...report.warnings], { color: false });
 }
 function notStarted(result) {
   return result.status === "skipped" && result.note?.startsWith("not started") === true;
@@ -78107,8 +78114,9 @@ function progressReporter(io, options) {
   };
   return {
     onPlan: (report) => {
-      for (const line of reportHeadLines(report, { style: options.style, apiUrl: options.apiUrl }))
-        io.stdout.write(`${line}
+      io.stderr.write(reportIssuesText(report));
+      const context = { style: options.style, apiUrl: options.apiUrl, issuesApart: true };
+      for (const line of reportHeadLines(report, context)) io.stdout.write(`${line}
 `);
       io.stdout.write("\n");
       headShown = true;
@@ -78255,16 +78263,19 @@ async function finish(report, flags, io, apiUrl, shown2 = { headShown: false, re
     writeChunks(io.stdout, jsonChunks(reportToJson(report, context)));
     io.stdout.write("\n");
   } else if (flags.output === "markdown") io.stdout.write(renderReportMarkdown(report, context));
-  else
+  else {
+    if (!shown2.headShown) io.stderr.write(reportIssuesText(report));
     writeLines(
       io.stdout,
       reportTextLines(report, {
+        issuesApart: true,
         style: makeStyle(wantsColor(io)),
         apiUrl,
         headShown: shown2.headShown,
         resultsShown: shown2.resultsShown
       })
     );
+  }
   const summaryFile = io.env.GITHUB_STEP_SUMMARY;
   if (summaryFile) await appendFile2(resolve16(io.cwd, summaryFile), renderReportMarkdown(report, context));
   if (io.env.GITHUB_ACTIONS === "true" && flags.output !== "json") {
@@ -78411,7 +78422,7 @@ function registerValidate(program2, ctx) {
   ).option(
     "--resolve",
     `also resolve \${env:...} and \${file:...} references, as sync does (values are never printed)`
-  ).addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text")).option("-q, --quiet", "print nothing when valid; only the errors when not").action(async (paths, options, command2) => {
+  ).addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text")).option("-q, --quiet", "print nothing when valid; only the errors when not").action(async (paths, options) => {
     const { loadDesiredState: loadDesiredState2 } = await Promise.resolve().then(() => (init_load(), load_exports));
     const render2 = await Promise.resolve().then(() => (init_diagnostics(), diagnostics_exports));
     const { sortIssues: sortIssues2 } = await Promise.resolve().then(() => (init_issues(), issues_exports));
@@ -78450,9 +78461,8 @@ function registerValidate(program2, ctx) {
       for (const line of issueAnnotations2(issues)) io.stdout.write(`${line}
 `);
     }
-    const noColorFlag = command2.optsWithGlobals().color === false;
-    const errColor = { color: !noColorFlag && wantsColor(io, "stderr") };
-    const outColor = { color: !noColorFlag && wantsColor(io, "stdout") };
+    const errColor = { color: wantsColor(io, "stderr") };
+    const outColor = { color: wantsColor(io, "stdout") };
     if (!result.ok) {
       io.stderr.write(render2.renderIssuesText(report.issues, errColor));
       io.stderr.write(render2.renderFailureSummary(report.issues, files.length));
@@ -78497,7 +78507,12 @@ function buildProgram(ctx) {
     writeOut: (text3) => ctx.io.stdout.write(text3),
     writeErr: (text3) => ctx.io.stderr.write(text3)
   }).exitOverride();
-  program2.addOption(new Option("--no-color", "disable colour (NO_COLOR is honoured too)"));
+  program2.addOption(
+    new Option("--no-color", "disable colour (NO_COLOR, FORCE_COLOR and TERM=dumb are honoured too)")
+  );
+  program2.hook("preAction", (_program, command2) => {
+    if (command2.optsWithGlobals().color === false) ctx.io = { ...ctx.io, noColor: true };
+  });
   for (const register of [
     registerValidate,
     registerSync,

@@ -2,7 +2,7 @@ import type { RunReport } from '../reconcile/run-once.js';
 import type { OperationResult } from '../reconcile/types.js';
 import { forTerminal } from '../render/escape.js';
 import { resultLine } from '../render/plan-text.js';
-import { notStarted, reportHeadLines } from '../render/report-text.js';
+import { notStarted, reportHeadLines, reportIssuesText } from '../render/report-text.js';
 import type { Style } from '../render/style.js';
 import type { CliIO } from './io.js';
 
@@ -44,8 +44,9 @@ export function progressReporter(
   };
   return {
     onPlan: (report) => {
-      for (const line of reportHeadLines(report, { style: options.style, apiUrl: options.apiUrl }))
-        io.stdout.write(`${line}\n`);
+      io.stderr.write(reportIssuesText(report));
+      const context = { style: options.style, apiUrl: options.apiUrl, issuesApart: true };
+      for (const line of reportHeadLines(report, context)) io.stdout.write(`${line}\n`);
       io.stdout.write('\n');
       headShown = true;
       if (!terminal) {

@@ -16,7 +16,7 @@ import {
 import { jsonChunks } from '../render/json-stream.js';
 import { githubAnnotations, renderReportMarkdown } from '../render/markdown.js';
 import { hasChanges, isSuccess, reportToJson } from '../render/report-json.js';
-import { reportTextLines } from '../render/report-text.js';
+import { reportIssuesText, reportTextLines } from '../render/report-text.js';
 import { makeStyle } from '../render/style.js';
 import { version } from '../version.js';
 import type { SyncFlags } from './commands/sync.js';
@@ -137,16 +137,20 @@ async function finish(
     writeChunks(io.stdout, jsonChunks(reportToJson(report, context)));
     io.stdout.write('\n');
   } else if (flags.output === 'markdown') io.stdout.write(renderReportMarkdown(report, context));
-  else
+  else {
+    // configuration problems are diagnostics: stderr, as in validate (printed already if the plan was)
+    if (!shown.headShown) io.stderr.write(reportIssuesText(report));
     writeLines(
       io.stdout,
       reportTextLines(report, {
+        issuesApart: true,
         style: makeStyle(wantsColor(io)),
         apiUrl,
         headShown: shown.headShown,
         resultsShown: shown.resultsShown,
       }),
     );
+  }
 
   const summaryFile = io.env.GITHUB_STEP_SUMMARY;
   if (summaryFile) await appendFile(resolve(io.cwd, summaryFile), renderReportMarkdown(report, context));

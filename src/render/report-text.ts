@@ -20,6 +20,8 @@ export interface TextContext {
   apiUrl: string;
   /** The issues, the listing line and the plan were printed before the apply began. */
   headShown?: boolean;
+  /** The caller prints the configuration issues and warnings itself (on stderr, as diagnostics). */
+  issuesApart?: boolean;
   /** Results were already printed one by one while applying. */
   resultsShown?: boolean;
 }
@@ -68,8 +70,8 @@ export function* reportTextLines(report: RunReport, context: TextContext): Gener
 /** What a run knows before its first write: the issues, what was read, and the plan. */
 export function* reportHeadLines(report: RunReport, context: TextContext): Generator<string> {
   const { style } = context;
-  if (report.issues.length > 0 || report.warnings.length > 0) {
-    yield renderIssuesText([...report.issues, ...report.warnings], { color: false }).trimEnd();
+  if (!context.issuesApart && (report.issues.length > 0 || report.warnings.length > 0)) {
+    yield reportIssuesText(report).trimEnd();
   }
   if (report.phase === 'ConfigInvalid') {
     yield style.remove('The desired state is invalid: nothing was read from or written to the API.');
@@ -84,6 +86,12 @@ export function* reportHeadLines(report: RunReport, context: TextContext): Gener
     yield '';
   }
   if (report.plan) yield* planTextLines(report.plan, style);
+}
+
+/** The configuration issues and warnings of a run, as text (empty when there are none). */
+export function reportIssuesText(report: Readonly<RunReport>): string {
+  if (report.issues.length === 0 && report.warnings.length === 0) return '';
+  return renderIssuesText([...report.issues, ...report.warnings], { color: false });
 }
 
 /** A result printed in one line with the others of its kind: the operations an interrupt never started. */
