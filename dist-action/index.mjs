@@ -12796,17 +12796,7 @@ function addReconcileOptions(command2) {
     "--max-delete-percent <p>",
     "refuse deleting more than this % of at least 10 managed connectors (default 30)",
     percent2
-  ).option(
-    "--scope <glob>",
-    "manage only connectors whose name matches (repeatable; default all)",
-    globs,
-    []
-  ).option(
-    "--protect <glob>",
-    "never change or delete connectors whose name matches (repeatable)",
-    globs,
-    []
-  ).addOption(
+  ).option("--scope <glob>", "manage only connectors whose name matches (repeatable; default all)", globs).option("--protect <glob>", "never change or delete connectors whose name matches (repeatable)", globs).addOption(
     new Option(
       "--push-secrets [names]",
       "send headers/auth_data again (all, or a comma-separated list of names)"
@@ -12823,8 +12813,8 @@ function settingsFromFlags(flags) {
     allow_breaking_agents: flags.allowBreakingAgents,
     max_deletes: flags.maxDeletes,
     max_delete_percent: flags.maxDeletePercent,
-    scope: flags.scope.length > 0 ? flags.scope : void 0,
-    protect: flags.protect.length > 0 ? flags.protect : void 0,
+    scope: flags.scope,
+    protect: flags.protect,
     auth_return_url: flags.authReturnUrl
   };
 }
@@ -12854,6 +12844,10 @@ function refuseBlank(value, what) {
   return value;
 }
 function globs(value, previous = []) {
+  if (/\[(?![^\]]*\])/.test(value))
+    throw new InvalidArgumentError(
+      `the pattern '${value}' has a [ without its ]: close the set (team-[ab]) or match a literal [ with [[]`
+    );
   return [...previous, refuseBlank(value, "the pattern")];
 }
 function pathArguments(value, previous = []) {
@@ -40593,8 +40587,8 @@ async function openTarget(io, flags, extra = {}) {
     flags: {
       ...extra,
       api_url: flags.apiUrl,
-      scope: flags.scope.length > 0 ? flags.scope : void 0,
-      protect: flags.protect.length > 0 ? flags.protect : void 0
+      scope: flags.scope,
+      protect: flags.protect
     },
     ...flags.settings ? { file: flags.settings } : {}
   });
@@ -40709,7 +40703,7 @@ function registerAuth(program2, ctx) {
   ).argument("[names...]", "only these connectors (default: every connector in scope)").option("--urls", "fetch a fresh auth link (and its expiry) for each").option("--return-url <url>", "where the OAuth flow returns afterwards (app_return_url)").addOption(new Option("-o, --output <format>", "text or json").choices(["text", "json"]).default("text")).option("--fail-on-pending", "exit 1 when any connector still waits for OAuth").option(
     "--api-url <url>",
     "base URL of the Connectors API (default: MISTRAL_API_URL, else https://api.mistral.ai)"
-  ).option("--emulator", "use the embedded local emulator (state in .connector-sync/ here)").option("--settings <file>", "settings file (default: .connector-sync.yaml when present)").option("--scope <glob>", "only names that match (repeatable)", globs, []).option("--protect <glob>", "skip names that match (repeatable)", globs, []).action(async (names2, flags) => {
+  ).option("--emulator", "use the embedded local emulator (state in .connector-sync/ here)").option("--settings <file>", "settings file (default: .connector-sync.yaml when present)").option("--scope <glob>", "only names that match (repeatable)", globs).option("--protect <glob>", "skip names that match (repeatable)", globs).action(async (names2, flags) => {
     const { runAuthCommand: runAuthCommand2 } = await Promise.resolve().then(() => (init_auth_run(), auth_run_exports));
     ctx.result.exitCode = await runAuthCommand2(names2, flags, ctx.io);
   });
@@ -51211,6 +51205,13 @@ var init_croner = __esm({
 });
 
 // src/daemon/scheduler.ts
+var scheduler_exports = {};
+__export(scheduler_exports, {
+  DEFAULT_SCHEDULE: () => DEFAULT_SCHEDULE,
+  Scheduler: () => Scheduler,
+  parseSchedule: () => parseSchedule,
+  scheduleSource: () => scheduleSource
+});
 function parseSchedule(expression, source) {
   const trimmed = expression.trim();
   if (OFF.has(trimmed.toLowerCase())) return null;
@@ -51230,13 +51231,14 @@ function scheduleSource(settings) {
   const file = settings.file ? `, or schedule in ${settings.file}` : "";
   return `the schedule (--schedule, CONNECTOR_SYNC_SCHEDULE${file})`;
 }
-var OFF, MAX_JITTER_MS, Scheduler;
+var DEFAULT_SCHEDULE, OFF, MAX_JITTER_MS, Scheduler;
 var init_scheduler = __esm({
   "src/daemon/scheduler.ts"() {
     "use strict";
     init_croner();
     init_errors();
     init_clock();
+    DEFAULT_SCHEDULE = "*/5 * * * *";
     OFF = /* @__PURE__ */ new Set(["off", "never", "none"]);
     MAX_JITTER_MS = 3e4;
     Scheduler = class {
@@ -64236,7 +64238,7 @@ async function runDaemonCommand(paths, flags, io, signals) {
       },
       host: flags.host,
       port: flags.port,
-      allowHosts: flags.allowHost,
+      allowHosts: flags.allowHost ?? [],
       debounceMs: flags.debounce,
       controlToken,
       logger,
@@ -64312,8 +64314,7 @@ function registerDaemon(program2, ctx) {
   ).option("--host <address>", "address the status server listens on (0.0.0.0 in a container)", "127.0.0.1").option("--port <n>", "port of the status server (0 picks a free one)", integer(0, 65535), 8080).option(
     "--allow-host <name>",
     "a Host name the status server answers besides its address (repeatable; on 0.0.0.0 limits it to these, IPs and localhost)",
-    (value, previous) => [...previous, value],
-    []
+    (value, previous = []) => [...previous, value]
   ).option(
     "--schedule <cron>",
     'periodic reconciles, as cron or "off" (default */5 * * * *; setting: schedule)'
@@ -64335,9 +64336,19 @@ function registerDaemon(program2, ctx) {
   );
   addReconcileOptions(command2);
   return command2.action(async (paths, flags) => {
+    if (flags.schedule !== void 0) await refuseBadSchedule(flags.schedule);
     const { runDaemonCommand: runDaemonCommand2 } = await Promise.resolve().then(() => (init_command2(), command_exports));
     ctx.result.exitCode = await runDaemonCommand2(paths, flags, ctx.io, process);
   });
+}
+async function refuseBadSchedule(value) {
+  const { parseSchedule: parseSchedule2 } = await Promise.resolve().then(() => (init_scheduler(), scheduler_exports));
+  try {
+    parseSchedule2(value, "--schedule");
+  } catch (error2) {
+    const known = error2;
+    throw new UsageError(known.message, known.hint);
+  }
 }
 function seconds2(value) {
   const parsed2 = Number(value);
@@ -64350,6 +64361,7 @@ var init_daemon2 = __esm({
   "src/cli/commands/daemon.ts"() {
     "use strict";
     init_commander();
+    init_errors();
     init_options();
     LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
   }
@@ -64645,7 +64657,7 @@ function registerExport(program2, ctx) {
   ).argument("[dir]", "folder to write into", folder, "connectors").option(
     "--api-url <url>",
     "base URL of the Connectors API (default: MISTRAL_API_URL, else https://api.mistral.ai)"
-  ).option("--emulator", "export from the embedded local emulator (state in .connector-sync/ here)").option("--settings <file>", "settings file (default: .connector-sync.yaml when present)").option("--scope <glob>", "export only names that match (repeatable)", globs, []).option("--protect <glob>", "skip names that match (repeatable)", globs, []).option("--force", "overwrite files that already exist").action(async (dir, flags) => {
+  ).option("--emulator", "export from the embedded local emulator (state in .connector-sync/ here)").option("--settings <file>", "settings file (default: .connector-sync.yaml when present)").option("--scope <glob>", "export only names that match (repeatable)", globs).option("--protect <glob>", "skip names that match (repeatable)", globs).option("--force", "overwrite files that already exist").action(async (dir, flags) => {
     const { runExportCommand: runExportCommand2 } = await Promise.resolve().then(() => (init_export_run(), export_run_exports));
     ctx.result.exitCode = await runExportCommand2(dir, flags, ctx.io);
   });
