@@ -11578,51 +11578,6 @@ var init_line = __esm({
 });
 
 // node_modules/diff/libesm/patch/create.js
-function needsQuoting(s3) {
-  for (let i = 0; i < s3.length; i++) {
-    if (s3[i] < " " || s3[i] > "~" || s3[i] === '"' || s3[i] === "\\") {
-      return true;
-    }
-  }
-  return false;
-}
-function quoteFileNameIfNeeded(s3) {
-  if (!needsQuoting(s3)) {
-    return s3;
-  }
-  let result = '"';
-  const bytes = new TextEncoder().encode(s3);
-  let i = 0;
-  while (i < bytes.length) {
-    const b2 = bytes[i];
-    if (b2 === 7) {
-      result += "\\a";
-    } else if (b2 === 8) {
-      result += "\\b";
-    } else if (b2 === 9) {
-      result += "\\t";
-    } else if (b2 === 10) {
-      result += "\\n";
-    } else if (b2 === 11) {
-      result += "\\v";
-    } else if (b2 === 12) {
-      result += "\\f";
-    } else if (b2 === 13) {
-      result += "\\r";
-    } else if (b2 === 34) {
-      result += '\\"';
-    } else if (b2 === 92) {
-      result += "\\\\";
-    } else if (b2 >= 32 && b2 <= 126) {
-      result += String.fromCharCode(b2);
-    } else {
-      result += "\\" + b2.toString(8).padStart(3, "0");
-    }
-    i++;
-  }
-  result += '"';
-  return result;
-}
 function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
   let optionsObj;
   if (!options) {
@@ -11729,97 +11684,6 @@ function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, ne
     };
   }
 }
-function formatPatch(patch, headerOptions) {
-  var _a3, _b, _c, _d, _e, _f;
-  if (!headerOptions) {
-    headerOptions = INCLUDE_HEADERS;
-  }
-  if (Array.isArray(patch)) {
-    if (patch.length > 1 && !headerOptions.includeFileHeaders && !patch.every((p) => p.isGit)) {
-      throw new Error("Cannot omit file headers on a multi-file patch. (The result would be unparseable; how would a tool trying to apply the patch know which changes are to which file?)");
-    }
-    return patch.map((p) => formatPatch(p, headerOptions)).join("\n");
-  }
-  const ret2 = [];
-  if (patch.isGit) {
-    headerOptions = INCLUDE_HEADERS;
-    if (!patch.oldFileName) {
-      throw new Error("oldFileName must be specified for Git patches");
-    }
-    if (!patch.newFileName) {
-      throw new Error("newFileName must be specified for Git patches");
-    }
-    let gitOldName = patch.oldFileName;
-    let gitNewName = patch.newFileName;
-    if (patch.isCreate && gitOldName === "/dev/null") {
-      gitOldName = gitNewName.replace(/^b\//, "a/");
-    } else if (patch.isDelete && gitNewName === "/dev/null") {
-      gitNewName = gitOldName.replace(/^a\//, "b/");
-    }
-    ret2.push("diff --git " + quoteFileNameIfNeeded(gitOldName) + " " + quoteFileNameIfNeeded(gitNewName));
-    if (patch.isDelete) {
-      ret2.push("deleted file mode " + ((_a3 = patch.oldMode) !== null && _a3 !== void 0 ? _a3 : "100644"));
-    }
-    if (patch.isCreate) {
-      ret2.push("new file mode " + ((_b = patch.newMode) !== null && _b !== void 0 ? _b : "100644"));
-    }
-    if (patch.oldMode && patch.newMode && !patch.isDelete && !patch.isCreate) {
-      ret2.push("old mode " + patch.oldMode);
-      ret2.push("new mode " + patch.newMode);
-    }
-    if (patch.isRename) {
-      ret2.push("rename from " + quoteFileNameIfNeeded(((_c = patch.oldFileName) !== null && _c !== void 0 ? _c : "").replace(/^a\//, "")));
-      ret2.push("rename to " + quoteFileNameIfNeeded(((_d = patch.newFileName) !== null && _d !== void 0 ? _d : "").replace(/^b\//, "")));
-    }
-    if (patch.isCopy) {
-      ret2.push("copy from " + quoteFileNameIfNeeded(((_e = patch.oldFileName) !== null && _e !== void 0 ? _e : "").replace(/^a\//, "")));
-      ret2.push("copy to " + quoteFileNameIfNeeded(((_f = patch.newFileName) !== null && _f !== void 0 ? _f : "").replace(/^b\//, "")));
-    }
-  } else {
-    if (headerOptions.includeIndex && patch.oldFileName == patch.newFileName && patch.oldFileName !== void 0) {
-      ret2.push("Index: " + patch.oldFileName);
-    }
-    if (headerOptions.includeUnderline) {
-      ret2.push("===================================================================");
-    }
-  }
-  const hasHunks = patch.hunks.length > 0;
-  if (headerOptions.includeFileHeaders && patch.oldFileName !== void 0 && patch.newFileName !== void 0 && (!patch.isGit || hasHunks)) {
-    ret2.push("--- " + quoteFileNameIfNeeded(patch.oldFileName) + (patch.oldHeader ? "	" + patch.oldHeader : ""));
-    ret2.push("+++ " + quoteFileNameIfNeeded(patch.newFileName) + (patch.newHeader ? "	" + patch.newHeader : ""));
-  }
-  for (let i = 0; i < patch.hunks.length; i++) {
-    const hunk = patch.hunks[i];
-    const oldStart = hunk.oldLines === 0 ? hunk.oldStart - 1 : hunk.oldStart;
-    const newStart = hunk.newLines === 0 ? hunk.newStart - 1 : hunk.newStart;
-    ret2.push("@@ -" + oldStart + "," + hunk.oldLines + " +" + newStart + "," + hunk.newLines + " @@");
-    for (const line of hunk.lines) {
-      ret2.push(line);
-    }
-  }
-  return ret2.join("\n") + "\n";
-}
-function createTwoFilesPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
-  if (typeof options === "function") {
-    options = { callback: options };
-  }
-  if (!(options === null || options === void 0 ? void 0 : options.callback)) {
-    const patchObj = structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options);
-    if (!patchObj) {
-      return;
-    }
-    return formatPatch(patchObj, options === null || options === void 0 ? void 0 : options.headerOptions);
-  } else {
-    const { callback } = options;
-    structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, Object.assign(Object.assign({}, options), { callback: (patchObj) => {
-      if (!patchObj) {
-        callback(void 0);
-      } else {
-        callback(formatPatch(patchObj, options.headerOptions));
-      }
-    } }));
-  }
-}
 function splitLines(text3) {
   const hasTrailingNl = text3.endsWith("\n");
   const result = text3.split("\n").map((line) => line + "\n");
@@ -11830,15 +11694,9 @@ function splitLines(text3) {
   }
   return result;
 }
-var INCLUDE_HEADERS;
 var init_create = __esm({
   "node_modules/diff/libesm/patch/create.js"() {
     init_line();
-    INCLUDE_HEADERS = {
-      includeIndex: true,
-      includeUnderline: true,
-      includeFileHeaders: true
-    };
   }
 });
 
@@ -11861,14 +11719,15 @@ function isLongText(before, after) {
   return long(before) || long(after);
 }
 function textDiff(field, before, after) {
-  const patch = createTwoFilesPatch(field, field, `${before ?? ""}
+  const patch = structuredPatch(field, field, `${before ?? ""}
 `, `${after ?? ""}
 `, "", "", {
     context: 2
   });
-  return patch.split("\n").filter(
-    (line) => line !== "" && !line.startsWith("===") && !line.startsWith("---") && !line.startsWith("+++")
-  ).filter((line) => !line.startsWith("\\"));
+  return patch.hunks.flatMap((hunk) => [
+    `@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`,
+    ...hunk.lines.filter((line) => !line.startsWith("\\"))
+  ]);
 }
 var init_values = __esm({
   "src/render/values.ts"() {
@@ -11931,9 +11790,11 @@ function planSummary(plan) {
   ].filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}`);
   const held = heldBack(plan);
   if (held > 0) parts.push(`${held} held back`);
-  const in_sync = plan.in_sync.length + plan.unverified.length;
-  if (parts.length === 0) return `No changes. ${in_sync} connector${in_sync === 1 ? "" : "s"} in sync.`;
-  return `Plan: ${parts.join(", ")}, ${in_sync} in sync.`;
+  const in_sync = plan.in_sync.length;
+  const unverified = plan.unverified.length > 0 ? `, ${plan.unverified.length} unverified (write-only values)` : "";
+  if (parts.length === 0)
+    return `No changes. ${in_sync} connector${in_sync === 1 ? "" : "s"} in sync${unverified}.`;
+  return `Plan: ${parts.join(", ")}, ${in_sync} in sync${unverified}.`;
 }
 function operationLines(op, style) {
   const colour = op.kind === "create" ? style.add : op.destructive ? style.remove : style.change;
@@ -64629,7 +64490,7 @@ async function refuseOverwrite(paths, cwd) {
   if (existing.length > 0) {
     throw new ConnectorSyncError(
       "USAGE",
-      `export would overwrite ${existing.length} existing file(s): ${existing.slice(0, 5).join(", ")}`,
+      `export would overwrite ${existing.length} existing file(s): ${existing.slice(0, 5).join(", ")}${existing.length > 5 ? ` and ${existing.length - 5} more` : ""}`,
       {
         hint: "pass --force to overwrite them, or export into an empty folder"
       }

@@ -86,7 +86,7 @@ async function refuseOverwrite(paths: string[], cwd: string): Promise<void> {
   if (existing.length > 0) {
     throw new ConnectorSyncError(
       'USAGE',
-      `export would overwrite ${existing.length} existing file(s): ${existing.slice(0, 5).join(', ')}`,
+      `export would overwrite ${existing.length} existing file(s): ${existing.slice(0, 5).join(', ')}${existing.length > 5 ? ` and ${existing.length - 5} more` : ''}`,
       {
         hint: 'pass --force to overwrite them, or export into an empty folder',
       },
