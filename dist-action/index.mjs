@@ -656,12 +656,12 @@ var init_help = __esm({
         return str;
       }
       styleUsage(str) {
-        return str.split(" ").map((word) => {
-          if (word === "[options]") return this.styleOptionText(word);
-          if (word === "[command]") return this.styleSubcommandText(word);
-          if (word[0] === "[" || word[0] === "<")
-            return this.styleArgumentText(word);
-          return this.styleCommandText(word);
+        return str.split(" ").map((word2) => {
+          if (word2 === "[options]") return this.styleOptionText(word2);
+          if (word2 === "[command]") return this.styleSubcommandText(word2);
+          if (word2[0] === "[" || word2[0] === "<")
+            return this.styleArgumentText(word2);
+          return this.styleCommandText(word2);
         }).join(" ");
       }
       styleCommandDescription(str) {
@@ -683,11 +683,11 @@ var init_help = __esm({
         return this.styleOptionText(str);
       }
       styleSubcommandTerm(str) {
-        return str.split(" ").map((word) => {
-          if (word === "[options]") return this.styleOptionText(word);
-          if (word[0] === "[" || word[0] === "<")
-            return this.styleArgumentText(word);
-          return this.styleSubcommandText(word);
+        return str.split(" ").map((word2) => {
+          if (word2 === "[options]") return this.styleOptionText(word2);
+          if (word2[0] === "[" || word2[0] === "<")
+            return this.styleArgumentText(word2);
+          return this.styleSubcommandText(word2);
         }).join(" ");
       }
       styleArgumentTerm(str) {
@@ -808,8 +808,8 @@ ${itemIndentStr}`);
 
 // node_modules/commander/lib/option.js
 function camelcase(str) {
-  return str.split("-").reduce((str2, word) => {
-    return str2 + word[0].toUpperCase() + word.slice(1);
+  return str.split("-").reduce((str2, word2) => {
+    return str2 + word2[0].toUpperCase() + word2.slice(1);
   });
 }
 function splitOptionFlags(flags) {
@@ -1152,12 +1152,12 @@ function editDistance(a, b2) {
   }
   return d[a.length][b2.length];
 }
-function suggestSimilar(word, candidates) {
+function suggestSimilar(word2, candidates) {
   if (!candidates || candidates.length === 0) return "";
   candidates = Array.from(new Set(candidates));
-  const searchingOptions = word.startsWith("--");
+  const searchingOptions = word2.startsWith("--");
   if (searchingOptions) {
-    word = word.slice(2);
+    word2 = word2.slice(2);
     candidates = candidates.map((candidate) => candidate.slice(2));
   }
   let similar = [];
@@ -1165,8 +1165,8 @@ function suggestSimilar(word, candidates) {
   const minSimilarity = 0.4;
   candidates.forEach((candidate) => {
     if (candidate.length <= 1) return;
-    const distance2 = editDistance(word, candidate);
-    const length = Math.max(word.length, candidate.length);
+    const distance2 = editDistance(word2, candidate);
+    const length = Math.max(word2.length, candidate.length);
     const similarity = (length - distance2) / length;
     if (similarity > minSimilarity) {
       if (distance2 < bestDistance) {
@@ -12351,10 +12351,10 @@ async function call(pr, method, url2, payload) {
     throw badAnswer(method, url2, `HTTP ${response.status}, not JSON`);
   }
   if (!response.ok) {
-    const said = typeof body.message === "string" ? body.message : "";
+    const said2 = typeof body.message === "string" ? body.message : "";
     throw new ConnectorSyncError(
       "GITHUB_API",
-      `GitHub answered ${response.status} to ${method} ${pathOf(url2)}${said ? `: ${said.slice(0, 200)}` : ""}`,
+      `GitHub answered ${response.status} to ${method} ${pathOf(url2)}${said2 ? `: ${said2.slice(0, 200)}` : ""}`,
       {
         hint: response.status === 403 || response.status === 404 ? "give the job `permissions: pull-requests: write`; a pull request from a fork gets a read-only token" : "the plan is in the job summary all the same"
       }
@@ -12472,7 +12472,7 @@ import { appendFile } from "node:fs/promises";
 import { resolve } from "node:path";
 function splitWords(input, name) {
   const words = [];
-  let word = "";
+  let word2 = "";
   let inWord = false;
   let quote = null;
   for (let i = 0; i < input.length; i++) {
@@ -12480,20 +12480,20 @@ function splitWords(input, name) {
     const next = input[i + 1];
     if (quote === "'") {
       if (char === "'") quote = null;
-      else word += char;
+      else word2 += char;
     } else if (quote === '"') {
       if (char === '"') quote = null;
-      else if (char === "\\" && (next === '"' || next === "\\")) word += input[++i];
-      else word += char;
+      else if (char === "\\" && (next === '"' || next === "\\")) word2 += input[++i];
+      else word2 += char;
     } else if (/\s/.test(char)) {
-      if (inWord) words.push(word);
-      word = "";
+      if (inWord) words.push(word2);
+      word2 = "";
       inWord = false;
     } else {
       inWord = true;
       if (char === "'" || char === '"') quote = char;
-      else if (char === "\\" && next !== void 0) word += input[++i];
-      else word += char;
+      else if (char === "\\" && next !== void 0) word2 += input[++i];
+      else word2 += char;
     }
   }
   if (quote !== null)
@@ -12501,7 +12501,7 @@ function splitWords(input, name) {
       `the ${name} input has an unclosed ${quote} quote`,
       "close it, or quote the whole word the other way"
     );
-  if (inWord) words.push(word);
+  if (inWord) words.push(word2);
   return words;
 }
 function actionInput(env, name) {
@@ -12575,8 +12575,8 @@ hint: ${error2.hint ?? ""}
 `);
   return code === EXIT.changes ? EXIT.ok : code;
 }
-function shellWord(word) {
-  const shown2 = forTerminal(word);
+function shellWord(word2) {
+  const shown2 = forTerminal(word2);
   return /^[\w@%+=:,./-]+$/.test(shown2) ? shown2 : `'${shown2.replace(/'/g, `'\\''`)}'`;
 }
 var MODES, INPUT_VARIABLES;
@@ -12764,8 +12764,8 @@ function paint(text3, style, options) {
   const [on, off] = STYLES[style];
   return `\x1B[${on}m${text3}\x1B[${off}m`;
 }
-function plural(count2, word) {
-  return `${count2} ${word}${count2 === 1 ? "" : "s"}`;
+function plural(count2, word2) {
+  return `${count2} ${word2}${count2 === 1 ? "" : "s"}`;
 }
 function issuePlace(issue2) {
   const { file, line, column } = issue2.location;
@@ -35919,7 +35919,7 @@ var init_redact = __esm({
         if (this.#seen.size === 0 || text3 === "") return text3;
         let out = this.#windows.size === 0 ? text3 : sweep(text3, this.#windows, this.#heads);
         for (const form of this.#short) if (out.includes(form)) out = out.split(form).join(REDACTED2);
-        for (const word of this.#words) out = out.replace(word, REDACTED2);
+        for (const word2 of this.#words) out = out.replace(word2, REDACTED2);
         return out;
       }
     };
@@ -36041,8 +36041,8 @@ function errorForStatus(ctx, response, attempts, outcomeUnknown) {
     "unexpected answer"
   ];
   const retryable = status === 429 || status >= 500;
-  const said = summary.kind === "html" ? `: ${summary.message}` : summary.message === null ? "" : `: ${summary.message}`;
-  const message = `${ctx.method} ${ctx.path}: ${what} (HTTP ${status})${said}` + attemptsNote(attempts) + outcomeNote(outcomeUnknown) + requestIdNote(requestId);
+  const said2 = summary.kind === "html" ? `: ${summary.message}` : summary.message === null ? "" : `: ${summary.message}`;
+  const message = `${ctx.method} ${ctx.path}: ${what} (HTTP ${status})${said2}` + attemptsNote(attempts) + outcomeNote(outcomeUnknown) + requestIdNote(requestId);
   return new ApiError(code, message, {
     ...base,
     retryable,
@@ -36051,8 +36051,8 @@ function errorForStatus(ctx, response, attempts, outcomeUnknown) {
     ...hintFor(code)
   });
 }
-function unauthorized(ctx, status, said, base) {
-  const message = status === 401 ? `The API rejected the API key (HTTP 401 on ${ctx.method} ${ctx.path}): set a valid key in MISTRAL_API_KEY or MISTRAL_API_KEY_FILE.` : `The API refused ${ctx.method} ${ctx.path} for this API key (HTTP 403${said === null ? "" : `: ${said}`}).`;
+function unauthorized(ctx, status, said2, base) {
+  const message = status === 401 ? `The API rejected the API key (HTTP 401 on ${ctx.method} ${ctx.path}): set a valid key in MISTRAL_API_KEY or MISTRAL_API_KEY_FILE.` : `The API refused ${ctx.method} ${ctx.path} for this API key (HTTP 403${said2 === null ? "" : `: ${said2}`}).`;
   const hint = status === 403 ? "check that the key's user may do this (shared_org connectors need an organization admin)" : void 0;
   return new ApiError("API_UNAUTHORIZED", message, {
     ...base,
@@ -36728,9 +36728,9 @@ function parseIntegerParam(raw, name, bounds) {
 }
 function parseBooleanParam(raw, loc, fallback) {
   if (raw === null) return { ok: true, value: fallback };
-  const word = raw.trim().toLowerCase();
-  if (TRUE_WORDS.has(word)) return { ok: true, value: true };
-  if (FALSE_WORDS.has(word)) return { ok: true, value: false };
+  const word2 = raw.trim().toLowerCase();
+  if (TRUE_WORDS.has(word2)) return { ok: true, value: true };
+  if (FALSE_WORDS.has(word2)) return { ok: true, value: false };
   return {
     ok: false,
     detail: {
@@ -40577,6 +40577,120 @@ var init_auth = __esm({
   }
 });
 
+// src/render/completion.ts
+function completionScript(shell, program2, commands) {
+  if (shell === "bash") return bashScript(program2, commands);
+  if (shell === "zsh") return `#compdef ${program2}
+${bashScript(program2, commands, true)}`;
+  return fishScript(program2, commands);
+}
+function word(text3) {
+  return text3.replace(/[^\w@%+=:,./-]/g, "");
+}
+function said(text3) {
+  return `'${text3.replace(/\\/g, "").replace(/'/g, "\\'").split("\n")[0]}'`;
+}
+function bashScript(program2, commands, zsh = false) {
+  const fn = `_${word(program2).replace(/\W/g, "_")}_complete`;
+  const cases = commands.map((command2) => {
+    const flags = command2.flags.flatMap((flag) => flag.flags.map(word)).join(" ");
+    const choices = command2.flags.filter((flag) => flag.choices).map(
+      (flag) => `      ${flag.flags.map(word).join("|")}) COMPREPLY=($(compgen -W "${flag.choices.map(word).join(" ")}" -- "$cur")); return ;;`
+    ).join("\n");
+    return [
+      `    ${word(command2.name)})`,
+      '      case "$prev" in',
+      choices,
+      "      esac",
+      `      if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "${flags}" -- "$cur")); else COMPREPLY=($(compgen -f -- "$cur")); fi`,
+      "      ;;"
+    ].filter((line) => line !== "").join("\n");
+  });
+  return [
+    zsh ? "autoload -U +X bashcompinit && bashcompinit" : "",
+    `# ${program2} completion (generated by \`${program2} completion ${zsh ? "zsh" : "bash"}\`)`,
+    `${fn}() {`,
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: bash's own ${...}, not a template
+    '  local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}" command="" i',
+    "  for ((i = 1; i < COMP_CWORD; i++)); do",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: bash's own ${...}, not a template
+    '    if [[ "${COMP_WORDS[i]}" != -* ]]; then command="${COMP_WORDS[i]}"; break; fi',
+    "  done",
+    '  case "$command" in',
+    `    "") COMPREPLY=($(compgen -W "${commands.map((c2) => word(c2.name)).join(" ")} --help --version" -- "$cur")) ;;`,
+    ...cases,
+    "  esac",
+    "}",
+    `complete -o filenames -F ${fn} ${word(program2)}`,
+    ""
+  ].filter((line, index) => index > 0 || line !== "").join("\n");
+}
+function fishScript(program2, commands) {
+  const p = word(program2);
+  const names2 = commands.map((c2) => word(c2.name)).join(" ");
+  const lines = [
+    `# ${program2} completion (generated by \`${program2} completion fish\`)`,
+    `complete -c ${p} -f`
+  ];
+  for (const command2 of commands) {
+    lines.push(
+      `complete -c ${p} -n "not __fish_seen_subcommand_from ${names2}" -a ${word(command2.name)} -d ${said(command2.description)}`
+    );
+    for (const flag of command2.flags) {
+      const long = flag.flags.find((f2) => f2.startsWith("--"));
+      const short = flag.flags.find((f2) => /^-\w$/.test(f2));
+      const parts = [`complete -c ${p} -n "__fish_seen_subcommand_from ${word(command2.name)}"`];
+      if (long) parts.push(`-l ${word(long.slice(2))}`);
+      if (short) parts.push(`-s ${word(short.slice(1))}`);
+      if (flag.choices) parts.push(`-x -a "${flag.choices.map(word).join(" ")}"`);
+      parts.push(`-d ${said(flag.description)}`);
+      lines.push(parts.join(" "));
+    }
+  }
+  return `${lines.join("\n")}
+`;
+}
+var SHELLS;
+var init_completion = __esm({
+  "src/render/completion.ts"() {
+    "use strict";
+    SHELLS = ["bash", "zsh", "fish"];
+  }
+});
+
+// src/cli/commands/completion.ts
+function registerCompletion(program2, ctx) {
+  return program2.command("completion").summary("print a shell completion script (bash, zsh or fish)").description(
+    "Prints a completion script for bash, zsh or fish, made from the commands and flags of this version. bash: `source <(connector-sync completion bash)`; zsh: the same in ~/.zshrc; fish: `connector-sync completion fish > ~/.config/fish/completions/connector-sync.fish`."
+  ).addArgument(new Argument("<shell>", "bash, zsh or fish").choices(SHELLS)).action((shell) => {
+    ctx.io.stdout.write(completionScript(shell, program2.name(), commandTree(program2)));
+  });
+}
+function commandTree(program2) {
+  const help = program2.createHelp();
+  const globals = program2.options.map(flagOf);
+  return help.visibleCommands(program2).filter((command2) => command2.name() !== "help").map((command2) => ({
+    name: command2.name(),
+    description: command2.summary() || command2.description(),
+    flags: [...help.visibleOptions(command2).map(flagOf), ...globals]
+  }));
+}
+function flagOf(option) {
+  const flags = [option.short, option.long].filter((flag) => flag !== void 0);
+  return {
+    flags,
+    description: option.description,
+    ...option.argChoices ? { choices: option.argChoices } : {}
+  };
+}
+var init_completion2 = __esm({
+  "src/cli/commands/completion.ts"() {
+    "use strict";
+    init_commander();
+    init_completion();
+  }
+});
+
 // src/config/issues.ts
 var issues_exports = {};
 __export(issues_exports, {
@@ -42383,9 +42497,9 @@ var require_mod = __commonJS({
 });
 
 // src/config/suggest.ts
-function closestMatch(word, candidates) {
-  const lower = word.toLowerCase();
-  const limit = Math.min(3, Math.max(1, Math.floor(word.length / 3)));
+function closestMatch(word2, candidates) {
+  const lower = word2.toLowerCase();
+  const limit = Math.min(3, Math.max(1, Math.floor(word2.length / 3)));
   let best;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const candidate of candidates) {
@@ -78394,6 +78508,7 @@ function buildProgram(ctx) {
     registerProbe,
     registerEmulator,
     registerDaemon,
+    registerCompletion,
     registerAction
   ]) {
     const command2 = register(program2, ctx);
@@ -78463,6 +78578,7 @@ var init_main = __esm({
     init_version();
     init_action2();
     init_auth();
+    init_completion2();
     init_daemon2();
     init_emulator2();
     init_export();

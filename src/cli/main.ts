@@ -4,6 +4,7 @@ import { forTerminal } from '../render/escape.js';
 import { version } from '../version.js';
 import { registerAction } from './commands/action.js';
 import { registerAuth } from './commands/auth.js';
+import { registerCompletion } from './commands/completion.js';
 import { registerDaemon } from './commands/daemon.js';
 import { registerEmulator } from './commands/emulator.js';
 import { registerExport } from './commands/export.js';
@@ -52,6 +53,7 @@ export function buildProgram(ctx: CliContext): Command {
     registerProbe,
     registerEmulator,
     registerDaemon,
+    registerCompletion,
     registerAction,
   ]) {
     const command = register(program, ctx);
