@@ -58557,7 +58557,7 @@ var require_transport = __commonJS({
     var { existsSync } = __require("node:fs");
     var getCallers = require_caller();
     var { join: join13, isAbsolute: isAbsolute10, sep: sep5 } = __require("node:path");
-    var { fileURLToPath: fileURLToPath3 } = __require("node:url");
+    var { fileURLToPath: fileURLToPath2 } = __require("node:url");
     var sleep = require_atomic_sleep();
     var onExit = require_on_exit_leak_free();
     var ThreadStream = require_thread_stream();
@@ -58624,7 +58624,7 @@ var require_transport = __commonJS({
       let path2 = unquoted;
       if (path2.startsWith("file://")) {
         try {
-          path2 = fileURLToPath3(path2);
+          path2 = fileURLToPath2(path2);
         } catch {
           return false;
         }
@@ -64537,7 +64537,6 @@ __export(export_run_exports, {
 });
 import { mkdir as mkdir2, stat as stat6, writeFile } from "node:fs/promises";
 import { join as join12, relative as relative7, resolve as resolve15 } from "node:path";
-import { fileURLToPath as fileURLToPath2 } from "node:url";
 async function runExportCommand(dir, flags, io) {
   const { settings, target } = await openTarget(io, flags);
   try {
@@ -64569,7 +64568,7 @@ async function runExportCommand(dir, flags, io) {
     await mkdir2(folder2, { recursive: true });
     const schemaPath = relative7(
       folder2,
-      fileURLToPath2(new URL("../../schemas/connector.schema.json", new URL("../src/cli/export-run.ts", import.meta.url).href))
+      join12(io.cwd, "node_modules", "connector-sync", "schemas", "connector.schema.json")
     );
     for (const { connector, path: path2 } of files) await writeFile(path2, connectorToYaml(connector, schemaPath));
     io.stdout.write(

@@ -76,7 +76,10 @@ describe('connector-sync export', () => {
     // an OAuth connector gets placeholders to fill in, commented out
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the file holds a literal ${env:...} reference
     expect(files.get('drive.yaml')).toContain('#   client_secret: ${env:DRIVE_CLIENT_SECRET}');
-    expect(files.get('deepwiki.yaml')).toMatch(/^# yaml-language-server: \$schema=/);
+    // the schema where a user's repository has the package (a devDependency), never this machine's install
+    expect(files.get('deepwiki.yaml')).toMatch(
+      /^# yaml-language-server: \$schema=\.\.\/node_modules\/connector-sync\/schemas\/connector\.schema\.json\n/,
+    );
     expect(run.stdout + run.stderr).not.toContain(API_KEY);
   });
 
