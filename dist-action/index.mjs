@@ -51849,6 +51849,11 @@ var init_connectors = __esm({
 });
 
 // src/daemon/status.ts
+function apiFailure(code) {
+  if (code === "API_UNAUTHORIZED") return "the API rejected the key";
+  if (code === void 0 || code === "API_NETWORK" || code === "API_TIMEOUT") return "the API is unreachable";
+  return "the API answered the listing with an error";
+}
 var DaemonStatus;
 var init_status = __esm({
   "src/daemon/status.ts"() {
@@ -51881,6 +51886,8 @@ var init_status = __esm({
       };
       #settingsIssue = null;
       #api;
+      /** What the last failed listing says about the API, in words (it may have answered). */
+      #apiFailure = "the API is unreachable";
       #suspension = { control: false, setting: false };
       #suspendedSince = null;
       #running = null;
@@ -51929,8 +51936,10 @@ var init_status = __esm({
           this.#heldBack = heldBack(report.plan);
         }
         if (report.listing !== null) this.#api = { ...this.#api, reachable: true, last_error: null };
-        else if (report.error?.code.startsWith("API_") || report.phase === "ListFailed")
+        else if (report.error?.code.startsWith("API_") || report.phase === "ListFailed") {
           this.#api = { ...this.#api, reachable: false, last_error: report.error?.message ?? report.phase };
+          this.#apiFailure = apiFailure(report.error?.code);
+        }
         return record2;
       }
       /** Sets who holds the daemon suspended. */
@@ -51969,7 +51978,7 @@ var init_status = __esm({
           );
         if (this.#api.reachable !== true)
           reasons.push(
-            this.#api.reachable === false ? `the API is unreachable: ${this.#api.last_error ?? "unknown error"}` : "the API has not been reached yet"
+            this.#api.reachable === false ? `${this.#apiFailure}: ${this.#api.last_error ?? "unknown error"}` : "the API has not been reached yet"
           );
         return { ready: reasons.length === 0, reasons };
       }
