@@ -2,19 +2,25 @@
 # connector-sync as a long-running container: reconciles the connector files mounted at /config.
 # .ci/run exercises these same install and start steps without Docker (.ci/check-runtime-image).
 
+# The base image, in one place. Pin it by digest with the tag beside it, e.g.
+#   ARG NODE_IMAGE=node:24-bookworm-slim@sha256:<digest>
+# (`docker buildx imagetools inspect node:24-bookworm-slim` prints the digest; this file was written
+# where no registry was reachable, so the digest is still to be filled in by someone who can pull).
+ARG NODE_IMAGE=node:24-bookworm-slim
+
 # --- build: all dependencies, compile TypeScript to dist/ --------------------------------------
-FROM node:24-bookworm-slim AS build
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
+# the dependencies first: this layer is rebuilt only when the lock file changes, not on every edit
 COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
-COPY bin ./bin
-COPY schemas ./schemas
 COPY src ./src
-# npm ci runs `prepare`, which builds dist/ (the same command CI runs)
-RUN npm ci --no-audit --no-fund
+# the same compile as `npm run build`, with the image's Node (the `node` dev package was not installed)
+RUN node node_modules/typescript/bin/tsc -p tsconfig.build.json
 
 # --- runtime: production dependencies only, non-root ---------------------------------------------
-FROM node:24-bookworm-slim AS runtime
+FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
     CONNECTOR_SYNC_STATE_DIR=/var/lib/connector-sync
 WORKDIR /app

@@ -1,9 +1,17 @@
 #!/usr/bin/env node
 // Thin launcher: the compiled CLI lives in dist/ (built by `npm run build`, run by `prepare`).
-import { enableCompileCache } from 'node:module';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
+import { nodeVersionProblem } from './node-version.js';
+
+// first, before anything that needs Node 24 is imported (node:module's enableCompileCache is)
+const versionProblem = nodeVersionProblem(process.version);
+if (versionProblem) {
+  process.stderr.write(`${versionProblem}\n`);
+  process.exit(1);
+}
+const { enableCompileCache } = await import('node:module');
+const { homedir } = await import('node:os');
+const { join } = await import('node:path');
+const { setFlagsFromString } = await import('node:v8');
 
 // A one-shot command holds tens of thousands of short-lived objects for a few seconds: V8's
 // defaults grow the young generation to 2 x 64 MB and let old-space garbage pile up between

@@ -8,7 +8,13 @@ import { makeStyle } from '../render/style.js';
 import { version } from '../version.js';
 import type { AuthFlags } from './commands/auth.js';
 import { type CliIO, EXIT, wantsColor } from './io.js';
-import { openTarget } from './target.js';
+import { EMULATOR_DIR, openTarget } from './target.js';
+
+/** The embedded emulator's links lead to a server that is gone once the command returns. */
+const EMBEDDED_LINKS_NOTE =
+  `Note: these links lead to the embedded emulator, and the embedded emulator stopped when this command ended. ` +
+  `To follow them, serve the same state with \`connector-sync emulator --state ${EMULATOR_DIR}/emulator-state.json\` ` +
+  'and, in another terminal, run `MISTRAL_API_URL=http://127.0.0.1:4010 MISTRAL_API_KEY=any connector-sync auth --urls`.\n';
 
 /** Runs `connector-sync auth` and returns its exit code. */
 export async function runAuthCommand(names: string[], flags: AuthFlags, io: CliIO): Promise<number> {
@@ -60,6 +66,7 @@ export async function runAuthCommand(names: string[], flags: AuthFlags, io: CliI
         );
         for (const p of pending) io.stdout.write(`${forTerminal(authLine(p, 'expires'))}\n`);
         if (!flags.urls) io.stdout.write(style.dim('Fresh links: connector-sync auth --urls\n'));
+        else if (flags.emulator) io.stderr.write(EMBEDDED_LINKS_NOTE);
       }
       for (const line of credentialLines(credentials, style)) io.stdout.write(`${line}\n`);
     }

@@ -1,6 +1,5 @@
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { RemoteConnector } from '../api/types.js';
 import { ConnectorSyncError } from '../errors.js';
 import { describeInvalidList, invalidInScope, quoted } from '../reconcile/invalid-remote.js';
@@ -41,10 +40,11 @@ export async function runExportCommand(dir: string, flags: ExportFlags, io: CliI
         io.cwd,
       );
     await mkdir(folder, { recursive: true });
-    // the schema of this installation, so editors complete the files wherever connector-sync lives
+    // the schema where the repository has the package as a devDependency: a path that works for
+    // everyone who clones it, never this machine's install (an npx cache, a global prefix)
     const schemaPath = relative(
       folder,
-      fileURLToPath(new URL('../../schemas/connector.schema.json', import.meta.url)),
+      join(io.cwd, 'node_modules', 'connector-sync', 'schemas', 'connector.schema.json'),
     );
     for (const { connector, path } of files) await writeFile(path, connectorToYaml(connector, schemaPath));
     io.stdout.write(
@@ -86,7 +86,7 @@ async function refuseOverwrite(paths: string[], cwd: string): Promise<void> {
   if (existing.length > 0) {
     throw new ConnectorSyncError(
       'USAGE',
-      `export would overwrite ${existing.length} existing file(s): ${existing.slice(0, 5).join(', ')}`,
+      `export would overwrite ${existing.length} existing file(s): ${existing.slice(0, 5).join(', ')}${existing.length > 5 ? ` and ${existing.length - 5} more` : ''}`,
       {
         hint: 'pass --force to overwrite them, or export into an empty folder',
       },

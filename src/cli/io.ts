@@ -8,6 +8,8 @@ export interface CliIO {
   cwd: string;
   /** Aborted on SIGINT/SIGTERM (long-running commands stop cleanly). */
   signal: AbortSignal;
+  /** --no-color was given (set by the program for every command). */
+  noColor?: boolean;
   /** Told the report of a `sync` run, once, with the URL it ran against (the action's plan comment). */
   onReport?: (report: RunReport, apiUrl: string) => void;
 }
@@ -23,11 +25,18 @@ export const EXIT = {
   usageDetailed: 64,
 } as const;
 
-/** True when colour is wanted: a TTY and no NO_COLOR (https://no-color.org). */
+/**
+ * True when colour is wanted on `stream`, the one decision every command's styling goes through:
+ * --no-color and NO_COLOR (https://no-color.org) say no; FORCE_COLOR says yes, or no when it is
+ * 0 or false (as Node reads it); otherwise a terminal that is not TERM=dumb.
+ */
 export function wantsColor(io: CliIO, stream: 'stdout' | 'stderr' = 'stdout'): boolean {
+  if (io.noColor) return false;
   const noColor = io.env.NO_COLOR;
   if (noColor !== undefined && noColor !== '') return false;
-  if (io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== '0') return true;
+  const force = io.env.FORCE_COLOR;
+  if (force !== undefined && force !== '') return force !== '0' && force !== 'false';
+  if (io.env.TERM === 'dumb') return false;
   return io[stream].isTTY === true;
 }
 

@@ -4,6 +4,7 @@ import { forTerminal } from '../render/escape.js';
 import { version } from '../version.js';
 import { registerAction } from './commands/action.js';
 import { registerAuth } from './commands/auth.js';
+import { registerCompletion } from './commands/completion.js';
 import { registerDaemon } from './commands/daemon.js';
 import { registerEmulator } from './commands/emulator.js';
 import { registerExport } from './commands/export.js';
@@ -37,7 +38,13 @@ export function buildProgram(ctx: CliContext): Command {
       writeErr: (text) => ctx.io.stderr.write(text),
     })
     .exitOverride();
-  program.addOption(new Option('--no-color', 'disable colour (NO_COLOR is honoured too)'));
+  program.addOption(
+    new Option('--no-color', 'disable colour (NO_COLOR, FORCE_COLOR and TERM=dumb are honoured too)'),
+  );
+  // every command's styling asks wantsColor(io), which sees the flag here
+  program.hook('preAction', (_program, command) => {
+    if (command.optsWithGlobals().color === false) ctx.io = { ...ctx.io, noColor: true };
+  });
   for (const register of [
     registerValidate,
     registerSync,
@@ -46,6 +53,7 @@ export function buildProgram(ctx: CliContext): Command {
     registerProbe,
     registerEmulator,
     registerDaemon,
+    registerCompletion,
     registerAction,
   ]) {
     const command = register(program, ctx);

@@ -17,8 +17,8 @@ export interface ReconcileFlags {
   forceDeletes?: boolean;
   maxDeletes?: number;
   maxDeletePercent?: number;
-  scope: string[];
-  protect: string[];
+  scope?: string[];
+  protect?: string[];
   pushSecrets?: string[] | true;
   authReturnUrl?: string;
 }
@@ -64,18 +64,8 @@ export function addReconcileOptions(command: Command): Command {
       'refuse deleting more than this % of at least 10 managed connectors (default 30)',
       percent,
     )
-    .option(
-      '--scope <glob>',
-      'manage only connectors whose name matches (repeatable; default all)',
-      globs,
-      [],
-    )
-    .option(
-      '--protect <glob>',
-      'never change or delete connectors whose name matches (repeatable)',
-      globs,
-      [],
-    )
+    .option('--scope <glob>', 'manage only connectors whose name matches (repeatable; default all)', globs)
+    .option('--protect <glob>', 'never change or delete connectors whose name matches (repeatable)', globs)
     .addOption(
       new Option(
         '--push-secrets [names]',
@@ -96,8 +86,8 @@ export function settingsFromFlags(flags: ReconcileFlags): SettingsInput {
     allow_breaking_agents: flags.allowBreakingAgents,
     max_deletes: flags.maxDeletes,
     max_delete_percent: flags.maxDeletePercent,
-    scope: flags.scope.length > 0 ? flags.scope : undefined,
-    protect: flags.protect.length > 0 ? flags.protect : undefined,
+    scope: flags.scope,
+    protect: flags.protect,
     auth_return_url: flags.authReturnUrl,
   };
 }
@@ -135,8 +125,13 @@ function refuseBlank(value: string, what: string): string {
   return value;
 }
 
-/** Collects a repeatable name glob (--scope, --protect). */
+/** Collects a repeatable name glob (--scope, --protect); no default, so help shows none. */
 export function globs(value: string, previous: string[] = []): string[] {
+  // an unclosed [ matches no name at all: a scope that silently manages nothing
+  if (/\[(?![^\]]*\])/.test(value))
+    throw new InvalidArgumentError(
+      `the pattern '${value}' has a [ without its ]: close the set (team-[ab]) or match a literal [ with [[]`,
+    );
   return [...previous, refuseBlank(value, 'the pattern')];
 }
 

@@ -1,16 +1,22 @@
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { loadDesiredState } from '../config/load.js';
 import { loadSettings, type Settings } from '../config/settings.js';
 import { ConnectorSyncError, UsageError } from '../errors.js';
 import { readToolLock } from '../probe/lock-file.js';
 import { openLedger } from '../reconcile/ledger.js';
 import { emptyReport, type RunReport, type RunSettings, runOnce } from '../reconcile/run-once.js';
-import { parseSavedPlan, type SavedPlan, savePlan } from '../reconcile/saved-plan.js';
+import {
+  type PlanSources,
+  parseSavedPlan,
+  type SavedPlan,
+  savedPlanSources,
+  savePlan,
+} from '../reconcile/saved-plan.js';
 import { jsonChunks } from '../render/json-stream.js';
 import { githubAnnotations, renderReportMarkdown } from '../render/markdown.js';
 import { hasChanges, isSuccess, reportToJson } from '../render/report-json.js';
-import { reportTextLines } from '../render/report-text.js';
+import { reportIssuesText, reportTextLines } from '../render/report-text.js';
 import { makeStyle } from '../render/style.js';
 import { version } from '../version.js';
 import type { SyncFlags } from './commands/sync.js';
@@ -23,14 +29,17 @@ import { connectTarget, type Target } from './target.js';
 export async function runSyncCommand(paths: string[], flags: SyncFlags, io: CliIO): Promise<number> {
   if (flags.plan && flags.planOut)
     throw new UsageError('--plan applies a saved plan; --plan-out saves a new one: use one of them');
+  const savedPlan = flags.plan ? await readSavedPlan(flags.plan, io.cwd) : undefined;
+  // a saved plan applied without paths is applied to what it was made from
+  const recorded = savedPlan && paths.length === 0 ? savedPlanSources(savedPlan) : undefined;
+  const settingsFile = flags.settings ?? recorded?.settingsFile;
   const settings = await loadSettings({
     cwd: io.cwd,
     env: io.env,
     flags: settingsFromFlags(flags),
-    ...(flags.settings ? { file: flags.settings } : {}),
+    ...(settingsFile ? { file: settingsFile } : {}),
   });
-  const savedPlan = flags.plan ? await readSavedPlan(flags.plan, io.cwd) : undefined;
-  const desiredPaths = paths.length > 0 ? paths : settings.paths;
+  const desiredPaths = paths.length > 0 ? paths : (recorded?.paths ?? settings.paths);
   const loadDesired = () =>
     loadDesiredState(desiredPaths, { resolve: true, cwd: io.cwd, env: io.env, policy: settings.policy });
 
@@ -52,7 +61,12 @@ export async function runSyncCommand(paths: string[], flags: SyncFlags, io: CliI
     concurrency: settings.concurrency,
   });
   try {
-    const progress = progressReporter(io, flags.output === 'text');
+    const style = makeStyle(wantsColor(io));
+    const progress = progressReporter(io, {
+      forPeople: flags.output === 'text',
+      style,
+      apiUrl: target.displayUrl,
+    });
     const report = await runOnce(
       {
         loadDesired: async () => loaded,
@@ -62,11 +76,14 @@ export async function runSyncCommand(paths: string[], flags: SyncFlags, io: CliI
         loadToolLock: () => readToolLock(io.cwd),
         now: () => new Date(),
       },
-      runSettings(settings, flags, io, savedPlan, progress.onResult),
+      runSettings(settings, flags, io, savedPlan, progress),
     );
     progress.done();
-    if (flags.planOut && report.plan) await writePlan(flags.planOut, report, target, io);
-    return await finish(report, flags, io, target.displayUrl, progress.shown);
+    if (flags.planOut && report.plan) {
+      const sources = { paths: desiredPaths, settingsFile: settings.file && relative(io.cwd, settings.file) };
+      await writePlan(flags.planOut, report, target, sources, io);
+    }
+    return await finish(report, flags, io, target.displayUrl, progress);
   } finally {
     await target.close();
   }
@@ -77,7 +94,7 @@ function runSettings(
   flags: SyncFlags,
   io: CliIO,
   savedPlan: SavedPlan | undefined,
-  onResult: RunSettings['onResult'],
+  progress: Pick<RunSettings, 'onPlan' | 'onResult'>,
 ): RunSettings {
   const pushSecrets = flags.pushSecrets === true ? ['*'] : (flags.pushSecrets ?? []);
   return {
@@ -102,7 +119,8 @@ function runSettings(
     pushUnrecorded: false,
     ...(savedPlan ? { savedPlan } : {}),
     signal: io.signal,
-    ...(onResult ? { onResult } : {}),
+    ...(progress.onPlan ? { onPlan: progress.onPlan } : {}),
+    ...(progress.onResult ? { onResult: progress.onResult } : {}),
   };
 }
 
@@ -112,7 +130,7 @@ async function finish(
   flags: SyncFlags,
   io: CliIO,
   apiUrl: string,
-  resultsShown = false,
+  shown: { headShown: boolean; resultsShown: boolean } = { headShown: false, resultsShown: false },
 ): Promise<number> {
   const context = { apiUrl, toolVersion: version(), command: 'sync' };
   io.onReport?.(report, apiUrl);
@@ -120,11 +138,20 @@ async function finish(
     writeChunks(io.stdout, jsonChunks(reportToJson(report, context)));
     io.stdout.write('\n');
   } else if (flags.output === 'markdown') io.stdout.write(renderReportMarkdown(report, context));
-  else
+  else {
+    // configuration problems are diagnostics: stderr, as in validate (printed already if the plan was)
+    if (!shown.headShown) io.stderr.write(reportIssuesText(report));
     writeLines(
       io.stdout,
-      reportTextLines(report, { style: makeStyle(wantsColor(io)), apiUrl, resultsShown }),
+      reportTextLines(report, {
+        issuesApart: true,
+        style: makeStyle(wantsColor(io)),
+        apiUrl,
+        headShown: shown.headShown,
+        resultsShown: shown.resultsShown,
+      }),
     );
+  }
 
   const summaryFile = io.env.GITHUB_STEP_SUMMARY;
   if (summaryFile) await appendFile(resolve(io.cwd, summaryFile), renderReportMarkdown(report, context));
@@ -163,12 +190,19 @@ async function readSavedPlan(file: string, cwd: string): Promise<SavedPlan> {
   return parseSavedPlan(text, file);
 }
 
-async function writePlan(file: string, report: RunReport, target: Target, io: CliIO): Promise<void> {
+async function writePlan(
+  file: string,
+  report: RunReport,
+  target: Target,
+  sources: PlanSources,
+  io: CliIO,
+): Promise<void> {
   const saved = savePlan(report.plan!, {
     now: new Date(),
     toolVersion: version(),
     apiUrl: target.id,
     desired: report.desired,
+    sources,
   });
   const path = resolve(io.cwd, file);
   await mkdir(dirname(path), { recursive: true });

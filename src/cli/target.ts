@@ -75,8 +75,8 @@ export interface TargetFlags {
   apiUrl?: string;
   emulator?: boolean;
   settings?: string;
-  scope: string[];
-  protect: string[];
+  scope?: string[];
+  protect?: string[];
 }
 
 /** Loads settings (flags > environment > file) and connects, for the one-shot commands. */
@@ -91,8 +91,8 @@ export async function openTarget(
     flags: {
       ...extra,
       api_url: flags.apiUrl,
-      scope: flags.scope.length > 0 ? flags.scope : undefined,
-      protect: flags.protect.length > 0 ? flags.protect : undefined,
+      scope: flags.scope,
+      protect: flags.protect,
     },
     ...(flags.settings ? { file: flags.settings } : {}),
   });

@@ -20,7 +20,7 @@ import { onSignal, type SignalSource } from './signals.js';
 export interface DaemonFlags extends ReconcileFlags {
   host: string;
   port: number;
-  allowHost: string[];
+  allowHost?: string[];
   schedule?: string;
   readOnly?: boolean;
   debounce: number;
@@ -88,7 +88,7 @@ export async function runDaemonCommand(
       },
       host: flags.host,
       port: flags.port,
-      allowHosts: flags.allowHost,
+      allowHosts: flags.allowHost ?? [],
       debounceMs: flags.debounce,
       controlToken,
       logger,

@@ -93,6 +93,8 @@ export class DaemonStatus {
   };
   #settingsIssue: ConfigIssue | null = null;
   #api: StatusView['api'];
+  /** What the last failed listing says about the API, in words (it may have answered). */
+  #apiFailure = 'the API is unreachable';
   #suspension: Suspension = { control: false, setting: false };
   #suspendedSince: string | null = null;
   #running: StatusView['running'] = null;
@@ -151,8 +153,10 @@ export class DaemonStatus {
       this.#heldBack = heldBack(report.plan);
     }
     if (report.listing !== null) this.#api = { ...this.#api, reachable: true, last_error: null };
-    else if (report.error?.code.startsWith('API_') || report.phase === 'ListFailed')
+    else if (report.error?.code.startsWith('API_') || report.phase === 'ListFailed') {
       this.#api = { ...this.#api, reachable: false, last_error: report.error?.message ?? report.phase };
+      this.#apiFailure = apiFailure(report.error?.code);
+    }
     return record;
   }
 
@@ -201,7 +205,7 @@ export class DaemonStatus {
     if (this.#api.reachable !== true)
       reasons.push(
         this.#api.reachable === false
-          ? `the API is unreachable: ${this.#api.last_error ?? 'unknown error'}`
+          ? `${this.#apiFailure}: ${this.#api.last_error ?? 'unknown error'}`
           : 'the API has not been reached yet',
       );
     return { ready: reasons.length === 0, reasons };
@@ -302,4 +306,11 @@ export class DaemonStatus {
         : null,
     };
   }
+}
+
+/** A failed listing in words: only a network error or a timeout means the API could not be reached. */
+function apiFailure(code: string | undefined): string {
+  if (code === 'API_UNAUTHORIZED') return 'the API rejected the key';
+  if (code === undefined || code === 'API_NETWORK' || code === 'API_TIMEOUT') return 'the API is unreachable';
+  return 'the API answered the listing with an error';
 }

@@ -68,6 +68,8 @@ export interface RunSettings {
   signal?: AbortSignal;
   /** The run's total time (--timeout); past it, requests in flight are cut off too. */
   timeoutMs?: number;
+  /** Called once the plan is made, just before its first write (to show it while it is applied). */
+  onPlan?: (report: Readonly<RunReport>) => void;
   onResult?: ApplyOptions['onResult'];
 }
 
@@ -159,6 +161,7 @@ async function runSteps(deps: RunDependencies, settings: RunSettings, report: Ru
     const remoteByName = new Map(listing.items.map((r) => [r.name, r]));
     if (!settings.dryRun && plan.operations.length > 0) {
       const privateSeen = listing.items.some((r) => r.visibility === 'private');
+      settings.onPlan?.(report);
       report.apply = await applyPlan(plan, desiredByName, deps.api, { ...settings, privateSeen });
       overlayResults(remoteByName, report.apply);
       if (ledger?.created) rememberCreated(ledger.created, report.apply.results, deps.now().toISOString());

@@ -14,14 +14,33 @@ export interface SavedPlan {
   api_url: string;
   /** Digest of the desired state's non-secret fields, to refuse a plan made from other files. */
   desired_digest: string;
+  /** The same digest per connector file, to name the files that changed (absent in older plans). */
+  file_digests?: Record<string, string>;
+  /** The paths the plan was made from, as given; `--plan` alone loads these. */
+  paths?: string[];
+  /** The settings file the plan was made with, if any; `--plan` alone reads it again. */
+  settings_file?: string;
   plan: Plan;
+}
+
+/** Where a plan was made from: the paths and settings file `--plan` uses when none are given. */
+export interface PlanSources {
+  paths: string[];
+  settingsFile?: string | undefined;
 }
 
 /** Wraps a plan for saving. */
 export function savePlan(
   plan: Plan,
-  context: { now: Date; toolVersion: string; apiUrl: string; desired: readonly DesiredConnector[] },
+  context: {
+    now: Date;
+    toolVersion: string;
+    apiUrl: string;
+    desired: readonly DesiredConnector[];
+    sources?: PlanSources;
+  },
 ): SavedPlan {
+  const sources = context.sources;
   return {
     format: 'connector-sync-plan',
     version: 1,
@@ -29,8 +48,20 @@ export function savePlan(
     tool_version: context.toolVersion,
     api_url: context.apiUrl,
     desired_digest: desiredDigest(context.desired),
+    file_digests: fileDigests(context.desired),
+    ...(sources ? { paths: sources.paths } : {}),
+    ...(sources?.settingsFile ? { settings_file: sources.settingsFile } : {}),
     plan,
   };
+}
+
+/** The paths and settings file a saved plan recorded, when they are well-formed. */
+export function savedPlanSources(saved: SavedPlan): PlanSources | undefined {
+  const paths: unknown = saved.paths;
+  if (!Array.isArray(paths) || paths.length === 0 || !paths.every((path) => typeof path === 'string'))
+    return undefined;
+  const settingsFile: unknown = saved.settings_file;
+  return { paths, ...(typeof settingsFile === 'string' ? { settingsFile } : {}) };
 }
 
 /** Parses a saved plan file; anything else is a PLAN_FILE_INVALID error naming the file. */
@@ -88,7 +119,10 @@ export function checkSavedPlan(
   if (moved.length > 0)
     throw stale(`the remote connectors changed since the plan was made: ${listed(moved)}`);
   if (saved.desired_digest !== desiredDigest(current.desired)) {
-    throw stale('the connector files changed since the plan was made');
+    const files = isRecord(saved.file_digests) ? fileChanges(saved.file_digests, current.desired) : [];
+    throw stale(
+      `the connector files changed since the plan was made${files.length > 0 ? `: ${listed(files)}` : ''}`,
+    );
   }
   const { unfounded, missing } = operationMismatch(saved.plan.operations, current.fresh.operations);
   if (unfounded.length > 0) {
@@ -176,6 +210,31 @@ export function basisChanges(before: readonly RemoteRef[], after: readonly Remot
   }
   for (const ref of before) if (!now.has(ref.id)) changes.push(`${ref.name} (deleted)`);
   return changes;
+}
+
+/** `desiredDigest` of each connector file's connectors, by the file's name as displayed. */
+function fileDigests(desired: readonly DesiredConnector[]): Record<string, string> {
+  const byFile = new Map<string, DesiredConnector[]>();
+  for (const d of desired) byFile.set(d.source.file, [...(byFile.get(d.source.file) ?? []), d]);
+  return Object.fromEntries([...byFile].map(([file, connectors]) => [file, desiredDigest(connectors)]));
+}
+
+/** The files whose connectors differ from the saved digests: "a.yaml (changed)", "b.yaml (new)". */
+function fileChanges(saved: Record<string, unknown>, desired: readonly DesiredConnector[]): string[] {
+  const now = fileDigests(desired);
+  const changes: string[] = [];
+  for (const [file, digest] of Object.entries(now)) {
+    if (!Object.hasOwn(saved, file)) changes.push(`${quotedFile(file)} (new)`);
+    else if (saved[file] !== digest) changes.push(`${quotedFile(file)} (changed)`);
+  }
+  for (const file of Object.keys(saved))
+    if (!Object.hasOwn(now, file)) changes.push(`${quotedFile(file)} (gone)`);
+  return changes;
+}
+
+/** A file name from a plan file anyone may have edited: shown inert, quoted only when odd. */
+function quotedFile(file: string): string {
+  return /^[\w./@+-]+$/.test(file) ? file : quoted(file);
 }
 
 /** A digest of everything in the desired state except secret values. */

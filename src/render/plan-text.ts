@@ -91,9 +91,13 @@ export function planSummary(plan: Plan): string {
     .map(([n, what]) => `${n} ${what}`);
   const held = heldBack(plan);
   if (held > 0) parts.push(`${held} held back`);
-  const in_sync = plan.in_sync.length + plan.unverified.length;
-  if (parts.length === 0) return `No changes. ${in_sync} connector${in_sync === 1 ? '' : 's'} in sync.`;
-  return `Plan: ${parts.join(', ')}, ${in_sync} in sync.`;
+  // a connector whose write-only values could not be compared is not known to be in sync
+  const in_sync = plan.in_sync.length;
+  const unverified =
+    plan.unverified.length > 0 ? `, ${plan.unverified.length} unverified (write-only values)` : '';
+  if (parts.length === 0)
+    return `No changes. ${in_sync} connector${in_sync === 1 ? '' : 's'} in sync${unverified}.`;
+  return `Plan: ${parts.join(', ')}, ${in_sync} in sync${unverified}.`;
 }
 
 function operationLines(op: Operation, style: Style): string[] {
@@ -151,7 +155,8 @@ function diffColour(line: string, style: Style): string {
   return style.dim(line);
 }
 
-function listNames(all: readonly string[], limit = 20): string {
+/** Names for a terminal, the first `limit` of them and how many more. */
+export function listNames(all: readonly string[], limit = 20): string {
   const names = all.map(forTerminal);
   return names.length <= limit
     ? names.join(', ')

@@ -6,9 +6,10 @@ import {
   type ToolsCheck,
 } from '../reconcile/reports.js';
 import type { RunReport } from '../reconcile/run-once.js';
+import type { OperationResult } from '../reconcile/types.js';
 import { renderIssuesText } from './diagnostics.js';
 import { forTerminal } from './escape.js';
-import { planTextLines, resultLine } from './plan-text.js';
+import { listNames, planTextLines, resultLine } from './plan-text.js';
 import { heldBack } from './report-json.js';
 import type { Style } from './style.js';
 import { toolDriftPhrases } from './tool-drift.js';
@@ -17,7 +18,11 @@ import { toolDriftPhrases } from './tool-drift.js';
 export interface TextContext {
   style: Style;
   apiUrl: string;
-  /** Results were already printed one by one while applying (progress on a TTY). */
+  /** The issues, the listing line and the plan were printed before the apply began. */
+  headShown?: boolean;
+  /** The caller prints the configuration issues and warnings itself (on stderr, as diagnostics). */
+  issuesApart?: boolean;
+  /** Results were already printed one by one while applying. */
   resultsShown?: boolean;
 }
 
@@ -32,22 +37,8 @@ export function renderReportText(report: RunReport, context: TextContext): strin
  */
 export function* reportTextLines(report: RunReport, context: TextContext): Generator<string> {
   const { style } = context;
-  if (report.issues.length > 0 || report.warnings.length > 0) {
-    yield renderIssuesText([...report.issues, ...report.warnings], { color: false }).trimEnd();
-  }
-  if (report.phase === 'ConfigInvalid') {
-    yield style.remove('The desired state is invalid: nothing was read from or written to the API.');
-    return;
-  }
-  if (report.listing) {
-    const { count, pages } = report.listing;
-    yield style.dim(
-      `${report.desired.length} desired connector${plural(report.desired.length)}; ` +
-        `${count} remote at ${context.apiUrl} (${pages} page${plural(pages)}${report.listing.complete ? '' : ', INCOMPLETE'})`,
-    );
-    yield '';
-  }
-  if (report.plan) yield* planTextLines(report.plan, style);
+  if (!context.headShown) yield* reportHeadLines(report, context);
+  if (report.phase === 'ConfigInvalid') return;
   if (report.phase === 'PlanRefused') yield style.remove('Refused: nothing was changed.');
   if (report.apply) {
     yield '';
@@ -76,6 +67,38 @@ export function* reportTextLines(report: RunReport, context: TextContext): Gener
   }
 }
 
+/** What a run knows before its first write: the issues, what was read, and the plan. */
+export function* reportHeadLines(report: RunReport, context: TextContext): Generator<string> {
+  const { style } = context;
+  if (!context.issuesApart && (report.issues.length > 0 || report.warnings.length > 0)) {
+    yield reportIssuesText(report).trimEnd();
+  }
+  if (report.phase === 'ConfigInvalid') {
+    yield style.remove('The desired state is invalid: nothing was read from or written to the API.');
+    return;
+  }
+  if (report.listing) {
+    const { count, pages } = report.listing;
+    yield style.dim(
+      `${report.desired.length} desired connector${plural(report.desired.length)}; ` +
+        `${count} remote at ${context.apiUrl} (${pages} page${plural(pages)}${report.listing.complete ? '' : ', INCOMPLETE'})`,
+    );
+    yield '';
+  }
+  if (report.plan) yield* planTextLines(report.plan, style);
+}
+
+/** The configuration issues and warnings of a run, as text (empty when there are none). */
+export function reportIssuesText(report: Readonly<RunReport>): string {
+  if (report.issues.length === 0 && report.warnings.length === 0) return '';
+  return renderIssuesText([...report.issues, ...report.warnings], { color: false });
+}
+
+/** A result printed in one line with the others of its kind: the operations an interrupt never started. */
+export function notStarted(result: OperationResult): boolean {
+  return result.status === 'skipped' && result.note?.startsWith('not started') === true;
+}
+
 function* applyLines(report: RunReport, context: TextContext): Generator<string> {
   const applied = report.apply!;
   let done = 0;
@@ -83,14 +106,29 @@ function* applyLines(report: RunReport, context: TextContext): Generator<string>
   for (const result of applied.results) {
     if (result.status === 'applied') done += 1;
     else if (result.status === 'skipped') skipped += 1;
-    if (!context.resultsShown) yield resultLine(result, context.style);
+    if (!context.resultsShown && !notStarted(result)) yield resultLine(result, context.style);
   }
+  yield* notStartedLines(applied.results, context.style);
   const summary = `Applied ${done} of ${applied.results.length} operation${plural(applied.results.length)}`;
   const tail = [applied.failed > 0 ? `${applied.failed} failed` : '', skipped > 0 ? `${skipped} skipped` : '']
     .filter(Boolean)
     .join(', ');
   yield context.style.bold(tail ? `${summary}; ${tail}.` : `${summary}.`);
   if (applied.failed > 0) yield 'Run sync again to retry: it converges from wherever this run stopped.';
+}
+
+/** `  - 440 not started (interrupted): a, b, c and 437 more`, one line per reason. */
+function* notStartedLines(results: readonly OperationResult[], style: Style): Generator<string> {
+  const byReason = new Map<string, string[]>();
+  for (const result of results) {
+    if (!notStarted(result)) continue;
+    const reason = result.note!.replace(/^not started:?\s*/, '') || 'stopped';
+    const names = byReason.get(reason) ?? [];
+    names.push(result.operation.name);
+    byReason.set(reason, names);
+  }
+  for (const [reason, names] of byReason)
+    yield `  ${style.warn('-')} ${names.length} not started (${forTerminal(reason)}): ${listNames(names)}`;
 }
 
 function authLines(pending: readonly PendingAuth[], style: Style): string[] {

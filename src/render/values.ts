@@ -1,4 +1,4 @@
-import { createTwoFilesPatch } from 'diff';
+import { structuredPatch } from 'diff';
 import { forTerminal } from './escape.js';
 
 /** A field value for a terminal: quoted when it has spaces, "(empty)" for null, long text truncated, controls escaped. */
@@ -15,15 +15,13 @@ export function isLongText(before: string | null, after: string | null): boolean
   return long(before) || long(after);
 }
 
-/** A unified diff of two texts, without the file header lines. */
+/** A unified diff of two texts: its hunks only (the field is named by the line above it). */
 export function textDiff(field: string, before: string | null, after: string | null): string[] {
-  const patch = createTwoFilesPatch(field, field, `${before ?? ''}\n`, `${after ?? ''}\n`, '', '', {
+  const patch = structuredPatch(field, field, `${before ?? ''}\n`, `${after ?? ''}\n`, '', '', {
     context: 2,
   });
-  return patch
-    .split('\n')
-    .filter(
-      (line) => line !== '' && !line.startsWith('===') && !line.startsWith('---') && !line.startsWith('+++'),
-    )
-    .filter((line) => !line.startsWith('\\'));
+  return patch.hunks.flatMap((hunk) => [
+    `@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`,
+    ...hunk.lines.filter((line) => !line.startsWith('\\')),
+  ]);
 }

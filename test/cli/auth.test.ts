@@ -2,6 +2,8 @@
  * `connector-sync auth`: the connectors still waiting for someone to complete OAuth, in text and
  * in JSON (checked against schemas/auth-output.schema.json), with fresh links on request.
  */
+import { cp } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { schemaProblems } from '../support/scenario-schemas.js';
 import { API_KEY, type CliWorld, openCliWorld } from './harness.js';
@@ -126,5 +128,21 @@ describe('connector-sync auth', () => {
     expect(parsed(run.stdout).pending_auth.map((p) => p.name)).toEqual(['calendar']);
     const protectedRun = await world.run(['auth', '--protect', 'drive', '-o', 'json']);
     expect(parsed(protectedRun.stdout).pending_auth.map((p) => p.name)).toEqual(['calendar']);
+  });
+});
+
+describe('auth --urls --emulator', () => {
+  test('says plainly that the embedded emulator has stopped, and how to serve its links', async () => {
+    await cp(join(import.meta.dirname, '..', '..', 'examples', 'quickstart'), join(world.cwd, 'connectors'), {
+      recursive: true,
+    });
+    expect((await world.run(['sync', '--emulator'])).code).toBe(0);
+    const run = await world.run(['auth', '--urls', '--emulator']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/notion {2}http:\/\/127\.0\.0\.1:\d+\/_emulator\/oauth\/authorize/);
+    expect(run.stderr).toContain('the embedded emulator stopped when this command ended');
+    expect(run.stderr).toContain('connector-sync emulator --state .connector-sync/emulator-state.json');
+    // without links there is nothing to follow, and nothing to say
+    expect((await world.run(['auth', '--emulator'])).stderr).toBe('');
   });
 });

@@ -76,7 +76,10 @@ describe('connector-sync export', () => {
     // an OAuth connector gets placeholders to fill in, commented out
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the file holds a literal ${env:...} reference
     expect(files.get('drive.yaml')).toContain('#   client_secret: ${env:DRIVE_CLIENT_SECRET}');
-    expect(files.get('deepwiki.yaml')).toMatch(/^# yaml-language-server: \$schema=/);
+    // the schema where a user's repository has the package (a devDependency), never this machine's install
+    expect(files.get('deepwiki.yaml')).toMatch(
+      /^# yaml-language-server: \$schema=\.\.\/node_modules\/connector-sync\/schemas\/connector\.schema\.json\n/,
+    );
     expect(run.stdout + run.stderr).not.toContain(API_KEY);
   });
 
@@ -105,6 +108,7 @@ describe('connector-sync export', () => {
     const again = await world.run(['export', 'adopted']);
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('export would overwrite 4 existing file(s)');
+    expect(again.stderr).not.toContain('more');
     expect(again.stderr).toContain('--force');
     expect((await world.run(['export', 'adopted', '--force'])).code).toBe(0);
 
@@ -119,5 +123,25 @@ describe('connector-sync export', () => {
     expect(run.stderr).toContain('MISTRAL_API_KEY');
     expect(run.stderr).toContain('--emulator');
     expect(world.emulator.requestLog).toHaveLength(0);
+  });
+});
+
+describe('export over many existing files', () => {
+  test('names the first five and says how many more', async () => {
+    const many = await openCliWorld(
+      Array.from({ length: 7 }, (_, i) => ({
+        name: `svc-${i}`,
+        description: `Service ${i}`,
+        server: `https://svc-${i}.example.com/mcp`,
+      })),
+    );
+    try {
+      expect((await many.run(['export', 'out'])).code).toBe(0);
+      const again = await many.run(['export', 'out']);
+      expect(again.code).toBe(2);
+      expect(again.stderr).toMatch(/export would overwrite 7 existing file\(s\): (\S+, ){4}\S+ and 2 more\n/);
+    } finally {
+      await many.close();
+    }
   });
 });

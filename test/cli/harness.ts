@@ -54,6 +54,9 @@ export async function openCliWorld(seed: SeedConnector[] = []): Promise<CliWorld
 export interface RunOptions {
   signal?: AbortSignal;
   stderrIsTTY?: boolean;
+  stdoutIsTTY?: boolean;
+  /** Sees each piece of stdout as it is written (what a CI log shows while the run goes on). */
+  onStdout?: (text: string) => void;
 }
 
 /** Runs the CLI in-process; `undefined` values remove a variable. */
@@ -66,7 +69,14 @@ export async function runIn(
   let stdout = '';
   let stderr = '';
   const io: CliIO = {
-    stdout: { write: (text: string) => (stdout += text), isTTY: false },
+    stdout: {
+      write: (text: string) => {
+        stdout += text;
+        options.onStdout?.(text);
+        return true;
+      },
+      isTTY: options.stdoutIsTTY === true,
+    },
     stderr: { write: (text: string) => (stderr += text), isTTY: options.stderrIsTTY === true },
     env: Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined)),
     cwd,

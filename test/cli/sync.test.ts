@@ -80,4 +80,51 @@ describe('sync in its process', () => {
     expect(json.code).toBe(0);
     expect(json.stderr).toBe('');
   });
+
+  test('in a log, the plan is printed before the first write and each result as it lands', async () => {
+    let logged = '';
+    const atEachCreate: string[] = [];
+    const watching = await startScenarioProxy(world.emulator.url, {
+      onRequest: (request) => {
+        if (request.method === 'POST') atEachCreate.push(logged);
+      },
+    });
+    try {
+      const run = await world.run(
+        ['sync', '--concurrency', '1'],
+        { MISTRAL_API_URL: watching.url },
+        {
+          onStdout: (text) => {
+            logged += text;
+          },
+        },
+      );
+      expect(run.code).toBe(0);
+      // when the first create went out, the header and the whole plan were already in the log
+      expect(atEachCreate[0]).toContain('5 desired connectors; ');
+      expect(atEachCreate[0]).toContain('+ create  svc-e');
+      expect(atEachCreate[0]).not.toContain('✓');
+      // when the second went out, the first result was there too
+      expect(atEachCreate[1]).toContain('✓ create svc-a');
+      // the plan and each result once, then the summary
+      expect(run.stdout.split('+ create  svc-e').length).toBe(2);
+      expect(run.stdout.split('✓ create svc-a').length).toBe(2);
+      expect(run.stdout).toContain('Applied 5 of 5 operations.');
+    } finally {
+      await watching.close();
+    }
+  });
+
+  test('an interrupted run says how many were not started in one line, not one line each', async () => {
+    const controller = new AbortController();
+    proxy.arm([{ when: 'POST /v1/connectors', run: () => controller.abort(new Error('received SIGINT')) }]);
+    const run = await world.run(
+      ['sync', '--concurrency', '1'],
+      { MISTRAL_API_URL: proxy.url },
+      { signal: controller.signal },
+    );
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('4 not started (interrupted): svc-b, svc-c, svc-d, svc-e');
+    expect(run.stdout).not.toContain('svc-b skipped');
+  });
 });

@@ -44,6 +44,10 @@ describe('usage errors', () => {
     ['a blank path of sync', ['sync', 'connectors', ''], 'blank'],
     ['a blank path of validate', ['validate', ' '], 'blank'],
     ['a blank folder of export', ['export', ''], 'blank'],
+    // a pattern that can match nothing is a typo, not "no connector"
+    ['an unclosed [ in --scope', ['sync', '--scope', '['], "'[' has a [ without its ]"],
+    ['an unclosed [ in --protect of auth', ['auth', '--protect', 'team-[ab'], 'without its ]'],
+    ['a schedule that is not cron', ['daemon', '--schedule', 'every minute'], 'is not a cron expression'],
   ];
 
   test.each(cases)('%s exits 2 and makes no request', async (_, args, message) => {
@@ -87,6 +91,11 @@ describe('help', () => {
       expect(run.code, args.join(' ')).toBe(0);
       expect(run.stdout, args.join(' ')).toContain(`Usage: connector-sync ${command}`);
     }
+  });
+
+  test.each(COMMANDS)('%s --help shows no empty list as a default', async (command) => {
+    const { stdout } = await world.run([command, '--help']);
+    expect(stdout).not.toContain('(default: [])');
   });
 
   test('--version prints the version and exits 0', async () => {

@@ -4,7 +4,7 @@
  * without touching the checkout's own dist/.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -33,7 +33,8 @@ export async function buildCli(): Promise<string> {
     if (!existsSync(join(out, 'dist/cli/main.js'))) throw error;
   }
   mkdirSync(join(out, 'bin'));
-  copyFileSync(join(ROOT, 'bin/connector-sync.js'), join(out, 'bin/connector-sync.js'));
+  for (const file of readdirSync(join(ROOT, 'bin')))
+    copyFileSync(join(ROOT, 'bin', file), join(out, 'bin', file));
   copyFileSync(join(ROOT, 'package.json'), join(out, 'package.json'));
   symlinkSync(join(ROOT, 'schemas'), join(out, 'schemas'));
   symlinkSync(join(ROOT, 'node_modules'), join(out, 'node_modules'));

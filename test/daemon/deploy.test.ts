@@ -58,6 +58,17 @@ describe('deploy/kubernetes.yaml', () => {
     expect(container.args.at(-1)).toBe(configMount.mountPath);
     expect(configMount.subPath).toBeUndefined();
   });
+
+  it('holds no ConfigMap of its own: applying it never replaces the connector files created before it', () => {
+    expect(docs.filter((doc) => doc.kind === 'ConfigMap')).toEqual([]);
+  });
+
+  it('writes file modes in decimal, which YAML 1.1 and 1.2 read alike (0440 is octal in one, 440 in the other)', () => {
+    const text = read('deploy/kubernetes.yaml');
+    expect(text).not.toMatch(/(?:default)?[mM]ode:\s*0\d+/);
+    const secret = deployment.spec.template.spec.volumes.find((v: { name: string }) => v.name === 'secrets');
+    expect(secret.secret.defaultMode).toBe(0o440);
+  });
 });
 
 describe('deploy/docker-compose.yml', () => {

@@ -135,6 +135,23 @@ describe('DaemonStatus', () => {
     expect(view.history.map((r) => r.phase)).toEqual(['ListFailed', 'Applied']);
   });
 
+  it('says the API rejected the key, not that it is unreachable, when it answers 401', async () => {
+    const api = new FakeApi();
+    const status = newStatus();
+    status.recordLoad({ ok: true, state: { connectors: [], files: [] }, warnings: [] }, false);
+    api.listConnectors = async () => {
+      throw new ConnectorSyncError('API_UNAUTHORIZED', 'the API rejected the API key (HTTP 401)');
+    };
+    status.recordRun(await run(api, [desired('alpha')]), {
+      reasons: ['start'],
+      mode: 'apply',
+      usedLastGood: false,
+    });
+    expect(status.view().not_ready).toEqual([
+      'the API rejected the key: the API rejected the API key (HTTP 401)',
+    ]);
+  });
+
   it('is not ready before a valid desired state, and shows config issues with their place', () => {
     const status = newStatus();
     const issue = {

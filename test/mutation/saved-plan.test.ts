@@ -47,7 +47,7 @@ function saved(basis: RemoteRef[] = [], wanted: DesiredConnector[] = []): SavedP
 }
 
 describe('saved plans', () => {
-  it('record the format, version, time, tool, API and desired digest', () => {
+  it('record the format, version, time, tool, API and desired digest, whole and per file', () => {
     const wanted = [desired('a')];
     expect(saved([ref('1', 'a')], wanted)).toEqual({
       format: 'connector-sync-plan',
@@ -56,6 +56,7 @@ describe('saved plans', () => {
       tool_version: '1.2.3',
       api_url: API,
       desired_digest: desiredDigest(wanted),
+      file_digests: { 'connectors/a.yaml': desiredDigest(wanted) },
       plan: emptyPlan([ref('1', 'a')]),
     });
   });
@@ -132,7 +133,7 @@ describe('saved plans', () => {
     );
     expect([edited.code, edited.message]).toEqual([
       'PLAN_STALE',
-      'the connector files changed since the plan was made',
+      'the connector files changed since the plan was made: connectors/a.yaml (changed)',
     ]);
   });
 

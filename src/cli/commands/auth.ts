@@ -11,8 +11,8 @@ export interface AuthFlags {
   returnUrl?: string;
   output: 'text' | 'json';
   failOnPending?: boolean;
-  scope: string[];
-  protect: string[];
+  scope?: string[];
+  protect?: string[];
 }
 
 /** Registers `connector-sync auth`: the connectors that still need someone to complete OAuth. */
@@ -36,8 +36,8 @@ export function registerAuth(program: Command, ctx: CliContext): Command {
     )
     .option('--emulator', 'use the embedded local emulator (state in .connector-sync/ here)')
     .option('--settings <file>', 'settings file (default: .connector-sync.yaml when present)')
-    .option('--scope <glob>', 'only names that match (repeatable)', globs, [])
-    .option('--protect <glob>', 'skip names that match (repeatable)', globs, [])
+    .option('--scope <glob>', 'only names that match (repeatable)', globs)
+    .option('--protect <glob>', 'skip names that match (repeatable)', globs)
     .action(async (names: string[], flags: AuthFlags) => {
       const { runAuthCommand } = await import('../auth-run.js');
       ctx.result.exitCode = await runAuthCommand(names, flags, ctx.io);

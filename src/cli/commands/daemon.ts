@@ -1,5 +1,6 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { DaemonFlags } from '../../daemon/command.js';
+import { type ConnectorSyncError, UsageError } from '../../errors.js';
 import type { CliContext } from '../main.js';
 import { addReconcileOptions, integer, pathArguments } from '../options.js';
 
@@ -28,8 +29,7 @@ export function registerDaemon(program: Command, ctx: CliContext): Command {
     .option(
       '--allow-host <name>',
       'a Host name the status server answers besides its address (repeatable; on 0.0.0.0 limits it to these, IPs and localhost)',
-      (value: string, previous: string[]) => [...previous, value],
-      [],
+      (value: string, previous: string[] = []) => [...previous, value],
     )
     .option(
       '--schedule <cron>',
@@ -58,9 +58,22 @@ export function registerDaemon(program: Command, ctx: CliContext): Command {
     );
   addReconcileOptions(command);
   return command.action(async (paths: string[], flags: DaemonFlags) => {
+    if (flags.schedule !== undefined) await refuseBadSchedule(flags.schedule);
     const { runDaemonCommand } = await import('../../daemon/command.js');
     ctx.result.exitCode = await runDaemonCommand(paths, flags, ctx.io, process);
   });
+}
+
+/** A --schedule that is not cron is a usage error (exit 2), like every other bad flag value. */
+async function refuseBadSchedule(value: string): Promise<void> {
+  // croner loads here, not at start-up
+  const { parseSchedule } = await import('../../daemon/scheduler.js');
+  try {
+    parseSchedule(value, '--schedule');
+  } catch (error) {
+    const known = error as ConnectorSyncError;
+    throw new UsageError(known.message, known.hint);
+  }
 }
 
 function seconds(value: string): number {

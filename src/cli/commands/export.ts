@@ -8,8 +8,8 @@ export interface ExportFlags {
   emulator?: boolean;
   settings?: string;
   force?: boolean;
-  scope: string[];
-  protect: string[];
+  scope?: string[];
+  protect?: string[];
 }
 
 /** Registers `connector-sync export`: the remote connectors as connector files, to adopt a workspace. */
@@ -29,8 +29,8 @@ export function registerExport(program: Command, ctx: CliContext): Command {
     )
     .option('--emulator', 'export from the embedded local emulator (state in .connector-sync/ here)')
     .option('--settings <file>', 'settings file (default: .connector-sync.yaml when present)')
-    .option('--scope <glob>', 'export only names that match (repeatable)', globs, [])
-    .option('--protect <glob>', 'skip names that match (repeatable)', globs, [])
+    .option('--scope <glob>', 'export only names that match (repeatable)', globs)
+    .option('--protect <glob>', 'skip names that match (repeatable)', globs)
     .option('--force', 'overwrite files that already exist')
     .action(async (dir: string, flags: ExportFlags) => {
       const { runExportCommand } = await import('../export-run.js');

@@ -36,7 +36,7 @@ export function registerValidate(program: Command, ctx: CliContext): Command {
       '--settings <file>',
       'settings file whose `policy:` applies (default: .connector-sync.yaml when present)',
     )
-    .action(async (paths: string[], options: ValidateOptions, command: Command) => {
+    .action(async (paths: string[], options: ValidateOptions) => {
       // yaml and ajv load here, not at start-up, so `connector-sync --version` stays fast
       const { loadDesiredState } = await import('../../config/load.js');
       const { loadSettings } = await import('../../config/settings.js');
@@ -86,9 +86,8 @@ export function registerValidate(program: Command, ctx: CliContext): Command {
         const { issueAnnotations } = await import('../../render/markdown.js');
         for (const line of issueAnnotations(issues)) io.stdout.write(`${line}\n`);
       }
-      const noColorFlag = command.optsWithGlobals().color === false;
-      const errColor = { color: !noColorFlag && wantsColor(io, 'stderr') };
-      const outColor = { color: !noColorFlag && wantsColor(io, 'stdout') };
+      const errColor = { color: wantsColor(io, 'stderr') };
+      const outColor = { color: wantsColor(io, 'stdout') };
       if (!result.ok) {
         io.stderr.write(render.renderIssuesText(report.issues, errColor));
         io.stderr.write(render.renderFailureSummary(report.issues, files.length));
