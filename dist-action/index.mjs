@@ -656,12 +656,12 @@ var init_help = __esm({
         return str;
       }
       styleUsage(str) {
-        return str.split(" ").map((word) => {
-          if (word === "[options]") return this.styleOptionText(word);
-          if (word === "[command]") return this.styleSubcommandText(word);
-          if (word[0] === "[" || word[0] === "<")
-            return this.styleArgumentText(word);
-          return this.styleCommandText(word);
+        return str.split(" ").map((word2) => {
+          if (word2 === "[options]") return this.styleOptionText(word2);
+          if (word2 === "[command]") return this.styleSubcommandText(word2);
+          if (word2[0] === "[" || word2[0] === "<")
+            return this.styleArgumentText(word2);
+          return this.styleCommandText(word2);
         }).join(" ");
       }
       styleCommandDescription(str) {
@@ -683,11 +683,11 @@ var init_help = __esm({
         return this.styleOptionText(str);
       }
       styleSubcommandTerm(str) {
-        return str.split(" ").map((word) => {
-          if (word === "[options]") return this.styleOptionText(word);
-          if (word[0] === "[" || word[0] === "<")
-            return this.styleArgumentText(word);
-          return this.styleSubcommandText(word);
+        return str.split(" ").map((word2) => {
+          if (word2 === "[options]") return this.styleOptionText(word2);
+          if (word2[0] === "[" || word2[0] === "<")
+            return this.styleArgumentText(word2);
+          return this.styleSubcommandText(word2);
         }).join(" ");
       }
       styleArgumentTerm(str) {
@@ -808,8 +808,8 @@ ${itemIndentStr}`);
 
 // node_modules/commander/lib/option.js
 function camelcase(str) {
-  return str.split("-").reduce((str2, word) => {
-    return str2 + word[0].toUpperCase() + word.slice(1);
+  return str.split("-").reduce((str2, word2) => {
+    return str2 + word2[0].toUpperCase() + word2.slice(1);
   });
 }
 function splitOptionFlags(flags) {
@@ -1152,12 +1152,12 @@ function editDistance(a, b2) {
   }
   return d[a.length][b2.length];
 }
-function suggestSimilar(word, candidates) {
+function suggestSimilar(word2, candidates) {
   if (!candidates || candidates.length === 0) return "";
   candidates = Array.from(new Set(candidates));
-  const searchingOptions = word.startsWith("--");
+  const searchingOptions = word2.startsWith("--");
   if (searchingOptions) {
-    word = word.slice(2);
+    word2 = word2.slice(2);
     candidates = candidates.map((candidate) => candidate.slice(2));
   }
   let similar = [];
@@ -1165,8 +1165,8 @@ function suggestSimilar(word, candidates) {
   const minSimilarity = 0.4;
   candidates.forEach((candidate) => {
     if (candidate.length <= 1) return;
-    const distance2 = editDistance(word, candidate);
-    const length = Math.max(word.length, candidate.length);
+    const distance2 = editDistance(word2, candidate);
+    const length = Math.max(word2.length, candidate.length);
     const similarity = (length - distance2) / length;
     if (similarity > minSimilarity) {
       if (distance2 < bestDistance) {
@@ -3585,9 +3585,12 @@ var init_version = __esm({
 
 // src/cli/io.ts
 function wantsColor(io, stream = "stdout") {
+  if (io.noColor) return false;
   const noColor = io.env.NO_COLOR;
   if (noColor !== void 0 && noColor !== "") return false;
-  if (io.env.FORCE_COLOR !== void 0 && io.env.FORCE_COLOR !== "0") return true;
+  const force = io.env.FORCE_COLOR;
+  if (force !== void 0 && force !== "") return force !== "0" && force !== "false";
+  if (io.env.TERM === "dumb") return false;
   return io[stream].isTTY === true;
 }
 function writeLines(stream, lines) {
@@ -11599,51 +11602,6 @@ var init_line = __esm({
 });
 
 // node_modules/diff/libesm/patch/create.js
-function needsQuoting(s3) {
-  for (let i = 0; i < s3.length; i++) {
-    if (s3[i] < " " || s3[i] > "~" || s3[i] === '"' || s3[i] === "\\") {
-      return true;
-    }
-  }
-  return false;
-}
-function quoteFileNameIfNeeded(s3) {
-  if (!needsQuoting(s3)) {
-    return s3;
-  }
-  let result = '"';
-  const bytes = new TextEncoder().encode(s3);
-  let i = 0;
-  while (i < bytes.length) {
-    const b2 = bytes[i];
-    if (b2 === 7) {
-      result += "\\a";
-    } else if (b2 === 8) {
-      result += "\\b";
-    } else if (b2 === 9) {
-      result += "\\t";
-    } else if (b2 === 10) {
-      result += "\\n";
-    } else if (b2 === 11) {
-      result += "\\v";
-    } else if (b2 === 12) {
-      result += "\\f";
-    } else if (b2 === 13) {
-      result += "\\r";
-    } else if (b2 === 34) {
-      result += '\\"';
-    } else if (b2 === 92) {
-      result += "\\\\";
-    } else if (b2 >= 32 && b2 <= 126) {
-      result += String.fromCharCode(b2);
-    } else {
-      result += "\\" + b2.toString(8).padStart(3, "0");
-    }
-    i++;
-  }
-  result += '"';
-  return result;
-}
 function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
   let optionsObj;
   if (!options) {
@@ -11750,97 +11708,6 @@ function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, ne
     };
   }
 }
-function formatPatch(patch, headerOptions) {
-  var _a3, _b, _c, _d, _e, _f;
-  if (!headerOptions) {
-    headerOptions = INCLUDE_HEADERS;
-  }
-  if (Array.isArray(patch)) {
-    if (patch.length > 1 && !headerOptions.includeFileHeaders && !patch.every((p) => p.isGit)) {
-      throw new Error("Cannot omit file headers on a multi-file patch. (The result would be unparseable; how would a tool trying to apply the patch know which changes are to which file?)");
-    }
-    return patch.map((p) => formatPatch(p, headerOptions)).join("\n");
-  }
-  const ret2 = [];
-  if (patch.isGit) {
-    headerOptions = INCLUDE_HEADERS;
-    if (!patch.oldFileName) {
-      throw new Error("oldFileName must be specified for Git patches");
-    }
-    if (!patch.newFileName) {
-      throw new Error("newFileName must be specified for Git patches");
-    }
-    let gitOldName = patch.oldFileName;
-    let gitNewName = patch.newFileName;
-    if (patch.isCreate && gitOldName === "/dev/null") {
-      gitOldName = gitNewName.replace(/^b\//, "a/");
-    } else if (patch.isDelete && gitNewName === "/dev/null") {
-      gitNewName = gitOldName.replace(/^a\//, "b/");
-    }
-    ret2.push("diff --git " + quoteFileNameIfNeeded(gitOldName) + " " + quoteFileNameIfNeeded(gitNewName));
-    if (patch.isDelete) {
-      ret2.push("deleted file mode " + ((_a3 = patch.oldMode) !== null && _a3 !== void 0 ? _a3 : "100644"));
-    }
-    if (patch.isCreate) {
-      ret2.push("new file mode " + ((_b = patch.newMode) !== null && _b !== void 0 ? _b : "100644"));
-    }
-    if (patch.oldMode && patch.newMode && !patch.isDelete && !patch.isCreate) {
-      ret2.push("old mode " + patch.oldMode);
-      ret2.push("new mode " + patch.newMode);
-    }
-    if (patch.isRename) {
-      ret2.push("rename from " + quoteFileNameIfNeeded(((_c = patch.oldFileName) !== null && _c !== void 0 ? _c : "").replace(/^a\//, "")));
-      ret2.push("rename to " + quoteFileNameIfNeeded(((_d = patch.newFileName) !== null && _d !== void 0 ? _d : "").replace(/^b\//, "")));
-    }
-    if (patch.isCopy) {
-      ret2.push("copy from " + quoteFileNameIfNeeded(((_e = patch.oldFileName) !== null && _e !== void 0 ? _e : "").replace(/^a\//, "")));
-      ret2.push("copy to " + quoteFileNameIfNeeded(((_f = patch.newFileName) !== null && _f !== void 0 ? _f : "").replace(/^b\//, "")));
-    }
-  } else {
-    if (headerOptions.includeIndex && patch.oldFileName == patch.newFileName && patch.oldFileName !== void 0) {
-      ret2.push("Index: " + patch.oldFileName);
-    }
-    if (headerOptions.includeUnderline) {
-      ret2.push("===================================================================");
-    }
-  }
-  const hasHunks = patch.hunks.length > 0;
-  if (headerOptions.includeFileHeaders && patch.oldFileName !== void 0 && patch.newFileName !== void 0 && (!patch.isGit || hasHunks)) {
-    ret2.push("--- " + quoteFileNameIfNeeded(patch.oldFileName) + (patch.oldHeader ? "	" + patch.oldHeader : ""));
-    ret2.push("+++ " + quoteFileNameIfNeeded(patch.newFileName) + (patch.newHeader ? "	" + patch.newHeader : ""));
-  }
-  for (let i = 0; i < patch.hunks.length; i++) {
-    const hunk = patch.hunks[i];
-    const oldStart = hunk.oldLines === 0 ? hunk.oldStart - 1 : hunk.oldStart;
-    const newStart = hunk.newLines === 0 ? hunk.newStart - 1 : hunk.newStart;
-    ret2.push("@@ -" + oldStart + "," + hunk.oldLines + " +" + newStart + "," + hunk.newLines + " @@");
-    for (const line of hunk.lines) {
-      ret2.push(line);
-    }
-  }
-  return ret2.join("\n") + "\n";
-}
-function createTwoFilesPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
-  if (typeof options === "function") {
-    options = { callback: options };
-  }
-  if (!(options === null || options === void 0 ? void 0 : options.callback)) {
-    const patchObj = structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options);
-    if (!patchObj) {
-      return;
-    }
-    return formatPatch(patchObj, options === null || options === void 0 ? void 0 : options.headerOptions);
-  } else {
-    const { callback } = options;
-    structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, Object.assign(Object.assign({}, options), { callback: (patchObj) => {
-      if (!patchObj) {
-        callback(void 0);
-      } else {
-        callback(formatPatch(patchObj, options.headerOptions));
-      }
-    } }));
-  }
-}
 function splitLines(text3) {
   const hasTrailingNl = text3.endsWith("\n");
   const result = text3.split("\n").map((line) => line + "\n");
@@ -11851,15 +11718,9 @@ function splitLines(text3) {
   }
   return result;
 }
-var INCLUDE_HEADERS;
 var init_create = __esm({
   "node_modules/diff/libesm/patch/create.js"() {
     init_line();
-    INCLUDE_HEADERS = {
-      includeIndex: true,
-      includeUnderline: true,
-      includeFileHeaders: true
-    };
   }
 });
 
@@ -11882,14 +11743,15 @@ function isLongText(before, after) {
   return long(before) || long(after);
 }
 function textDiff(field, before, after) {
-  const patch = createTwoFilesPatch(field, field, `${before ?? ""}
+  const patch = structuredPatch(field, field, `${before ?? ""}
 `, `${after ?? ""}
 `, "", "", {
     context: 2
   });
-  return patch.split("\n").filter(
-    (line) => line !== "" && !line.startsWith("===") && !line.startsWith("---") && !line.startsWith("+++")
-  ).filter((line) => !line.startsWith("\\"));
+  return patch.hunks.flatMap((hunk) => [
+    `@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`,
+    ...hunk.lines.filter((line) => !line.startsWith("\\"))
+  ]);
 }
 var init_values = __esm({
   "src/render/values.ts"() {
@@ -11952,9 +11814,11 @@ function planSummary(plan) {
   ].filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}`);
   const held = heldBack(plan);
   if (held > 0) parts.push(`${held} held back`);
-  const in_sync = plan.in_sync.length + plan.unverified.length;
-  if (parts.length === 0) return `No changes. ${in_sync} connector${in_sync === 1 ? "" : "s"} in sync.`;
-  return `Plan: ${parts.join(", ")}, ${in_sync} in sync.`;
+  const in_sync = plan.in_sync.length;
+  const unverified = plan.unverified.length > 0 ? `, ${plan.unverified.length} unverified (write-only values)` : "";
+  if (parts.length === 0)
+    return `No changes. ${in_sync} connector${in_sync === 1 ? "" : "s"} in sync${unverified}.`;
+  return `Plan: ${parts.join(", ")}, ${in_sync} in sync${unverified}.`;
 }
 function operationLines(op, style) {
   const colour = op.kind === "create" ? style.add : op.destructive ? style.remove : style.change;
@@ -12519,10 +12383,10 @@ async function call(pr, method, url2, payload) {
     throw badAnswer(method, url2, `HTTP ${response.status}, not JSON`);
   }
   if (!response.ok) {
-    const said = typeof body.message === "string" ? body.message : "";
+    const said2 = typeof body.message === "string" ? body.message : "";
     throw new ConnectorSyncError(
       "GITHUB_API",
-      `GitHub answered ${response.status} to ${method} ${pathOf(url2)}${said ? `: ${said.slice(0, 200)}` : ""}`,
+      `GitHub answered ${response.status} to ${method} ${pathOf(url2)}${said2 ? `: ${said2.slice(0, 200)}` : ""}`,
       {
         hint: response.status === 403 || response.status === 404 ? "give the job `permissions: pull-requests: write`; a pull request from a fork gets a read-only token" : "the plan is in the job summary all the same"
       }
@@ -12640,7 +12504,7 @@ import { appendFile } from "node:fs/promises";
 import { resolve } from "node:path";
 function splitWords(input, name) {
   const words = [];
-  let word = "";
+  let word2 = "";
   let inWord = false;
   let quote = null;
   for (let i = 0; i < input.length; i++) {
@@ -12648,20 +12512,20 @@ function splitWords(input, name) {
     const next = input[i + 1];
     if (quote === "'") {
       if (char === "'") quote = null;
-      else word += char;
+      else word2 += char;
     } else if (quote === '"') {
       if (char === '"') quote = null;
-      else if (char === "\\" && (next === '"' || next === "\\")) word += input[++i];
-      else word += char;
+      else if (char === "\\" && (next === '"' || next === "\\")) word2 += input[++i];
+      else word2 += char;
     } else if (/\s/.test(char)) {
-      if (inWord) words.push(word);
-      word = "";
+      if (inWord) words.push(word2);
+      word2 = "";
       inWord = false;
     } else {
       inWord = true;
       if (char === "'" || char === '"') quote = char;
-      else if (char === "\\" && next !== void 0) word += input[++i];
-      else word += char;
+      else if (char === "\\" && next !== void 0) word2 += input[++i];
+      else word2 += char;
     }
   }
   if (quote !== null)
@@ -12669,7 +12533,7 @@ function splitWords(input, name) {
       `the ${name} input has an unclosed ${quote} quote`,
       "close it, or quote the whole word the other way"
     );
-  if (inWord) words.push(word);
+  if (inWord) words.push(word2);
   return words;
 }
 function actionInput(env, name) {
@@ -12743,8 +12607,8 @@ hint: ${error2.hint ?? ""}
 `);
   return code === EXIT.changes ? EXIT.ok : code;
 }
-function shellWord(word) {
-  const shown2 = forTerminal(word);
+function shellWord(word2) {
+  const shown2 = forTerminal(word2);
   return /^[\w@%+=:,./-]+$/.test(shown2) ? shown2 : `'${shown2.replace(/'/g, `'\\''`)}'`;
 }
 var MODES, INPUT_VARIABLES;
@@ -12825,17 +12689,7 @@ function addReconcileOptions(command2) {
     "--max-delete-percent <p>",
     "refuse deleting more than this % of at least 10 managed connectors (default 30)",
     percent2
-  ).option(
-    "--scope <glob>",
-    "manage only connectors whose name matches (repeatable; default all)",
-    globs,
-    []
-  ).option(
-    "--protect <glob>",
-    "never change or delete connectors whose name matches (repeatable)",
-    globs,
-    []
-  ).addOption(
+  ).option("--scope <glob>", "manage only connectors whose name matches (repeatable; default all)", globs).option("--protect <glob>", "never change or delete connectors whose name matches (repeatable)", globs).addOption(
     new Option(
       "--push-secrets [names]",
       "send headers/auth_data again (all, or a comma-separated list of names)"
@@ -12852,8 +12706,8 @@ function settingsFromFlags(flags) {
     allow_breaking_agents: flags.allowBreakingAgents,
     max_deletes: flags.maxDeletes,
     max_delete_percent: flags.maxDeletePercent,
-    scope: flags.scope.length > 0 ? flags.scope : void 0,
-    protect: flags.protect.length > 0 ? flags.protect : void 0,
+    scope: flags.scope,
+    protect: flags.protect,
     auth_return_url: flags.authReturnUrl
   };
 }
@@ -12883,6 +12737,10 @@ function refuseBlank(value, what) {
   return value;
 }
 function globs(value, previous = []) {
+  if (/\[(?![^\]]*\])/.test(value))
+    throw new InvalidArgumentError(
+      `the pattern '${value}' has a [ without its ]: close the set (team-[ab]) or match a literal [ with [[]`
+    );
   return [...previous, refuseBlank(value, "the pattern")];
 }
 function pathArguments(value, previous = []) {
@@ -12938,8 +12796,8 @@ function paint(text3, style, options) {
   const [on, off] = STYLES[style];
   return `\x1B[${on}m${text3}\x1B[${off}m`;
 }
-function plural(count2, word) {
-  return `${count2} ${word}${count2 === 1 ? "" : "s"}`;
+function plural(count2, word2) {
+  return `${count2} ${word2}${count2 === 1 ? "" : "s"}`;
 }
 function issuePlace(issue2) {
   const { file, line, column } = issue2.location;
@@ -13001,21 +12859,8 @@ var init_diagnostics = __esm({
 // src/render/report-text.ts
 function* reportTextLines(report, context) {
   const { style } = context;
-  if (report.issues.length > 0 || report.warnings.length > 0) {
-    yield renderIssuesText([...report.issues, ...report.warnings], { color: false }).trimEnd();
-  }
-  if (report.phase === "ConfigInvalid") {
-    yield style.remove("The desired state is invalid: nothing was read from or written to the API.");
-    return;
-  }
-  if (report.listing) {
-    const { count: count2, pages } = report.listing;
-    yield style.dim(
-      `${report.desired.length} desired connector${plural2(report.desired.length)}; ${count2} remote at ${context.apiUrl} (${pages} page${plural2(pages)}${report.listing.complete ? "" : ", INCOMPLETE"})`
-    );
-    yield "";
-  }
-  if (report.plan) yield* planTextLines(report.plan, style);
+  if (!context.headShown) yield* reportHeadLines(report, context);
+  if (report.phase === "ConfigInvalid") return;
   if (report.phase === "PlanRefused") yield style.remove("Refused: nothing was changed.");
   if (report.apply) {
     yield "";
@@ -13038,6 +12883,31 @@ function* reportTextLines(report, context) {
     if (report.error.hint) yield `hint: ${forTerminal(report.error.hint)}`;
   }
 }
+function* reportHeadLines(report, context) {
+  const { style } = context;
+  if (!context.issuesApart && (report.issues.length > 0 || report.warnings.length > 0)) {
+    yield reportIssuesText(report).trimEnd();
+  }
+  if (report.phase === "ConfigInvalid") {
+    yield style.remove("The desired state is invalid: nothing was read from or written to the API.");
+    return;
+  }
+  if (report.listing) {
+    const { count: count2, pages } = report.listing;
+    yield style.dim(
+      `${report.desired.length} desired connector${plural2(report.desired.length)}; ${count2} remote at ${context.apiUrl} (${pages} page${plural2(pages)}${report.listing.complete ? "" : ", INCOMPLETE"})`
+    );
+    yield "";
+  }
+  if (report.plan) yield* planTextLines(report.plan, style);
+}
+function reportIssuesText(report) {
+  if (report.issues.length === 0 && report.warnings.length === 0) return "";
+  return renderIssuesText([...report.issues, ...report.warnings], { color: false });
+}
+function notStarted(result) {
+  return result.status === "skipped" && result.note?.startsWith("not started") === true;
+}
 function* applyLines(report, context) {
   const applied = report.apply;
   let done = 0;
@@ -13045,12 +12915,25 @@ function* applyLines(report, context) {
   for (const result of applied.results) {
     if (result.status === "applied") done += 1;
     else if (result.status === "skipped") skipped += 1;
-    if (!context.resultsShown) yield resultLine(result, context.style);
+    if (!context.resultsShown && !notStarted(result)) yield resultLine(result, context.style);
   }
+  yield* notStartedLines(applied.results, context.style);
   const summary = `Applied ${done} of ${applied.results.length} operation${plural2(applied.results.length)}`;
   const tail = [applied.failed > 0 ? `${applied.failed} failed` : "", skipped > 0 ? `${skipped} skipped` : ""].filter(Boolean).join(", ");
   yield context.style.bold(tail ? `${summary}; ${tail}.` : `${summary}.`);
   if (applied.failed > 0) yield "Run sync again to retry: it converges from wherever this run stopped.";
+}
+function* notStartedLines(results, style) {
+  const byReason = /* @__PURE__ */ new Map();
+  for (const result of results) {
+    if (!notStarted(result)) continue;
+    const reason = result.note.replace(/^not started:?\s*/, "") || "stopped";
+    const names2 = byReason.get(reason) ?? [];
+    names2.push(result.operation.name);
+    byReason.set(reason, names2);
+  }
+  for (const [reason, names2] of byReason)
+    yield `  ${style.warn("-")} ${names2.length} not started (${forTerminal(reason)}): ${listNames(names2)}`;
 }
 function authLines(pending2, style) {
   if (pending2.length === 0) return [];
@@ -17019,50 +16902,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative8, options, skipNormalization) {
+    function resolveComponent(base, relative9, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse4(serialize(base, options), options);
-        relative8 = parse4(serialize(relative8, options), options);
+        relative9 = parse4(serialize(relative9, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative8.scheme) {
-        target.scheme = relative8.scheme;
-        target.userinfo = relative8.userinfo;
-        target.host = relative8.host;
-        target.port = relative8.port;
-        target.path = removeDotSegments(relative8.path || "");
-        target.query = relative8.query;
+      if (!options.tolerant && relative9.scheme) {
+        target.scheme = relative9.scheme;
+        target.userinfo = relative9.userinfo;
+        target.host = relative9.host;
+        target.port = relative9.port;
+        target.path = removeDotSegments(relative9.path || "");
+        target.query = relative9.query;
       } else {
-        if (relative8.userinfo !== void 0 || relative8.host !== void 0 || relative8.port !== void 0) {
-          target.userinfo = relative8.userinfo;
-          target.host = relative8.host;
-          target.port = relative8.port;
-          target.path = removeDotSegments(relative8.path || "");
-          target.query = relative8.query;
+        if (relative9.userinfo !== void 0 || relative9.host !== void 0 || relative9.port !== void 0) {
+          target.userinfo = relative9.userinfo;
+          target.host = relative9.host;
+          target.port = relative9.port;
+          target.path = removeDotSegments(relative9.path || "");
+          target.query = relative9.query;
         } else {
-          if (!relative8.path) {
+          if (!relative9.path) {
             target.path = base.path;
-            if (relative8.query !== void 0) {
-              target.query = relative8.query;
+            if (relative9.query !== void 0) {
+              target.query = relative9.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative8.path[0] === "/") {
-              target.path = removeDotSegments(relative8.path);
+            if (relative9.path[0] === "/") {
+              target.path = removeDotSegments(relative9.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative8.path;
+                target.path = "/" + relative9.path;
               } else if (!base.path) {
-                target.path = relative8.path;
+                target.path = relative9.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative8.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative9.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative8.query;
+            target.query = relative9.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -17070,7 +16953,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative8.fragment;
+      target.fragment = relative9.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -37727,7 +37610,7 @@ var init_redact = __esm({
         if (this.#seen.size === 0 || text3 === "") return text3;
         let out = this.#windows.size === 0 ? text3 : sweep(text3, this.#windows, this.#heads);
         for (const form of this.#short) if (out.includes(form)) out = out.split(form).join(REDACTED2);
-        for (const word of this.#words) out = out.replace(word, REDACTED2);
+        for (const word2 of this.#words) out = out.replace(word2, REDACTED2);
         return out;
       }
     };
@@ -37849,8 +37732,8 @@ function errorForStatus(ctx, response, attempts, outcomeUnknown) {
     "unexpected answer"
   ];
   const retryable = status === 429 || status >= 500;
-  const said = summary.kind === "html" ? `: ${summary.message}` : summary.message === null ? "" : `: ${summary.message}`;
-  const message = `${ctx.method} ${ctx.path}: ${what} (HTTP ${status})${said}` + attemptsNote(attempts) + outcomeNote(outcomeUnknown) + requestIdNote(requestId);
+  const said2 = summary.kind === "html" ? `: ${summary.message}` : summary.message === null ? "" : `: ${summary.message}`;
+  const message = `${ctx.method} ${ctx.path}: ${what} (HTTP ${status})${said2}` + attemptsNote(attempts) + outcomeNote(outcomeUnknown) + requestIdNote(requestId);
   return new ApiError(code, message, {
     ...base,
     retryable,
@@ -37859,8 +37742,8 @@ function errorForStatus(ctx, response, attempts, outcomeUnknown) {
     ...hintFor(code)
   });
 }
-function unauthorized(ctx, status, said, base) {
-  const message = status === 401 ? `The API rejected the API key (HTTP 401 on ${ctx.method} ${ctx.path}): set a valid key in MISTRAL_API_KEY or MISTRAL_API_KEY_FILE.` : `The API refused ${ctx.method} ${ctx.path} for this API key (HTTP 403${said === null ? "" : `: ${said}`}).`;
+function unauthorized(ctx, status, said2, base) {
+  const message = status === 401 ? `The API rejected the API key (HTTP 401 on ${ctx.method} ${ctx.path}): set a valid key in MISTRAL_API_KEY or MISTRAL_API_KEY_FILE.` : `The API refused ${ctx.method} ${ctx.path} for this API key (HTTP 403${said2 === null ? "" : `: ${said2}`}).`;
   const hint = status === 403 ? "check that the key's user may do this (shared_org connectors need an organization admin)" : void 0;
   return new ApiError("API_UNAUTHORIZED", message, {
     ...base,
@@ -38565,9 +38448,9 @@ function parseIntegerParam(raw, name, bounds) {
 }
 function parseBooleanParam(raw, loc, fallback) {
   if (raw === null) return { ok: true, value: fallback };
-  const word = raw.trim().toLowerCase();
-  if (TRUE_WORDS.has(word)) return { ok: true, value: true };
-  if (FALSE_WORDS.has(word)) return { ok: true, value: false };
+  const word2 = raw.trim().toLowerCase();
+  if (TRUE_WORDS.has(word2)) return { ok: true, value: true };
+  if (FALSE_WORDS.has(word2)) return { ok: true, value: false };
   return {
     ok: false,
     detail: {
@@ -42285,8 +42168,8 @@ async function openTarget(io, flags, extra = {}) {
     flags: {
       ...extra,
       api_url: flags.apiUrl,
-      scope: flags.scope.length > 0 ? flags.scope : void 0,
-      protect: flags.protect.length > 0 ? flags.protect : void 0
+      scope: flags.scope,
+      protect: flags.protect
     },
     ...flags.settings ? { file: flags.settings } : {}
   });
@@ -42365,6 +42248,7 @@ async function runAuthCommand(names2, flags, io) {
         for (const p of pending2) io.stdout.write(`${forTerminal(authLine(p, "expires"))}
 `);
         if (!flags.urls) io.stdout.write(style.dim("Fresh links: connector-sync auth --urls\n"));
+        else if (flags.emulator) io.stderr.write(EMBEDDED_LINKS_NOTE);
       }
       for (const line of credentialLines(credentials2, style)) io.stdout.write(`${line}
 `);
@@ -42374,6 +42258,7 @@ async function runAuthCommand(names2, flags, io) {
     await target.close();
   }
 }
+var EMBEDDED_LINKS_NOTE;
 var init_auth_run = __esm({
   "src/cli/auth-run.ts"() {
     "use strict";
@@ -42387,6 +42272,8 @@ var init_auth_run = __esm({
     init_version();
     init_io();
     init_target();
+    EMBEDDED_LINKS_NOTE = `Note: these links lead to the embedded emulator, and the embedded emulator stopped when this command ended. To follow them, serve the same state with \`connector-sync emulator --state ${EMULATOR_DIR}/emulator-state.json\` and, in another terminal, run \`MISTRAL_API_URL=http://127.0.0.1:4010 MISTRAL_API_KEY=any connector-sync auth --urls\`.
+`;
   }
 });
 
@@ -42397,7 +42284,7 @@ function registerAuth(program2, ctx) {
   ).argument("[names...]", "only these connectors (default: every connector in scope)").option("--urls", "fetch a fresh auth link (and its expiry) for each").option("--return-url <url>", "where the OAuth flow returns afterwards (app_return_url)").addOption(new Option("-o, --output <format>", "text or json").choices(["text", "json"]).default("text")).option("--fail-on-pending", "exit 1 when any connector still waits for OAuth").option(
     "--api-url <url>",
     "base URL of the Connectors API (default: MISTRAL_API_URL, else https://api.mistral.ai)"
-  ).option("--emulator", "use the embedded local emulator (state in .connector-sync/ here)").option("--settings <file>", "settings file (default: .connector-sync.yaml when present)").option("--scope <glob>", "only names that match (repeatable)", globs, []).option("--protect <glob>", "skip names that match (repeatable)", globs, []).action(async (names2, flags) => {
+  ).option("--emulator", "use the embedded local emulator (state in .connector-sync/ here)").option("--settings <file>", "settings file (default: .connector-sync.yaml when present)").option("--scope <glob>", "only names that match (repeatable)", globs).option("--protect <glob>", "skip names that match (repeatable)", globs).action(async (names2, flags) => {
     const { runAuthCommand: runAuthCommand2 } = await Promise.resolve().then(() => (init_auth_run(), auth_run_exports));
     ctx.result.exitCode = await runAuthCommand2(names2, flags, ctx.io);
   });
@@ -42407,6 +42294,120 @@ var init_auth = __esm({
     "use strict";
     init_commander();
     init_options();
+  }
+});
+
+// src/render/completion.ts
+function completionScript(shell, program2, commands) {
+  if (shell === "bash") return bashScript(program2, commands);
+  if (shell === "zsh") return `#compdef ${program2}
+${bashScript(program2, commands, true)}`;
+  return fishScript(program2, commands);
+}
+function word(text3) {
+  return text3.replace(/[^\w@%+=:,./-]/g, "");
+}
+function said(text3) {
+  return `'${text3.replace(/\\/g, "").replace(/'/g, "\\'").split("\n")[0]}'`;
+}
+function bashScript(program2, commands, zsh = false) {
+  const fn = `_${word(program2).replace(/\W/g, "_")}_complete`;
+  const cases = commands.map((command2) => {
+    const flags = command2.flags.flatMap((flag) => flag.flags.map(word)).join(" ");
+    const choices = command2.flags.filter((flag) => flag.choices).map(
+      (flag) => `      ${flag.flags.map(word).join("|")}) COMPREPLY=($(compgen -W "${flag.choices.map(word).join(" ")}" -- "$cur")); return ;;`
+    ).join("\n");
+    return [
+      `    ${word(command2.name)})`,
+      '      case "$prev" in',
+      choices,
+      "      esac",
+      `      if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "${flags}" -- "$cur")); else COMPREPLY=($(compgen -f -- "$cur")); fi`,
+      "      ;;"
+    ].filter((line) => line !== "").join("\n");
+  });
+  return [
+    zsh ? "autoload -U +X bashcompinit && bashcompinit" : "",
+    `# ${program2} completion (generated by \`${program2} completion ${zsh ? "zsh" : "bash"}\`)`,
+    `${fn}() {`,
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: bash's own ${...}, not a template
+    '  local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}" command="" i',
+    "  for ((i = 1; i < COMP_CWORD; i++)); do",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: bash's own ${...}, not a template
+    '    if [[ "${COMP_WORDS[i]}" != -* ]]; then command="${COMP_WORDS[i]}"; break; fi',
+    "  done",
+    '  case "$command" in',
+    `    "") COMPREPLY=($(compgen -W "${commands.map((c2) => word(c2.name)).join(" ")} --help --version" -- "$cur")) ;;`,
+    ...cases,
+    "  esac",
+    "}",
+    `complete -o filenames -F ${fn} ${word(program2)}`,
+    ""
+  ].filter((line, index) => index > 0 || line !== "").join("\n");
+}
+function fishScript(program2, commands) {
+  const p = word(program2);
+  const names2 = commands.map((c2) => word(c2.name)).join(" ");
+  const lines = [
+    `# ${program2} completion (generated by \`${program2} completion fish\`)`,
+    `complete -c ${p} -f`
+  ];
+  for (const command2 of commands) {
+    lines.push(
+      `complete -c ${p} -n "not __fish_seen_subcommand_from ${names2}" -a ${word(command2.name)} -d ${said(command2.description)}`
+    );
+    for (const flag of command2.flags) {
+      const long = flag.flags.find((f2) => f2.startsWith("--"));
+      const short = flag.flags.find((f2) => /^-\w$/.test(f2));
+      const parts = [`complete -c ${p} -n "__fish_seen_subcommand_from ${word(command2.name)}"`];
+      if (long) parts.push(`-l ${word(long.slice(2))}`);
+      if (short) parts.push(`-s ${word(short.slice(1))}`);
+      if (flag.choices) parts.push(`-x -a "${flag.choices.map(word).join(" ")}"`);
+      parts.push(`-d ${said(flag.description)}`);
+      lines.push(parts.join(" "));
+    }
+  }
+  return `${lines.join("\n")}
+`;
+}
+var SHELLS;
+var init_completion = __esm({
+  "src/render/completion.ts"() {
+    "use strict";
+    SHELLS = ["bash", "zsh", "fish"];
+  }
+});
+
+// src/cli/commands/completion.ts
+function registerCompletion(program2, ctx) {
+  return program2.command("completion").summary("print a shell completion script (bash, zsh or fish)").description(
+    "Prints a completion script for bash, zsh or fish, made from the commands and flags of this version. bash: `source <(connector-sync completion bash)`; zsh: the same in ~/.zshrc; fish: `connector-sync completion fish > ~/.config/fish/completions/connector-sync.fish`."
+  ).addArgument(new Argument("<shell>", "bash, zsh or fish").choices(SHELLS)).action((shell) => {
+    ctx.io.stdout.write(completionScript(shell, program2.name(), commandTree(program2)));
+  });
+}
+function commandTree(program2) {
+  const help = program2.createHelp();
+  const globals = program2.options.map(flagOf);
+  return help.visibleCommands(program2).filter((command2) => command2.name() !== "help").map((command2) => ({
+    name: command2.name(),
+    description: command2.summary() || command2.description(),
+    flags: [...help.visibleOptions(command2).map(flagOf), ...globals]
+  }));
+}
+function flagOf(option) {
+  const flags = [option.short, option.long].filter((flag) => flag !== void 0);
+  return {
+    flags,
+    description: option.description,
+    ...option.argChoices ? { choices: option.argChoices } : {}
+  };
+}
+var init_completion2 = __esm({
+  "src/cli/commands/completion.ts"() {
+    "use strict";
+    init_commander();
+    init_completion();
   }
 });
 
@@ -42926,9 +42927,9 @@ var require_mod = __commonJS({
 });
 
 // src/config/suggest.ts
-function closestMatch(word, candidates) {
-  const lower = word.toLowerCase();
-  const limit = Math.min(3, Math.max(1, Math.floor(word.length / 3)));
+function closestMatch(word2, candidates) {
+  const lower = word2.toLowerCase();
+  const limit = Math.min(3, Math.max(1, Math.floor(word2.length / 3)));
   let best;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const candidate of candidates) {
@@ -50661,6 +50662,7 @@ var init_read_credentials = __esm({
 // src/reconcile/saved-plan.ts
 import { createHash as createHash7 } from "node:crypto";
 function savePlan(plan, context) {
+  const sources = context.sources;
   return {
     format: "connector-sync-plan",
     version: 1,
@@ -50668,8 +50670,18 @@ function savePlan(plan, context) {
     tool_version: context.toolVersion,
     api_url: context.apiUrl,
     desired_digest: desiredDigest(context.desired),
+    file_digests: fileDigests(context.desired),
+    ...sources ? { paths: sources.paths } : {},
+    ...sources?.settingsFile ? { settings_file: sources.settingsFile } : {},
     plan
   };
+}
+function savedPlanSources(saved) {
+  const paths = saved.paths;
+  if (!Array.isArray(paths) || paths.length === 0 || !paths.every((path2) => typeof path2 === "string"))
+    return void 0;
+  const settingsFile = saved.settings_file;
+  return { paths, ...typeof settingsFile === "string" ? { settingsFile } : {} };
 }
 function parseSavedPlan(text3, file) {
   let value;
@@ -50707,7 +50719,10 @@ function checkSavedPlan(saved, current) {
   if (moved.length > 0)
     throw stale(`the remote connectors changed since the plan was made: ${listed(moved)}`);
   if (saved.desired_digest !== desiredDigest(current.desired)) {
-    throw stale("the connector files changed since the plan was made");
+    const files = isRecord6(saved.file_digests) ? fileChanges(saved.file_digests, current.desired) : [];
+    throw stale(
+      `the connector files changed since the plan was made${files.length > 0 ? `: ${listed(files)}` : ""}`
+    );
   }
   const { unfounded, missing } = operationMismatch(saved.plan.operations, current.fresh.operations);
   if (unfounded.length > 0) {
@@ -50777,6 +50792,25 @@ function basisChanges(before, after) {
   }
   for (const ref of before) if (!now.has(ref.id)) changes.push(`${ref.name} (deleted)`);
   return changes;
+}
+function fileDigests(desired) {
+  const byFile = /* @__PURE__ */ new Map();
+  for (const d of desired) byFile.set(d.source.file, [...byFile.get(d.source.file) ?? [], d]);
+  return Object.fromEntries([...byFile].map(([file, connectors2]) => [file, desiredDigest(connectors2)]));
+}
+function fileChanges(saved, desired) {
+  const now = fileDigests(desired);
+  const changes = [];
+  for (const [file, digest2] of Object.entries(now)) {
+    if (!Object.hasOwn(saved, file)) changes.push(`${quotedFile(file)} (new)`);
+    else if (saved[file] !== digest2) changes.push(`${quotedFile(file)} (changed)`);
+  }
+  for (const file of Object.keys(saved))
+    if (!Object.hasOwn(now, file)) changes.push(`${quotedFile(file)} (gone)`);
+  return changes;
+}
+function quotedFile(file) {
+  return /^[\w./@+-]+$/.test(file) ? file : quoted(file);
 }
 function desiredDigest(desired) {
   const hash = createHash7("sha256");
@@ -50887,6 +50921,7 @@ async function runSteps(deps, settings, report) {
     const remoteByName = new Map(listing.items.map((r) => [r.name, r]));
     if (!settings.dryRun && plan.operations.length > 0) {
       const privateSeen = listing.items.some((r) => r.visibility === "private");
+      settings.onPlan?.(report);
       report.apply = await applyPlan(plan, desiredByName, deps.api, { ...settings, privateSeen });
       overlayResults(remoteByName, report.apply);
       if (ledger?.created) rememberCreated(ledger.created, report.apply.results, deps.now().toISOString());
@@ -50926,11 +50961,11 @@ function timedOut(report, budget, now, abandoned) {
   const cutOff = results.filter(
     (r) => r.status === "failed" && (r.cause?.code === "ABORTED" || r.cause?.code === "RUN_TIMEOUT")
   );
-  const notStarted = results.filter((r) => r.status === "skipped" && r.note?.startsWith("not started"));
+  const notStarted2 = results.filter((r) => r.status === "skipped" && r.note?.startsWith("not started"));
   const names2 = (list) => list.map((r) => `${r.operation.kind} ${r.operation.name}`).join(", ");
   const detail = [
     cutOff.length > 0 ? `; cut off in flight, outcome unknown: ${names2(cutOff)}` : "",
-    notStarted.length > 0 ? `; not started: ${names2(notStarted)}` : ""
+    notStarted2.length > 0 ? `; not started: ${names2(notStarted2)}` : ""
   ].join("");
   return {
     ...report,
@@ -52111,6 +52146,13 @@ var init_croner = __esm({
 });
 
 // src/daemon/scheduler.ts
+var scheduler_exports = {};
+__export(scheduler_exports, {
+  DEFAULT_SCHEDULE: () => DEFAULT_SCHEDULE,
+  Scheduler: () => Scheduler,
+  parseSchedule: () => parseSchedule,
+  scheduleSource: () => scheduleSource
+});
 function parseSchedule(expression, source) {
   const trimmed = expression.trim();
   if (OFF.has(trimmed.toLowerCase())) return null;
@@ -52130,13 +52172,14 @@ function scheduleSource(settings) {
   const file = settings.file ? `, or schedule in ${settings.file}` : "";
   return `the schedule (--schedule, CONNECTOR_SYNC_SCHEDULE${file})`;
 }
-var OFF, MAX_JITTER_MS, Scheduler;
+var DEFAULT_SCHEDULE, OFF, MAX_JITTER_MS, Scheduler;
 var init_scheduler = __esm({
   "src/daemon/scheduler.ts"() {
     "use strict";
     init_croner();
     init_errors();
     init_clock();
+    DEFAULT_SCHEDULE = "*/5 * * * *";
     OFF = /* @__PURE__ */ new Set(["off", "never", "none"]);
     MAX_JITTER_MS = 3e4;
     Scheduler = class {
@@ -52777,6 +52820,11 @@ var init_connectors = __esm({
 });
 
 // src/daemon/status.ts
+function apiFailure(code) {
+  if (code === "API_UNAUTHORIZED") return "the API rejected the key";
+  if (code === void 0 || code === "API_NETWORK" || code === "API_TIMEOUT") return "the API is unreachable";
+  return "the API answered the listing with an error";
+}
 var DaemonStatus;
 var init_status = __esm({
   "src/daemon/status.ts"() {
@@ -52809,6 +52857,8 @@ var init_status = __esm({
       };
       #settingsIssue = null;
       #api;
+      /** What the last failed listing says about the API, in words (it may have answered). */
+      #apiFailure = "the API is unreachable";
       #suspension = { control: false, setting: false };
       #suspendedSince = null;
       #running = null;
@@ -52858,8 +52908,10 @@ var init_status = __esm({
           this.#heldBack = heldBack(report.plan);
         }
         if (report.listing !== null) this.#api = { ...this.#api, reachable: true, last_error: null };
-        else if (report.error?.code.startsWith("API_") || report.phase === "ListFailed")
+        else if (report.error?.code.startsWith("API_") || report.phase === "ListFailed") {
           this.#api = { ...this.#api, reachable: false, last_error: report.error?.message ?? report.phase };
+          this.#apiFailure = apiFailure(report.error?.code);
+        }
         return record2;
       }
       /** Sets who holds the daemon suspended. */
@@ -52898,7 +52950,7 @@ var init_status = __esm({
           );
         if (this.#api.reachable !== true)
           reasons.push(
-            this.#api.reachable === false ? `the API is unreachable: ${this.#api.last_error ?? "unknown error"}` : "the API has not been reached yet"
+            this.#api.reachable === false ? `${this.#apiFailure}: ${this.#api.last_error ?? "unknown error"}` : "the API has not been reached yet"
           );
         return { ready: reasons.length === 0, reasons };
       }
@@ -53319,16 +53371,16 @@ function logicalPathKey(path2) {
   const resolved = sp.resolve(path2);
   return isWindows || !resolved.includes("\\") ? resolved.replace(BACK_SLASH_RE, "/") : normalizePath(resolved);
 }
-function isInsideRelativePath(relative8) {
-  return relative8 !== ".." && !relative8.startsWith(`..${sp.sep}`) && !sp.isAbsolute(relative8);
+function isInsideRelativePath(relative9) {
+  return relative9 !== ".." && !relative9.startsWith(`..${sp.sep}`) && !sp.isAbsolute(relative9);
 }
 function isSameOrInside(root, candidate) {
-  const relative8 = sp.relative(root, candidate);
-  return relative8 === "" || isInsideRelativePath(relative8);
+  const relative9 = sp.relative(root, candidate);
+  return relative9 === "" || isInsideRelativePath(relative9);
 }
 function isStrictlyInside(root, candidate) {
-  const relative8 = sp.relative(root, candidate);
-  return relative8 !== "" && isInsideRelativePath(relative8);
+  const relative9 = sp.relative(root, candidate);
+  return relative9 !== "" && isInsideRelativePath(relative9);
 }
 function isMatcherObject(matcher) {
   return typeof matcher === "object" && matcher !== null && !(matcher instanceof RegExp);
@@ -55164,16 +55216,16 @@ var init_reconcile = __esm({
         return this.fsw.isPathGenerationActive(path2, wh.pathGeneration);
       }
       candidateDepth(root, candidate) {
-        const relative8 = sp5.relative(root, candidate);
-        return relative8 ? relative8.split(sp5.sep).length : 0;
+        const relative9 = sp5.relative(root, candidate);
+        return relative9 ? relative9.split(sp5.sep).length : 0;
       }
       candidateIgnored(root, candidate, stats) {
-        const relative8 = sp5.relative(root, candidate);
+        const relative9 = sp5.relative(root, candidate);
         let ancestor = root;
         if (this.fsw.isIgnored(ancestor))
           return true;
-        if (relative8) {
-          const parts = relative8.split(sp5.sep);
+        if (relative9) {
+          const parts = relative9.split(sp5.sep);
           for (let index = 0; index < parts.length - 1; index++) {
             ancestor = sp5.join(ancestor, parts[index]);
             if (this.fsw.isIgnored(ancestor))
@@ -59532,7 +59584,7 @@ var require_transport = __commonJS({
     var { existsSync } = __require("node:fs");
     var getCallers = require_caller();
     var { join: join13, isAbsolute: isAbsolute10, sep: sep5 } = __require("node:path");
-    var { fileURLToPath: fileURLToPath3 } = __require("node:url");
+    var { fileURLToPath: fileURLToPath2 } = __require("node:url");
     var sleep = require_atomic_sleep();
     var onExit = require_on_exit_leak_free();
     var ThreadStream = require_thread_stream();
@@ -59599,7 +59651,7 @@ var require_transport = __commonJS({
       let path2 = unquoted;
       if (path2.startsWith("file://")) {
         try {
-          path2 = fileURLToPath3(path2);
+          path2 = fileURLToPath2(path2);
         } catch {
           return false;
         }
@@ -65188,7 +65240,7 @@ async function runDaemonCommand(paths, flags, io, signals) {
       },
       host: flags.host,
       port: flags.port,
-      allowHosts: flags.allowHost,
+      allowHosts: flags.allowHost ?? [],
       debounceMs: flags.debounce,
       controlToken,
       logger,
@@ -65266,8 +65318,7 @@ function registerDaemon(program2, ctx) {
   ).option("--host <address>", "address the status server listens on (0.0.0.0 in a container)", "127.0.0.1").option("--port <n>", "port of the status server (0 picks a free one)", integer(0, 65535), 8080).option(
     "--allow-host <name>",
     "a Host name the status server answers besides its address (repeatable; on 0.0.0.0 limits it to these, IPs and localhost)",
-    (value, previous) => [...previous, value],
-    []
+    (value, previous = []) => [...previous, value]
   ).option(
     "--schedule <cron>",
     'periodic reconciles, as cron or "off" (default */5 * * * *; setting: schedule)'
@@ -65289,9 +65340,19 @@ function registerDaemon(program2, ctx) {
   );
   addReconcileOptions(command2);
   return command2.action(async (paths, flags) => {
+    if (flags.schedule !== void 0) await refuseBadSchedule(flags.schedule);
     const { runDaemonCommand: runDaemonCommand2 } = await Promise.resolve().then(() => (init_command2(), command_exports));
     ctx.result.exitCode = await runDaemonCommand2(paths, flags, ctx.io, process);
   });
+}
+async function refuseBadSchedule(value) {
+  const { parseSchedule: parseSchedule2 } = await Promise.resolve().then(() => (init_scheduler(), scheduler_exports));
+  try {
+    parseSchedule2(value, "--schedule");
+  } catch (error2) {
+    const known = error2;
+    throw new UsageError(known.message, known.hint);
+  }
 }
 function seconds2(value) {
   const parsed2 = Number(value);
@@ -65304,6 +65365,7 @@ var init_daemon2 = __esm({
   "src/cli/commands/daemon.ts"() {
     "use strict";
     init_commander();
+    init_errors();
     init_options();
     LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
   }
@@ -65546,7 +65608,6 @@ __export(export_run_exports, {
 });
 import { mkdir as mkdir2, stat as stat6, writeFile } from "node:fs/promises";
 import { join as join12, relative as relative7, resolve as resolve15 } from "node:path";
-import { fileURLToPath as fileURLToPath2 } from "node:url";
 async function runExportCommand(dir, flags, io) {
   const { settings, target } = await openTarget(io, flags);
   try {
@@ -65578,7 +65639,7 @@ async function runExportCommand(dir, flags, io) {
     await mkdir2(folder2, { recursive: true });
     const schemaPath = relative7(
       folder2,
-      fileURLToPath2(new URL("../../schemas/connector.schema.json", new URL("../src/cli/export-run.ts", import.meta.url).href))
+      join12(io.cwd, "node_modules", "connector-sync", "schemas", "connector.schema.json")
     );
     for (const { connector, path: path2 } of files) await writeFile(path2, connectorToYaml(connector, schemaPath));
     io.stdout.write(
@@ -65613,7 +65674,7 @@ async function refuseOverwrite(paths, cwd) {
   if (existing.length > 0) {
     throw new ConnectorSyncError(
       "USAGE",
-      `export would overwrite ${existing.length} existing file(s): ${existing.slice(0, 5).join(", ")}`,
+      `export would overwrite ${existing.length} existing file(s): ${existing.slice(0, 5).join(", ")}${existing.length > 5 ? ` and ${existing.length - 5} more` : ""}`,
       {
         hint: "pass --force to overwrite them, or export into an empty folder"
       }
@@ -65641,7 +65702,7 @@ function registerExport(program2, ctx) {
   ).argument("[dir]", "folder to write into", folder, "connectors").option(
     "--api-url <url>",
     "base URL of the Connectors API (default: MISTRAL_API_URL, else https://api.mistral.ai)"
-  ).option("--emulator", "export from the embedded local emulator (state in .connector-sync/ here)").option("--settings <file>", "settings file (default: .connector-sync.yaml when present)").option("--scope <glob>", "export only names that match (repeatable)", globs, []).option("--protect <glob>", "skip names that match (repeatable)", globs, []).option("--force", "overwrite files that already exist").action(async (dir, flags) => {
+  ).option("--emulator", "export from the embedded local emulator (state in .connector-sync/ here)").option("--settings <file>", "settings file (default: .connector-sync.yaml when present)").option("--scope <glob>", "export only names that match (repeatable)", globs).option("--protect <glob>", "skip names that match (repeatable)", globs).option("--force", "overwrite files that already exist").action(async (dir, flags) => {
     const { runExportCommand: runExportCommand2 } = await Promise.resolve().then(() => (init_export_run(), export_run_exports));
     ctx.result.exitCode = await runExportCommand2(dir, flags, ctx.io);
   });
@@ -79095,30 +79156,68 @@ var init_json_stream = __esm({
 });
 
 // src/cli/progress.ts
-function progressReporter(io, forPeople) {
-  if (!forPeople || io.stderr.isTTY !== true) return { onResult: void 0, done: () => {
-  }, shown: false };
-  let drawn = false;
-  let failed2 = 0;
+function progressReporter(io, options) {
+  if (!options.forPeople)
+    return { onPlan: void 0, onResult: void 0, done: () => {
+    }, headShown: false, resultsShown: false };
+  const terminal = io.stderr.isTTY === true;
+  const count2 = { done: 0, total: 0, failed: 0 };
+  let headShown = false;
+  let drawn = "";
+  let timer;
+  const clear = () => {
+    if (drawn) io.stderr.write("\r\x1B[2K");
+    drawn = "";
+  };
   return {
+    onPlan: (report) => {
+      io.stderr.write(reportIssuesText(report));
+      const context = { style: options.style, apiUrl: options.apiUrl, issuesApart: true };
+      for (const line of reportHeadLines(report, context)) io.stdout.write(`${line}
+`);
+      io.stdout.write("\n");
+      headShown = true;
+      if (!terminal) {
+        timer = setInterval(() => {
+          const failures = count2.failed > 0 ? `, ${count2.failed} failed` : "";
+          io.stderr.write(`Applying: ${count2.done} of ${count2.total} done${failures}
+`);
+        }, options.intervalMs ?? LOG_PROGRESS_INTERVAL_MS);
+        timer.unref();
+      }
+    },
     onResult: (result, done, total) => {
-      if (result.status === "failed") failed2 += 1;
-      const failures = failed2 > 0 ? `, ${failed2} failed` : "";
-      io.stderr.write(
-        `\r\x1B[2KApplying: ${done}/${total}${failures}  ${result.operation.kind} ${forTerminal(result.operation.name)}`
-      );
-      drawn = true;
+      Object.assign(count2, { done, total });
+      if (result.status === "failed") count2.failed += 1;
+      if (notStarted(result)) return;
+      clear();
+      io.stdout.write(`${resultLine(result, options.style)}
+`);
+      if (!terminal) return;
+      const failures = count2.failed > 0 ? `, ${count2.failed} failed` : "";
+      drawn = `Applying: ${done}/${total}${failures}  ${result.operation.kind} ${forTerminal(result.operation.name)}`;
+      io.stderr.write(`\r\x1B[2K${drawn}`);
     },
     done: () => {
-      if (drawn) io.stderr.write("\r\x1B[2K");
+      clearInterval(timer);
+      clear();
     },
-    shown: false
+    get headShown() {
+      return headShown;
+    },
+    get resultsShown() {
+      return headShown;
+    }
   };
 }
+var LOG_PROGRESS_INTERVAL_MS;
 var init_progress = __esm({
   "src/cli/progress.ts"() {
     "use strict";
     init_escape();
+    init_plan_text();
+    init_report_text();
+    LOG_PROGRESS_INTERVAL_MS = 5e3;
   }
 });
 
@@ -79128,18 +79227,20 @@ __export(sync_run_exports, {
   runSyncCommand: () => runSyncCommand
 });
 import { appendFile as appendFile2, mkdir as mkdir3, readFile as readFile7, writeFile as writeFile3 } from "node:fs/promises";
-import { dirname as dirname7, resolve as resolve16 } from "node:path";
+import { dirname as dirname7, relative as relative8, resolve as resolve16 } from "node:path";
 async function runSyncCommand(paths, flags, io) {
   if (flags.plan && flags.planOut)
     throw new UsageError("--plan applies a saved plan; --plan-out saves a new one: use one of them");
+  const savedPlan = flags.plan ? await readSavedPlan(flags.plan, io.cwd) : void 0;
+  const recorded = savedPlan && paths.length === 0 ? savedPlanSources(savedPlan) : void 0;
+  const settingsFile = flags.settings ?? recorded?.settingsFile;
   const settings = await loadSettings({
     cwd: io.cwd,
     env: io.env,
     flags: settingsFromFlags(flags),
-    ...flags.settings ? { file: flags.settings } : {}
+    ...settingsFile ? { file: settingsFile } : {}
   });
-  const savedPlan = flags.plan ? await readSavedPlan(flags.plan, io.cwd) : void 0;
-  const desiredPaths = paths.length > 0 ? paths : settings.paths;
+  const desiredPaths = paths.length > 0 ? paths : recorded?.paths ?? settings.paths;
   const loadDesired = () => loadDesiredState(desiredPaths, { resolve: true, cwd: io.cwd, env: io.env, policy: settings.policy });
   const loaded = await loadDesired();
   if (!loaded.ok) {
@@ -79157,7 +79258,12 @@ async function runSyncCommand(paths, flags, io) {
     concurrency: settings.concurrency
   });
   try {
-    const progress = progressReporter(io, flags.output === "text");
+    const style = makeStyle(wantsColor(io));
+    const progress = progressReporter(io, {
+      forPeople: flags.output === "text",
+      style,
+      apiUrl: target.displayUrl
+    });
     const report = await runOnce(
       {
         loadDesired: async () => loaded,
@@ -79167,16 +79273,19 @@ async function runSyncCommand(paths, flags, io) {
         loadToolLock: () => readToolLock(io.cwd),
         now: () => /* @__PURE__ */ new Date()
       },
-      runSettings2(settings, flags, io, savedPlan, progress.onResult)
+      runSettings2(settings, flags, io, savedPlan, progress)
     );
     progress.done();
-    if (flags.planOut && report.plan) await writePlan(flags.planOut, report, target, io);
-    return await finish(report, flags, io, target.displayUrl, progress.shown);
+    if (flags.planOut && report.plan) {
+      const sources = { paths: desiredPaths, settingsFile: settings.file && relative8(io.cwd, settings.file) };
+      await writePlan(flags.planOut, report, target, sources, io);
+    }
+    return await finish(report, flags, io, target.displayUrl, progress);
   } finally {
     await target.close();
   }
 }
-function runSettings2(settings, flags, io, savedPlan, onResult) {
+function runSettings2(settings, flags, io, savedPlan, progress) {
   const pushSecrets = flags.pushSecrets === true ? ["*"] : flags.pushSecrets ?? [];
   return {
     dryRun: flags.dryRun === true,
@@ -79200,21 +79309,30 @@ function runSettings2(settings, flags, io, savedPlan, onResult) {
     pushUnrecorded: false,
     ...savedPlan ? { savedPlan } : {},
     signal: io.signal,
-    ...onResult ? { onResult } : {}
+    ...progress.onPlan ? { onPlan: progress.onPlan } : {},
+    ...progress.onResult ? { onResult: progress.onResult } : {}
   };
 }
-async function finish(report, flags, io, apiUrl, resultsShown = false) {
+async function finish(report, flags, io, apiUrl, shown2 = { headShown: false, resultsShown: false }) {
   const context = { apiUrl, toolVersion: version(), command: "sync" };
   io.onReport?.(report, apiUrl);
   if (flags.output === "json") {
     writeChunks(io.stdout, jsonChunks(reportToJson(report, context)));
     io.stdout.write("\n");
   } else if (flags.output === "markdown") io.stdout.write(renderReportMarkdown(report, context));
-  else
+  else {
+    if (!shown2.headShown) io.stderr.write(reportIssuesText(report));
     writeLines(
       io.stdout,
-      reportTextLines(report, { style: makeStyle(wantsColor(io)), apiUrl, resultsShown })
+      reportTextLines(report, {
+        issuesApart: true,
+        style: makeStyle(wantsColor(io)),
+        apiUrl,
+        headShown: shown2.headShown,
+        resultsShown: shown2.resultsShown
+      })
     );
+  }
   const summaryFile = io.env.GITHUB_STEP_SUMMARY;
   if (summaryFile) await appendFile2(resolve16(io.cwd, summaryFile), renderReportMarkdown(report, context));
   if (io.env.GITHUB_ACTIONS === "true" && flags.output !== "json") {
@@ -79253,12 +79371,13 @@ async function readSavedPlan(file, cwd) {
   }
   return parseSavedPlan(text3, file);
 }
-async function writePlan(file, report, target, io) {
+async function writePlan(file, report, target, sources, io) {
   const saved = savePlan(report.plan, {
     now: /* @__PURE__ */ new Date(),
     toolVersion: version(),
     apiUrl: target.id,
-    desired: report.desired
+    desired: report.desired,
+    sources
   });
   const path2 = resolve16(io.cwd, file);
   await mkdir3(dirname7(path2), { recursive: true });
@@ -79363,7 +79482,7 @@ function registerValidate(program2, ctx) {
   ).addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text")).option("-q, --quiet", "print nothing when valid; only the errors when not").option(
     "--settings <file>",
     "settings file whose `policy:` applies (default: .connector-sync.yaml when present)"
-  ).action(async (paths, options, command2) => {
+  ).action(async (paths, options) => {
     const { loadDesiredState: loadDesiredState2 } = await Promise.resolve().then(() => (init_load(), load_exports));
     const { loadSettings: loadSettings2 } = await Promise.resolve().then(() => (init_settings(), settings_exports));
     const render2 = await Promise.resolve().then(() => (init_diagnostics(), diagnostics_exports));
@@ -79410,9 +79529,8 @@ function registerValidate(program2, ctx) {
       for (const line of issueAnnotations2(issues)) io.stdout.write(`${line}
 `);
     }
-    const noColorFlag = command2.optsWithGlobals().color === false;
-    const errColor = { color: !noColorFlag && wantsColor(io, "stderr") };
-    const outColor = { color: !noColorFlag && wantsColor(io, "stdout") };
+    const errColor = { color: wantsColor(io, "stderr") };
+    const outColor = { color: wantsColor(io, "stdout") };
     if (!result.ok) {
       io.stderr.write(render2.renderIssuesText(report.issues, errColor));
       io.stderr.write(render2.renderFailureSummary(report.issues, files.length));
@@ -79457,7 +79575,12 @@ function buildProgram(ctx) {
     writeOut: (text3) => ctx.io.stdout.write(text3),
     writeErr: (text3) => ctx.io.stderr.write(text3)
   }).exitOverride();
-  program2.addOption(new Option("--no-color", "disable colour (NO_COLOR is honoured too)"));
+  program2.addOption(
+    new Option("--no-color", "disable colour (NO_COLOR, FORCE_COLOR and TERM=dumb are honoured too)")
+  );
+  program2.hook("preAction", (_program, command2) => {
+    if (command2.optsWithGlobals().color === false) ctx.io = { ...ctx.io, noColor: true };
+  });
   for (const register of [
     registerValidate,
     registerSync,
@@ -79466,6 +79589,7 @@ function buildProgram(ctx) {
     registerProbe,
     registerEmulator,
     registerDaemon,
+    registerCompletion,
     registerAction
   ]) {
     const command2 = register(program2, ctx);
@@ -79535,6 +79659,7 @@ var init_main = __esm({
     init_version();
     init_action2();
     init_auth();
+    init_completion2();
     init_daemon2();
     init_emulator2();
     init_export();
