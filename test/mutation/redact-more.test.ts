@@ -4,7 +4,7 @@
  * stretch of text holding two secrets leaks neither. Each set is built inside its test, so the
  * mutation run charges the work of `add` to the test that checks it.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { escapedForms, redactSecrets, SecretSet } from '../../src/redact.js';
 
 const R = '[redacted]';
@@ -92,6 +92,13 @@ describe('the redactor, across a text', () => {
   it('makes one marker of secrets back to back', () => {
     expect(redactSecrets(`<${first}${second}>`, [first, second])).toBe(`<${R}>`);
     expect(redactSecrets('<abcdefghijklabcdefghijkl>', ['abcdefghijkl'])).toBe(`<${R}>`);
+  });
+
+  it('marks what it removed with [redacted], the word every output uses', async () => {
+    // loaded afresh: the marker is a module constant, which a mutation run charges to no test otherwise
+    vi.resetModules();
+    const fresh = await import('../../src/redact.js');
+    expect(fresh.redactSecrets(`a ${first} b`, [first])).toBe('a [redacted] b');
   });
 
   it('counts and lists the secrets it holds, each once; an empty set holds none and changes nothing', () => {
