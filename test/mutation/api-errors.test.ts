@@ -1,5 +1,5 @@
 /** API errors word by word: what a person reads, and that no secret survives into it. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   ApiError,
   errorForAbort,
@@ -7,7 +7,6 @@ import {
   errorForStatus,
   errorForTransport,
   isApiError,
-  requestIdOf,
 } from '../../src/api/errors.js';
 import { ConnectorSyncError } from '../../src/errors.js';
 import { redactSecrets, SecretSet } from '../../src/redact.js';
@@ -28,8 +27,21 @@ const status = (
   unknown = false,
 ) => errorForStatus(ctx, { status: code, headers, text }, attempts, unknown);
 
+/**
+ * errors.js loaded afresh inside a test: its tables (status words, request id headers, network
+ * phrases) are module constants, and a mutation run charges code that runs at import, outside any
+ * test, to no test that checks it.
+ */
+async function freshErrors() {
+  vi.resetModules();
+  return import('../../src/api/errors.js');
+}
+
 describe('API errors', () => {
-  it('name the status in words, with what the API said', () => {
+  it('name the status in words, with what the API said', async () => {
+    const fresh = await freshErrors();
+    const status = (code: number, text = '', headers: Record<string, string> = {}) =>
+      fresh.errorForStatus(ctx, { status: code, headers, text }, 1, false);
     const cases: [number, string, string, boolean][] = [
       [404, 'API_NOT_FOUND', 'not found', false],
       [409, 'API_CONFLICT', 'conflict', false],
@@ -42,7 +54,7 @@ describe('API errors', () => {
     ];
     for (const [code, errorCode, words, retryable] of cases) {
       const error = status(code, '{"message":"nope"}');
-      expect(error).toBeInstanceOf(ApiError);
+      expect(error).toBeInstanceOf(fresh.ApiError);
       expect([error.code, error.message, error.retryable, error.status]).toEqual([
         errorCode,
         `POST /v1/connectors: ${words} (HTTP ${code}): nope`,
@@ -50,7 +62,7 @@ describe('API errors', () => {
         code,
       ]);
       expect(error.name).toBe('ApiError');
-      expect(isApiError(error)).toBe(true);
+      expect(fresh.isApiError(error)).toBe(true);
     }
     expect(status(404).message).toBe('POST /v1/connectors: not found (HTTP 404)');
     expect(status(502, '<html><title>Bad gateway</title></html>').message).toBe(
@@ -119,7 +131,8 @@ describe('API errors', () => {
     expect(status(403).message).toBe('The API refused POST /v1/connectors for this API key (HTTP 403).');
   });
 
-  it('find the request id under any header proxies use, first one first, clipped', () => {
+  it('find the request id under any header proxies use, first one first, clipped', async () => {
+    const { requestIdOf } = await freshErrors();
     expect(requestIdOf({}, none)).toBeNull();
     expect(requestIdOf({ 'x-request-id': '', 'cf-ray': 'ray' }, none)).toBe('ray');
     expect(requestIdOf({ 'cf-ray': 'ray', 'x-request-id': 'a' }, none)).toBe('a');
@@ -186,6 +199,7 @@ describe('API errors', () => {
       );
     expect(timeout('connect', 100).message).toBe('POST /v1/connectors: no connection within 100 ms');
     expect(timeout('headers').message).toBe('POST /v1/connectors: no response');
+    expect(timeout('request', 9).message).toBe('POST /v1/connectors: no complete response within 9 ms');
     expect(timeout('body', 5).message).toBe('POST /v1/connectors: the response body stalled within 5 ms');
     const error = timeout('connect');
     expect([error.code, error.retryable, error.status, error.requestId, error.hint]).toEqual([
@@ -197,7 +211,8 @@ describe('API errors', () => {
     ]);
   });
 
-  it('name a network failure in words, with its code', () => {
+  it('name a network failure in words, with its code', async () => {
+    const { errorForTransport } = await freshErrors();
     const cause = new Error('low level');
     const network = (detail: string, attempts = 1, unknown = false) =>
       errorForTransport(ctx, { kind: 'network', detail, cause }, attempts, unknown);

@@ -1,8 +1,7 @@
 /** Secrets in output: a Secret never prints, and the daemon's log redacts raw values under secret keys. */
 import { inspect } from 'node:util';
-import { describe, expect, it } from 'vitest';
-import { createLogger, LOG_LEVELS, REDACT_PATHS } from '../../src/daemon/logger.js';
-import { Secret } from '../../src/secret.js';
+import { describe, expect, it, vi } from 'vitest';
+import type { createLogger } from '../../src/daemon/logger.js';
 
 const CANARY = 'canary-51f0-log';
 const SECRET_KEYS = [
@@ -28,11 +27,23 @@ const SECRET_KEYS = [
   'auth_url',
 ];
 
+/**
+ * The module loaded afresh inside a test: the secret keys and the printed form of a Secret are
+ * module constants, and a mutation run charges code that runs at import, outside any test, to no
+ * test that checks it.
+ */
+async function fresh<T>(load: () => Promise<T>): Promise<T> {
+  vi.resetModules();
+  return load();
+}
+const freshLogger = () => fresh(() => import('../../src/daemon/logger.js'));
+
 async function logged(
   options: { level?: 'info' | 'warn'; pretty?: boolean; colorize?: boolean },
   write: (log: Awaited<ReturnType<typeof createLogger>>) => void,
 ) {
   const lines: string[] = [];
+  const { createLogger } = await freshLogger();
   const log = await createLogger({
     level: options.level ?? 'info',
     pretty: options.pretty ?? false,
@@ -44,7 +55,8 @@ async function logged(
 }
 
 describe('a Secret', () => {
-  it('prints as [redacted] every way it can be printed, and reveals only on request', () => {
+  it('prints as [redacted] every way it can be printed, and reveals only on request', async () => {
+    const { Secret } = await fresh(() => import('../../src/secret.js'));
     const secret = new Secret(CANARY);
     expect(String(secret)).toBe('[redacted]');
     expect(`${secret}`).toBe('[redacted]');
@@ -55,12 +67,17 @@ describe('a Secret', () => {
 });
 
 describe('the daemon log', () => {
-  it('knows its levels', () => {
+  it('knows its levels', async () => {
+    const { LOG_LEVELS } = await freshLogger();
     expect(LOG_LEVELS).toEqual(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
   });
 
-  it('redacts each secret key at the top level and up to three objects deep', () => {
+  it('redacts each secret key at the top level and up to three objects deep', async () => {
+    const { REDACT_PATHS } = await freshLogger();
     expect(REDACT_PATHS).toHaveLength(SECRET_KEYS.length * 4);
+    // plain keys dotted, the others bracketed, as pino reads a path
+    expect(REDACT_PATHS.slice(0, 4)).toEqual(['headers', '*.headers', '*.*.headers', '*.*.*.headers']);
+    expect(REDACT_PATHS.filter((path) => path.includes('"'))).toHaveLength(4);
     expect(REDACT_PATHS).toContain('token');
     expect(REDACT_PATHS).toContain('*.*.*.client_secret');
     expect(REDACT_PATHS).toContain('["set-cookie"]');
@@ -82,6 +99,9 @@ describe('the daemon log', () => {
         expect(line).toContain('[redacted]');
       }
     }
+    // an ordinary field still prints
+    const [plain] = await logged({}, (log) => log.info({ connector: CANARY }, 'plain'));
+    expect(plain).toContain(CANARY);
   });
 
   it('writes JSON lines with the level as a word, the name and an ISO time', async () => {
