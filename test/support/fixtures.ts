@@ -1,6 +1,6 @@
 import type { RemoteConnector } from '../../src/api/types.js';
 import type { DesiredConnector } from '../../src/config/types.js';
-import type { PlanOptions } from '../../src/reconcile/types.js';
+import type { Operation, OperationKind, PlanOptions } from '../../src/reconcile/types.js';
 import { Secret } from '../../src/secret.js';
 
 /**
@@ -91,6 +91,23 @@ export function planOptions(overrides: Partial<PlanOptions> = {}): PlanOptions {
     protect: [],
     pushSecrets: [],
     listingComplete: true,
+    ...overrides,
+  };
+}
+
+/** A planned operation with nothing but its kind and name; override what the test is about. */
+export function operation(kind: OperationKind, name: string, overrides: Partial<Operation> = {}): Operation {
+  return {
+    kind,
+    name,
+    remote: null,
+    changes: [],
+    secrets: null,
+    visibility: null,
+    renamed_from: null,
+    temporary: false,
+    destructive: kind === 'delete' || kind === 'replace',
+    source: null,
     ...overrides,
   };
 }
