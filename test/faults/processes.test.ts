@@ -19,7 +19,9 @@ const creates = (world: World) =>
 
 describe('two sync processes on the same desired state at once', () => {
   it('both end, nothing is duplicated, and the remote equals the desired state', async () => {
-    const world = await createWorld({ latencyMs: 10 });
+    // 40 ms a request keeps each apply near a second long: two processes started together on a
+    // busy or an idle runner are still both in flight (at 10 ms one could finish before the other listed)
+    const world = await createWorld({ latencyMs: 40 });
     try {
       const orphans = orphanIds(world);
       const sync = ['sync', ...SYNC_FLAGS, '--output', 'json', world.connectorsDir];
