@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { CliIO } from '../cli/io.js';
 import { EXIT, wantsColor } from '../cli/io.js';
-import { type ReconcileFlags, settingsFromFlags } from '../cli/options.js';
+import { planFlags, type ReconcileFlags, settingsFromFlags } from '../cli/options.js';
 import { connectTarget } from '../cli/target.js';
 import { loadDesiredState } from '../config/load.js';
 import { DEFAULT_SETTINGS_FILE, loadSettings } from '../config/settings.js';
@@ -80,12 +80,7 @@ export async function runDaemonCommand(
         loadDesiredState(desiredPaths, { resolve: true, cwd: io.cwd, env: io.env, policy: current.policy }),
       loadSettings: () => loadSettings(settingsInput),
       settings,
-      flags: {
-        allowEmpty: flags.allowEmpty === true,
-        allowReplace: flags.allowReplace === true,
-        forceDeletes: flags.forceDeletes === true,
-        pushSecrets: flags.pushSecrets === true ? ['*'] : (flags.pushSecrets ?? []),
-      },
+      flags: planFlags(flags),
       host: flags.host,
       port: flags.port,
       allowHosts: flags.allowHost ?? [],
