@@ -12662,6 +12662,42 @@ var init_duration = __esm({
   }
 });
 
+// src/reconcile/run-settings.ts
+function buildRunSettings(settings, flags, context) {
+  return {
+    dryRun: context.dryRun,
+    plan: {
+      prune: settings.prune,
+      allowEmpty: flags.allowEmpty,
+      allowReplace: flags.allowReplace,
+      allowBreakingAgents: settings.allowBreakingAgents,
+      forceDeletes: flags.forceDeletes,
+      maxDeletes: settings.maxDeletes,
+      maxDeleteFraction: settings.maxDeletePercent / 100,
+      deleteGuardMinimum: DELETE_GUARD_MINIMUM,
+      scope: settings.scope,
+      protect: settings.protect,
+      pushSecrets: flags.pushSecrets
+    },
+    concurrency: settings.concurrency,
+    timeoutMs: settings.timeoutMs,
+    authUrls: context.authUrls,
+    ...settings.authReturnUrl ? { authReturnUrl: settings.authReturnUrl } : {},
+    pushUnrecorded: context.pushUnrecorded,
+    ...context.savedPlan ? { savedPlan: context.savedPlan } : {},
+    ...context.signal ? { signal: context.signal } : {},
+    ...context.onPlan ? { onPlan: context.onPlan } : {},
+    ...context.onResult ? { onResult: context.onResult } : {}
+  };
+}
+var DELETE_GUARD_MINIMUM;
+var init_run_settings = __esm({
+  "src/reconcile/run-settings.ts"() {
+    "use strict";
+    DELETE_GUARD_MINIMUM = 10;
+  }
+});
+
 // src/cli/options.ts
 function addReconcileOptions(command2) {
   return command2.option(
@@ -12687,7 +12723,7 @@ function addReconcileOptions(command2) {
     integer(0, 1e6)
   ).option(
     "--max-delete-percent <p>",
-    "refuse deleting more than this % of at least 10 managed connectors (default 30)",
+    `refuse deleting more than this % of at least ${DELETE_GUARD_MINIMUM} managed connectors (default 30)`,
     percent2
   ).option("--scope <glob>", "manage only connectors whose name matches (repeatable; default all)", globs).option("--protect <glob>", "never change or delete connectors whose name matches (repeatable)", globs).addOption(
     new Option(
@@ -12709,6 +12745,14 @@ function settingsFromFlags(flags) {
     scope: flags.scope,
     protect: flags.protect,
     auth_return_url: flags.authReturnUrl
+  };
+}
+function planFlags(flags) {
+  return {
+    allowEmpty: flags.allowEmpty === true,
+    allowReplace: flags.allowReplace === true,
+    forceDeletes: flags.forceDeletes === true,
+    pushSecrets: flags.pushSecrets === true ? ["*"] : flags.pushSecrets ?? []
   };
 }
 function integer(min, max) {
@@ -12759,6 +12803,7 @@ var init_options = __esm({
     "use strict";
     init_commander();
     init_duration();
+    init_run_settings();
   }
 });
 
@@ -51180,7 +51225,7 @@ function createReconciler(deps, initialSettings) {
         ...deps.loadToolLock ? { loadToolLock: deps.loadToolLock } : {},
         now: deps.now
       },
-      runSettings(settings, { ...deps.flags, pushSecrets }, mode, deps.signal, deps.logger)
+      reconcileRunSettings(settings, { ...deps.flags, pushSecrets }, mode, deps.signal, deps.logger)
     );
     if (report.phase === "Applied") pushSecrets = [];
     deps.status.recordRun(report, { reasons, mode, usedLastGood });
@@ -51190,43 +51235,28 @@ function createReconciler(deps, initialSettings) {
     return { retry: shouldRetry(report) };
   };
 }
-function runSettings(settings, flags, mode, signal, logger) {
-  return {
+function reconcileRunSettings(settings, flags, mode, signal, logger) {
+  return buildRunSettings(settings, flags, {
     dryRun: mode !== "apply",
-    plan: {
-      prune: settings.prune,
-      allowEmpty: flags.allowEmpty,
-      allowReplace: flags.allowReplace,
-      allowBreakingAgents: settings.allowBreakingAgents,
-      forceDeletes: flags.forceDeletes,
-      maxDeletes: settings.maxDeletes,
-      maxDeleteFraction: settings.maxDeletePercent / 100,
-      deleteGuardMinimum: 10,
-      scope: settings.scope,
-      protect: settings.protect,
-      pushSecrets: flags.pushSecrets
-    },
-    concurrency: settings.concurrency,
-    timeoutMs: settings.timeoutMs,
     // the status page fetches a fresh link when someone clicks it; a stored one would expire
     authUrls: false,
-    ...settings.authReturnUrl ? { authReturnUrl: settings.authReturnUrl } : {},
     pushUnrecorded: true,
     signal,
-    onResult: (result) => {
-      const fields = {
-        operation: result.operation.kind,
-        connector: result.operation.name,
-        status: result.status
-      };
-      if (result.status === "failed")
-        logger.error(
-          { ...fields, err: { code: result.cause?.code, message: result.cause?.message } },
-          "operation failed"
-        );
-      else logger.info({ ...fields, note: result.note }, `${result.operation.kind} ${result.status}`);
-    }
+    onResult: (result) => logResult(logger, result)
+  });
+}
+function logResult(logger, result) {
+  const fields = {
+    operation: result.operation.kind,
+    connector: result.operation.name,
+    status: result.status
   };
+  if (result.status === "failed")
+    logger.error(
+      { ...fields, err: { code: result.cause?.code, message: result.cause?.message } },
+      "operation failed"
+    );
+  else logger.info({ ...fields, note: result.note }, `${result.operation.kind} ${result.status}`);
 }
 function shouldRetry(report) {
   if (report.phase === "ListFailed" || report.phase === "TimedOut") return true;
@@ -51287,6 +51317,7 @@ var init_reconciler = __esm({
     "use strict";
     init_errors();
     init_run_once();
+    init_run_settings();
     init_history();
     TRANSIENT = /* @__PURE__ */ new Set([
       "API_NETWORK",
@@ -65232,12 +65263,7 @@ async function runDaemonCommand(paths, flags, io, signals) {
       loadDesired: (current) => loadDesiredState(desiredPaths, { resolve: true, cwd: io.cwd, env: io.env, policy: current.policy }),
       loadSettings: () => loadSettings(settingsInput),
       settings,
-      flags: {
-        allowEmpty: flags.allowEmpty === true,
-        allowReplace: flags.allowReplace === true,
-        forceDeletes: flags.forceDeletes === true,
-        pushSecrets: flags.pushSecrets === true ? ["*"] : flags.pushSecrets ?? []
-      },
+      flags: planFlags(flags),
       host: flags.host,
       port: flags.port,
       allowHosts: flags.allowHost ?? [],
@@ -79224,7 +79250,8 @@ var init_progress = __esm({
 // src/cli/sync-run.ts
 var sync_run_exports = {};
 __export(sync_run_exports, {
-  runSyncCommand: () => runSyncCommand
+  runSyncCommand: () => runSyncCommand,
+  syncRunSettings: () => syncRunSettings
 });
 import { appendFile as appendFile2, mkdir as mkdir3, readFile as readFile7, writeFile as writeFile3 } from "node:fs/promises";
 import { dirname as dirname7, relative as relative8, resolve as resolve16 } from "node:path";
@@ -79273,7 +79300,7 @@ async function runSyncCommand(paths, flags, io) {
         loadToolLock: () => readToolLock(io.cwd),
         now: () => /* @__PURE__ */ new Date()
       },
-      runSettings2(settings, flags, io, savedPlan, progress)
+      syncRunSettings(settings, flags, io, savedPlan, progress)
     );
     progress.done();
     if (flags.planOut && report.plan) {
@@ -79285,33 +79312,15 @@ async function runSyncCommand(paths, flags, io) {
     await target.close();
   }
 }
-function runSettings2(settings, flags, io, savedPlan, progress) {
-  const pushSecrets = flags.pushSecrets === true ? ["*"] : flags.pushSecrets ?? [];
-  return {
+function syncRunSettings(settings, flags, io, savedPlan, progress) {
+  return buildRunSettings(settings, planFlags(flags), {
     dryRun: flags.dryRun === true,
-    plan: {
-      prune: settings.prune,
-      allowEmpty: flags.allowEmpty === true,
-      allowReplace: flags.allowReplace === true,
-      allowBreakingAgents: settings.allowBreakingAgents,
-      forceDeletes: flags.forceDeletes === true,
-      maxDeletes: settings.maxDeletes,
-      maxDeleteFraction: settings.maxDeletePercent / 100,
-      deleteGuardMinimum: 10,
-      scope: settings.scope,
-      protect: settings.protect,
-      pushSecrets
-    },
-    concurrency: settings.concurrency,
-    timeoutMs: settings.timeoutMs,
     authUrls: flags.authUrls === true,
-    ...settings.authReturnUrl ? { authReturnUrl: settings.authReturnUrl } : {},
     pushUnrecorded: false,
-    ...savedPlan ? { savedPlan } : {},
     signal: io.signal,
-    ...progress.onPlan ? { onPlan: progress.onPlan } : {},
-    ...progress.onResult ? { onResult: progress.onResult } : {}
-  };
+    ...savedPlan ? { savedPlan } : {},
+    ...progress
+  });
 }
 async function finish(report, flags, io, apiUrl, shown2 = { headShown: false, resultsShown: false }) {
   const context = { apiUrl, toolVersion: version(), command: "sync" };
@@ -79396,6 +79405,7 @@ var init_sync_run = __esm({
     init_lock_file();
     init_ledger();
     init_run_once();
+    init_run_settings();
     init_saved_plan();
     init_json_stream();
     init_markdown();
