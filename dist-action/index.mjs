@@ -3627,6 +3627,28 @@ var init_io = __esm({
   }
 });
 
+// src/pool.ts
+async function runPool(items, concurrency, task, options = {}) {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++];
+      if (options.signal?.aborted) {
+        options.onSkipped?.(item);
+        continue;
+      }
+      await task(item);
+    }
+  };
+  const workers = Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker);
+  await Promise.all(workers);
+}
+var init_pool = __esm({
+  "src/pool.ts"() {
+    "use strict";
+  }
+});
+
 // src/probe/digest.ts
 import { createHash } from "node:crypto";
 function canonicalJson(value) {
@@ -11082,28 +11104,6 @@ var init_lock = __esm({
   }
 });
 
-// src/reconcile/pool.ts
-async function runPool(items, concurrency, task, options = {}) {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++];
-      if (options.signal?.aborted) {
-        options.onSkipped?.(item);
-        continue;
-      }
-      await task(item);
-    }
-  };
-  const workers = Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker);
-  await Promise.all(workers);
-}
-var init_pool = __esm({
-  "src/reconcile/pool.ts"() {
-    "use strict";
-  }
-});
-
 // src/reconcile/reports.ts
 function needsAttention(state) {
   return state.status !== "valid" && state.status !== "unknown";
@@ -11195,9 +11195,9 @@ var init_reports = __esm({
   "src/reconcile/reports.ts"() {
     "use strict";
     init_errors();
+    init_pool();
     init_digest();
     init_lock();
-    init_pool();
   }
 });
 
@@ -43399,41 +43399,9 @@ var init_load = __esm({
   }
 });
 
-// src/probe/lock-file.ts
-import { readFile as readFile5 } from "node:fs/promises";
-import { join as join4 } from "node:path";
-function lockPath(cwd) {
-  return join4(cwd, LOCK_FILE);
-}
-async function readToolLock(cwd) {
-  let text3;
-  try {
-    text3 = await readFile5(lockPath(cwd), "utf8");
-  } catch (error2) {
-    if (error2.code === "ENOENT") return null;
-    throw new ConnectorSyncError("LOCK_INVALID", `cannot read ${LOCK_FILE}: ${error2.message}`, {
-      hint: "fix its permissions, or delete it and run `connector-sync probe --update-lock`"
-    });
-  }
-  const parsed2 = parseLock(text3);
-  if (!parsed2.ok) {
-    throw new ConnectorSyncError("LOCK_INVALID", `${LOCK_FILE} is not a tool lock: ${parsed2.problem}`, {
-      hint: "restore it from git, or run `connector-sync probe --update-lock` and review the result"
-    });
-  }
-  return parsed2.lock;
-}
-var init_lock_file = __esm({
-  "src/probe/lock-file.ts"() {
-    "use strict";
-    init_errors();
-    init_lock();
-  }
-});
-
 // src/daemon/control.ts
 import { createHash as createHash5, timingSafeEqual } from "node:crypto";
-import { readFile as readFile6 } from "node:fs/promises";
+import { readFile as readFile5 } from "node:fs/promises";
 import { resolve as resolve6 } from "node:path";
 function digest(value) {
   return createHash5("sha256").update(value, "utf8").digest();
@@ -43442,7 +43410,7 @@ async function readControlToken(file, env, cwd) {
   let token;
   if (file !== void 0) {
     try {
-      token = (await readFile6(resolve6(cwd, file), "utf8")).replace(/\r?\n$/, "");
+      token = (await readFile5(resolve6(cwd, file), "utf8")).replace(/\r?\n$/, "");
     } catch (error2) {
       throw new ConnectorSyncError(
         "SETTINGS_INVALID",
@@ -49174,8 +49142,8 @@ var init_agent_inputs = __esm({
   "src/reconcile/agent-inputs.ts"() {
     "use strict";
     init_errors();
-    init_agents3();
     init_pool();
+    init_agents3();
   }
 });
 
@@ -50596,10 +50564,10 @@ var init_apply = __esm({
   "src/reconcile/apply.ts"() {
     "use strict";
     init_errors();
+    init_pool();
     init_apply_consumers();
     init_bodies2();
     init_key_scope();
-    init_pool();
   }
 });
 
@@ -50699,8 +50667,8 @@ async function readDeclaredCredentials(desired, remote, api, concurrency) {
 var init_read_credentials = __esm({
   "src/reconcile/read-credentials.ts"() {
     "use strict";
-    init_consumers2();
     init_pool();
+    init_consumers2();
   }
 });
 
@@ -56712,14 +56680,14 @@ var init_debounce = __esm({
 
 // src/daemon/symlinks.ts
 import * as nodeFs2 from "node:fs/promises";
-import { join as join11, resolve as resolve12, sep as sep4 } from "node:path";
+import { join as join10, resolve as resolve12, sep as sep4 } from "node:path";
 async function linksOnPath(path2, fs2 = nodeFs2) {
   const links = [];
   let pending2 = components(resolve12(path2));
   let current = sep4;
   let hops = 0;
   while (pending2.length > 0) {
-    const candidate = join11(current, pending2.shift());
+    const candidate = join10(current, pending2.shift());
     let isLink;
     try {
       isLink = (await fs2.lstat(candidate)).isSymbolicLink();
@@ -65218,9 +65186,41 @@ var init_signals = __esm({
   }
 });
 
-// src/daemon/command.ts
-var command_exports = {};
-__export(command_exports, {
+// src/probe/lock-file.ts
+import { readFile as readFile6 } from "node:fs/promises";
+import { join as join11 } from "node:path";
+function lockPath(cwd) {
+  return join11(cwd, LOCK_FILE);
+}
+async function readToolLock(cwd) {
+  let text3;
+  try {
+    text3 = await readFile6(lockPath(cwd), "utf8");
+  } catch (error2) {
+    if (error2.code === "ENOENT") return null;
+    throw new ConnectorSyncError("LOCK_INVALID", `cannot read ${LOCK_FILE}: ${error2.message}`, {
+      hint: "fix its permissions, or delete it and run `connector-sync probe --update-lock`"
+    });
+  }
+  const parsed2 = parseLock(text3);
+  if (!parsed2.ok) {
+    throw new ConnectorSyncError("LOCK_INVALID", `${LOCK_FILE} is not a tool lock: ${parsed2.problem}`, {
+      hint: "restore it from git, or run `connector-sync probe --update-lock` and review the result"
+    });
+  }
+  return parsed2.lock;
+}
+var init_lock_file = __esm({
+  "src/probe/lock-file.ts"() {
+    "use strict";
+    init_errors();
+    init_lock();
+  }
+});
+
+// src/cli/daemon-run.ts
+var daemon_run_exports = {};
+__export(daemon_run_exports, {
   runDaemonCommand: () => runDaemonCommand
 });
 import { resolve as resolve14 } from "node:path";
@@ -65311,23 +65311,23 @@ function aborted(signal) {
 function reasonOf(signal) {
   return signal.reason instanceof Error ? signal.reason.message : String(signal.reason);
 }
-var init_command2 = __esm({
-  "src/daemon/command.ts"() {
+var init_daemon_run = __esm({
+  "src/cli/daemon-run.ts"() {
     "use strict";
-    init_io();
-    init_options();
-    init_target();
     init_load();
     init_settings();
-    init_errors();
-    init_lock_file();
-    init_ledger();
-    init_version();
     init_control2();
     init_daemon();
     init_logger();
     init_scheduler();
     init_signals();
+    init_errors();
+    init_lock_file();
+    init_ledger();
+    init_version();
+    init_io();
+    init_options();
+    init_target();
   }
 });
 
@@ -65367,7 +65367,7 @@ function registerDaemon(program2, ctx) {
   addReconcileOptions(command2);
   return command2.action(async (paths, flags) => {
     if (flags.schedule !== void 0) await refuseBadSchedule(flags.schedule);
-    const { runDaemonCommand: runDaemonCommand2 } = await Promise.resolve().then(() => (init_command2(), command_exports));
+    const { runDaemonCommand: runDaemonCommand2 } = await Promise.resolve().then(() => (init_daemon_run(), daemon_run_exports));
     ctx.result.exitCode = await runDaemonCommand2(paths, flags, ctx.io, process);
   });
 }
@@ -79680,7 +79680,7 @@ var init_main = __esm({
   }
 });
 
-// src/action/main.ts
+// src/cli/action-entry.ts
 init_main();
 await main(["action"]);
 /*! Bundled license information:
