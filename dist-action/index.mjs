@@ -3484,12 +3484,15 @@ var init_errors = __esm({
       code;
       hint;
       retryable;
+      /** The write may have been applied: the applier looks before it repeats it (never a blind retry). */
+      outcomeUnknown;
       constructor(code, message, options = {}) {
         super(message, options.cause === void 0 ? void 0 : { cause: options.cause });
         this.name = "ConnectorSyncError";
         this.code = code;
         this.hint = options.hint;
         this.retryable = options.retryable ?? false;
+        this.outcomeUnknown = options.outcomeUnknown ?? false;
       }
     };
     UsageError = class extends ConnectorSyncError {
@@ -37880,13 +37883,13 @@ var init_errors2 = __esm({
       method;
       path;
       requestId;
-      outcomeUnknown;
       details;
       attempts;
       constructor(code, message, init) {
         const secrets = init.secrets ?? new SecretSet();
         super(code, secrets.redact(message), {
           retryable: init.retryable,
+          outcomeUnknown: init.outcomeUnknown,
           ...init.hint === void 0 ? {} : { hint: secrets.redact(init.hint) },
           ...init.cause === void 0 ? {} : { cause: init.cause }
         });
@@ -37895,7 +37898,6 @@ var init_errors2 = __esm({
         this.method = init.method;
         this.path = init.path;
         this.requestId = init.requestId === null ? null : secrets.redact(init.requestId);
-        this.outcomeUnknown = init.outcomeUnknown;
         this.details = (init.details ?? []).map((line) => secrets.redact(line));
         this.attempts = init.attempts ?? 1;
       }
@@ -50558,7 +50560,7 @@ function isNameTaken(error2) {
   return error2.code === "API_VALIDATION" && /already exists|already taken|unique/i.test(error2.message);
 }
 function isOutcomeUnknown(error2) {
-  return isConnectorSyncError(error2) && error2.outcomeUnknown === true;
+  return isConnectorSyncError(error2) && error2.outcomeUnknown;
 }
 var init_apply = __esm({
   "src/reconcile/apply.ts"() {

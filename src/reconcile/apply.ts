@@ -310,5 +310,5 @@ function isNameTaken(error: unknown): boolean {
 
 /** A create whose request may or may not have reached the API (the client never repeats those blindly). */
 function isOutcomeUnknown(error: unknown): boolean {
-  return isConnectorSyncError(error) && (error as { outcomeUnknown?: boolean }).outcomeUnknown === true;
+  return isConnectorSyncError(error) && error.outcomeUnknown;
 }
