@@ -22676,17 +22676,6 @@ async function collectCursorPages(fetchPage, keyOf2, maxPages) {
     takeNext()?.abort.abort();
   }
 }
-function peekNextCursor(text3) {
-  const match = PAGINATION_AT_END.exec(text3.length > 2048 ? text3.slice(-2048) : text3);
-  if (match === null) return null;
-  try {
-    const pagination = JSON.parse(match[1]);
-    const cursor = pagination?.next_cursor;
-    return typeof cursor === "string" && cursor !== "" ? cursor : null;
-  } catch {
-    return null;
-  }
-}
 function incomplete(seen, pages, reason) {
   return { ...found(seen), complete: false, incompleteReason: reason, pages };
 }
@@ -22723,12 +22712,10 @@ function listingIncomplete(what, reason) {
     retryable: true
   });
 }
-var PAGINATION_AT_END;
 var init_paging = __esm({
   "src/api/paging.ts"() {
     "use strict";
     init_errors();
-    PAGINATION_AT_END = /"pagination"\s*:\s*(\{[^{}]*\})\s*\}\s*$/;
   }
 });
 
@@ -22822,6 +22809,33 @@ var init_agents_read = __esm({
     "use strict";
     init_agents();
     init_paging();
+  }
+});
+
+// src/api/early-cursor.ts
+function earlyCursorPeek(early) {
+  return (text3) => {
+    const next = peekNextCursor(text3);
+    return next !== null && early.nextCursor(next);
+  };
+}
+function peekNextCursor(text3) {
+  const match = PAGINATION_AT_END.exec(text3.length > TAIL ? text3.slice(-TAIL) : text3);
+  if (match === null) return null;
+  try {
+    const pagination = JSON.parse(match[1]);
+    const cursor = pagination?.next_cursor;
+    return typeof cursor === "string" && cursor !== "" ? cursor : null;
+  } catch {
+    return null;
+  }
+}
+var TAIL, PAGINATION_AT_END;
+var init_early_cursor = __esm({
+  "src/api/early-cursor.ts"() {
+    "use strict";
+    TAIL = 2048;
+    PAGINATION_AT_END = /"pagination"\s*:\s*(\{[^{}]*\})\s*\}\s*$/;
   }
 });
 
@@ -38236,10 +38250,7 @@ function createClient(options) {
           query: { page_size: size, cursor: cursor ?? void 0, active: callOptions?.active },
           safety: "idempotent",
           check: checkConnectorPage,
-          peek: (text3) => {
-            const next = peekNextCursor(text3);
-            return next !== null && early.nextCursor(next);
-          }
+          peek: earlyCursorPeek(early)
         };
         const reply = await transport.call(call2, AbortSignal.any(signals), callOptions?.remainingMs);
         return reply.value;
@@ -38414,6 +38425,7 @@ var init_client = __esm({
     init_secret();
     init_version();
     init_agents_read();
+    init_early_cursor();
     init_http();
     init_pace();
     init_paging();
