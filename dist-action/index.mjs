@@ -51191,7 +51191,7 @@ function createReconciler(deps, initialSettings) {
       deps.metrics.observeConfigError();
       invalid3 = loaded.issues;
       deps.status.recordLoad(loaded, lastGood !== null);
-      logIssues(deps.logger, loaded.issues, lastGood !== null, lastIssues);
+      logIssues(deps.logger, loaded.issues, lastGood !== null && { prune: settings.prune }, lastIssues);
       lastIssues = JSON.stringify(loaded.issues);
       if (lastGood === null) return loaded;
       usedLastGood = true;
@@ -51262,8 +51262,12 @@ function logIssues(logger, issues, keptLastGood, previous) {
         message: issue2.message
       }))
     },
-    keptLastGood ? "the desired state is invalid: ignored, reconciling the last good one (nothing is deleted)" : "the desired state is invalid: nothing is reconciled until it is fixed"
+    keptLastGood ? lastGoodNote(keptLastGood.prune) : "the desired state is invalid: nothing is reconciled until it is fixed"
   );
+}
+function lastGoodNote(prune) {
+  const prunes = prune ? "; prune still deletes what the last good one does not declare" : "";
+  return `the desired state is invalid: ignored, reconciling the last good one (what the invalid change removed is not deleted${prunes})`;
 }
 function logReport(logger, report, reasons, mode) {
   const operations = report.plan?.operations.filter((op) => !op.temporary) ?? [];
@@ -52470,7 +52474,7 @@ function suspendedBy(view) {
 function configAlert(view) {
   const { issues, using_last_good: usingLastGood } = view.config;
   if (issues.length === 0) return null;
-  return html`<div class="alert" id="config-error"><b>The desired state is invalid</b> ${usingLastGood ? html`<span class="muted">— ignored: the last good one (${when(view.config.last_good_at)}) is still reconciled, nothing is deleted.</span>` : html`<span class="muted">— nothing is reconciled until it is fixed.</span>`}
+  return html`<div class="alert" id="config-error"><b>The desired state is invalid</b> ${usingLastGood ? html`<span class="muted">— ignored: the last good one (${when(view.config.last_good_at)}) is still reconciled; what the invalid change removed is not deleted.</span>` : html`<span class="muted">— nothing is reconciled until it is fixed.</span>`}
 <ul>${issues.map(issueItem)}</ul></div>`;
 }
 function issueItem(issue2) {

@@ -99,7 +99,7 @@ export function createReconciler(
       deps.metrics.observeConfigError();
       invalid = loaded.issues;
       deps.status.recordLoad(loaded, lastGood !== null);
-      logIssues(deps.logger, loaded.issues, lastGood !== null, lastIssues);
+      logIssues(deps.logger, loaded.issues, lastGood !== null && { prune: settings.prune }, lastIssues);
       lastIssues = JSON.stringify(loaded.issues);
       if (lastGood === null) return loaded;
       usedLastGood = true;
@@ -173,7 +173,12 @@ function isTransient(error: { code: string; retryable: boolean }): boolean {
   return error.retryable || TRANSIENT.has(error.code);
 }
 
-function logIssues(logger: Logger, issues: ConfigIssue[], keptLastGood: boolean, previous: string): void {
+function logIssues(
+  logger: Logger,
+  issues: ConfigIssue[],
+  keptLastGood: false | { prune: boolean },
+  previous: string,
+): void {
   // the same broken file on every scheduled run is said once at warn, then at debug
   const level = JSON.stringify(issues) === previous ? 'debug' : 'warn';
   logger[level](
@@ -187,9 +192,15 @@ function logIssues(logger: Logger, issues: ConfigIssue[], keptLastGood: boolean,
       })),
     },
     keptLastGood
-      ? 'the desired state is invalid: ignored, reconciling the last good one (nothing is deleted)'
+      ? lastGoodNote(keptLastGood.prune)
       : 'the desired state is invalid: nothing is reconciled until it is fixed',
   );
+}
+
+/** The last good state is reconciled as it stands: prune, when on, still applies to it. */
+function lastGoodNote(prune: boolean): string {
+  const prunes = prune ? '; prune still deletes what the last good one does not declare' : '';
+  return `the desired state is invalid: ignored, reconciling the last good one (what the invalid change removed is not deleted${prunes})`;
 }
 
 function logReport(logger: Logger, report: RunReport, reasons: TriggerReason[], mode: RunMode): void {
