@@ -78,7 +78,10 @@ export interface ConnectorsClient extends ConnectorsApi {
   ): Promise<{ authUrl: string; ttlSeconds: number; expiresAt: string }>;
 }
 
-/** The API's largest page: a no-op reconcile of N connectors costs ceil(N / 1000) list calls. */
+/**
+ * The API's largest page: a no-op reconcile lists connectors in ceil(listed / 1000) calls, where
+ * the listing holds Mistral's built-in connectors too (the agents are listed apart).
+ */
 export const MAX_PAGE_SIZE = 1000;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
