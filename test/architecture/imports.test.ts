@@ -152,6 +152,7 @@ describe('the import graph of src/', () => {
     ).toEqual([]);
   });
 
+  // an emulator that shared the client's code would agree with the client's bugs instead of catching them
   test('the emulator stands alone: only the CLI starts it, and it uses no core module but the shared files', () => {
     expect(
       importsOf(
