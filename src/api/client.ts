@@ -4,15 +4,10 @@ import { Secret } from '../secret.js';
 import { userAgent } from '../version.js';
 import type { AgentListing } from './agents.js';
 import { readAgents } from './agents-read.js';
+import { earlyCursorPeek } from './early-cursor.js';
 import { type HttpTimeouts, sendOnce } from './http.js';
 import { Pacer, type PacerOptions } from './pace.js';
-import {
-  type CursorPage,
-  collectCursorPages,
-  collectNumberedPages,
-  type FetchCursorPage,
-  peekNextCursor,
-} from './paging.js';
+import { type CursorPage, collectCursorPages, collectNumberedPages, type FetchCursorPage } from './paging.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, realSleep, type Sleep } from './retry.js';
 import {
   type Checked,
@@ -83,7 +78,10 @@ export interface ConnectorsClient extends ConnectorsApi {
   ): Promise<{ authUrl: string; ttlSeconds: number; expiresAt: string }>;
 }
 
-/** The API's largest page: a no-op reconcile of N connectors costs ceil(N / 1000) list calls. */
+/**
+ * The API's largest page: a no-op reconcile lists connectors in ceil(listed / 1000) calls, where
+ * the listing holds Mistral's built-in connectors too (the agents are listed apart).
+ */
 export const MAX_PAGE_SIZE = 1000;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -151,10 +149,7 @@ export function createClient(options: ClientOptions): ConnectorsClient {
           query: { page_size: size, cursor: cursor ?? undefined, active: callOptions?.active },
           safety: 'idempotent',
           check: checkConnectorPage,
-          peek: (text) => {
-            const next = peekNextCursor(text);
-            return next !== null && early.nextCursor(next);
-          },
+          peek: earlyCursorPeek(early),
         };
         const reply = await transport.call(call, AbortSignal.any(signals), callOptions?.remainingMs);
         return reply.value!;

@@ -65,8 +65,8 @@ export type RequestSafety = 'idempotent' | 'create';
 /** What one attempt produced. */
 export type AttemptOutcome = { response: IncomingResponse } | { failure: TransportError };
 
-// 500 is retried too on idempotent requests: the official SDK's retry codes include it and issue 3
-// asks for "repeated 500 until give-up"; a GET or PATCH repeated after a 500 does no harm.
+// 500 is retried too on idempotent requests: the official SDK's retry codes include it, and a GET
+// or PATCH repeated after a 500 does no harm.
 const RETRIED_STATUSES = new Set([500, 502, 503, 504]);
 
 /** What to do after an attempt: try again, or stop (and whether the outcome is then unknown). */

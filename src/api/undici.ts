@@ -3,9 +3,9 @@ import type * as Undici from 'undici';
 
 /*
  * The two parts of undici the client uses, loaded without undici's index. The index loads every
- * dispatcher, the mocks, the cache stores, SQLite and HTTP/2 support: 90 ms and 28 MB of RSS at
- * start-up (measured on Node 24), a fifth of the 150 MB a sync of 10,000 connectors may use.
- * These two modules cost 37 ms and 14 MB. undici 8 has no "exports" map, so the paths resolve;
+ * dispatcher, the mocks, the cache stores, SQLite and HTTP/2 support, which costs start-up time and
+ * a good part of the memory a large sync may use (bench/README.md has the numbers).
+ * undici 8 has no "exports" map, so the paths resolve;
  * should a later 8.x move them or add one (an install that is not `npm ci` can get any 8.x),
  * each falls back to the index: slower to start, never broken.
  */

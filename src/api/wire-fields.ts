@@ -104,7 +104,7 @@ export const CLIENT_WIRE_FIELDS: Readonly<Record<string, ClientWireRow>> = {
         'oauth2_server_metadata_url',
       ],
       // `headers` is an organization-level store no update reaches: declared headers go in
-      // global_headers, which auth_methods can rotate (decision D1 of issue 11)
+      // global_headers, which auth_methods can rotate (README, "Which request carries what")
       declined: ['protocol', 'headers', 'headers{}'],
     },
   },

@@ -35,7 +35,7 @@ async function readCapped(path: string, maxBytes: number): Promise<Uint8Array> {
     // sized from fstat (a connector file is a few hundred bytes: a 1 MiB buffer per file would
     // keep the garbage collector busy), grown if the file turns out longer, never past the limit.
     // Exactly size + 1 (the 1 sees a file that grew): under 4 KiB that is a slice of Node's shared
-    // pool, where a 4 KiB floor malloc'ed 40 MB for 10,000 files before a collection freed it.
+    // pool, where a 4 KiB floor would allocate outside it for every file until a collection.
     // A size of 0 is a file that does not know its length (a pipe, /proc): start at 4 KiB.
     const { size } = await handle.stat();
     let buffer = Buffer.allocUnsafe(Math.min(limit, size > 0 ? size + 1 : 4096));

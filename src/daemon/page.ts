@@ -87,7 +87,7 @@ function suspendedBy(view: StatusView): string {
 function configAlert(view: StatusView): SafeHtml | null {
   const { issues, using_last_good: usingLastGood } = view.config;
   if (issues.length === 0) return null;
-  return html`<div class="alert" id="config-error"><b>The desired state is invalid</b> ${usingLastGood ? html`<span class="muted">— ignored: the last good one (${when(view.config.last_good_at)}) is still reconciled, nothing is deleted.</span>` : html`<span class="muted">— nothing is reconciled until it is fixed.</span>`}
+  return html`<div class="alert" id="config-error"><b>The desired state is invalid</b> ${usingLastGood ? html`<span class="muted">— ignored: the last good one (${when(view.config.last_good_at)}) is still reconciled; what the invalid change removed is not deleted.</span>` : html`<span class="muted">— nothing is reconciled until it is fixed.</span>`}
 <ul>${issues.map(issueItem)}</ul></div>`;
 }
 

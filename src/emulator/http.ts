@@ -88,7 +88,7 @@ export interface EncodedReply {
   body: Buffer;
 }
 
-/** Encodes a reply's body ahead of sending it (a page of 1,000 connectors is 700 KB). */
+/** Encodes a reply's body ahead of sending it (a page of 1,000 connectors is large). */
 export function encodeReply(reply: Reply): EncodedReply {
   return { reply, body: Buffer.from(reply.body, 'utf8') };
 }

@@ -90,8 +90,8 @@ type Answer =
 /**
  * One API request through every step; returns the fault that shaped it, if any. The answer is
  * worked out when the request arrives and sent when the configured latency has passed since, so
- * the latency is the time to an answer, as a client measures it: the emulator's own work (1 to
- * 3 ms for a page of 1,000 connectors) is part of it, not added on top.
+ * the latency is the time to an answer, as a client measures it: the emulator's own work (encoding
+ * a page of 1,000 connectors is not free) is part of it, not added on top.
  */
 async function serveApi(
   core: EmulatorCore,

@@ -5,7 +5,7 @@ import type { CredentialGroup, SecretGroup, WriteOnlyField } from './types.js';
 
 /**
  * The auth method that carries a connector's header values and OAuth settings on an update: the
- * OAuth one when the connector uses OAuth, else `none` (decision D1 of issue 11).
+ * OAuth one when the connector uses OAuth, else `none` (README, "Which request carries what").
  */
 export function authMethodOf(connector: DesiredConnector): AuthMethodType {
   const oauth =

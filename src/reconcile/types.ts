@@ -77,7 +77,10 @@ export interface RemoteRef {
   modified_at: string;
 }
 
-/** Operation kinds, in the order the applier runs their phases. */
+/**
+ * Operation kinds. The applier runs renames, creates and updates together, ordered only where they
+ * share a name, then replaces, then deletes last (apply.ts).
+ */
 export type OperationKind = 'rename' | 'create' | 'update' | 'replace' | 'delete';
 
 /** One planned write. A rename may carry field changes too (one PATCH). */
@@ -134,7 +137,6 @@ export interface PlanRefusal {
     | 'remote-invalid'
     | 'too-many-deletes'
     | 'replace-needs-flag'
-    | 'mistral-owned'
     | 'breaks-agents'
     | 'agents-unreadable';
   message: string;

@@ -33,7 +33,7 @@ export function renderReportText(report: RunReport, context: TextContext): strin
 
 /**
  * The same report line by line, for printing as it is made: the report of 10,000 operations is
- * 3 MB of text, and building it whole held 30 MB of lines and copies at the peak of a sync.
+ * megabytes of text, and building it whole would hold its lines and their copies at the peak of a sync.
  */
 export function* reportTextLines(report: RunReport, context: TextContext): Generator<string> {
   const { style } = context;

@@ -74,6 +74,38 @@ describe('daemon: an invalid desired state', () => {
     expect(h.view().config.issues).toEqual([]);
   });
 
+  it('says what it does: with prune, the last good state still deletes what it does not declare', async () => {
+    harness = await startHarness({
+      flags: { prune: true },
+      files: { 'connectors/alpha.yaml': connectorYaml('alpha') },
+    });
+    const h = harness;
+    await waitFor('alpha', () => names(h).length === 1);
+    await idle(h);
+
+    h.write('connectors/alpha.yaml', 'name: alpha\nserver: [\n');
+    await waitFor('the invalid state to be reported', () => h.view().config.valid === false);
+    await idle(h);
+    // made by hand while the files are broken: the last good state does not declare it
+    await h.api.createConnector({
+      name: 'gamma',
+      description: 'By hand',
+      server: 'https://gamma.example.com/mcp',
+    });
+    h.daemon.trigger('control');
+    await waitFor('a reconcile on the last good state', () =>
+      h.view().history[0]?.reasons.includes('control'),
+    );
+    await idle(h);
+
+    expect(names(h)).toEqual(['alpha']);
+    const warning = h.logs.find((line) => line.includes('the desired state is invalid'))!;
+    expect(warning).not.toMatch(/nothing is deleted/);
+    expect(warning).toMatch(
+      /what the invalid change removed is not deleted; prune still deletes what the last good one does not declare/,
+    );
+  });
+
   it('a linked folder whose target is gone is invalid too: its connectors are not pruned', async () => {
     harness = await startHarness({
       flags: { prune: true },

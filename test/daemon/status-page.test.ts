@@ -73,7 +73,9 @@ describe.skipIf(!hasChromium)('daemon: the status page in a real browser', () =>
 
     const alert = page.locator('#config-error');
     expect(await alert.textContent()).toMatch(/connectors\/beta\.yaml:\d+:\d+/);
-    expect(await alert.textContent()).toMatch(/last good one .* is still reconciled, nothing is deleted/);
+    expect(await alert.textContent()).toMatch(
+      /last good one .* is still reconciled; what the invalid change removed is not deleted/,
+    );
 
     const link = page.locator('#pending-auth ~ ul.auth a', { hasText: 'linear' });
     expect(await link.getAttribute('href')).toBe('/auth/linear');

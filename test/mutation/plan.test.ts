@@ -1,10 +1,10 @@
 /** The planner's less travelled paths: warnings, secret pushes, renames out of reach, orders. */
 import { createHash } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { DesiredConnector } from '../../src/config/types.js';
 import { planChanges, type SecretKnowledge } from '../../src/reconcile/plan.js';
 import { orderRenames, renameIsPending, temporaryName } from '../../src/reconcile/renames.js';
-import type { Operation, Plan, PlanOptions } from '../../src/reconcile/types.js';
+import type { Operation, Plan, PlanOptions, PlanRefusal } from '../../src/reconcile/types.js';
 import { Secret } from '../../src/secret.js';
 import { desired, headers, planOptions, remoteFor } from '../support/fixtures.js';
 
@@ -55,6 +55,9 @@ describe('the planner, path by path', () => {
       ['mistral-owned', 'web is the name of a Mistral built-in connector: choose another name'],
     ]);
     expect(result.basis).toEqual([]);
+    // a warning, never a refusal: the rest of the plan is applied (checked by the typecheck)
+    expect(result.refusals).toEqual([]);
+    expectTypeOf<'mistral-owned'>().not.toExtend<PlanRefusal['code']>();
   });
 
   it('does not rename from a protected, out-of-scope or Mistral connector, and says so', () => {
