@@ -8,6 +8,8 @@ export interface CallCounts {
   update: number;
   delete: number;
   other: number;
+  /** Reads of agents (the listing that guards deletes runs beside the connectors' listing). */
+  agents: number;
   /** Answers with status 429 (any kind). */
   rateLimited: number;
   /** Answers with another 4xx/5xx, or a dropped connection. */
@@ -19,6 +21,7 @@ const WRITE_KINDS = new Set(['create', 'update', 'delete', 'other']);
 
 /** What one request was, in the product's words. */
 export function kindOf(entry: RequestLogEntry): keyof Omit<CallCounts, 'rateLimited' | 'failed' | 'total'> {
+  if (entry.path.startsWith('/v1/agents')) return 'agents';
   const isCollection = /^\/v1\/connectors\/?$/.test(entry.path);
   if (entry.method === 'GET') return isCollection ? 'list' : 'get';
   if (entry.method === 'POST' && isCollection) return 'create';
@@ -36,6 +39,7 @@ export function countCalls(entries: readonly RequestLogEntry[]): CallCounts {
     update: 0,
     delete: 0,
     other: 0,
+    agents: 0,
     rateLimited: 0,
     failed: 0,
     total: 0,
@@ -95,7 +99,7 @@ export function phasedFloorMs(
 /** "list 1, create 1000" for the table; zero kinds left out. */
 export function describeCalls(counts: CallCounts): string {
   const parts: string[] = [];
-  for (const kind of ['list', 'get', 'create', 'update', 'delete', 'other'] as const) {
+  for (const kind of ['list', 'get', 'create', 'update', 'delete', 'other', 'agents'] as const) {
     if (counts[kind] > 0) parts.push(`${kind} ${counts[kind]}`);
   }
   if (counts.rateLimited > 0) parts.push(`429 ${counts.rateLimited}`);
