@@ -5,7 +5,7 @@ import type { ConnectorState, ConnectorView } from './connectors.js';
 import type { HeldView, OperationView, ReconcileRecord } from './history.js';
 import { html, SafeHtml } from './html.js';
 import { PAGE_STYLE } from './page-style.js';
-import type { StatusView } from './status.js';
+import type { ApiProblem, StatusView } from './status.js';
 import { FULL_STATUS_PATH, type PagedStatusView, pagedStatus } from './status-paging.js';
 import { DEFAULT_QUERY, queryString, STATE_FILTERS, type StatusQuery } from './status-query.js';
 
@@ -77,12 +77,26 @@ function facts(view: PagedStatusView): SafeHtml {
   return html`<div class="facts">
 <div class="fact"><b>Status</b>${view.ready ? html`<span class="badge ok">ready</span>` : html`<span class="badge bad">not ready</span>`}</div>
 <div class="fact"><b>Mode</b>${mode}</div>
-<div class="fact"><b>API</b>${view.api.reachable === true ? html`<span class="ok">reachable</span>` : view.api.reachable === false ? html`<span class="bad">unreachable</span> <span class="muted">${view.api.last_error}</span>` : html`<span class="muted">not contacted yet</span>`}</div>
+<div class="fact"><b>API</b>${apiFact(view.api)}</div>
 <div class="fact"><b>Last reconcile</b>${last ? html`${phaseBadge(last)} <time datetime="${last.finished_at}">${when(last.finished_at)}</time>` : html`<span class="muted">none yet</span>`}${view.running ? html`<div class="info">running now (${view.running.reasons.join(', ')})</div>` : null}</div>
 <div class="fact"><b>Last success</b>${view.last_success_at ? html`<time datetime="${view.last_success_at}">${when(view.last_success_at)}</time>` : html`<span class="muted">none yet</span>`}</div>
 <div class="fact" id="notifications"><b>Notifications</b>${notificationsFact(view)}</div>
 <div class="fact"><b>Schedule</b>${view.schedule.pattern ? html`<code>${view.schedule.pattern}</code>${view.schedule.next_run_at ? html` <span class="muted">next ${when(view.schedule.next_run_at)}</span>` : null}` : html`<span class="muted">off (files and signals only)</span>`}</div>
 </div>`;
+}
+
+const API_PROBLEM_LABEL: Record<ApiProblem, string> = {
+  unreachable: 'unreachable',
+  key_rejected: 'key rejected',
+  error: 'answered with an error',
+};
+
+/** Whether the API answered, and when it did not: no answer, a rejected key (401/403) or an error, and what to do. */
+function apiFact(api: PagedStatusView['api']): SafeHtml {
+  if (api.reachable === true) return html`<span class="ok">reachable</span>`;
+  if (api.reachable === null) return html`<span class="muted">not contacted yet</span>`;
+  const label = API_PROBLEM_LABEL[api.problem ?? 'unreachable'];
+  return html`<span class="bad">${label}</span> <span class="muted">${api.last_error}</span>${api.hint ? html`<div class="muted" id="api-hint">${api.hint}</div>` : null}`;
 }
 
 function suspendedBy(view: PagedStatusView): string {
