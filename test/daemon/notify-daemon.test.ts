@@ -115,4 +115,27 @@ describe('daemon notifications', () => {
     expect(page.text).not.toContain('secret-path-canary');
     expect(h.logs.join('\n')).not.toContain('secret-path-canary');
   });
+
+  it('an invalid settings file sends config_invalid like an invalid connector file, naming the file', async () => {
+    receiver = await startReceiver();
+    const r = receiver;
+    harness = await startHarness({
+      files: { '.connector-sync.yaml': settings(), 'connectors/wiki.yaml': wiki },
+      env: { HOOK_URL: r.url, TEAM_KEY },
+      notify: { retry: { attempts: 2, initialDelayMs: 20, attemptTimeoutMs: 1000, totalMs: 3000 } },
+    });
+    const h = harness;
+    await waitFor('the first apply', () => h.view().history[0]?.phase === 'Applied');
+    h.write('.connector-sync.yaml', settings('prune: perhaps\n'));
+    await waitFor('the settings error', () => h.view().config.valid === false && !h.daemon.loop.busy);
+    // the same broken file seen again is the same situation: no second message
+    const count = h.reconciles();
+    h.daemon.trigger('control');
+    await waitFor('another reconcile', () => h.reconciles() > count && !h.daemon.loop.busy);
+    await h.daemon.notifier.idle();
+    expect(events(r)).toEqual(['config_invalid']);
+    const message = JSON.parse(r.received[0]!.body) as { summary: string; details: string[] };
+    expect(message.details.join('\n')).toMatch(/\.connector-sync\.yaml.*settings-invalid.*prune/s);
+    expect(leakOf(r.received[0]!.body, TEAM_KEY)).toBeNull();
+  });
 });
