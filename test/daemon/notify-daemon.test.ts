@@ -26,17 +26,23 @@ afterEach(async () => {
 
 const events = (r: WebhookReceiver) => r.received.map((m) => (JSON.parse(m.body) as { event: string }).event);
 
+/** A daemon whose one webhook is a local receiver, after its first apply. */
+async function startApplied(): Promise<{ h: Harness; r: WebhookReceiver }> {
+  receiver = await startReceiver();
+  const r = receiver;
+  harness = await startHarness({
+    files: { '.connector-sync.yaml': settings(), 'connectors/wiki.yaml': wiki },
+    env: { HOOK_URL: r.url, TEAM_KEY },
+    notify: { retry: { attempts: 2, initialDelayMs: 20, attemptTimeoutMs: 1000, totalMs: 3000 } },
+  });
+  const h = harness;
+  await waitFor('the first apply', () => h.view().history[0]?.phase === 'Applied');
+  return { h, r };
+}
+
 describe('daemon notifications', () => {
   it('one failure and one recovery across an API outage, then drift in read-only mode', async () => {
-    receiver = await startReceiver();
-    const r = receiver;
-    harness = await startHarness({
-      files: { '.connector-sync.yaml': settings(), 'connectors/wiki.yaml': wiki },
-      env: { HOOK_URL: r.url, TEAM_KEY },
-      notify: { retry: { attempts: 2, initialDelayMs: 20, attemptTimeoutMs: 1000, totalMs: 3000 } },
-    });
-    const h = harness;
-    await waitFor('the first apply', () => h.view().history[0]?.phase === 'Applied');
+    const { h, r } = await startApplied();
 
     h.emulator.setFaults({ ...noFaults(), errorRate: 1, errorStatuses: [503] });
     h.daemon.trigger('control');
@@ -117,15 +123,7 @@ describe('daemon notifications', () => {
   });
 
   it('an invalid settings file sends config_invalid like an invalid connector file, naming the file', async () => {
-    receiver = await startReceiver();
-    const r = receiver;
-    harness = await startHarness({
-      files: { '.connector-sync.yaml': settings(), 'connectors/wiki.yaml': wiki },
-      env: { HOOK_URL: r.url, TEAM_KEY },
-      notify: { retry: { attempts: 2, initialDelayMs: 20, attemptTimeoutMs: 1000, totalMs: 3000 } },
-    });
-    const h = harness;
-    await waitFor('the first apply', () => h.view().history[0]?.phase === 'Applied');
+    const { h, r } = await startApplied();
     h.write('.connector-sync.yaml', settings('prune: perhaps\n'));
     await waitFor('the settings error', () => h.view().config.valid === false && !h.daemon.loop.busy);
     // the same broken file seen again is the same situation: no second message
