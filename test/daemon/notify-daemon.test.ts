@@ -27,13 +27,13 @@ afterEach(async () => {
 const events = (r: WebhookReceiver) => r.received.map((m) => (JSON.parse(m.body) as { event: string }).event);
 
 /** A daemon whose one webhook is a local receiver, after its first apply. */
-async function startApplied(): Promise<{ h: Harness; r: WebhookReceiver }> {
+async function startApplied(initialDelayMs = 20): Promise<{ h: Harness; r: WebhookReceiver }> {
   receiver = await startReceiver();
   const r = receiver;
   harness = await startHarness({
     files: { '.connector-sync.yaml': settings(), 'connectors/wiki.yaml': wiki },
     env: { HOOK_URL: r.url, TEAM_KEY },
-    notify: { retry: { attempts: 2, initialDelayMs: 20, attemptTimeoutMs: 1000, totalMs: 3000 } },
+    notify: { retry: { attempts: 2, initialDelayMs, attemptTimeoutMs: 1000, totalMs: 3000 } },
   });
   const h = harness;
   await waitFor('the first apply', () => h.view().history[0]?.phase === 'Applied');
@@ -135,5 +135,15 @@ describe('daemon notifications', () => {
     const message = JSON.parse(r.received[0]!.body) as { summary: string; details: string[] };
     expect(message.details.join('\n')).toMatch(/\.connector-sync\.yaml.*settings-invalid.*prune/s);
     expect(leakOf(r.received[0]!.body, TEAM_KEY)).toBeNull();
+  });
+
+  it('stop() delivers a message still waiting for its retry before it returns', async () => {
+    const { h, r } = await startApplied(500);
+    r.answer = (_message, index) => (index === 0 ? 503 : 200);
+    h.write('connectors/wiki.yaml', 'name: [broken\n');
+    await waitFor('the first attempt', () => r.received.length >= 1);
+    await h.daemon.stop({ timeoutMs: 5000 });
+    expect(events(r)).toEqual(['config_invalid', 'config_invalid']);
+    expect(h.view().notifications).toMatchObject({ delivered: 1, failed: 0 });
   });
 });
