@@ -48,7 +48,8 @@ ${pendingAuth(view)}
 ${credentials(view)}
 <h2 id="connectors">Connectors <span class="muted">(${view.counts.connectors})</span></h2>
 ${stateLinks(view, shown)}
-${connectorTable(view.connectors)}
+${searchForm(view)}
+${connectorTable(view.connectors, view.counts.connectors)}
 ${pager(view)}
 <h2 id="reconciles">Recent reconciles</h2>
 ${view.history.length === 0 ? html`<p class="muted">None yet.</p>` : view.history.map(reconcile)}
@@ -203,8 +204,15 @@ function pager(view: PagedStatusView): SafeHtml {
   return html`<p class="muted" id="pager">${first}–${last} of ${matching}, most urgent first${pages > 1 ? ` · page ${page} of ${pages}` : ''}${prev ? html` · <a rel="prev" href="${prev}">previous</a>` : null}${next ? html` · <a rel="next" href="${next}">next</a>` : null} · <a href="${FULL_STATUS_PATH}">every connector (JSON)</a></p>`;
 }
 
-function connectorTable(connectors: ConnectorView[]): SafeHtml {
-  if (connectors.length === 0) return html`<p class="muted">No connector seen yet.</p>`;
+/** A search by name within the state shown (a GET to this page: the form posts nothing). */
+function searchForm(view: PagedStatusView): SafeHtml {
+  const { state, q, per_page: perPage } = view.page;
+  return html`<form method="get" action="/" role="search" id="search"><input type="search" name="q" value="${q}" maxlength="200" aria-label="Connector name contains" placeholder="name contains">${state === 'all' ? null : html`<input type="hidden" name="state" value="${state}">`}${perPage === DEFAULT_QUERY.perPage ? null : html`<input type="hidden" name="per_page" value="${perPage}">`} <button type="submit">Filter</button></form>`;
+}
+
+function connectorTable(connectors: ConnectorView[], total: number): SafeHtml {
+  if (connectors.length === 0)
+    return html`<p class="muted">${total === 0 ? 'No connector seen yet.' : 'No connector matches.'}</p>`;
   const rows = connectors.map(
     (c) => html`<tr>
 <td data-label="Name"><b>${c.name}</b>${c.source ? html`<div class="muted mono">${c.source.file}:${c.source.line}</div>` : null}</td>

@@ -95,6 +95,14 @@ describe.skipIf(!hasChromium)('daemon: the status page in a real browser', () =>
     expect(await rows.count()).toBe(1);
     expect(await rows.nth(0).textContent()).toMatch(/alpha/);
     expect(await page.locator('#filters').textContent()).toMatch(/pending auth \(1\)/);
+    // the search form filters by name (a GET to the page itself, allowed by the page's CSP)
+    await page.goto(h.url);
+    await page.locator('#search input[name=q]').fill('ALP');
+    await Promise.all([page.waitForURL(/q=ALP/), page.locator('#search button').click()]);
+    expect(await rows.count()).toBe(1);
+    expect(await rows.nth(0).textContent()).toMatch(/alpha/);
+    expect(await page.locator('#search input[name=q]').inputValue()).toBe('ALP');
+    expect(problems).toEqual([]);
     await page.goto(`${h.url}/?state=nonsense`);
     expect(await page.locator('body').textContent()).toMatch(/state must be one of/);
     await page.goto(h.url);

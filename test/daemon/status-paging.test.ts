@@ -166,6 +166,8 @@ describe('daemon status at 10,000 connectors', () => {
     expect(page.text).toContain('6–10 of 20');
     expect(page.text).toContain('href="/?state=failed&#38;page=3&#38;per_page=5"');
     expect(page.text).toContain('href="/?state=failed&#38;per_page=5"');
+    expect((await get('/?q=nobody')).text).toContain('No connector matches.');
+    expect((await get('/?state=failed&per_page=5')).text).toContain('name="state" value="failed"');
     const beyond = await getJson('/status.json?page=9999');
     expect(beyond.connectors).toEqual([]);
   });
