@@ -52785,7 +52785,7 @@ function connectorTable(connectors2, total) {
   const rows = connectors2.map(
     (c2) => html`<tr>
 <td data-label="Name"><b>${c2.name}</b>${c2.source ? html`<div class="muted mono">${c2.source.file}:${c2.source.line}</div>` : null}</td>
-<td data-label="State"><span class="badge ${STATE_CLASS[c2.state]}">${c2.state}</span>${c2.waiting_for_auth ? html` <span class="badge warn">waiting for auth</span>` : null}</td>
+<td data-label="State"><span class="badge ${STATE_CLASS[c2.state]}">${c2.state}</span>${c2.waiting_for_auth ? html` <a class="badge warn" href="/auth/${encodeURIComponent(c2.name)}" rel="noreferrer">waiting for auth</a>` : null}</td>
 <td data-label="Detail">${c2.detail ?? ""}${c2.missing_tools.length > 0 ? html`<div class="bad">missing tools: ${c2.missing_tools.join(", ")}</div>` : null}${c2.agents.length > 0 ? html`<div class="muted">${usedByText(c2.agents)}</div>` : null}</td>
 <td data-label="Last change">${c2.last_change ? html`<time datetime="${c2.last_change}">${when(c2.last_change)}</time>` : html`<span class="muted">unknown</span>`}</td>
 </tr>`

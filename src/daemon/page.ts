@@ -216,7 +216,7 @@ function connectorTable(connectors: ConnectorView[], total: number): SafeHtml {
   const rows = connectors.map(
     (c) => html`<tr>
 <td data-label="Name"><b>${c.name}</b>${c.source ? html`<div class="muted mono">${c.source.file}:${c.source.line}</div>` : null}</td>
-<td data-label="State"><span class="badge ${STATE_CLASS[c.state]}">${c.state}</span>${c.waiting_for_auth ? html` <span class="badge warn">waiting for auth</span>` : null}</td>
+<td data-label="State"><span class="badge ${STATE_CLASS[c.state]}">${c.state}</span>${c.waiting_for_auth ? html` <a class="badge warn" href="/auth/${encodeURIComponent(c.name)}" rel="noreferrer">waiting for auth</a>` : null}</td>
 <td data-label="Detail">${c.detail ?? ''}${c.missing_tools.length > 0 ? html`<div class="bad">missing tools: ${c.missing_tools.join(', ')}</div>` : null}${c.agents.length > 0 ? html`<div class="muted">${usedByText(c.agents)}</div>` : null}</td>
 <td data-label="Last change">${c.last_change ? html`<time datetime="${c.last_change}">${when(c.last_change)}</time>` : html`<span class="muted">unknown</span>`}</td>
 </tr>`,

@@ -167,6 +167,9 @@ describe('daemon status at 10,000 connectors', () => {
     expect(page.text).toContain('href="/?state=failed&#38;page=3&#38;per_page=5"');
     expect(page.text).toContain('href="/?state=failed&#38;per_page=5"');
     expect((await get('/?q=nobody')).text).toContain('No connector matches.');
+    // each row of a connector waiting for auth links to a fresh authorization URL
+    const waitingPage = await get('/?state=pending_auth&per_page=1000');
+    expect(waitingPage.text.match(/class="badge warn" href="\/auth\/team-\d+"/g)).toHaveLength(100);
     expect((await get('/?state=failed&per_page=5')).text).toContain('name="state" value="failed"');
     const beyond = await getJson('/status.json?page=9999');
     expect(beyond.connectors).toEqual([]);
