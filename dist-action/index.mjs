@@ -11328,8 +11328,8 @@ var init_report_json = __esm({
 // src/render/used-by.ts
 function usedByText(agents) {
   const shown2 = agents.slice(0, SHOWN).join(", ");
-  const more = agents.length > SHOWN ? `, and ${agents.length - SHOWN} more` : "";
-  return `used by ${agents.length} agent${agents.length === 1 ? "" : "s"}: ${shown2}${more}`;
+  const more2 = agents.length > SHOWN ? `, and ${agents.length - SHOWN} more` : "";
+  return `used by ${agents.length} agent${agents.length === 1 ? "" : "s"}: ${shown2}${more2}`;
 }
 function agentsUnreadText(agents) {
   if (agents.read) return null;
@@ -12018,12 +12018,12 @@ function heldCallout(warning) {
 function where(context) {
   return context.fullReport ? `: ${context.fullReport}` : " (`--output json` lists every one)";
 }
-function capped(items, budget, more) {
+function capped(items, budget, more2) {
   const kept2 = [];
   let used = 0;
   for (const item of items) {
     used += Buffer.byteLength(item, "utf8") + 1;
-    if (used > budget) return [...kept2, more(items.length - kept2.length)];
+    if (used > budget) return [...kept2, more2(items.length - kept2.length)];
     kept2.push(item);
   }
   return kept2;
@@ -15833,11 +15833,11 @@ var require_validate = __commonJS({
         jsonPointer = $data;
         data = names_1.default.rootData;
       } else {
-        const matches = RELATIVE_JSON_POINTER.exec($data);
-        if (!matches)
+        const matches2 = RELATIVE_JSON_POINTER.exec($data);
+        if (!matches2)
           throw new Error(`Invalid JSON-pointer: ${$data}`);
-        const up = +matches[1];
-        jsonPointer = matches[2];
+        const up = +matches2[1];
+        jsonPointer = matches2[2];
         if (jsonPointer === "#") {
           if (up >= dataLevel)
             throw new Error(errorMsg("property/index", up));
@@ -16756,11 +16756,11 @@ var require_schemes = __commonJS({
         urnComponent.error = "URN can not be parsed";
         return urnComponent;
       }
-      const matches = urnComponent.path.match(URN_REG);
-      if (matches && matches[0] === urnComponent.path) {
+      const matches2 = urnComponent.path.match(URN_REG);
+      if (matches2 && matches2[0] === urnComponent.path) {
         const scheme = options.scheme || urnComponent.scheme || "urn";
-        urnComponent.nid = matches[1].toLowerCase();
-        urnComponent.nss = matches[2];
+        urnComponent.nid = matches2[1].toLowerCase();
+        urnComponent.nss = matches2[2];
         const urnScheme = `${scheme}:${options.nid || urnComponent.nid}`;
         const schemeHandler = getSchemeHandler(urnScheme);
         urnComponent.path = void 0;
@@ -17081,8 +17081,8 @@ var require_fast_uri = __commonJS({
     var URI_PARSE = /^(?:([^#/:?]+):)?(?:\/\/((?:([^#/?@]*)@)?(\[[^#/?\]]+\]|[^#/:?]*)(?::(\d*))?))?([^#?]*)(?:\?([^#]*))?(?:#((?:.|[\n\r])*))?/u;
     var AUTHORITY_PREFIX = /^(?:[^#/:?]+:)?\/\/([^/?#]*)/;
     var AUTHORITY_INTRODUCER_REGION = /^(?:[^#/:?]+:)?([/\\\t\n\r]*)/;
-    function getParseError(parsed2, matches) {
-      if (matches[2] !== void 0 && parsed2.path && parsed2.path[0] !== "/") {
+    function getParseError(parsed2, matches2) {
+      if (matches2[2] !== void 0 && parsed2.path && parsed2.path[0] !== "/") {
         return 'URI path must start with "/" when authority is present.';
       }
       if (typeof parsed2.port === "number" && (parsed2.port < 0 || parsed2.port > 65535)) {
@@ -17104,9 +17104,9 @@ var require_fast_uri = __commonJS({
     function isIPLiteral(host) {
       return host[0] === "[" && host[host.length - 1] === "]";
     }
-    function hasMalformedComponentPercentEncoding(matches) {
-      const host = matches[4];
-      return hasMalformedPercentEncoding(matches[3]) || host !== void 0 && !isIPLiteral(host) && hasMalformedPercentEncoding(host) || hasMalformedPercentEncoding(matches[6]) || hasMalformedPercentEncoding(matches[7]) || hasMalformedPercentEncoding(matches[8]);
+    function hasMalformedComponentPercentEncoding(matches2) {
+      const host = matches2[4];
+      return hasMalformedPercentEncoding(matches2[3]) || host !== void 0 && !isIPLiteral(host) && hasMalformedPercentEncoding(host) || hasMalformedPercentEncoding(matches2[6]) || hasMalformedPercentEncoding(matches2[7]) || hasMalformedPercentEncoding(matches2[8]);
     }
     function canonicalizeHost(parsed2, options, schemeHandler, isIP2) {
       if (hasForbiddenDomainHost(parsed2, options, schemeHandler, isIP2)) {
@@ -17181,15 +17181,15 @@ var require_fast_uri = __commonJS({
           }
         }
       }
-      const matches = uri.match(URI_PARSE);
-      if (matches) {
-        parsed2.scheme = matches[1];
-        parsed2.userinfo = matches[3];
-        parsed2.host = matches[4];
-        parsed2.port = parseInt(matches[5], 10);
-        parsed2.path = matches[6] || "";
-        parsed2.query = matches[7];
-        parsed2.fragment = matches[8];
+      const matches2 = uri.match(URI_PARSE);
+      if (matches2) {
+        parsed2.scheme = matches2[1];
+        parsed2.userinfo = matches2[3];
+        parsed2.host = matches2[4];
+        parsed2.port = parseInt(matches2[5], 10);
+        parsed2.path = matches2[6] || "";
+        parsed2.query = matches2[7];
+        parsed2.fragment = matches2[8];
         if (parsed2.scheme !== void 0) {
           if (VALID_SCHEME.test(parsed2.scheme)) {
             parsed2.scheme = parsed2.scheme.toLowerCase();
@@ -17198,14 +17198,14 @@ var require_fast_uri = __commonJS({
             malformedScheme = true;
           }
         }
-        malformedPercentEncoding = hasMalformedComponentPercentEncoding(matches);
+        malformedPercentEncoding = hasMalformedComponentPercentEncoding(matches2);
         if (malformedPercentEncoding) {
           parsed2.error = parsed2.error || "URI contains malformed percent-encoding.";
         }
         if (isNaN(parsed2.port)) {
-          parsed2.port = matches[5];
+          parsed2.port = matches2[5];
         }
-        const parseError = getParseError(parsed2, matches);
+        const parseError = getParseError(parsed2, matches2);
         if (parseError !== void 0) {
           parsed2.error = parsed2.error || parseError;
           malformedAuthorityOrPort = true;
@@ -21032,12 +21032,12 @@ var require_formats = __commonJS({
     var DATE = /^(\d\d\d\d)-(\d\d)-(\d\d)$/;
     var DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
     function date4(str) {
-      const matches = DATE.exec(str);
-      if (!matches)
+      const matches2 = DATE.exec(str);
+      if (!matches2)
         return false;
-      const year = +matches[1];
-      const month = +matches[2];
-      const day = +matches[3];
+      const year = +matches2[1];
+      const month = +matches2[2];
+      const day = +matches2[3];
       return month >= 1 && month <= 12 && day >= 1 && day <= (month === 2 && isLeapYear(year) ? 29 : DAYS[month]);
     }
     function compareDate(d1, d2) {
@@ -21052,16 +21052,16 @@ var require_formats = __commonJS({
     var TIME = /^(\d\d):(\d\d):(\d\d(?:\.\d+)?)(z|([+-])(\d\d)(?::?(\d\d))?)?$/i;
     function getTime(strictTimeZone) {
       return function time3(str) {
-        const matches = TIME.exec(str);
-        if (!matches)
+        const matches2 = TIME.exec(str);
+        if (!matches2)
           return false;
-        const hr = +matches[1];
-        const min = +matches[2];
-        const sec = +matches[3];
-        const tz = matches[4];
-        const tzSign = matches[5] === "-" ? -1 : 1;
-        const tzH = +(matches[6] || 0);
-        const tzM = +(matches[7] || 0);
+        const hr = +matches2[1];
+        const min = +matches2[2];
+        const sec = +matches2[3];
+        const tz = matches2[4];
+        const tzSign = matches2[5] === "-" ? -1 : 1;
+        const tzH = +(matches2[6] || 0);
+        const tzM = +(matches2[7] || 0);
         if (tzH > 23 || tzM > 59 || strictTimeZone && !tz)
           return false;
         if (hr <= 23 && min <= 59 && sec < 60)
@@ -37788,7 +37788,7 @@ function errorForStatus(ctx, response, attempts, outcomeUnknown) {
   const summary = summarizeErrorBody(status, text3, response.headers["content-type"] ?? null);
   const base = { status, method: ctx.method, path: ctx.path, requestId, attempts, secrets: ctx.secrets };
   if (status === 401 || status === 403) return unauthorized(ctx, status, summary.message, base);
-  const [, code, what] = STATUS_CODES.find(([matches]) => matches(status)) ?? [
+  const [, code, what] = STATUS_CODES.find(([matches2]) => matches2(status)) ?? [
     null,
     "API_HTTP",
     "unexpected answer"
@@ -40661,17 +40661,17 @@ var init_store = __esm({
         const json2 = [];
         let last = null;
         const order = this.#order;
-        const matches = (record2) => (active === null || record2.active === true === active) && !(hidePrivate && record2.visibility === "private");
+        const matches2 = (record2) => (active === null || record2.active === true === active) && !(hidePrivate && record2.visibility === "private");
         for (; index < order.length && json2.length < size; index += 1) {
           const entry = order[index];
-          if (!matches(entry.record)) continue;
+          if (!matches2(entry.record)) continue;
           entry.json ??= JSON.stringify(presentConnector(entry.record));
           json2.push(entry.json);
           last = entry.record;
         }
         let hasMore = false;
         for (; index < order.length; index += 1) {
-          if (matches(order[index].record)) {
+          if (matches2(order[index].record)) {
             hasMore = true;
             break;
           }
@@ -41095,8 +41095,8 @@ function bodyValue(body, fallback) {
 }
 function handleControl(core, request2) {
   const { method, rest } = request2;
-  const [first, second, third, ...more] = rest;
-  if (more.length > 0) return routeNotFound();
+  const [first, second, third, ...more2] = rest;
+  if (more2.length > 0) return routeNotFound();
   switch (first) {
     case "health":
       return method === "GET" ? jsonReply(200, { status: "ok", connectors: core.store.size }) : methodNotAllowed(["GET"]);
@@ -41375,8 +41375,8 @@ function handleApi(ctx, request2) {
     if (method === "POST") return createConnector(ctx, request2);
     return methodNotAllowed(["GET", "POST"]);
   }
-  const [reference, sub, ...more] = rest;
-  if (sub !== void 0 && more.length > 0) return scopedRoute(ctx, request2, reference, sub, more);
+  const [reference, sub, ...more2] = rest;
+  if (sub !== void 0 && more2.length > 0) return scopedRoute(ctx, request2, reference, sub, more2);
   if (sub === void 0) {
     if (method === "GET") return getConnector(ctx, request2, reference);
     if (method === "PATCH") return updateConnector(ctx, request2, reference);
@@ -41395,9 +41395,9 @@ function handleApi(ctx, request2) {
     return method === "GET" ? authenticationMethods(ctx, reference) : methodNotAllowed(["GET"]);
   return routeNotFound();
 }
-function scopedRoute(ctx, request2, reference, scope, more) {
+function scopedRoute(ctx, request2, reference, scope, more2) {
   const { method } = request2;
-  const [action, name, ...extra] = more;
+  const [action, name, ...extra] = more2;
   if (extra.length > 0) return routeNotFound();
   if ((action === "activate" || action === "deactivate") && name === void 0) {
     return method === "POST" ? activation(ctx, reference, scope, action === "activate") : methodNotAllowed(["POST"]);
@@ -48813,6 +48813,8 @@ var init_notify = __esm({
       #options;
       #retry;
       #queues = /* @__PURE__ */ new Map();
+      /** Aborted when a shutdown stops waiting: requests in flight end, backoffs end, queued messages are dropped. */
+      #abandon = new AbortController();
       constructor(options) {
         this.#options = options;
         this.#retry = { ...DEFAULT_RETRY, ...options.retry };
@@ -48825,7 +48827,7 @@ var init_notify = __esm({
           for (const event of events) {
             if (!target.events.includes(event.kind)) continue;
             const body = messageBody(target.format, event, this.#options.workspace, at, secrets);
-            this.#enqueue(webhook, () => this.#deliver(target, webhook, event.kind, body, secrets));
+            this.#enqueue(webhook, event.kind, () => this.#deliver(target, webhook, event.kind, body, secrets));
           }
         });
       }
@@ -48833,14 +48835,42 @@ var init_notify = __esm({
       async idle() {
         await Promise.all([...this.#queues.values()].map((queue) => queue.chain));
       }
-      #enqueue(webhook, task) {
+      /** Messages not yet delivered or given up on. */
+      get pending() {
+        let waiting = 0;
+        for (const queue of this.#queues.values()) waiting += queue.waiting;
+        return waiting;
+      }
+      /**
+       * At shutdown: waits up to `withinMs` for every message queued so far, then gives up on the rest
+       * (each counted as failed, reason `shutdown`) so a receiver that never answers cannot hold the
+       * process. Returns how many were given up on.
+       */
+      async flush(withinMs) {
+        let timer;
+        const settled = await Promise.race([
+          this.idle().then(() => true),
+          new Promise((resolve17) => {
+            timer = this.#options.timers.setTimeout(() => resolve17(false), withinMs);
+          })
+        ]);
+        this.#options.timers.clearTimeout(timer);
+        if (settled) return 0;
+        const abandoned = this.pending;
+        this.#abandon.abort();
+        await this.idle();
+        return abandoned;
+      }
+      #enqueue(webhook, event, task) {
         const queue = this.#queues.get(webhook) ?? { chain: Promise.resolve(), waiting: 0 };
         this.#queues.set(webhook, queue);
         queue.waiting++;
         const overflow = queue.waiting > MAX_QUEUED;
         queue.chain = queue.chain.then(async () => {
           try {
-            if (!overflow) await task();
+            if (this.#abandon.signal.aborted)
+              this.#options.onOutcome({ result: "failed", event, webhook, reason: "shutdown" });
+            else if (!overflow) await task();
           } finally {
             queue.waiting--;
           }
@@ -48864,6 +48894,10 @@ var init_notify = __esm({
             const delay2 = this.#retry.initialDelayMs * 2 ** (attempt2 - 1);
             if (this.#options.now() + delay2 >= deadline) break;
             await this.#sleep(delay2);
+            if (this.#abandon.signal.aborted) {
+              reason = "shutdown";
+              break;
+            }
           }
           const outcome3 = await this.#post(
             url2,
@@ -48884,7 +48918,7 @@ var init_notify = __esm({
             method: "POST",
             headers: { "content-type": "application/json" },
             body,
-            signal: controller.signal,
+            signal: AbortSignal.any([controller.signal, this.#abandon.signal]),
             redirect: "error"
           });
           await response.body?.cancel().catch(() => void 0);
@@ -48892,13 +48926,24 @@ var init_notify = __esm({
           const status = response.status;
           return { reason: `HTTP ${status}`, retry: status >= 500 || status === 408 || status === 429 };
         } catch {
+          if (this.#abandon.signal.aborted) return { reason: "shutdown", retry: false };
           return { reason: controller.signal.aborted ? "timeout" : "network", retry: true };
         } finally {
           this.#options.timers.clearTimeout(timer);
         }
       }
+      /** A backoff, cut short when the shutdown gives up waiting. */
       #sleep(ms) {
-        return new Promise((resolve17) => this.#options.timers.setTimeout(resolve17, ms));
+        const signal = this.#abandon.signal;
+        return new Promise((resolve17) => {
+          const done = () => {
+            this.#options.timers.clearTimeout(timer);
+            signal.removeEventListener("abort", done);
+            resolve17();
+          };
+          const timer = this.#options.timers.setTimeout(done, ms);
+          signal.addEventListener("abort", done, { once: true });
+        });
       }
     };
     TITLES = {
@@ -51159,18 +51204,20 @@ function createReconciler(deps, initialSettings) {
   let lastGood = null;
   let lastIssues = "";
   let pushSecrets = deps.flags.pushSecrets;
+  let settingsProblem = null;
   const readSettings = async () => {
     try {
       const next = await deps.loadSettings();
       deps.onSettings?.(next);
       settings = next;
-      deps.status.recordSettingsIssue(null);
+      settingsProblem = null;
     } catch (error2) {
       if (!isConnectorSyncError(error2)) throw error2;
       deps.metrics.observeConfigError();
-      deps.status.recordSettingsIssue(settingsIssue(error2.message, settings.file));
+      settingsProblem = settingsIssue(error2.message, settings.file);
       deps.logger.warn({ err: { code: error2.code, message: error2.message } }, "settings ignored");
     }
+    deps.status.recordSettingsIssue(settingsProblem);
   };
   return async (reasons) => {
     await readSettings();
@@ -51213,7 +51260,8 @@ function createReconciler(deps, initialSettings) {
     deps.status.recordRun(report, { reasons, mode, usedLastGood });
     deps.metrics.observeRun(report);
     logReport(deps.logger, report, reasons, mode);
-    deps.onRun?.(report, invalid3, settings);
+    const issues = settingsProblem === null ? invalid3 : [settingsProblem, ...invalid3 ?? []];
+    deps.onRun?.(report, issues, settings);
     return { retry: shouldRetry(report) };
   };
 }
@@ -52414,8 +52462,202 @@ footer { margin: 2rem 0 1rem; font-size: .85rem; }
   }
 });
 
+// src/daemon/status-query.ts
+function parseStatusQuery(params) {
+  const fail = (message) => ({ ok: false, message });
+  for (const key of new Set(params.keys())) {
+    if (!KNOWN.includes(key))
+      return fail(`unknown query parameter ${JSON.stringify(key.slice(0, 40))}: use ${KNOWN.join(", ")}`);
+    if (params.getAll(key).length > 1) return fail(`query parameter ${key} is given more than once`);
+  }
+  const all = params.get("all");
+  if (all !== null && all !== "1")
+    return fail("all must be 1 (all=1: every connector and the full last report)");
+  if (all === "1" && params.size > 1)
+    return fail("all=1 shows everything: leave out state, q, page and per_page");
+  const state = params.get("state") ?? "";
+  if (state !== "" && state !== "all" && !STATE_FILTERS.includes(state))
+    return fail(`state must be one of all, ${STATE_FILTERS.join(", ")}`);
+  const q = params.get("q") ?? "";
+  if (q.length > MAX_Q) return fail(`q is longer than ${MAX_Q} characters`);
+  const page = whole(params.get("page"), 1, MAX_PAGE);
+  if (page === null) return fail(`page must be a whole number from 1 to ${MAX_PAGE}`);
+  const perPage = whole(params.get("per_page"), DEFAULT_PER_PAGE, MAX_PER_PAGE);
+  if (perPage === null) return fail(`per_page must be a whole number from 1 to ${MAX_PER_PAGE}`);
+  const filter = state === "" || state === "all" ? "everything" : state;
+  return { ok: true, query: { state: filter, q, page, perPage, all: all === "1" } };
+}
+function whole(text3, fallback, max) {
+  if (text3 === null || text3 === "") return fallback;
+  if (!/^[1-9][0-9]{0,6}$/.test(text3)) return null;
+  const value = Number(text3);
+  return value <= max ? value : null;
+}
+function queryString(query) {
+  const params = new URLSearchParams();
+  if (query.all) params.set("all", "1");
+  if (query.state !== "everything") params.set("state", query.state);
+  if (query.q !== "") params.set("q", query.q);
+  if (query.page !== 1) params.set("page", String(query.page));
+  if (query.perPage !== DEFAULT_PER_PAGE) params.set("per_page", String(query.perPage));
+  const text3 = params.toString();
+  return text3 === "" ? "" : `?${text3}`;
+}
+var DEFAULT_PER_PAGE, MAX_PER_PAGE, MAX_PAGE, MAX_Q, STATE_FILTERS, DEFAULT_QUERY, KNOWN;
+var init_status_query = __esm({
+  "src/daemon/status-query.ts"() {
+    "use strict";
+    DEFAULT_PER_PAGE = 100;
+    MAX_PER_PAGE = 1e3;
+    MAX_PAGE = 1e6;
+    MAX_Q = 200;
+    STATE_FILTERS = [
+      "attention",
+      "failed",
+      "held",
+      "pending_auth",
+      "drift",
+      "tool_drift",
+      "unverified",
+      "orphan",
+      "untouched",
+      "in-sync"
+    ];
+    DEFAULT_QUERY = {
+      state: "everything",
+      q: "",
+      page: 1,
+      perPage: DEFAULT_PER_PAGE,
+      all: false
+    };
+    KNOWN = ["state", "q", "page", "per_page", "all"];
+  }
+});
+
+// src/daemon/status-paging.ts
+function pagedStatus(view, query, path2) {
+  const waiting = new Set(view.pending_auth.map((entry) => entry.name));
+  const drifting = new Set(view.tool_drift.map((check) => check.name));
+  const urgency = (c2) => Math.min(
+    URGENCY[c2.state],
+    waiting.has(c2.name) ? URGENCY.pending_auth : 99,
+    drifting.has(c2.name) ? URGENCY.tool_drift : 99
+  );
+  const needle = query.q.toLowerCase();
+  const matching = view.connectors.filter((c2) => matches(c2, query.state, urgency(c2), waiting, drifting)).filter((c2) => needle === "" || c2.name.toLowerCase().includes(needle)).map((c2) => ({ c: c2, rank: urgency(c2) })).sort((a, b2) => a.rank - b2.rank || (a.c.name < b2.c.name ? -1 : a.c.name > b2.c.name ? 1 : 0)).map((entry) => entry.c);
+  const pages = Math.max(1, Math.ceil(matching.length / query.perPage));
+  const start = (query.page - 1) * query.perPage;
+  const link = (page) => `${path2}${queryString({ ...query, page })}`;
+  const byState = countStates(view.connectors);
+  return {
+    ...view,
+    connectors: matching.slice(start, start + query.perPage),
+    pending_auth: view.pending_auth.slice(0, LIST_LIMIT),
+    credentials: [...view.credentials].sort((a, b2) => Number(a.status === "valid") - Number(b2.status === "valid")).slice(0, LIST_LIMIT),
+    tool_drift: view.tool_drift.slice(0, LIST_LIMIT),
+    history: view.history.map(
+      (record2, index) => capOperations(record2, index === 0 ? NEWEST_OPERATIONS : OLDER_OPERATIONS)
+    ),
+    counts: {
+      connectors: view.connectors.length,
+      by_state: byState,
+      attention: view.connectors.filter((c2) => urgency(c2) < ATTENTION_BELOW).length,
+      pending_auth: view.pending_auth.length,
+      tool_drift: view.tool_drift.length,
+      credentials: view.credentials.length
+    },
+    page: {
+      state: query.state === "everything" ? "all" : query.state,
+      q: query.q,
+      page: query.page,
+      per_page: query.perPage,
+      matching: matching.length,
+      pages,
+      next: query.page < pages ? link(query.page + 1) : null,
+      prev: query.page > 1 ? link(Math.min(query.page - 1, pages)) : null,
+      all: FULL_STATUS_PATH
+    },
+    last_report: view.last_report === null ? null : trimReport(view.last_report)
+  };
+}
+function matches(c2, state, urgency, waiting, drifting) {
+  if (state === "everything") return true;
+  if (state === "attention") return urgency < ATTENTION_BELOW;
+  if (state === "pending_auth") return waiting.has(c2.name);
+  if (state === "tool_drift") return drifting.has(c2.name);
+  return c2.state === state;
+}
+function countStates(connectors2) {
+  const counts = {
+    failed: 0,
+    held: 0,
+    drift: 0,
+    orphan: 0,
+    unverified: 0,
+    untouched: 0,
+    "in-sync": 0
+  };
+  for (const c2 of connectors2) counts[c2.state] += 1;
+  return counts;
+}
+function capOperations(record2, keep) {
+  if (record2.operations.length <= keep) return record2;
+  return {
+    ...record2,
+    operations: record2.operations.slice(0, keep),
+    operations_omitted: record2.operations_omitted + record2.operations.length - keep
+  };
+}
+function trimReport(report) {
+  const {
+    plan,
+    results,
+    pending_auth: _p,
+    credentials: _c,
+    tools: _t,
+    tool_drift: _d,
+    issues,
+    ...rest
+  } = report;
+  const failed2 = results.filter((result) => result.status === "failed");
+  return {
+    ...rest,
+    issues: issues.slice(0, LIST_LIMIT),
+    issues_total: issues.length,
+    failed: failed2.slice(0, LIST_LIMIT),
+    refusals: plan?.refusals ?? [],
+    held: plan?.warnings.filter((warning) => warning.held === true).slice(0, LIST_LIMIT) ?? [],
+    full_report: FULL_STATUS_PATH
+  };
+}
+var FULL_STATUS_PATH, LIST_LIMIT, NEWEST_OPERATIONS, OLDER_OPERATIONS, URGENCY, ATTENTION_BELOW;
+var init_status_paging = __esm({
+  "src/daemon/status-paging.ts"() {
+    "use strict";
+    init_status_query();
+    FULL_STATUS_PATH = "/status.json?all=1";
+    LIST_LIMIT = 100;
+    NEWEST_OPERATIONS = 50;
+    OLDER_OPERATIONS = 3;
+    URGENCY = {
+      failed: 0,
+      held: 1,
+      pending_auth: 2,
+      drift: 3,
+      tool_drift: 4,
+      orphan: 5,
+      unverified: 6,
+      untouched: 7,
+      "in-sync": 8
+    };
+    ATTENTION_BELOW = URGENCY.unverified;
+  }
+});
+
 // src/daemon/page.ts
-function renderStatusPage(view) {
+function renderStatusPage(full, query = DEFAULT_QUERY) {
+  const shown2 = query.all ? { ...DEFAULT_QUERY, perPage: Math.max(1, full.connectors.length) } : query;
+  const view = pagedStatus(full, shown2, "/");
   const page = html`<!doctype html>
 <html lang="en">
 <head>
@@ -52436,12 +52678,15 @@ ${heldAlert(view.history[0])}
 ${toolDriftAlert(view)}
 ${pendingAuth(view)}
 ${credentials(view)}
-<h2 id="connectors">Connectors <span class="muted">(${view.connectors.length})</span></h2>
-${connectorTable(view.connectors)}
+<h2 id="connectors">Connectors <span class="muted">(${view.counts.connectors})</span></h2>
+${stateLinks(view, shown2)}
+${searchForm(view)}
+${connectorTable(view.connectors, view.counts.connectors)}
+${pager(view)}
 <h2 id="reconciles">Recent reconciles</h2>
 ${view.history.length === 0 ? html`<p class="muted">None yet.</p>` : view.history.map(reconcile)}
 <footer class="muted">connector-sync ${view.tool.version} · started <time datetime="${view.started_at}">${when(view.started_at)}</time>
-· <a href="/status.json">status.json</a> · <a href="/metrics">metrics</a></footer>
+· <a href="/status.json${queryString(query)}">status.json</a> · <a href="${FULL_STATUS_PATH}">full status</a> · <a href="/metrics">metrics</a></footer>
 </main>
 </body>
 </html>
@@ -52457,12 +52702,18 @@ function facts(view) {
   return html`<div class="facts">
 <div class="fact"><b>Status</b>${view.ready ? html`<span class="badge ok">ready</span>` : html`<span class="badge bad">not ready</span>`}</div>
 <div class="fact"><b>Mode</b>${mode}</div>
-<div class="fact"><b>API</b>${view.api.reachable === true ? html`<span class="ok">reachable</span>` : view.api.reachable === false ? html`<span class="bad">unreachable</span> <span class="muted">${view.api.last_error}</span>` : html`<span class="muted">not contacted yet</span>`}</div>
+<div class="fact"><b>API</b>${apiFact(view.api)}</div>
 <div class="fact"><b>Last reconcile</b>${last ? html`${phaseBadge(last)} <time datetime="${last.finished_at}">${when(last.finished_at)}</time>` : html`<span class="muted">none yet</span>`}${view.running ? html`<div class="info">running now (${view.running.reasons.join(", ")})</div>` : null}</div>
 <div class="fact"><b>Last success</b>${view.last_success_at ? html`<time datetime="${view.last_success_at}">${when(view.last_success_at)}</time>` : html`<span class="muted">none yet</span>`}</div>
 <div class="fact" id="notifications"><b>Notifications</b>${notificationsFact(view)}</div>
 <div class="fact"><b>Schedule</b>${view.schedule.pattern ? html`<code>${view.schedule.pattern}</code>${view.schedule.next_run_at ? html` <span class="muted">next ${when(view.schedule.next_run_at)}</span>` : null}` : html`<span class="muted">off (files and signals only)</span>`}</div>
 </div>`;
+}
+function apiFact(api) {
+  if (api.reachable === true) return html`<span class="ok">reachable</span>`;
+  if (api.reachable === null) return html`<span class="muted">not contacted yet</span>`;
+  const label = API_PROBLEM_LABEL[api.problem ?? "unreachable"];
+  return html`<span class="bad">${label}</span> <span class="muted">${api.last_error}</span>${api.hint ? html`<div class="muted" id="api-hint">${api.hint}</div>` : null}`;
 }
 function suspendedBy(view) {
   const by = [
@@ -52491,7 +52742,7 @@ function toolDriftAlert(view) {
   if (view.tool_drift.length === 0) return null;
   const item = (check) => check.status === "unchecked" ? html`<li><b>${check.name}</b>: not checked (${check.reason ?? ""})</li>` : html`<li><b>${check.name}</b>: ${toolDriftPhrases(check, (name) => name).join("; ")}</li>`;
   return html`<div class="alert warn" id="tool-drift"><b>Tools changed since connector-sync.lock.yaml</b> <span class="muted">— as the API lists them after a refresh; review the MCP server, then run <code>connector-sync probe --update-lock</code>.</span>
-<ul>${view.tool_drift.map(item)}</ul></div>`;
+<ul>${view.tool_drift.map(item)}</ul>${more(view.counts.tool_drift - view.tool_drift.length, "tool_drift")}</div>`;
 }
 function heldItem(held) {
   const place2 = held.source ? html` <code>${held.source.file}:${held.source.line}</code>` : null;
@@ -52499,9 +52750,10 @@ function heldItem(held) {
 }
 function pendingAuth(view) {
   if (view.pending_auth.length === 0) return null;
-  return html`<h2 id="pending-auth">Waiting for auth <span class="muted">(${view.pending_auth.length})</span></h2>
+  return html`<h2 id="pending-auth">Waiting for auth <span class="muted">(${view.counts.pending_auth})</span></h2>
 <p class="muted">These connectors use OAuth and nobody has completed it yet. Each link fetches a fresh authorization URL.</p>
-<ul class="auth">${view.pending_auth.map((entry) => html`<li><a href="${entry.auth_path}" rel="noreferrer">Authenticate ${entry.name}</a></li>`)}</ul>`;
+<ul class="auth">${view.pending_auth.map((entry) => html`<li><a href="${entry.auth_path}" rel="noreferrer">Authenticate ${entry.name}</a></li>`)}</ul>
+${more(view.counts.pending_auth - view.pending_auth.length, "pending_auth")}`;
 }
 function credentials(view) {
   if (view.credentials.length === 0) return null;
@@ -52513,15 +52765,44 @@ function credentials(view) {
 <td data-label="Detail">${c2.error_message ?? ""}${c2.error_http_code === null ? null : html` <span class="muted">HTTP ${c2.error_http_code}</span>`}${c2.last_checked_at === null ? null : html` <span class="muted">checked ${when(c2.last_checked_at)}</span>`}</td>
 </tr>`
   );
-  return html`<h2 id="credentials">Credentials <span class="muted">(${view.credentials.length})</span></h2>
-<table><thead><tr><th>Connector</th><th>Credential</th><th>Status</th><th>Detail</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return html`<h2 id="credentials">Credentials <span class="muted">(${view.counts.credentials})</span></h2>
+<table><thead><tr><th>Connector</th><th>Credential</th><th>Status</th><th>Detail</th></tr></thead><tbody>${rows}</tbody></table>
+${more(view.counts.credentials - view.credentials.length, null)}`;
 }
-function connectorTable(connectors2) {
-  if (connectors2.length === 0) return html`<p class="muted">No connector seen yet.</p>`;
+function more(count2, state) {
+  if (count2 <= 0) return null;
+  const href = state === null ? FULL_STATUS_PATH : `/?state=${state}`;
+  return html`<p class="muted">and ${count2} more: <a href="${href}">see them all</a></p>`;
+}
+function stateLinks(view, query) {
+  const counts = {
+    ...view.counts.by_state,
+    attention: view.counts.attention,
+    pending_auth: view.counts.pending_auth,
+    tool_drift: view.counts.tool_drift
+  };
+  const link = (state, label, count2) => view.page.state === state ? html`<b>${label} (${count2})</b>` : html`<a href="/${queryString({ ...query, state: state === "all" ? "everything" : state, page: 1 })}">${label} (${count2})</a>`;
+  const kinds = STATE_FILTERS.filter((state) => (counts[state] ?? 0) > 0 || state === "attention");
+  const search = view.page.q === "" ? null : html` · names containing <code>${view.page.q}</code>`;
+  return html`<p class="filters" id="filters">${link("all", "all", view.counts.connectors)}${kinds.map((state) => html` · ${link(state, state.replace("_", " "), counts[state] ?? 0)}`)}${search}</p>`;
+}
+function pager(view) {
+  const { page, per_page: perPage, matching, pages, next, prev } = view.page;
+  const first = matching === 0 ? 0 : Math.min((page - 1) * perPage + 1, matching);
+  const last = Math.min(page * perPage, matching);
+  return html`<p class="muted" id="pager">${first}–${last} of ${matching}, most urgent first${pages > 1 ? ` \xB7 page ${page} of ${pages}` : ""}${prev ? html` · <a rel="prev" href="${prev}">previous</a>` : null}${next ? html` · <a rel="next" href="${next}">next</a>` : null} · <a href="${FULL_STATUS_PATH}">every connector (JSON)</a></p>`;
+}
+function searchForm(view) {
+  const { state, q, per_page: perPage } = view.page;
+  return html`<form method="get" action="/" role="search" id="search"><input type="search" name="q" value="${q}" maxlength="200" aria-label="Connector name contains" placeholder="name contains">${state === "all" ? null : html`<input type="hidden" name="state" value="${state}">`}${perPage === DEFAULT_QUERY.perPage ? null : html`<input type="hidden" name="per_page" value="${perPage}">`} <button type="submit">Filter</button></form>`;
+}
+function connectorTable(connectors2, total) {
+  if (connectors2.length === 0)
+    return html`<p class="muted">${total === 0 ? "No connector seen yet." : "No connector matches."}</p>`;
   const rows = connectors2.map(
     (c2) => html`<tr>
 <td data-label="Name"><b>${c2.name}</b>${c2.source ? html`<div class="muted mono">${c2.source.file}:${c2.source.line}</div>` : null}</td>
-<td data-label="State"><span class="badge ${STATE_CLASS[c2.state]}">${c2.state}</span>${c2.waiting_for_auth ? html` <span class="badge warn">waiting for auth</span>` : null}</td>
+<td data-label="State"><span class="badge ${STATE_CLASS[c2.state]}">${c2.state}</span>${c2.waiting_for_auth ? html` <a class="badge warn" href="/auth/${encodeURIComponent(c2.name)}" rel="noreferrer">waiting for auth</a>` : null}</td>
 <td data-label="Detail">${c2.detail ?? ""}${c2.missing_tools.length > 0 ? html`<div class="bad">missing tools: ${c2.missing_tools.join(", ")}</div>` : null}${c2.agents.length > 0 ? html`<div class="muted">${usedByText(c2.agents)}</div>` : null}</td>
 <td data-label="Last change">${c2.last_change ? html`<time datetime="${c2.last_change}">${when(c2.last_change)}</time>` : html`<span class="muted">unknown</span>`}</td>
 </tr>`
@@ -52536,7 +52817,7 @@ ${record2.error ? html`<p class="bad">${record2.error.message}${record2.error.hi
 ${record2.refusals.map((r) => html`<p class="warn">Refused: ${r.message} <span class="muted">(${r.flag})</span></p>`)}
 ${record2.held.map((h) => html`<p class="warn">Held: ${h.message}</p>`)}
 ${record2.operations.length > 0 ? html`<ul class="ops">${record2.operations.map(operation)}</ul>` : null}
-${record2.operations_omitted > 0 ? html`<p class="muted">and ${record2.operations_omitted} more (see /status.json)</p>` : null}
+${record2.operations_omitted > 0 ? html`<p class="muted">and ${record2.operations_omitted} more (see <a href="${FULL_STATUS_PATH}">the full status</a>)</p>` : null}
 </details>`;
 }
 function operation(op) {
@@ -52564,7 +52845,7 @@ function notificationsFact(view) {
   const { delivered, failed: failed2, last_failure: last } = view.notifications;
   return html`${delivered} delivered, ${failed2 > 0 ? html`<span class="bad">${failed2} failed</span>` : "0 failed"}${last ? html`<div class="muted">last failure: webhook ${last.webhook}, ${last.event}, ${last.reason} (${when(last.at)})</div>` : null}`;
 }
-var STATE_CLASS, CREDENTIAL_CLASS;
+var STATE_CLASS, API_PROBLEM_LABEL, CREDENTIAL_CLASS;
 var init_page = __esm({
   "src/daemon/page.ts"() {
     "use strict";
@@ -52572,6 +52853,8 @@ var init_page = __esm({
     init_used_by();
     init_html();
     init_page_style();
+    init_status_paging();
+    init_status_query();
     STATE_CLASS = {
       "in-sync": "ok",
       unverified: "info",
@@ -52580,6 +52863,11 @@ var init_page = __esm({
       orphan: "warn",
       untouched: "muted",
       held: "warn"
+    };
+    API_PROBLEM_LABEL = {
+      unreachable: "unreachable",
+      key_rejected: "key rejected",
+      error: "answered with an error"
     };
     CREDENTIAL_CLASS = {
       valid: "ok",
@@ -52639,18 +52927,19 @@ async function answer(deps, hosts, request2, response) {
 }
 async function route(deps, request2) {
   const method = request2.method ?? "GET";
-  const path2 = new URL(request2.url ?? "/", "http://localhost").pathname;
+  const url2 = new URL(request2.url ?? "/", "http://localhost");
+  const path2 = url2.pathname;
   const read = method === "GET" || method === "HEAD";
   if (["/reconcile", "/suspend", "/resume"].includes(path2)) {
     if (method !== "POST") return text2(405, `${path2} needs POST`, { allow: "POST" });
     return control(deps, path2, request2.headers.authorization);
   }
-  const page = readRoute(deps, path2);
+  const page = readRoute(deps, path2, url2.searchParams);
   if (page === null) return text2(404, `not found: ${path2} (see / for the status page)`);
   if (!read) return text2(405, `${path2} answers GET`, { allow: "GET, HEAD" });
   return page();
 }
-function readRoute(deps, path2) {
+function readRoute(deps, path2, params) {
   switch (path2) {
     case "/healthz":
       return async () => text2(200, "ok");
@@ -52662,14 +52951,24 @@ function readRoute(deps, path2) {
     case "/metrics":
       return async () => ({ status: 200, type: deps.metrics.contentType, body: await deps.metrics.render() });
     case "/status.json":
-      return async () => json(200, deps.status.view());
+      return async () => {
+        const parsed2 = parseStatusQuery(params);
+        if (!parsed2.ok) return json(400, { error: parsed2.message, hint: STATUS_QUERY_HINT });
+        const view = deps.status.view();
+        return json(200, parsed2.query.all ? view : pagedStatus(view, parsed2.query, path2));
+      };
     case "/":
-      return async () => ({
-        status: 200,
-        type: "text/html; charset=utf-8",
-        body: renderStatusPage(deps.status.view()),
-        headers: { "content-security-policy": PAGE_CSP }
-      });
+      return async () => {
+        const parsed2 = parseStatusQuery(params);
+        if (!parsed2.ok) return text2(400, `${parsed2.message}
+${STATUS_QUERY_HINT}`);
+        return {
+          status: 200,
+          type: "text/html; charset=utf-8",
+          body: renderStatusPage(deps.status.view(), parsed2.query),
+          headers: { "content-security-policy": PAGE_CSP }
+        };
+      };
   }
   if (path2.startsWith("/auth/")) {
     let name;
@@ -52746,7 +53045,7 @@ function send(response, reply, head) {
   });
   response.end(head ? void 0 : reply.body);
 }
-var COMMON_HEADERS, PAGE_CSP, text2, json;
+var STATUS_QUERY_HINT, COMMON_HEADERS, PAGE_CSP, text2, json;
 var init_server2 = __esm({
   "src/daemon/server.ts"() {
     "use strict";
@@ -52756,12 +53055,15 @@ var init_server2 = __esm({
     init_host_check();
     init_page();
     init_page_style();
+    init_status_paging();
+    init_status_query();
+    STATUS_QUERY_HINT = "for example ?state=attention&q=name&page=2&per_page=100; /status.json?all=1 gives the whole status";
     COMMON_HEADERS = {
       "cache-control": "no-store",
       "x-content-type-options": "nosniff",
       "referrer-policy": "no-referrer"
     };
-    PAGE_CSP = `default-src 'none'; style-src ${PAGE_STYLE_HASH}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
+    PAGE_CSP = `default-src 'none'; style-src ${PAGE_STYLE_HASH}; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`;
     text2 = (status, body, headers) => ({
       status,
       type: "text/plain; charset=utf-8",
@@ -52837,12 +53139,12 @@ var init_connectors = __esm({
 });
 
 // src/daemon/status.ts
-function apiFailure(code) {
-  if (code === "API_UNAUTHORIZED") return "the API rejected the key";
-  if (code === void 0 || code === "API_NETWORK" || code === "API_TIMEOUT") return "the API is unreachable";
-  return "the API answered the listing with an error";
+function apiProblem(code) {
+  if (code === "API_UNAUTHORIZED") return "key_rejected";
+  if (code === void 0 || code === "API_NETWORK" || code === "API_TIMEOUT") return "unreachable";
+  return "error";
 }
-var DaemonStatus;
+var KEY_REJECTED_HINT, DaemonStatus, API_PROBLEM_WORDS;
 var init_status = __esm({
   "src/daemon/status.ts"() {
     "use strict";
@@ -52850,6 +53152,7 @@ var init_status = __esm({
     init_connectors();
     init_history();
     init_metrics();
+    KEY_REJECTED_HINT = "set a valid key in MISTRAL_API_KEY or MISTRAL_API_KEY_FILE, then restart the daemon (it reads the key at start)";
     DaemonStatus = class {
       #options;
       #startedAt;
@@ -52874,8 +53177,6 @@ var init_status = __esm({
       };
       #settingsIssue = null;
       #api;
-      /** What the last failed listing says about the API, in words (it may have answered). */
-      #apiFailure = "the API is unreachable";
       #suspension = { control: false, setting: false };
       #suspendedSince = null;
       #running = null;
@@ -52886,7 +53187,7 @@ var init_status = __esm({
         this.#options = options;
         this.#readOnly = options.readOnly;
         this.#startedAt = options.now().toISOString();
-        this.#api = { url: options.apiUrl, reachable: null, last_error: null };
+        this.#api = { url: options.apiUrl, reachable: null, last_error: null, problem: null, hint: null };
       }
       /** Notes what loading the desired state found; `usingLastGood` when it was invalid and ignored. */
       recordLoad(result, usingLastGood) {
@@ -52924,10 +53225,17 @@ var init_status = __esm({
           this.#toolDrift = report.toolDrift.filter((check) => check.status !== "ok");
           this.#heldBack = heldBack(report.plan);
         }
-        if (report.listing !== null) this.#api = { ...this.#api, reachable: true, last_error: null };
+        if (report.listing !== null)
+          this.#api = { ...this.#api, reachable: true, last_error: null, problem: null, hint: null };
         else if (report.error?.code.startsWith("API_") || report.phase === "ListFailed") {
-          this.#api = { ...this.#api, reachable: false, last_error: report.error?.message ?? report.phase };
-          this.#apiFailure = apiFailure(report.error?.code);
+          const problem2 = apiProblem(report.error?.code);
+          this.#api = {
+            ...this.#api,
+            reachable: false,
+            last_error: report.error?.message ?? report.phase,
+            problem: problem2,
+            hint: report.error?.hint ?? (problem2 === "key_rejected" ? KEY_REJECTED_HINT : null)
+          };
         }
         return record2;
       }
@@ -52967,7 +53275,7 @@ var init_status = __esm({
           );
         if (this.#api.reachable !== true)
           reasons.push(
-            this.#api.reachable === false ? `${this.#apiFailure}: ${this.#api.last_error ?? "unknown error"}` : "the API has not been reached yet"
+            this.#api.reachable === false ? `${API_PROBLEM_WORDS[this.#api.problem ?? "unreachable"]}: ${this.#api.last_error ?? "unknown error"}` : "the API has not been reached yet"
           );
         return { ready: reasons.length === 0, reasons };
       }
@@ -53057,6 +53365,11 @@ var init_status = __esm({
           }) : null
         };
       }
+    };
+    API_PROBLEM_WORDS = {
+      unreachable: "the API is unreachable",
+      key_rejected: "the API rejected the key",
+      error: "the API answered the listing with an error"
     };
   }
 });
@@ -57001,11 +57314,18 @@ async function startDaemon(parts) {
         })
       ]);
       clock.timers.clearTimeout(timer);
+      const abandoned = await notifier.flush(NOTIFY_FLUSH_MS);
+      if (abandoned > 0)
+        logger.warn(
+          { abandoned, withinMs: NOTIFY_FLUSH_MS },
+          "notifications not delivered before shutdown: a webhook did not answer in time"
+        );
       await server.close();
       return { finished };
     }
   };
 }
+var NOTIFY_FLUSH_MS;
 var init_daemon = __esm({
   "src/daemon/daemon.ts"() {
     "use strict";
@@ -57020,6 +57340,7 @@ var init_daemon = __esm({
     init_server2();
     init_status();
     init_watcher();
+    NOTIFY_FLUSH_MS = 5e3;
   }
 });
 
@@ -64445,14 +64766,14 @@ var require_prettify_error = __commonJS({
         if (j2 !== 0) result += eol;
         const line = splitLines2[j2];
         if (/^\s*"stack"/.test(line)) {
-          const matches = /^(\s*"stack":)\s*(".*"),?$/.exec(line);
-          if (matches && matches.length === 3) {
+          const matches2 = /^(\s*"stack":)\s*(".*"),?$/.exec(line);
+          if (matches2 && matches2.length === 3) {
             const indentSize = /^\s*/.exec(line)[0].length + 4;
             const indentation = " ".repeat(indentSize);
-            const stackMessage = matches[2];
+            const stackMessage = matches2[2];
             const parsedStack = JSON.parse(stackMessage);
             const stack = sanitizeStack ? stripUnsafeControlChars(parsedStack) : parsedStack;
-            result += matches[1] + eol + indentation + stack.replace(/\n/g, eol + indentation);
+            result += matches2[1] + eol + indentation + stack.replace(/\n/g, eol + indentation);
           } else {
             result += line;
           }
@@ -65354,7 +65675,7 @@ function registerDaemon(program2, ctx) {
   const command2 = program2.command("daemon").summary(
     "keep reconciling: at start, on a schedule and on file changes; serve health, metrics and status"
   ).description(
-    "Reconciles at start, on a cron schedule (with jitter) and whenever the connector files change (editors, git-sync, a mounted ConfigMap), one run at a time. An invalid change is reported and ignored: the last good desired state stays. Serves /healthz, /readyz, /metrics, /status.json and a status page at /. SIGHUP reconciles now; SIGTERM lets the run in flight finish and exits 0."
+    "Reconciles at start, on a cron schedule (with jitter) and whenever the connector files change (editors, git-sync, a mounted ConfigMap), one run at a time. An invalid change is reported and ignored: the last good desired state stays. Serves /healthz, /readyz, /metrics, /status.json and a status page at / (most urgent first, paged: ?state=attention, ?q=NAME, ?page=N, ?per_page=N; /status.json?all=1 for everything). SIGHUP reconciles now; SIGTERM lets the run in flight finish and exits 0."
   ).argument(
     "[paths...]",
     "connector files or folders (default: ./connectors, or `paths` in the settings file)",

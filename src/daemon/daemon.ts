@@ -17,6 +17,9 @@ import { type StatusServer, startServer } from './server.js';
 import { DaemonStatus } from './status.js';
 import { type DesiredStateWatcher, watchDesiredState } from './watcher.js';
 
+/** How long a shutdown waits for webhook messages still queued or being retried. */
+const NOTIFY_FLUSH_MS = 5000;
+
 /** Everything the daemon is made of, built by the CLI (or a test) and handed over. */
 export interface DaemonParts {
   /** Files and folders of the desired state, watched for changes. */
@@ -250,6 +253,13 @@ export async function startDaemon(parts: DaemonParts): Promise<RunningDaemon> {
         }),
       ]);
       clock.timers.clearTimeout(timer);
+      // the last reconcile's news goes out before the process ends, as long as the receivers answer
+      const abandoned = await notifier.flush(NOTIFY_FLUSH_MS);
+      if (abandoned > 0)
+        logger.warn(
+          { abandoned, withinMs: NOTIFY_FLUSH_MS },
+          'notifications not delivered before shutdown: a webhook did not answer in time',
+        );
       await server.close();
       return { finished };
     },

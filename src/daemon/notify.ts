@@ -64,6 +64,8 @@ export class Notifier {
   readonly #options: NotifierOptions;
   readonly #retry: RetryPolicy;
   readonly #queues = new Map<number, { chain: Promise<void>; waiting: number }>();
+  /** Aborted when a shutdown stops waiting: requests in flight end, backoffs end, queued messages are dropped. */
+  readonly #abandon = new AbortController();
 
   constructor(options: NotifierOptions) {
     this.#options = options;
@@ -78,7 +80,7 @@ export class Notifier {
       for (const event of events) {
         if (!target.events.includes(event.kind)) continue;
         const body = messageBody(target.format, event, this.#options.workspace, at, secrets);
-        this.#enqueue(webhook, () => this.#deliver(target, webhook, event.kind, body, secrets));
+        this.#enqueue(webhook, event.kind, () => this.#deliver(target, webhook, event.kind, body, secrets));
       }
     });
   }
@@ -88,14 +90,44 @@ export class Notifier {
     await Promise.all([...this.#queues.values()].map((queue) => queue.chain));
   }
 
-  #enqueue(webhook: number, task: () => Promise<void>): void {
+  /** Messages not yet delivered or given up on. */
+  get pending(): number {
+    let waiting = 0;
+    for (const queue of this.#queues.values()) waiting += queue.waiting;
+    return waiting;
+  }
+
+  /**
+   * At shutdown: waits up to `withinMs` for every message queued so far, then gives up on the rest
+   * (each counted as failed, reason `shutdown`) so a receiver that never answers cannot hold the
+   * process. Returns how many were given up on.
+   */
+  async flush(withinMs: number): Promise<number> {
+    let timer: unknown;
+    const settled = await Promise.race([
+      this.idle().then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = this.#options.timers.setTimeout(() => resolve(false), withinMs);
+      }),
+    ]);
+    this.#options.timers.clearTimeout(timer);
+    if (settled) return 0;
+    const abandoned = this.pending;
+    this.#abandon.abort();
+    await this.idle();
+    return abandoned;
+  }
+
+  #enqueue(webhook: number, event: NotifyEventKind, task: () => Promise<void>): void {
     const queue = this.#queues.get(webhook) ?? { chain: Promise.resolve(), waiting: 0 };
     this.#queues.set(webhook, queue);
     queue.waiting++;
     const overflow = queue.waiting > MAX_QUEUED;
     queue.chain = queue.chain.then(async () => {
       try {
-        if (!overflow) await task();
+        if (this.#abandon.signal.aborted)
+          this.#options.onOutcome({ result: 'failed', event, webhook, reason: 'shutdown' });
+        else if (!overflow) await task();
       } finally {
         queue.waiting--;
       }
@@ -127,6 +159,10 @@ export class Notifier {
         const delay = this.#retry.initialDelayMs * 2 ** (attempt - 1);
         if (this.#options.now() + delay >= deadline) break;
         await this.#sleep(delay);
+        if (this.#abandon.signal.aborted) {
+          reason = 'shutdown';
+          break;
+        }
       }
       const outcome = await this.#post(
         url,
@@ -152,7 +188,7 @@ export class Notifier {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body,
-        signal: controller.signal,
+        signal: AbortSignal.any([controller.signal, this.#abandon.signal]),
         redirect: 'error',
       });
       await response.body?.cancel().catch(() => undefined);
@@ -161,14 +197,25 @@ export class Notifier {
       return { reason: `HTTP ${status}`, retry: status >= 500 || status === 408 || status === 429 };
     } catch {
       // the error's text may hold the URL (a secret): only its kind is kept
+      if (this.#abandon.signal.aborted) return { reason: 'shutdown', retry: false };
       return { reason: controller.signal.aborted ? 'timeout' : 'network', retry: true };
     } finally {
       this.#options.timers.clearTimeout(timer);
     }
   }
 
+  /** A backoff, cut short when the shutdown gives up waiting. */
   #sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => this.#options.timers.setTimeout(resolve, ms));
+    const signal = this.#abandon.signal;
+    return new Promise((resolve) => {
+      const done = () => {
+        this.#options.timers.clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = this.#options.timers.setTimeout(done, ms);
+      signal.addEventListener('abort', done, { once: true });
+    });
   }
 }
 

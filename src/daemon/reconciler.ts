@@ -64,19 +64,22 @@ export function createReconciler(
   let lastGood: LoadResult | null = null;
   let lastIssues = '';
   let pushSecrets = deps.flags.pushSecrets;
+  /** The settings file's error while it cannot be used (the last good settings stay in force). */
+  let settingsProblem: ConfigIssue | null = null;
 
   const readSettings = async () => {
     try {
       const next = await deps.loadSettings();
       deps.onSettings?.(next);
       settings = next;
-      deps.status.recordSettingsIssue(null);
+      settingsProblem = null;
     } catch (error) {
       if (!isConnectorSyncError(error)) throw error;
       deps.metrics.observeConfigError();
-      deps.status.recordSettingsIssue(settingsIssue(error.message, settings.file));
+      settingsProblem = settingsIssue(error.message, settings.file);
       deps.logger.warn({ err: { code: error.code, message: error.message } }, 'settings ignored');
     }
+    deps.status.recordSettingsIssue(settingsProblem);
   };
 
   return async (reasons) => {
@@ -122,7 +125,10 @@ export function createReconciler(
     deps.status.recordRun(report, { reasons, mode, usedLastGood });
     deps.metrics.observeRun(report);
     logReport(deps.logger, report, reasons, mode);
-    deps.onRun?.(report, invalid, settings);
+    // a settings file that cannot be used is an invalid desired state too (config_invalid)
+    const issues: ConfigIssue[] | null =
+      settingsProblem === null ? invalid : [settingsProblem, ...(invalid ?? [])];
+    deps.onRun?.(report, issues, settings);
     return { retry: shouldRetry(report) };
   };
 }

@@ -9,6 +9,11 @@ import type { DaemonMetrics } from './metrics.js';
 import { renderStatusPage } from './page.js';
 import { PAGE_STYLE_HASH } from './page-style.js';
 import type { DaemonStatus } from './status.js';
+import { pagedStatus } from './status-paging.js';
+import { parseStatusQuery } from './status-query.js';
+
+const STATUS_QUERY_HINT =
+  'for example ?state=attention&q=name&page=2&per_page=100; /status.json?all=1 gives the whole status';
 
 /** What the endpoints that change something do. */
 export interface ControlActions {
@@ -42,7 +47,7 @@ const COMMON_HEADERS = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
 };
-const PAGE_CSP = `default-src 'none'; style-src ${PAGE_STYLE_HASH}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
+const PAGE_CSP = `default-src 'none'; style-src ${PAGE_STYLE_HASH}; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`;
 
 type Reply = { status: number; type: string; body: string; headers?: Record<string, string> };
 
@@ -124,19 +129,20 @@ async function answer(
 
 async function route(deps: ServerDeps, request: IncomingMessage): Promise<Reply> {
   const method = request.method ?? 'GET';
-  const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  const path = url.pathname;
   const read = method === 'GET' || method === 'HEAD';
   if (['/reconcile', '/suspend', '/resume'].includes(path)) {
     if (method !== 'POST') return text(405, `${path} needs POST`, { allow: 'POST' });
     return control(deps, path, request.headers.authorization);
   }
-  const page = readRoute(deps, path);
+  const page = readRoute(deps, path, url.searchParams);
   if (page === null) return text(404, `not found: ${path} (see / for the status page)`);
   if (!read) return text(405, `${path} answers GET`, { allow: 'GET, HEAD' });
   return page();
 }
 
-function readRoute(deps: ServerDeps, path: string): (() => Promise<Reply>) | null {
+function readRoute(deps: ServerDeps, path: string, params: URLSearchParams): (() => Promise<Reply>) | null {
   switch (path) {
     case '/healthz':
       return async () => text(200, 'ok');
@@ -148,14 +154,23 @@ function readRoute(deps: ServerDeps, path: string): (() => Promise<Reply>) | nul
     case '/metrics':
       return async () => ({ status: 200, type: deps.metrics.contentType, body: await deps.metrics.render() });
     case '/status.json':
-      return async () => json(200, deps.status.view());
+      return async () => {
+        const parsed = parseStatusQuery(params);
+        if (!parsed.ok) return json(400, { error: parsed.message, hint: STATUS_QUERY_HINT });
+        const view = deps.status.view();
+        return json(200, parsed.query.all ? view : pagedStatus(view, parsed.query, path));
+      };
     case '/':
-      return async () => ({
-        status: 200,
-        type: 'text/html; charset=utf-8',
-        body: renderStatusPage(deps.status.view()),
-        headers: { 'content-security-policy': PAGE_CSP },
-      });
+      return async () => {
+        const parsed = parseStatusQuery(params);
+        if (!parsed.ok) return text(400, `${parsed.message}\n${STATUS_QUERY_HINT}`);
+        return {
+          status: 200,
+          type: 'text/html; charset=utf-8',
+          body: renderStatusPage(deps.status.view(), parsed.query),
+          headers: { 'content-security-policy': PAGE_CSP },
+        };
+      };
   }
   if (path.startsWith('/auth/')) {
     let name: string;

@@ -23,7 +23,17 @@ export interface StatusView {
   mode: RunMode;
   read_only: boolean;
   suspended: Suspension & { since: string | null };
-  api: { url: string; reachable: boolean | null; last_error: string | null };
+  /**
+   * `reachable`: the last listing succeeded. When it did not, `problem` says whether the API could not
+   * be reached, rejected the key (401/403), or answered another error; `hint` says what to do.
+   */
+  api: {
+    url: string;
+    reachable: boolean | null;
+    last_error: string | null;
+    problem: ApiProblem | null;
+    hint: string | null;
+  };
   schedule: { pattern: string | null; next_run_at: string | null };
   running: { since: string; reasons: TriggerReason[] } | null;
   last_success_at: string | null;
@@ -53,6 +63,13 @@ export interface StatusView {
   /** The last reconcile in the format of `connector-sync sync --output json`. */
   last_report: ReturnType<typeof reportToJson> | null;
 }
+
+/** Why the last listing failed: no answer, a rejected key, or another error the API answered. */
+export type ApiProblem = 'unreachable' | 'key_rejected' | 'error';
+
+/** The key is read once, at start: a new one takes a restart. */
+const KEY_REJECTED_HINT =
+  'set a valid key in MISTRAL_API_KEY or MISTRAL_API_KEY_FILE, then restart the daemon (it reads the key at start)';
 
 /** Fixed facts the status shows. */
 export interface StatusOptions {
@@ -93,8 +110,6 @@ export class DaemonStatus {
   };
   #settingsIssue: ConfigIssue | null = null;
   #api: StatusView['api'];
-  /** What the last failed listing says about the API, in words (it may have answered). */
-  #apiFailure = 'the API is unreachable';
   #suspension: Suspension = { control: false, setting: false };
   #suspendedSince: string | null = null;
   #running: StatusView['running'] = null;
@@ -106,7 +121,7 @@ export class DaemonStatus {
     this.#options = options;
     this.#readOnly = options.readOnly;
     this.#startedAt = options.now().toISOString();
-    this.#api = { url: options.apiUrl, reachable: null, last_error: null };
+    this.#api = { url: options.apiUrl, reachable: null, last_error: null, problem: null, hint: null };
   }
 
   /** Notes what loading the desired state found; `usingLastGood` when it was invalid and ignored. */
@@ -152,10 +167,17 @@ export class DaemonStatus {
       this.#toolDrift = report.toolDrift.filter((check) => check.status !== 'ok');
       this.#heldBack = heldBack(report.plan);
     }
-    if (report.listing !== null) this.#api = { ...this.#api, reachable: true, last_error: null };
+    if (report.listing !== null)
+      this.#api = { ...this.#api, reachable: true, last_error: null, problem: null, hint: null };
     else if (report.error?.code.startsWith('API_') || report.phase === 'ListFailed') {
-      this.#api = { ...this.#api, reachable: false, last_error: report.error?.message ?? report.phase };
-      this.#apiFailure = apiFailure(report.error?.code);
+      const problem = apiProblem(report.error?.code);
+      this.#api = {
+        ...this.#api,
+        reachable: false,
+        last_error: report.error?.message ?? report.phase,
+        problem,
+        hint: report.error?.hint ?? (problem === 'key_rejected' ? KEY_REJECTED_HINT : null),
+      };
     }
     return record;
   }
@@ -205,7 +227,7 @@ export class DaemonStatus {
     if (this.#api.reachable !== true)
       reasons.push(
         this.#api.reachable === false
-          ? `${this.#apiFailure}: ${this.#api.last_error ?? 'unknown error'}`
+          ? `${API_PROBLEM_WORDS[this.#api.problem ?? 'unreachable']}: ${this.#api.last_error ?? 'unknown error'}`
           : 'the API has not been reached yet',
       );
     return { ready: reasons.length === 0, reasons };
@@ -308,9 +330,15 @@ export class DaemonStatus {
   }
 }
 
-/** A failed listing in words: only a network error or a timeout means the API could not be reached. */
-function apiFailure(code: string | undefined): string {
-  if (code === 'API_UNAUTHORIZED') return 'the API rejected the key';
-  if (code === undefined || code === 'API_NETWORK' || code === 'API_TIMEOUT') return 'the API is unreachable';
-  return 'the API answered the listing with an error';
+/** A failed listing: only a network error or a timeout means the API could not be reached. */
+function apiProblem(code: string | undefined): ApiProblem {
+  if (code === 'API_UNAUTHORIZED') return 'key_rejected';
+  if (code === undefined || code === 'API_NETWORK' || code === 'API_TIMEOUT') return 'unreachable';
+  return 'error';
 }
+
+const API_PROBLEM_WORDS: Record<ApiProblem, string> = {
+  unreachable: 'the API is unreachable',
+  key_rejected: 'the API rejected the key',
+  error: 'the API answered the listing with an error',
+};

@@ -142,7 +142,9 @@ describe('daemon: read-only endpoints', () => {
     expect((await h.request('GET', '/readyz')).status).toBe(200);
     const status = JSON.parse((await h.request('GET', '/status.json')).text);
     expect(status.pending_auth).toEqual([{ name: 'linear', auth_path: '/auth/linear' }]);
-    expect(status.last_report.plan.operations.map((op: { name: string }) => op.name)).toEqual([
+    expect(status.last_report.summary).toMatchObject({ create: 2, applied: 2 });
+    const full = JSON.parse((await h.request('GET', '/status.json?all=1')).text);
+    expect(full.last_report.plan.operations.map((op: { name: string }) => op.name)).toEqual([
       'alpha',
       'linear',
     ]);

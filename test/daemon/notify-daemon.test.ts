@@ -26,17 +26,23 @@ afterEach(async () => {
 
 const events = (r: WebhookReceiver) => r.received.map((m) => (JSON.parse(m.body) as { event: string }).event);
 
+/** A daemon whose one webhook is a local receiver, after its first apply. */
+async function startApplied(initialDelayMs = 20): Promise<{ h: Harness; r: WebhookReceiver }> {
+  receiver = await startReceiver();
+  const r = receiver;
+  harness = await startHarness({
+    files: { '.connector-sync.yaml': settings(), 'connectors/wiki.yaml': wiki },
+    env: { HOOK_URL: r.url, TEAM_KEY },
+    notify: { retry: { attempts: 2, initialDelayMs, attemptTimeoutMs: 1000, totalMs: 3000 } },
+  });
+  const h = harness;
+  await waitFor('the first apply', () => h.view().history[0]?.phase === 'Applied');
+  return { h, r };
+}
+
 describe('daemon notifications', () => {
   it('one failure and one recovery across an API outage, then drift in read-only mode', async () => {
-    receiver = await startReceiver();
-    const r = receiver;
-    harness = await startHarness({
-      files: { '.connector-sync.yaml': settings(), 'connectors/wiki.yaml': wiki },
-      env: { HOOK_URL: r.url, TEAM_KEY },
-      notify: { retry: { attempts: 2, initialDelayMs: 20, attemptTimeoutMs: 1000, totalMs: 3000 } },
-    });
-    const h = harness;
-    await waitFor('the first apply', () => h.view().history[0]?.phase === 'Applied');
+    const { h, r } = await startApplied();
 
     h.emulator.setFaults({ ...noFaults(), errorRate: 1, errorStatuses: [503] });
     h.daemon.trigger('control');
@@ -114,5 +120,30 @@ describe('daemon notifications', () => {
     expect(page.text).toContain('1 failed');
     expect(page.text).not.toContain('secret-path-canary');
     expect(h.logs.join('\n')).not.toContain('secret-path-canary');
+  });
+
+  it('an invalid settings file sends config_invalid like an invalid connector file, naming the file', async () => {
+    const { h, r } = await startApplied();
+    h.write('.connector-sync.yaml', settings('prune: perhaps\n'));
+    await waitFor('the settings error', () => h.view().config.valid === false && !h.daemon.loop.busy);
+    // the same broken file seen again is the same situation: no second message
+    const count = h.reconciles();
+    h.daemon.trigger('control');
+    await waitFor('another reconcile', () => h.reconciles() > count && !h.daemon.loop.busy);
+    await h.daemon.notifier.idle();
+    expect(events(r)).toEqual(['config_invalid']);
+    const message = JSON.parse(r.received[0]!.body) as { summary: string; details: string[] };
+    expect(message.details.join('\n')).toMatch(/\.connector-sync\.yaml.*settings-invalid.*prune/s);
+    expect(leakOf(r.received[0]!.body, TEAM_KEY)).toBeNull();
+  });
+
+  it('stop() delivers a message still waiting for its retry before it returns', async () => {
+    const { h, r } = await startApplied(500);
+    r.answer = (_message, index) => (index === 0 ? 503 : 200);
+    h.write('connectors/wiki.yaml', 'name: [broken\n');
+    await waitFor('the first attempt', () => r.received.length >= 1);
+    await h.daemon.stop({ timeoutMs: 5000 });
+    expect(events(r)).toEqual(['config_invalid', 'config_invalid']);
+    expect(h.view().notifications).toMatchObject({ delivered: 1, failed: 0 });
   });
 });

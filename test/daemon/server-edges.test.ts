@@ -37,7 +37,15 @@ function get(url: string, path: string, headers: Record<string, string> = {}): P
   });
 }
 
-const STATUS_VIEW = { connectors: [], secret: 'none' };
+const STATUS_VIEW = {
+  connectors: [],
+  pending_auth: [],
+  credentials: [],
+  tool_drift: [],
+  history: [],
+  last_report: null,
+  secret: 'none',
+};
 
 function fakeDeps(overrides: Partial<ServerDeps> & { view?: () => unknown; contentType?: string } = {}) {
   const status = {

@@ -3,13 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
+import { startReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
 import { buildCli, type CliProcess, spawnCli } from './built-cli.js';
-import { connectorYaml } from './harness.js';
+import { connectorYaml, waitFor } from './harness.js';
 
 let bin: string;
 let dir: string;
 let emulator: RunningEmulator;
 let cli: CliProcess | undefined;
+let receiver: WebhookReceiver | undefined;
 
 beforeAll(async () => {
   bin = await buildCli();
@@ -19,6 +21,8 @@ afterEach(async () => {
   if (cli && cli.child.exitCode === null && cli.child.signalCode === null) cli.child.kill('SIGKILL');
   cli = undefined;
   await emulator?.close();
+  await receiver?.close();
+  receiver = undefined;
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -95,4 +99,57 @@ describe('daemon process: signals', () => {
     process.child.kill('SIGTERM');
     expect(await process.exited).toBe(130);
   });
+});
+
+/** A daemon whose connector file is invalid (one config_invalid message) and whose webhook is `r`. */
+async function startNotifying(r: WebhookReceiver): Promise<CliProcess> {
+  dir = mkdtempSync(join(tmpdir(), 'cs-notify-stop-'));
+  mkdirSync(join(dir, 'connectors'));
+  writeFileSync(
+    join(dir, '.connector-sync.yaml'),
+    'notify:\n  - url: ${env:HOOK_URL}\n    format: json\n    events: [config_invalid]\n',
+  );
+  writeFileSync(join(dir, 'connectors', 'wiki.yaml'), 'name: [broken\n');
+  emulator = await startEmulator({ builtins: false });
+  cli = spawnCli(bin, ['daemon', '--port', '0', 'connectors'], {
+    cwd: dir,
+    env: {
+      MISTRAL_API_KEY: 'test-key',
+      MISTRAL_API_URL: emulator.url,
+      CONNECTOR_SYNC_STATE_DIR: join(dir, 'state'),
+      HOOK_URL: r.url,
+    },
+  });
+  return cli;
+}
+
+describe('daemon process: notifications at shutdown', () => {
+  it('SIGTERM while a message waits for its retry: it is delivered before the process exits', async () => {
+    receiver = await startReceiver();
+    const r = receiver;
+    // the first attempt fails: the retry comes a second later (the default backoff)
+    r.answer = (_message, index) => (index === 0 ? 503 : 200);
+    const process = await startNotifying(r);
+    await waitFor('the first attempt', () => r.received.length >= 1, 15_000);
+    process.child.kill('SIGTERM');
+    expect(await process.exited).toBe(0);
+    expect(r.received.map((m) => (JSON.parse(m.body) as { event: string }).event)).toEqual([
+      'config_invalid',
+      'config_invalid',
+    ]);
+  }, 30_000);
+
+  it('a receiver that never answers holds the shutdown 5 seconds at most, and the log says so', async () => {
+    receiver = await startReceiver();
+    const r = receiver;
+    r.answer = () => 'hang';
+    const process = await startNotifying(r);
+    await waitFor('the first attempt', () => r.received.length >= 1, 15_000);
+    const signalled = Date.now();
+    process.child.kill('SIGTERM');
+    expect(await process.exited).toBe(0);
+    expect(Date.now() - signalled).toBeLessThan(8000);
+    expect(process.stdout.join('\n')).toMatch(/notifications? not delivered before shutdown/);
+    expect(process.stdout.join('\n')).not.toContain('secret-path-canary');
+  }, 30_000);
 });

@@ -64,10 +64,11 @@ describe.skipIf(!hasChromium)('daemon: the status page in a real browser', () =>
     const response = await page.goto(h.url);
     expect(response?.status()).toBe(200);
 
-    const rows = page.locator('#connectors + table tbody tr');
+    // what needs a person first: linear waits for auth, alpha is in sync
+    const rows = page.locator('#connectors ~ table tbody tr');
     expect(await rows.count()).toBe(2);
-    expect(await rows.nth(0).textContent()).toMatch(/alpha[\s\S]*in-sync/);
-    expect(await rows.nth(1).textContent()).toMatch(/linear[\s\S]*in-sync[\s\S]*waiting for auth/);
+    expect(await rows.nth(0).textContent()).toMatch(/linear[\s\S]*in-sync[\s\S]*waiting for auth/);
+    expect(await rows.nth(1).textContent()).toMatch(/alpha[\s\S]*in-sync/);
     // the description with markup in it was shown as text in the plan, never run as markup
     expect(await page.locator('img').count()).toBe(0);
 
@@ -88,6 +89,25 @@ describe.skipIf(!hasChromium)('daemon: the status page in a real browser', () =>
     expect(overflow).toBeLessThanOrEqual(0);
     expect(await page.content()).not.toContain(CANARY);
     expect(problems).toEqual([]);
+
+    // one connector a page: the next link leads to the second, the filter links keep counting all
+    await page.goto(`${h.url}/?per_page=1`);
+    expect(await page.locator('#pager').textContent()).toMatch(/1–1 of 2/);
+    await Promise.all([page.waitForURL(/page=2/), page.locator('#pager a[rel=next]').click()]);
+    expect(await rows.count()).toBe(1);
+    expect(await rows.nth(0).textContent()).toMatch(/alpha/);
+    expect(await page.locator('#filters').textContent()).toMatch(/pending auth \(1\)/);
+    // the search form filters by name (a GET to the page itself, allowed by the page's CSP)
+    await page.goto(h.url);
+    await page.locator('#search input[name=q]').fill('ALP');
+    await Promise.all([page.waitForURL(/q=ALP/), page.locator('#search button').click()]);
+    expect(await rows.count()).toBe(1);
+    expect(await rows.nth(0).textContent()).toMatch(/alpha/);
+    expect(await page.locator('#search input[name=q]').inputValue()).toBe('ALP');
+    expect(problems).toEqual([]);
+    await page.goto(`${h.url}/?state=nonsense`);
+    expect(await page.locator('body').textContent()).toMatch(/state must be one of/);
+    await page.goto(h.url);
 
     // the link fetches a fresh auth URL and the browser lands on it
     await Promise.all([page.waitForURL(/\/_emulator\/oauth\/authorize\?/), link.click()]);

@@ -152,6 +152,51 @@ describe('DaemonStatus', () => {
     ]);
   });
 
+  it('says on the status page that the key was rejected (401 or 403) and what to do, not "unreachable"', async () => {
+    const cases: Array<[string, ConnectorSyncError, RegExp]> = [
+      [
+        '401',
+        new ConnectorSyncError(
+          'API_UNAUTHORIZED',
+          'The API rejected the API key (HTTP 401 on GET /v1/connectors): set a valid key in MISTRAL_API_KEY or MISTRAL_API_KEY_FILE.',
+        ),
+        /restart the daemon/,
+      ],
+      [
+        '403',
+        new ConnectorSyncError(
+          'API_UNAUTHORIZED',
+          'The API refused GET /v1/connectors for this API key (HTTP 403).',
+          {
+            hint: "check that the key's user may do this",
+          },
+        ),
+        /check that the key&#39;s user may do this|check that the key's user may do this/,
+      ],
+    ];
+    for (const [label, error, hint] of cases) {
+      const api = new FakeApi();
+      const status = newStatus();
+      api.listConnectors = async () => {
+        throw error;
+      };
+      status.recordRun(await run(api, [desired('alpha')]), {
+        reasons: ['start'],
+        mode: 'apply',
+        usedLastGood: false,
+      });
+      const view = status.view();
+      expect(view.api, label).toMatchObject({ reachable: false, problem: 'key_rejected' });
+      expect(view.api.hint, label).toMatch(hint);
+      const page = renderStatusPage(view);
+      const api_fact = page.slice(page.indexOf('<b>API</b>'), page.indexOf('<b>Last reconcile</b>'));
+      expect(api_fact, label).not.toMatch(/unreachable/);
+      expect(api_fact, label).toMatch(/key rejected/);
+      expect(api_fact, label).toContain(`HTTP ${label}`);
+      expect(api_fact, label).toMatch(hint);
+    }
+  });
+
   it('is not ready before a valid desired state, and shows config issues with their place', () => {
     const status = newStatus();
     const issue = {

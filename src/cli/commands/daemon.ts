@@ -17,7 +17,8 @@ export function registerDaemon(program: Command, ctx: CliContext): Command {
       'Reconciles at start, on a cron schedule (with jitter) and whenever the connector files change ' +
         '(editors, git-sync, a mounted ConfigMap), one run at a time. An invalid change is reported and ' +
         'ignored: the last good desired state stays. Serves /healthz, /readyz, /metrics, /status.json and a ' +
-        'status page at /. SIGHUP reconciles now; SIGTERM lets the run in flight finish and exits 0.',
+        'status page at / (most urgent first, paged: ?state=attention, ?q=NAME, ?page=N, ?per_page=N; ' +
+        '/status.json?all=1 for everything). SIGHUP reconciles now; SIGTERM lets the run in flight finish and exits 0.',
     )
     .argument(
       '[paths...]',
