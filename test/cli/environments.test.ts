@@ -97,6 +97,16 @@ describe('state per environment', () => {
   });
 });
 
+describe('--emulator with environments', () => {
+  test('each environment gets its own embedded workspace, and needs no key', async () => {
+    const run = await world.run(['sync', '--emulator', '--env', 'all'], { B_TOKEN: 'canary-b-token-1f2e3d' });
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.stdout).toContain('Environments: ops ok, files ok');
+    for (const name of ['ops', 'files'])
+      expect(existsSync(join(world.cwd, '.connector-sync', 'env', name, 'emulator-state.json'))).toBe(true);
+  });
+});
+
 describe('validate --output json with environments', () => {
   test('one section per environment, valid against validate-output.schema.json', async () => {
     const run = await world.run(['validate', '--output', 'json']);
