@@ -58,12 +58,12 @@ var init_error = __esm({
        * @param {string} code an id string representing the error
        * @param {string} message human-readable description of the error
        */
-      constructor(exitCode, code, message) {
+      constructor(exitCode2, code, message) {
         super(message);
         Error.captureStackTrace(this, this.constructor);
         this.name = this.constructor.name;
         this.code = code;
-        this.exitCode = exitCode;
+        this.exitCode = exitCode2;
         this.nestedError = void 0;
       }
     };
@@ -1690,11 +1690,11 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @return never
        * @private
        */
-      _exit(exitCode, code, message) {
+      _exit(exitCode2, code, message) {
         if (this._exitCallback) {
-          this._exitCallback(new CommanderError(exitCode, code, message));
+          this._exitCallback(new CommanderError(exitCode2, code, message));
         }
-        process2.exit(exitCode);
+        process2.exit(exitCode2);
       }
       /**
        * Register callback `fn` for the command.
@@ -2845,9 +2845,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
           this.outputHelp({ error: true });
         }
         const config2 = errorOptions || {};
-        const exitCode = config2.exitCode || 1;
+        const exitCode2 = config2.exitCode || 1;
         const code = config2.code || "commander.error";
-        this._exit(exitCode, code, message);
+        this._exit(exitCode2, code, message);
       }
       /**
        * Apply any option related environment variables, if option does
@@ -3389,11 +3389,11 @@ Expecting one of '${allowedValues.join("', '")}'`);
        */
       help(contextOptions) {
         this.outputHelp(contextOptions);
-        let exitCode = Number(process2.exitCode ?? 0);
-        if (exitCode === 0 && contextOptions && typeof contextOptions !== "function" && contextOptions.error) {
-          exitCode = 1;
+        let exitCode2 = Number(process2.exitCode ?? 0);
+        if (exitCode2 === 0 && contextOptions && typeof contextOptions !== "function" && contextOptions.error) {
+          exitCode2 = 1;
         }
-        this._exit(exitCode, "commander.help", "(outputHelp)");
+        this._exit(exitCode2, "commander.help", "(outputHelp)");
       }
       /**
        * // Do a little typing to coordinate emit and listener for the help text events.
@@ -12709,7 +12709,10 @@ function addReconcileOptions(command2) {
   ).option(
     "--emulator",
     "run against the embedded local emulator (state in .connector-sync/ here) instead of the API"
-  ).option("--settings <file>", "settings file (default: .connector-sync.yaml when present)").option("--state-dir <dir>", "folder outside the repo for secret fingerprints (CONNECTOR_SYNC_STATE_DIR)").option(
+  ).option("--settings <file>", "settings file (default: .connector-sync.yaml when present)").option(
+    "--env <names>",
+    "environment(s) of the settings file: a name, names separated by commas, or all (CONNECTOR_SYNC_ENV)"
+  ).option("--state-dir <dir>", "folder outside the repo for secret fingerprints (CONNECTOR_SYNC_STATE_DIR)").option(
     "--concurrency <n>",
     "writes in flight at once (default 16; slowed down by itself on 429)",
     integer(1, 64)
@@ -16023,7 +16026,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve17.call(this, root, ref);
+      let _sch = resolve18.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a3 = root.localRefs) === null || _a3 === void 0 ? void 0 : _a3[ref];
         const { schemaId } = this.opts;
@@ -16050,7 +16053,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s22) {
       return s1.schema === s22.schema && s1.root === s22.root && s1.baseId === s22.baseId;
     }
-    function resolve17(root, ref) {
+    function resolve18(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -16914,7 +16917,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve17(baseURI, relativeURI, options) {
+    function resolve18(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -16950,50 +16953,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative9, options, skipNormalization) {
+    function resolveComponent(base, relative10, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse4(serialize(base, options), options);
-        relative9 = parse4(serialize(relative9, options), options);
+        relative10 = parse4(serialize(relative10, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative9.scheme) {
-        target.scheme = relative9.scheme;
-        target.userinfo = relative9.userinfo;
-        target.host = relative9.host;
-        target.port = relative9.port;
-        target.path = removeDotSegments(relative9.path || "");
-        target.query = relative9.query;
+      if (!options.tolerant && relative10.scheme) {
+        target.scheme = relative10.scheme;
+        target.userinfo = relative10.userinfo;
+        target.host = relative10.host;
+        target.port = relative10.port;
+        target.path = removeDotSegments(relative10.path || "");
+        target.query = relative10.query;
       } else {
-        if (relative9.userinfo !== void 0 || relative9.host !== void 0 || relative9.port !== void 0) {
-          target.userinfo = relative9.userinfo;
-          target.host = relative9.host;
-          target.port = relative9.port;
-          target.path = removeDotSegments(relative9.path || "");
-          target.query = relative9.query;
+        if (relative10.userinfo !== void 0 || relative10.host !== void 0 || relative10.port !== void 0) {
+          target.userinfo = relative10.userinfo;
+          target.host = relative10.host;
+          target.port = relative10.port;
+          target.path = removeDotSegments(relative10.path || "");
+          target.query = relative10.query;
         } else {
-          if (!relative9.path) {
+          if (!relative10.path) {
             target.path = base.path;
-            if (relative9.query !== void 0) {
-              target.query = relative9.query;
+            if (relative10.query !== void 0) {
+              target.query = relative10.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative9.path[0] === "/") {
-              target.path = removeDotSegments(relative9.path);
+            if (relative10.path[0] === "/") {
+              target.path = removeDotSegments(relative10.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative9.path;
+                target.path = "/" + relative10.path;
               } else if (!base.path) {
-                target.path = relative9.path;
+                target.path = relative10.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative9.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative10.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative9.query;
+            target.query = relative10.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -17001,7 +17004,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative9.fragment;
+      target.fragment = relative10.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -17305,7 +17308,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize5,
-      resolve: resolve17,
+      resolve: resolve18,
       resolveComponent,
       equal,
       serialize,
@@ -20552,6 +20555,69 @@ var require__ = __commonJS({
   }
 });
 
+// src/config/environments.ts
+import { dirname, isAbsolute, resolve as resolve2 } from "node:path";
+function looksLikeApiKey(value) {
+  return /^[A-Za-z0-9]{24,}$/.test(value) && /[a-z]/.test(value) && /[A-Z]/.test(value) && /\d/.test(value);
+}
+function readEnvironments(raw, settingsFile, where2, invalid3) {
+  const problems = [];
+  const blocks = /* @__PURE__ */ new Map();
+  for (const [name, input] of Object.entries(raw)) {
+    const at = (key) => where2(key === void 0 ? ["environments", name] : ["environments", name, key]);
+    const apiKey = keySource(input, settingsFile, at, problems);
+    const values = {};
+    for (const key of OVERRIDES) {
+      if (input[key] !== void 0) Object.assign(values, { [key]: input[key] });
+    }
+    const block = {
+      values,
+      apiKey: apiKey ?? { env: "" },
+      vars: Object.fromEntries(Object.entries(input.vars ?? {}).map(([key, value]) => [key, String(value)]))
+    };
+    if (input.api_url !== void 0) block.apiUrlSetIn = at("api_url");
+    blocks.set(name, block);
+  }
+  if (problems.length > 0) throw invalid3(`invalid settings: ${problems.join("; ")}`);
+  return { names: [...blocks.keys()], blocks };
+}
+function keySource(input, settingsFile, at, problems) {
+  const fromEnv = input.api_key_env;
+  const fromFile = input.api_key_file;
+  if (fromEnv === void 0 === (fromFile === void 0)) {
+    problems.push(
+      `${at()}: give exactly one of api_key_env (the variable holding this workspace's key) and api_key_file (a file holding it)${fromEnv === void 0 ? "" : ", not both"}`
+    );
+    return void 0;
+  }
+  const [key, value] = fromEnv !== void 0 ? ["api_key_env", fromEnv] : ["api_key_file", fromFile];
+  if (looksLikeApiKey(value)) {
+    problems.push(
+      `${at(key)}: ${key} looks like an API key itself; it names ${key === "api_key_env" ? "the variable holding the key (e.g. MISTRAL_API_KEY_STAGING)" : "a file holding the key"}, and the key stays out of the repository (revoke this one if it is real)`
+    );
+    return void 0;
+  }
+  if (fromEnv !== void 0) return { env: fromEnv };
+  return { file: isAbsolute(value) ? value : resolve2(dirname(settingsFile), value), written: value };
+}
+var OVERRIDES;
+var init_environments = __esm({
+  "src/config/environments.ts"() {
+    "use strict";
+    OVERRIDES = [
+      "api_url",
+      "paths",
+      "scope",
+      "protect",
+      "prune",
+      "max_deletes",
+      "max_delete_percent",
+      "allow_breaking_agents",
+      "state_dir"
+    ];
+  }
+});
+
 // src/config/issues.ts
 var issues_exports = {};
 __export(issues_exports, {
@@ -20804,7 +20870,7 @@ var init_source = __esm({
 });
 
 // src/config/references.ts
-import { isAbsolute, resolve as resolve2 } from "node:path";
+import { isAbsolute as isAbsolute2, resolve as resolve3 } from "node:path";
 function referenceOrProblem(body, index, raw) {
   if (body.startsWith("env:")) {
     const name = body.slice(4);
@@ -20917,7 +20983,7 @@ async function resolvePart(part, ctx, usedBy) {
     }
     return { value };
   }
-  const absolute = isAbsolute(part.path) ? part.path : resolve2(ctx.baseDir, part.path);
+  const absolute = isAbsolute2(part.path) ? part.path : resolve3(ctx.baseDir, part.path);
   let pending2 = ctx.cache.get(absolute);
   if (pending2 === void 0) {
     pending2 = readSecretFile(ctx.fs, absolute);
@@ -21569,7 +21635,7 @@ var init_schema = __esm({
 });
 
 // src/config/connector.ts
-import { dirname } from "node:path";
+import { dirname as dirname2 } from "node:path";
 function own(data, key) {
   return data !== null && data !== void 0 && Object.hasOwn(data, key) ? data[key] : void 0;
 }
@@ -21811,18 +21877,18 @@ function text(site, key) {
   const value = own(site.data, key);
   return typeof value === "string" ? literalValue(scanReferences(value)) : null;
 }
-async function secretValues(site, resolve17) {
+async function secretValues(site, resolve18) {
   const secrets = /* @__PURE__ */ new Map();
   const issues = [];
   for (const { segments, value } of secretStrings(site)) {
     const id = formatKeyPath(segments.slice(site.prefix.length));
     const scanned = scanReferences(value);
-    if (resolve17 === void 0 || scanned.problems.length > 0) {
+    if (resolve18 === void 0 || scanned.problems.length > 0) {
       secrets.set(id, new Secret(value));
       continue;
     }
     const key = formatKeyPath(segments);
-    const resolved = await resolveReferences(scanned, resolve17, `\`${key}\``);
+    const resolved = await resolveReferences(scanned, resolve18, `\`${key}\``);
     if (!resolved.ok) {
       for (const failure2 of resolved.failures) {
         issues.push(
@@ -21937,8 +22003,8 @@ function assemble(site, secrets, resolved) {
   };
 }
 async function buildConnector(site, options) {
-  const resolve17 = options.resolve ? { env: options.env, fs: options.fs, cache: options.cache, baseDir: dirname(site.path) } : void 0;
-  const { secrets, issues } = await secretValues(site, resolve17);
+  const resolve18 = options.resolve ? { env: options.env, fs: options.fs, cache: options.cache, baseDir: dirname2(site.path) } : void 0;
+  const { secrets, issues } = await secretValues(site, resolve18);
   if (!site.valid || issues.length > 0) return { issues };
   return { connector: assemble(site, secrets, options.resolve), issues };
 }
@@ -22175,23 +22241,242 @@ var init_policy = __esm({
   }
 });
 
+// node_modules/fastest-levenshtein/mod.js
+var require_mod = __commonJS({
+  "node_modules/fastest-levenshtein/mod.js"(exports) {
+    "use strict";
+    exports.__esModule = true;
+    exports.distance = exports.closest = void 0;
+    var peq = new Uint32Array(65536);
+    var myers_32 = function(a, b2) {
+      var n = a.length;
+      var m = b2.length;
+      var lst = 1 << n - 1;
+      var pv = -1;
+      var mv = 0;
+      var sc = n;
+      var i = n;
+      while (i--) {
+        peq[a.charCodeAt(i)] |= 1 << i;
+      }
+      for (i = 0; i < m; i++) {
+        var eq = peq[b2.charCodeAt(i)];
+        var xv = eq | mv;
+        eq |= (eq & pv) + pv ^ pv;
+        mv |= ~(eq | pv);
+        pv &= eq;
+        if (mv & lst) {
+          sc++;
+        }
+        if (pv & lst) {
+          sc--;
+        }
+        mv = mv << 1 | 1;
+        pv = pv << 1 | ~(xv | mv);
+        mv &= xv;
+      }
+      i = n;
+      while (i--) {
+        peq[a.charCodeAt(i)] = 0;
+      }
+      return sc;
+    };
+    var myers_x = function(b2, a) {
+      var n = a.length;
+      var m = b2.length;
+      var mhc = [];
+      var phc = [];
+      var hsize = Math.ceil(n / 32);
+      var vsize = Math.ceil(m / 32);
+      for (var i = 0; i < hsize; i++) {
+        phc[i] = -1;
+        mhc[i] = 0;
+      }
+      var j2 = 0;
+      for (; j2 < vsize - 1; j2++) {
+        var mv_1 = 0;
+        var pv_1 = -1;
+        var start_1 = j2 * 32;
+        var vlen_1 = Math.min(32, m) + start_1;
+        for (var k2 = start_1; k2 < vlen_1; k2++) {
+          peq[b2.charCodeAt(k2)] |= 1 << k2;
+        }
+        for (var i = 0; i < n; i++) {
+          var eq = peq[a.charCodeAt(i)];
+          var pb = phc[i / 32 | 0] >>> i & 1;
+          var mb = mhc[i / 32 | 0] >>> i & 1;
+          var xv = eq | mv_1;
+          var xh = ((eq | mb) & pv_1) + pv_1 ^ pv_1 | eq | mb;
+          var ph = mv_1 | ~(xh | pv_1);
+          var mh = pv_1 & xh;
+          if (ph >>> 31 ^ pb) {
+            phc[i / 32 | 0] ^= 1 << i;
+          }
+          if (mh >>> 31 ^ mb) {
+            mhc[i / 32 | 0] ^= 1 << i;
+          }
+          ph = ph << 1 | pb;
+          mh = mh << 1 | mb;
+          pv_1 = mh | ~(xv | ph);
+          mv_1 = ph & xv;
+        }
+        for (var k2 = start_1; k2 < vlen_1; k2++) {
+          peq[b2.charCodeAt(k2)] = 0;
+        }
+      }
+      var mv = 0;
+      var pv = -1;
+      var start = j2 * 32;
+      var vlen = Math.min(32, m - start) + start;
+      for (var k2 = start; k2 < vlen; k2++) {
+        peq[b2.charCodeAt(k2)] |= 1 << k2;
+      }
+      var score = m;
+      for (var i = 0; i < n; i++) {
+        var eq = peq[a.charCodeAt(i)];
+        var pb = phc[i / 32 | 0] >>> i & 1;
+        var mb = mhc[i / 32 | 0] >>> i & 1;
+        var xv = eq | mv;
+        var xh = ((eq | mb) & pv) + pv ^ pv | eq | mb;
+        var ph = mv | ~(xh | pv);
+        var mh = pv & xh;
+        score += ph >>> m - 1 & 1;
+        score -= mh >>> m - 1 & 1;
+        if (ph >>> 31 ^ pb) {
+          phc[i / 32 | 0] ^= 1 << i;
+        }
+        if (mh >>> 31 ^ mb) {
+          mhc[i / 32 | 0] ^= 1 << i;
+        }
+        ph = ph << 1 | pb;
+        mh = mh << 1 | mb;
+        pv = mh | ~(xv | ph);
+        mv = ph & xv;
+      }
+      for (var k2 = start; k2 < vlen; k2++) {
+        peq[b2.charCodeAt(k2)] = 0;
+      }
+      return score;
+    };
+    var distance2 = function(a, b2) {
+      if (a.length < b2.length) {
+        var tmp = b2;
+        b2 = a;
+        a = tmp;
+      }
+      if (b2.length === 0) {
+        return a.length;
+      }
+      if (a.length <= 32) {
+        return myers_32(a, b2);
+      }
+      return myers_x(a, b2);
+    };
+    exports.distance = distance2;
+    var closest = function(str, arr) {
+      var min_distance = Infinity;
+      var min_index = 0;
+      for (var i = 0; i < arr.length; i++) {
+        var dist = distance2(str, arr[i]);
+        if (dist < min_distance) {
+          min_distance = dist;
+          min_index = i;
+        }
+      }
+      return arr[min_index];
+    };
+    exports.closest = closest;
+  }
+});
+
+// src/config/suggest.ts
+function closestMatch(word2, candidates) {
+  const lower = word2.toLowerCase();
+  const limit = Math.min(3, Math.max(1, Math.floor(word2.length / 3)));
+  let best;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const candidate of candidates) {
+    const d = (0, import_fastest_levenshtein.distance)(lower, candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return bestDistance <= limit ? best : void 0;
+}
+var import_fastest_levenshtein;
+var init_suggest = __esm({
+  "src/config/suggest.ts"() {
+    "use strict";
+    import_fastest_levenshtein = __toESM(require_mod(), 1);
+  }
+});
+
 // src/config/settings.ts
 var settings_exports = {};
 __export(settings_exports, {
   DEFAULT_SETTINGS: () => DEFAULT_SETTINGS,
   DEFAULT_SETTINGS_FILE: () => DEFAULT_SETTINGS_FILE,
-  loadSettings: () => loadSettings
+  environmentNames: () => environmentNames,
+  loadSettings: () => loadSettings,
+  settingsForEnvironment: () => settingsForEnvironment,
+  settingsFromLayers: () => settingsFromLayers,
+  unknownEnvironment: () => unknownEnvironment,
+  varsFor: () => varsFor
 });
 import { readFileSync as readFileSync3 } from "node:fs";
 import { readFile as readFile2 } from "node:fs/promises";
-import { isAbsolute as isAbsolute2, resolve as resolve3 } from "node:path";
+import { isAbsolute as isAbsolute3, resolve as resolve4 } from "node:path";
 async function loadSettings(input) {
-  const path2 = input.file === void 0 ? resolve3(input.cwd, DEFAULT_SETTINGS_FILE) : resolve3(input.cwd, input.file);
+  const path2 = input.file === void 0 ? resolve4(input.cwd, DEFAULT_SETTINGS_FILE) : resolve4(input.cwd, input.file);
   const fromFile = await readSettingsFile(path2, input.file !== void 0);
   const fromEnv = settingsFromEnv(input.env);
   checkAgainstSchema(fromEnv, (key) => `${ENV_PREFIX}${key.toUpperCase()}`);
   checkAgainstSchema(input.flags, (key) => `--${key.replace(/_/g, "-")}`);
-  const merged = { ...fromFile?.values, ...fromEnv, ...definedOnly(input.flags) };
+  const { environments, ...file } = fromFile ?? { environments: void 0 };
+  const layers = {
+    cwd: input.cwd,
+    file: fromFile && file,
+    fromEnv,
+    flags: definedOnly(input.flags)
+  };
+  const settings = settingsFromLayers(layers);
+  if (environments !== void 0) {
+    Object.defineProperty(settings, "environments", {
+      value: { ...environments, layers },
+      enumerable: false
+    });
+  }
+  return settings;
+}
+function environmentNames(settings) {
+  return settings.environments?.names ?? [];
+}
+function settingsForEnvironment(settings, name) {
+  const environments = settings.environments;
+  const block = environments?.blocks.get(name);
+  if (environments === void 0 || block === void 0)
+    throw unknownEnvironment(name, environmentNames(settings));
+  const chosen = settingsFromLayers(environments.layers, block);
+  Object.defineProperty(chosen, "environments", { value: environments, enumerable: false });
+  chosen.environment = { name, apiKey: block.apiKey, vars: block.vars };
+  return { settings: chosen, vars: block.vars };
+}
+function unknownEnvironment(name, names2) {
+  if (names2.length === 0)
+    return new UsageError(
+      `--env ${name}: the settings file declares no environments`,
+      "declare `environments:` in the settings file (see schemas/settings.schema.json), or run without --env"
+    );
+  const near = closestMatch(name, names2);
+  return new UsageError(
+    `--env ${name}: no such environment${near ? ` (did you mean ${near}?)` : ""}; the settings file declares: ${names2.join(", ")}`,
+    "name one of them, several separated by commas, or all"
+  );
+}
+function settingsFromLayers(layers, environment) {
+  const { file: fromFile, fromEnv, flags } = layers;
+  const merged = { ...fromFile?.values, ...environment?.values, ...fromEnv, ...flags };
   const settings = {
     apiUrl: merged.api_url,
     paths: merged.paths ?? DEFAULT_SETTINGS.paths,
@@ -22204,7 +22489,7 @@ async function loadSettings(input) {
     concurrency: merged.concurrency ?? DEFAULT_SETTINGS.concurrency,
     // the schema's pattern has checked the form
     timeoutMs: merged.timeout === void 0 ? DEFAULT_SETTINGS.timeoutMs : parseDuration(merged.timeout),
-    stateDir: merged.state_dir === void 0 ? void 0 : resolveFrom(input.cwd, merged.state_dir),
+    stateDir: merged.state_dir === void 0 ? void 0 : resolveFrom(layers.cwd, merged.state_dir),
     authReturnUrl: merged.auth_return_url,
     schedule: merged.schedule ?? DEFAULT_SETTINGS.schedule,
     readOnly: merged.read_only ?? DEFAULT_SETTINGS.readOnly,
@@ -22213,8 +22498,9 @@ async function loadSettings(input) {
     notify: (fromFile?.values.notify ?? []).map((hook) => ({ format: "json", ...hook })),
     file: fromFile?.path
   };
-  const fileChoseApiUrl = input.flags.api_url === void 0 && fromEnv.api_url === void 0;
-  if (fileChoseApiUrl && fromFile?.apiUrlSetIn !== void 0) settings.apiUrlSetIn = fromFile.apiUrlSetIn;
+  const operatorChoseApiUrl = flags.api_url !== void 0 || fromEnv.api_url !== void 0;
+  const setIn = environment?.values.api_url !== void 0 ? environment.apiUrlSetIn : fromFile?.apiUrlSetIn;
+  if (!operatorChoseApiUrl && setIn !== void 0) settings.apiUrlSetIn = setIn;
   return settings;
 }
 async function readSettingsFile(path2, explicit) {
@@ -22245,10 +22531,8 @@ async function readSettingsFile(path2, explicit) {
     const { line, col } = lineCounter.linePos(node2?.range?.[0] ?? 0);
     return `${path2}:${line}:${col}`;
   };
-  const read = {
-    path: path2,
-    values
-  };
+  const { environments, ...topLevel } = values;
+  const read = { path: path2, values: topLevel };
   if (values.policy !== void 0) {
     const { policy, problems } = compilePolicy(values.policy);
     if (problems.length > 0)
@@ -22258,6 +22542,7 @@ async function readSettingsFile(path2, explicit) {
     read.policy = policy;
   }
   if (values.api_url !== void 0) read.apiUrlSetIn = where2(["api_url"]);
+  if (environments !== void 0) read.environments = readEnvironments(environments, path2, where2, invalid);
   return read;
 }
 function settingsFromEnv(env) {
@@ -22309,7 +22594,15 @@ function checkAgainstSchema(values, where2) {
   throw invalid(`invalid settings: ${[...new Set(messages)].join("; ")}`);
 }
 function describeSchemaError(error2) {
+  if (error2.keyword === "additionalProperties" && /^\/environments\/[^/]+$/.test(error2.instancePath)) {
+    const key = String(error2.params.additionalProperty);
+    return key === "api_key" ? "is never written in the settings file: name the variable holding the key with api_key_env, or a file holding it with api_key_file (revoke this key if it is real)" : "is not a setting of an environment";
+  }
   if (error2.keyword === "additionalProperties") return "is not a setting";
+  if (error2.params.propertyName !== void 0 && error2.instancePath.endsWith("/vars"))
+    return `${JSON.stringify(String(error2.params.propertyName))} is not a valid variable name: letters, digits and \`_\`, not starting with a digit`;
+  if (error2.keyword === "propertyNames" || error2.params.propertyName !== void 0)
+    return `${JSON.stringify(String(error2.params.propertyName ?? ""))} is not a valid name: lower-case letters, digits and \`-\`, starting with a letter, at most 32 characters`;
   if (error2.keyword === "minItems")
     return 'is an empty list, which is never read as "all" or "none": remove the key for the default, or list values';
   if (error2.keyword === "pattern" && error2.params.pattern === "\\S") return "is blank";
@@ -22323,12 +22616,19 @@ function definedOnly(values) {
   );
 }
 function resolveFrom(cwd, path2) {
-  return isAbsolute2(path2) ? path2 : resolve3(cwd, path2);
+  return isAbsolute3(path2) ? path2 : resolve4(cwd, path2);
 }
 function invalid(message) {
   return new ConnectorSyncError("SETTINGS_INVALID", message, {
     hint: `see schemas/settings.schema.json for the settings and their types`
   });
+}
+function varsFor(settings) {
+  return {
+    environment: settings.environment?.name,
+    values: settings.environment?.vars ?? {},
+    environments: environmentNames(settings)
+  };
 }
 var import__2, import_yaml3, DEFAULT_SETTINGS_FILE, DEFAULT_SETTINGS, FILE_ONLY, ENV_PREFIX, schemaCache, validateCache;
 var init_settings = __esm({
@@ -22338,7 +22638,9 @@ var init_settings = __esm({
     import_yaml3 = __toESM(require_dist(), 1);
     init_errors();
     init_duration();
+    init_environments();
     init_policy();
+    init_suggest();
     DEFAULT_SETTINGS_FILE = ".connector-sync.yaml";
     DEFAULT_SETTINGS = {
       apiUrl: void 0,
@@ -22359,7 +22661,7 @@ var init_settings = __esm({
       policy: void 0,
       notify: []
     };
-    FILE_ONLY = /* @__PURE__ */ new Set(["policy", "notify"]);
+    FILE_ONLY = /* @__PURE__ */ new Set(["policy", "notify", "environments"]);
     ENV_PREFIX = "CONNECTOR_SYNC_";
   }
 });
@@ -22514,6 +22816,47 @@ var init_ledger = __esm({
     ]);
     CREDENTIAL_GROUP = /^credential:(user|workspace|organization)\/[a-zA-Z0-9_-]{1,64}$/;
     CREATED_VERSION = 1;
+  }
+});
+
+// src/cli/environments.ts
+var environments_exports = {};
+__export(environments_exports, {
+  chooseEnvironments: () => chooseEnvironments,
+  oneEnvironment: () => oneEnvironment
+});
+function chooseEnvironments(settings, flag, env) {
+  const asked = flag ?? (env.CONNECTOR_SYNC_ENV?.trim() ? env.CONNECTOR_SYNC_ENV : void 0);
+  if (asked === void 0) return void 0;
+  const declared = environmentNames(settings);
+  const entries = asked.split(",").map((name) => name.trim());
+  if (entries.includes(""))
+    throw new UsageError(
+      `--env ${JSON.stringify(asked)} has a blank name; a blank is never read as "all" or "none"`,
+      `name environments separated by commas, or all (declared: ${declared.join(", ") || "none"})`
+    );
+  if (entries.length === 1 && entries[0] === "all") {
+    if (declared.length === 0) throw unknownEnvironment("all", declared);
+    return { names: declared, several: true };
+  }
+  for (const name of entries) if (!declared.includes(name)) throw unknownEnvironment(name, declared);
+  return { names: [...new Set(entries)], several: entries.length > 1 };
+}
+function oneEnvironment(settings, flag, env) {
+  const choice = chooseEnvironments(settings, flag, env);
+  if (choice === void 0) return settings;
+  if (choice.several || choice.names.length !== 1)
+    throw new UsageError(
+      `--env ${flag ?? env.CONNECTOR_SYNC_ENV}: this command works on one environment at a time`,
+      `name one of: ${environmentNames(settings).join(", ")}`
+    );
+  return settingsForEnvironment(settings, choice.names[0]).settings;
+}
+var init_environments2 = __esm({
+  "src/cli/environments.ts"() {
+    "use strict";
+    init_settings();
+    init_errors();
   }
 });
 
@@ -23626,9 +23969,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve17, reject) => {
+          return new Promise((resolve18, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve17(data);
+              return err ? reject(err) : resolve18(data);
             });
           });
         }
@@ -23666,9 +24009,9 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve17, reject) => {
+          return new Promise((resolve18, reject) => {
             this.destroy(err, (err2, data) => {
-              return err2 ? reject(err2) : resolve17(data);
+              return err2 ? reject(err2) : resolve18(data);
             });
           });
         }
@@ -28229,8 +28572,8 @@ var require_pool_base = __commonJS({
         if (this[kQueued] === 0) {
           return closeClients(this);
         } else {
-          return new Promise((resolve17) => {
-            this[kClosedResolve] = resolve17;
+          return new Promise((resolve18) => {
+            this[kClosedResolve] = resolve18;
           });
         }
       }
@@ -28304,8 +28647,8 @@ var require_pool_base = __commonJS({
         }
         let done = false;
         let resolveClosed;
-        const closed = new Promise((resolve17) => {
-          resolveClosed = resolve17;
+        const closed = new Promise((resolve18) => {
+          resolveClosed = resolve18;
         });
         this[kRetiring].set(client, closed);
         client.close(() => {
@@ -33689,12 +34032,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve17, reject) => {
+      const waitForDrain = () => new Promise((resolve18, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve17;
+          callback = resolve18;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -35218,12 +35561,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve17, reject) => {
+      const waitForDrain = () => new Promise((resolve18, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve17;
+          callback = resolve18;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -35605,16 +35948,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       [kClose]() {
-        return new Promise((resolve17) => {
+        return new Promise((resolve18) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve17;
+            this[kClosedResolve] = resolve18;
           } else {
-            resolve17(null);
+            resolve18(null);
           }
         });
       }
       [kDestroy](err) {
-        return new Promise((resolve17) => {
+        return new Promise((resolve18) => {
           const requests2 = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests2.length; i++) {
             const request2 = requests2[i];
@@ -35627,7 +35970,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve17(null);
+            resolve18(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -36496,7 +36839,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return Promise.resolve(null);
         }
-        return new Promise((resolve17, reject) => {
+        return new Promise((resolve18, reject) => {
           if (this[kContentLength] && this[kContentLength] > limit || this[kBytesRead] > limit) {
             this.destroy(new AbortError());
           }
@@ -36510,11 +36853,11 @@ var require_readable = __commonJS({
               if (signal.aborted) {
                 reject(signal.reason ?? new AbortError());
               } else {
-                resolve17(null);
+                resolve18(null);
               }
             });
           } else {
-            this.on("close", resolve17);
+            this.on("close", resolve18);
           }
           this.on("error", noop2).on("data", () => {
             if (this[kBytesRead] > limit) {
@@ -36542,7 +36885,7 @@ var require_readable = __commonJS({
     }
     function consume(stream, type) {
       assert2(!stream[kConsume]);
-      return new Promise((resolve17, reject) => {
+      return new Promise((resolve18, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -36557,7 +36900,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve17,
+              resolve: resolve18,
               reject,
               length: 0,
               body: []
@@ -36635,18 +36978,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2, encoding) {
-      const { type, body, resolve: resolve17, stream, length } = consume2;
+      const { type, body, resolve: resolve18, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve17(chunksDecode(body, length, encoding));
+          resolve18(chunksDecode(body, length, encoding));
         } else if (type === "json") {
-          resolve17(JSON.parse(chunksDecode(body, length, encoding)));
+          resolve18(JSON.parse(chunksDecode(body, length, encoding)));
         } else if (type === "arrayBuffer") {
-          resolve17(chunksConcat(body, length).buffer);
+          resolve18(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve17(new Blob(body, { type: stream[kContentType] }));
+          resolve18(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve17(chunksConcat(body, length));
+          resolve18(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -36950,9 +37293,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve17, reject) => {
+        return new Promise((resolve18, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve17(data);
+            return err ? reject(err) : resolve18(data);
           });
         });
       }
@@ -38035,7 +38378,7 @@ async function peekThenYield(peek, text3) {
     started = peek(text3);
   } catch {
   }
-  if (started) for (let turn = 0; turn < 2; turn++) await new Promise((resolve17) => setImmediate(resolve17));
+  if (started) for (let turn = 0; turn < 2; turn++) await new Promise((resolve18) => setImmediate(resolve18));
 }
 function failureError(ctx, outcome3, attempts, outcomeUnknown) {
   if ("response" in outcome3) return errorForStatus(ctx, outcome3.response, attempts, outcomeUnknown);
@@ -40866,7 +41209,7 @@ var init_core = __esm({
 // src/emulator/persist.ts
 import { createHmac as createHmac2, randomBytes as randomBytes3 } from "node:crypto";
 import { mkdir, open as open2, readFile as readFile4, rename, rm } from "node:fs/promises";
-import { dirname as dirname2 } from "node:path";
+import { dirname as dirname3 } from "node:path";
 function invalid2(path2, problem2) {
   return new ConnectorSyncError("SETTINGS_INVALID", `${path2}: not an emulator state file: ${problem2}`, {
     hint: "point --state at a file the emulator wrote, or at a path that does not exist yet"
@@ -41030,7 +41373,7 @@ var init_persist = __esm({
       /** Notes a change; the write happens on the next tick, together with the other changes of this one. */
       schedule() {
         this.#dirty = true;
-        this.#running ??= new Promise((resolve17) => setImmediate(resolve17)).then(() => this.#drain());
+        this.#running ??= new Promise((resolve18) => setImmediate(resolve18)).then(() => this.#drain());
       }
       /** Waits until every change so far is on disk; rejects when the last write failed. */
       async flush() {
@@ -41060,7 +41403,7 @@ var init_persist = __esm({
         const state = { format: FORMAT, version: 1, connectors: this.#snapshot().map(forDisk) };
         const text3 = `${JSON.stringify(state, null, 1)}
 `;
-        await mkdir(dirname2(this.#path), { recursive: true });
+        await mkdir(dirname3(this.#path), { recursive: true });
         this.#counter += 1;
         const temporary = `${this.#path}.${process.pid}.${this.#counter}.tmp`;
         const handle = await open2(temporary, "w", 384);
@@ -41863,11 +42206,11 @@ async function listen(core, options) {
       else response.destroy(error2 instanceof Error ? error2 : void 0);
     });
   });
-  await new Promise((resolve17, reject) => {
+  await new Promise((resolve18, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.host, () => {
       server.off("error", reject);
-      resolve17();
+      resolve18();
     });
   });
   const { port } = server.address();
@@ -41876,8 +42219,8 @@ async function listen(core, options) {
   return {
     url: `http://${host}:${port}`,
     port,
-    close: () => new Promise((resolve17, reject) => {
-      server.close((error2) => error2 ? reject(error2) : resolve17());
+    close: () => new Promise((resolve18, reject) => {
+      server.close((error2) => error2 ? reject(error2) : resolve18());
       server.closeAllConnections();
     })
   };
@@ -41959,7 +42302,7 @@ async function startingState(options, nowMs) {
 async function startEmulator(options = {}) {
   checkOptions(options);
   const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? ((ms) => new Promise((resolve17) => setTimeout(resolve17, ms)));
+  const sleep = options.sleep ?? ((ms) => new Promise((resolve18) => setTimeout(resolve18, ms)));
   const core = new EmulatorCore({
     now,
     random: options.random ?? Math.random,
@@ -42052,14 +42395,46 @@ var init_emulator = __esm({
 var credentials_exports = {};
 __export(credentials_exports, {
   DEFAULT_API_URL: () => DEFAULT_API_URL,
-  resolveApiCredentials: () => resolveApiCredentials
+  resolveApiCredentials: () => resolveApiCredentials,
+  resolveEnvironmentKey: () => resolveEnvironmentKey
 });
 import { readFileSync as readFileSync4 } from "node:fs";
 function resolveApiCredentials(env, flags = {}, deps = {}) {
   return {
-    apiKey: resolveApiKey(env, deps.readFile ?? ((path2) => readFileSync4(path2, "utf8"))),
+    apiKey: deps.apiKey?.() ?? resolveApiKey(env, deps.readFile ?? ((path2) => readFileSync4(path2, "utf8"))),
     baseUrl: resolveBaseUrl(env, flags)
   };
+}
+function resolveEnvironmentKey(environment, source, env, readFile8 = (path2) => readFileSync4(path2, "utf8")) {
+  if ("env" in source) {
+    const value = nonEmpty(env[source.env]);
+    if (value === void 0) {
+      throw new ConnectorSyncError(
+        "NO_API_KEY",
+        `no API key for environment ${environment}: ${source.env} (its api_key_env) is not set${env[source.env] === void 0 ? "" : " or is blank"}`,
+        { hint: `set ${source.env} to the API key of that workspace, or pass --emulator` }
+      );
+    }
+    return checkKey2(value.trim(), `${source.env} (api_key_env of environment ${environment})`);
+  }
+  const what = `the API key file ${source.written} (api_key_file of environment ${environment})`;
+  let text3;
+  try {
+    text3 = readFile8(source.file);
+  } catch (error2) {
+    const code = error2.code;
+    throw new ConnectorSyncError(
+      "NO_API_KEY",
+      `no API key for environment ${environment}: cannot read ${what}${typeof code === "string" ? ` (${code})` : ""}`,
+      {
+        hint: "the path is relative to the settings file; put the key there, or pass --emulator",
+        cause: error2
+      }
+    );
+  }
+  const key = text3.replace(/\r?\n$/, "");
+  if (key.trim() === "") throw new ConnectorSyncError("NO_API_KEY", `${what} is empty`);
+  return checkKey2(key, what);
 }
 function resolveApiKey(env, readFile8) {
   const direct = nonEmpty(env.MISTRAL_API_KEY);
@@ -42180,32 +42555,37 @@ var init_api_url_trust = __esm({
 });
 
 // src/cli/target.ts
-import { join as join2, resolve as resolve4 } from "node:path";
+import { join as join2, relative, resolve as resolve5 } from "node:path";
 async function connectTarget(io, settings, options) {
   const { createClient: createClient2 } = await Promise.resolve().then(() => (init_client(), client_exports));
+  const environment = settings.environment;
   if (options.emulator) {
     const { startEmulator: startEmulator2 } = await Promise.resolve().then(() => (init_emulator(), emulator_exports));
-    const dir = resolve4(io.cwd, EMULATOR_DIR);
+    const dir = resolve5(io.cwd, EMULATOR_DIR, ...environment ? ["env", environment.name] : []);
     const emulator = await startEmulator2({ port: 0, statePath: join2(dir, "emulator-state.json") });
     const apiKey = "emulator";
     const api2 = createClient2({ baseUrl: emulator.url, apiKey, concurrency: options.concurrency });
     return {
       api: api2,
-      displayUrl: `the embedded emulator (${EMULATOR_DIR}/emulator-state.json)`,
+      displayUrl: `the embedded emulator (${relative(io.cwd, dir)}/emulator-state.json)`,
       id: `emulator:${dir}`,
       apiKey: new Secret(apiKey),
-      stateDir: settings.stateDir ?? join2(dir, "state"),
+      stateDir: settings.stateDir ? environmentStateDir(settings, settings.stateDir) : join2(dir, "state"),
       close: async () => {
         await api2.close();
         await emulator.close();
       }
     };
   }
-  const { resolveApiCredentials: resolveApiCredentials2 } = await Promise.resolve().then(() => (init_credentials2(), credentials_exports));
+  const { resolveApiCredentials: resolveApiCredentials2, resolveEnvironmentKey: resolveEnvironmentKey2 } = await Promise.resolve().then(() => (init_credentials2(), credentials_exports));
   const { refuseRepositoryApiUrl: refuseRepositoryApiUrl2 } = await Promise.resolve().then(() => (init_api_url_trust(), api_url_trust_exports));
   refuseRepositoryApiUrl2(settings, { flag: options.apiUrlFlag, env: io.env });
   const apiUrl = options.apiUrlFlag ?? (io.env.MISTRAL_API_URL ? void 0 : settings.apiUrl);
-  const credentials2 = resolveApiCredentials2(io.env, { apiUrl });
+  const environmentKey = environment && {
+    // with an environment, the key comes from its api_key_env / api_key_file, never MISTRAL_API_KEY
+    apiKey: () => resolveEnvironmentKey2(environment.name, environment.apiKey, io.env)
+  };
+  const credentials2 = resolveApiCredentials2(io.env, { apiUrl }, environmentKey ?? {});
   const api = createClient2({
     baseUrl: credentials2.baseUrl,
     apiKey: credentials2.apiKey,
@@ -42216,9 +42596,12 @@ async function connectTarget(io, settings, options) {
     displayUrl: credentials2.baseUrl,
     id: credentials2.baseUrl,
     apiKey: credentials2.apiKey,
-    stateDir: settings.stateDir ?? defaultStateDir(io.env),
+    stateDir: environmentStateDir(settings, settings.stateDir ?? defaultStateDir(io.env)),
     close: () => api.close()
   };
+}
+function environmentStateDir(settings, base) {
+  return settings.environment ? join2(base, "env", settings.environment.name) : base;
 }
 async function openTarget(io, flags, extra = {}) {
   const settings = await loadSettings({
@@ -42231,7 +42614,7 @@ async function openTarget(io, flags, extra = {}) {
       protect: flags.protect
     },
     ...flags.settings ? { file: flags.settings } : {}
-  });
+  }).then((loaded) => oneEnvironment(loaded, flags.env, io.env));
   const target = await connectTarget(io, settings, {
     emulator: flags.emulator === true,
     apiUrlFlag: flags.apiUrl,
@@ -42246,6 +42629,7 @@ var init_target = __esm({
     init_settings();
     init_ledger();
     init_secret();
+    init_environments2();
     EMULATOR_DIR = ".connector-sync";
   }
 });
@@ -42343,7 +42727,7 @@ function registerAuth(program2, ctx) {
   ).argument("[names...]", "only these connectors (default: every connector in scope)").option("--urls", "fetch a fresh auth link (and its expiry) for each").option("--return-url <url>", "where the OAuth flow returns afterwards (app_return_url)").addOption(new Option("-o, --output <format>", "text or json").choices(["text", "json"]).default("text")).option("--fail-on-pending", "exit 1 when any connector still waits for OAuth").option(
     "--api-url <url>",
     "base URL of the Connectors API (default: MISTRAL_API_URL, else https://api.mistral.ai)"
-  ).option("--emulator", "use the embedded local emulator (state in .connector-sync/ here)").option("--settings <file>", "settings file (default: .connector-sync.yaml when present)").option("--scope <glob>", "only names that match (repeatable)", globs).option("--protect <glob>", "skip names that match (repeatable)", globs).action(async (names2, flags) => {
+  ).option("--emulator", "use the embedded local emulator (state in .connector-sync/ here)").option("--settings <file>", "settings file (default: .connector-sync.yaml when present)").option("--env <name>", "environment of the settings file to work on (CONNECTOR_SYNC_ENV)").option("--scope <glob>", "only names that match (repeatable)", globs).option("--protect <glob>", "skip names that match (repeatable)", globs).action(async (names2, flags) => {
     const { runAuthCommand: runAuthCommand2 } = await Promise.resolve().then(() => (init_auth_run(), auth_run_exports));
     ctx.result.exitCode = await runAuthCommand2(names2, flags, ctx.io);
   });
@@ -42471,23 +42855,23 @@ var init_completion2 = __esm({
 });
 
 // src/config/discover.ts
-import { isAbsolute as isAbsolute3, join as join3, relative, resolve as resolve5, sep } from "node:path";
+import { isAbsolute as isAbsolute4, join as join3, relative as relative2, resolve as resolve6, sep } from "node:path";
 function displayPath(path2, cwd) {
-  const rel = relative(cwd, path2);
+  const rel = relative2(cwd, path2);
   if (rel === "") return ".";
-  if (rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute3(rel)) return path2;
+  if (rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute4(rel)) return path2;
   return rel;
 }
 function byName2(a, b2) {
   return a.name < b2.name ? -1 : a.name > b2.name ? 1 : 0;
 }
 function isWithin(path2, folder2) {
-  const rel = relative(folder2, path2);
-  return rel === "" || rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute3(rel);
+  const rel = relative2(folder2, path2);
+  return rel === "" || rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute4(rel);
 }
 async function discoverFiles(paths, cwd, fs2) {
   const walker = new Walker(fs2, cwd);
-  for (const path2 of paths) await walker.visitArgument(resolve5(cwd, path2));
+  for (const path2 of paths) await walker.visitArgument(resolve6(cwd, path2));
   return { files: walker.files, issues: walker.issues, order: walker.order };
 }
 var YAML_FILE, Walker;
@@ -42837,177 +43221,6 @@ var init_parse = __esm({
   }
 });
 
-// node_modules/fastest-levenshtein/mod.js
-var require_mod = __commonJS({
-  "node_modules/fastest-levenshtein/mod.js"(exports) {
-    "use strict";
-    exports.__esModule = true;
-    exports.distance = exports.closest = void 0;
-    var peq = new Uint32Array(65536);
-    var myers_32 = function(a, b2) {
-      var n = a.length;
-      var m = b2.length;
-      var lst = 1 << n - 1;
-      var pv = -1;
-      var mv = 0;
-      var sc = n;
-      var i = n;
-      while (i--) {
-        peq[a.charCodeAt(i)] |= 1 << i;
-      }
-      for (i = 0; i < m; i++) {
-        var eq = peq[b2.charCodeAt(i)];
-        var xv = eq | mv;
-        eq |= (eq & pv) + pv ^ pv;
-        mv |= ~(eq | pv);
-        pv &= eq;
-        if (mv & lst) {
-          sc++;
-        }
-        if (pv & lst) {
-          sc--;
-        }
-        mv = mv << 1 | 1;
-        pv = pv << 1 | ~(xv | mv);
-        mv &= xv;
-      }
-      i = n;
-      while (i--) {
-        peq[a.charCodeAt(i)] = 0;
-      }
-      return sc;
-    };
-    var myers_x = function(b2, a) {
-      var n = a.length;
-      var m = b2.length;
-      var mhc = [];
-      var phc = [];
-      var hsize = Math.ceil(n / 32);
-      var vsize = Math.ceil(m / 32);
-      for (var i = 0; i < hsize; i++) {
-        phc[i] = -1;
-        mhc[i] = 0;
-      }
-      var j2 = 0;
-      for (; j2 < vsize - 1; j2++) {
-        var mv_1 = 0;
-        var pv_1 = -1;
-        var start_1 = j2 * 32;
-        var vlen_1 = Math.min(32, m) + start_1;
-        for (var k2 = start_1; k2 < vlen_1; k2++) {
-          peq[b2.charCodeAt(k2)] |= 1 << k2;
-        }
-        for (var i = 0; i < n; i++) {
-          var eq = peq[a.charCodeAt(i)];
-          var pb = phc[i / 32 | 0] >>> i & 1;
-          var mb = mhc[i / 32 | 0] >>> i & 1;
-          var xv = eq | mv_1;
-          var xh = ((eq | mb) & pv_1) + pv_1 ^ pv_1 | eq | mb;
-          var ph = mv_1 | ~(xh | pv_1);
-          var mh = pv_1 & xh;
-          if (ph >>> 31 ^ pb) {
-            phc[i / 32 | 0] ^= 1 << i;
-          }
-          if (mh >>> 31 ^ mb) {
-            mhc[i / 32 | 0] ^= 1 << i;
-          }
-          ph = ph << 1 | pb;
-          mh = mh << 1 | mb;
-          pv_1 = mh | ~(xv | ph);
-          mv_1 = ph & xv;
-        }
-        for (var k2 = start_1; k2 < vlen_1; k2++) {
-          peq[b2.charCodeAt(k2)] = 0;
-        }
-      }
-      var mv = 0;
-      var pv = -1;
-      var start = j2 * 32;
-      var vlen = Math.min(32, m - start) + start;
-      for (var k2 = start; k2 < vlen; k2++) {
-        peq[b2.charCodeAt(k2)] |= 1 << k2;
-      }
-      var score = m;
-      for (var i = 0; i < n; i++) {
-        var eq = peq[a.charCodeAt(i)];
-        var pb = phc[i / 32 | 0] >>> i & 1;
-        var mb = mhc[i / 32 | 0] >>> i & 1;
-        var xv = eq | mv;
-        var xh = ((eq | mb) & pv) + pv ^ pv | eq | mb;
-        var ph = mv | ~(xh | pv);
-        var mh = pv & xh;
-        score += ph >>> m - 1 & 1;
-        score -= mh >>> m - 1 & 1;
-        if (ph >>> 31 ^ pb) {
-          phc[i / 32 | 0] ^= 1 << i;
-        }
-        if (mh >>> 31 ^ mb) {
-          mhc[i / 32 | 0] ^= 1 << i;
-        }
-        ph = ph << 1 | pb;
-        mh = mh << 1 | mb;
-        pv = mh | ~(xv | ph);
-        mv = ph & xv;
-      }
-      for (var k2 = start; k2 < vlen; k2++) {
-        peq[b2.charCodeAt(k2)] = 0;
-      }
-      return score;
-    };
-    var distance2 = function(a, b2) {
-      if (a.length < b2.length) {
-        var tmp = b2;
-        b2 = a;
-        a = tmp;
-      }
-      if (b2.length === 0) {
-        return a.length;
-      }
-      if (a.length <= 32) {
-        return myers_32(a, b2);
-      }
-      return myers_x(a, b2);
-    };
-    exports.distance = distance2;
-    var closest = function(str, arr) {
-      var min_distance = Infinity;
-      var min_index = 0;
-      for (var i = 0; i < arr.length; i++) {
-        var dist = distance2(str, arr[i]);
-        if (dist < min_distance) {
-          min_distance = dist;
-          min_index = i;
-        }
-      }
-      return arr[min_index];
-    };
-    exports.closest = closest;
-  }
-});
-
-// src/config/suggest.ts
-function closestMatch(word2, candidates) {
-  const lower = word2.toLowerCase();
-  const limit = Math.min(3, Math.max(1, Math.floor(word2.length / 3)));
-  let best;
-  let bestDistance = Number.POSITIVE_INFINITY;
-  for (const candidate of candidates) {
-    const d = (0, import_fastest_levenshtein.distance)(lower, candidate.toLowerCase());
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return bestDistance <= limit ? best : void 0;
-}
-var import_fastest_levenshtein;
-var init_suggest = __esm({
-  "src/config/suggest.ts"() {
-    "use strict";
-    import_fastest_levenshtein = __toESM(require_mod(), 1);
-  }
-});
-
 // src/config/schema-issues.ts
 function pointerSegments(pointer, data) {
   const segments = [];
@@ -43282,6 +43495,81 @@ var init_schema_issues = __esm({
   }
 });
 
+// src/config/vars.ts
+function substituteVars(ctx, data, vars, issues) {
+  const walk = (segments, value) => {
+    if (typeof value === "string") {
+      return value.includes(VAR_START) ? substitute(ctx, segments, value, vars, issues) : value;
+    }
+    if (Array.isArray(value)) return value.map((item, index) => walk([...segments, index], item));
+    if (value !== null && typeof value === "object" && !(value instanceof Uint8Array)) {
+      return Object.fromEntries(
+        Object.entries(value).map(([key, item]) => [key, walk([...segments, key], item)])
+      );
+    }
+    return value;
+  };
+  return walk([], data);
+}
+function substitute(ctx, segments, value, vars, issues) {
+  let out = "";
+  let i = 0;
+  while (i < value.length) {
+    if (value.startsWith("$${", i)) {
+      out += "$${";
+      i += 3;
+      continue;
+    }
+    const end = value.startsWith(VAR_START, i) ? value.indexOf("}", i) : -1;
+    if (end < 0) {
+      out += value[i];
+      i += 1;
+      continue;
+    }
+    const name = value.slice(i + VAR_START.length, end);
+    const resolved = vars.environment === void 0 ? void 0 : vars.values[name];
+    if (resolved === void 0) {
+      issues.push(varIssue(ctx, segments, i, name, vars));
+      out += `$${value.slice(i, end + 1)}`;
+    } else out += resolved.replaceAll("${", () => "$${");
+    i = end + 1;
+  }
+  return out;
+}
+function varIssue(ctx, segments, index, name, vars) {
+  const key = formatKeyPath(segments);
+  const at = locateInValue(ctx, segments, index);
+  if (vars.environment === void 0) {
+    const declared = vars.environments.length > 0 ? `the settings file declares: ${vars.environments.join(", ")}` : "the settings file declares no `environments:`";
+    return makeIssue(
+      "var-without-env",
+      `\`${key}\` uses \`\${var:${name}}\`, but no environment is selected: pass --env NAME (${declared}); write \`$\${\` for a literal \`\${\``,
+      at,
+      { key }
+    );
+  }
+  const known = Object.keys(vars.values);
+  const near = closestMatch(name, known);
+  const list = known.length > 0 ? `its vars are ${known.join(", ")}` : "it declares no vars";
+  return makeIssue(
+    "var-unknown",
+    `\`${key}\` uses \`\${var:${name}}\`, which environment ${vars.environment} does not define${near ? ` (did you mean ${near}?)` : ""}; ${list}`,
+    at,
+    { key }
+  );
+}
+var NO_VARS, VAR_START;
+var init_vars = __esm({
+  "src/config/vars.ts"() {
+    "use strict";
+    init_issues();
+    init_positions();
+    init_suggest();
+    NO_VARS = { environment: void 0, values: {}, environments: [] };
+    VAR_START = "${var:";
+  }
+});
+
 // src/config/load.ts
 var load_exports = {};
 __export(load_exports, {
@@ -43312,11 +43600,17 @@ async function readSource(fs2, path2, display2) {
     };
   }
 }
-async function loadFile(fs2, path2, display2, build, policy) {
+async function loadFile(fs2, path2, display2, build, policy, vars) {
   const source = await readSource(fs2, path2, display2);
   if ("issue" in source) return { issues: [source.issue], named: [], connectors: [], buildIssues: [] };
   const parsed2 = parseYaml(display2, source.text);
   const issues = [...parsed2.issues];
+  if (source.text.includes("${var:")) {
+    for (const doc of parsed2.documents) {
+      if (doc.data !== void 0 && !doc.empty) doc.data = substituteVars(doc, doc.data, vars, issues);
+    }
+  }
+  const unresolved = new Set(issues.filter((i) => i.code.startsWith("var-")).map((i) => i.key));
   const sites = [];
   const filled = parsed2.documents.filter((doc) => !doc.empty);
   if (filled.length === 0 && !issues.some((issue2) => issue2.severity === "error")) {
@@ -43343,7 +43637,12 @@ async function loadFile(fs2, path2, display2, build, policy) {
       if (policy !== void 0 && site.valid) issues.push(...policyIssues(site, policy));
     }
   }
-  const outcome3 = { issues, named: [], connectors: [], buildIssues: [] };
+  const outcome3 = {
+    issues: unresolved.size === 0 ? issues : issues.filter((i) => i.code.startsWith("var-") || !unresolved.has(i.key)),
+    named: [],
+    connectors: [],
+    buildIssues: []
+  };
   for (const site of sites) {
     const named = nameEntry(site);
     if (named !== null) outcome3.named.push(named);
@@ -43374,7 +43673,7 @@ async function loadDesiredState(paths, options) {
   const outcomes = await mapLimited(
     discovery.files,
     READ_CONCURRENCY,
-    (file) => loadFile(fs2, file.path, file.display, build, options.policy)
+    (file) => loadFile(fs2, file.path, file.display, build, options.policy, options.vars ?? NO_VARS)
   );
   const superseded = options.policy?.forbidLiteralSecrets ? "literal-secret" : void 0;
   for (const outcome3 of outcomes) issues.push(...outcome3.issues.filter((i) => i.code !== superseded));
@@ -43409,6 +43708,7 @@ var init_load = __esm({
     init_schema();
     init_schema_issues();
     init_source();
+    init_vars();
     READ_CONCURRENCY = 16;
   }
 });
@@ -43416,7 +43716,7 @@ var init_load = __esm({
 // src/daemon/control.ts
 import { createHash as createHash5, timingSafeEqual } from "node:crypto";
 import { readFile as readFile5 } from "node:fs/promises";
-import { resolve as resolve6 } from "node:path";
+import { resolve as resolve7 } from "node:path";
 function digest(value) {
   return createHash5("sha256").update(value, "utf8").digest();
 }
@@ -43424,7 +43724,7 @@ async function readControlToken(file, env, cwd) {
   let token;
   if (file !== void 0) {
     try {
-      token = (await readFile5(resolve6(cwd, file), "utf8")).replace(/\r?\n$/, "");
+      token = (await readFile5(resolve7(cwd, file), "utf8")).replace(/\r?\n$/, "");
     } catch (error2) {
       throw new ConnectorSyncError(
         "SETTINGS_INVALID",
@@ -43523,7 +43823,7 @@ var init_loop = __esm({
       /** Resolves once no reconcile runs and none is queued (a scheduled retry does not count). */
       whenIdle() {
         if (this.#current === null) return Promise.resolve();
-        return new Promise((resolve17) => this.#idleWaiters.push(resolve17));
+        return new Promise((resolve18) => this.#idleWaiters.push(resolve18));
       }
       /** Starts nothing new and resolves when the run in flight (if any) has finished. */
       async stop() {
@@ -43541,7 +43841,7 @@ var init_loop = __esm({
           if (next !== null && !this.#stopped) return this.#start([...next]);
           const waiters = this.#idleWaiters;
           this.#idleWaiters = [];
-          for (const resolve17 of waiters) resolve17();
+          for (const resolve18 of waiters) resolve18();
         });
       }
       async #execute(reasons) {
@@ -45579,7 +45879,7 @@ var require_pushgateway = __commonJS({
       const options = Object.assign(requestParams, this.requestOptions, {
         method
       });
-      return new Promise((resolve17, reject) => {
+      return new Promise((resolve18, reject) => {
         if (method === "DELETE" && options.headers) {
           delete options.headers["Content-Encoding"];
         }
@@ -45595,7 +45895,7 @@ var require_pushgateway = __commonJS({
                 new Error(`push failed with status ${resp.statusCode}, ${body}`)
               );
             } else {
-              resolve17({ resp, body });
+              resolve18({ resp, body });
             }
           });
         });
@@ -48369,13 +48669,13 @@ var require_cluster = __commonJS({
        */
       clusterMetrics() {
         const requestId = requestCtr++;
-        return new Promise((resolve17, reject) => {
+        return new Promise((resolve18, reject) => {
           let settled = false;
           function done(err, result) {
             if (settled) return;
             settled = true;
             if (err) reject(err);
-            else resolve17(result);
+            else resolve18(result);
           }
           const request2 = {
             responses: [],
@@ -48850,8 +49150,8 @@ var init_notify = __esm({
         let timer;
         const settled = await Promise.race([
           this.idle().then(() => true),
-          new Promise((resolve17) => {
-            timer = this.#options.timers.setTimeout(() => resolve17(false), withinMs);
+          new Promise((resolve18) => {
+            timer = this.#options.timers.setTimeout(() => resolve18(false), withinMs);
           })
         ]);
         this.#options.timers.clearTimeout(timer);
@@ -48935,11 +49235,11 @@ var init_notify = __esm({
       /** A backoff, cut short when the shutdown gives up waiting. */
       #sleep(ms) {
         const signal = this.#abandon.signal;
-        return new Promise((resolve17) => {
+        return new Promise((resolve18) => {
           const done = () => {
             this.#options.timers.clearTimeout(timer);
             signal.removeEventListener("abort", done);
-            resolve17();
+            resolve18();
           };
           const timer = this.#options.timers.setTimeout(done, ms);
           signal.addEventListener("abort", done, { once: true });
@@ -50637,8 +50937,8 @@ function startBudget(timeoutMs) {
   const graceMs = Math.min(5e3, Math.max(100, timeoutMs / 10));
   let release = () => {
   };
-  const abandoned = new Promise((resolve17) => {
-    release = resolve17;
+  const abandoned = new Promise((resolve18) => {
+    release = resolve18;
   });
   const expire = setTimeout(() => controller.abort(runTimeoutError(timeoutMs)), timeoutMs);
   const abandon = setTimeout(release, timeoutMs + graceMs);
@@ -50745,8 +51045,23 @@ function savePlan(plan, context) {
     file_digests: fileDigests(context.desired),
     ...sources ? { paths: sources.paths } : {},
     ...sources?.settingsFile ? { settings_file: sources.settingsFile } : {},
+    ...context.environment ? { environment: context.environment } : {},
     plan
   };
+}
+function checkPlanEnvironment(saved, file, environment) {
+  const made = saved.environment;
+  const madeFor = typeof made === "string" ? made : void 0;
+  if (madeFor === environment) return;
+  const wanted = madeFor === void 0 ? "no environment" : `environment ${quoted(madeFor, 40)}`;
+  const given = environment === void 0 ? "no --env" : `--env ${environment}`;
+  throw new ConnectorSyncError(
+    "PLAN_OTHER_ENVIRONMENT",
+    `${file} was made for ${wanted}, and this run has ${given}: a plan applies only to the workspace it was made for. Nothing was sent.`,
+    {
+      hint: madeFor === void 0 ? "run without --env (and without CONNECTOR_SYNC_ENV), or make a plan for this environment" : `apply it with --env ${madeFor}, or make a plan for this environment with --dry-run --plan-out`
+    }
+  );
 }
 function savedPlanSources(saved) {
   const paths = saved.paths;
@@ -52887,11 +53202,11 @@ async function startServer(deps, where2) {
     void answer(deps, hosts, request2, response);
   });
   server.keepAliveTimeout = 5e3;
-  await new Promise((resolve17, reject) => {
+  await new Promise((resolve18, reject) => {
     server.once("error", reject);
     server.listen(where2.port, where2.host, () => {
       server.off("error", reject);
-      resolve17();
+      resolve18();
     });
   }).catch((error2) => {
     const hint = "use --port 0 to pick a free port, or another --host";
@@ -52904,8 +53219,8 @@ async function startServer(deps, where2) {
   return {
     url: `http://${host}:${port}`,
     port,
-    close: () => new Promise((resolve17) => {
-      server.close(() => resolve17());
+    close: () => new Promise((resolve18) => {
+      server.close(() => resolve18());
       server.closeIdleConnections();
       setTimeout(() => server.closeAllConnections(), 1e3).unref();
     })
@@ -53701,16 +54016,16 @@ function logicalPathKey(path2) {
   const resolved = sp.resolve(path2);
   return isWindows || !resolved.includes("\\") ? resolved.replace(BACK_SLASH_RE, "/") : normalizePath(resolved);
 }
-function isInsideRelativePath(relative9) {
-  return relative9 !== ".." && !relative9.startsWith(`..${sp.sep}`) && !sp.isAbsolute(relative9);
+function isInsideRelativePath(relative10) {
+  return relative10 !== ".." && !relative10.startsWith(`..${sp.sep}`) && !sp.isAbsolute(relative10);
 }
 function isSameOrInside(root, candidate) {
-  const relative9 = sp.relative(root, candidate);
-  return relative9 === "" || isInsideRelativePath(relative9);
+  const relative10 = sp.relative(root, candidate);
+  return relative10 === "" || isInsideRelativePath(relative10);
 }
 function isStrictlyInside(root, candidate) {
-  const relative9 = sp.relative(root, candidate);
-  return relative9 !== "" && isInsideRelativePath(relative9);
+  const relative10 = sp.relative(root, candidate);
+  return relative10 !== "" && isInsideRelativePath(relative10);
 }
 function isMatcherObject(matcher) {
   return typeof matcher === "object" && matcher !== null && !(matcher instanceof RegExp);
@@ -54958,10 +55273,10 @@ function consumeDirectoryStream(stream, onEntry) {
       return;
     tasks.push(Promise.resolve(result));
   });
-  return new Promise((resolve17) => {
-    stream.once("end", () => resolve17({ complete: true }));
-    stream.once("close", () => resolve17({ complete: false }));
-    stream.once(EV2.ERROR, (error2) => resolve17({ complete: false, error: error2 }));
+  return new Promise((resolve18) => {
+    stream.once("end", () => resolve18({ complete: true }));
+    stream.once("close", () => resolve18({ complete: false }));
+    stream.once(EV2.ERROR, (error2) => resolve18({ complete: false, error: error2 }));
   }).then(async ({ complete, error: error2 }) => {
     const settled = await Promise.allSettled(tasks);
     const failures = settled.filter((result) => result.status === "rejected").map((result) => result.reason);
@@ -55258,9 +55573,9 @@ var init_reconcile = __esm({
         if (this.fsw.closed) {
           return;
         }
-        const dirname8 = sp5.dirname(file);
+        const dirname9 = sp5.dirname(file);
         const basename6 = sp5.basename(file);
-        const parent = this.fsw.tree.getDirectory(dirname8);
+        const parent = this.fsw.tree.getDirectory(dirname9);
         let prevStats = stats;
         if (parent.has(basename6))
           return;
@@ -55283,7 +55598,7 @@ var init_reconcile = __esm({
               if (!isActive())
                 return;
               if (isMissingError(error2)) {
-                this.fsw.removePath(dirname8, basename6);
+                this.fsw.removePath(dirname9, basename6);
               } else {
                 this.reportError(error2);
               }
@@ -55546,16 +55861,16 @@ var init_reconcile = __esm({
         return this.fsw.isPathGenerationActive(path2, wh.pathGeneration);
       }
       candidateDepth(root, candidate) {
-        const relative9 = sp5.relative(root, candidate);
-        return relative9 ? relative9.split(sp5.sep).length : 0;
+        const relative10 = sp5.relative(root, candidate);
+        return relative10 ? relative10.split(sp5.sep).length : 0;
       }
       candidateIgnored(root, candidate, stats) {
-        const relative9 = sp5.relative(root, candidate);
+        const relative10 = sp5.relative(root, candidate);
         let ancestor = root;
         if (this.fsw.isIgnored(ancestor))
           return true;
-        if (relative9) {
-          const parts = relative9.split(sp5.sep);
+        if (relative10) {
+          const parts = relative10.split(sp5.sep);
           for (let index = 0; index < parts.length - 1; index++) {
             ancestor = sp5.join(ancestor, parts[index]);
             if (this.fsw.isIgnored(ancestor))
@@ -57011,10 +57326,10 @@ var init_debounce = __esm({
 
 // src/daemon/symlinks.ts
 import * as nodeFs2 from "node:fs/promises";
-import { join as join10, resolve as resolve12, sep as sep4 } from "node:path";
+import { join as join10, resolve as resolve13, sep as sep4 } from "node:path";
 async function linksOnPath(path2, fs2 = nodeFs2) {
   const links = [];
-  let pending2 = components(resolve12(path2));
+  let pending2 = components(resolve13(path2));
   let current = sep4;
   let hops = 0;
   while (pending2.length > 0) {
@@ -57031,7 +57346,7 @@ async function linksOnPath(path2, fs2 = nodeFs2) {
     }
     if (++hops > MAX_HOPS) break;
     if (!links.includes(candidate)) links.push(candidate);
-    const target = resolve12(current, await fs2.readlink(candidate));
+    const target = resolve13(current, await fs2.readlink(candidate));
     pending2 = [...components(target), ...pending2];
     current = sep4;
   }
@@ -57049,15 +57364,15 @@ var init_symlinks = __esm({
 });
 
 // src/daemon/watcher.ts
-import { basename as basename5, dirname as dirname6, resolve as resolve13 } from "node:path";
+import { basename as basename5, dirname as dirname7, resolve as resolve14 } from "node:path";
 function isIgnoredPath(path2) {
   const name = basename5(path2);
   if (name === ".git" || name === "node_modules") return true;
   return EDITOR_TEMP.some((pattern) => pattern.test(name));
 }
 async function watchDesiredState(options) {
-  const paths = options.paths.map((path2) => resolve13(path2));
-  const extra = new Set(options.extraFiles.map((path2) => resolve13(path2)));
+  const paths = options.paths.map((path2) => resolve14(path2));
+  const extra = new Set(options.extraFiles.map((path2) => resolve14(path2)));
   let changed = /* @__PURE__ */ new Set();
   const debouncer = new Debouncer({
     quietMs: options.debounceMs,
@@ -57084,7 +57399,7 @@ async function watchDesiredState(options) {
     const roots = new Set(targets);
     content.on("all", (event, path2) => {
       const isFileEvent = event === "add" || event === "change" || event === "unlink";
-      const absolute = resolve13(path2);
+      const absolute = resolve14(path2);
       if (!isFileEvent || YAML_FILE2.test(absolute) || extra.has(absolute) || links.has(absolute))
         note(absolute);
       if (roots.has(absolute) && (event === "add" || event === "addDir")) rebuild();
@@ -57092,10 +57407,10 @@ async function watchDesiredState(options) {
     content.on("error", (error2) => options.onError(error2));
     const opened = [content];
     if (links.size > 0) {
-      const parents = [...new Set([...links].map((link) => dirname6(link)))];
+      const parents = [...new Set([...links].map((link) => dirname7(link)))];
       const linkWatcher = watch(parents, { ignoreInitial: true, depth: 0, followSymlinks: false });
       linkWatcher.on("all", (_event, path2) => {
-        const absolute = resolve13(path2);
+        const absolute = resolve14(path2);
         if (!links.has(absolute)) return;
         note(absolute);
         rebuild();
@@ -57309,8 +57624,8 @@ async function startDaemon(parts) {
       let timer;
       const finished = await Promise.race([
         loop.stop().then(() => true),
-        new Promise((resolve17) => {
-          timer = clock.timers.setTimeout(() => resolve17(false), timeoutMs);
+        new Promise((resolve18) => {
+          timer = clock.timers.setTimeout(() => resolve18(false), timeoutMs);
         })
       ]);
       clock.timers.clearTimeout(timer);
@@ -59921,7 +60236,7 @@ var require_transport = __commonJS({
     var { createRequire } = __require("module");
     var { existsSync } = __require("node:fs");
     var getCallers = require_caller();
-    var { join: join13, isAbsolute: isAbsolute10, sep: sep5 } = __require("node:path");
+    var { join: join13, isAbsolute: isAbsolute11, sep: sep5 } = __require("node:path");
     var { fileURLToPath: fileURLToPath2 } = __require("node:url");
     var sleep = require_atomic_sleep();
     var onExit = require_on_exit_leak_free();
@@ -59994,7 +60309,7 @@ var require_transport = __commonJS({
           return false;
         }
       }
-      return isAbsolute10(path2) && !existsSync(path2);
+      return isAbsolute11(path2) && !existsSync(path2);
     }
     function stripQuotes(value) {
       const first = value[0];
@@ -60120,7 +60435,7 @@ var require_transport = __commonJS({
       return stream;
       function fixTarget(origin) {
         origin = bundlerOverrides[origin] || origin;
-        if (isAbsolute10(origin) || origin.indexOf("file://") === 0) {
+        if (isAbsolute11(origin) || origin.indexOf("file://") === 0) {
           return origin;
         }
         if (origin === "pino/file") {
@@ -62216,8 +62531,8 @@ var require_end_of_stream = __commonJS({
         readable = false;
         if (!writable2) callback.call(stream);
       };
-      var onexit = function(exitCode) {
-        callback.call(stream, exitCode ? new Error("exited with error code: " + exitCode) : null);
+      var onexit = function(exitCode2) {
+        callback.call(stream, exitCode2 ? new Error("exited with error code: " + exitCode2) : null);
       };
       var onerror = function(err) {
         callback.call(stream, err);
@@ -62451,13 +62766,13 @@ var require_pino_abstract_transport = __commonJS({
     var { Duplex } = __require("stream");
     var { parentPort, workerData } = __require("worker_threads");
     function createDeferred() {
-      let resolve17;
+      let resolve18;
       let reject;
       const promise = new Promise((_resolve, _reject) => {
-        resolve17 = _resolve;
+        resolve18 = _resolve;
         reject = _reject;
       });
-      promise.resolve = resolve17;
+      promise.resolve = resolve18;
       promise.reject = reject;
       return promise;
     }
@@ -65562,7 +65877,7 @@ var daemon_run_exports = {};
 __export(daemon_run_exports, {
   runDaemonCommand: () => runDaemonCommand
 });
-import { resolve as resolve14 } from "node:path";
+import { resolve as resolve15 } from "node:path";
 async function runDaemonCommand(paths, flags, io, signals) {
   const settingsInput = {
     cwd: io.cwd,
@@ -65570,7 +65885,8 @@ async function runDaemonCommand(paths, flags, io, signals) {
     flags: { ...settingsFromFlags(flags), schedule: flags.schedule, read_only: flags.readOnly },
     ...flags.settings ? { file: flags.settings } : {}
   };
-  const settings = await loadSettings(settingsInput);
+  const loadChosen = async () => oneEnvironment(await loadSettings(settingsInput), flags.env, io.env);
+  const settings = await loadChosen();
   parseSchedule(settings.schedule, scheduleSource(settings));
   const controlToken = await readControlToken(flags.controlTokenFile, io.env, io.cwd);
   const logger = await createLogger({
@@ -65591,16 +65907,22 @@ async function runDaemonCommand(paths, flags, io, signals) {
       "connector-sync daemon starting"
     );
     const daemon = await startDaemon({
-      paths: desiredPaths.map((path2) => resolve14(io.cwd, path2)),
+      paths: desiredPaths.map((path2) => resolve15(io.cwd, path2)),
       // watched even while absent: creating it (say with `suspend: true`) takes effect at once
-      watchFiles: [settings.file ?? resolve14(io.cwd, flags.settings ?? DEFAULT_SETTINGS_FILE)],
+      watchFiles: [settings.file ?? resolve15(io.cwd, flags.settings ?? DEFAULT_SETTINGS_FILE)],
       api: target.api,
       apiId: target.id,
       apiDisplayUrl: target.displayUrl,
       openLedger: () => openLedger(target.stateDir, target.id, target.apiKey),
       loadToolLock: () => readToolLock(io.cwd),
-      loadDesired: (current) => loadDesiredState(desiredPaths, { resolve: true, cwd: io.cwd, env: io.env, policy: current.policy }),
-      loadSettings: () => loadSettings(settingsInput),
+      loadDesired: (current) => loadDesiredState(desiredPaths, {
+        resolve: true,
+        cwd: io.cwd,
+        env: io.env,
+        policy: current.policy,
+        vars: varsFor(current)
+      }),
+      loadSettings: loadChosen,
       settings,
       flags: planFlags(flags),
       host: flags.host,
@@ -65645,7 +65967,7 @@ function logStartFailure(logger, error2) {
 }
 function aborted(signal) {
   if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve17) => signal.addEventListener("abort", () => resolve17(), { once: true }));
+  return new Promise((resolve18) => signal.addEventListener("abort", () => resolve18(), { once: true }));
 }
 function reasonOf(signal) {
   return signal.reason instanceof Error ? signal.reason.message : String(signal.reason);
@@ -65664,6 +65986,7 @@ var init_daemon_run = __esm({
     init_lock_file();
     init_ledger();
     init_version();
+    init_environments2();
     init_io();
     init_options();
     init_target();
@@ -65752,7 +66075,7 @@ function numberFlag(flag, raw, rule) {
   return value;
 }
 async function optionsFrom(flags, ctx) {
-  const { resolve: resolve17 } = await import("node:path");
+  const { resolve: resolve18 } = await import("node:path");
   const faults2 = {};
   if (flags.latency !== void 0) faults2.latencyMs = numberFlag("--latency", flags.latency, { min: 0 });
   if (flags.jitter !== void 0) faults2.jitterMs = numberFlag("--jitter", flags.jitter, { min: 0 });
@@ -65775,15 +66098,15 @@ async function optionsFrom(flags, ctx) {
     },
     ...flags.keyScope === void 0 ? {} : { keyScope: choiceFlag("--key-scope", flags.keyScope, ["all", "shared_only"]) },
     ...flags.apiKey === void 0 ? {} : { apiKey: flags.apiKey },
-    ...flags.seed === void 0 ? {} : { seed: resolve17(ctx.io.cwd, flags.seed) },
-    ...flags.state === void 0 ? {} : { statePath: resolve17(ctx.io.cwd, flags.state) },
+    ...flags.seed === void 0 ? {} : { seed: resolve18(ctx.io.cwd, flags.seed) },
+    ...flags.state === void 0 ? {} : { statePath: resolve18(ctx.io.cwd, flags.state) },
     ...flags.authTtl === void 0 ? {} : { authUrlTtlSeconds: numberFlag("--auth-ttl", flags.authTtl, { min: 1, integer: true }) }
   };
 }
 function untilAborted(signal) {
-  return new Promise((resolve17) => {
-    if (signal.aborted) resolve17();
-    else signal.addEventListener("abort", () => resolve17(), { once: true });
+  return new Promise((resolve18) => {
+    if (signal.aborted) resolve18();
+    else signal.addEventListener("abort", () => resolve18(), { once: true });
   });
 }
 function registerEmulator(program2, ctx) {
@@ -65972,7 +66295,7 @@ __export(export_run_exports, {
   runExportCommand: () => runExportCommand
 });
 import { mkdir as mkdir2, stat as stat6, writeFile } from "node:fs/promises";
-import { join as join12, relative as relative7, resolve as resolve15 } from "node:path";
+import { join as join12, relative as relative8, resolve as resolve16 } from "node:path";
 async function runExportCommand(dir, flags, io) {
   const { settings, target } = await openTarget(io, flags);
   try {
@@ -65994,7 +66317,7 @@ async function runExportCommand(dir, flags, io) {
     }
     const connectors2 = listing.items.filter((c2) => !isMistralOwned(c2) && inScope(c2.name, scope));
     refuseUnsafeNames(connectors2);
-    const folder2 = resolve15(io.cwd, dir);
+    const folder2 = resolve16(io.cwd, dir);
     const files = connectors2.map((c2) => ({ connector: c2, path: join12(folder2, exportFileName(c2)) }));
     if (!flags.force)
       await refuseOverwrite(
@@ -66002,16 +66325,16 @@ async function runExportCommand(dir, flags, io) {
         io.cwd
       );
     await mkdir2(folder2, { recursive: true });
-    const schemaPath = relative7(
+    const schemaPath = relative8(
       folder2,
       join12(io.cwd, "node_modules", "connector-sync", "schemas", "connector.schema.json")
     );
     for (const { connector, path: path2 } of files) await writeFile(path2, connectorToYaml(connector, schemaPath));
     io.stdout.write(
-      `Exported ${files.length} connector${files.length === 1 ? "" : "s"} from ${target.displayUrl} to ${relative7(io.cwd, folder2) || "."}/
+      `Exported ${files.length} connector${files.length === 1 ? "" : "s"} from ${target.displayUrl} to ${relative8(io.cwd, folder2) || "."}/
 `
     );
-    for (const { path: path2 } of files) io.stdout.write(`  ${relative7(io.cwd, path2)}
+    for (const { path: path2 } of files) io.stdout.write(`  ${relative8(io.cwd, path2)}
 `);
     return EXIT.ok;
   } finally {
@@ -66032,7 +66355,7 @@ async function refuseOverwrite(paths, cwd) {
   for (const path2 of paths) {
     try {
       await stat6(path2);
-      existing.push(relative7(cwd, path2));
+      existing.push(relative8(cwd, path2));
     } catch {
     }
   }
@@ -66067,7 +66390,7 @@ function registerExport(program2, ctx) {
   ).argument("[dir]", "folder to write into", folder, "connectors").option(
     "--api-url <url>",
     "base URL of the Connectors API (default: MISTRAL_API_URL, else https://api.mistral.ai)"
-  ).option("--emulator", "export from the embedded local emulator (state in .connector-sync/ here)").option("--settings <file>", "settings file (default: .connector-sync.yaml when present)").option("--scope <glob>", "export only names that match (repeatable)", globs).option("--protect <glob>", "skip names that match (repeatable)", globs).option("--force", "overwrite files that already exist").action(async (dir, flags) => {
+  ).option("--emulator", "export from the embedded local emulator (state in .connector-sync/ here)").option("--settings <file>", "settings file (default: .connector-sync.yaml when present)").option("--env <name>", "environment of the settings file to work on (CONNECTOR_SYNC_ENV)").option("--scope <glob>", "export only names that match (repeatable)", globs).option("--protect <glob>", "skip names that match (repeatable)", globs).option("--force", "overwrite files that already exist").action(async (dir, flags) => {
     const { runExportCommand: runExportCommand2 } = await Promise.resolve().then(() => (init_export_run(), export_run_exports));
     ctx.result.exitCode = await runExportCommand2(dir, flags, ctx.io);
   });
@@ -69530,7 +69853,7 @@ function isRef(value) {
 function cloneIssues(issues) {
   return issues.map((iss) => iss.path ? { ...iss, path: iss.path.slice() } : { ...iss });
 }
-function isRecursive(inst, stack, resolve17) {
+function isRecursive(inst, stack, resolve18) {
   const cached3 = recursive.get(inst);
   if (cached3 !== void 0)
     return cached3 ? PROVEN : NONE;
@@ -69540,7 +69863,7 @@ function isRecursive(inst, stack, resolve17) {
   let result = NONE;
   const check = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer2 = isRecursive(child, stack, resolve17);
+      const answer2 = isRecursive(child, stack, resolve18);
       if (answer2 > result)
         result = answer2;
     }
@@ -69551,7 +69874,7 @@ function isRecursive(inst, stack, resolve17) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve17) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve18) : NONE;
       if (child > answer2)
         answer2 = child;
     }
@@ -69615,7 +69938,7 @@ function isRecursive(inst, stack, resolve17) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve17 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve18 ? inst._zod.innerType : void 0);
       merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -75495,7 +75818,7 @@ var init_protocol = __esm({
               return;
             }
             const pollInterval = task2.pollInterval ?? this._options?.defaultTaskPollInterval ?? 1e3;
-            await new Promise((resolve17) => setTimeout(resolve17, pollInterval));
+            await new Promise((resolve18) => setTimeout(resolve18, pollInterval));
             options?.signal?.throwIfAborted();
           }
         } catch (error2) {
@@ -75512,7 +75835,7 @@ var init_protocol = __esm({
        */
       request(request2, resultSchema, options) {
         const { relatedRequestId, resumptionToken, onresumptiontoken, task, relatedTask } = options ?? {};
-        return new Promise((resolve17, reject) => {
+        return new Promise((resolve18, reject) => {
           const earlyReject = (error2) => {
             reject(error2);
           };
@@ -75590,7 +75913,7 @@ var init_protocol = __esm({
               if (!parseResult.success) {
                 reject(parseResult.error);
               } else {
-                resolve17(parseResult.data);
+                resolve18(parseResult.data);
               }
             } catch (error2) {
               reject(error2);
@@ -75852,12 +76175,12 @@ var init_protocol = __esm({
           }
         } catch {
         }
-        return new Promise((resolve17, reject) => {
+        return new Promise((resolve18, reject) => {
           if (signal.aborted) {
             reject(new McpError(ErrorCode.InvalidRequest, "Request cancelled"));
             return;
           }
-          const timeoutId = setTimeout(resolve17, interval);
+          const timeoutId = setTimeout(resolve18, interval);
           signal.addEventListener("abort", () => {
             clearTimeout(timeoutId);
             reject(new McpError(ErrorCode.InvalidRequest, "Request cancelled"));
@@ -78295,7 +78618,7 @@ var init_sse = __esm({
         const baseFetch = this?._eventSourceInit?.fetch ?? this._fetch ?? fetch;
         const fetchImpl = this._followRedirects ? baseFetch : fetchWithinOrigin(baseFetch);
         let redirect;
-        return new Promise((resolve17, reject) => {
+        return new Promise((resolve18, reject) => {
           this._eventSource = new EventSource(this._url.href, {
             ...this._eventSourceInit,
             fetch: async (url2, init) => {
@@ -78317,7 +78640,7 @@ var init_sse = __esm({
           this._abortController = new AbortController();
           this._eventSource.onerror = (event) => {
             if (event.code === 401 && this._authProvider) {
-              this._authThenStart().then(resolve17, reject);
+              this._authThenStart().then(resolve18, reject);
               return;
             }
             const error2 = new SseError(event.code, redirect ?? event.message, event);
@@ -78339,7 +78662,7 @@ var init_sse = __esm({
               void this.close();
               return;
             }
-            resolve17();
+            resolve18();
           });
           this._eventSource.onmessage = (event) => {
             const messageEvent = event;
@@ -79373,10 +79696,22 @@ __export(probe_run_exports, {
 });
 import { writeFile as writeFile2 } from "node:fs/promises";
 async function runProbe(paths, options, io, color) {
-  const loaded = await loadDesiredState(paths, {
+  const settings = oneEnvironment(
+    await loadSettings({
+      cwd: io.cwd,
+      env: io.env,
+      flags: {},
+      ...options.settings ? { file: options.settings } : {}
+    }),
+    options.env,
+    io.env
+  );
+  const defaults = settings.environment ? settings.paths : [DEFAULT_PATH];
+  const loaded = await loadDesiredState(paths.length > 0 ? paths : defaults, {
     resolve: options.resolve === true,
     cwd: io.cwd,
-    env: io.env
+    env: io.env,
+    vars: varsFor(settings)
   });
   if (!loaded.ok) {
     const files = loaded.files ?? [];
@@ -79421,12 +79756,14 @@ async function runProbe(paths, options, io, color) {
   }
   return results.every((result) => result.ok);
 }
+var DEFAULT_PATH;
 var init_probe_run = __esm({
   "src/cli/probe-run.ts"() {
     "use strict";
     init_duration();
     init_issues();
     init_load();
+    init_settings();
     init_lock();
     init_lock_file();
     init_run();
@@ -79434,7 +79771,9 @@ var init_probe_run = __esm({
     init_diagnostics();
     init_probe_text();
     init_style();
+    init_environments2();
     init_io();
+    DEFAULT_PATH = "connectors";
   }
 });
 
@@ -79444,26 +79783,27 @@ function registerProbe(program2, ctx) {
     "connect to each declared connector\u2019s MCP server (initialize, tools/list) and check it against the file and connector-sync.lock.yaml; needs no Mistral API key"
   ).argument(
     "[path...]",
-    `files or directories, read recursively for *.yaml and *.yml (default: ./${DEFAULT_PATH})`,
+    `files or directories, read recursively for *.yaml and *.yml (default: ./connectors, or the paths of --env's environment)`,
     pathArguments
   ).option(
     "--resolve",
     `resolve \${env:...}/\${file:...} references and send the connectors\u2019 headers (never printed)`
-  ).option("--update-lock", "write the tools found to connector-sync.lock.yaml in the working directory").option("--timeout <duration>", "deadline per server, e.g. 5s, 500ms", duration, "10s").option("--concurrency <n>", "servers probed at once", integer(1, 64), 8).option("--scope <glob>", "probe only connectors whose name matches (repeatable)", globs).option("--protect <glob>", "skip connectors whose name matches (repeatable)", globs).addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text")).action(async (paths, options, command2) => {
+  ).option("--update-lock", "write the tools found to connector-sync.lock.yaml in the working directory").option("--timeout <duration>", "deadline per server, e.g. 5s, 500ms", duration, "10s").option("--concurrency <n>", "servers probed at once", integer(1, 64), 8).option("--scope <glob>", "probe only connectors whose name matches (repeatable)", globs).option("--protect <glob>", "skip connectors whose name matches (repeatable)", globs).option(
+    "--env <name>",
+    "environment of the settings file whose `vars` the files use (CONNECTOR_SYNC_ENV)"
+  ).option("--settings <file>", "settings file (default: .connector-sync.yaml when present)").addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text")).action(async (paths, options, command2) => {
     const { runProbe: runProbe2 } = await Promise.resolve().then(() => (init_probe_run(), probe_run_exports));
     const color = command2.optsWithGlobals().color !== false;
-    const ok = await runProbe2(paths.length === 0 ? [DEFAULT_PATH] : paths, options, ctx.io, color);
+    const ok = await runProbe2(paths, options, ctx.io, color);
     ctx.result.exitCode = ok ? EXIT.ok : EXIT.error;
   });
 }
-var DEFAULT_PATH;
 var init_probe = __esm({
   "src/cli/commands/probe.ts"() {
     "use strict";
     init_commander();
     init_io();
     init_options();
-    DEFAULT_PATH = "connectors";
   }
 });
 
@@ -79593,7 +79933,7 @@ __export(sync_run_exports, {
   syncRunSettings: () => syncRunSettings
 });
 import { appendFile as appendFile2, mkdir as mkdir3, readFile as readFile7, writeFile as writeFile3 } from "node:fs/promises";
-import { dirname as dirname7, relative as relative8, resolve as resolve16 } from "node:path";
+import { dirname as dirname8, relative as relative9, resolve as resolve17 } from "node:path";
 async function runSyncCommand(paths, flags, io) {
   if (flags.plan && flags.planOut)
     throw new UsageError("--plan applies a saved plan; --plan-out saves a new one: use one of them");
@@ -79606,17 +79946,38 @@ async function runSyncCommand(paths, flags, io) {
     flags: settingsFromFlags(flags),
     ...settingsFile ? { file: settingsFile } : {}
   });
+  const choice = chooseEnvironments(settings, flags.env, io.env);
+  if (choice?.several && (flags.plan || flags.planOut))
+    throw new UsageError("a saved plan is for one environment: give --plan or --plan-out with one --env");
+  if (savedPlan) checkPlanEnvironment(savedPlan, flags.plan, choice?.names[0]);
+  const sync = (chosen) => syncWorkspace(paths, flags, io, { settings: chosen, savedPlan, recorded });
+  if (choice === void 0) return finish(await sync(settings), flags, io);
+  if (!choice.several)
+    return finish(await sync(settingsForEnvironment(settings, choice.names[0]).settings), flags, io);
+  return syncEnvironments(
+    choice.names,
+    flags,
+    io,
+    (name) => sync(settingsForEnvironment(settings, name).settings)
+  );
+}
+async function syncWorkspace(paths, flags, io, run) {
+  const { settings, savedPlan, recorded } = run;
   const desiredPaths = paths.length > 0 ? paths : recorded?.paths ?? settings.paths;
-  const loadDesired = () => loadDesiredState(desiredPaths, { resolve: true, cwd: io.cwd, env: io.env, policy: settings.policy });
+  const loadDesired = () => loadDesiredState(desiredPaths, {
+    resolve: true,
+    cwd: io.cwd,
+    env: io.env,
+    policy: settings.policy,
+    vars: varsFor(settings)
+  });
   const loaded = await loadDesired();
   if (!loaded.ok) {
     const report = { ...emptyReport(flags.dryRun === true, /* @__PURE__ */ new Date()), phase: "ConfigInvalid" };
-    return finish(
-      { ...report, issues: loaded.issues, warnings: loaded.warnings },
-      flags,
-      io,
-      "(not contacted)"
-    );
+    return {
+      report: { ...report, issues: loaded.issues, warnings: loaded.warnings },
+      apiUrl: "(not contacted)"
+    };
   }
   const target = await connectTarget(io, settings, {
     emulator: flags.emulator === true,
@@ -79643,13 +80004,66 @@ async function runSyncCommand(paths, flags, io) {
     );
     progress.done();
     if (flags.planOut && report.plan) {
-      const sources = { paths: desiredPaths, settingsFile: settings.file && relative8(io.cwd, settings.file) };
-      await writePlan(flags.planOut, report, target, sources, io);
+      const sources = { paths: desiredPaths, settingsFile: settings.file && relative9(io.cwd, settings.file) };
+      await writePlan(
+        flags.planOut,
+        report,
+        target,
+        { ...sources, environment: settings.environment?.name },
+        io
+      );
     }
-    return await finish(report, flags, io, target.displayUrl, progress);
+    return { report, apiUrl: target.displayUrl, shown: progress };
   } finally {
     await target.close();
   }
+}
+async function syncEnvironments(names2, flags, io, sync) {
+  const style = makeStyle(wantsColor(io));
+  const json2 = [];
+  const codes = [];
+  for (const [index, name] of names2.entries()) {
+    if (flags.output === "text")
+      io.stdout.write(`${index > 0 ? "\n" : ""}${style.bold(`== Environment ${name} ==`)}
+`);
+    let run;
+    try {
+      run = await sync(name);
+    } catch (error2) {
+      if (!isConnectorSyncError(error2) || error2.code === "USAGE") throw error2;
+      const report = { ...emptyReport(flags.dryRun === true, /* @__PURE__ */ new Date()), phase: "Failed", error: error2 };
+      run = { report, apiUrl: "(not contacted)" };
+    }
+    const code = await finish(run, flags, io, { environment: name, json: json2 });
+    codes.push([name, code]);
+    const next = names2[index + 1];
+    if (code === EXIT.error && next !== void 0)
+      io.stderr.write(`environment ${name} failed; environment ${next} runs all the same
+`);
+  }
+  const worst = worstExitCode(codes.map(([, code]) => code));
+  if (flags.output === "json") {
+    const document = {
+      version: 1,
+      tool: { name: "connector-sync", version: version() },
+      command: "sync",
+      ok: worst !== EXIT.error,
+      environments: json2
+    };
+    writeChunks(io.stdout, jsonChunks(document));
+    io.stdout.write("\n");
+  } else if (flags.output === "text") {
+    const outcome3 = ([name, code]) => `${name} ${code === EXIT.error ? style.remove("failed") : style.add("ok")}`;
+    io.stdout.write(`
+Environments: ${codes.map(outcome3).join(", ")}
+`);
+  }
+  return worst;
+}
+function worstExitCode(codes) {
+  if (codes.includes(EXIT.error)) return EXIT.error;
+  if (codes.includes(EXIT.changes)) return EXIT.changes;
+  return EXIT.ok;
 }
 function syncRunSettings(settings, flags, io, savedPlan, progress) {
   return buildRunSettings(settings, planFlags(flags), {
@@ -79661,13 +80075,21 @@ function syncRunSettings(settings, flags, io, savedPlan, progress) {
     ...progress
   });
 }
-async function finish(report, flags, io, apiUrl, shown2 = { headShown: false, resultsShown: false }) {
+async function finish(run, flags, io, section) {
+  const { report, apiUrl } = run;
+  const shown2 = run.shown ?? { headShown: false, resultsShown: false };
   const context = { apiUrl, toolVersion: version(), command: "sync" };
   io.onReport?.(report, apiUrl);
-  if (flags.output === "json") {
+  const heading = section ? `## Environment ${section.environment}
+
+` : "";
+  const code = exitCode(report, flags, io);
+  if (section && flags.output === "json") {
+    section.json.push({ name: section.environment, exit_code: code, report: reportToJson(report, context) });
+  } else if (flags.output === "json") {
     writeChunks(io.stdout, jsonChunks(reportToJson(report, context)));
     io.stdout.write("\n");
-  } else if (flags.output === "markdown") io.stdout.write(renderReportMarkdown(report, context));
+  } else if (flags.output === "markdown") io.stdout.write(heading + renderReportMarkdown(report, context));
   else {
     if (!shown2.headShown) io.stderr.write(reportIssuesText(report));
     writeLines(
@@ -79682,11 +80104,15 @@ async function finish(report, flags, io, apiUrl, shown2 = { headShown: false, re
     );
   }
   const summaryFile = io.env.GITHUB_STEP_SUMMARY;
-  if (summaryFile) await appendFile2(resolve16(io.cwd, summaryFile), renderReportMarkdown(report, context));
+  if (summaryFile)
+    await appendFile2(resolve17(io.cwd, summaryFile), heading + renderReportMarkdown(report, context));
   if (io.env.GITHUB_ACTIONS === "true" && flags.output !== "json") {
     for (const line of githubAnnotations(report)) io.stdout.write(`${line}
 `);
   }
+  return code;
+}
+function exitCode(report, flags, io) {
   if (!isSuccess(report)) return EXIT.error;
   if (flags.failOnPendingAuth && report.pendingAuth.length > 0) {
     io.stderr.write(
@@ -79707,7 +80133,7 @@ async function finish(report, flags, io, apiUrl, shown2 = { headShown: false, re
   return EXIT.ok;
 }
 async function readSavedPlan(file, cwd) {
-  const path2 = resolve16(cwd, file);
+  const path2 = resolve17(cwd, file);
   let text3;
   try {
     text3 = await readFile7(path2, "utf8");
@@ -79725,10 +80151,11 @@ async function writePlan(file, report, target, sources, io) {
     toolVersion: version(),
     apiUrl: target.id,
     desired: report.desired,
-    sources
+    sources,
+    ...sources.environment ? { environment: sources.environment } : {}
   });
-  const path2 = resolve16(io.cwd, file);
-  await mkdir3(dirname7(path2), { recursive: true });
+  const path2 = resolve17(io.cwd, file);
+  await mkdir3(dirname8(path2), { recursive: true });
   await writeFile3(path2, `${JSON.stringify(saved, null, 2)}
 `);
   if (io.stderr.isTTY)
@@ -79752,6 +80179,7 @@ var init_sync_run = __esm({
     init_report_text();
     init_style();
     init_version();
+    init_environments2();
     init_io();
     init_options();
     init_progress();
@@ -79831,72 +80259,114 @@ function registerValidate(program2, ctx) {
   ).addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text")).option("-q, --quiet", "print nothing when valid; only the errors when not").option(
     "--settings <file>",
     "settings file whose `policy:` applies (default: .connector-sync.yaml when present)"
+  ).option(
+    "--env <name>",
+    "check this environment of the settings file (its paths and `vars`); default: every environment it declares"
   ).action(async (paths, options) => {
-    const { loadDesiredState: loadDesiredState2 } = await Promise.resolve().then(() => (init_load(), load_exports));
-    const { loadSettings: loadSettings2 } = await Promise.resolve().then(() => (init_settings(), settings_exports));
-    const render2 = await Promise.resolve().then(() => (init_diagnostics(), diagnostics_exports));
-    const { sortIssues: sortIssues2 } = await Promise.resolve().then(() => (init_issues(), issues_exports));
+    const { loadSettings: loadSettings2, settingsForEnvironment: settingsForEnvironment2, environmentNames: environmentNames2 } = await Promise.resolve().then(() => (init_settings(), settings_exports));
+    const { chooseEnvironments: chooseEnvironments2 } = await Promise.resolve().then(() => (init_environments2(), environments_exports));
     const io = ctx.io;
-    const defaulted = paths.length === 0;
     const settings = await loadSettings2({
       cwd: io.cwd,
       env: io.env,
       flags: {},
       ...options.settings ? { file: options.settings } : {}
     });
-    const result = await loadDesiredState2(defaulted ? [DEFAULT_PATH2] : paths, {
-      resolve: options.resolve === true,
-      cwd: io.cwd,
-      env: io.env,
-      policy: settings.policy
-    });
-    if (result.ok) {
-      const { privateConnectorsWarning: privateConnectorsWarning2 } = await Promise.resolve().then(() => (init_key_scope2(), key_scope_exports));
-      const warning = privateConnectorsWarning2(result.state.connectors);
-      if (warning) result.warnings.push(warning);
-    }
-    const files = result.ok ? result.state.files : result.files ?? [];
-    const issues = result.ok ? result.warnings : sortIssues2([...result.issues, ...result.warnings], files);
-    const report = {
-      version: 1,
-      valid: result.ok,
-      connectors: result.ok ? result.state.connectors.map((c2) => ({
-        name: c2.name,
-        visibility: c2.visibility,
-        file: c2.source.file,
-        line: c2.source.line
-      })) : [],
-      issues
-    };
-    ctx.result.exitCode = result.ok ? EXIT.ok : EXIT.error;
-    if (options.output === "json") {
-      io.stdout.write(render2.renderValidateJson(report));
+    const choice = chooseEnvironments2(settings, options.env, io.env);
+    const names2 = choice?.names ?? environmentNames2(settings);
+    if (names2.length === 0 || choice !== void 0 && !choice.several) {
+      const chosen = choice ? settingsForEnvironment2(settings, choice.names[0]).settings : settings;
+      ctx.result.exitCode = await validateOne(paths, chosen, options, io);
       return;
     }
-    if (io.env.GITHUB_ACTIONS === "true" && !(options.quiet && result.ok)) {
-      const { issueAnnotations: issueAnnotations2 } = await Promise.resolve().then(() => (init_markdown(), markdown_exports));
-      for (const line of issueAnnotations2(issues)) io.stdout.write(`${line}
+    const json2 = [];
+    let exitCode2 = EXIT.ok;
+    for (const [index, name] of names2.entries()) {
+      if (options.output === "text" && !options.quiet)
+        io.stdout.write(`${index > 0 ? "\n" : ""}== Environment ${name} ==
 `);
-    }
-    const errColor = { color: wantsColor(io, "stderr") };
-    const outColor = { color: wantsColor(io, "stdout") };
-    if (!result.ok) {
-      io.stderr.write(render2.renderIssuesText(report.issues, errColor));
-      io.stderr.write(render2.renderFailureSummary(report.issues, files.length));
-      if (defaulted && result.issues.some((i) => i.code === "path-not-found" && i.location.file === DEFAULT_PATH2)) {
-        io.stderr.write(
-          `hint: with no PATH, validate reads ./${DEFAULT_PATH2}; pass the files or directories to check
-`
-        );
+      const chosen = settingsForEnvironment2(settings, name).settings;
+      const section = options.output === "json" ? { name, json: json2 } : void 0;
+      const code = await validateOne(paths, chosen, options, io, section);
+      if (code !== EXIT.ok) {
+        exitCode2 = code;
+        if (options.output === "text") io.stderr.write(`environment ${name} is invalid
+`);
       }
-      return;
     }
-    if (options.quiet) return;
-    io.stderr.write(render2.renderIssuesText(result.warnings, errColor));
-    io.stdout.write(
-      render2.renderConnectorList(report.connectors, files.length, result.warnings.length, outColor)
-    );
+    if (options.output === "json")
+      io.stdout.write(
+        `${JSON.stringify({ version: 1, valid: exitCode2 === EXIT.ok, environments: json2 }, null, 2)}
+`
+      );
+    ctx.result.exitCode = exitCode2;
   });
+}
+async function validateOne(paths, settings, options, io, section) {
+  const { loadDesiredState: loadDesiredState2 } = await Promise.resolve().then(() => (init_load(), load_exports));
+  const { varsFor: varsFor2 } = await Promise.resolve().then(() => (init_settings(), settings_exports));
+  const render2 = await Promise.resolve().then(() => (init_diagnostics(), diagnostics_exports));
+  const { sortIssues: sortIssues2 } = await Promise.resolve().then(() => (init_issues(), issues_exports));
+  const defaulted = paths.length === 0;
+  const defaults = settings.environment ? settings.paths : [DEFAULT_PATH2];
+  const result = await loadDesiredState2(defaulted ? defaults : paths, {
+    resolve: options.resolve === true,
+    cwd: io.cwd,
+    env: io.env,
+    policy: settings.policy,
+    vars: varsFor2(settings)
+  });
+  if (result.ok) {
+    const { privateConnectorsWarning: privateConnectorsWarning2 } = await Promise.resolve().then(() => (init_key_scope2(), key_scope_exports));
+    const warning = privateConnectorsWarning2(result.state.connectors);
+    if (warning) result.warnings.push(warning);
+  }
+  const files = result.ok ? result.state.files : result.files ?? [];
+  const issues = result.ok ? result.warnings : sortIssues2([...result.issues, ...result.warnings], files);
+  const report = {
+    version: 1,
+    valid: result.ok,
+    connectors: result.ok ? result.state.connectors.map((c2) => ({
+      name: c2.name,
+      visibility: c2.visibility,
+      file: c2.source.file,
+      line: c2.source.line
+    })) : [],
+    issues
+  };
+  const exitCode2 = result.ok ? EXIT.ok : EXIT.error;
+  if (section) {
+    section.json.push({ name: section.name, report });
+    return exitCode2;
+  }
+  if (options.output === "json") {
+    io.stdout.write(render2.renderValidateJson(report));
+    return exitCode2;
+  }
+  if (io.env.GITHUB_ACTIONS === "true" && !(options.quiet && result.ok)) {
+    const { issueAnnotations: issueAnnotations2 } = await Promise.resolve().then(() => (init_markdown(), markdown_exports));
+    for (const line of issueAnnotations2(issues)) io.stdout.write(`${line}
+`);
+  }
+  const errColor = { color: wantsColor(io, "stderr") };
+  const outColor = { color: wantsColor(io, "stdout") };
+  if (!result.ok) {
+    io.stderr.write(render2.renderIssuesText(report.issues, errColor));
+    io.stderr.write(render2.renderFailureSummary(report.issues, files.length));
+    if (defaulted && result.issues.some((i) => i.code === "path-not-found" && i.location.file === DEFAULT_PATH2)) {
+      io.stderr.write(
+        `hint: with no PATH, validate reads ./${DEFAULT_PATH2}; pass the files or directories to check
+`
+      );
+    }
+    return exitCode2;
+  }
+  if (options.quiet) return exitCode2;
+  io.stderr.write(render2.renderIssuesText(result.warnings, errColor));
+  io.stdout.write(
+    render2.renderConnectorList(report.connectors, files.length, result.warnings.length, outColor)
+  );
+  return exitCode2;
 }
 var DEFAULT_PATH2;
 var init_validate = __esm({

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { loadDesiredState } from '../config/load.js';
-import { DEFAULT_SETTINGS_FILE, loadSettings } from '../config/settings.js';
+import { DEFAULT_SETTINGS_FILE, loadSettings, varsFor } from '../config/settings.js';
 import { readControlToken } from '../daemon/control.js';
 import { startDaemon } from '../daemon/daemon.js';
 import { createLogger, type LogLevel } from '../daemon/logger.js';
@@ -11,6 +11,7 @@ import { isConnectorSyncError } from '../errors.js';
 import { readToolLock } from '../probe/lock-file.js';
 import { openLedger } from '../reconcile/ledger.js';
 import { version } from '../version.js';
+import { oneEnvironment } from './environments.js';
 import { type CliIO, EXIT, wantsColor } from './io.js';
 import { planFlags, type ReconcileFlags, settingsFromFlags } from './options.js';
 import { connectTarget } from './target.js';
@@ -45,7 +46,9 @@ export async function runDaemonCommand(
     flags: { ...settingsFromFlags(flags), schedule: flags.schedule, read_only: flags.readOnly },
     ...(flags.settings ? { file: flags.settings } : {}),
   };
-  const settings = await loadSettings(settingsInput);
+  // one environment per daemon: it reconciles one workspace
+  const loadChosen = async () => oneEnvironment(await loadSettings(settingsInput), flags.env, io.env);
+  const settings = await loadChosen();
   // every mistake in flags and settings is reported before anything connects
   parseSchedule(settings.schedule, scheduleSource(settings));
   const controlToken = await readControlToken(flags.controlTokenFile, io.env, io.cwd);
@@ -76,8 +79,14 @@ export async function runDaemonCommand(
       openLedger: () => openLedger(target.stateDir, target.id, target.apiKey),
       loadToolLock: () => readToolLock(io.cwd),
       loadDesired: (current) =>
-        loadDesiredState(desiredPaths, { resolve: true, cwd: io.cwd, env: io.env, policy: current.policy }),
-      loadSettings: () => loadSettings(settingsInput),
+        loadDesiredState(desiredPaths, {
+          resolve: true,
+          cwd: io.cwd,
+          env: io.env,
+          policy: current.policy,
+          vars: varsFor(current),
+        }),
+      loadSettings: loadChosen,
       settings,
       flags: planFlags(flags),
       host: flags.host,
