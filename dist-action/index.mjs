@@ -12497,6 +12497,7 @@ __export(action_exports, {
   actionEnv: () => actionEnv,
   actionInput: () => actionInput,
   booleanInput: () => booleanInput,
+  environmentArgs: () => environmentArgs,
   runAction: () => runAction,
   splitWords: () => splitWords
 });
@@ -12570,7 +12571,25 @@ function actionArgv(env) {
   }
   const args = splitWords(actionInput(env, "args") ?? "", "args");
   const paths = splitWords(actionInput(env, "paths") ?? "", "paths");
-  return ["sync", "--detailed-exitcode", ...mode === "plan" ? ["--dry-run"] : [], ...args, ...paths];
+  const environments = environmentArgs(actionInput(env, "env"));
+  return [
+    "sync",
+    "--detailed-exitcode",
+    ...mode === "plan" ? ["--dry-run"] : [],
+    ...environments,
+    ...args,
+    ...paths
+  ];
+}
+function environmentArgs(input) {
+  if (input === void 0) return [];
+  const names2 = input.split(",").map((name) => name.trim());
+  if (names2.includes(""))
+    throw new UsageError(
+      `the env input ${JSON.stringify(input)} has a blank entry`,
+      "name the environments of the settings file (`env: staging`, `env: staging,prod`) or `env: all`; nothing was run"
+    );
+  return names2.flatMap((name) => ["--env", name]);
 }
 async function runAction(io) {
   let argv;

@@ -105,7 +105,30 @@ export function actionArgv(env: Env): string[] {
   }
   const args = splitWords(actionInput(env, 'args') ?? '', 'args');
   const paths = splitWords(actionInput(env, 'paths') ?? '', 'paths');
-  return ['sync', '--detailed-exitcode', ...(mode === 'plan' ? ['--dry-run'] : []), ...args, ...paths];
+  const environments = environmentArgs(actionInput(env, 'env'));
+  return [
+    'sync',
+    '--detailed-exitcode',
+    ...(mode === 'plan' ? ['--dry-run'] : []),
+    ...environments,
+    ...args,
+    ...paths,
+  ];
+}
+
+/**
+ * The `env` input as `--env` flags: one name, a comma-separated list, or `all`. A blank entry (a
+ * stray comma, an unset matrix value) is refused: it is never read as "every environment".
+ */
+export function environmentArgs(input: string | undefined): string[] {
+  if (input === undefined) return [];
+  const names = input.split(',').map((name) => name.trim());
+  if (names.includes(''))
+    throw new UsageError(
+      `the env input ${JSON.stringify(input)} has a blank entry`,
+      'name the environments of the settings file (`env: staging`, `env: staging,prod`) or `env: all`; nothing was run',
+    );
+  return names.flatMap((name) => ['--env', name]);
 }
 
 /**
