@@ -18,6 +18,7 @@ import { schemaErrors } from './schema.js';
 import { schemaIssues } from './schema-issues.js';
 import { decodeSource, MAX_FILE_BYTES, tooLarge } from './source.js';
 import type { ConfigIssue, DesiredConnector, LoadResult } from './types.js';
+import { NO_VARS, substituteVars, type VarsContext } from './vars.js';
 
 /** How to load: resolve references or only check their form, and against which environment and file system. */
 export interface LoadOptions {
@@ -29,6 +30,8 @@ export interface LoadOptions {
   fs?: LoaderFs;
   /** The settings file's `policy:`: its violations are errors like any other (nothing is applied). */
   policy?: Policy | undefined;
+  /** The selected environment's `vars` for `${var:NAME}` (none: every use is an error naming --env). */
+  vars?: VarsContext | undefined;
 }
 
 /** Files read at once: enough to hide latency, few enough to stay far from the open-file limit. */
@@ -88,11 +91,20 @@ async function loadFile(
   display: string,
   build: BuildOptions,
   policy: Policy | undefined,
+  vars: VarsContext,
 ): Promise<FileOutcome> {
   const source = await readSource(fs, path, display);
   if ('issue' in source) return { issues: [source.issue], named: [], connectors: [], buildIssues: [] };
   const parsed = parseYaml(display, source.text);
   const issues = [...parsed.issues];
+  // vars first: the resolved values are what the schema, the policy and the plan see
+  if (source.text.includes('${var:')) {
+    for (const doc of parsed.documents) {
+      if (doc.data !== undefined && !doc.empty) doc.data = substituteVars(doc, doc.data, vars, issues);
+    }
+  }
+  // a value whose variable is unknown is not checked further: its other complaints would follow from it
+  const unresolved = new Set(issues.filter((i) => i.code.startsWith('var-')).map((i) => i.key));
   const sites: ConnectorSite[] = [];
   const filled = parsed.documents.filter((doc) => !doc.empty);
   if (filled.length === 0 && !issues.some((issue) => issue.severity === 'error')) {
@@ -122,7 +134,15 @@ async function loadFile(
   }
   // built now, while this file's parse trees are at hand: kept until every file was read, the
   // trees of 10,000 files were alive at once and the loader's peak RSS was several times the data
-  const outcome: FileOutcome = { issues, named: [], connectors: [], buildIssues: [] };
+  const outcome: FileOutcome = {
+    issues:
+      unresolved.size === 0
+        ? issues
+        : issues.filter((i) => i.code.startsWith('var-') || !unresolved.has(i.key)),
+    named: [],
+    connectors: [],
+    buildIssues: [],
+  };
   for (const site of sites) {
     const named = nameEntry(site);
     if (named !== null) outcome.named.push(named);
@@ -163,7 +183,7 @@ export async function loadDesiredState(paths: string[], options: LoadOptions): P
   const cache: ResolveContext['cache'] = new Map();
   const build: BuildOptions = { resolve: options.resolve, env: options.env, fs, cache };
   const outcomes = await mapLimited(discovery.files, READ_CONCURRENCY, (file) =>
-    loadFile(fs, file.path, file.display, build, options.policy),
+    loadFile(fs, file.path, file.display, build, options.policy, options.vars ?? NO_VARS),
   );
   // the policy's error replaces the warning about the same clear value
   const superseded = options.policy?.forbidLiteralSecrets ? 'literal-secret' : undefined;

@@ -5,7 +5,15 @@ import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { LineCounter, parseDocument } from 'yaml';
 import { ConnectorSyncError, UsageError } from '../errors.js';
 import { parseDuration } from './duration.js';
+import {
+  type EnvironmentInput,
+  type EnvironmentSelection,
+  type Environments,
+  readEnvironments,
+} from './environments.js';
 import { compilePolicy, type Policy, type PolicyInput } from './policy.js';
+import { closestMatch } from './suggest.js';
+import type { VarsContext } from './vars.js';
 
 /** One webhook of `notify:` (the daemon sends to it; src/daemon/notify.ts). */
 export interface NotifyInput {
@@ -36,6 +44,7 @@ export interface SettingsInput {
   suspend?: boolean;
   policy?: PolicyInput;
   notify?: NotifyInput[];
+  environments?: Record<string, EnvironmentInput>;
 }
 
 /** Settings after precedence (flags > environment > file > defaults). */
@@ -68,6 +77,10 @@ export interface Settings {
    * and not from a flag or the environment: the repository, which a pull request can change, chose it.
    */
   apiUrlSetIn?: string;
+  /** The settings file's `environments:` (absent when it declares none; not enumerable): see environments.ts. */
+  environments?: Environments & { layers: SettingsLayers };
+  /** The environment these settings are for, when one was selected (settingsForEnvironment). */
+  environment?: EnvironmentSelection;
 }
 
 export const DEFAULT_SETTINGS: Omit<Settings, 'file'> = {
@@ -91,7 +104,7 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'file'> = {
 };
 
 /** Settings only the file holds: structured values no variable or flag spells. */
-const FILE_ONLY: ReadonlySet<string> = new Set(['policy', 'notify']);
+const FILE_ONLY: ReadonlySet<string> = new Set(['policy', 'notify', 'environments']);
 
 const ENV_PREFIX = 'CONNECTOR_SYNC_';
 
@@ -112,7 +125,80 @@ export async function loadSettings(input: {
   const fromEnv = settingsFromEnv(input.env);
   checkAgainstSchema(fromEnv, (key) => `${ENV_PREFIX}${key.toUpperCase()}`);
   checkAgainstSchema(input.flags, (key) => `--${key.replace(/_/g, '-')}`);
-  const merged: SettingsInput = { ...fromFile?.values, ...fromEnv, ...definedOnly(input.flags) };
+  const { environments, ...file } = fromFile ?? { environments: undefined };
+  const layers: SettingsLayers = {
+    cwd: input.cwd,
+    file: fromFile && (file as SettingsFileRead),
+    fromEnv,
+    flags: definedOnly(input.flags),
+  };
+  const settings = settingsFromLayers(layers);
+  if (environments !== undefined) {
+    // not enumerable: settings are printed and compared as plain values
+    Object.defineProperty(settings, 'environments', {
+      value: { ...environments, layers },
+      enumerable: false,
+    });
+  }
+  return settings;
+}
+
+/** The names of the settings file's `environments:`, in file order (empty when it declares none). */
+export function environmentNames(settings: Settings): string[] {
+  return settings.environments?.names ?? [];
+}
+
+/**
+ * The settings of one environment: its block between the file's top level and the
+ * CONNECTOR_SYNC_* variables and flags, its key source and its `vars`. An unknown name is a
+ * usage error listing the names.
+ */
+export function settingsForEnvironment(
+  settings: Settings,
+  name: string,
+): { settings: Settings; vars: Record<string, string> } {
+  const environments = settings.environments;
+  const block = environments?.blocks.get(name);
+  if (environments === undefined || block === undefined)
+    throw unknownEnvironment(name, environmentNames(settings));
+  const chosen = settingsFromLayers(environments.layers, block);
+  Object.defineProperty(chosen, 'environments', { value: environments, enumerable: false });
+  chosen.environment = { name, apiKey: block.apiKey, vars: block.vars };
+  return { settings: chosen, vars: block.vars };
+}
+
+/** `--env` naming no environment of the settings file. */
+export function unknownEnvironment(name: string, names: readonly string[]): UsageError {
+  if (names.length === 0)
+    return new UsageError(
+      `--env ${name}: the settings file declares no environments`,
+      'declare `environments:` in the settings file (see schemas/settings.schema.json), or run without --env',
+    );
+  const near = closestMatch(name, names);
+  return new UsageError(
+    `--env ${name}: no such environment${near ? ` (did you mean ${near}?)` : ''}; the settings file declares: ${names.join(', ')}`,
+    'name one of them, several separated by commas, or all',
+  );
+}
+
+/** What a run's settings are made of, kept so an environment can be slotted in between. */
+export interface SettingsLayers {
+  cwd: string;
+  file: SettingsFileRead | undefined;
+  fromEnv: SettingsInput;
+  flags: SettingsInput;
+}
+
+/**
+ * Settings after precedence: flags > CONNECTOR_SYNC_* variables > the environment's block (when
+ * one is given) > the file's top level > defaults.
+ */
+export function settingsFromLayers(
+  layers: SettingsLayers,
+  environment?: { values: SettingsInput; apiUrlSetIn?: string },
+): Settings {
+  const { file: fromFile, fromEnv, flags } = layers;
+  const merged: SettingsInput = { ...fromFile?.values, ...environment?.values, ...fromEnv, ...flags };
   const settings: Settings = {
     apiUrl: merged.api_url,
     paths: merged.paths ?? DEFAULT_SETTINGS.paths,
@@ -125,7 +211,7 @@ export async function loadSettings(input: {
     concurrency: merged.concurrency ?? DEFAULT_SETTINGS.concurrency,
     // the schema's pattern has checked the form
     timeoutMs: merged.timeout === undefined ? DEFAULT_SETTINGS.timeoutMs : parseDuration(merged.timeout)!,
-    stateDir: merged.state_dir === undefined ? undefined : resolveFrom(input.cwd, merged.state_dir),
+    stateDir: merged.state_dir === undefined ? undefined : resolveFrom(layers.cwd, merged.state_dir),
     authReturnUrl: merged.auth_return_url,
     schedule: merged.schedule ?? DEFAULT_SETTINGS.schedule,
     readOnly: merged.read_only ?? DEFAULT_SETTINGS.readOnly,
@@ -134,16 +220,25 @@ export async function loadSettings(input: {
     notify: (fromFile?.values.notify ?? []).map((hook) => ({ format: 'json', ...hook })),
     file: fromFile?.path,
   };
-  const fileChoseApiUrl = input.flags.api_url === undefined && fromEnv.api_url === undefined;
-  if (fileChoseApiUrl && fromFile?.apiUrlSetIn !== undefined) settings.apiUrlSetIn = fromFile.apiUrlSetIn;
+  const operatorChoseApiUrl = flags.api_url !== undefined || fromEnv.api_url !== undefined;
+  // the environment's api_url, when it has one, is the one the repository chose
+  const setIn = environment?.values.api_url !== undefined ? environment.apiUrlSetIn : fromFile?.apiUrlSetIn;
+  if (!operatorChoseApiUrl && setIn !== undefined) settings.apiUrlSetIn = setIn;
   return settings;
 }
 
+/** The settings file as read: its top-level values, and what environments need to know of it. */
+export interface SettingsFileRead {
+  path: string;
+  /** The top level, without `environments:`. */
+  values: SettingsInput;
+  policy?: Policy;
+  apiUrlSetIn?: string;
+  environments?: Environments;
+}
+
 /** Reads and validates the settings file; absent is fine unless it was named explicitly. */
-async function readSettingsFile(
-  path: string,
-  explicit: boolean,
-): Promise<{ path: string; values: SettingsInput; policy?: Policy; apiUrlSetIn?: string } | undefined> {
+async function readSettingsFile(path: string, explicit: boolean): Promise<SettingsFileRead | undefined> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -171,10 +266,8 @@ async function readSettingsFile(
     const { line, col } = lineCounter.linePos(node?.range?.[0] ?? 0);
     return `${path}:${line}:${col}`;
   };
-  const read: { path: string; values: SettingsInput; policy?: Policy; apiUrlSetIn?: string } = {
-    path,
-    values,
-  };
+  const { environments, ...topLevel } = values;
+  const read: SettingsFileRead = { path, values: topLevel };
   if (values.policy !== undefined) {
     const { policy, problems } = compilePolicy(values.policy);
     if (problems.length > 0)
@@ -184,6 +277,7 @@ async function readSettingsFile(
     read.policy = policy;
   }
   if (values.api_url !== undefined) read.apiUrlSetIn = where(['api_url']);
+  if (environments !== undefined) read.environments = readEnvironments(environments, path, where, invalid);
   return read;
 }
 
@@ -259,7 +353,17 @@ function checkAgainstSchema(values: object, where: (key: string, error: ErrorObj
 
 /** The schema's complaint in words a person acts on (the blank-list rules say why they exist). */
 function describeSchemaError(error: ErrorObject): string {
+  if (error.keyword === 'additionalProperties' && /^\/environments\/[^/]+$/.test(error.instancePath)) {
+    const key = String((error.params as { additionalProperty: string }).additionalProperty);
+    return key === 'api_key'
+      ? 'is never written in the settings file: name the variable holding the key with api_key_env, or a file holding it with api_key_file (revoke this key if it is real)'
+      : 'is not a setting of an environment';
+  }
   if (error.keyword === 'additionalProperties') return 'is not a setting';
+  if (error.params.propertyName !== undefined && error.instancePath.endsWith('/vars'))
+    return `${JSON.stringify(String(error.params.propertyName))} is not a valid variable name: letters, digits and \`_\`, not starting with a digit`;
+  if (error.keyword === 'propertyNames' || error.params.propertyName !== undefined)
+    return `${JSON.stringify(String(error.params.propertyName ?? ''))} is not a valid name: lower-case letters, digits and \`-\`, starting with a letter, at most 32 characters`;
   if (error.keyword === 'minItems')
     return 'is an empty list, which is never read as "all" or "none": remove the key for the default, or list values';
   if (error.keyword === 'pattern' && error.params.pattern === '\\S') return 'is blank';
@@ -282,4 +386,13 @@ function invalid(message: string): ConnectorSyncError {
   return new ConnectorSyncError('SETTINGS_INVALID', message, {
     hint: `see schemas/settings.schema.json for the settings and their types`,
   });
+}
+
+/** The `${var:NAME}` values connector files see under these settings (none without an environment). */
+export function varsFor(settings: Settings): VarsContext {
+  return {
+    environment: settings.environment?.name,
+    values: settings.environment?.vars ?? {},
+    environments: environmentNames(settings),
+  };
 }
