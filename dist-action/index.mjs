@@ -15994,7 +15994,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve17.call(this, root, ref);
+      let _sch = resolve18.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a3 = root.localRefs) === null || _a3 === void 0 ? void 0 : _a3[ref];
         const { schemaId } = this.opts;
@@ -16021,7 +16021,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s22) {
       return s1.schema === s22.schema && s1.root === s22.root && s1.baseId === s22.baseId;
     }
-    function resolve17(root, ref) {
+    function resolve18(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -16885,7 +16885,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve17(baseURI, relativeURI, options) {
+    function resolve18(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -17276,7 +17276,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize5,
-      resolve: resolve17,
+      resolve: resolve18,
       resolveComponent,
       equal,
       serialize,
@@ -20523,6 +20523,69 @@ var require__ = __commonJS({
   }
 });
 
+// src/config/environments.ts
+import { dirname, isAbsolute, resolve as resolve2 } from "node:path";
+function looksLikeApiKey(value) {
+  return /^[A-Za-z0-9]{24,}$/.test(value) && /[a-z]/.test(value) && /[A-Z]/.test(value) && /\d/.test(value);
+}
+function readEnvironments(raw, settingsFile, where2, invalid3) {
+  const problems = [];
+  const blocks = /* @__PURE__ */ new Map();
+  for (const [name, input] of Object.entries(raw)) {
+    const at = (key) => where2(key === void 0 ? ["environments", name] : ["environments", name, key]);
+    const apiKey = keySource(input, settingsFile, at, problems);
+    const values = {};
+    for (const key of OVERRIDES) {
+      if (input[key] !== void 0) Object.assign(values, { [key]: input[key] });
+    }
+    const block = {
+      values,
+      apiKey: apiKey ?? { env: "" },
+      vars: Object.fromEntries(Object.entries(input.vars ?? {}).map(([key, value]) => [key, String(value)]))
+    };
+    if (input.api_url !== void 0) block.apiUrlSetIn = at("api_url");
+    blocks.set(name, block);
+  }
+  if (problems.length > 0) throw invalid3(`invalid settings: ${problems.join("; ")}`);
+  return { names: [...blocks.keys()], blocks };
+}
+function keySource(input, settingsFile, at, problems) {
+  const fromEnv = input.api_key_env;
+  const fromFile = input.api_key_file;
+  if (fromEnv === void 0 === (fromFile === void 0)) {
+    problems.push(
+      `${at()}: give exactly one of api_key_env (the variable holding this workspace's key) and api_key_file (a file holding it)${fromEnv === void 0 ? "" : ", not both"}`
+    );
+    return void 0;
+  }
+  const [key, value] = fromEnv !== void 0 ? ["api_key_env", fromEnv] : ["api_key_file", fromFile];
+  if (looksLikeApiKey(value)) {
+    problems.push(
+      `${at(key)}: ${key} looks like an API key itself; it names ${key === "api_key_env" ? "the variable holding the key (e.g. MISTRAL_API_KEY_STAGING)" : "a file holding the key"}, and the key stays out of the repository (revoke this one if it is real)`
+    );
+    return void 0;
+  }
+  if (fromEnv !== void 0) return { env: fromEnv };
+  return { file: isAbsolute(value) ? value : resolve2(dirname(settingsFile), value), written: value };
+}
+var OVERRIDES;
+var init_environments = __esm({
+  "src/config/environments.ts"() {
+    "use strict";
+    OVERRIDES = [
+      "api_url",
+      "paths",
+      "scope",
+      "protect",
+      "prune",
+      "max_deletes",
+      "max_delete_percent",
+      "allow_breaking_agents",
+      "state_dir"
+    ];
+  }
+});
+
 // src/config/issues.ts
 var issues_exports = {};
 __export(issues_exports, {
@@ -20775,7 +20838,7 @@ var init_source = __esm({
 });
 
 // src/config/references.ts
-import { isAbsolute, resolve as resolve2 } from "node:path";
+import { isAbsolute as isAbsolute2, resolve as resolve3 } from "node:path";
 function referenceOrProblem(body, index, raw) {
   if (body.startsWith("env:")) {
     const name = body.slice(4);
@@ -20888,7 +20951,7 @@ async function resolvePart(part, ctx, usedBy) {
     }
     return { value };
   }
-  const absolute = isAbsolute(part.path) ? part.path : resolve2(ctx.baseDir, part.path);
+  const absolute = isAbsolute2(part.path) ? part.path : resolve3(ctx.baseDir, part.path);
   let pending2 = ctx.cache.get(absolute);
   if (pending2 === void 0) {
     pending2 = readSecretFile(ctx.fs, absolute);
@@ -21540,7 +21603,7 @@ var init_schema = __esm({
 });
 
 // src/config/connector.ts
-import { dirname } from "node:path";
+import { dirname as dirname2 } from "node:path";
 function own(data, key) {
   return data !== null && data !== void 0 && Object.hasOwn(data, key) ? data[key] : void 0;
 }
@@ -21782,18 +21845,18 @@ function text(site, key) {
   const value = own(site.data, key);
   return typeof value === "string" ? literalValue(scanReferences(value)) : null;
 }
-async function secretValues(site, resolve17) {
+async function secretValues(site, resolve18) {
   const secrets = /* @__PURE__ */ new Map();
   const issues = [];
   for (const { segments, value } of secretStrings(site)) {
     const id = formatKeyPath(segments.slice(site.prefix.length));
     const scanned = scanReferences(value);
-    if (resolve17 === void 0 || scanned.problems.length > 0) {
+    if (resolve18 === void 0 || scanned.problems.length > 0) {
       secrets.set(id, new Secret(value));
       continue;
     }
     const key = formatKeyPath(segments);
-    const resolved = await resolveReferences(scanned, resolve17, `\`${key}\``);
+    const resolved = await resolveReferences(scanned, resolve18, `\`${key}\``);
     if (!resolved.ok) {
       for (const failure2 of resolved.failures) {
         issues.push(
@@ -21908,8 +21971,8 @@ function assemble(site, secrets, resolved) {
   };
 }
 async function buildConnector(site, options) {
-  const resolve17 = options.resolve ? { env: options.env, fs: options.fs, cache: options.cache, baseDir: dirname(site.path) } : void 0;
-  const { secrets, issues } = await secretValues(site, resolve17);
+  const resolve18 = options.resolve ? { env: options.env, fs: options.fs, cache: options.cache, baseDir: dirname2(site.path) } : void 0;
+  const { secrets, issues } = await secretValues(site, resolve18);
   if (!site.valid || issues.length > 0) return { issues };
   return { connector: assemble(site, secrets, options.resolve), issues };
 }
@@ -22146,23 +22209,242 @@ var init_policy = __esm({
   }
 });
 
+// node_modules/fastest-levenshtein/mod.js
+var require_mod = __commonJS({
+  "node_modules/fastest-levenshtein/mod.js"(exports) {
+    "use strict";
+    exports.__esModule = true;
+    exports.distance = exports.closest = void 0;
+    var peq = new Uint32Array(65536);
+    var myers_32 = function(a, b2) {
+      var n = a.length;
+      var m = b2.length;
+      var lst = 1 << n - 1;
+      var pv = -1;
+      var mv = 0;
+      var sc = n;
+      var i = n;
+      while (i--) {
+        peq[a.charCodeAt(i)] |= 1 << i;
+      }
+      for (i = 0; i < m; i++) {
+        var eq = peq[b2.charCodeAt(i)];
+        var xv = eq | mv;
+        eq |= (eq & pv) + pv ^ pv;
+        mv |= ~(eq | pv);
+        pv &= eq;
+        if (mv & lst) {
+          sc++;
+        }
+        if (pv & lst) {
+          sc--;
+        }
+        mv = mv << 1 | 1;
+        pv = pv << 1 | ~(xv | mv);
+        mv &= xv;
+      }
+      i = n;
+      while (i--) {
+        peq[a.charCodeAt(i)] = 0;
+      }
+      return sc;
+    };
+    var myers_x = function(b2, a) {
+      var n = a.length;
+      var m = b2.length;
+      var mhc = [];
+      var phc = [];
+      var hsize = Math.ceil(n / 32);
+      var vsize = Math.ceil(m / 32);
+      for (var i = 0; i < hsize; i++) {
+        phc[i] = -1;
+        mhc[i] = 0;
+      }
+      var j2 = 0;
+      for (; j2 < vsize - 1; j2++) {
+        var mv_1 = 0;
+        var pv_1 = -1;
+        var start_1 = j2 * 32;
+        var vlen_1 = Math.min(32, m) + start_1;
+        for (var k2 = start_1; k2 < vlen_1; k2++) {
+          peq[b2.charCodeAt(k2)] |= 1 << k2;
+        }
+        for (var i = 0; i < n; i++) {
+          var eq = peq[a.charCodeAt(i)];
+          var pb = phc[i / 32 | 0] >>> i & 1;
+          var mb = mhc[i / 32 | 0] >>> i & 1;
+          var xv = eq | mv_1;
+          var xh = ((eq | mb) & pv_1) + pv_1 ^ pv_1 | eq | mb;
+          var ph = mv_1 | ~(xh | pv_1);
+          var mh = pv_1 & xh;
+          if (ph >>> 31 ^ pb) {
+            phc[i / 32 | 0] ^= 1 << i;
+          }
+          if (mh >>> 31 ^ mb) {
+            mhc[i / 32 | 0] ^= 1 << i;
+          }
+          ph = ph << 1 | pb;
+          mh = mh << 1 | mb;
+          pv_1 = mh | ~(xv | ph);
+          mv_1 = ph & xv;
+        }
+        for (var k2 = start_1; k2 < vlen_1; k2++) {
+          peq[b2.charCodeAt(k2)] = 0;
+        }
+      }
+      var mv = 0;
+      var pv = -1;
+      var start = j2 * 32;
+      var vlen = Math.min(32, m - start) + start;
+      for (var k2 = start; k2 < vlen; k2++) {
+        peq[b2.charCodeAt(k2)] |= 1 << k2;
+      }
+      var score = m;
+      for (var i = 0; i < n; i++) {
+        var eq = peq[a.charCodeAt(i)];
+        var pb = phc[i / 32 | 0] >>> i & 1;
+        var mb = mhc[i / 32 | 0] >>> i & 1;
+        var xv = eq | mv;
+        var xh = ((eq | mb) & pv) + pv ^ pv | eq | mb;
+        var ph = mv | ~(xh | pv);
+        var mh = pv & xh;
+        score += ph >>> m - 1 & 1;
+        score -= mh >>> m - 1 & 1;
+        if (ph >>> 31 ^ pb) {
+          phc[i / 32 | 0] ^= 1 << i;
+        }
+        if (mh >>> 31 ^ mb) {
+          mhc[i / 32 | 0] ^= 1 << i;
+        }
+        ph = ph << 1 | pb;
+        mh = mh << 1 | mb;
+        pv = mh | ~(xv | ph);
+        mv = ph & xv;
+      }
+      for (var k2 = start; k2 < vlen; k2++) {
+        peq[b2.charCodeAt(k2)] = 0;
+      }
+      return score;
+    };
+    var distance2 = function(a, b2) {
+      if (a.length < b2.length) {
+        var tmp = b2;
+        b2 = a;
+        a = tmp;
+      }
+      if (b2.length === 0) {
+        return a.length;
+      }
+      if (a.length <= 32) {
+        return myers_32(a, b2);
+      }
+      return myers_x(a, b2);
+    };
+    exports.distance = distance2;
+    var closest = function(str, arr) {
+      var min_distance = Infinity;
+      var min_index = 0;
+      for (var i = 0; i < arr.length; i++) {
+        var dist = distance2(str, arr[i]);
+        if (dist < min_distance) {
+          min_distance = dist;
+          min_index = i;
+        }
+      }
+      return arr[min_index];
+    };
+    exports.closest = closest;
+  }
+});
+
+// src/config/suggest.ts
+function closestMatch(word2, candidates) {
+  const lower = word2.toLowerCase();
+  const limit = Math.min(3, Math.max(1, Math.floor(word2.length / 3)));
+  let best;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const candidate of candidates) {
+    const d = (0, import_fastest_levenshtein.distance)(lower, candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return bestDistance <= limit ? best : void 0;
+}
+var import_fastest_levenshtein;
+var init_suggest = __esm({
+  "src/config/suggest.ts"() {
+    "use strict";
+    import_fastest_levenshtein = __toESM(require_mod(), 1);
+  }
+});
+
 // src/config/settings.ts
 var settings_exports = {};
 __export(settings_exports, {
   DEFAULT_SETTINGS: () => DEFAULT_SETTINGS,
   DEFAULT_SETTINGS_FILE: () => DEFAULT_SETTINGS_FILE,
-  loadSettings: () => loadSettings
+  environmentNames: () => environmentNames,
+  loadSettings: () => loadSettings,
+  settingsForEnvironment: () => settingsForEnvironment,
+  settingsFromLayers: () => settingsFromLayers,
+  unknownEnvironment: () => unknownEnvironment,
+  varsFor: () => varsFor
 });
 import { readFileSync as readFileSync3 } from "node:fs";
 import { readFile as readFile2 } from "node:fs/promises";
-import { isAbsolute as isAbsolute2, resolve as resolve3 } from "node:path";
+import { isAbsolute as isAbsolute3, resolve as resolve4 } from "node:path";
 async function loadSettings(input) {
-  const path2 = input.file === void 0 ? resolve3(input.cwd, DEFAULT_SETTINGS_FILE) : resolve3(input.cwd, input.file);
+  const path2 = input.file === void 0 ? resolve4(input.cwd, DEFAULT_SETTINGS_FILE) : resolve4(input.cwd, input.file);
   const fromFile = await readSettingsFile(path2, input.file !== void 0);
   const fromEnv = settingsFromEnv(input.env);
   checkAgainstSchema(fromEnv, (key) => `${ENV_PREFIX}${key.toUpperCase()}`);
   checkAgainstSchema(input.flags, (key) => `--${key.replace(/_/g, "-")}`);
-  const merged = { ...fromFile?.values, ...fromEnv, ...definedOnly(input.flags) };
+  const { environments, ...file } = fromFile ?? { environments: void 0 };
+  const layers = {
+    cwd: input.cwd,
+    file: fromFile && file,
+    fromEnv,
+    flags: definedOnly(input.flags)
+  };
+  const settings = settingsFromLayers(layers);
+  if (environments !== void 0) {
+    Object.defineProperty(settings, "environments", {
+      value: { ...environments, layers },
+      enumerable: false
+    });
+  }
+  return settings;
+}
+function environmentNames(settings) {
+  return settings.environments?.names ?? [];
+}
+function settingsForEnvironment(settings, name) {
+  const environments = settings.environments;
+  const block = environments?.blocks.get(name);
+  if (environments === void 0 || block === void 0)
+    throw unknownEnvironment(name, environmentNames(settings));
+  const chosen = settingsFromLayers(environments.layers, block);
+  Object.defineProperty(chosen, "environments", { value: environments, enumerable: false });
+  chosen.environment = { name, apiKey: block.apiKey, vars: block.vars };
+  return { settings: chosen, vars: block.vars };
+}
+function unknownEnvironment(name, names2) {
+  if (names2.length === 0)
+    return new UsageError(
+      `--env ${name}: the settings file declares no environments`,
+      "declare `environments:` in the settings file (see schemas/settings.schema.json), or run without --env"
+    );
+  const near = closestMatch(name, names2);
+  return new UsageError(
+    `--env ${name}: no such environment${near ? ` (did you mean ${near}?)` : ""}; the settings file declares: ${names2.join(", ")}`,
+    "name one of them, several separated by commas, or all"
+  );
+}
+function settingsFromLayers(layers, environment) {
+  const { file: fromFile, fromEnv, flags } = layers;
+  const merged = { ...fromFile?.values, ...environment?.values, ...fromEnv, ...flags };
   const settings = {
     apiUrl: merged.api_url,
     paths: merged.paths ?? DEFAULT_SETTINGS.paths,
@@ -22175,7 +22457,7 @@ async function loadSettings(input) {
     concurrency: merged.concurrency ?? DEFAULT_SETTINGS.concurrency,
     // the schema's pattern has checked the form
     timeoutMs: merged.timeout === void 0 ? DEFAULT_SETTINGS.timeoutMs : parseDuration(merged.timeout),
-    stateDir: merged.state_dir === void 0 ? void 0 : resolveFrom(input.cwd, merged.state_dir),
+    stateDir: merged.state_dir === void 0 ? void 0 : resolveFrom(layers.cwd, merged.state_dir),
     authReturnUrl: merged.auth_return_url,
     schedule: merged.schedule ?? DEFAULT_SETTINGS.schedule,
     readOnly: merged.read_only ?? DEFAULT_SETTINGS.readOnly,
@@ -22184,8 +22466,9 @@ async function loadSettings(input) {
     notify: (fromFile?.values.notify ?? []).map((hook) => ({ format: "json", ...hook })),
     file: fromFile?.path
   };
-  const fileChoseApiUrl = input.flags.api_url === void 0 && fromEnv.api_url === void 0;
-  if (fileChoseApiUrl && fromFile?.apiUrlSetIn !== void 0) settings.apiUrlSetIn = fromFile.apiUrlSetIn;
+  const operatorChoseApiUrl = flags.api_url !== void 0 || fromEnv.api_url !== void 0;
+  const setIn = environment?.values.api_url !== void 0 ? environment.apiUrlSetIn : fromFile?.apiUrlSetIn;
+  if (!operatorChoseApiUrl && setIn !== void 0) settings.apiUrlSetIn = setIn;
   return settings;
 }
 async function readSettingsFile(path2, explicit) {
@@ -22216,10 +22499,8 @@ async function readSettingsFile(path2, explicit) {
     const { line, col } = lineCounter.linePos(node2?.range?.[0] ?? 0);
     return `${path2}:${line}:${col}`;
   };
-  const read = {
-    path: path2,
-    values
-  };
+  const { environments, ...topLevel } = values;
+  const read = { path: path2, values: topLevel };
   if (values.policy !== void 0) {
     const { policy, problems } = compilePolicy(values.policy);
     if (problems.length > 0)
@@ -22229,6 +22510,7 @@ async function readSettingsFile(path2, explicit) {
     read.policy = policy;
   }
   if (values.api_url !== void 0) read.apiUrlSetIn = where2(["api_url"]);
+  if (environments !== void 0) read.environments = readEnvironments(environments, path2, where2, invalid);
   return read;
 }
 function settingsFromEnv(env) {
@@ -22280,7 +22562,15 @@ function checkAgainstSchema(values, where2) {
   throw invalid(`invalid settings: ${[...new Set(messages)].join("; ")}`);
 }
 function describeSchemaError(error2) {
+  if (error2.keyword === "additionalProperties" && /^\/environments\/[^/]+$/.test(error2.instancePath)) {
+    const key = String(error2.params.additionalProperty);
+    return key === "api_key" ? "is never written in the settings file: name the variable holding the key with api_key_env, or a file holding it with api_key_file (revoke this key if it is real)" : "is not a setting of an environment";
+  }
   if (error2.keyword === "additionalProperties") return "is not a setting";
+  if (error2.params.propertyName !== void 0 && error2.instancePath.endsWith("/vars"))
+    return `${JSON.stringify(String(error2.params.propertyName))} is not a valid variable name: letters, digits and \`_\`, not starting with a digit`;
+  if (error2.keyword === "propertyNames" || error2.params.propertyName !== void 0)
+    return `${JSON.stringify(String(error2.params.propertyName ?? ""))} is not a valid name: lower-case letters, digits and \`-\`, starting with a letter, at most 32 characters`;
   if (error2.keyword === "minItems")
     return 'is an empty list, which is never read as "all" or "none": remove the key for the default, or list values';
   if (error2.keyword === "pattern" && error2.params.pattern === "\\S") return "is blank";
@@ -22294,12 +22584,19 @@ function definedOnly(values) {
   );
 }
 function resolveFrom(cwd, path2) {
-  return isAbsolute2(path2) ? path2 : resolve3(cwd, path2);
+  return isAbsolute3(path2) ? path2 : resolve4(cwd, path2);
 }
 function invalid(message) {
   return new ConnectorSyncError("SETTINGS_INVALID", message, {
     hint: `see schemas/settings.schema.json for the settings and their types`
   });
+}
+function varsFor(settings) {
+  return {
+    environment: settings.environment?.name,
+    values: settings.environment?.vars ?? {},
+    environments: environmentNames(settings)
+  };
 }
 var import__2, import_yaml3, DEFAULT_SETTINGS_FILE, DEFAULT_SETTINGS, FILE_ONLY, ENV_PREFIX, schemaCache, validateCache;
 var init_settings = __esm({
@@ -22309,7 +22606,9 @@ var init_settings = __esm({
     import_yaml3 = __toESM(require_dist(), 1);
     init_errors();
     init_duration();
+    init_environments();
     init_policy();
+    init_suggest();
     DEFAULT_SETTINGS_FILE = ".connector-sync.yaml";
     DEFAULT_SETTINGS = {
       apiUrl: void 0,
@@ -22330,7 +22629,7 @@ var init_settings = __esm({
       policy: void 0,
       notify: []
     };
-    FILE_ONLY = /* @__PURE__ */ new Set(["policy", "notify"]);
+    FILE_ONLY = /* @__PURE__ */ new Set(["policy", "notify", "environments"]);
     ENV_PREFIX = "CONNECTOR_SYNC_";
   }
 });
@@ -23583,9 +23882,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve17, reject) => {
+          return new Promise((resolve18, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve17(data);
+              return err ? reject(err) : resolve18(data);
             });
           });
         }
@@ -23623,9 +23922,9 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve17, reject) => {
+          return new Promise((resolve18, reject) => {
             this.destroy(err, (err2, data) => {
-              return err2 ? reject(err2) : resolve17(data);
+              return err2 ? reject(err2) : resolve18(data);
             });
           });
         }
@@ -28186,8 +28485,8 @@ var require_pool_base = __commonJS({
         if (this[kQueued] === 0) {
           return closeClients(this);
         } else {
-          return new Promise((resolve17) => {
-            this[kClosedResolve] = resolve17;
+          return new Promise((resolve18) => {
+            this[kClosedResolve] = resolve18;
           });
         }
       }
@@ -28261,8 +28560,8 @@ var require_pool_base = __commonJS({
         }
         let done = false;
         let resolveClosed;
-        const closed = new Promise((resolve17) => {
-          resolveClosed = resolve17;
+        const closed = new Promise((resolve18) => {
+          resolveClosed = resolve18;
         });
         this[kRetiring].set(client, closed);
         client.close(() => {
@@ -33646,12 +33945,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve17, reject) => {
+      const waitForDrain = () => new Promise((resolve18, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve17;
+          callback = resolve18;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -35175,12 +35474,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve17, reject) => {
+      const waitForDrain = () => new Promise((resolve18, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve17;
+          callback = resolve18;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -35562,16 +35861,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       [kClose]() {
-        return new Promise((resolve17) => {
+        return new Promise((resolve18) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve17;
+            this[kClosedResolve] = resolve18;
           } else {
-            resolve17(null);
+            resolve18(null);
           }
         });
       }
       [kDestroy](err) {
-        return new Promise((resolve17) => {
+        return new Promise((resolve18) => {
           const requests2 = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests2.length; i++) {
             const request2 = requests2[i];
@@ -35584,7 +35883,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve17(null);
+            resolve18(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -36453,7 +36752,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return Promise.resolve(null);
         }
-        return new Promise((resolve17, reject) => {
+        return new Promise((resolve18, reject) => {
           if (this[kContentLength] && this[kContentLength] > limit || this[kBytesRead] > limit) {
             this.destroy(new AbortError());
           }
@@ -36467,11 +36766,11 @@ var require_readable = __commonJS({
               if (signal.aborted) {
                 reject(signal.reason ?? new AbortError());
               } else {
-                resolve17(null);
+                resolve18(null);
               }
             });
           } else {
-            this.on("close", resolve17);
+            this.on("close", resolve18);
           }
           this.on("error", noop2).on("data", () => {
             if (this[kBytesRead] > limit) {
@@ -36499,7 +36798,7 @@ var require_readable = __commonJS({
     }
     function consume(stream, type) {
       assert2(!stream[kConsume]);
-      return new Promise((resolve17, reject) => {
+      return new Promise((resolve18, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -36514,7 +36813,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve17,
+              resolve: resolve18,
               reject,
               length: 0,
               body: []
@@ -36592,18 +36891,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2, encoding) {
-      const { type, body, resolve: resolve17, stream, length } = consume2;
+      const { type, body, resolve: resolve18, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve17(chunksDecode(body, length, encoding));
+          resolve18(chunksDecode(body, length, encoding));
         } else if (type === "json") {
-          resolve17(JSON.parse(chunksDecode(body, length, encoding)));
+          resolve18(JSON.parse(chunksDecode(body, length, encoding)));
         } else if (type === "arrayBuffer") {
-          resolve17(chunksConcat(body, length).buffer);
+          resolve18(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve17(new Blob(body, { type: stream[kContentType] }));
+          resolve18(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve17(chunksConcat(body, length));
+          resolve18(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -36907,9 +37206,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve17, reject) => {
+        return new Promise((resolve18, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve17(data);
+            return err ? reject(err) : resolve18(data);
           });
         });
       }
@@ -37993,7 +38292,7 @@ async function peekThenYield(peek, text4) {
     started = peek(text4);
   } catch {
   }
-  if (started) for (let turn = 0; turn < 2; turn++) await new Promise((resolve17) => setImmediate(resolve17));
+  if (started) for (let turn = 0; turn < 2; turn++) await new Promise((resolve18) => setImmediate(resolve18));
 }
 function failureError(ctx, outcome3, attempts, outcomeUnknown) {
   if ("response" in outcome3) return errorForStatus(ctx, outcome3.response, attempts, outcomeUnknown);
@@ -40826,7 +41125,7 @@ var init_core = __esm({
 // src/emulator/persist.ts
 import { createHmac as createHmac2, randomBytes as randomBytes3 } from "node:crypto";
 import { mkdir, open as open2, readFile as readFile4, rename, rm } from "node:fs/promises";
-import { dirname as dirname2 } from "node:path";
+import { dirname as dirname3 } from "node:path";
 function invalid2(path2, problem2) {
   return new ConnectorSyncError("SETTINGS_INVALID", `${path2}: not an emulator state file: ${problem2}`, {
     hint: "point --state at a file the emulator wrote, or at a path that does not exist yet"
@@ -40990,7 +41289,7 @@ var init_persist = __esm({
       /** Notes a change; the write happens on the next tick, together with the other changes of this one. */
       schedule() {
         this.#dirty = true;
-        this.#running ??= new Promise((resolve17) => setImmediate(resolve17)).then(() => this.#drain());
+        this.#running ??= new Promise((resolve18) => setImmediate(resolve18)).then(() => this.#drain());
       }
       /** Waits until every change so far is on disk; rejects when the last write failed. */
       async flush() {
@@ -41020,7 +41319,7 @@ var init_persist = __esm({
         const state = { format: FORMAT, version: 1, connectors: this.#snapshot().map(forDisk) };
         const text4 = `${JSON.stringify(state, null, 1)}
 `;
-        await mkdir(dirname2(this.#path), { recursive: true });
+        await mkdir(dirname3(this.#path), { recursive: true });
         this.#counter += 1;
         const temporary = `${this.#path}.${process.pid}.${this.#counter}.tmp`;
         const handle = await open2(temporary, "w", 384);
@@ -41823,11 +42122,11 @@ async function listen(core, options) {
       else response.destroy(error2 instanceof Error ? error2 : void 0);
     });
   });
-  await new Promise((resolve17, reject) => {
+  await new Promise((resolve18, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.host, () => {
       server.off("error", reject);
-      resolve17();
+      resolve18();
     });
   });
   const { port } = server.address();
@@ -41836,8 +42135,8 @@ async function listen(core, options) {
   return {
     url: `http://${host}:${port}`,
     port,
-    close: () => new Promise((resolve17, reject) => {
-      server.close((error2) => error2 ? reject(error2) : resolve17());
+    close: () => new Promise((resolve18, reject) => {
+      server.close((error2) => error2 ? reject(error2) : resolve18());
       server.closeAllConnections();
     })
   };
@@ -41919,7 +42218,7 @@ async function startingState(options, nowMs) {
 async function startEmulator(options = {}) {
   checkOptions(options);
   const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? ((ms) => new Promise((resolve17) => setTimeout(resolve17, ms)));
+  const sleep = options.sleep ?? ((ms) => new Promise((resolve18) => setTimeout(resolve18, ms)));
   const core = new EmulatorCore({
     now,
     random: options.random ?? Math.random,
@@ -42140,12 +42439,12 @@ var init_api_url_trust = __esm({
 });
 
 // src/cli/target.ts
-import { join as join2, resolve as resolve4 } from "node:path";
+import { join as join2, resolve as resolve5 } from "node:path";
 async function connectTarget(io, settings, options) {
   const { createClient: createClient2 } = await Promise.resolve().then(() => (init_client(), client_exports));
   if (options.emulator) {
     const { startEmulator: startEmulator2 } = await Promise.resolve().then(() => (init_emulator(), emulator_exports));
-    const dir = resolve4(io.cwd, EMULATOR_DIR);
+    const dir = resolve5(io.cwd, EMULATOR_DIR);
     const emulator = await startEmulator2({ port: 0, statePath: join2(dir, "emulator-state.json") });
     const apiKey = "emulator";
     const api2 = createClient2({ baseUrl: emulator.url, apiKey, concurrency: options.concurrency });
@@ -42431,11 +42730,11 @@ var init_completion2 = __esm({
 });
 
 // src/config/discover.ts
-import { isAbsolute as isAbsolute3, join as join3, relative, resolve as resolve5, sep } from "node:path";
+import { isAbsolute as isAbsolute4, join as join3, relative, resolve as resolve6, sep } from "node:path";
 function displayPath(path2, cwd) {
   const rel = relative(cwd, path2);
   if (rel === "") return ".";
-  if (rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute3(rel)) return path2;
+  if (rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute4(rel)) return path2;
   return rel;
 }
 function byName2(a, b2) {
@@ -42443,11 +42742,11 @@ function byName2(a, b2) {
 }
 function isWithin(path2, folder2) {
   const rel = relative(folder2, path2);
-  return rel === "" || rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute3(rel);
+  return rel === "" || rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute4(rel);
 }
 async function discoverFiles(paths, cwd, fs2) {
   const walker = new Walker(fs2, cwd);
-  for (const path2 of paths) await walker.visitArgument(resolve5(cwd, path2));
+  for (const path2 of paths) await walker.visitArgument(resolve6(cwd, path2));
   return { files: walker.files, issues: walker.issues, order: walker.order };
 }
 var YAML_FILE, Walker;
@@ -42797,177 +43096,6 @@ var init_parse = __esm({
   }
 });
 
-// node_modules/fastest-levenshtein/mod.js
-var require_mod = __commonJS({
-  "node_modules/fastest-levenshtein/mod.js"(exports) {
-    "use strict";
-    exports.__esModule = true;
-    exports.distance = exports.closest = void 0;
-    var peq = new Uint32Array(65536);
-    var myers_32 = function(a, b2) {
-      var n = a.length;
-      var m = b2.length;
-      var lst = 1 << n - 1;
-      var pv = -1;
-      var mv = 0;
-      var sc = n;
-      var i = n;
-      while (i--) {
-        peq[a.charCodeAt(i)] |= 1 << i;
-      }
-      for (i = 0; i < m; i++) {
-        var eq = peq[b2.charCodeAt(i)];
-        var xv = eq | mv;
-        eq |= (eq & pv) + pv ^ pv;
-        mv |= ~(eq | pv);
-        pv &= eq;
-        if (mv & lst) {
-          sc++;
-        }
-        if (pv & lst) {
-          sc--;
-        }
-        mv = mv << 1 | 1;
-        pv = pv << 1 | ~(xv | mv);
-        mv &= xv;
-      }
-      i = n;
-      while (i--) {
-        peq[a.charCodeAt(i)] = 0;
-      }
-      return sc;
-    };
-    var myers_x = function(b2, a) {
-      var n = a.length;
-      var m = b2.length;
-      var mhc = [];
-      var phc = [];
-      var hsize = Math.ceil(n / 32);
-      var vsize = Math.ceil(m / 32);
-      for (var i = 0; i < hsize; i++) {
-        phc[i] = -1;
-        mhc[i] = 0;
-      }
-      var j2 = 0;
-      for (; j2 < vsize - 1; j2++) {
-        var mv_1 = 0;
-        var pv_1 = -1;
-        var start_1 = j2 * 32;
-        var vlen_1 = Math.min(32, m) + start_1;
-        for (var k2 = start_1; k2 < vlen_1; k2++) {
-          peq[b2.charCodeAt(k2)] |= 1 << k2;
-        }
-        for (var i = 0; i < n; i++) {
-          var eq = peq[a.charCodeAt(i)];
-          var pb = phc[i / 32 | 0] >>> i & 1;
-          var mb = mhc[i / 32 | 0] >>> i & 1;
-          var xv = eq | mv_1;
-          var xh = ((eq | mb) & pv_1) + pv_1 ^ pv_1 | eq | mb;
-          var ph = mv_1 | ~(xh | pv_1);
-          var mh = pv_1 & xh;
-          if (ph >>> 31 ^ pb) {
-            phc[i / 32 | 0] ^= 1 << i;
-          }
-          if (mh >>> 31 ^ mb) {
-            mhc[i / 32 | 0] ^= 1 << i;
-          }
-          ph = ph << 1 | pb;
-          mh = mh << 1 | mb;
-          pv_1 = mh | ~(xv | ph);
-          mv_1 = ph & xv;
-        }
-        for (var k2 = start_1; k2 < vlen_1; k2++) {
-          peq[b2.charCodeAt(k2)] = 0;
-        }
-      }
-      var mv = 0;
-      var pv = -1;
-      var start = j2 * 32;
-      var vlen = Math.min(32, m - start) + start;
-      for (var k2 = start; k2 < vlen; k2++) {
-        peq[b2.charCodeAt(k2)] |= 1 << k2;
-      }
-      var score = m;
-      for (var i = 0; i < n; i++) {
-        var eq = peq[a.charCodeAt(i)];
-        var pb = phc[i / 32 | 0] >>> i & 1;
-        var mb = mhc[i / 32 | 0] >>> i & 1;
-        var xv = eq | mv;
-        var xh = ((eq | mb) & pv) + pv ^ pv | eq | mb;
-        var ph = mv | ~(xh | pv);
-        var mh = pv & xh;
-        score += ph >>> m - 1 & 1;
-        score -= mh >>> m - 1 & 1;
-        if (ph >>> 31 ^ pb) {
-          phc[i / 32 | 0] ^= 1 << i;
-        }
-        if (mh >>> 31 ^ mb) {
-          mhc[i / 32 | 0] ^= 1 << i;
-        }
-        ph = ph << 1 | pb;
-        mh = mh << 1 | mb;
-        pv = mh | ~(xv | ph);
-        mv = ph & xv;
-      }
-      for (var k2 = start; k2 < vlen; k2++) {
-        peq[b2.charCodeAt(k2)] = 0;
-      }
-      return score;
-    };
-    var distance2 = function(a, b2) {
-      if (a.length < b2.length) {
-        var tmp = b2;
-        b2 = a;
-        a = tmp;
-      }
-      if (b2.length === 0) {
-        return a.length;
-      }
-      if (a.length <= 32) {
-        return myers_32(a, b2);
-      }
-      return myers_x(a, b2);
-    };
-    exports.distance = distance2;
-    var closest = function(str, arr) {
-      var min_distance = Infinity;
-      var min_index = 0;
-      for (var i = 0; i < arr.length; i++) {
-        var dist = distance2(str, arr[i]);
-        if (dist < min_distance) {
-          min_distance = dist;
-          min_index = i;
-        }
-      }
-      return arr[min_index];
-    };
-    exports.closest = closest;
-  }
-});
-
-// src/config/suggest.ts
-function closestMatch(word2, candidates) {
-  const lower = word2.toLowerCase();
-  const limit = Math.min(3, Math.max(1, Math.floor(word2.length / 3)));
-  let best;
-  let bestDistance = Number.POSITIVE_INFINITY;
-  for (const candidate of candidates) {
-    const d = (0, import_fastest_levenshtein.distance)(lower, candidate.toLowerCase());
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return bestDistance <= limit ? best : void 0;
-}
-var import_fastest_levenshtein;
-var init_suggest = __esm({
-  "src/config/suggest.ts"() {
-    "use strict";
-    import_fastest_levenshtein = __toESM(require_mod(), 1);
-  }
-});
-
 // src/config/schema-issues.ts
 function pointerSegments(pointer, data) {
   const segments = [];
@@ -43242,6 +43370,81 @@ var init_schema_issues = __esm({
   }
 });
 
+// src/config/vars.ts
+function substituteVars(ctx, data, vars, issues) {
+  const walk = (segments, value) => {
+    if (typeof value === "string") {
+      return value.includes(VAR_START) ? substitute(ctx, segments, value, vars, issues) : value;
+    }
+    if (Array.isArray(value)) return value.map((item, index) => walk([...segments, index], item));
+    if (value !== null && typeof value === "object" && !(value instanceof Uint8Array)) {
+      return Object.fromEntries(
+        Object.entries(value).map(([key, item]) => [key, walk([...segments, key], item)])
+      );
+    }
+    return value;
+  };
+  return walk([], data);
+}
+function substitute(ctx, segments, value, vars, issues) {
+  let out = "";
+  let i = 0;
+  while (i < value.length) {
+    if (value.startsWith("$${", i)) {
+      out += "$${";
+      i += 3;
+      continue;
+    }
+    const end = value.startsWith(VAR_START, i) ? value.indexOf("}", i) : -1;
+    if (end < 0) {
+      out += value[i];
+      i += 1;
+      continue;
+    }
+    const name = value.slice(i + VAR_START.length, end);
+    const resolved = vars.environment === void 0 ? void 0 : vars.values[name];
+    if (resolved === void 0) {
+      issues.push(varIssue(ctx, segments, i, name, vars));
+      out += `$${value.slice(i, end + 1)}`;
+    } else out += resolved.replaceAll("${", () => "$${");
+    i = end + 1;
+  }
+  return out;
+}
+function varIssue(ctx, segments, index, name, vars) {
+  const key = formatKeyPath(segments);
+  const at = locateInValue(ctx, segments, index);
+  if (vars.environment === void 0) {
+    const declared = vars.environments.length > 0 ? `the settings file declares: ${vars.environments.join(", ")}` : "the settings file declares no `environments:`";
+    return makeIssue(
+      "var-without-env",
+      `\`${key}\` uses \`\${var:${name}}\`, but no environment is selected: pass --env NAME (${declared}); write \`$\${\` for a literal \`\${\``,
+      at,
+      { key }
+    );
+  }
+  const known = Object.keys(vars.values);
+  const near = closestMatch(name, known);
+  const list2 = known.length > 0 ? `its vars are ${known.join(", ")}` : "it declares no vars";
+  return makeIssue(
+    "var-unknown",
+    `\`${key}\` uses \`\${var:${name}}\`, which environment ${vars.environment} does not define${near ? ` (did you mean ${near}?)` : ""}; ${list2}`,
+    at,
+    { key }
+  );
+}
+var NO_VARS, VAR_START;
+var init_vars = __esm({
+  "src/config/vars.ts"() {
+    "use strict";
+    init_issues();
+    init_positions();
+    init_suggest();
+    NO_VARS = { environment: void 0, values: {}, environments: [] };
+    VAR_START = "${var:";
+  }
+});
+
 // src/config/load.ts
 var load_exports = {};
 __export(load_exports, {
@@ -43272,11 +43475,17 @@ async function readSource(fs2, path2, display2) {
     };
   }
 }
-async function loadFile(fs2, path2, display2, build, policy) {
+async function loadFile(fs2, path2, display2, build, policy, vars) {
   const source = await readSource(fs2, path2, display2);
   if ("issue" in source) return { issues: [source.issue], named: [], connectors: [], buildIssues: [] };
   const parsed2 = parseYaml(display2, source.text);
   const issues = [...parsed2.issues];
+  if (source.text.includes("${var:")) {
+    for (const doc of parsed2.documents) {
+      if (doc.data !== void 0 && !doc.empty) doc.data = substituteVars(doc, doc.data, vars, issues);
+    }
+  }
+  const unresolved = new Set(issues.filter((i) => i.code.startsWith("var-")).map((i) => i.key));
   const sites = [];
   const filled = parsed2.documents.filter((doc) => !doc.empty);
   if (filled.length === 0 && !issues.some((issue2) => issue2.severity === "error")) {
@@ -43303,7 +43512,12 @@ async function loadFile(fs2, path2, display2, build, policy) {
       if (policy !== void 0 && site.valid) issues.push(...policyIssues(site, policy));
     }
   }
-  const outcome3 = { issues, named: [], connectors: [], buildIssues: [] };
+  const outcome3 = {
+    issues: unresolved.size === 0 ? issues : issues.filter((i) => i.code.startsWith("var-") || !unresolved.has(i.key)),
+    named: [],
+    connectors: [],
+    buildIssues: []
+  };
   for (const site of sites) {
     const named = nameEntry(site);
     if (named !== null) outcome3.named.push(named);
@@ -43334,7 +43548,7 @@ async function loadDesiredState(paths, options) {
   const outcomes = await mapLimited(
     discovery.files,
     READ_CONCURRENCY,
-    (file) => loadFile(fs2, file.path, file.display, build, options.policy)
+    (file) => loadFile(fs2, file.path, file.display, build, options.policy, options.vars ?? NO_VARS)
   );
   const superseded = options.policy?.forbidLiteralSecrets ? "literal-secret" : void 0;
   for (const outcome3 of outcomes) issues.push(...outcome3.issues.filter((i) => i.code !== superseded));
@@ -43369,6 +43583,7 @@ var init_load = __esm({
     init_schema();
     init_schema_issues();
     init_source();
+    init_vars();
     READ_CONCURRENCY = 16;
   }
 });
@@ -43408,7 +43623,7 @@ var init_lock_file = __esm({
 // src/daemon/control.ts
 import { createHash as createHash5, timingSafeEqual } from "node:crypto";
 import { readFile as readFile6 } from "node:fs/promises";
-import { resolve as resolve6 } from "node:path";
+import { resolve as resolve7 } from "node:path";
 function digest(value) {
   return createHash5("sha256").update(value, "utf8").digest();
 }
@@ -43416,7 +43631,7 @@ async function readControlToken(file, env, cwd) {
   let token;
   if (file !== void 0) {
     try {
-      token = (await readFile6(resolve6(cwd, file), "utf8")).replace(/\r?\n$/, "");
+      token = (await readFile6(resolve7(cwd, file), "utf8")).replace(/\r?\n$/, "");
     } catch (error2) {
       throw new ConnectorSyncError(
         "SETTINGS_INVALID",
@@ -43515,7 +43730,7 @@ var init_loop = __esm({
       /** Resolves once no reconcile runs and none is queued (a scheduled retry does not count). */
       whenIdle() {
         if (this.#current === null) return Promise.resolve();
-        return new Promise((resolve17) => this.#idleWaiters.push(resolve17));
+        return new Promise((resolve18) => this.#idleWaiters.push(resolve18));
       }
       /** Starts nothing new and resolves when the run in flight (if any) has finished. */
       async stop() {
@@ -43533,7 +43748,7 @@ var init_loop = __esm({
           if (next !== null && !this.#stopped) return this.#start([...next]);
           const waiters = this.#idleWaiters;
           this.#idleWaiters = [];
-          for (const resolve17 of waiters) resolve17();
+          for (const resolve18 of waiters) resolve18();
         });
       }
       async #execute(reasons) {
@@ -45571,7 +45786,7 @@ var require_pushgateway = __commonJS({
       const options = Object.assign(requestParams, this.requestOptions, {
         method
       });
-      return new Promise((resolve17, reject) => {
+      return new Promise((resolve18, reject) => {
         if (method === "DELETE" && options.headers) {
           delete options.headers["Content-Encoding"];
         }
@@ -45587,7 +45802,7 @@ var require_pushgateway = __commonJS({
                 new Error(`push failed with status ${resp.statusCode}, ${body}`)
               );
             } else {
-              resolve17({ resp, body });
+              resolve18({ resp, body });
             }
           });
         });
@@ -48361,13 +48576,13 @@ var require_cluster = __commonJS({
        */
       clusterMetrics() {
         const requestId = requestCtr++;
-        return new Promise((resolve17, reject) => {
+        return new Promise((resolve18, reject) => {
           let settled = false;
           function done(err, result) {
             if (settled) return;
             settled = true;
             if (err) reject(err);
-            else resolve17(result);
+            else resolve18(result);
           }
           const request2 = {
             responses: [],
@@ -48890,7 +49105,7 @@ var init_notify = __esm({
         }
       }
       #sleep(ms) {
-        return new Promise((resolve17) => this.#options.timers.setTimeout(resolve17, ms));
+        return new Promise((resolve18) => this.#options.timers.setTimeout(resolve18, ms));
       }
     };
     TITLES = {
@@ -50584,8 +50799,8 @@ function startBudget(timeoutMs) {
   const graceMs = Math.min(5e3, Math.max(100, timeoutMs / 10));
   let release = () => {
   };
-  const abandoned = new Promise((resolve17) => {
-    release = resolve17;
+  const abandoned = new Promise((resolve18) => {
+    release = resolve18;
   });
   const expire = setTimeout(() => controller.abort(runTimeoutError(timeoutMs)), timeoutMs);
   const abandon = setTimeout(release, timeoutMs + graceMs);
@@ -52601,11 +52816,11 @@ async function startServer(deps, where2) {
     void answer(deps, hosts, request2, response);
   });
   server.keepAliveTimeout = 5e3;
-  await new Promise((resolve17, reject) => {
+  await new Promise((resolve18, reject) => {
     server.once("error", reject);
     server.listen(where2.port, where2.host, () => {
       server.off("error", reject);
-      resolve17();
+      resolve18();
     });
   }).catch((error2) => {
     const hint = "use --port 0 to pick a free port, or another --host";
@@ -52618,8 +52833,8 @@ async function startServer(deps, where2) {
   return {
     url: `http://${host}:${port}`,
     port,
-    close: () => new Promise((resolve17) => {
-      server.close(() => resolve17());
+    close: () => new Promise((resolve18) => {
+      server.close(() => resolve18());
       server.closeIdleConnections();
       setTimeout(() => server.closeAllConnections(), 1e3).unref();
     })
@@ -54647,10 +54862,10 @@ function consumeDirectoryStream(stream, onEntry) {
       return;
     tasks.push(Promise.resolve(result));
   });
-  return new Promise((resolve17) => {
-    stream.once("end", () => resolve17({ complete: true }));
-    stream.once("close", () => resolve17({ complete: false }));
-    stream.once(EV2.ERROR, (error2) => resolve17({ complete: false, error: error2 }));
+  return new Promise((resolve18) => {
+    stream.once("end", () => resolve18({ complete: true }));
+    stream.once("close", () => resolve18({ complete: false }));
+    stream.once(EV2.ERROR, (error2) => resolve18({ complete: false, error: error2 }));
   }).then(async ({ complete, error: error2 }) => {
     const settled = await Promise.allSettled(tasks);
     const failures = settled.filter((result) => result.status === "rejected").map((result) => result.reason);
@@ -54947,9 +55162,9 @@ var init_reconcile = __esm({
         if (this.fsw.closed) {
           return;
         }
-        const dirname8 = sp5.dirname(file);
+        const dirname9 = sp5.dirname(file);
         const basename6 = sp5.basename(file);
-        const parent = this.fsw.tree.getDirectory(dirname8);
+        const parent = this.fsw.tree.getDirectory(dirname9);
         let prevStats = stats;
         if (parent.has(basename6))
           return;
@@ -54972,7 +55187,7 @@ var init_reconcile = __esm({
               if (!isActive())
                 return;
               if (isMissingError(error2)) {
-                this.fsw.removePath(dirname8, basename6);
+                this.fsw.removePath(dirname9, basename6);
               } else {
                 this.reportError(error2);
               }
@@ -56700,10 +56915,10 @@ var init_debounce = __esm({
 
 // src/daemon/symlinks.ts
 import * as nodeFs2 from "node:fs/promises";
-import { join as join11, resolve as resolve12, sep as sep4 } from "node:path";
+import { join as join11, resolve as resolve13, sep as sep4 } from "node:path";
 async function linksOnPath(path2, fs2 = nodeFs2) {
   const links = [];
-  let pending2 = components(resolve12(path2));
+  let pending2 = components(resolve13(path2));
   let current = sep4;
   let hops = 0;
   while (pending2.length > 0) {
@@ -56720,7 +56935,7 @@ async function linksOnPath(path2, fs2 = nodeFs2) {
     }
     if (++hops > MAX_HOPS) break;
     if (!links.includes(candidate)) links.push(candidate);
-    const target = resolve12(current, await fs2.readlink(candidate));
+    const target = resolve13(current, await fs2.readlink(candidate));
     pending2 = [...components(target), ...pending2];
     current = sep4;
   }
@@ -56738,15 +56953,15 @@ var init_symlinks = __esm({
 });
 
 // src/daemon/watcher.ts
-import { basename as basename5, dirname as dirname6, resolve as resolve13 } from "node:path";
+import { basename as basename5, dirname as dirname7, resolve as resolve14 } from "node:path";
 function isIgnoredPath(path2) {
   const name = basename5(path2);
   if (name === ".git" || name === "node_modules") return true;
   return EDITOR_TEMP.some((pattern) => pattern.test(name));
 }
 async function watchDesiredState(options) {
-  const paths = options.paths.map((path2) => resolve13(path2));
-  const extra = new Set(options.extraFiles.map((path2) => resolve13(path2)));
+  const paths = options.paths.map((path2) => resolve14(path2));
+  const extra = new Set(options.extraFiles.map((path2) => resolve14(path2)));
   let changed = /* @__PURE__ */ new Set();
   const debouncer = new Debouncer({
     quietMs: options.debounceMs,
@@ -56773,7 +56988,7 @@ async function watchDesiredState(options) {
     const roots = new Set(targets);
     content.on("all", (event, path2) => {
       const isFileEvent = event === "add" || event === "change" || event === "unlink";
-      const absolute = resolve13(path2);
+      const absolute = resolve14(path2);
       if (!isFileEvent || YAML_FILE2.test(absolute) || extra.has(absolute) || links.has(absolute))
         note(absolute);
       if (roots.has(absolute) && (event === "add" || event === "addDir")) rebuild();
@@ -56781,10 +56996,10 @@ async function watchDesiredState(options) {
     content.on("error", (error2) => options.onError(error2));
     const opened = [content];
     if (links.size > 0) {
-      const parents = [...new Set([...links].map((link) => dirname6(link)))];
+      const parents = [...new Set([...links].map((link) => dirname7(link)))];
       const linkWatcher = watch(parents, { ignoreInitial: true, depth: 0, followSymlinks: false });
       linkWatcher.on("all", (_event, path2) => {
-        const absolute = resolve13(path2);
+        const absolute = resolve14(path2);
         if (!links.has(absolute)) return;
         note(absolute);
         rebuild();
@@ -56998,8 +57213,8 @@ async function startDaemon(parts) {
       let timer;
       const finished = await Promise.race([
         loop.stop().then(() => true),
-        new Promise((resolve17) => {
-          timer = clock.timers.setTimeout(() => resolve17(false), timeoutMs);
+        new Promise((resolve18) => {
+          timer = clock.timers.setTimeout(() => resolve18(false), timeoutMs);
         })
       ]);
       clock.timers.clearTimeout(timer);
@@ -59602,7 +59817,7 @@ var require_transport = __commonJS({
     var { createRequire } = __require("module");
     var { existsSync } = __require("node:fs");
     var getCallers = require_caller();
-    var { join: join13, isAbsolute: isAbsolute10, sep: sep5 } = __require("node:path");
+    var { join: join13, isAbsolute: isAbsolute11, sep: sep5 } = __require("node:path");
     var { fileURLToPath: fileURLToPath2 } = __require("node:url");
     var sleep = require_atomic_sleep();
     var onExit = require_on_exit_leak_free();
@@ -59675,7 +59890,7 @@ var require_transport = __commonJS({
           return false;
         }
       }
-      return isAbsolute10(path2) && !existsSync(path2);
+      return isAbsolute11(path2) && !existsSync(path2);
     }
     function stripQuotes(value) {
       const first = value[0];
@@ -59801,7 +60016,7 @@ var require_transport = __commonJS({
       return stream;
       function fixTarget(origin) {
         origin = bundlerOverrides[origin] || origin;
-        if (isAbsolute10(origin) || origin.indexOf("file://") === 0) {
+        if (isAbsolute11(origin) || origin.indexOf("file://") === 0) {
           return origin;
         }
         if (origin === "pino/file") {
@@ -62132,13 +62347,13 @@ var require_pino_abstract_transport = __commonJS({
     var { Duplex } = __require("stream");
     var { parentPort, workerData } = __require("worker_threads");
     function createDeferred() {
-      let resolve17;
+      let resolve18;
       let reject;
       const promise = new Promise((_resolve, _reject) => {
-        resolve17 = _resolve;
+        resolve18 = _resolve;
         reject = _reject;
       });
-      promise.resolve = resolve17;
+      promise.resolve = resolve18;
       promise.reject = reject;
       return promise;
     }
@@ -65211,7 +65426,7 @@ var command_exports = {};
 __export(command_exports, {
   runDaemonCommand: () => runDaemonCommand
 });
-import { resolve as resolve14 } from "node:path";
+import { resolve as resolve15 } from "node:path";
 async function runDaemonCommand(paths, flags, io, signals) {
   const settingsInput = {
     cwd: io.cwd,
@@ -65240,9 +65455,9 @@ async function runDaemonCommand(paths, flags, io, signals) {
       "connector-sync daemon starting"
     );
     const daemon = await startDaemon({
-      paths: desiredPaths.map((path2) => resolve14(io.cwd, path2)),
+      paths: desiredPaths.map((path2) => resolve15(io.cwd, path2)),
       // watched even while absent: creating it (say with `suspend: true`) takes effect at once
-      watchFiles: [settings.file ?? resolve14(io.cwd, flags.settings ?? DEFAULT_SETTINGS_FILE)],
+      watchFiles: [settings.file ?? resolve15(io.cwd, flags.settings ?? DEFAULT_SETTINGS_FILE)],
       api: target.api,
       apiId: target.id,
       apiDisplayUrl: target.displayUrl,
@@ -65299,7 +65514,7 @@ function logStartFailure(logger, error2) {
 }
 function aborted(signal) {
   if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve17) => signal.addEventListener("abort", () => resolve17(), { once: true }));
+  return new Promise((resolve18) => signal.addEventListener("abort", () => resolve18(), { once: true }));
 }
 function reasonOf(signal) {
   return signal.reason instanceof Error ? signal.reason.message : String(signal.reason);
@@ -65692,9 +65907,16 @@ import { randomBytes as randomBytes4 } from "node:crypto";
 async function runDiffCommand(paths, flags, io) {
   try {
     const names2 = twoEnvironments(flags.env ?? []);
+    const settings = await loadSettings({
+      cwd: io.cwd,
+      env: io.env,
+      flags: {},
+      ...flags.settings ? { file: flags.settings } : {}
+    });
+    const environments = names2.map((name) => ({ name, ...settingsForEnvironment(settings, name) }));
     const sides = [];
-    for (const name of names2) {
-      const side = await readSide(await openEnvironment(io, flags, name), paths, flags, io);
+    for (const environment of environments) {
+      const side = await readSide(environment, paths, flags, io);
       if (side === null) return EXIT.usage;
       sides.push(side);
     }
@@ -65709,9 +65931,6 @@ async function runDiffCommand(paths, flags, io) {
     reportError(isConnectorSyncError(error2) ? error2 : asInternalError(error2), io);
     return EXIT.usage;
   }
-}
-async function openEnvironment(_io, _flags, name) {
-  throw new UsageError(`the settings file declares no environment ${name}`);
 }
 function twoEnvironments(names2) {
   const [a, b2] = names2;
@@ -65734,7 +65953,8 @@ async function readSide(environment, paths, flags, io) {
     resolve: false,
     cwd: io.cwd,
     env: io.env,
-    policy: settings.policy
+    policy: settings.policy,
+    vars: varsFor(settings)
   });
   if (!loaded.ok) {
     io.stderr.write(`error: the connector files of ${environment.name} are invalid:
@@ -65770,6 +65990,7 @@ var init_diff_run = __esm({
   "src/cli/diff-run.ts"() {
     "use strict";
     init_load();
+    init_settings();
     init_errors();
     init_compare_environments();
     init_diagnostics();
@@ -65823,7 +66044,7 @@ function numberFlag(flag, raw, rule) {
   return value;
 }
 async function optionsFrom(flags, ctx) {
-  const { resolve: resolve17 } = await import("node:path");
+  const { resolve: resolve18 } = await import("node:path");
   const faults2 = {};
   if (flags.latency !== void 0) faults2.latencyMs = numberFlag("--latency", flags.latency, { min: 0 });
   if (flags.jitter !== void 0) faults2.jitterMs = numberFlag("--jitter", flags.jitter, { min: 0 });
@@ -65846,15 +66067,15 @@ async function optionsFrom(flags, ctx) {
     },
     ...flags.keyScope === void 0 ? {} : { keyScope: choiceFlag("--key-scope", flags.keyScope, ["all", "shared_only"]) },
     ...flags.apiKey === void 0 ? {} : { apiKey: flags.apiKey },
-    ...flags.seed === void 0 ? {} : { seed: resolve17(ctx.io.cwd, flags.seed) },
-    ...flags.state === void 0 ? {} : { statePath: resolve17(ctx.io.cwd, flags.state) },
+    ...flags.seed === void 0 ? {} : { seed: resolve18(ctx.io.cwd, flags.seed) },
+    ...flags.state === void 0 ? {} : { statePath: resolve18(ctx.io.cwd, flags.state) },
     ...flags.authTtl === void 0 ? {} : { authUrlTtlSeconds: numberFlag("--auth-ttl", flags.authTtl, { min: 1, integer: true }) }
   };
 }
 function untilAborted(signal) {
-  return new Promise((resolve17) => {
-    if (signal.aborted) resolve17();
-    else signal.addEventListener("abort", () => resolve17(), { once: true });
+  return new Promise((resolve18) => {
+    if (signal.aborted) resolve18();
+    else signal.addEventListener("abort", () => resolve18(), { once: true });
   });
 }
 function registerEmulator(program2, ctx) {
@@ -66043,7 +66264,7 @@ __export(export_run_exports, {
   runExportCommand: () => runExportCommand
 });
 import { mkdir as mkdir2, stat as stat6, writeFile } from "node:fs/promises";
-import { join as join12, relative as relative7, resolve as resolve15 } from "node:path";
+import { join as join12, relative as relative7, resolve as resolve16 } from "node:path";
 async function runExportCommand(dir, flags, io) {
   const { settings, target } = await openTarget(io, flags);
   try {
@@ -66065,7 +66286,7 @@ async function runExportCommand(dir, flags, io) {
     }
     const connectors2 = listing.items.filter((c2) => !isMistralOwned(c2) && inScope(c2.name, scope));
     refuseUnsafeNames(connectors2);
-    const folder2 = resolve15(io.cwd, dir);
+    const folder2 = resolve16(io.cwd, dir);
     const files = connectors2.map((c2) => ({ connector: c2, path: join12(folder2, exportFileName(c2)) }));
     if (!flags.force)
       await refuseOverwrite(
@@ -69601,7 +69822,7 @@ function isRef(value) {
 function cloneIssues(issues) {
   return issues.map((iss) => iss.path ? { ...iss, path: iss.path.slice() } : { ...iss });
 }
-function isRecursive(inst, stack, resolve17) {
+function isRecursive(inst, stack, resolve18) {
   const cached3 = recursive.get(inst);
   if (cached3 !== void 0)
     return cached3 ? PROVEN : NONE;
@@ -69611,7 +69832,7 @@ function isRecursive(inst, stack, resolve17) {
   let result = NONE;
   const check = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer2 = isRecursive(child, stack, resolve17);
+      const answer2 = isRecursive(child, stack, resolve18);
       if (answer2 > result)
         result = answer2;
     }
@@ -69622,7 +69843,7 @@ function isRecursive(inst, stack, resolve17) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve17) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve18) : NONE;
       if (child > answer2)
         answer2 = child;
     }
@@ -69686,7 +69907,7 @@ function isRecursive(inst, stack, resolve17) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve17 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve18 ? inst._zod.innerType : void 0);
       merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -75566,7 +75787,7 @@ var init_protocol = __esm({
               return;
             }
             const pollInterval = task2.pollInterval ?? this._options?.defaultTaskPollInterval ?? 1e3;
-            await new Promise((resolve17) => setTimeout(resolve17, pollInterval));
+            await new Promise((resolve18) => setTimeout(resolve18, pollInterval));
             options?.signal?.throwIfAborted();
           }
         } catch (error2) {
@@ -75583,7 +75804,7 @@ var init_protocol = __esm({
        */
       request(request2, resultSchema, options) {
         const { relatedRequestId, resumptionToken, onresumptiontoken, task, relatedTask } = options ?? {};
-        return new Promise((resolve17, reject) => {
+        return new Promise((resolve18, reject) => {
           const earlyReject = (error2) => {
             reject(error2);
           };
@@ -75661,7 +75882,7 @@ var init_protocol = __esm({
               if (!parseResult.success) {
                 reject(parseResult.error);
               } else {
-                resolve17(parseResult.data);
+                resolve18(parseResult.data);
               }
             } catch (error2) {
               reject(error2);
@@ -75923,12 +76144,12 @@ var init_protocol = __esm({
           }
         } catch {
         }
-        return new Promise((resolve17, reject) => {
+        return new Promise((resolve18, reject) => {
           if (signal.aborted) {
             reject(new McpError(ErrorCode.InvalidRequest, "Request cancelled"));
             return;
           }
-          const timeoutId = setTimeout(resolve17, interval);
+          const timeoutId = setTimeout(resolve18, interval);
           signal.addEventListener("abort", () => {
             clearTimeout(timeoutId);
             reject(new McpError(ErrorCode.InvalidRequest, "Request cancelled"));
@@ -78366,7 +78587,7 @@ var init_sse = __esm({
         const baseFetch = this?._eventSourceInit?.fetch ?? this._fetch ?? fetch;
         const fetchImpl = this._followRedirects ? baseFetch : fetchWithinOrigin(baseFetch);
         let redirect;
-        return new Promise((resolve17, reject) => {
+        return new Promise((resolve18, reject) => {
           this._eventSource = new EventSource(this._url.href, {
             ...this._eventSourceInit,
             fetch: async (url2, init) => {
@@ -78388,7 +78609,7 @@ var init_sse = __esm({
           this._abortController = new AbortController();
           this._eventSource.onerror = (event) => {
             if (event.code === 401 && this._authProvider) {
-              this._authThenStart().then(resolve17, reject);
+              this._authThenStart().then(resolve18, reject);
               return;
             }
             const error2 = new SseError(event.code, redirect ?? event.message, event);
@@ -78410,7 +78631,7 @@ var init_sse = __esm({
               void this.close();
               return;
             }
-            resolve17();
+            resolve18();
           });
           this._eventSource.onmessage = (event) => {
             const messageEvent = event;
@@ -79663,7 +79884,7 @@ __export(sync_run_exports, {
   runSyncCommand: () => runSyncCommand
 });
 import { appendFile as appendFile2, mkdir as mkdir3, readFile as readFile7, writeFile as writeFile3 } from "node:fs/promises";
-import { dirname as dirname7, relative as relative8, resolve as resolve16 } from "node:path";
+import { dirname as dirname8, relative as relative8, resolve as resolve17 } from "node:path";
 async function runSyncCommand(paths, flags, io) {
   if (flags.plan && flags.planOut)
     throw new UsageError("--plan applies a saved plan; --plan-out saves a new one: use one of them");
@@ -79770,7 +79991,7 @@ async function finish(report, flags, io, apiUrl, shown2 = { headShown: false, re
     );
   }
   const summaryFile = io.env.GITHUB_STEP_SUMMARY;
-  if (summaryFile) await appendFile2(resolve16(io.cwd, summaryFile), renderReportMarkdown(report, context));
+  if (summaryFile) await appendFile2(resolve17(io.cwd, summaryFile), renderReportMarkdown(report, context));
   if (io.env.GITHUB_ACTIONS === "true" && flags.output !== "json") {
     for (const line of githubAnnotations(report)) io.stdout.write(`${line}
 `);
@@ -79795,7 +80016,7 @@ async function finish(report, flags, io, apiUrl, shown2 = { headShown: false, re
   return EXIT.ok;
 }
 async function readSavedPlan(file, cwd) {
-  const path2 = resolve16(cwd, file);
+  const path2 = resolve17(cwd, file);
   let text4;
   try {
     text4 = await readFile7(path2, "utf8");
@@ -79815,8 +80036,8 @@ async function writePlan(file, report, target, sources, io) {
     desired: report.desired,
     sources
   });
-  const path2 = resolve16(io.cwd, file);
-  await mkdir3(dirname7(path2), { recursive: true });
+  const path2 = resolve17(io.cwd, file);
+  await mkdir3(dirname8(path2), { recursive: true });
   await writeFile3(path2, `${JSON.stringify(saved, null, 2)}
 `);
   if (io.stderr.isTTY)

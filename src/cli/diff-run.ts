@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { loadDesiredState } from '../config/load.js';
-import type { Settings } from '../config/settings.js';
+import { loadSettings, type Settings, settingsForEnvironment, varsFor } from '../config/settings.js';
 import { asInternalError, ConnectorSyncError, isConnectorSyncError, UsageError } from '../errors.js';
 import {
   compareEnvironments,
@@ -34,9 +34,18 @@ export interface OpenedEnvironment {
 export async function runDiffCommand(paths: string[], flags: DiffFlags, io: CliIO): Promise<number> {
   try {
     const names = twoEnvironments(flags.env ?? []);
+    const settings = await loadSettings({
+      cwd: io.cwd,
+      env: io.env,
+      flags: {},
+      ...(flags.settings ? { file: flags.settings } : {}),
+    });
+    // both names are checked before anything is read; each environment is its own: flags and
+    // CONNECTOR_SYNC_* over its block over the file's top level
+    const environments = names.map((name) => ({ name, ...settingsForEnvironment(settings, name) }));
     const sides: EnvironmentSide[] = [];
-    for (const name of names) {
-      const side = await readSide(await openEnvironment(io, flags, name), paths, flags, io);
+    for (const environment of environments) {
+      const side = await readSide(environment, paths, flags, io);
       if (side === null) return EXIT.usage;
       sides.push(side);
     }
@@ -51,11 +60,6 @@ export async function runDiffCommand(paths: string[], flags: DiffFlags, io: CliI
     reportError(isConnectorSyncError(error) ? error : asInternalError(error), io);
     return EXIT.usage;
   }
-}
-
-// until environments: lands (branch env15a), no settings file declares one
-async function openEnvironment(_io: CliIO, _flags: DiffFlags, name: string): Promise<OpenedEnvironment> {
-  throw new UsageError(`the settings file declares no environment ${name}`);
 }
 
 function twoEnvironments(names: string[]): [string, string] {
@@ -87,6 +91,7 @@ async function readSide(
     cwd: io.cwd,
     env: io.env,
     policy: settings.policy,
+    vars: varsFor(settings),
   });
   if (!loaded.ok) {
     io.stderr.write(`error: the connector files of ${environment.name} are invalid:\n`);

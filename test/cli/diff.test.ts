@@ -2,8 +2,46 @@
  * `connector-sync diff --env A --env B`: exactly two environments, exit 0 equivalent, 1 differ,
  * 2 trouble (as diff(1)), and never a write.
  */
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: connector-file text, where ${var:...} is the syntax
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliWorld, openCliWorld } from './harness.js';
+
+const CANARY = 'canary-diff-header-value-77d1e0';
+
+const settings = (prodPaths: string) => `environments:
+  staging:
+    api_key_env: MISTRAL_API_KEY_STAGING
+    paths: [connectors]
+    vars: { host: staging.example.com }
+  prod:
+    api_key_env: MISTRAL_API_KEY_PROD
+    paths: [${prodPaths}]
+    vars: { host: example.com }
+`;
+
+const GITHUB = `name: github
+description: GitHub on \${var:host}
+server: https://mcp.\${var:host}/github
+headers:
+  Authorization: Bearer \${env:GITHUB_TOKEN}
+`;
+
+/** A repository with two environments: the same connector, and one more in prod only (or not). */
+async function repository(cwd: string, prodOnly: boolean): Promise<void> {
+  await mkdir(join(cwd, 'connectors'), { recursive: true });
+  await mkdir(join(cwd, 'prod-only'), { recursive: true });
+  await writeFile(
+    join(cwd, '.connector-sync.yaml'),
+    settings(prodOnly ? 'connectors, prod-only' : 'connectors'),
+  );
+  await writeFile(join(cwd, 'connectors', 'github.yaml'), GITHUB);
+  await writeFile(
+    join(cwd, 'prod-only', 'pager.yaml'),
+    'name: pager\ndescription: Paging\nserver: https://pager.example.com/mcp\n',
+  );
+}
 
 let world: CliWorld;
 beforeAll(async () => {
@@ -31,8 +69,68 @@ describe('diff usage', () => {
     expect(world.emulator.requestLog).toEqual([]);
   });
 
+  it('names the environments there are when one is unknown (exit 2)', async () => {
+    await repository(world.cwd, false);
+    const run = await world.run(['diff', '--offline', '--env', 'staging', '--env', 'prdo']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      'error: --env prdo: no such environment; the settings file declares: staging, prod',
+    );
+  });
+
   it('refuses an unknown output format as a usage error', async () => {
     const run = await world.run(['diff', '--env', 'a', '--env', 'b', '-o', 'yaml']);
     expect(run.code).toBe(2);
+  });
+});
+
+describe('diff --offline (as declared)', () => {
+  it('exits 0 when the only differences are the ones the vars explain, and reads no workspace', async () => {
+    await repository(world.cwd, false);
+    const run = await world.run(['diff', '--offline', '--env', 'staging', '--env', 'prod'], {
+      GITHUB_TOKEN: CANARY,
+    });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('~ github: differs as the vars say');
+    expect(run.stdout).toContain(
+      'server: https://mcp.staging.example.com/github | https://mcp.example.com/github (expected: ${var:host})',
+    );
+    expect(run.stdout).toContain('As they are (staging vs prod): not compared (--offline)');
+    expect(run.stdout).not.toContain(CANARY.slice(0, 12));
+    expect(world.emulator.requestLog).toEqual([]);
+  });
+
+  it('exits 1 when a connector is declared in one environment only, in every format', async () => {
+    await repository(world.cwd, true);
+    const args = ['diff', '--offline', '--env', 'staging', '--env', 'prod'];
+    const text = await world.run(args);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain('> pager: only in prod');
+    const json = await world.run([...args, '-o', 'json']);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      version: 1,
+      environments: ['staging', 'prod'],
+      equivalent: false,
+      declared: { counts: { 'only-b': 1, differs: 1 } },
+      remote: null,
+    });
+    const markdown = await world.run([...args, '-o', 'markdown']);
+    expect(markdown.code).toBe(1);
+    expect(markdown.stdout).toContain('| `pager` | only in prod |');
+  });
+
+  it("exits 2, with the file and line, when an environment's files are invalid", async () => {
+    await repository(world.cwd, true);
+    await writeFile(
+      join(world.cwd, 'prod-only', 'pager.yaml'),
+      'name: pager\ndescription: x\nserver: ${var:nope}\n',
+    );
+    const run = await world.run(['diff', '--offline', '--env', 'staging', '--env', 'prod']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('the connector files of prod are invalid');
+    expect(run.stderr).toMatch(/prod-only\/pager\.yaml:3:/);
+    expect(run.stdout).toBe('');
   });
 });
