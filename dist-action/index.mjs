@@ -65901,6 +65901,7 @@ var init_environment_diff = __esm({
 // src/cli/diff-run.ts
 var diff_run_exports = {};
 __export(diff_run_exports, {
+  environmentKeyEnv: () => environmentKeyEnv,
   runDiffCommand: () => runDiffCommand
 });
 import { randomBytes as randomBytes4 } from "node:crypto";
@@ -65913,7 +65914,10 @@ async function runDiffCommand(paths, flags, io) {
       flags: {},
       ...flags.settings ? { file: flags.settings } : {}
     });
-    const environments = names2.map((name) => ({ name, ...settingsForEnvironment(settings, name) }));
+    const environments = names2.map((name) => {
+      const opened = { name, ...settingsForEnvironment(settings, name) };
+      return flags.offline ? opened : { ...opened, env: environmentKeyEnv(opened, io.env) };
+    });
     const sides = [];
     for (const environment of environments) {
       const side = await readSide(environment, paths, flags, io);
@@ -65972,7 +65976,8 @@ async function readSide(environment, paths, flags, io) {
   return { ...side, remote: await listWorkspace(environment, io) };
 }
 async function listWorkspace(environment, io) {
-  const target = await connectTarget(io, environment.settings, { emulator: false, concurrency: 4 });
+  const keyed = { ...io, env: environment.env ?? io.env };
+  const target = await connectTarget(keyed, environment.settings, { emulator: false, concurrency: 4 });
   try {
     const listing = await target.api.listConnectors({ signal: io.signal });
     if (!listing.complete)
@@ -65985,6 +65990,20 @@ async function listWorkspace(environment, io) {
   } finally {
     await target.close();
   }
+}
+function environmentKeyEnv(environment, env) {
+  const source = environment.settings.environment?.apiKey;
+  if (source === void 0) return env;
+  const { MISTRAL_API_KEY: _key, MISTRAL_API_KEY_FILE: _file2, ...rest } = env;
+  if ("file" in source) return { ...rest, MISTRAL_API_KEY_FILE: source.file };
+  const key = env[source.env];
+  if (key === void 0 || key.trim() === "")
+    throw new ConnectorSyncError(
+      "NO_API_KEY",
+      `no API key for ${environment.name}: ${source.env} is not set (api_key_env of environments.${environment.name})`,
+      { hint: `set ${source.env} to that workspace's key, or compare as declared only with --offline` }
+    );
+  return { ...rest, MISTRAL_API_KEY: key };
 }
 var init_diff_run = __esm({
   "src/cli/diff-run.ts"() {

@@ -24,6 +24,8 @@ export interface OpenedEnvironment {
   name: string;
   settings: Settings;
   vars: Record<string, string>;
+  /** The process environment with this environment's key (absent offline: no key is needed). */
+  env?: CliIO['env'];
 }
 
 /**
@@ -42,7 +44,11 @@ export async function runDiffCommand(paths: string[], flags: DiffFlags, io: CliI
     });
     // both names are checked before anything is read; each environment is its own: flags and
     // CONNECTOR_SYNC_* over its block over the file's top level
-    const environments = names.map((name) => ({ name, ...settingsForEnvironment(settings, name) }));
+    const environments = names.map((name) => {
+      const opened = { name, ...settingsForEnvironment(settings, name) };
+      // both keys are found before either workspace is asked anything
+      return flags.offline ? opened : { ...opened, env: environmentKeyEnv(opened, io.env) };
+    });
     const sides: EnvironmentSide[] = [];
     for (const environment of environments) {
       const side = await readSide(environment, paths, flags, io);
@@ -109,7 +115,8 @@ async function readSide(
 }
 
 async function listWorkspace(environment: OpenedEnvironment, io: CliIO) {
-  const target = await connectTarget(io, environment.settings, { emulator: false, concurrency: 4 });
+  const keyed = { ...io, env: environment.env ?? io.env };
+  const target = await connectTarget(keyed, environment.settings, { emulator: false, concurrency: 4 });
   try {
     const listing = await target.api.listConnectors({ signal: io.signal });
     // a listing that misses a connector would show a difference that is not there
@@ -123,4 +130,27 @@ async function listWorkspace(environment: OpenedEnvironment, io: CliIO) {
   } finally {
     await target.close();
   }
+}
+
+/**
+ * The process environment with this environment's key in MISTRAL_API_KEY (or MISTRAL_API_KEY_FILE),
+ * from the source its block names, and no other key: one environment's key never reaches another's
+ * workspace.
+ */
+export function environmentKeyEnv(
+  environment: OpenedEnvironment,
+  env: CliIO['env'],
+): Record<string, string | undefined> {
+  const source = environment.settings.environment?.apiKey;
+  if (source === undefined) return env;
+  const { MISTRAL_API_KEY: _key, MISTRAL_API_KEY_FILE: _file, ...rest } = env;
+  if ('file' in source) return { ...rest, MISTRAL_API_KEY_FILE: source.file };
+  const key = env[source.env];
+  if (key === undefined || key.trim() === '')
+    throw new ConnectorSyncError(
+      'NO_API_KEY',
+      `no API key for ${environment.name}: ${source.env} is not set (api_key_env of environments.${environment.name})`,
+      { hint: `set ${source.env} to that workspace's key, or compare as declared only with --offline` },
+    );
+  return { ...rest, MISTRAL_API_KEY: key };
 }

@@ -5,8 +5,10 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: connector-file text, where ${var:...} is the syntax
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliWorld, openCliWorld } from './harness.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { SeedConnector } from '../../src/emulator/index.js';
+import { startWorkspaces, type Workspaces } from '../support/workspaces.js';
+import { type CliWorld, openCliWorld, writesOf } from './harness.js';
 
 const CANARY = 'canary-diff-header-value-77d1e0';
 
@@ -21,7 +23,7 @@ const settings = (prodPaths: string) => `environments:
     vars: { host: example.com }
 `;
 
-const GITHUB = `name: github
+const GITHUB = `name: team-github
 description: GitHub on \${var:host}
 server: https://mcp.\${var:host}/github
 headers:
@@ -92,7 +94,7 @@ describe('diff --offline (as declared)', () => {
     });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('~ github: differs as the vars say');
+    expect(run.stdout).toContain('~ team-github: differs as the vars say');
     expect(run.stdout).toContain(
       'server: https://mcp.staging.example.com/github | https://mcp.example.com/github (expected: ${var:host})',
     );
@@ -132,5 +134,102 @@ describe('diff --offline (as declared)', () => {
     expect(run.stderr).toContain('the connector files of prod are invalid');
     expect(run.stderr).toMatch(/prod-only\/pager\.yaml:3:/);
     expect(run.stdout).toBe('');
+  });
+});
+
+describe('diff (as they are): two workspaces, each read with its own key', () => {
+  const STAGING_KEY = 'canary-staging-key-31c9a2e4';
+  const PROD_KEY = 'canary-prod-key-8be04d17';
+  const github = (host: string): SeedConnector => ({
+    name: 'team-github',
+    description: `GitHub on ${host}`,
+    server: `https://mcp.${host}/github`,
+    global_headers: { Authorization: { value: CANARY, is_secret: true } },
+  });
+  let workspaces: Workspaces;
+  const keys = { MISTRAL_API_KEY_STAGING: STAGING_KEY, MISTRAL_API_KEY_PROD: PROD_KEY };
+
+  async function diff(
+    prodSeed: SeedConnector[],
+    args: string[] = [],
+    env: Record<string, string | undefined> = keys,
+  ) {
+    workspaces = await startWorkspaces({
+      [STAGING_KEY]: [github('staging.example.com')],
+      [PROD_KEY]: prodSeed,
+    });
+    await repository(world.cwd, false);
+    const run = await world.run(['diff', '--env', 'staging', '--env', 'prod', ...args], {
+      MISTRAL_API_URL: workspaces.url,
+      MISTRAL_API_KEY: undefined,
+      ...env,
+    });
+    for (const out of [run.stdout, run.stderr])
+      for (const secret of [CANARY, STAGING_KEY, PROD_KEY]) expect(out).not.toContain(secret.slice(0, 12));
+    return run;
+  }
+
+  afterEach(async () => {
+    await workspaces?.close();
+  });
+
+  it('exits 0 when the workspaces differ only as the vars say, and writes nothing to either', async () => {
+    const run = await diff([github('example.com')]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(
+      'As they are (staging vs prod): 0 same, 1 differ, 0 only in staging, 0 only in prod',
+    );
+    const [staging, prod] = [workspaces.byKey.get(STAGING_KEY)!, workspaces.byKey.get(PROD_KEY)!];
+    for (const emulator of [staging, prod]) {
+      expect(emulator.requestLog.length).toBeGreaterThan(0);
+      expect(writesOf(emulator)).toEqual([]);
+    }
+  });
+
+  it('exits 1 and shows what only one workspace has, or has otherwise', async () => {
+    const handMade = {
+      name: 'hand-made',
+      description: 'made in the UI',
+      server: 'https://x.example.com/mcp',
+    };
+    const run = await diff(
+      [{ ...github('example.com'), title: 'Edited in the UI' }, handMade],
+      ['-o', 'json'],
+    );
+    expect(run.code).toBe(1);
+    const json = JSON.parse(run.stdout);
+    expect(json.declared.counts).toMatchObject({ differs: 1, same: 0 });
+    expect(json.remote.connectors).toEqual([
+      { name: 'hand-made', status: 'only-b', expected: false, fields: [] },
+      {
+        name: 'team-github',
+        status: 'differs',
+        expected: false,
+        fields: [
+          {
+            field: 'description',
+            a: 'GitHub on staging.example.com',
+            b: 'GitHub on example.com',
+            vars: ['host'],
+          },
+          {
+            field: 'server',
+            a: 'https://mcp.staging.example.com/github',
+            b: 'https://mcp.example.com/github',
+            vars: ['host'],
+          },
+          { field: 'title', a: null, b: 'Edited in the UI' },
+        ],
+      },
+    ]);
+    for (const emulator of workspaces.byKey.values()) expect(writesOf(emulator)).toEqual([]);
+  });
+
+  it("exits 2, before any request, when an environment's key variable is not set", async () => {
+    const run = await diff([github('example.com')], [], { MISTRAL_API_KEY_STAGING: STAGING_KEY });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('error: no API key for prod: MISTRAL_API_KEY_PROD is not set');
+    for (const emulator of workspaces.byKey.values()) expect(emulator.requestLog).toEqual([]);
   });
 });
