@@ -7,6 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SeedConnector } from '../../src/emulator/index.js';
+import { schemaProblems } from '../support/scenario-schemas.js';
 import { startWorkspaces, type Workspaces } from '../support/workspaces.js';
 import { type CliWorld, openCliWorld, writesOf } from './harness.js';
 
@@ -111,6 +112,7 @@ describe('diff --offline (as declared)', () => {
     expect(text.stdout).toContain('> pager: only in prod');
     const json = await world.run([...args, '-o', 'json']);
     expect(json.code).toBe(1);
+    expect(schemaProblems('diff-output', JSON.parse(json.stdout))).toEqual([]);
     expect(JSON.parse(json.stdout)).toMatchObject({
       version: 1,
       environments: ['staging', 'prod'],
@@ -199,6 +201,7 @@ describe('diff (as they are): two workspaces, each read with its own key', () =>
     );
     expect(run.code).toBe(1);
     const json = JSON.parse(run.stdout);
+    expect(schemaProblems('diff-output', json)).toEqual([]);
     expect(json.declared.counts).toMatchObject({ differs: 1, same: 0 });
     expect(json.remote.connectors).toEqual([
       { name: 'hand-made', status: 'only-b', expected: false, fields: [] },
