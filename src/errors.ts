@@ -26,6 +26,7 @@ export type ErrorCode =
   | 'PLAN_REFUSED' // a safety guard refused the plan (prune threshold, empty desired state...)
   | 'PLAN_STALE' // a saved plan no longer matches the remote state
   | 'PLAN_FILE_INVALID' // a saved plan file that cannot be read
+  | 'PLAN_OTHER_ENVIRONMENT' // a saved plan made for another environment of the settings file
   | 'APPLY_FAILED' // one or more operations failed
   | 'ABORTED' // cancelled by a signal
   | 'RUN_TIMEOUT' // the run's time budget (--timeout) ran out

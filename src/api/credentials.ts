@@ -21,6 +21,8 @@ export interface CredentialFlags {
 /** File access, injectable for tests. */
 export interface CredentialDeps {
   readFile?: (path: string) => string;
+  /** The key from elsewhere than MISTRAL_API_KEY(_FILE): an environment of the settings file. */
+  apiKey?: () => Secret;
 }
 
 /**
@@ -34,9 +36,53 @@ export function resolveApiCredentials(
   deps: CredentialDeps = {},
 ): ApiCredentials {
   return {
-    apiKey: resolveApiKey(env, deps.readFile ?? ((path) => readFileSync(path, 'utf8'))),
+    apiKey: deps.apiKey?.() ?? resolveApiKey(env, deps.readFile ?? ((path) => readFileSync(path, 'utf8'))),
     baseUrl: resolveBaseUrl(env, flags),
   };
+}
+
+/** Where an environment of the settings file reads its key (config/environments.ts). */
+export type KeySource = { env: string } | { file: string; written: string };
+
+/**
+ * The API key of an environment of the settings file, from the variable or file it names (never
+ * MISTRAL_API_KEY: one workspace's key must not reach another). Messages name the source, never a value.
+ */
+export function resolveEnvironmentKey(
+  environment: string,
+  source: KeySource,
+  env: Readonly<Record<string, string | undefined>>,
+  readFile: (path: string) => string = (path) => readFileSync(path, 'utf8'),
+): Secret {
+  if ('env' in source) {
+    const value = nonEmpty(env[source.env]);
+    if (value === undefined) {
+      throw new ConnectorSyncError(
+        'NO_API_KEY',
+        `no API key for environment ${environment}: ${source.env} (its api_key_env) is not set${env[source.env] === undefined ? '' : ' or is blank'}`,
+        { hint: `set ${source.env} to the API key of that workspace, or pass --emulator` },
+      );
+    }
+    return checkKey(value.trim(), `${source.env} (api_key_env of environment ${environment})`);
+  }
+  const what = `the API key file ${source.written} (api_key_file of environment ${environment})`;
+  let text: string;
+  try {
+    text = readFile(source.file);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    throw new ConnectorSyncError(
+      'NO_API_KEY',
+      `no API key for environment ${environment}: cannot read ${what}${typeof code === 'string' ? ` (${code})` : ''}`,
+      {
+        hint: 'the path is relative to the settings file; put the key there, or pass --emulator',
+        cause: error,
+      },
+    );
+  }
+  const key = text.replace(/\r?\n$/, '');
+  if (key.trim() === '') throw new ConnectorSyncError('NO_API_KEY', `${what} is empty`);
+  return checkKey(key, what);
 }
 
 function resolveApiKey(

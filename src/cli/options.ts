@@ -21,6 +21,8 @@ export interface ReconcileFlags {
   protect?: string[];
   pushSecrets?: string[] | true;
   authReturnUrl?: string;
+  /** `--env`: environments of the settings file (CONNECTOR_SYNC_ENV otherwise). */
+  env?: string;
 }
 
 /** Adds the reconcile options to a command. */
@@ -35,6 +37,10 @@ export function addReconcileOptions(command: Command): Command {
       'run against the embedded local emulator (state in .connector-sync/ here) instead of the API',
     )
     .option('--settings <file>', 'settings file (default: .connector-sync.yaml when present)')
+    .option(
+      '--env <names>',
+      'environment(s) of the settings file: a name, names separated by commas, or all (CONNECTOR_SYNC_ENV)',
+    )
     .option('--state-dir <dir>', 'folder outside the repo for secret fingerprints (CONNECTOR_SYNC_STATE_DIR)')
     .option(
       '--concurrency <n>',

@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { parseDuration } from '../config/duration.js';
 import { sortIssues } from '../config/issues.js';
 import { loadDesiredState } from '../config/load.js';
+import { loadSettings, varsFor } from '../config/settings.js';
 import { LOCK_FILE, renderLock } from '../probe/lock.js';
 import { lockPath, readToolLock } from '../probe/lock-file.js';
 import { probeConnectors, updatedLock } from '../probe/run.js';
@@ -11,7 +12,11 @@ import { renderFailureSummary, renderIssuesText } from '../render/diagnostics.js
 import { renderProbeJson, renderProbeText } from '../render/probe-text.js';
 import { makeStyle } from '../render/style.js';
 import type { ProbeOptions } from './commands/probe.js';
+import { oneEnvironment } from './environments.js';
 import { type CliIO, wantsColor } from './io.js';
+
+/** Where probe looks when no path is given, as validate does. */
+const DEFAULT_PATH = 'connectors';
 
 /** Runs the probe; true when every server answered as declared. Bad input is reported, never thrown past here. */
 export async function runProbe(
@@ -20,10 +25,23 @@ export async function runProbe(
   io: CliIO,
   color: boolean,
 ): Promise<boolean> {
-  const loaded = await loadDesiredState(paths, {
+  const settings = oneEnvironment(
+    await loadSettings({
+      cwd: io.cwd,
+      env: io.env,
+      flags: {},
+      ...(options.settings ? { file: options.settings } : {}),
+    }),
+    options.env,
+    io.env,
+  );
+  // an environment's own paths when it is named; otherwise ./connectors, as validate does
+  const defaults = settings.environment ? settings.paths : [DEFAULT_PATH];
+  const loaded = await loadDesiredState(paths.length > 0 ? paths : defaults, {
     resolve: options.resolve === true,
     cwd: io.cwd,
     env: io.env,
+    vars: varsFor(settings),
   });
   if (!loaded.ok) {
     const files = loaded.files ?? [];

@@ -1,12 +1,13 @@
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import { loadDesiredState } from '../config/load.js';
-import { loadSettings, type Settings } from '../config/settings.js';
-import { ConnectorSyncError, UsageError } from '../errors.js';
+import { loadSettings, type Settings, settingsForEnvironment, varsFor } from '../config/settings.js';
+import { ConnectorSyncError, isConnectorSyncError, UsageError } from '../errors.js';
 import { readToolLock } from '../probe/lock-file.js';
 import { openLedger } from '../reconcile/ledger.js';
 import { emptyReport, type RunReport, type RunSettings, runOnce } from '../reconcile/run-once.js';
 import {
+  checkPlanEnvironment,
   type PlanSources,
   parseSavedPlan,
   type SavedPlan,
@@ -20,6 +21,7 @@ import { reportIssuesText, reportTextLines } from '../render/report-text.js';
 import { makeStyle } from '../render/style.js';
 import { version } from '../version.js';
 import type { SyncFlags } from './commands/sync.js';
+import { chooseEnvironments } from './environments.js';
 import { type CliIO, EXIT, wantsColor, writeChunks, writeLines } from './io.js';
 import { settingsFromFlags } from './options.js';
 import { progressReporter } from './progress.js';
@@ -39,20 +41,53 @@ export async function runSyncCommand(paths: string[], flags: SyncFlags, io: CliI
     flags: settingsFromFlags(flags),
     ...(settingsFile ? { file: settingsFile } : {}),
   });
+  const choice = chooseEnvironments(settings, flags.env, io.env);
+  if (choice?.several && (flags.plan || flags.planOut))
+    throw new UsageError('a saved plan is for one environment: give --plan or --plan-out with one --env');
+  if (savedPlan) checkPlanEnvironment(savedPlan, flags.plan!, choice?.names[0]);
+  const sync = (chosen: Settings) =>
+    syncWorkspace(paths, flags, io, { settings: chosen, savedPlan, recorded });
+  if (choice === undefined) return finish(await sync(settings), flags, io);
+  if (!choice.several)
+    return finish(await sync(settingsForEnvironment(settings, choice.names[0]!).settings), flags, io);
+  return syncEnvironments(choice.names, flags, io, (name) =>
+    sync(settingsForEnvironment(settings, name).settings),
+  );
+}
+
+/** What one workspace's sync found, for `finish` to print. */
+interface WorkspaceRun {
+  report: RunReport;
+  apiUrl: string;
+  shown?: { headShown: boolean; resultsShown: boolean };
+}
+
+/** Plans (and applies unless --dry-run) one workspace: the top level's, or one environment's. */
+async function syncWorkspace(
+  paths: string[],
+  flags: SyncFlags,
+  io: CliIO,
+  run: { settings: Settings; savedPlan: SavedPlan | undefined; recorded: PlanSources | undefined },
+): Promise<WorkspaceRun> {
+  const { settings, savedPlan, recorded } = run;
   const desiredPaths = paths.length > 0 ? paths : (recorded?.paths ?? settings.paths);
   const loadDesired = () =>
-    loadDesiredState(desiredPaths, { resolve: true, cwd: io.cwd, env: io.env, policy: settings.policy });
+    loadDesiredState(desiredPaths, {
+      resolve: true,
+      cwd: io.cwd,
+      env: io.env,
+      policy: settings.policy,
+      vars: varsFor(settings),
+    });
 
   // an invalid desired state stops before anything connects to the API
   const loaded = await loadDesired();
   if (!loaded.ok) {
     const report = { ...emptyReport(flags.dryRun === true, new Date()), phase: 'ConfigInvalid' as const };
-    return finish(
-      { ...report, issues: loaded.issues, warnings: loaded.warnings },
-      flags,
-      io,
-      '(not contacted)',
-    );
+    return {
+      report: { ...report, issues: loaded.issues, warnings: loaded.warnings },
+      apiUrl: '(not contacted)',
+    };
   }
 
   const target = await connectTarget(io, settings, {
@@ -81,12 +116,74 @@ export async function runSyncCommand(paths: string[], flags: SyncFlags, io: CliI
     progress.done();
     if (flags.planOut && report.plan) {
       const sources = { paths: desiredPaths, settingsFile: settings.file && relative(io.cwd, settings.file) };
-      await writePlan(flags.planOut, report, target, sources, io);
+      await writePlan(
+        flags.planOut,
+        report,
+        target,
+        { ...sources, environment: settings.environment?.name },
+        io,
+      );
     }
-    return await finish(report, flags, io, target.displayUrl, progress);
+    return { report, apiUrl: target.displayUrl, shown: progress };
   } finally {
     await target.close();
   }
+}
+
+/**
+ * `sync --env a,b` or `--env all`: each workspace in turn, one section each, one exit code for the
+ * whole (the worst). A workspace that fails does not stop the next; a usage error stops them all.
+ */
+async function syncEnvironments(
+  names: readonly string[],
+  flags: SyncFlags,
+  io: CliIO,
+  sync: (name: string) => Promise<WorkspaceRun>,
+): Promise<number> {
+  const style = makeStyle(wantsColor(io));
+  const json: unknown[] = [];
+  const codes: Array<[string, number]> = [];
+  for (const [index, name] of names.entries()) {
+    if (flags.output === 'text')
+      io.stdout.write(`${index > 0 ? '\n' : ''}${style.bold(`== Environment ${name} ==`)}\n`);
+    let run: WorkspaceRun;
+    try {
+      run = await sync(name);
+    } catch (error) {
+      if (!isConnectorSyncError(error) || error.code === 'USAGE') throw error;
+      const report = { ...emptyReport(flags.dryRun === true, new Date()), phase: 'Failed' as const, error };
+      run = { report, apiUrl: '(not contacted)' };
+    }
+    const code = await finish(run, flags, io, { environment: name, json });
+    codes.push([name, code]);
+    const next = names[index + 1];
+    if (code === EXIT.error && next !== undefined)
+      io.stderr.write(`environment ${name} failed; environment ${next} runs all the same\n`);
+  }
+  const worst = worstExitCode(codes.map(([, code]) => code));
+  if (flags.output === 'json') {
+    const document = {
+      version: 1,
+      tool: { name: 'connector-sync', version: version() },
+      command: 'sync',
+      ok: worst !== EXIT.error,
+      environments: json,
+    };
+    writeChunks(io.stdout, jsonChunks(document));
+    io.stdout.write('\n');
+  } else if (flags.output === 'text') {
+    const outcome = ([name, code]: [string, number]) =>
+      `${name} ${code === EXIT.error ? style.remove('failed') : style.add('ok')}`;
+    io.stdout.write(`\nEnvironments: ${codes.map(outcome).join(', ')}\n`);
+  }
+  return worst;
+}
+
+/** One exit code for several runs: an error over pending changes over nothing to do. */
+function worstExitCode(codes: readonly number[]): number {
+  if (codes.includes(EXIT.error)) return EXIT.error;
+  if (codes.includes(EXIT.changes)) return EXIT.changes;
+  return EXIT.ok;
 }
 
 function runSettings(
@@ -126,18 +223,25 @@ function runSettings(
 
 /** Prints the report in the asked format, feeds CI (job summary, annotations), and picks the exit code. */
 async function finish(
-  report: RunReport,
+  run: WorkspaceRun,
   flags: SyncFlags,
   io: CliIO,
-  apiUrl: string,
-  shown: { headShown: boolean; resultsShown: boolean } = { headShown: false, resultsShown: false },
+  section?: { environment: string; json: unknown[] },
 ): Promise<number> {
+  const { report, apiUrl } = run;
+  const shown = run.shown ?? { headShown: false, resultsShown: false };
   const context = { apiUrl, toolVersion: version(), command: 'sync' };
   io.onReport?.(report, apiUrl);
+  const heading = section ? `## Environment ${section.environment}\n\n` : '';
+  if (section && flags.output === 'json') {
+    const code = exitCode(report, flags, io);
+    section.json.push({ name: section.environment, exit_code: code, report: reportToJson(report, context) });
+    return code;
+  }
   if (flags.output === 'json') {
     writeChunks(io.stdout, jsonChunks(reportToJson(report, context)));
     io.stdout.write('\n');
-  } else if (flags.output === 'markdown') io.stdout.write(renderReportMarkdown(report, context));
+  } else if (flags.output === 'markdown') io.stdout.write(heading + renderReportMarkdown(report, context));
   else {
     // configuration problems are diagnostics: stderr, as in validate (printed already if the plan was)
     if (!shown.headShown) io.stderr.write(reportIssuesText(report));
@@ -154,10 +258,16 @@ async function finish(
   }
 
   const summaryFile = io.env.GITHUB_STEP_SUMMARY;
-  if (summaryFile) await appendFile(resolve(io.cwd, summaryFile), renderReportMarkdown(report, context));
+  if (summaryFile)
+    await appendFile(resolve(io.cwd, summaryFile), heading + renderReportMarkdown(report, context));
   if (io.env.GITHUB_ACTIONS === 'true' && flags.output !== 'json') {
     for (const line of githubAnnotations(report)) io.stdout.write(`${line}\n`);
   }
+  return exitCode(report, flags, io);
+}
+
+/** The exit code of one workspace's run (--detailed-exitcode, --fail-on-*). */
+function exitCode(report: RunReport, flags: SyncFlags, io: CliIO): number {
   if (!isSuccess(report)) return EXIT.error;
   if (flags.failOnPendingAuth && report.pendingAuth.length > 0) {
     io.stderr.write(
@@ -194,7 +304,7 @@ async function writePlan(
   file: string,
   report: RunReport,
   target: Target,
-  sources: PlanSources,
+  sources: PlanSources & { environment: string | undefined },
   io: CliIO,
 ): Promise<void> {
   const saved = savePlan(report.plan!, {
@@ -203,6 +313,7 @@ async function writePlan(
     apiUrl: target.id,
     desired: report.desired,
     sources,
+    ...(sources.environment ? { environment: sources.environment } : {}),
   });
   const path = resolve(io.cwd, file);
   await mkdir(dirname(path), { recursive: true });

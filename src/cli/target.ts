@@ -1,8 +1,9 @@
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { ConnectorsApi } from '../api/types.js';
 import { loadSettings, type Settings, type SettingsInput } from '../config/settings.js';
 import { defaultStateDir } from '../reconcile/ledger.js';
 import { Secret } from '../secret.js';
+import { oneEnvironment } from './environments.js';
 import type { CliIO } from './io.js';
 
 /** Where a command's API calls go, and how to let go of it afterwards. */
@@ -32,29 +33,35 @@ export async function connectTarget(
   options: { emulator: boolean; apiUrlFlag?: string | undefined; concurrency: number },
 ): Promise<Target> {
   const { createClient } = await import('../api/client.js');
+  const environment = settings.environment;
   if (options.emulator) {
     const { startEmulator } = await import('../emulator/index.js');
-    const dir = resolve(io.cwd, EMULATOR_DIR);
+    // each environment its own embedded workspace, as each has its own workspace in the API
+    const dir = resolve(io.cwd, EMULATOR_DIR, ...(environment ? ['env', environment.name] : []));
     const emulator = await startEmulator({ port: 0, statePath: join(dir, 'emulator-state.json') });
     const apiKey = 'emulator';
     const api = createClient({ baseUrl: emulator.url, apiKey, concurrency: options.concurrency });
     return {
       api,
-      displayUrl: `the embedded emulator (${EMULATOR_DIR}/emulator-state.json)`,
+      displayUrl: `the embedded emulator (${relative(io.cwd, dir)}/emulator-state.json)`,
       id: `emulator:${dir}`,
       apiKey: new Secret(apiKey),
-      stateDir: settings.stateDir ?? join(dir, 'state'),
+      stateDir: settings.stateDir ? environmentStateDir(settings, settings.stateDir) : join(dir, 'state'),
       close: async () => {
         await api.close();
         await emulator.close();
       },
     };
   }
-  const { resolveApiCredentials } = await import('../api/credentials.js');
+  const { resolveApiCredentials, resolveEnvironmentKey } = await import('../api/credentials.js');
   const { refuseRepositoryApiUrl } = await import('./api-url-trust.js');
   refuseRepositoryApiUrl(settings, { flag: options.apiUrlFlag, env: io.env });
   const apiUrl = options.apiUrlFlag ?? (io.env.MISTRAL_API_URL ? undefined : settings.apiUrl);
-  const credentials = resolveApiCredentials(io.env, { apiUrl });
+  const environmentKey = environment && {
+    // with an environment, the key comes from its api_key_env / api_key_file, never MISTRAL_API_KEY
+    apiKey: () => resolveEnvironmentKey(environment.name, environment.apiKey, io.env),
+  };
+  const credentials = resolveApiCredentials(io.env, { apiUrl }, environmentKey ?? {});
   const api = createClient({
     baseUrl: credentials.baseUrl,
     apiKey: credentials.apiKey,
@@ -65,9 +72,14 @@ export async function connectTarget(
     displayUrl: credentials.baseUrl,
     id: credentials.baseUrl,
     apiKey: credentials.apiKey,
-    stateDir: settings.stateDir ?? defaultStateDir(io.env),
+    stateDir: environmentStateDir(settings, settings.stateDir ?? defaultStateDir(io.env)),
     close: () => api.close(),
   };
+}
+
+/** An environment's state (its secret ledger) lives apart: two workspaces never share fingerprints. */
+function environmentStateDir(settings: Settings, base: string): string {
+  return settings.environment ? join(base, 'env', settings.environment.name) : base;
 }
 
 /** The flags `auth` and `export` share: where the API is and which names are in scope. */
@@ -77,6 +89,8 @@ export interface TargetFlags {
   settings?: string;
   scope?: string[];
   protect?: string[];
+  /** `--env NAME`: one environment of the settings file (CONNECTOR_SYNC_ENV otherwise). */
+  env?: string;
 }
 
 /** Loads settings (flags > environment > file) and connects, for the one-shot commands. */
@@ -95,7 +109,7 @@ export async function openTarget(
       protect: flags.protect,
     },
     ...(flags.settings ? { file: flags.settings } : {}),
-  });
+  }).then((loaded) => oneEnvironment(loaded, flags.env, io.env));
   const target = await connectTarget(io, settings, {
     emulator: flags.emulator === true,
     apiUrlFlag: flags.apiUrl,

@@ -1,11 +1,12 @@
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
+import { oneEnvironment } from '../cli/environments.js';
 import type { CliIO } from '../cli/io.js';
 import { EXIT, wantsColor } from '../cli/io.js';
 import { type ReconcileFlags, settingsFromFlags } from '../cli/options.js';
 import { connectTarget } from '../cli/target.js';
 import { loadDesiredState } from '../config/load.js';
-import { DEFAULT_SETTINGS_FILE, loadSettings } from '../config/settings.js';
+import { DEFAULT_SETTINGS_FILE, loadSettings, varsFor } from '../config/settings.js';
 import { isConnectorSyncError } from '../errors.js';
 import { readToolLock } from '../probe/lock-file.js';
 import { openLedger } from '../reconcile/ledger.js';
@@ -46,7 +47,9 @@ export async function runDaemonCommand(
     flags: { ...settingsFromFlags(flags), schedule: flags.schedule, read_only: flags.readOnly },
     ...(flags.settings ? { file: flags.settings } : {}),
   };
-  const settings = await loadSettings(settingsInput);
+  // one environment per daemon: it reconciles one workspace
+  const loadChosen = async () => oneEnvironment(await loadSettings(settingsInput), flags.env, io.env);
+  const settings = await loadChosen();
   // every mistake in flags and settings is reported before anything connects
   parseSchedule(settings.schedule, scheduleSource(settings));
   const controlToken = await readControlToken(flags.controlTokenFile, io.env, io.cwd);
@@ -77,8 +80,14 @@ export async function runDaemonCommand(
       openLedger: () => openLedger(target.stateDir, target.id, target.apiKey),
       loadToolLock: () => readToolLock(io.cwd),
       loadDesired: (current) =>
-        loadDesiredState(desiredPaths, { resolve: true, cwd: io.cwd, env: io.env, policy: current.policy }),
-      loadSettings: () => loadSettings(settingsInput),
+        loadDesiredState(desiredPaths, {
+          resolve: true,
+          cwd: io.cwd,
+          env: io.env,
+          policy: current.policy,
+          vars: varsFor(current),
+        }),
+      loadSettings: loadChosen,
       settings,
       flags: {
         allowEmpty: flags.allowEmpty === true,

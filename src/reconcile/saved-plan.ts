@@ -20,6 +20,8 @@ export interface SavedPlan {
   paths?: string[];
   /** The settings file the plan was made with, if any; `--plan` alone reads it again. */
   settings_file?: string;
+  /** The environment of the settings file the plan was made for (`--env`), if any. */
+  environment?: string;
   plan: Plan;
 }
 
@@ -38,6 +40,7 @@ export function savePlan(
     apiUrl: string;
     desired: readonly DesiredConnector[];
     sources?: PlanSources;
+    environment?: string;
   },
 ): SavedPlan {
   const sources = context.sources;
@@ -51,8 +54,32 @@ export function savePlan(
     file_digests: fileDigests(context.desired),
     ...(sources ? { paths: sources.paths } : {}),
     ...(sources?.settingsFile ? { settings_file: sources.settingsFile } : {}),
+    ...(context.environment ? { environment: context.environment } : {}),
     plan,
   };
+}
+
+/**
+ * Refuses a saved plan made for another environment, or for none when one is given (and the
+ * reverse), before anything connects: each environment is its own workspace, and two may share
+ * an API URL, so the URL check alone would not tell them apart.
+ */
+export function checkPlanEnvironment(saved: SavedPlan, file: string, environment: string | undefined): void {
+  const made: unknown = saved.environment;
+  const madeFor = typeof made === 'string' ? made : undefined;
+  if (madeFor === environment) return;
+  const wanted = madeFor === undefined ? 'no environment' : `environment ${quoted(madeFor, 40)}`;
+  const given = environment === undefined ? 'no --env' : `--env ${environment}`;
+  throw new ConnectorSyncError(
+    'PLAN_OTHER_ENVIRONMENT',
+    `${file} was made for ${wanted}, and this run has ${given}: a plan applies only to the workspace it was made for. Nothing was sent.`,
+    {
+      hint:
+        madeFor === undefined
+          ? 'run without --env (and without CONNECTOR_SYNC_ENV), or make a plan for this environment'
+          : `apply it with --env ${madeFor}, or make a plan for this environment with --dry-run --plan-out`,
+    },
+  );
 }
 
 /** The paths and settings file a saved plan recorded, when they are well-formed. */

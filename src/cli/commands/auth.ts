@@ -13,6 +13,7 @@ export interface AuthFlags {
   failOnPending?: boolean;
   scope?: string[];
   protect?: string[];
+  env?: string;
 }
 
 /** Registers `connector-sync auth`: the connectors that still need someone to complete OAuth. */
@@ -36,6 +37,7 @@ export function registerAuth(program: Command, ctx: CliContext): Command {
     )
     .option('--emulator', 'use the embedded local emulator (state in .connector-sync/ here)')
     .option('--settings <file>', 'settings file (default: .connector-sync.yaml when present)')
+    .option('--env <name>', 'environment of the settings file to work on (CONNECTOR_SYNC_ENV)')
     .option('--scope <glob>', 'only names that match (repeatable)', globs)
     .option('--protect <glob>', 'skip names that match (repeatable)', globs)
     .action(async (names: string[], flags: AuthFlags) => {

@@ -10,6 +10,7 @@ export interface ExportFlags {
   force?: boolean;
   scope?: string[];
   protect?: string[];
+  env?: string;
 }
 
 /** Registers `connector-sync export`: the remote connectors as connector files, to adopt a workspace. */
@@ -29,6 +30,7 @@ export function registerExport(program: Command, ctx: CliContext): Command {
     )
     .option('--emulator', 'export from the embedded local emulator (state in .connector-sync/ here)')
     .option('--settings <file>', 'settings file (default: .connector-sync.yaml when present)')
+    .option('--env <name>', 'environment of the settings file to work on (CONNECTOR_SYNC_ENV)')
     .option('--scope <glob>', 'export only names that match (repeatable)', globs)
     .option('--protect <glob>', 'skip names that match (repeatable)', globs)
     .option('--force', 'overwrite files that already exist')

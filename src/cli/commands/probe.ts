@@ -3,9 +3,6 @@ import { EXIT } from '../io.js';
 import type { CliContext } from '../main.js';
 import { duration, globs, integer, pathArguments } from '../options.js';
 
-/** Where probe looks when no path is given, as validate does. */
-const DEFAULT_PATH = 'connectors';
-
 /** The flags of `connector-sync probe`. */
 export interface ProbeOptions {
   resolve?: boolean;
@@ -15,6 +12,8 @@ export interface ProbeOptions {
   concurrency: number;
   scope?: string[];
   protect?: string[];
+  env?: string;
+  settings?: string;
 }
 
 /** Registers `connector-sync probe [PATH...]`: speaks MCP to each declared server; exit 0 as declared, 1 not, 2 usage. */
@@ -26,7 +25,7 @@ export function registerProbe(program: Command, ctx: CliContext): Command {
     )
     .argument(
       '[path...]',
-      `files or directories, read recursively for *.yaml and *.yml (default: ./${DEFAULT_PATH})`,
+      `files or directories, read recursively for *.yaml and *.yml (default: ./connectors, or the paths of --env's environment)`,
       pathArguments,
     )
     .option(
@@ -38,12 +37,17 @@ export function registerProbe(program: Command, ctx: CliContext): Command {
     .option('--concurrency <n>', 'servers probed at once', integer(1, 64), 8)
     .option('--scope <glob>', 'probe only connectors whose name matches (repeatable)', globs)
     .option('--protect <glob>', 'skip connectors whose name matches (repeatable)', globs)
+    .option(
+      '--env <name>',
+      'environment of the settings file whose `vars` the files use (CONNECTOR_SYNC_ENV)',
+    )
+    .option('--settings <file>', 'settings file (default: .connector-sync.yaml when present)')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (paths: string[], options: ProbeOptions, command: Command) => {
       // the MCP SDK loads here, not at start-up, so `connector-sync --version` stays fast
       const { runProbe } = await import('../probe-run.js');
       const color = command.optsWithGlobals().color !== false;
-      const ok = await runProbe(paths.length === 0 ? [DEFAULT_PATH] : paths, options, ctx.io, color);
+      const ok = await runProbe(paths, options, ctx.io, color);
       ctx.result.exitCode = ok ? EXIT.ok : EXIT.error;
     });
 }
