@@ -58,12 +58,12 @@ var init_error = __esm({
        * @param {string} code an id string representing the error
        * @param {string} message human-readable description of the error
        */
-      constructor(exitCode, code, message) {
+      constructor(exitCode2, code, message) {
         super(message);
         Error.captureStackTrace(this, this.constructor);
         this.name = this.constructor.name;
         this.code = code;
-        this.exitCode = exitCode;
+        this.exitCode = exitCode2;
         this.nestedError = void 0;
       }
     };
@@ -1690,11 +1690,11 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @return never
        * @private
        */
-      _exit(exitCode, code, message) {
+      _exit(exitCode2, code, message) {
         if (this._exitCallback) {
-          this._exitCallback(new CommanderError(exitCode, code, message));
+          this._exitCallback(new CommanderError(exitCode2, code, message));
         }
-        process2.exit(exitCode);
+        process2.exit(exitCode2);
       }
       /**
        * Register callback `fn` for the command.
@@ -2845,9 +2845,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
           this.outputHelp({ error: true });
         }
         const config2 = errorOptions || {};
-        const exitCode = config2.exitCode || 1;
+        const exitCode2 = config2.exitCode || 1;
         const code = config2.code || "commander.error";
-        this._exit(exitCode, code, message);
+        this._exit(exitCode2, code, message);
       }
       /**
        * Apply any option related environment variables, if option does
@@ -3389,11 +3389,11 @@ Expecting one of '${allowedValues.join("', '")}'`);
        */
       help(contextOptions) {
         this.outputHelp(contextOptions);
-        let exitCode = Number(process2.exitCode ?? 0);
-        if (exitCode === 0 && contextOptions && typeof contextOptions !== "function" && contextOptions.error) {
-          exitCode = 1;
+        let exitCode2 = Number(process2.exitCode ?? 0);
+        if (exitCode2 === 0 && contextOptions && typeof contextOptions !== "function" && contextOptions.error) {
+          exitCode2 = 1;
         }
-        this._exit(exitCode, "commander.help", "(outputHelp)");
+        this._exit(exitCode2, "commander.help", "(outputHelp)");
       }
       /**
        * // Do a little typing to coordinate emit and listener for the help text events.
@@ -12589,7 +12589,7 @@ function environmentArgs(input) {
       `the env input ${JSON.stringify(input)} has a blank entry`,
       "name the environments of the settings file (`env: staging`, `env: staging,prod`) or `env: all`; nothing was run"
     );
-  return names2.flatMap((name) => ["--env", name]);
+  return ["--env", names2.join(",")];
 }
 async function runAction(io) {
   let argv;
@@ -12689,7 +12689,10 @@ function addReconcileOptions(command2) {
   ).option(
     "--emulator",
     "run against the embedded local emulator (state in .connector-sync/ here) instead of the API"
-  ).option("--settings <file>", "settings file (default: .connector-sync.yaml when present)").option("--state-dir <dir>", "folder outside the repo for secret fingerprints (CONNECTOR_SYNC_STATE_DIR)").option(
+  ).option("--settings <file>", "settings file (default: .connector-sync.yaml when present)").option(
+    "--env <names>",
+    "environment(s) of the settings file: a name, names separated by commas, or all (CONNECTOR_SYNC_ENV)"
+  ).option("--state-dir <dir>", "folder outside the repo for secret fingerprints (CONNECTOR_SYNC_STATE_DIR)").option(
     "--concurrency <n>",
     "writes in flight at once (default 16; slowed down by itself on 429)",
     integer(1, 64)
@@ -16921,50 +16924,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative9, options, skipNormalization) {
+    function resolveComponent(base, relative10, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse4(serialize(base, options), options);
-        relative9 = parse4(serialize(relative9, options), options);
+        relative10 = parse4(serialize(relative10, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative9.scheme) {
-        target.scheme = relative9.scheme;
-        target.userinfo = relative9.userinfo;
-        target.host = relative9.host;
-        target.port = relative9.port;
-        target.path = removeDotSegments(relative9.path || "");
-        target.query = relative9.query;
+      if (!options.tolerant && relative10.scheme) {
+        target.scheme = relative10.scheme;
+        target.userinfo = relative10.userinfo;
+        target.host = relative10.host;
+        target.port = relative10.port;
+        target.path = removeDotSegments(relative10.path || "");
+        target.query = relative10.query;
       } else {
-        if (relative9.userinfo !== void 0 || relative9.host !== void 0 || relative9.port !== void 0) {
-          target.userinfo = relative9.userinfo;
-          target.host = relative9.host;
-          target.port = relative9.port;
-          target.path = removeDotSegments(relative9.path || "");
-          target.query = relative9.query;
+        if (relative10.userinfo !== void 0 || relative10.host !== void 0 || relative10.port !== void 0) {
+          target.userinfo = relative10.userinfo;
+          target.host = relative10.host;
+          target.port = relative10.port;
+          target.path = removeDotSegments(relative10.path || "");
+          target.query = relative10.query;
         } else {
-          if (!relative9.path) {
+          if (!relative10.path) {
             target.path = base.path;
-            if (relative9.query !== void 0) {
-              target.query = relative9.query;
+            if (relative10.query !== void 0) {
+              target.query = relative10.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative9.path[0] === "/") {
-              target.path = removeDotSegments(relative9.path);
+            if (relative10.path[0] === "/") {
+              target.path = removeDotSegments(relative10.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative9.path;
+                target.path = "/" + relative10.path;
               } else if (!base.path) {
-                target.path = relative9.path;
+                target.path = relative10.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative9.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative10.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative9.query;
+            target.query = relative10.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -16972,7 +16975,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative9.fragment;
+      target.fragment = relative10.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -22784,6 +22787,47 @@ var init_ledger = __esm({
     ]);
     CREDENTIAL_GROUP = /^credential:(user|workspace|organization)\/[a-zA-Z0-9_-]{1,64}$/;
     CREATED_VERSION = 1;
+  }
+});
+
+// src/cli/environments.ts
+var environments_exports = {};
+__export(environments_exports, {
+  chooseEnvironments: () => chooseEnvironments,
+  oneEnvironment: () => oneEnvironment
+});
+function chooseEnvironments(settings, flag, env) {
+  const asked = flag ?? (env.CONNECTOR_SYNC_ENV?.trim() ? env.CONNECTOR_SYNC_ENV : void 0);
+  if (asked === void 0) return void 0;
+  const declared = environmentNames(settings);
+  const entries = asked.split(",").map((name) => name.trim());
+  if (entries.includes(""))
+    throw new UsageError(
+      `--env ${JSON.stringify(asked)} has a blank name; a blank is never read as "all" or "none"`,
+      `name environments separated by commas, or all (declared: ${declared.join(", ") || "none"})`
+    );
+  if (entries.length === 1 && entries[0] === "all") {
+    if (declared.length === 0) throw unknownEnvironment("all", declared);
+    return { names: declared, several: true };
+  }
+  for (const name of entries) if (!declared.includes(name)) throw unknownEnvironment(name, declared);
+  return { names: [...new Set(entries)], several: entries.length > 1 };
+}
+function oneEnvironment(settings, flag, env) {
+  const choice = chooseEnvironments(settings, flag, env);
+  if (choice === void 0) return settings;
+  if (choice.several || choice.names.length !== 1)
+    throw new UsageError(
+      `--env ${flag ?? env.CONNECTOR_SYNC_ENV}: this command works on one environment at a time`,
+      `name one of: ${environmentNames(settings).join(", ")}`
+    );
+  return settingsForEnvironment(settings, choice.names[0]).settings;
+}
+var init_environments2 = __esm({
+  "src/cli/environments.ts"() {
+    "use strict";
+    init_settings();
+    init_errors();
   }
 });
 
@@ -42311,14 +42355,46 @@ var init_emulator = __esm({
 var credentials_exports = {};
 __export(credentials_exports, {
   DEFAULT_API_URL: () => DEFAULT_API_URL,
-  resolveApiCredentials: () => resolveApiCredentials
+  resolveApiCredentials: () => resolveApiCredentials,
+  resolveEnvironmentKey: () => resolveEnvironmentKey
 });
 import { readFileSync as readFileSync4 } from "node:fs";
 function resolveApiCredentials(env, flags = {}, deps = {}) {
   return {
-    apiKey: resolveApiKey(env, deps.readFile ?? ((path2) => readFileSync4(path2, "utf8"))),
+    apiKey: deps.apiKey?.() ?? resolveApiKey(env, deps.readFile ?? ((path2) => readFileSync4(path2, "utf8"))),
     baseUrl: resolveBaseUrl(env, flags)
   };
+}
+function resolveEnvironmentKey(environment, source, env, readFile8 = (path2) => readFileSync4(path2, "utf8")) {
+  if ("env" in source) {
+    const value = nonEmpty(env[source.env]);
+    if (value === void 0) {
+      throw new ConnectorSyncError(
+        "NO_API_KEY",
+        `no API key for environment ${environment}: ${source.env} (its api_key_env) is not set${env[source.env] === void 0 ? "" : " or is blank"}`,
+        { hint: `set ${source.env} to the API key of that workspace, or pass --emulator` }
+      );
+    }
+    return checkKey2(value.trim(), `${source.env} (api_key_env of environment ${environment})`);
+  }
+  const what = `the API key file ${source.written} (api_key_file of environment ${environment})`;
+  let text4;
+  try {
+    text4 = readFile8(source.file);
+  } catch (error2) {
+    const code = error2.code;
+    throw new ConnectorSyncError(
+      "NO_API_KEY",
+      `no API key for environment ${environment}: cannot read ${what}${typeof code === "string" ? ` (${code})` : ""}`,
+      {
+        hint: "the path is relative to the settings file; put the key there, or pass --emulator",
+        cause: error2
+      }
+    );
+  }
+  const key = text4.replace(/\r?\n$/, "");
+  if (key.trim() === "") throw new ConnectorSyncError("NO_API_KEY", `${what} is empty`);
+  return checkKey2(key, what);
 }
 function resolveApiKey(env, readFile8) {
   const direct = nonEmpty(env.MISTRAL_API_KEY);
@@ -42439,32 +42515,37 @@ var init_api_url_trust = __esm({
 });
 
 // src/cli/target.ts
-import { join as join2, resolve as resolve5 } from "node:path";
+import { join as join2, relative, resolve as resolve5 } from "node:path";
 async function connectTarget(io, settings, options) {
   const { createClient: createClient2 } = await Promise.resolve().then(() => (init_client(), client_exports));
+  const environment = settings.environment;
   if (options.emulator) {
     const { startEmulator: startEmulator2 } = await Promise.resolve().then(() => (init_emulator(), emulator_exports));
-    const dir = resolve5(io.cwd, EMULATOR_DIR);
+    const dir = resolve5(io.cwd, EMULATOR_DIR, ...environment ? ["env", environment.name] : []);
     const emulator = await startEmulator2({ port: 0, statePath: join2(dir, "emulator-state.json") });
     const apiKey = "emulator";
     const api2 = createClient2({ baseUrl: emulator.url, apiKey, concurrency: options.concurrency });
     return {
       api: api2,
-      displayUrl: `the embedded emulator (${EMULATOR_DIR}/emulator-state.json)`,
+      displayUrl: `the embedded emulator (${relative(io.cwd, dir)}/emulator-state.json)`,
       id: `emulator:${dir}`,
       apiKey: new Secret(apiKey),
-      stateDir: settings.stateDir ?? join2(dir, "state"),
+      stateDir: settings.stateDir ? environmentStateDir(settings, settings.stateDir) : join2(dir, "state"),
       close: async () => {
         await api2.close();
         await emulator.close();
       }
     };
   }
-  const { resolveApiCredentials: resolveApiCredentials2 } = await Promise.resolve().then(() => (init_credentials2(), credentials_exports));
+  const { resolveApiCredentials: resolveApiCredentials2, resolveEnvironmentKey: resolveEnvironmentKey2 } = await Promise.resolve().then(() => (init_credentials2(), credentials_exports));
   const { refuseRepositoryApiUrl: refuseRepositoryApiUrl2 } = await Promise.resolve().then(() => (init_api_url_trust(), api_url_trust_exports));
   refuseRepositoryApiUrl2(settings, { flag: options.apiUrlFlag, env: io.env });
   const apiUrl = options.apiUrlFlag ?? (io.env.MISTRAL_API_URL ? void 0 : settings.apiUrl);
-  const credentials2 = resolveApiCredentials2(io.env, { apiUrl });
+  const environmentKey = environment && {
+    // with an environment, the key comes from its api_key_env / api_key_file, never MISTRAL_API_KEY
+    apiKey: () => resolveEnvironmentKey2(environment.name, environment.apiKey, io.env)
+  };
+  const credentials2 = resolveApiCredentials2(io.env, { apiUrl }, environmentKey ?? {});
   const api = createClient2({
     baseUrl: credentials2.baseUrl,
     apiKey: credentials2.apiKey,
@@ -42475,9 +42556,12 @@ async function connectTarget(io, settings, options) {
     displayUrl: credentials2.baseUrl,
     id: credentials2.baseUrl,
     apiKey: credentials2.apiKey,
-    stateDir: settings.stateDir ?? defaultStateDir(io.env),
+    stateDir: environmentStateDir(settings, settings.stateDir ?? defaultStateDir(io.env)),
     close: () => api.close()
   };
+}
+function environmentStateDir(settings, base) {
+  return settings.environment ? join2(base, "env", settings.environment.name) : base;
 }
 async function openTarget(io, flags, extra = {}) {
   const settings = await loadSettings({
@@ -42490,7 +42574,7 @@ async function openTarget(io, flags, extra = {}) {
       protect: flags.protect
     },
     ...flags.settings ? { file: flags.settings } : {}
-  });
+  }).then((loaded) => oneEnvironment(loaded, flags.env, io.env));
   const target = await connectTarget(io, settings, {
     emulator: flags.emulator === true,
     apiUrlFlag: flags.apiUrl,
@@ -42505,6 +42589,7 @@ var init_target = __esm({
     init_settings();
     init_ledger();
     init_secret();
+    init_environments2();
     EMULATOR_DIR = ".connector-sync";
   }
 });
@@ -42602,7 +42687,7 @@ function registerAuth(program2, ctx) {
   ).argument("[names...]", "only these connectors (default: every connector in scope)").option("--urls", "fetch a fresh auth link (and its expiry) for each").option("--return-url <url>", "where the OAuth flow returns afterwards (app_return_url)").addOption(new Option("-o, --output <format>", "text or json").choices(["text", "json"]).default("text")).option("--fail-on-pending", "exit 1 when any connector still waits for OAuth").option(
     "--api-url <url>",
     "base URL of the Connectors API (default: MISTRAL_API_URL, else https://api.mistral.ai)"
-  ).option("--emulator", "use the embedded local emulator (state in .connector-sync/ here)").option("--settings <file>", "settings file (default: .connector-sync.yaml when present)").option("--scope <glob>", "only names that match (repeatable)", globs).option("--protect <glob>", "skip names that match (repeatable)", globs).action(async (names2, flags) => {
+  ).option("--emulator", "use the embedded local emulator (state in .connector-sync/ here)").option("--settings <file>", "settings file (default: .connector-sync.yaml when present)").option("--env <name>", "environment of the settings file to work on (CONNECTOR_SYNC_ENV)").option("--scope <glob>", "only names that match (repeatable)", globs).option("--protect <glob>", "skip names that match (repeatable)", globs).action(async (names2, flags) => {
     const { runAuthCommand: runAuthCommand2 } = await Promise.resolve().then(() => (init_auth_run(), auth_run_exports));
     ctx.result.exitCode = await runAuthCommand2(names2, flags, ctx.io);
   });
@@ -42730,9 +42815,9 @@ var init_completion2 = __esm({
 });
 
 // src/config/discover.ts
-import { isAbsolute as isAbsolute4, join as join3, relative, resolve as resolve6, sep } from "node:path";
+import { isAbsolute as isAbsolute4, join as join3, relative as relative2, resolve as resolve6, sep } from "node:path";
 function displayPath(path2, cwd) {
-  const rel = relative(cwd, path2);
+  const rel = relative2(cwd, path2);
   if (rel === "") return ".";
   if (rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute4(rel)) return path2;
   return rel;
@@ -42741,7 +42826,7 @@ function byName2(a, b2) {
   return a.name < b2.name ? -1 : a.name > b2.name ? 1 : 0;
 }
 function isWithin(path2, folder2) {
-  const rel = relative(folder2, path2);
+  const rel = relative2(folder2, path2);
   return rel === "" || rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute4(rel);
 }
 async function discoverFiles(paths, cwd, fs2) {
@@ -50907,8 +50992,23 @@ function savePlan(plan, context) {
     file_digests: fileDigests(context.desired),
     ...sources ? { paths: sources.paths } : {},
     ...sources?.settingsFile ? { settings_file: sources.settingsFile } : {},
+    ...context.environment ? { environment: context.environment } : {},
     plan
   };
+}
+function checkPlanEnvironment(saved, file, environment) {
+  const made = saved.environment;
+  const madeFor = typeof made === "string" ? made : void 0;
+  if (madeFor === environment) return;
+  const wanted = madeFor === void 0 ? "no environment" : `environment ${quoted(madeFor, 40)}`;
+  const given = environment === void 0 ? "no --env" : `--env ${environment}`;
+  throw new ConnectorSyncError(
+    "PLAN_OTHER_ENVIRONMENT",
+    `${file} was made for ${wanted}, and this run has ${given}: a plan applies only to the workspace it was made for. Nothing was sent.`,
+    {
+      hint: madeFor === void 0 ? "run without --env (and without CONNECTOR_SYNC_ENV), or make a plan for this environment" : `apply it with --env ${madeFor}, or make a plan for this environment with --dry-run --plan-out`
+    }
+  );
 }
 function savedPlanSources(saved) {
   const paths = saved.paths;
@@ -53605,16 +53705,16 @@ function logicalPathKey(path2) {
   const resolved = sp.resolve(path2);
   return isWindows || !resolved.includes("\\") ? resolved.replace(BACK_SLASH_RE, "/") : normalizePath(resolved);
 }
-function isInsideRelativePath(relative9) {
-  return relative9 !== ".." && !relative9.startsWith(`..${sp.sep}`) && !sp.isAbsolute(relative9);
+function isInsideRelativePath(relative10) {
+  return relative10 !== ".." && !relative10.startsWith(`..${sp.sep}`) && !sp.isAbsolute(relative10);
 }
 function isSameOrInside(root, candidate) {
-  const relative9 = sp.relative(root, candidate);
-  return relative9 === "" || isInsideRelativePath(relative9);
+  const relative10 = sp.relative(root, candidate);
+  return relative10 === "" || isInsideRelativePath(relative10);
 }
 function isStrictlyInside(root, candidate) {
-  const relative9 = sp.relative(root, candidate);
-  return relative9 !== "" && isInsideRelativePath(relative9);
+  const relative10 = sp.relative(root, candidate);
+  return relative10 !== "" && isInsideRelativePath(relative10);
 }
 function isMatcherObject(matcher) {
   return typeof matcher === "object" && matcher !== null && !(matcher instanceof RegExp);
@@ -55450,16 +55550,16 @@ var init_reconcile = __esm({
         return this.fsw.isPathGenerationActive(path2, wh.pathGeneration);
       }
       candidateDepth(root, candidate) {
-        const relative9 = sp5.relative(root, candidate);
-        return relative9 ? relative9.split(sp5.sep).length : 0;
+        const relative10 = sp5.relative(root, candidate);
+        return relative10 ? relative10.split(sp5.sep).length : 0;
       }
       candidateIgnored(root, candidate, stats) {
-        const relative9 = sp5.relative(root, candidate);
+        const relative10 = sp5.relative(root, candidate);
         let ancestor = root;
         if (this.fsw.isIgnored(ancestor))
           return true;
-        if (relative9) {
-          const parts = relative9.split(sp5.sep);
+        if (relative10) {
+          const parts = relative10.split(sp5.sep);
           for (let index = 0; index < parts.length - 1; index++) {
             ancestor = sp5.join(ancestor, parts[index]);
             if (this.fsw.isIgnored(ancestor))
@@ -62112,8 +62212,8 @@ var require_end_of_stream = __commonJS({
         readable = false;
         if (!writable2) callback.call(stream);
       };
-      var onexit = function(exitCode) {
-        callback.call(stream, exitCode ? new Error("exited with error code: " + exitCode) : null);
+      var onexit = function(exitCode2) {
+        callback.call(stream, exitCode2 ? new Error("exited with error code: " + exitCode2) : null);
       };
       var onerror = function(err) {
         callback.call(stream, err);
@@ -65434,7 +65534,8 @@ async function runDaemonCommand(paths, flags, io, signals) {
     flags: { ...settingsFromFlags(flags), schedule: flags.schedule, read_only: flags.readOnly },
     ...flags.settings ? { file: flags.settings } : {}
   };
-  const settings = await loadSettings(settingsInput);
+  const loadChosen = async () => oneEnvironment(await loadSettings(settingsInput), flags.env, io.env);
+  const settings = await loadChosen();
   parseSchedule(settings.schedule, scheduleSource(settings));
   const controlToken = await readControlToken(flags.controlTokenFile, io.env, io.cwd);
   const logger = await createLogger({
@@ -65463,8 +65564,14 @@ async function runDaemonCommand(paths, flags, io, signals) {
       apiDisplayUrl: target.displayUrl,
       openLedger: () => openLedger(target.stateDir, target.id, target.apiKey),
       loadToolLock: () => readToolLock(io.cwd),
-      loadDesired: (current) => loadDesiredState(desiredPaths, { resolve: true, cwd: io.cwd, env: io.env, policy: current.policy }),
-      loadSettings: () => loadSettings(settingsInput),
+      loadDesired: (current) => loadDesiredState(desiredPaths, {
+        resolve: true,
+        cwd: io.cwd,
+        env: io.env,
+        policy: current.policy,
+        vars: varsFor(current)
+      }),
+      loadSettings: loadChosen,
       settings,
       flags: {
         allowEmpty: flags.allowEmpty === true,
@@ -65522,6 +65629,7 @@ function reasonOf(signal) {
 var init_command2 = __esm({
   "src/daemon/command.ts"() {
     "use strict";
+    init_environments2();
     init_io();
     init_options();
     init_target();
@@ -65901,7 +66009,6 @@ var init_environment_diff = __esm({
 // src/cli/diff-run.ts
 var diff_run_exports = {};
 __export(diff_run_exports, {
-  environmentKeyEnv: () => environmentKeyEnv,
   runDiffCommand: () => runDiffCommand
 });
 import { randomBytes as randomBytes4 } from "node:crypto";
@@ -65914,10 +66021,11 @@ async function runDiffCommand(paths, flags, io) {
       flags: {},
       ...flags.settings ? { file: flags.settings } : {}
     });
-    const environments = names2.map((name) => {
-      const opened = { name, ...settingsForEnvironment(settings, name) };
-      return flags.offline ? opened : { ...opened, env: environmentKeyEnv(opened, io.env) };
-    });
+    const environments = names2.map((name) => ({ name, ...settingsForEnvironment(settings, name) }));
+    if (!flags.offline && !flags.emulator) {
+      for (const { name, settings: chosen } of environments)
+        if (chosen.environment) resolveEnvironmentKey(name, chosen.environment.apiKey, io.env);
+    }
     const sides = [];
     for (const environment of environments) {
       const side = await readSide(environment, paths, flags, io);
@@ -65942,6 +66050,11 @@ function twoEnvironments(names2) {
     throw new UsageError(
       `diff compares exactly two environments; ${names2.length === 0 ? "none was" : `${names2.length} were`} given`,
       "name them: connector-sync diff --env staging --env prod"
+    );
+  if (a === "" || b2 === "")
+    throw new UsageError(
+      "diff compares two environments, and one of the names given is blank",
+      "name two environments of the settings file: --env staging --env prod"
     );
   if (a === b2 || a === "all" || b2 === "all")
     throw new UsageError(
@@ -65973,11 +66086,10 @@ async function readSide(environment, paths, flags, io) {
     vars: environment.vars
   };
   if (flags.offline) return side;
-  return { ...side, remote: await listWorkspace(environment, io) };
+  return { ...side, remote: await listWorkspace(environment, flags.emulator === true, io) };
 }
-async function listWorkspace(environment, io) {
-  const keyed = { ...io, env: environment.env ?? io.env };
-  const target = await connectTarget(keyed, environment.settings, { emulator: false, concurrency: 4 });
+async function listWorkspace(environment, emulator, io) {
+  const target = await connectTarget(io, environment.settings, { emulator, concurrency: 4 });
   try {
     const listing = await target.api.listConnectors({ signal: io.signal });
     if (!listing.complete)
@@ -65991,23 +66103,10 @@ async function listWorkspace(environment, io) {
     await target.close();
   }
 }
-function environmentKeyEnv(environment, env) {
-  const source = environment.settings.environment?.apiKey;
-  if (source === void 0) return env;
-  const { MISTRAL_API_KEY: _key, MISTRAL_API_KEY_FILE: _file2, ...rest } = env;
-  if ("file" in source) return { ...rest, MISTRAL_API_KEY_FILE: source.file };
-  const key = env[source.env];
-  if (key === void 0 || key.trim() === "")
-    throw new ConnectorSyncError(
-      "NO_API_KEY",
-      `no API key for ${environment.name}: ${source.env} is not set (api_key_env of environments.${environment.name})`,
-      { hint: `set ${source.env} to that workspace's key, or compare as declared only with --offline` }
-    );
-  return { ...rest, MISTRAL_API_KEY: key };
-}
 var init_diff_run = __esm({
   "src/cli/diff-run.ts"() {
     "use strict";
+    init_credentials2();
     init_load();
     init_settings();
     init_errors();
@@ -66029,7 +66128,14 @@ function registerDiff(program2, ctx) {
     "[paths...]",
     "connector files or folders for both environments (default: each environment's `paths`)",
     pathArguments
-  ).option("--env <name>", "an environment of the settings file; give exactly two", collect2).option("--offline", "compare only as declared: no API key, no request").addOption(
+  ).option(
+    "--env <names>",
+    "an environment of the settings file; give exactly two (--env staging --env prod, or --env staging,prod)",
+    collect2
+  ).option("--offline", "compare only as declared: no API key, no request").option(
+    "--emulator",
+    "compare each environment's embedded emulator workspace (.connector-sync/env/NAME/)"
+  ).addOption(
     new Option("-o, --output <format>", "text, json or markdown").choices(["text", "json", "markdown"]).default("text")
   ).option("--settings <file>", "settings file (default: .connector-sync.yaml when present)").action(async (paths, flags) => {
     const { runDiffCommand: runDiffCommand2 } = await Promise.resolve().then(() => (init_diff_run(), diff_run_exports));
@@ -66037,7 +66143,7 @@ function registerDiff(program2, ctx) {
   });
 }
 function collect2(value, previous = []) {
-  return [...previous, value];
+  return [...previous, ...value.split(",").map((name) => name.trim())];
 }
 var init_diff = __esm({
   "src/cli/commands/diff.ts"() {
@@ -66283,7 +66389,7 @@ __export(export_run_exports, {
   runExportCommand: () => runExportCommand
 });
 import { mkdir as mkdir2, stat as stat6, writeFile } from "node:fs/promises";
-import { join as join12, relative as relative7, resolve as resolve16 } from "node:path";
+import { join as join12, relative as relative8, resolve as resolve16 } from "node:path";
 async function runExportCommand(dir, flags, io) {
   const { settings, target } = await openTarget(io, flags);
   try {
@@ -66313,16 +66419,16 @@ async function runExportCommand(dir, flags, io) {
         io.cwd
       );
     await mkdir2(folder2, { recursive: true });
-    const schemaPath = relative7(
+    const schemaPath = relative8(
       folder2,
       join12(io.cwd, "node_modules", "connector-sync", "schemas", "connector.schema.json")
     );
     for (const { connector, path: path2 } of files) await writeFile(path2, connectorToYaml(connector, schemaPath));
     io.stdout.write(
-      `Exported ${files.length} connector${files.length === 1 ? "" : "s"} from ${target.displayUrl} to ${relative7(io.cwd, folder2) || "."}/
+      `Exported ${files.length} connector${files.length === 1 ? "" : "s"} from ${target.displayUrl} to ${relative8(io.cwd, folder2) || "."}/
 `
     );
-    for (const { path: path2 } of files) io.stdout.write(`  ${relative7(io.cwd, path2)}
+    for (const { path: path2 } of files) io.stdout.write(`  ${relative8(io.cwd, path2)}
 `);
     return EXIT.ok;
   } finally {
@@ -66343,7 +66449,7 @@ async function refuseOverwrite(paths, cwd) {
   for (const path2 of paths) {
     try {
       await stat6(path2);
-      existing.push(relative7(cwd, path2));
+      existing.push(relative8(cwd, path2));
     } catch {
     }
   }
@@ -66378,7 +66484,7 @@ function registerExport(program2, ctx) {
   ).argument("[dir]", "folder to write into", folder, "connectors").option(
     "--api-url <url>",
     "base URL of the Connectors API (default: MISTRAL_API_URL, else https://api.mistral.ai)"
-  ).option("--emulator", "export from the embedded local emulator (state in .connector-sync/ here)").option("--settings <file>", "settings file (default: .connector-sync.yaml when present)").option("--scope <glob>", "export only names that match (repeatable)", globs).option("--protect <glob>", "skip names that match (repeatable)", globs).option("--force", "overwrite files that already exist").action(async (dir, flags) => {
+  ).option("--emulator", "export from the embedded local emulator (state in .connector-sync/ here)").option("--settings <file>", "settings file (default: .connector-sync.yaml when present)").option("--env <name>", "environment of the settings file to work on (CONNECTOR_SYNC_ENV)").option("--scope <glob>", "export only names that match (repeatable)", globs).option("--protect <glob>", "skip names that match (repeatable)", globs).option("--force", "overwrite files that already exist").action(async (dir, flags) => {
     const { runExportCommand: runExportCommand2 } = await Promise.resolve().then(() => (init_export_run(), export_run_exports));
     ctx.result.exitCode = await runExportCommand2(dir, flags, ctx.io);
   });
@@ -79684,10 +79790,22 @@ __export(probe_run_exports, {
 });
 import { writeFile as writeFile2 } from "node:fs/promises";
 async function runProbe(paths, options, io, color) {
-  const loaded = await loadDesiredState(paths, {
+  const settings = oneEnvironment(
+    await loadSettings({
+      cwd: io.cwd,
+      env: io.env,
+      flags: {},
+      ...options.settings ? { file: options.settings } : {}
+    }),
+    options.env,
+    io.env
+  );
+  const defaults = settings.environment ? settings.paths : [DEFAULT_PATH];
+  const loaded = await loadDesiredState(paths.length > 0 ? paths : defaults, {
     resolve: options.resolve === true,
     cwd: io.cwd,
-    env: io.env
+    env: io.env,
+    vars: varsFor(settings)
   });
   if (!loaded.ok) {
     const files = loaded.files ?? [];
@@ -79732,12 +79850,14 @@ async function runProbe(paths, options, io, color) {
   }
   return results.every((result) => result.ok);
 }
+var DEFAULT_PATH;
 var init_probe_run = __esm({
   "src/cli/probe-run.ts"() {
     "use strict";
     init_duration();
     init_issues();
     init_load();
+    init_settings();
     init_lock();
     init_lock_file();
     init_run();
@@ -79745,7 +79865,9 @@ var init_probe_run = __esm({
     init_diagnostics();
     init_probe_text();
     init_style();
+    init_environments2();
     init_io();
+    DEFAULT_PATH = "connectors";
   }
 });
 
@@ -79755,26 +79877,27 @@ function registerProbe(program2, ctx) {
     "connect to each declared connector\u2019s MCP server (initialize, tools/list) and check it against the file and connector-sync.lock.yaml; needs no Mistral API key"
   ).argument(
     "[path...]",
-    `files or directories, read recursively for *.yaml and *.yml (default: ./${DEFAULT_PATH})`,
+    `files or directories, read recursively for *.yaml and *.yml (default: ./connectors, or the paths of --env's environment)`,
     pathArguments
   ).option(
     "--resolve",
     `resolve \${env:...}/\${file:...} references and send the connectors\u2019 headers (never printed)`
-  ).option("--update-lock", "write the tools found to connector-sync.lock.yaml in the working directory").option("--timeout <duration>", "deadline per server, e.g. 5s, 500ms", duration, "10s").option("--concurrency <n>", "servers probed at once", integer(1, 64), 8).option("--scope <glob>", "probe only connectors whose name matches (repeatable)", globs).option("--protect <glob>", "skip connectors whose name matches (repeatable)", globs).addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text")).action(async (paths, options, command2) => {
+  ).option("--update-lock", "write the tools found to connector-sync.lock.yaml in the working directory").option("--timeout <duration>", "deadline per server, e.g. 5s, 500ms", duration, "10s").option("--concurrency <n>", "servers probed at once", integer(1, 64), 8).option("--scope <glob>", "probe only connectors whose name matches (repeatable)", globs).option("--protect <glob>", "skip connectors whose name matches (repeatable)", globs).option(
+    "--env <name>",
+    "environment of the settings file whose `vars` the files use (CONNECTOR_SYNC_ENV)"
+  ).option("--settings <file>", "settings file (default: .connector-sync.yaml when present)").addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text")).action(async (paths, options, command2) => {
     const { runProbe: runProbe2 } = await Promise.resolve().then(() => (init_probe_run(), probe_run_exports));
     const color = command2.optsWithGlobals().color !== false;
-    const ok = await runProbe2(paths.length === 0 ? [DEFAULT_PATH] : paths, options, ctx.io, color);
+    const ok = await runProbe2(paths, options, ctx.io, color);
     ctx.result.exitCode = ok ? EXIT.ok : EXIT.error;
   });
 }
-var DEFAULT_PATH;
 var init_probe = __esm({
   "src/cli/commands/probe.ts"() {
     "use strict";
     init_commander();
     init_io();
     init_options();
-    DEFAULT_PATH = "connectors";
   }
 });
 
@@ -79903,7 +80026,7 @@ __export(sync_run_exports, {
   runSyncCommand: () => runSyncCommand
 });
 import { appendFile as appendFile2, mkdir as mkdir3, readFile as readFile7, writeFile as writeFile3 } from "node:fs/promises";
-import { dirname as dirname8, relative as relative8, resolve as resolve17 } from "node:path";
+import { dirname as dirname8, relative as relative9, resolve as resolve17 } from "node:path";
 async function runSyncCommand(paths, flags, io) {
   if (flags.plan && flags.planOut)
     throw new UsageError("--plan applies a saved plan; --plan-out saves a new one: use one of them");
@@ -79916,17 +80039,38 @@ async function runSyncCommand(paths, flags, io) {
     flags: settingsFromFlags(flags),
     ...settingsFile ? { file: settingsFile } : {}
   });
+  const choice = chooseEnvironments(settings, flags.env, io.env);
+  if (choice?.several && (flags.plan || flags.planOut))
+    throw new UsageError("a saved plan is for one environment: give --plan or --plan-out with one --env");
+  if (savedPlan) checkPlanEnvironment(savedPlan, flags.plan, choice?.names[0]);
+  const sync = (chosen) => syncWorkspace(paths, flags, io, { settings: chosen, savedPlan, recorded });
+  if (choice === void 0) return finish(await sync(settings), flags, io);
+  if (!choice.several)
+    return finish(await sync(settingsForEnvironment(settings, choice.names[0]).settings), flags, io);
+  return syncEnvironments(
+    choice.names,
+    flags,
+    io,
+    (name) => sync(settingsForEnvironment(settings, name).settings)
+  );
+}
+async function syncWorkspace(paths, flags, io, run) {
+  const { settings, savedPlan, recorded } = run;
   const desiredPaths = paths.length > 0 ? paths : recorded?.paths ?? settings.paths;
-  const loadDesired = () => loadDesiredState(desiredPaths, { resolve: true, cwd: io.cwd, env: io.env, policy: settings.policy });
+  const loadDesired = () => loadDesiredState(desiredPaths, {
+    resolve: true,
+    cwd: io.cwd,
+    env: io.env,
+    policy: settings.policy,
+    vars: varsFor(settings)
+  });
   const loaded = await loadDesired();
   if (!loaded.ok) {
     const report = { ...emptyReport(flags.dryRun === true, /* @__PURE__ */ new Date()), phase: "ConfigInvalid" };
-    return finish(
-      { ...report, issues: loaded.issues, warnings: loaded.warnings },
-      flags,
-      io,
-      "(not contacted)"
-    );
+    return {
+      report: { ...report, issues: loaded.issues, warnings: loaded.warnings },
+      apiUrl: "(not contacted)"
+    };
   }
   const target = await connectTarget(io, settings, {
     emulator: flags.emulator === true,
@@ -79953,13 +80097,66 @@ async function runSyncCommand(paths, flags, io) {
     );
     progress.done();
     if (flags.planOut && report.plan) {
-      const sources = { paths: desiredPaths, settingsFile: settings.file && relative8(io.cwd, settings.file) };
-      await writePlan(flags.planOut, report, target, sources, io);
+      const sources = { paths: desiredPaths, settingsFile: settings.file && relative9(io.cwd, settings.file) };
+      await writePlan(
+        flags.planOut,
+        report,
+        target,
+        { ...sources, environment: settings.environment?.name },
+        io
+      );
     }
-    return await finish(report, flags, io, target.displayUrl, progress);
+    return { report, apiUrl: target.displayUrl, shown: progress };
   } finally {
     await target.close();
   }
+}
+async function syncEnvironments(names2, flags, io, sync) {
+  const style = makeStyle(wantsColor(io));
+  const json3 = [];
+  const codes = [];
+  for (const [index, name] of names2.entries()) {
+    if (flags.output === "text")
+      io.stdout.write(`${index > 0 ? "\n" : ""}${style.bold(`== Environment ${name} ==`)}
+`);
+    let run;
+    try {
+      run = await sync(name);
+    } catch (error2) {
+      if (!isConnectorSyncError(error2) || error2.code === "USAGE") throw error2;
+      const report = { ...emptyReport(flags.dryRun === true, /* @__PURE__ */ new Date()), phase: "Failed", error: error2 };
+      run = { report, apiUrl: "(not contacted)" };
+    }
+    const code = await finish(run, flags, io, { environment: name, json: json3 });
+    codes.push([name, code]);
+    const next = names2[index + 1];
+    if (code === EXIT.error && next !== void 0)
+      io.stderr.write(`environment ${name} failed; environment ${next} runs all the same
+`);
+  }
+  const worst = worstExitCode(codes.map(([, code]) => code));
+  if (flags.output === "json") {
+    const document = {
+      version: 1,
+      tool: { name: "connector-sync", version: version() },
+      command: "sync",
+      ok: worst !== EXIT.error,
+      environments: json3
+    };
+    writeChunks(io.stdout, jsonChunks(document));
+    io.stdout.write("\n");
+  } else if (flags.output === "text") {
+    const outcome3 = ([name, code]) => `${name} ${code === EXIT.error ? style.remove("failed") : style.add("ok")}`;
+    io.stdout.write(`
+Environments: ${codes.map(outcome3).join(", ")}
+`);
+  }
+  return worst;
+}
+function worstExitCode(codes) {
+  if (codes.includes(EXIT.error)) return EXIT.error;
+  if (codes.includes(EXIT.changes)) return EXIT.changes;
+  return EXIT.ok;
 }
 function runSettings2(settings, flags, io, savedPlan, progress) {
   const pushSecrets = flags.pushSecrets === true ? ["*"] : flags.pushSecrets ?? [];
@@ -79989,13 +80186,23 @@ function runSettings2(settings, flags, io, savedPlan, progress) {
     ...progress.onResult ? { onResult: progress.onResult } : {}
   };
 }
-async function finish(report, flags, io, apiUrl, shown2 = { headShown: false, resultsShown: false }) {
+async function finish(run, flags, io, section) {
+  const { report, apiUrl } = run;
+  const shown2 = run.shown ?? { headShown: false, resultsShown: false };
   const context = { apiUrl, toolVersion: version(), command: "sync" };
   io.onReport?.(report, apiUrl);
+  const heading = section ? `## Environment ${section.environment}
+
+` : "";
+  if (section && flags.output === "json") {
+    const code = exitCode(report, flags, io);
+    section.json.push({ name: section.environment, exit_code: code, report: reportToJson(report, context) });
+    return code;
+  }
   if (flags.output === "json") {
     writeChunks(io.stdout, jsonChunks(reportToJson(report, context)));
     io.stdout.write("\n");
-  } else if (flags.output === "markdown") io.stdout.write(renderReportMarkdown(report, context));
+  } else if (flags.output === "markdown") io.stdout.write(heading + renderReportMarkdown(report, context));
   else {
     if (!shown2.headShown) io.stderr.write(reportIssuesText(report));
     writeLines(
@@ -80010,11 +80217,15 @@ async function finish(report, flags, io, apiUrl, shown2 = { headShown: false, re
     );
   }
   const summaryFile = io.env.GITHUB_STEP_SUMMARY;
-  if (summaryFile) await appendFile2(resolve17(io.cwd, summaryFile), renderReportMarkdown(report, context));
+  if (summaryFile)
+    await appendFile2(resolve17(io.cwd, summaryFile), heading + renderReportMarkdown(report, context));
   if (io.env.GITHUB_ACTIONS === "true" && flags.output !== "json") {
     for (const line of githubAnnotations(report)) io.stdout.write(`${line}
 `);
   }
+  return exitCode(report, flags, io);
+}
+function exitCode(report, flags, io) {
   if (!isSuccess(report)) return EXIT.error;
   if (flags.failOnPendingAuth && report.pendingAuth.length > 0) {
     io.stderr.write(
@@ -80053,7 +80264,8 @@ async function writePlan(file, report, target, sources, io) {
     toolVersion: version(),
     apiUrl: target.id,
     desired: report.desired,
-    sources
+    sources,
+    ...sources.environment ? { environment: sources.environment } : {}
   });
   const path2 = resolve17(io.cwd, file);
   await mkdir3(dirname8(path2), { recursive: true });
@@ -80079,6 +80291,7 @@ var init_sync_run = __esm({
     init_report_text();
     init_style();
     init_version();
+    init_environments2();
     init_io();
     init_options();
     init_progress();
@@ -80158,72 +80371,114 @@ function registerValidate(program2, ctx) {
   ).addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text")).option("-q, --quiet", "print nothing when valid; only the errors when not").option(
     "--settings <file>",
     "settings file whose `policy:` applies (default: .connector-sync.yaml when present)"
+  ).option(
+    "--env <name>",
+    "check this environment of the settings file (its paths and `vars`); default: every environment it declares"
   ).action(async (paths, options) => {
-    const { loadDesiredState: loadDesiredState2 } = await Promise.resolve().then(() => (init_load(), load_exports));
-    const { loadSettings: loadSettings2 } = await Promise.resolve().then(() => (init_settings(), settings_exports));
-    const render2 = await Promise.resolve().then(() => (init_diagnostics(), diagnostics_exports));
-    const { sortIssues: sortIssues2 } = await Promise.resolve().then(() => (init_issues(), issues_exports));
+    const { loadSettings: loadSettings2, settingsForEnvironment: settingsForEnvironment2, environmentNames: environmentNames2 } = await Promise.resolve().then(() => (init_settings(), settings_exports));
+    const { chooseEnvironments: chooseEnvironments2 } = await Promise.resolve().then(() => (init_environments2(), environments_exports));
     const io = ctx.io;
-    const defaulted = paths.length === 0;
     const settings = await loadSettings2({
       cwd: io.cwd,
       env: io.env,
       flags: {},
       ...options.settings ? { file: options.settings } : {}
     });
-    const result = await loadDesiredState2(defaulted ? [DEFAULT_PATH2] : paths, {
-      resolve: options.resolve === true,
-      cwd: io.cwd,
-      env: io.env,
-      policy: settings.policy
-    });
-    if (result.ok) {
-      const { privateConnectorsWarning: privateConnectorsWarning2 } = await Promise.resolve().then(() => (init_key_scope2(), key_scope_exports));
-      const warning = privateConnectorsWarning2(result.state.connectors);
-      if (warning) result.warnings.push(warning);
-    }
-    const files = result.ok ? result.state.files : result.files ?? [];
-    const issues = result.ok ? result.warnings : sortIssues2([...result.issues, ...result.warnings], files);
-    const report = {
-      version: 1,
-      valid: result.ok,
-      connectors: result.ok ? result.state.connectors.map((c2) => ({
-        name: c2.name,
-        visibility: c2.visibility,
-        file: c2.source.file,
-        line: c2.source.line
-      })) : [],
-      issues
-    };
-    ctx.result.exitCode = result.ok ? EXIT.ok : EXIT.error;
-    if (options.output === "json") {
-      io.stdout.write(render2.renderValidateJson(report));
+    const choice = chooseEnvironments2(settings, options.env, io.env);
+    const names2 = choice?.names ?? environmentNames2(settings);
+    if (names2.length === 0 || choice !== void 0 && !choice.several) {
+      const chosen = choice ? settingsForEnvironment2(settings, choice.names[0]).settings : settings;
+      ctx.result.exitCode = await validateOne(paths, chosen, options, io);
       return;
     }
-    if (io.env.GITHUB_ACTIONS === "true" && !(options.quiet && result.ok)) {
-      const { issueAnnotations: issueAnnotations2 } = await Promise.resolve().then(() => (init_markdown(), markdown_exports));
-      for (const line of issueAnnotations2(issues)) io.stdout.write(`${line}
+    const json3 = [];
+    let exitCode2 = EXIT.ok;
+    for (const [index, name] of names2.entries()) {
+      if (options.output === "text" && !options.quiet)
+        io.stdout.write(`${index > 0 ? "\n" : ""}== Environment ${name} ==
 `);
-    }
-    const errColor = { color: wantsColor(io, "stderr") };
-    const outColor = { color: wantsColor(io, "stdout") };
-    if (!result.ok) {
-      io.stderr.write(render2.renderIssuesText(report.issues, errColor));
-      io.stderr.write(render2.renderFailureSummary(report.issues, files.length));
-      if (defaulted && result.issues.some((i) => i.code === "path-not-found" && i.location.file === DEFAULT_PATH2)) {
-        io.stderr.write(
-          `hint: with no PATH, validate reads ./${DEFAULT_PATH2}; pass the files or directories to check
-`
-        );
+      const chosen = settingsForEnvironment2(settings, name).settings;
+      const section = options.output === "json" ? { name, json: json3 } : void 0;
+      const code = await validateOne(paths, chosen, options, io, section);
+      if (code !== EXIT.ok) {
+        exitCode2 = code;
+        if (options.output === "text") io.stderr.write(`environment ${name} is invalid
+`);
       }
-      return;
     }
-    if (options.quiet) return;
-    io.stderr.write(render2.renderIssuesText(result.warnings, errColor));
-    io.stdout.write(
-      render2.renderConnectorList(report.connectors, files.length, result.warnings.length, outColor)
-    );
+    if (options.output === "json")
+      io.stdout.write(
+        `${JSON.stringify({ version: 1, valid: exitCode2 === EXIT.ok, environments: json3 }, null, 2)}
+`
+      );
+    ctx.result.exitCode = exitCode2;
   });
+}
+async function validateOne(paths, settings, options, io, section) {
+  const { loadDesiredState: loadDesiredState2 } = await Promise.resolve().then(() => (init_load(), load_exports));
+  const { varsFor: varsFor2 } = await Promise.resolve().then(() => (init_settings(), settings_exports));
+  const render2 = await Promise.resolve().then(() => (init_diagnostics(), diagnostics_exports));
+  const { sortIssues: sortIssues2 } = await Promise.resolve().then(() => (init_issues(), issues_exports));
+  const defaulted = paths.length === 0;
+  const defaults = settings.environment ? settings.paths : [DEFAULT_PATH2];
+  const result = await loadDesiredState2(defaulted ? defaults : paths, {
+    resolve: options.resolve === true,
+    cwd: io.cwd,
+    env: io.env,
+    policy: settings.policy,
+    vars: varsFor2(settings)
+  });
+  if (result.ok) {
+    const { privateConnectorsWarning: privateConnectorsWarning2 } = await Promise.resolve().then(() => (init_key_scope2(), key_scope_exports));
+    const warning = privateConnectorsWarning2(result.state.connectors);
+    if (warning) result.warnings.push(warning);
+  }
+  const files = result.ok ? result.state.files : result.files ?? [];
+  const issues = result.ok ? result.warnings : sortIssues2([...result.issues, ...result.warnings], files);
+  const report = {
+    version: 1,
+    valid: result.ok,
+    connectors: result.ok ? result.state.connectors.map((c2) => ({
+      name: c2.name,
+      visibility: c2.visibility,
+      file: c2.source.file,
+      line: c2.source.line
+    })) : [],
+    issues
+  };
+  const exitCode2 = result.ok ? EXIT.ok : EXIT.error;
+  if (section) {
+    section.json.push({ name: section.name, report });
+    return exitCode2;
+  }
+  if (options.output === "json") {
+    io.stdout.write(render2.renderValidateJson(report));
+    return exitCode2;
+  }
+  if (io.env.GITHUB_ACTIONS === "true" && !(options.quiet && result.ok)) {
+    const { issueAnnotations: issueAnnotations2 } = await Promise.resolve().then(() => (init_markdown(), markdown_exports));
+    for (const line of issueAnnotations2(issues)) io.stdout.write(`${line}
+`);
+  }
+  const errColor = { color: wantsColor(io, "stderr") };
+  const outColor = { color: wantsColor(io, "stdout") };
+  if (!result.ok) {
+    io.stderr.write(render2.renderIssuesText(report.issues, errColor));
+    io.stderr.write(render2.renderFailureSummary(report.issues, files.length));
+    if (defaulted && result.issues.some((i) => i.code === "path-not-found" && i.location.file === DEFAULT_PATH2)) {
+      io.stderr.write(
+        `hint: with no PATH, validate reads ./${DEFAULT_PATH2}; pass the files or directories to check
+`
+      );
+    }
+    return exitCode2;
+  }
+  if (options.quiet) return exitCode2;
+  io.stderr.write(render2.renderIssuesText(result.warnings, errColor));
+  io.stdout.write(
+    render2.renderConnectorList(report.connectors, files.length, result.warnings.length, outColor)
+  );
+  return exitCode2;
 }
 var DEFAULT_PATH2;
 var init_validate = __esm({

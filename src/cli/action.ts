@@ -117,7 +117,7 @@ export function actionArgv(env: Env): string[] {
 }
 
 /**
- * The `env` input as `--env` flags: one name, a comma-separated list, or `all`. A blank entry (a
+ * The `env` input as sync's `--env`: one name, a comma-separated list, or `all`. A blank entry (a
  * stray comma, an unset matrix value) is refused: it is never read as "every environment".
  */
 export function environmentArgs(input: string | undefined): string[] {
@@ -128,7 +128,8 @@ export function environmentArgs(input: string | undefined): string[] {
       `the env input ${JSON.stringify(input)} has a blank entry`,
       'name the environments of the settings file (`env: staging`, `env: staging,prod`) or `env: all`; nothing was run',
     );
-  return names.flatMap((name) => ['--env', name]);
+  // sync's --env takes one value, a list separated by commas: a second --env would replace the first
+  return ['--env', names.join(',')];
 }
 
 /**

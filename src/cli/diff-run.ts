@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { resolveEnvironmentKey } from '../api/credentials.js';
 import { loadDesiredState } from '../config/load.js';
 import { loadSettings, type Settings, settingsForEnvironment, varsFor } from '../config/settings.js';
 import { asInternalError, ConnectorSyncError, isConnectorSyncError, UsageError } from '../errors.js';
@@ -24,8 +25,6 @@ export interface OpenedEnvironment {
   name: string;
   settings: Settings;
   vars: Record<string, string>;
-  /** The process environment with this environment's key (absent offline: no key is needed). */
-  env?: CliIO['env'];
 }
 
 /**
@@ -44,11 +43,11 @@ export async function runDiffCommand(paths: string[], flags: DiffFlags, io: CliI
     });
     // both names are checked before anything is read; each environment is its own: flags and
     // CONNECTOR_SYNC_* over its block over the file's top level
-    const environments = names.map((name) => {
-      const opened = { name, ...settingsForEnvironment(settings, name) };
-      // both keys are found before either workspace is asked anything
-      return flags.offline ? opened : { ...opened, env: environmentKeyEnv(opened, io.env) };
-    });
+    const environments = names.map((name) => ({ name, ...settingsForEnvironment(settings, name) }));
+    // both keys are found before either workspace is asked anything
+    if (!flags.offline && !flags.emulator)
+      for (const { name, settings: chosen } of environments)
+        if (chosen.environment) resolveEnvironmentKey(name, chosen.environment.apiKey, io.env);
     const sides: EnvironmentSide[] = [];
     for (const environment of environments) {
       const side = await readSide(environment, paths, flags, io);
@@ -74,6 +73,11 @@ function twoEnvironments(names: string[]): [string, string] {
     throw new UsageError(
       `diff compares exactly two environments; ${names.length === 0 ? 'none was' : `${names.length} were`} given`,
       'name them: connector-sync diff --env staging --env prod',
+    );
+  if (a === '' || b === '')
+    throw new UsageError(
+      'diff compares two environments, and one of the names given is blank',
+      'name two environments of the settings file: --env staging --env prod',
     );
   if (a === b || a === 'all' || b === 'all')
     throw new UsageError(
@@ -111,12 +115,12 @@ async function readSide(
     vars: environment.vars,
   };
   if (flags.offline) return side;
-  return { ...side, remote: await listWorkspace(environment, io) };
+  return { ...side, remote: await listWorkspace(environment, flags.emulator === true, io) };
 }
 
-async function listWorkspace(environment: OpenedEnvironment, io: CliIO) {
-  const keyed = { ...io, env: environment.env ?? io.env };
-  const target = await connectTarget(keyed, environment.settings, { emulator: false, concurrency: 4 });
+async function listWorkspace(environment: OpenedEnvironment, emulator: boolean, io: CliIO) {
+  // the environment's own key (api_key_env / api_key_file), or its own embedded workspace
+  const target = await connectTarget(io, environment.settings, { emulator, concurrency: 4 });
   try {
     const listing = await target.api.listConnectors({ signal: io.signal });
     // a listing that misses a connector would show a difference that is not there
@@ -130,27 +134,4 @@ async function listWorkspace(environment: OpenedEnvironment, io: CliIO) {
   } finally {
     await target.close();
   }
-}
-
-/**
- * The process environment with this environment's key in MISTRAL_API_KEY (or MISTRAL_API_KEY_FILE),
- * from the source its block names, and no other key: one environment's key never reaches another's
- * workspace.
- */
-export function environmentKeyEnv(
-  environment: OpenedEnvironment,
-  env: CliIO['env'],
-): Record<string, string | undefined> {
-  const source = environment.settings.environment?.apiKey;
-  if (source === undefined) return env;
-  const { MISTRAL_API_KEY: _key, MISTRAL_API_KEY_FILE: _file, ...rest } = env;
-  if ('file' in source) return { ...rest, MISTRAL_API_KEY_FILE: source.file };
-  const key = env[source.env];
-  if (key === undefined || key.trim() === '')
-    throw new ConnectorSyncError(
-      'NO_API_KEY',
-      `no API key for ${environment.name}: ${source.env} is not set (api_key_env of environments.${environment.name})`,
-      { hint: `set ${source.env} to that workspace's key, or compare as declared only with --offline` },
-    );
-  return { ...rest, MISTRAL_API_KEY: key };
 }

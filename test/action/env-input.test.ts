@@ -27,7 +27,8 @@ describe('the env input', () => {
       'team-*',
       'connectors',
     ]);
-    expect(environmentArgs(' staging , prod ')).toEqual(['--env', 'staging', '--env', 'prod']);
+    // one --env with the list: sync's --env takes one value, and a second would replace the first
+    expect(environmentArgs(' staging , prod ')).toEqual(['--env', 'staging,prod']);
     expect(environmentArgs('all')).toEqual(['--env', 'all']);
   });
 
@@ -58,7 +59,7 @@ interface Workflow {
     string,
     {
       strategy?: { matrix?: { env?: string[] } };
-      steps: Array<{ uses?: string; with?: Record<string, string | boolean> }>;
+      steps: Array<{ uses?: string; with?: Record<string, string | boolean>; env?: Record<string, string> }>;
     }
   >;
 }
@@ -100,6 +101,18 @@ describe('the example workflows', () => {
       for (const job of Object.values(workflow.jobs))
         for (const name of Object.keys(actionStep(job).with ?? {}))
           expect(Object.keys(action.inputs), `${file}: input ${name}`).toContain(name);
+  });
+
+  it('give each environment its key the way environments read it: the variable api_key_env names, not api-key', async () => {
+    for (const [file, workflow] of await examples())
+      for (const job of Object.values(workflow.jobs)) {
+        const step = actionStep(job);
+        expect(step.with?.['api-key'], `${file}: api-key is not read with env`).toBeUndefined();
+        expect(Object.keys(step.env ?? {}), file).toEqual([
+          'MISTRAL_API_KEY_STAGING',
+          'MISTRAL_API_KEY_PROD',
+        ]);
+      }
   });
 
   it('run one job per environment that plans on a pull request and syncs on merge', async () => {

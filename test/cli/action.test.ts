@@ -241,6 +241,36 @@ describe('the action, run from its bundle as the runner does', () => {
     expect(names).toContain('ops-tool');
   });
 
+  it('plans each environment the env input names, each with the key its api_key_env names', async () => {
+    const repo = await mkdtemp(join(world.cwd, 'repo-'));
+    await cp(join(world.cwd, 'connectors'), join(repo, 'declared'), { recursive: true });
+    await writeFile(
+      join(repo, '.connector-sync.yaml'),
+      'paths: [declared]\nenvironments:\n  staging: { api_key_env: KEY_STAGING }\n  prod: { api_key_env: KEY_PROD }\n',
+    );
+    const keys = { KEY_STAGING: API_KEY, KEY_PROD: API_KEY };
+    const run = await runAction(
+      actionPath,
+      repo,
+      { 'api-url': world.emulator.url, env: 'staging, prod' },
+      keys,
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain(
+      'Running: connector-sync sync --detailed-exitcode --dry-run --env staging,prod\n',
+    );
+    expect(run.summary).toContain('staging');
+    expect(run.summary).toContain('prod');
+    expect(run.output).toBe('changes=true\n');
+    // without its key variable an environment stops the step, whatever api-key says
+    const unkeyed = await runAction(actionPath, repo, { ...inputs(), env: 'prod' }, { KEY_STAGING: API_KEY });
+    expect(unkeyed.code).toBe(1);
+    expect(unkeyed.stderr).toContain(
+      'no API key for environment prod: KEY_PROD (its api_key_env) is not set',
+    );
+    expect(`${run.stdout}${run.stderr}${unkeyed.stdout}${unkeyed.stderr}`).not.toContain(API_KEY);
+  });
+
   it('never sends the key to an api_url the repository chose, with no api-url input', async () => {
     const repo = await mkdtemp(join(world.cwd, 'repo-'));
     await cp(join(world.cwd, 'connectors'), join(repo, 'declared'), { recursive: true });

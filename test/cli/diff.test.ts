@@ -62,10 +62,12 @@ describe('diff usage', () => {
       ['--env', 'a', '--env', 'b', '--env', 'c'],
       ['--env', 'prod', '--env', 'prod'],
       ['--env', 'all', '--env', 'prod'],
+      ['--env', 'staging,'],
+      ['--env', 'a,b,c'],
     ]) {
       const run = await world.run(['diff', '--offline', ...args]);
       expect(run.code, args.join(' ')).toBe(2);
-      expect(run.stderr).toMatch(/error: diff compares (exactly two|two different) environments/);
+      expect(run.stderr).toMatch(/error: diff compares (exactly two|two different|two) environments/);
       expect(run.stderr).toContain('hint: ');
       expect(run.stdout).toBe('');
     }
@@ -232,7 +234,9 @@ describe('diff (as they are): two workspaces, each read with its own key', () =>
   it("exits 2, before any request, when an environment's key variable is not set", async () => {
     const run = await diff([github('example.com')], [], { MISTRAL_API_KEY_STAGING: STAGING_KEY });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('error: no API key for prod: MISTRAL_API_KEY_PROD is not set');
+    expect(run.stderr).toContain(
+      'error: no API key for environment prod: MISTRAL_API_KEY_PROD (its api_key_env) is not set',
+    );
     for (const emulator of workspaces.byKey.values()) expect(emulator.requestLog).toEqual([]);
   });
 });

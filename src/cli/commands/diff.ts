@@ -6,6 +6,7 @@ import { pathArguments } from '../options.js';
 export interface DiffFlags {
   env?: string[];
   offline?: boolean;
+  emulator?: boolean;
   output: 'text' | 'json' | 'markdown';
   settings?: string;
 }
@@ -26,8 +27,16 @@ export function registerDiff(program: Command, ctx: CliContext): Command {
       "connector files or folders for both environments (default: each environment's `paths`)",
       pathArguments,
     )
-    .option('--env <name>', 'an environment of the settings file; give exactly two', collect)
+    .option(
+      '--env <names>',
+      'an environment of the settings file; give exactly two (--env staging --env prod, or --env staging,prod)',
+      collect,
+    )
     .option('--offline', 'compare only as declared: no API key, no request')
+    .option(
+      '--emulator',
+      "compare each environment's embedded emulator workspace (.connector-sync/env/NAME/)",
+    )
     .addOption(
       new Option('-o, --output <format>', 'text, json or markdown')
         .choices(['text', 'json', 'markdown'])
@@ -40,6 +49,7 @@ export function registerDiff(program: Command, ctx: CliContext): Command {
     });
 }
 
+// the same spelling as sync's --env (a,b) as well as the flag given twice; a blank is kept for the check
 function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
+  return [...previous, ...value.split(',').map((name) => name.trim())];
 }
