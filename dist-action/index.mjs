@@ -3484,12 +3484,15 @@ var init_errors = __esm({
       code;
       hint;
       retryable;
+      /** The write may have been applied: the applier looks before it repeats it (never a blind retry). */
+      outcomeUnknown;
       constructor(code, message, options = {}) {
         super(message, options.cause === void 0 ? void 0 : { cause: options.cause });
         this.name = "ConnectorSyncError";
         this.code = code;
         this.hint = options.hint;
         this.retryable = options.retryable ?? false;
+        this.outcomeUnknown = options.outcomeUnknown ?? false;
       }
     };
     UsageError = class extends ConnectorSyncError {
@@ -3624,6 +3627,28 @@ var init_io = __esm({
       /** With --detailed-exitcode a usage error cannot be 2, so it takes sysexits' EX_USAGE. */
       usageDetailed: 64
     };
+  }
+});
+
+// src/pool.ts
+async function runPool(items, concurrency, task, options = {}) {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++];
+      if (options.signal?.aborted) {
+        options.onSkipped?.(item);
+        continue;
+      }
+      await task(item);
+    }
+  };
+  const workers = Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker);
+  await Promise.all(workers);
+}
+var init_pool = __esm({
+  "src/pool.ts"() {
+    "use strict";
   }
 });
 
@@ -11082,28 +11107,6 @@ var init_lock = __esm({
   }
 });
 
-// src/reconcile/pool.ts
-async function runPool(items, concurrency, task, options = {}) {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++];
-      if (options.signal?.aborted) {
-        options.onSkipped?.(item);
-        continue;
-      }
-      await task(item);
-    }
-  };
-  const workers = Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker);
-  await Promise.all(workers);
-}
-var init_pool = __esm({
-  "src/reconcile/pool.ts"() {
-    "use strict";
-  }
-});
-
 // src/reconcile/reports.ts
 function needsAttention(state) {
   return state.status !== "valid" && state.status !== "unknown";
@@ -11195,9 +11198,9 @@ var init_reports = __esm({
   "src/reconcile/reports.ts"() {
     "use strict";
     init_errors();
+    init_pool();
     init_digest();
     init_lock();
-    init_pool();
   }
 });
 
@@ -12681,6 +12684,42 @@ var init_duration = __esm({
   }
 });
 
+// src/reconcile/run-settings.ts
+function buildRunSettings(settings, flags, context) {
+  return {
+    dryRun: context.dryRun,
+    plan: {
+      prune: settings.prune,
+      allowEmpty: flags.allowEmpty,
+      allowReplace: flags.allowReplace,
+      allowBreakingAgents: settings.allowBreakingAgents,
+      forceDeletes: flags.forceDeletes,
+      maxDeletes: settings.maxDeletes,
+      maxDeleteFraction: settings.maxDeletePercent / 100,
+      deleteGuardMinimum: DELETE_GUARD_MINIMUM,
+      scope: settings.scope,
+      protect: settings.protect,
+      pushSecrets: flags.pushSecrets
+    },
+    concurrency: settings.concurrency,
+    timeoutMs: settings.timeoutMs,
+    authUrls: context.authUrls,
+    ...settings.authReturnUrl ? { authReturnUrl: settings.authReturnUrl } : {},
+    pushUnrecorded: context.pushUnrecorded,
+    ...context.savedPlan ? { savedPlan: context.savedPlan } : {},
+    ...context.signal ? { signal: context.signal } : {},
+    ...context.onPlan ? { onPlan: context.onPlan } : {},
+    ...context.onResult ? { onResult: context.onResult } : {}
+  };
+}
+var DELETE_GUARD_MINIMUM;
+var init_run_settings = __esm({
+  "src/reconcile/run-settings.ts"() {
+    "use strict";
+    DELETE_GUARD_MINIMUM = 10;
+  }
+});
+
 // src/cli/options.ts
 function addReconcileOptions(command2) {
   return command2.option(
@@ -12709,7 +12748,7 @@ function addReconcileOptions(command2) {
     integer(0, 1e6)
   ).option(
     "--max-delete-percent <p>",
-    "refuse deleting more than this % of at least 10 managed connectors (default 30)",
+    `refuse deleting more than this % of at least ${DELETE_GUARD_MINIMUM} managed connectors (default 30)`,
     percent2
   ).option("--scope <glob>", "manage only connectors whose name matches (repeatable; default all)", globs).option("--protect <glob>", "never change or delete connectors whose name matches (repeatable)", globs).addOption(
     new Option(
@@ -12731,6 +12770,14 @@ function settingsFromFlags(flags) {
     scope: flags.scope,
     protect: flags.protect,
     auth_return_url: flags.authReturnUrl
+  };
+}
+function planFlags(flags) {
+  return {
+    allowEmpty: flags.allowEmpty === true,
+    allowReplace: flags.allowReplace === true,
+    forceDeletes: flags.forceDeletes === true,
+    pushSecrets: flags.pushSecrets === true ? ["*"] : flags.pushSecrets ?? []
   };
 }
 function integer(min, max) {
@@ -12781,6 +12828,7 @@ var init_options = __esm({
     "use strict";
     init_commander();
     init_duration();
+    init_run_settings();
   }
 });
 
@@ -22990,17 +23038,6 @@ async function collectCursorPages(fetchPage, keyOf2, maxPages) {
     takeNext()?.abort.abort();
   }
 }
-function peekNextCursor(text4) {
-  const match = PAGINATION_AT_END.exec(text4.length > 2048 ? text4.slice(-2048) : text4);
-  if (match === null) return null;
-  try {
-    const pagination = JSON.parse(match[1]);
-    const cursor = pagination?.next_cursor;
-    return typeof cursor === "string" && cursor !== "" ? cursor : null;
-  } catch {
-    return null;
-  }
-}
 function incomplete(seen, pages, reason) {
   return { ...found(seen), complete: false, incompleteReason: reason, pages };
 }
@@ -23037,12 +23074,10 @@ function listingIncomplete(what, reason) {
     retryable: true
   });
 }
-var PAGINATION_AT_END;
 var init_paging = __esm({
   "src/api/paging.ts"() {
     "use strict";
     init_errors();
-    PAGINATION_AT_END = /"pagination"\s*:\s*(\{[^{}]*\})\s*\}\s*$/;
   }
 });
 
@@ -23136,6 +23171,33 @@ var init_agents_read = __esm({
     "use strict";
     init_agents();
     init_paging();
+  }
+});
+
+// src/api/early-cursor.ts
+function earlyCursorPeek(early) {
+  return (text4) => {
+    const next = peekNextCursor(text4);
+    return next !== null && early.nextCursor(next);
+  };
+}
+function peekNextCursor(text4) {
+  const match = PAGINATION_AT_END.exec(text4.length > TAIL ? text4.slice(-TAIL) : text4);
+  if (match === null) return null;
+  try {
+    const pagination = JSON.parse(match[1]);
+    const cursor = pagination?.next_cursor;
+    return typeof cursor === "string" && cursor !== "" ? cursor : null;
+  } catch {
+    return null;
+  }
+}
+var TAIL, PAGINATION_AT_END;
+var init_early_cursor = __esm({
+  "src/api/early-cursor.ts"() {
+    "use strict";
+    TAIL = 2048;
+    PAGINATION_AT_END = /"pagination"\s*:\s*(\{[^{}]*\})\s*\}\s*$/;
   }
 });
 
@@ -38197,13 +38259,13 @@ var init_errors2 = __esm({
       method;
       path;
       requestId;
-      outcomeUnknown;
       details;
       attempts;
       constructor(code, message, init) {
         const secrets = init.secrets ?? new SecretSet();
         super(code, secrets.redact(message), {
           retryable: init.retryable,
+          outcomeUnknown: init.outcomeUnknown,
           ...init.hint === void 0 ? {} : { hint: secrets.redact(init.hint) },
           ...init.cause === void 0 ? {} : { cause: init.cause }
         });
@@ -38212,7 +38274,6 @@ var init_errors2 = __esm({
         this.method = init.method;
         this.path = init.path;
         this.requestId = init.requestId === null ? null : secrets.redact(init.requestId);
-        this.outcomeUnknown = init.outcomeUnknown;
         this.details = (init.details ?? []).map((line) => secrets.redact(line));
         this.attempts = init.attempts ?? 1;
       }
@@ -38551,10 +38612,7 @@ function createClient(options) {
           query: { page_size: size, cursor: cursor ?? void 0, active: callOptions?.active },
           safety: "idempotent",
           check: checkConnectorPage,
-          peek: (text4) => {
-            const next = peekNextCursor(text4);
-            return next !== null && early.nextCursor(next);
-          }
+          peek: earlyCursorPeek(early)
         };
         const reply = await transport.call(call2, AbortSignal.any(signals), callOptions?.remainingMs);
         return reply.value;
@@ -38729,6 +38787,7 @@ var init_client = __esm({
     init_secret();
     init_version();
     init_agents_read();
+    init_early_cursor();
     init_http();
     init_pace();
     init_paging();
@@ -43673,41 +43732,9 @@ var init_load = __esm({
   }
 });
 
-// src/probe/lock-file.ts
-import { readFile as readFile5 } from "node:fs/promises";
-import { join as join4 } from "node:path";
-function lockPath(cwd) {
-  return join4(cwd, LOCK_FILE);
-}
-async function readToolLock(cwd) {
-  let text4;
-  try {
-    text4 = await readFile5(lockPath(cwd), "utf8");
-  } catch (error2) {
-    if (error2.code === "ENOENT") return null;
-    throw new ConnectorSyncError("LOCK_INVALID", `cannot read ${LOCK_FILE}: ${error2.message}`, {
-      hint: "fix its permissions, or delete it and run `connector-sync probe --update-lock`"
-    });
-  }
-  const parsed2 = parseLock(text4);
-  if (!parsed2.ok) {
-    throw new ConnectorSyncError("LOCK_INVALID", `${LOCK_FILE} is not a tool lock: ${parsed2.problem}`, {
-      hint: "restore it from git, or run `connector-sync probe --update-lock` and review the result"
-    });
-  }
-  return parsed2.lock;
-}
-var init_lock_file = __esm({
-  "src/probe/lock-file.ts"() {
-    "use strict";
-    init_errors();
-    init_lock();
-  }
-});
-
 // src/daemon/control.ts
 import { createHash as createHash5, timingSafeEqual } from "node:crypto";
-import { readFile as readFile6 } from "node:fs/promises";
+import { readFile as readFile5 } from "node:fs/promises";
 import { resolve as resolve7 } from "node:path";
 function digest(value) {
   return createHash5("sha256").update(value, "utf8").digest();
@@ -43716,7 +43743,7 @@ async function readControlToken(file, env, cwd) {
   let token;
   if (file !== void 0) {
     try {
-      token = (await readFile6(resolve7(cwd, file), "utf8")).replace(/\r?\n$/, "");
+      token = (await readFile5(resolve7(cwd, file), "utf8")).replace(/\r?\n$/, "");
     } catch (error2) {
       throw new ConnectorSyncError(
         "SETTINGS_INVALID",
@@ -49448,8 +49475,8 @@ var init_agent_inputs = __esm({
   "src/reconcile/agent-inputs.ts"() {
     "use strict";
     init_errors();
-    init_agents3();
     init_pool();
+    init_agents3();
   }
 });
 
@@ -50864,16 +50891,16 @@ function isNameTaken(error2) {
   return error2.code === "API_VALIDATION" && /already exists|already taken|unique/i.test(error2.message);
 }
 function isOutcomeUnknown(error2) {
-  return isConnectorSyncError(error2) && error2.outcomeUnknown === true;
+  return isConnectorSyncError(error2) && error2.outcomeUnknown;
 }
 var init_apply = __esm({
   "src/reconcile/apply.ts"() {
     "use strict";
     init_errors();
+    init_pool();
     init_apply_consumers();
     init_bodies2();
     init_key_scope();
-    init_pool();
   }
 });
 
@@ -50973,8 +51000,8 @@ async function readDeclaredCredentials(desired, remote, api, concurrency) {
 var init_read_credentials = __esm({
   "src/reconcile/read-credentials.ts"() {
     "use strict";
-    init_consumers2();
     init_pool();
+    init_consumers2();
   }
 });
 
@@ -51514,7 +51541,7 @@ function createReconciler(deps, initialSettings) {
         ...deps.loadToolLock ? { loadToolLock: deps.loadToolLock } : {},
         now: deps.now
       },
-      runSettings(settings, { ...deps.flags, pushSecrets }, mode, deps.signal, deps.logger)
+      reconcileRunSettings(settings, { ...deps.flags, pushSecrets }, mode, deps.signal, deps.logger)
     );
     if (report.phase === "Applied") pushSecrets = [];
     deps.status.recordRun(report, { reasons, mode, usedLastGood });
@@ -51524,43 +51551,28 @@ function createReconciler(deps, initialSettings) {
     return { retry: shouldRetry(report) };
   };
 }
-function runSettings(settings, flags, mode, signal, logger) {
-  return {
+function reconcileRunSettings(settings, flags, mode, signal, logger) {
+  return buildRunSettings(settings, flags, {
     dryRun: mode !== "apply",
-    plan: {
-      prune: settings.prune,
-      allowEmpty: flags.allowEmpty,
-      allowReplace: flags.allowReplace,
-      allowBreakingAgents: settings.allowBreakingAgents,
-      forceDeletes: flags.forceDeletes,
-      maxDeletes: settings.maxDeletes,
-      maxDeleteFraction: settings.maxDeletePercent / 100,
-      deleteGuardMinimum: 10,
-      scope: settings.scope,
-      protect: settings.protect,
-      pushSecrets: flags.pushSecrets
-    },
-    concurrency: settings.concurrency,
-    timeoutMs: settings.timeoutMs,
     // the status page fetches a fresh link when someone clicks it; a stored one would expire
     authUrls: false,
-    ...settings.authReturnUrl ? { authReturnUrl: settings.authReturnUrl } : {},
     pushUnrecorded: true,
     signal,
-    onResult: (result) => {
-      const fields = {
-        operation: result.operation.kind,
-        connector: result.operation.name,
-        status: result.status
-      };
-      if (result.status === "failed")
-        logger.error(
-          { ...fields, err: { code: result.cause?.code, message: result.cause?.message } },
-          "operation failed"
-        );
-      else logger.info({ ...fields, note: result.note }, `${result.operation.kind} ${result.status}`);
-    }
+    onResult: (result) => logResult(logger, result)
+  });
+}
+function logResult(logger, result) {
+  const fields = {
+    operation: result.operation.kind,
+    connector: result.operation.name,
+    status: result.status
   };
+  if (result.status === "failed")
+    logger.error(
+      { ...fields, err: { code: result.cause?.code, message: result.cause?.message } },
+      "operation failed"
+    );
+  else logger.info({ ...fields, note: result.note }, `${result.operation.kind} ${result.status}`);
 }
 function shouldRetry(report) {
   if (report.phase === "ListFailed" || report.phase === "TimedOut") return true;
@@ -51621,6 +51633,7 @@ var init_reconciler = __esm({
     "use strict";
     init_errors();
     init_run_once();
+    init_run_settings();
     init_history();
     TRANSIENT = /* @__PURE__ */ new Set([
       "API_NETWORK",
@@ -57015,14 +57028,14 @@ var init_debounce = __esm({
 
 // src/daemon/symlinks.ts
 import * as nodeFs2 from "node:fs/promises";
-import { join as join11, resolve as resolve13, sep as sep4 } from "node:path";
+import { join as join10, resolve as resolve13, sep as sep4 } from "node:path";
 async function linksOnPath(path2, fs2 = nodeFs2) {
   const links = [];
   let pending2 = components(resolve13(path2));
   let current = sep4;
   let hops = 0;
   while (pending2.length > 0) {
-    const candidate = join11(current, pending2.shift());
+    const candidate = join10(current, pending2.shift());
     let isLink;
     try {
       isLink = (await fs2.lstat(candidate)).isSymbolicLink();
@@ -65521,9 +65534,41 @@ var init_signals = __esm({
   }
 });
 
-// src/daemon/command.ts
-var command_exports = {};
-__export(command_exports, {
+// src/probe/lock-file.ts
+import { readFile as readFile6 } from "node:fs/promises";
+import { join as join11 } from "node:path";
+function lockPath(cwd) {
+  return join11(cwd, LOCK_FILE);
+}
+async function readToolLock(cwd) {
+  let text4;
+  try {
+    text4 = await readFile6(lockPath(cwd), "utf8");
+  } catch (error2) {
+    if (error2.code === "ENOENT") return null;
+    throw new ConnectorSyncError("LOCK_INVALID", `cannot read ${LOCK_FILE}: ${error2.message}`, {
+      hint: "fix its permissions, or delete it and run `connector-sync probe --update-lock`"
+    });
+  }
+  const parsed2 = parseLock(text4);
+  if (!parsed2.ok) {
+    throw new ConnectorSyncError("LOCK_INVALID", `${LOCK_FILE} is not a tool lock: ${parsed2.problem}`, {
+      hint: "restore it from git, or run `connector-sync probe --update-lock` and review the result"
+    });
+  }
+  return parsed2.lock;
+}
+var init_lock_file = __esm({
+  "src/probe/lock-file.ts"() {
+    "use strict";
+    init_errors();
+    init_lock();
+  }
+});
+
+// src/cli/daemon-run.ts
+var daemon_run_exports = {};
+__export(daemon_run_exports, {
   runDaemonCommand: () => runDaemonCommand
 });
 import { resolve as resolve15 } from "node:path";
@@ -65573,12 +65618,7 @@ async function runDaemonCommand(paths, flags, io, signals) {
       }),
       loadSettings: loadChosen,
       settings,
-      flags: {
-        allowEmpty: flags.allowEmpty === true,
-        allowReplace: flags.allowReplace === true,
-        forceDeletes: flags.forceDeletes === true,
-        pushSecrets: flags.pushSecrets === true ? ["*"] : flags.pushSecrets ?? []
-      },
+      flags: planFlags(flags),
       host: flags.host,
       port: flags.port,
       allowHosts: flags.allowHost ?? [],
@@ -65626,24 +65666,24 @@ function aborted(signal) {
 function reasonOf(signal) {
   return signal.reason instanceof Error ? signal.reason.message : String(signal.reason);
 }
-var init_command2 = __esm({
-  "src/daemon/command.ts"() {
+var init_daemon_run = __esm({
+  "src/cli/daemon-run.ts"() {
     "use strict";
-    init_environments2();
-    init_io();
-    init_options();
-    init_target();
     init_load();
     init_settings();
-    init_errors();
-    init_lock_file();
-    init_ledger();
-    init_version();
     init_control2();
     init_daemon();
     init_logger();
     init_scheduler();
     init_signals();
+    init_errors();
+    init_lock_file();
+    init_ledger();
+    init_version();
+    init_environments2();
+    init_io();
+    init_options();
+    init_target();
   }
 });
 
@@ -65683,7 +65723,7 @@ function registerDaemon(program2, ctx) {
   addReconcileOptions(command2);
   return command2.action(async (paths, flags) => {
     if (flags.schedule !== void 0) await refuseBadSchedule(flags.schedule);
-    const { runDaemonCommand: runDaemonCommand2 } = await Promise.resolve().then(() => (init_command2(), command_exports));
+    const { runDaemonCommand: runDaemonCommand2 } = await Promise.resolve().then(() => (init_daemon_run(), daemon_run_exports));
     ctx.result.exitCode = await runDaemonCommand2(paths, flags, ctx.io, process);
   });
 }
@@ -80023,7 +80063,8 @@ var init_progress = __esm({
 // src/cli/sync-run.ts
 var sync_run_exports = {};
 __export(sync_run_exports, {
-  runSyncCommand: () => runSyncCommand
+  runSyncCommand: () => runSyncCommand,
+  syncRunSettings: () => syncRunSettings
 });
 import { appendFile as appendFile2, mkdir as mkdir3, readFile as readFile7, writeFile as writeFile3 } from "node:fs/promises";
 import { dirname as dirname8, relative as relative9, resolve as resolve17 } from "node:path";
@@ -80093,7 +80134,7 @@ async function syncWorkspace(paths, flags, io, run) {
         loadToolLock: () => readToolLock(io.cwd),
         now: () => /* @__PURE__ */ new Date()
       },
-      runSettings2(settings, flags, io, savedPlan, progress)
+      syncRunSettings(settings, flags, io, savedPlan, progress)
     );
     progress.done();
     if (flags.planOut && report.plan) {
@@ -80158,33 +80199,15 @@ function worstExitCode(codes) {
   if (codes.includes(EXIT.changes)) return EXIT.changes;
   return EXIT.ok;
 }
-function runSettings2(settings, flags, io, savedPlan, progress) {
-  const pushSecrets = flags.pushSecrets === true ? ["*"] : flags.pushSecrets ?? [];
-  return {
+function syncRunSettings(settings, flags, io, savedPlan, progress) {
+  return buildRunSettings(settings, planFlags(flags), {
     dryRun: flags.dryRun === true,
-    plan: {
-      prune: settings.prune,
-      allowEmpty: flags.allowEmpty === true,
-      allowReplace: flags.allowReplace === true,
-      allowBreakingAgents: settings.allowBreakingAgents,
-      forceDeletes: flags.forceDeletes === true,
-      maxDeletes: settings.maxDeletes,
-      maxDeleteFraction: settings.maxDeletePercent / 100,
-      deleteGuardMinimum: 10,
-      scope: settings.scope,
-      protect: settings.protect,
-      pushSecrets
-    },
-    concurrency: settings.concurrency,
-    timeoutMs: settings.timeoutMs,
     authUrls: flags.authUrls === true,
-    ...settings.authReturnUrl ? { authReturnUrl: settings.authReturnUrl } : {},
     pushUnrecorded: false,
-    ...savedPlan ? { savedPlan } : {},
     signal: io.signal,
-    ...progress.onPlan ? { onPlan: progress.onPlan } : {},
-    ...progress.onResult ? { onResult: progress.onResult } : {}
-  };
+    ...savedPlan ? { savedPlan } : {},
+    ...progress
+  });
 }
 async function finish(run, flags, io, section) {
   const { report, apiUrl } = run;
@@ -80284,6 +80307,7 @@ var init_sync_run = __esm({
     init_lock_file();
     init_ledger();
     init_run_once();
+    init_run_settings();
     init_saved_plan();
     init_json_stream();
     init_markdown();
@@ -80603,7 +80627,7 @@ var init_main = __esm({
   }
 });
 
-// src/action/main.ts
+// src/cli/action-entry.ts
 init_main();
 await main(["action"]);
 /*! Bundled license information:

@@ -50,11 +50,11 @@ const undiciInside: Plugin = {
   },
 };
 
-/** The bundle's text, built from src/action/main.ts. */
+/** The bundle's text, built from src/cli/action-entry.ts. */
 export async function bundleText(): Promise<string> {
   const result = await build({
     absWorkingDir: ROOT,
-    entryPoints: [join(ROOT, 'src', 'action', 'main.ts')],
+    entryPoints: [join(ROOT, 'src', 'cli', 'action-entry.ts')],
     outfile: BUNDLE,
     bundle: true,
     write: false,

@@ -40,6 +40,8 @@ export interface ErrorOptions {
   hint?: string;
   /** True when trying the same thing again later could succeed. */
   retryable?: boolean;
+  /** True when a write may have been applied although it failed (a create to look up before any retry). */
+  outcomeUnknown?: boolean;
   cause?: unknown;
 }
 
@@ -48,6 +50,8 @@ export class ConnectorSyncError extends Error {
   readonly code: ErrorCode;
   readonly hint: string | undefined;
   readonly retryable: boolean;
+  /** The write may have been applied: the applier looks before it repeats it (never a blind retry). */
+  readonly outcomeUnknown: boolean;
 
   constructor(code: ErrorCode, message: string, options: ErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -55,6 +59,7 @@ export class ConnectorSyncError extends Error {
     this.code = code;
     this.hint = options.hint;
     this.retryable = options.retryable ?? false;
+    this.outcomeUnknown = options.outcomeUnknown ?? false;
   }
 }
 

@@ -4,15 +4,10 @@ import { Secret } from '../secret.js';
 import { userAgent } from '../version.js';
 import type { AgentListing } from './agents.js';
 import { readAgents } from './agents-read.js';
+import { earlyCursorPeek } from './early-cursor.js';
 import { type HttpTimeouts, sendOnce } from './http.js';
 import { Pacer, type PacerOptions } from './pace.js';
-import {
-  type CursorPage,
-  collectCursorPages,
-  collectNumberedPages,
-  type FetchCursorPage,
-  peekNextCursor,
-} from './paging.js';
+import { type CursorPage, collectCursorPages, collectNumberedPages, type FetchCursorPage } from './paging.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, realSleep, type Sleep } from './retry.js';
 import {
   type Checked,
@@ -151,10 +146,7 @@ export function createClient(options: ClientOptions): ConnectorsClient {
           query: { page_size: size, cursor: cursor ?? undefined, active: callOptions?.active },
           safety: 'idempotent',
           check: checkConnectorPage,
-          peek: (text) => {
-            const next = peekNextCursor(text);
-            return next !== null && early.nextCursor(next);
-          },
+          peek: earlyCursorPeek(early),
         };
         const reply = await transport.call(call, AbortSignal.any(signals), callOptions?.remainingMs);
         return reply.value!;

@@ -37,7 +37,6 @@ export class ApiError extends ConnectorSyncError {
   readonly method: string;
   readonly path: string;
   readonly requestId: string | null;
-  readonly outcomeUnknown: boolean;
   readonly details: string[];
   readonly attempts: number;
 
@@ -46,6 +45,7 @@ export class ApiError extends ConnectorSyncError {
     const secrets = init.secrets ?? new SecretSet();
     super(code, secrets.redact(message), {
       retryable: init.retryable,
+      outcomeUnknown: init.outcomeUnknown,
       ...(init.hint === undefined ? {} : { hint: secrets.redact(init.hint) }),
       ...(init.cause === undefined ? {} : { cause: init.cause }),
     });
@@ -54,7 +54,6 @@ export class ApiError extends ConnectorSyncError {
     this.method = init.method;
     this.path = init.path;
     this.requestId = init.requestId === null ? null : secrets.redact(init.requestId);
-    this.outcomeUnknown = init.outcomeUnknown;
     this.details = (init.details ?? []).map((line) => secrets.redact(line));
     this.attempts = init.attempts ?? 1;
   }

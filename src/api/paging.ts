@@ -52,9 +52,8 @@ interface PageFetch<T> {
 /**
  * Follows `next_cursor` until it is null, whatever each page's size; never loops. While a page
  * is parsed and checked, the next one is already on the wire when its body announced the cursor
- * (at 1,000 connectors a page, parsing is a fifth of a 20 ms round trip). The parsed page still
- * decides: a request for any other cursor is aborted and the right one sent, so a body that
- * misleads the early read costs a request, never a wrong page.
+ * (early-cursor.ts). The parsed page still decides: a request for any other cursor is aborted
+ * and the right one sent, so a body that misleads the early read costs a request, never a wrong page.
  */
 export async function collectCursorPages<T>(
   fetchPage: FetchCursorPage<T>,
@@ -143,26 +142,6 @@ export async function collectCursorPages<T>(
     takeNext()?.abort.abort();
   }
 }
-
-/**
- * The next cursor of a Connectors list page, read from the end of its raw JSON, where the API
- * puts `"pagination": {"next_cursor": ..., "page_size": ...}` last; null when the body does not
- * end that way. A guess for asking early: the parsed page is what counts.
- */
-export function peekNextCursor(text: string): string | null {
-  const match = PAGINATION_AT_END.exec(text.length > 2048 ? text.slice(-2048) : text);
-  if (match === null) return null;
-  try {
-    const pagination: unknown = JSON.parse(match[1]!);
-    const cursor = (pagination as { next_cursor?: unknown } | null)?.next_cursor;
-    return typeof cursor === 'string' && cursor !== '' ? cursor : null;
-  } catch {
-    return null;
-  }
-}
-
-/** `"pagination": {...}` as the last member of the outermost object (a flat object: no braces inside). */
-const PAGINATION_AT_END = /"pagination"\s*:\s*(\{[^{}]*\})\s*\}\s*$/;
 
 function incomplete<T>(
   seen: { items: T[]; invalid: InvalidRemoteItem[] },

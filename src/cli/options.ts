@@ -1,6 +1,7 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { parseDuration } from '../config/duration.js';
 import type { SettingsInput } from '../config/settings.js';
+import { DELETE_GUARD_MINIMUM, type PlanFlags } from '../reconcile/run-settings.js';
 
 /** Options shared by `sync` and `daemon`: where the API is, what is in scope, what is allowed. */
 export interface ReconcileFlags {
@@ -67,7 +68,7 @@ export function addReconcileOptions(command: Command): Command {
     )
     .option(
       '--max-delete-percent <p>',
-      'refuse deleting more than this % of at least 10 managed connectors (default 30)',
+      `refuse deleting more than this % of at least ${DELETE_GUARD_MINIMUM} managed connectors (default 30)`,
       percent,
     )
     .option('--scope <glob>', 'manage only connectors whose name matches (repeatable; default all)', globs)
@@ -95,6 +96,16 @@ export function settingsFromFlags(flags: ReconcileFlags): SettingsInput {
     scope: flags.scope,
     protect: flags.protect,
     auth_return_url: flags.authReturnUrl,
+  };
+}
+
+/** What the reconcile flags allow a run (the rest of a run's settings comes from loadSettings). */
+export function planFlags(flags: ReconcileFlags): PlanFlags {
+  return {
+    allowEmpty: flags.allowEmpty === true,
+    allowReplace: flags.allowReplace === true,
+    forceDeletes: flags.forceDeletes === true,
+    pushSecrets: flags.pushSecrets === true ? ['*'] : (flags.pushSecrets ?? []),
   };
 }
 

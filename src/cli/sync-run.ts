@@ -6,6 +6,7 @@ import { ConnectorSyncError, isConnectorSyncError, UsageError } from '../errors.
 import { readToolLock } from '../probe/lock-file.js';
 import { openLedger } from '../reconcile/ledger.js';
 import { emptyReport, type RunReport, type RunSettings, runOnce } from '../reconcile/run-once.js';
+import { buildRunSettings } from '../reconcile/run-settings.js';
 import {
   checkPlanEnvironment,
   type PlanSources,
@@ -23,7 +24,7 @@ import { version } from '../version.js';
 import type { SyncFlags } from './commands/sync.js';
 import { chooseEnvironments } from './environments.js';
 import { type CliIO, EXIT, wantsColor, writeChunks, writeLines } from './io.js';
-import { settingsFromFlags } from './options.js';
+import { planFlags, settingsFromFlags } from './options.js';
 import { progressReporter } from './progress.js';
 import { connectTarget, type Target } from './target.js';
 
@@ -111,7 +112,7 @@ async function syncWorkspace(
         loadToolLock: () => readToolLock(io.cwd),
         now: () => new Date(),
       },
-      runSettings(settings, flags, io, savedPlan, progress),
+      syncRunSettings(settings, flags, io, savedPlan, progress),
     );
     progress.done();
     if (flags.planOut && report.plan) {
@@ -186,39 +187,22 @@ function worstExitCode(codes: readonly number[]): number {
   return EXIT.ok;
 }
 
-function runSettings(
+/** The settings of this sync's run: the one builder the daemon uses too, driven by sync's flags. */
+export function syncRunSettings(
   settings: Settings,
   flags: SyncFlags,
-  io: CliIO,
+  io: Pick<CliIO, 'signal'>,
   savedPlan: SavedPlan | undefined,
   progress: Pick<RunSettings, 'onPlan' | 'onResult'>,
 ): RunSettings {
-  const pushSecrets = flags.pushSecrets === true ? ['*'] : (flags.pushSecrets ?? []);
-  return {
+  return buildRunSettings(settings, planFlags(flags), {
     dryRun: flags.dryRun === true,
-    plan: {
-      prune: settings.prune,
-      allowEmpty: flags.allowEmpty === true,
-      allowReplace: flags.allowReplace === true,
-      allowBreakingAgents: settings.allowBreakingAgents,
-      forceDeletes: flags.forceDeletes === true,
-      maxDeletes: settings.maxDeletes,
-      maxDeleteFraction: settings.maxDeletePercent / 100,
-      deleteGuardMinimum: 10,
-      scope: settings.scope,
-      protect: settings.protect,
-      pushSecrets,
-    },
-    concurrency: settings.concurrency,
-    timeoutMs: settings.timeoutMs,
     authUrls: flags.authUrls === true,
-    ...(settings.authReturnUrl ? { authReturnUrl: settings.authReturnUrl } : {}),
     pushUnrecorded: false,
-    ...(savedPlan ? { savedPlan } : {}),
     signal: io.signal,
-    ...(progress.onPlan ? { onPlan: progress.onPlan } : {}),
-    ...(progress.onResult ? { onResult: progress.onResult } : {}),
-  };
+    ...(savedPlan ? { savedPlan } : {}),
+    ...progress,
+  });
 }
 
 /** Prints the report in the asked format, feeds CI (job summary, annotations), and picks the exit code. */

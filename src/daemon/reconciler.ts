@@ -6,19 +6,17 @@ import { isConnectorSyncError } from '../errors.js';
 import type { ToolLock } from '../probe/lock.js';
 import type { SecretLedger } from '../reconcile/ledger.js';
 import { type RunReport, type RunSettings, runOnce } from '../reconcile/run-once.js';
+import { buildRunSettings, type PlanFlags } from '../reconcile/run-settings.js';
 import { heldOf, type RunMode, type TriggerReason } from './history.js';
 import type { RunOutcome } from './loop.js';
 import type { DaemonMetrics } from './metrics.js';
 import type { DaemonStatus } from './status.js';
 
-/** Flags that hold for the daemon's whole life (the rest comes from settings, re-read every run). */
-export interface DaemonPlanFlags {
-  allowEmpty: boolean;
-  allowReplace: boolean;
-  forceDeletes: boolean;
-  /** --push-secrets: pushed by the first reconcile that applies, not by every one after it. */
-  pushSecrets: string[];
-}
+/**
+ * Flags that hold for the daemon's whole life (the rest comes from settings, re-read every run);
+ * --push-secrets is pushed by the first reconcile that applies, not by every one after it.
+ */
+export type DaemonPlanFlags = PlanFlags;
 
 /** What a reconcile needs. */
 export interface ReconcilerDeps {
@@ -118,7 +116,7 @@ export function createReconciler(
         ...(deps.loadToolLock ? { loadToolLock: deps.loadToolLock } : {}),
         now: deps.now,
       },
-      runSettings(settings, { ...deps.flags, pushSecrets }, mode, deps.signal, deps.logger),
+      reconcileRunSettings(settings, { ...deps.flags, pushSecrets }, mode, deps.signal, deps.logger),
     );
     if (report.phase === 'Applied') pushSecrets = [];
     deps.status.recordRun(report, { reasons, mode, usedLastGood });
@@ -129,49 +127,36 @@ export function createReconciler(
   };
 }
 
-function runSettings(
+/** The settings of one reconcile: the one builder `sync` uses too, driven by the daemon's mode. */
+export function reconcileRunSettings(
   settings: Settings,
-  flags: DaemonPlanFlags,
+  flags: PlanFlags,
   mode: RunMode,
   signal: AbortSignal,
   logger: Logger,
 ): RunSettings {
-  return {
+  return buildRunSettings(settings, flags, {
     dryRun: mode !== 'apply',
-    plan: {
-      prune: settings.prune,
-      allowEmpty: flags.allowEmpty,
-      allowReplace: flags.allowReplace,
-      allowBreakingAgents: settings.allowBreakingAgents,
-      forceDeletes: flags.forceDeletes,
-      maxDeletes: settings.maxDeletes,
-      maxDeleteFraction: settings.maxDeletePercent / 100,
-      deleteGuardMinimum: 10,
-      scope: settings.scope,
-      protect: settings.protect,
-      pushSecrets: flags.pushSecrets,
-    },
-    concurrency: settings.concurrency,
-    timeoutMs: settings.timeoutMs,
     // the status page fetches a fresh link when someone clicks it; a stored one would expire
     authUrls: false,
-    ...(settings.authReturnUrl ? { authReturnUrl: settings.authReturnUrl } : {}),
     pushUnrecorded: true,
     signal,
-    onResult: (result) => {
-      const fields = {
-        operation: result.operation.kind,
-        connector: result.operation.name,
-        status: result.status,
-      };
-      if (result.status === 'failed')
-        logger.error(
-          { ...fields, err: { code: result.cause?.code, message: result.cause?.message } },
-          'operation failed',
-        );
-      else logger.info({ ...fields, note: result.note }, `${result.operation.kind} ${result.status}`);
-    },
+    onResult: (result) => logResult(logger, result),
+  });
+}
+
+function logResult(logger: Logger, result: Parameters<NonNullable<RunSettings['onResult']>>[0]): void {
+  const fields = {
+    operation: result.operation.kind,
+    connector: result.operation.name,
+    status: result.status,
   };
+  if (result.status === 'failed')
+    logger.error(
+      { ...fields, err: { code: result.cause?.code, message: result.cause?.message } },
+      'operation failed',
+    );
+  else logger.info({ ...fields, note: result.note }, `${result.operation.kind} ${result.status}`);
 }
 
 /** A transient API failure is retried with backoff; a refusal or an invalid file waits for a person. */

@@ -3,7 +3,7 @@
  * against the connector's file (`expect_tools`, declared auth) and the tool lock.
  */
 import type { DesiredConnector } from '../config/types.js';
-import { runPool } from '../reconcile/pool.js';
+import { runPool } from '../pool.js';
 import { SecretSet } from '../redact.js';
 import { type ProbeServerOptions, probeServer } from './connect.js';
 import { toolDigest } from './digest.js';

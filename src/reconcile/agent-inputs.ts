@@ -1,8 +1,8 @@
 import type { AgentListing } from '../api/agents.js';
 import type { ConnectorsApi, RemoteConnector } from '../api/types.js';
 import { isConnectorSyncError } from '../errors.js';
+import { runPool } from '../pool.js';
 import { configuredConnectorIds } from './agents.js';
-import { runPool } from './pool.js';
 import type { PlanOptions } from './types.js';
 
 /**

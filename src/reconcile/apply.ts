@@ -1,10 +1,10 @@
 import type { ConnectorsApi, RemoteConnector } from '../api/types.js';
 import type { DesiredConnector } from '../config/types.js';
 import { asInternalError, ConnectorSyncError, isConnectorSyncError } from '../errors.js';
+import { runPool } from '../pool.js';
 import { runConsumerSteps } from './apply-consumers.js';
 import { carriedBy, convergeBody, createBody, isEmptyBody, updateBody } from './bodies.js';
 import { KeyScopeProbe, sharedOrgRefusal } from './key-scope.js';
-import { runPool } from './pool.js';
 import type { Operation, OperationResult, Plan } from './types.js';
 
 /** How the applier runs. */
@@ -310,5 +310,5 @@ function isNameTaken(error: unknown): boolean {
 
 /** A create whose request may or may not have reached the API (the client never repeats those blindly). */
 function isOutcomeUnknown(error: unknown): boolean {
-  return isConnectorSyncError(error) && (error as { outcomeUnknown?: boolean }).outcomeUnknown === true;
+  return isConnectorSyncError(error) && error.outcomeUnknown;
 }

@@ -1,7 +1,7 @@
 import type { ConnectorsApi, RemoteConnector } from '../api/types.js';
 import type { DesiredConnector } from '../config/types.js';
+import { runPool } from '../pool.js';
 import { CONSUMER_SCOPES, type ScopedCredentials } from './consumers.js';
-import { runPool } from './pool.js';
 
 /**
  * Reads, before planning, the credentials the API lists in every consumer scope of each existing

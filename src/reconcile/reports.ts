@@ -1,10 +1,10 @@
 import type { ConnectorsApi, RemoteConnector, RemoteTool } from '../api/types.js';
 import type { DesiredConnector } from '../config/types.js';
 import { isConnectorSyncError } from '../errors.js';
+import { runPool } from '../pool.js';
 import { API_DIGESTED_FIELDS, apiToolDigest } from '../probe/digest.js';
 import { compareTools, isNoDrift, type ToolLock } from '../probe/lock.js';
 import type { ToolDigest, ToolDrift } from '../probe/types.js';
-import { runPool } from './pool.js';
 
 /** A connector that still needs someone to complete OAuth. */
 export interface PendingAuth {

@@ -4,7 +4,7 @@
  * fetch whose pages resolve when the test says, so the order of requests is what is asserted.
  */
 import { describe, expect, it } from 'vitest';
-import { collectCursorPages, type EarlyPage, peekNextCursor } from '../../src/api/paging.js';
+import { collectCursorPages, type EarlyPage } from '../../src/api/paging.js';
 
 interface Served {
   cursor: string | null;
@@ -120,22 +120,5 @@ describe('collectCursorPages', () => {
     long.served[1]!.resolve();
     expect((await limited).incompleteReason).toMatch(/stopped after 2 pages/);
     expect(long.served).toHaveLength(2);
-  });
-});
-
-describe('peekNextCursor', () => {
-  const page = (pagination: string) => `{"items":[{"id":"1","name":"a"}],"pagination":${pagination}}`;
-
-  it('reads the cursor where the API puts it, whatever the order inside pagination', () => {
-    expect(peekNextCursor(page('{"next_cursor":"abc","page_size":1000}'))).toBe('abc');
-    expect(peekNextCursor(page('{ "page_size": 2, "next_cursor": "x\\"y" }\n'))).toBe('x"y');
-  });
-
-  it('has no guess for a last page, an empty cursor, or a body that does not end with pagination', () => {
-    expect(peekNextCursor(page('{"next_cursor":null,"page_size":1000}'))).toBeNull();
-    expect(peekNextCursor(page('{"next_cursor":"","page_size":1000}'))).toBeNull();
-    expect(peekNextCursor('{"pagination":{"next_cursor":"abc"},"items":[]}')).toBeNull();
-    expect(peekNextCursor('{"items":[{"pagination":{"next_cursor":"abc"}}]}')).toBeNull();
-    expect(peekNextCursor('<html>502</html>')).toBeNull();
   });
 });

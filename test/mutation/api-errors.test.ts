@@ -37,6 +37,15 @@ async function freshErrors() {
   return import('../../src/api/errors.js');
 }
 
+describe('the outcome of a failed write', () => {
+  it('is known unless the error says otherwise: a field of every ConnectorSyncError', () => {
+    expect(new ConnectorSyncError('API_NETWORK', 'refused').outcomeUnknown).toBe(false);
+    expect(new ConnectorSyncError('ABORTED', 'cancelled', { outcomeUnknown: true }).outcomeUnknown).toBe(
+      true,
+    );
+  });
+});
+
 describe('API errors', () => {
   it('name the status in words, with what the API said', async () => {
     const fresh = await freshErrors();

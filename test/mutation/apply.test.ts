@@ -130,7 +130,7 @@ describe('applyPlan, path by path', () => {
 
   it('creates once more when a lost create did not happen', async () => {
     const api = new FakeApi();
-    const lost = Object.assign(new ConnectorSyncError('API_NETWORK', 'reset'), { outcomeUnknown: true });
+    const lost = new ConnectorSyncError('API_NETWORK', 'reset', { outcomeUnknown: true });
     api.failures.push({ method: 'create', name: 'a', error: lost });
     const { applied } = await apply(api, [desired('a')]);
     expect(applied.results[0]?.status).toBe('applied');
@@ -141,7 +141,7 @@ describe('applyPlan, path by path', () => {
 
   it('does not look up a failed create whose outcome is known', async () => {
     const api = new FakeApi();
-    const known = Object.assign(new ConnectorSyncError('API_NETWORK', 'refused'), { outcomeUnknown: false });
+    const known = new ConnectorSyncError('API_NETWORK', 'refused');
     api.failures.push({ method: 'create', name: 'a', error: known });
     const { applied } = await apply(api, [desired('a')]);
     expect(applied.results[0]?.status).toBe('failed');

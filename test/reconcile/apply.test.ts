@@ -81,9 +81,7 @@ describe('applyPlan', () => {
 
   it('never duplicates a create whose answer was lost', async () => {
     const api = new FakeApi();
-    const lost = Object.assign(new ConnectorSyncError('API_NETWORK', 'socket hang up'), {
-      outcomeUnknown: true,
-    });
+    const lost = new ConnectorSyncError('API_NETWORK', 'socket hang up', { outcomeUnknown: true });
     api.failures.push({ method: 'create', name: 'a', error: lost, afterEffect: true });
     const { applied } = await sync(api, [desired('a')]);
     expect(applied.failed).toBe(0);

@@ -15,9 +15,7 @@ import { desired, planOptions } from '../support/fixtures.js';
 function hangUntilAborted<T>(what: string, signal: AbortSignal | undefined): Promise<T> {
   return new Promise((_resolve, reject) => {
     signal?.addEventListener('abort', () =>
-      reject(
-        Object.assign(new ConnectorSyncError('ABORTED', `${what}: cancelled`), { outcomeUnknown: true }),
-      ),
+      reject(new ConnectorSyncError('ABORTED', `${what}: cancelled`, { outcomeUnknown: true })),
     );
   });
 }

@@ -1,6 +1,6 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import type { DaemonFlags } from '../../daemon/command.js';
 import { type ConnectorSyncError, UsageError } from '../../errors.js';
+import type { DaemonFlags } from '../daemon-run.js';
 import type { CliContext } from '../main.js';
 import { addReconcileOptions, integer, pathArguments } from '../options.js';
 
@@ -59,7 +59,7 @@ export function registerDaemon(program: Command, ctx: CliContext): Command {
   addReconcileOptions(command);
   return command.action(async (paths: string[], flags: DaemonFlags) => {
     if (flags.schedule !== undefined) await refuseBadSchedule(flags.schedule);
-    const { runDaemonCommand } = await import('../../daemon/command.js');
+    const { runDaemonCommand } = await import('../daemon-run.js');
     ctx.result.exitCode = await runDaemonCommand(paths, flags, ctx.io, process);
   });
 }

@@ -1,21 +1,20 @@
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
-import { oneEnvironment } from '../cli/environments.js';
-import type { CliIO } from '../cli/io.js';
-import { EXIT, wantsColor } from '../cli/io.js';
-import { type ReconcileFlags, settingsFromFlags } from '../cli/options.js';
-import { connectTarget } from '../cli/target.js';
 import { loadDesiredState } from '../config/load.js';
 import { DEFAULT_SETTINGS_FILE, loadSettings, varsFor } from '../config/settings.js';
+import { readControlToken } from '../daemon/control.js';
+import { startDaemon } from '../daemon/daemon.js';
+import { createLogger, type LogLevel } from '../daemon/logger.js';
+import { parseSchedule, scheduleSource } from '../daemon/scheduler.js';
+import { onSignal, type SignalSource } from '../daemon/signals.js';
 import { isConnectorSyncError } from '../errors.js';
 import { readToolLock } from '../probe/lock-file.js';
 import { openLedger } from '../reconcile/ledger.js';
 import { version } from '../version.js';
-import { readControlToken } from './control.js';
-import { startDaemon } from './daemon.js';
-import { createLogger, type LogLevel } from './logger.js';
-import { parseSchedule, scheduleSource } from './scheduler.js';
-import { onSignal, type SignalSource } from './signals.js';
+import { oneEnvironment } from './environments.js';
+import { type CliIO, EXIT, wantsColor } from './io.js';
+import { planFlags, type ReconcileFlags, settingsFromFlags } from './options.js';
+import { connectTarget } from './target.js';
 
 /** Flags of `connector-sync daemon`. */
 export interface DaemonFlags extends ReconcileFlags {
@@ -89,12 +88,7 @@ export async function runDaemonCommand(
         }),
       loadSettings: loadChosen,
       settings,
-      flags: {
-        allowEmpty: flags.allowEmpty === true,
-        allowReplace: flags.allowReplace === true,
-        forceDeletes: flags.forceDeletes === true,
-        pushSecrets: flags.pushSecrets === true ? ['*'] : (flags.pushSecrets ?? []),
-      },
+      flags: planFlags(flags),
       host: flags.host,
       port: flags.port,
       allowHosts: flags.allowHost ?? [],
