@@ -243,7 +243,12 @@ describe('the action, run from its bundle as the runner does', () => {
 
   it('plans each environment the env input names, each with the key its api_key_env names', async () => {
     const repo = await mkdtemp(join(world.cwd, 'repo-'));
-    await cp(join(world.cwd, 'connectors'), join(repo, 'declared'), { recursive: true });
+    // a name of its own: the tests before it may have synced the shared connectors/ already
+    await mkdir(join(repo, 'declared'));
+    await writeFile(
+      join(repo, 'declared', 'team-envs.yaml'),
+      'name: team-envs\ndescription: Per environment\nserver: https://envs.example.com/mcp\n',
+    );
     await writeFile(
       join(repo, '.connector-sync.yaml'),
       'paths: [declared]\nenvironments:\n  staging: { api_key_env: KEY_STAGING }\n  prod: { api_key_env: KEY_PROD }\n',
