@@ -12263,21 +12263,30 @@ var init_markdown = __esm({
 });
 
 // src/render/pr-comment.ts
-function renderPlanComment(report, context) {
+function renderPlansComment(runs, context) {
+  return planComment(runs, context);
+}
+function planComment(runs, context) {
   const summary2 = context.runUrl ? markdownLink("job summary", context.runUrl) : "job summary";
-  const markdown = renderReportMarkdown(report, {
-    apiUrl: context.apiUrl,
-    limit: REPORT_BUDGET,
-    fullReport: `the ${summary2} lists every one`,
-    foldAfter: FOLD_AFTER
+  const sections = runs.map((run) => {
+    const markdown = renderReportMarkdown(run.report, {
+      apiUrl: run.apiUrl,
+      limit: Math.floor(REPORT_BUDGET / runs.length),
+      fullReport: `the ${summary2} lists every one`,
+      foldAfter: FOLD_AFTER
+    });
+    const [heading = "", , ...rest] = markdown.split("\n");
+    const counts = run.report.plan ? ` \xB7 ${planSummary(run.report.plan).replace(/^Plan: /, "")}` : "";
+    const title = run.environment === void 0 ? "" : `${markdownCode(run.environment)}: `;
+    return { first: `${heading.replace(/^## (connector-sync plan: )?/, `### $1${title}`)}${counts}`, rest };
   });
-  const [heading = "", , ...rest] = markdown.split("\n");
-  const counts = report.plan ? ` \xB7 ${planSummary(report.plan).replace(/^Plan: /, "")}` : "";
-  const first = `${heading.replace(/^## /, "### ")}${counts}`;
+  const single = runs.length === 1 && runs[0].environment === void 0;
+  const first = single ? sections[0].first : `### connector-sync plan: ${runs.length} environments`;
+  const body = single ? ["", ...sections[0].rest] : sections.flatMap((section) => ["", section.first.replace(/^### /, "#### "), "", ...section.rest]);
   const footer = `<sub>The whole report: the ${summary2}.</sub>`;
   const markers = [COMMENT_MARKER, commentKeyMarker(context.key)];
-  const body = [first, "", ...rest, footer, ...markers].join("\n");
-  if (body.length <= COMMENT_LIMIT) return body;
+  const text4 = [first, ...body, footer, ...markers].join("\n");
+  if (text4.length <= COMMENT_LIMIT) return text4;
   return [first, "", `The report is too long for a comment: see the ${summary2}.`, ...markers].join("\n");
 }
 function commentKeyMarker(key) {
@@ -12427,7 +12436,7 @@ __export(pull_request_exports, {
 });
 import { createHash as createHash2 } from "node:crypto";
 import { readFile } from "node:fs/promises";
-async function commentOnPullRequest(report, apiUrl, env, token, out) {
+async function commentOnPullRequest(runs, env, token, out) {
   const number4 = await pullRequestNumber(env);
   if (number4 === void 0) {
     out.write("Plan comment: this run is not for a pull request; the plan is in the job summary.\n");
@@ -12439,7 +12448,7 @@ async function commentOnPullRequest(report, apiUrl, env, token, out) {
     return;
   }
   const key = commentKey(env);
-  const body = renderPlanComment(report, { apiUrl, key, ...runUrl(env) });
+  const body = renderPlansComment(runs, { key, ...runUrl(env) });
   try {
     const done = await upsertComment(
       {
@@ -12472,6 +12481,8 @@ async function pullRequestNumber(env) {
 }
 function commentKey(env) {
   const parts = [env.GITHUB_WORKFLOW, env.GITHUB_JOB, env.INPUT_PATHS?.trim(), env.INPUT_ARGS?.trim()];
+  const environments = env.INPUT_ENV?.trim();
+  if (environments) parts.push(environments);
   return createHash2("sha256").update(parts.map((part) => part ?? "").join("\0")).digest("hex").slice(0, 16);
 }
 function runUrl(env) {
@@ -12614,15 +12625,17 @@ hint: ${error2.hint ?? ""}
   io.stderr.write(`Running: connector-sync ${argv.map(shellWord).join(" ")}
 `);
   const { runCli: runCli2 } = await Promise.resolve().then(() => (init_main(), main_exports));
-  let seen;
-  const onReport = (report, apiUrl) => {
-    seen = { report, apiUrl };
+  const seen = [];
+  const one = actionInput(io.env, "env");
+  const sole = one !== void 0 && !one.includes(",") && one !== "all" ? one : void 0;
+  const onReport = (report, apiUrl, environment = sole) => {
+    seen.push(environment === void 0 ? { report, apiUrl } : { report, apiUrl, environment });
   };
   const code = await runCli2(argv, { ...io, env, onReport });
-  if (comment && seen) {
+  if (comment && seen.length > 0) {
     const { commentOnPullRequest: commentOnPullRequest2 } = await Promise.resolve().then(() => (init_pull_request(), pull_request_exports));
     const token = actionInput(io.env, "github-token") ?? io.env.GITHUB_TOKEN;
-    await commentOnPullRequest2(seen.report, seen.apiUrl, io.env, token, io.stderr);
+    await commentOnPullRequest2(seen, io.env, token, io.stderr);
   }
   const output = io.env.GITHUB_OUTPUT;
   if (output) await appendFile(resolve(io.cwd, output), `changes=${code === EXIT.changes}
@@ -80213,7 +80226,7 @@ async function finish(run, flags, io, section) {
   const { report, apiUrl } = run;
   const shown2 = run.shown ?? { headShown: false, resultsShown: false };
   const context = { apiUrl, toolVersion: version(), command: "sync" };
-  io.onReport?.(report, apiUrl);
+  io.onReport?.(report, apiUrl, section?.environment);
   const heading = section ? `## Environment ${section.environment}
 
 ` : "";

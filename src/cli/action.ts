@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import { ConnectorSyncError, UsageError } from '../errors.js';
 import type { RunReport } from '../reconcile/run-once.js';
 import { forTerminal, forWorkflowMessage } from '../render/escape.js';
+import type { PlannedRun } from '../render/pr-comment.js';
 import { type CliIO, EXIT } from './io.js';
 
 const MODES = ['plan', 'sync'] as const;
@@ -153,15 +154,19 @@ export async function runAction(io: CliIO): Promise<number> {
   }
   io.stderr.write(`Running: connector-sync ${argv.map(shellWord).join(' ')}\n`);
   const { runCli } = await import('./main.js');
-  let seen: { report: RunReport; apiUrl: string } | undefined;
-  const onReport = (report: RunReport, apiUrl: string) => {
-    seen = { report, apiUrl };
+  // every report: `env: all` runs one per environment, and the comment shows each
+  const seen: PlannedRun[] = [];
+  // sync names the environment of each run when several run; a matrix job's one is the env input
+  const one = actionInput(io.env, 'env');
+  const sole = one !== undefined && !one.includes(',') && one !== 'all' ? one : undefined;
+  const onReport = (report: RunReport, apiUrl: string, environment = sole) => {
+    seen.push(environment === undefined ? { report, apiUrl } : { report, apiUrl, environment });
   };
   const code = await runCli(argv, { ...io, env, onReport });
-  if (comment && seen) {
+  if (comment && seen.length > 0) {
     const { commentOnPullRequest } = await import('../action/pull-request.js');
     const token = actionInput(io.env, 'github-token') ?? io.env.GITHUB_TOKEN;
-    await commentOnPullRequest(seen.report, seen.apiUrl, io.env, token, io.stderr);
+    await commentOnPullRequest(seen, io.env, token, io.stderr);
   }
   const output = io.env.GITHUB_OUTPUT;
   if (output) await appendFile(resolve(io.cwd, output), `changes=${code === EXIT.changes}\n`);

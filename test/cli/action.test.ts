@@ -391,6 +391,36 @@ describe('comment: true', () => {
     }
   });
 
+  it('env: all comments once with a section per environment; a matrix job per environment keeps its own', async () => {
+    const repo = await mkdtemp(join(world.cwd, 'repo-'));
+    await cp(join(world.cwd, 'connectors'), join(repo, 'connectors'), { recursive: true });
+    await writeFile(
+      join(repo, '.connector-sync.yaml'),
+      'environments:\n  staging: { api_key_env: KEY_STAGING }\n  prod: { api_key_env: KEY_PROD }\n',
+    );
+    const env = { ...pullRequestEnv(), GITHUB_JOB: 'environments', KEY_STAGING: API_KEY, KEY_PROD: API_KEY };
+    const step = (environments: string) =>
+      runAction(actionPath, repo, { ...inputs, 'api-url': world.emulator.url, env: environments }, env);
+    const ours = () => github.comments.get(7)!.filter((c) => c.body.includes(`${COMMENT_MARKER}\n`));
+    const before = ours().length;
+    const all = await step('all');
+    expect(all.code, all.stderr).toBe(0);
+    expect(ours()).toHaveLength(before + 1);
+    const body = ours().at(-1)!.body;
+    expect(body.split('\n')[0]).toBe('### connector-sync plan: 2 environments');
+    expect(body).toContain(
+      '#### connector-sync plan: `staging`: 📝 changes pending · 2 to create, 0 in sync.',
+    );
+    expect(body).toContain('#### connector-sync plan: `prod`: 📝 changes pending · 2 to create, 0 in sync.');
+    // a matrix: the same job name, one environment each, a comment each
+    for (const name of ['staging', 'prod']) expect((await step(name)).code).toBe(0);
+    expect(ours()).toHaveLength(before + 3);
+    expect(ours().at(-1)!.body).toContain('`prod`');
+    expect(ours().at(-2)!.body).toContain('`staging`');
+    const shown = [all.stdout, all.stderr, body].join('');
+    for (const secret of [API_KEY, GITHUB_TOKEN, CANARY]) expect(shown).not.toContain(secret);
+  });
+
   it("warns, and keeps the plan's result, when GitHub refuses the comment", async () => {
     const run = await runAction(
       actionPath,
