@@ -80230,12 +80230,10 @@ async function finish(run, flags, io, section) {
   const heading = section ? `## Environment ${section.environment}
 
 ` : "";
+  const code = exitCode(report, flags, io);
   if (section && flags.output === "json") {
-    const code = exitCode(report, flags, io);
     section.json.push({ name: section.environment, exit_code: code, report: reportToJson(report, context) });
-    return code;
-  }
-  if (flags.output === "json") {
+  } else if (flags.output === "json") {
     writeChunks(io.stdout, jsonChunks(reportToJson(report, context)));
     io.stdout.write("\n");
   } else if (flags.output === "markdown") io.stdout.write(heading + renderReportMarkdown(report, context));
@@ -80259,7 +80257,7 @@ async function finish(run, flags, io, section) {
     for (const line of githubAnnotations(report)) io.stdout.write(`${line}
 `);
   }
-  return exitCode(report, flags, io);
+  return code;
 }
 function exitCode(report, flags, io) {
   if (!isSuccess(report)) return EXIT.error;

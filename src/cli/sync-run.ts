@@ -217,12 +217,11 @@ async function finish(
   const context = { apiUrl, toolVersion: version(), command: 'sync' };
   io.onReport?.(report, apiUrl, section?.environment);
   const heading = section ? `## Environment ${section.environment}\n\n` : '';
+  const code = exitCode(report, flags, io);
   if (section && flags.output === 'json') {
-    const code = exitCode(report, flags, io);
+    // one document for every environment, printed once they have all run
     section.json.push({ name: section.environment, exit_code: code, report: reportToJson(report, context) });
-    return code;
-  }
-  if (flags.output === 'json') {
+  } else if (flags.output === 'json') {
     writeChunks(io.stdout, jsonChunks(reportToJson(report, context)));
     io.stdout.write('\n');
   } else if (flags.output === 'markdown') io.stdout.write(heading + renderReportMarkdown(report, context));
@@ -247,7 +246,7 @@ async function finish(
   if (io.env.GITHUB_ACTIONS === 'true' && flags.output !== 'json') {
     for (const line of githubAnnotations(report)) io.stdout.write(`${line}\n`);
   }
-  return exitCode(report, flags, io);
+  return code;
 }
 
 /** The exit code of one workspace's run (--detailed-exitcode, --fail-on-*). */

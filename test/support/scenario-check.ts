@@ -9,7 +9,7 @@ import { join, matchesGlob, relative } from 'node:path';
 import { expect } from 'vitest';
 import type { ConnectorRecord, RequestLogEntry } from '../../src/emulator/index.js';
 import { schemaProblems } from './scenario-schemas.js';
-import type { Step } from './scenario-spec.js';
+import type { RemoteExpectations, Step } from './scenario-spec.js';
 import { SCENARIO_API_KEY, type ScenarioWorld, type StepOutcome } from './scenario-world.js';
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -51,8 +51,15 @@ async function checkInvariants(
   expect(builtins(outcome.after), `${label}: Mistral's built-in connectors changed`).toEqual(
     builtins(outcome.before),
   );
+  for (const [name, other] of Object.entries(outcome.workspaces)) {
+    expect(builtins(other.after), `${label}: Mistral's built-in connectors of ${name} changed`).toEqual(
+      builtins(other.before),
+    );
+  }
   if (step.args.includes('--dry-run')) {
     expect(writesOf(outcome), `${label}: a dry run wrote to the API`).toEqual([]);
+    for (const [name, other] of Object.entries(outcome.workspaces))
+      expect(writesOf(other), `${label}: a dry run wrote to workspace ${name}`).toEqual([]);
   }
   for (const canary of canaries(world, outcome)) {
     expect(leakOf(outcome.stdout, canary), `${label}: stdout holds the secret ${canary}`).toBeNull();
@@ -78,8 +85,9 @@ export function leakOf(text: string, secret: string): string | null {
 /** Every secret value a step could leak: env values that start with `canary-`, and the API key. */
 function canaries(world: ScenarioWorld, outcome: StepOutcome): string[] {
   const values = Object.values(outcome.env).filter((value) => value.startsWith('canary-'));
-  return [...new Set([...values, ...Object.values(world.scenario.env), SCENARIO_API_KEY])].filter((value) =>
-    value.includes('canary'),
+  const keys = Object.values(world.scenario.remote.workspaces).map((workspace) => workspace.key);
+  return [...new Set([...values, ...Object.values(world.scenario.env), ...keys, SCENARIO_API_KEY])].filter(
+    (value) => value.includes('canary'),
   );
 }
 
@@ -153,12 +161,7 @@ async function checkExpectations(
         `${label}: the refusals`,
       ).toEqual(want.refusals);
   }
-  if (want.writes !== undefined) {
-    const writes = writesOf(outcome);
-    if (typeof want.writes === 'number')
-      expect(writes.length, `${label}: writes ${writes.join(', ')}`).toBe(want.writes);
-    else expect(writes.sort(), `${label}: the writes`).toEqual([...want.writes].sort());
-  }
+  if (want.writes !== undefined) checkWrites(want.writes, outcome, label);
   if (want.requests !== undefined) {
     expect(outcome.requests.map(describeRequest(outcome)), `${label}: the API requests`).toHaveLength(
       want.requests,
@@ -171,6 +174,14 @@ async function checkExpectations(
     expect(seen.length, `${label}: answers with status ${status}`).toBeGreaterThanOrEqual(least);
   }
   if (want.remote) checkRemote(want.remote, outcome, label);
+  for (const [name, wanted] of Object.entries(want.workspaces ?? {})) {
+    const other = outcome.workspaces[name];
+    if (other === undefined)
+      throw new Error(`${label}: expect.workspaces.${name}: no such workspace in remote.yaml`);
+    const seenThere = { ...outcome, ...other };
+    if (wanted.remote) checkRemote(wanted.remote, seenThere, `${label} (workspace ${name})`);
+    if (wanted.writes !== undefined) checkWrites(wanted.writes, seenThere, `${label} (workspace ${name})`);
+  }
   for (const text of want.stdout_contains ?? []) expect(outcome.stdout, `${label}: stdout`).toContain(text);
   for (const text of want.stdout_excludes ?? [])
     expect(outcome.stdout, `${label}: stdout`).not.toContain(text);
@@ -190,7 +201,16 @@ async function checkExpectations(
   }
 }
 
-function checkRemote(want: NonNullable<Step['expect']['remote']>, outcome: StepOutcome, label: string): void {
+function checkWrites(want: number | string[], outcome: Seen, label: string): void {
+  const writes = writesOf(outcome);
+  if (typeof want === 'number') expect(writes.length, `${label}: writes ${writes.join(', ')}`).toBe(want);
+  else expect(writes.sort(), `${label}: the writes`).toEqual([...want].sort());
+}
+
+/** What checks of the remote side read: a step's outcome in the main workspace or another. */
+type Seen = Pick<StepOutcome, 'requests' | 'before' | 'after' | 'env'>;
+
+function checkRemote(want: RemoteExpectations, outcome: Seen, label: string): void {
   const users = outcome.after.filter((r) => !r.mistral);
   const names = users.map((r) => r.name).sort();
   if (want.names) expect(names, `${label}: the remote connectors`).toEqual([...want.names].sort());
@@ -247,11 +267,11 @@ export function describePlan(operations: readonly PlanOperation[]): string[] {
 }
 
 /** Write requests of the step as `METHOD /path`, ids shown as `{name}` (the name before the step, else after). */
-function writesOf(outcome: StepOutcome): string[] {
+function writesOf(outcome: Pick<Seen, 'requests' | 'before' | 'after'>): string[] {
   return outcome.requests.filter((r) => WRITE_METHODS.has(r.method)).map(describeRequest(outcome));
 }
 
-function describeRequest(outcome: StepOutcome): (entry: RequestLogEntry) => string {
+function describeRequest(outcome: Pick<Seen, 'before' | 'after'>): (entry: RequestLogEntry) => string {
   const names = new Map<string, string>();
   for (const record of [...outcome.after, ...outcome.before]) names.set(record.id, record.name);
   return (entry) =>

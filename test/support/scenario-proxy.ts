@@ -42,7 +42,12 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'up
 /** Starts a proxy to `upstream`; with `maxPageSize`, listing requests ask for at most that many items. */
 export async function startScenarioProxy(
   upstream: string,
-  options: { maxPageSize?: number | null; onRequest?: (request: RecordedRequest) => void } = {},
+  options: {
+    maxPageSize?: number | null;
+    onRequest?: (request: RecordedRequest) => void;
+    /** Another upstream for a request, by its Authorization header (a workspace of its own); undefined: `upstream`. */
+    route?: (authorization: string | undefined) => string | undefined;
+  } = {},
 ): Promise<ScenarioProxy> {
   const agent = new Agent({ connections: 64, keepAliveTimeout: 10_000 });
   let hooks: ProxyHook[] = [];
@@ -50,7 +55,7 @@ export async function startScenarioProxy(
 
   const forward = async (req: IncomingMessage, res: ServerResponse) => {
     const body = await readAll(req);
-    const url = new URL(req.url ?? '/', upstream);
+    const url = new URL(req.url ?? '/', options.route?.(req.headers.authorization) ?? upstream);
     const key = `${req.method} ${url.pathname}`;
     options.onRequest?.(recorded(req.method ?? 'GET', url, body));
     const due = hooks.filter((hook) => hook.when === key);

@@ -37,6 +37,34 @@ export interface RemoteSpec {
   /** Agents the emulator serves (read only), and whether the key may read them. */
   agents: SeedAgent[];
   agents_access: 'all' | 'forbidden';
+  /**
+   * Other workspaces, by name: each its own emulator that accepts only its `key`, behind the same
+   * proxy, which sends a request to the workspace whose key it carries (any other to the main one).
+   */
+  workspaces: Record<string, WorkspaceSpec>;
+}
+
+/** One more workspace of the API (remote.yaml `workspaces:`). */
+export interface WorkspaceSpec {
+  key: string;
+  connectors: SeedConnector[];
+  builtins: boolean;
+}
+
+/** What the remote connectors of a workspace must be after a step. */
+export interface RemoteExpectations {
+  /** Exactly these user connectors exist (Mistral built-ins aside). */
+  names?: string[];
+  /** This many user connectors exist. */
+  count?: number;
+  /** This many user connectors whose names match each glob (`legacy-*: 0`). */
+  count_matching?: Record<string, number>;
+  present?: string[];
+  absent?: string[];
+  /** Fields of stored connectors (write-only ones included), matched partially; `${env:X}` is the step's X. */
+  fields?: Record<string, Record<string, unknown>>;
+  /** `{new: old}`: the connector now named `new` has the id `old` had before the step. */
+  kept_id?: Record<string, string>;
 }
 
 /** Things done to the world before a step runs (not counted in its requests). */
@@ -86,20 +114,9 @@ export interface StepExpectations {
   requests?: number;
   /** At least this many answers with each status (`429`) or class (`5xx`) during the step: the faults did happen. */
   statuses_at_least?: Record<string, number>;
-  remote?: {
-    /** Exactly these user connectors exist (Mistral built-ins aside). */
-    names?: string[];
-    /** This many user connectors exist. */
-    count?: number;
-    /** This many user connectors whose names match each glob (`legacy-*: 0`). */
-    count_matching?: Record<string, number>;
-    present?: string[];
-    absent?: string[];
-    /** Fields of stored connectors (write-only ones included), matched partially; `${env:X}` is the step's X. */
-    fields?: Record<string, Record<string, unknown>>;
-    /** `{new: old}`: the connector now named `new` has the id `old` had before the step. */
-    kept_id?: Record<string, string>;
-  };
+  remote?: RemoteExpectations;
+  /** The other workspaces of remote.yaml, by name: their connectors and the writes they received. */
+  workspaces?: Record<string, { remote?: RemoteExpectations; writes?: number | string[] }>;
   stdout_contains?: string[];
   stdout_excludes?: string[];
   stderr_contains?: string[];
@@ -174,6 +191,7 @@ const EXPECT_KEYS = [
   'stderr_excludes',
   'json',
   'files',
+  'workspaces',
 ];
 const REMOTE_EXPECT_KEYS = ['names', 'count', 'count_matching', 'present', 'absent', 'fields', 'kept_id'];
 
@@ -215,6 +233,7 @@ function checkRemote(data: unknown, where: string): RemoteSpec {
       'org_admin',
       'agents',
       'agents_access',
+      'workspaces',
     ],
     where,
   );
@@ -238,7 +257,26 @@ function checkRemote(data: unknown, where: string): RemoteSpec {
     org_admin: value.org_admin !== false,
     agents: (value.agents ?? []) as SeedAgent[],
     agents_access: value.agents_access === 'forbidden' ? 'forbidden' : 'all',
+    workspaces: checkWorkspaces(value.workspaces ?? {}, `${where}.workspaces`),
   };
+}
+
+function checkWorkspaces(data: unknown, where: string): Record<string, WorkspaceSpec> {
+  const workspaces: Record<string, WorkspaceSpec> = {};
+  for (const [name, entry] of Object.entries(record(data, where))) {
+    const value = record(entry, `${where}.${name}`);
+    onlyKeys(value, ['key', 'connectors', 'builtins'], `${where}.${name}`);
+    if (typeof value.key !== 'string' || value.key === '')
+      throw new Error(`${where}.${name}.key: expected the workspace's API key`);
+    if (value.connectors !== undefined && !Array.isArray(value.connectors))
+      throw new Error(`${where}.${name}.connectors: expected a list`);
+    workspaces[name] = {
+      key: value.key,
+      connectors: (value.connectors ?? []) as SeedConnector[],
+      builtins: value.builtins !== false,
+    };
+  }
+  return workspaces;
 }
 
 function checkGenerate(data: unknown, where: string): GenerateSpec {
@@ -291,6 +329,14 @@ function checkStep(data: unknown, where: string): Step {
   onlyKeys(expect, EXPECT_KEYS, `${where}.expect`);
   if (expect.remote !== undefined)
     onlyKeys(record(expect.remote, `${where}.expect.remote`), REMOTE_EXPECT_KEYS, `${where}.expect.remote`);
+  for (const [name, want] of Object.entries(
+    expect.workspaces === undefined ? {} : record(expect.workspaces, `${where}.expect.workspaces`),
+  )) {
+    const at = `${where}.expect.workspaces.${name}`;
+    onlyKeys(record(want, at), ['remote', 'writes'], at);
+    const remote = (want as { remote?: unknown }).remote;
+    if (remote !== undefined) onlyKeys(record(remote, `${at}.remote`), REMOTE_EXPECT_KEYS, `${at}.remote`);
+  }
   for (const [name, how] of Object.entries(
     value.malformed === undefined ? {} : record(value.malformed, `${where}.malformed`),
   )) {

@@ -40,6 +40,8 @@ export interface ScenarioWorld {
   /** The working directory: a copy of the scenario folder. */
   work: string;
   stateDir: string;
+  /** The other workspaces of remote.yaml, by name, each its own emulator. */
+  workspaces: Map<string, RunningEmulator>;
   /** Requests the CLI sent during the current step that the OpenAPI document refuses, in a sentence each. */
   violations: string[];
   close(): Promise<void>;
@@ -55,6 +57,15 @@ export interface StepOutcome {
   /** API requests answered during the command (not the step's preparations). */
   requests: RequestLogEntry[];
   /** The emulator's connectors before the command (after preparations) and after it. */
+  before: ConnectorRecord[];
+  after: ConnectorRecord[];
+  /** The same for each other workspace of remote.yaml. */
+  workspaces: Record<string, WorkspaceOutcome>;
+}
+
+/** What one other workspace received during a step, and its connectors before and after. */
+export interface WorkspaceOutcome {
+  requests: RequestLogEntry[];
   before: ConnectorRecord[];
   after: ConnectorRecord[];
 }
@@ -88,10 +99,23 @@ export async function openWorld(scenario: Scenario): Promise<ScenarioWorld> {
     // fault rates are drawn from a source seeded by the scenario's name: the same faults every run
     random: seededRandom(createHash('sha256').update(scenario.name).digest().readUInt32BE(0)),
   });
+  const workspaces = new Map<string, RunningEmulator>();
+  const byKey = new Map<string, string>();
+  for (const [name, spec] of Object.entries(scenario.remote.workspaces)) {
+    const other = await startEmulator({
+      port: 0,
+      apiKey: spec.key,
+      builtins: spec.builtins,
+      seed: spec.connectors,
+    });
+    workspaces.set(name, other);
+    byKey.set(`Bearer ${spec.key}`, other.url);
+  }
   // every request the CLI sends is a contract test: the step fails on one the document refuses
   const violations: string[] = [];
   const proxy = await startScenarioProxy(emulator.url, {
     maxPageSize: scenario.remote.max_page_size,
+    route: (authorization) => (authorization === undefined ? undefined : byKey.get(authorization)),
     onRequest: (request) => {
       for (const violation of validateRequest(request))
         violations.push(describeViolation(request, violation));
@@ -103,10 +127,12 @@ export async function openWorld(scenario: Scenario): Promise<ScenarioWorld> {
     proxy,
     work,
     stateDir,
+    workspaces,
     violations,
     close: async () => {
       await proxy.close();
       await emulator.close();
+      for (const other of workspaces.values()) await other.close();
       await rm(root, { recursive: true, force: true });
     },
   };
@@ -137,6 +163,12 @@ export async function runStep(world: ScenarioWorld, step: Step): Promise<StepOut
   world.proxy.malform(step.malformed ?? {});
   const mark = lastSeq(world.emulator);
   const before = world.emulator.store.list();
+  const others = [...world.workspaces].map(([name, other]) => ({
+    name,
+    other,
+    mark: lastSeq(other),
+    before: other.store.list(),
+  }));
   let stdout = '';
   let stderr = '';
   const io: CliIO = {
@@ -159,7 +191,13 @@ export async function runStep(world: ScenarioWorld, step: Step): Promise<StepOut
       world.emulator.requestLog.filter((entry) => entry.seq > mark),
       own,
     );
-    return { exit, stdout, stderr, env, requests, before, after: world.emulator.store.list() };
+    const workspaces = Object.fromEntries(
+      others.map(({ name, other, mark, before }) => [
+        name,
+        { requests: other.requestLog.filter((entry) => entry.seq > mark), before, after: other.store.list() },
+      ]),
+    );
+    return { exit, stdout, stderr, env, requests, before, after: world.emulator.store.list(), workspaces };
   } finally {
     world.emulator.setFaults(noFaults());
     world.proxy.disarm();
