@@ -66151,6 +66151,16 @@ async function listWorkspace(environment, emulator, io) {
         `the listing of ${environment.name} (${target.displayUrl}) is incomplete (${listing.incompleteReason}): nothing compared`,
         { hint: "run it again, or compare as declared only with --offline" }
       );
+    const scope = { include: environment.settings.scope, protect: environment.settings.protect };
+    const invalid3 = invalidInScope(listing.invalid ?? [], scope);
+    if (invalid3.length > 0)
+      throw new ConnectorSyncError(
+        "API_BAD_RESPONSE",
+        `the workspace of ${environment.name} lists ${describeInvalidList(invalid3)}, which breaks its own schema: nothing compared`,
+        {
+          hint: "compare again once the API serves it whole, leave it out with protect, or compare as declared with --offline"
+        }
+      );
     return listing.items;
   } finally {
     await target.close();
@@ -66164,6 +66174,7 @@ var init_diff_run = __esm({
     init_settings();
     init_errors();
     init_compare_environments();
+    init_invalid_remote();
     init_diagnostics();
     init_environment_diff();
     init_style();

@@ -8,6 +8,7 @@ import {
   type EnvironmentSide,
   isEquivalent,
 } from '../reconcile/compare-environments.js';
+import { describeInvalidList, invalidInScope } from '../reconcile/invalid-remote.js';
 import { renderIssuesText } from '../render/diagnostics.js';
 import {
   environmentDiffJson,
@@ -129,6 +130,17 @@ async function listWorkspace(environment: OpenedEnvironment, emulator: boolean, 
         'LISTING_INCOMPLETE',
         `the listing of ${environment.name} (${target.displayUrl}) is incomplete (${listing.incompleteReason}): nothing compared`,
         { hint: 'run it again, or compare as declared only with --offline' },
+      );
+    // a connector the listing could not read would show as missing from this side: a false difference
+    const scope = { include: environment.settings.scope, protect: environment.settings.protect };
+    const invalid = invalidInScope(listing.invalid ?? [], scope);
+    if (invalid.length > 0)
+      throw new ConnectorSyncError(
+        'API_BAD_RESPONSE',
+        `the workspace of ${environment.name} lists ${describeInvalidList(invalid)}, which breaks its own schema: nothing compared`,
+        {
+          hint: 'compare again once the API serves it whole, leave it out with protect, or compare as declared with --offline',
+        },
       );
     return listing.items;
   } finally {
