@@ -3251,9 +3251,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
           helpWidth: context.helpWidth,
           outputHasColors: context.hasColors
         });
-        const text3 = helper.formatHelp(this, helper);
-        if (context.hasColors) return text3;
-        return this._outputConfiguration.stripColor(text3);
+        const text4 = helper.formatHelp(this, helper);
+        if (context.hasColors) return text4;
+        return this._outputConfiguration.stripColor(text4);
       }
       /**
        * @typedef HelpContext
@@ -3413,7 +3413,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {(string | Function)} text - string to add, or a function returning a string
        * @return {Command} `this` command for chaining
        */
-      addHelpText(position, text3) {
+      addHelpText(position, text4) {
         const allowedValues = ["beforeAll", "before", "after", "afterAll"];
         if (!allowedValues.includes(position)) {
           throw new Error(`Unexpected value for position to addHelpText.
@@ -3422,10 +3422,10 @@ Expecting one of '${allowedValues.join("', '")}'`);
         const helpEvent = `${position}Help`;
         this.on(helpEvent, (context) => {
           let helpStr;
-          if (typeof text3 === "function") {
-            helpStr = text3({ error: context.error, command: context.command });
+          if (typeof text4 === "function") {
+            helpStr = text4({ error: context.error, command: context.command });
           } else {
-            helpStr = text3;
+            helpStr = text4;
           }
           if (helpStr) {
             context.write(`${helpStr}
@@ -3512,14 +3512,14 @@ function shown(char) {
 function hex(code, width) {
   return code.toString(16).padStart(width, "0");
 }
-function forTerminal(text3) {
-  return text3.replace(CONTROL, shown);
+function forTerminal(text4) {
+  return text4.replace(CONTROL, shown);
 }
-function forMarkdown(text3) {
-  return forTerminal(text3).replace(MARKDOWN_SPECIAL, (char) => `\\${char}`);
+function forMarkdown(text4) {
+  return forTerminal(text4).replace(MARKDOWN_SPECIAL, (char) => `\\${char}`);
 }
-function markdownCode(text3) {
-  const content = forTerminal(text3);
+function markdownCode(text4) {
+  const content = forTerminal(text4);
   if (content === "") return "` `";
   const ticks = "`".repeat(longestRun(content, "`") + 1);
   const pad = /^[` ]|[` ]$/.test(content) && /[^ ]/.test(content) ? " " : "";
@@ -3530,27 +3530,27 @@ function markdownFence(info, lines) {
   const fence = "`".repeat(Math.max(3, ...body.map((line) => longestRun(line, "`") + 1)));
   return [`${fence}${info}`, ...body, fence];
 }
-function markdownLink(text3, url2) {
-  if (!/^https?:\/\//i.test(url2) || !URL.canParse(url2)) return `${text3} (${markdownCode(url2)})`;
+function markdownLink(text4, url2) {
+  if (!/^https?:\/\//i.test(url2) || !URL.canParse(url2)) return `${text4} (${markdownCode(url2)})`;
   const href = new URL(url2).href.replace(/[()<>`\\]/g, (char) => percent(char));
-  return `[${text3}](${href})`;
+  return `[${text4}](${href})`;
 }
-function forHtml(text3) {
-  return forTerminal(text3).replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+function forHtml(text4) {
+  return forTerminal(text4).replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
-function forWorkflowMessage(text3) {
-  return forTerminal(text3).replace(/%/g, "%25");
+function forWorkflowMessage(text4) {
+  return forTerminal(text4).replace(/%/g, "%25");
 }
-function forWorkflowProperty(text3) {
-  return forWorkflowMessage(text3).replace(/:/g, "%3A").replace(/,/g, "%2C");
+function forWorkflowProperty(text4) {
+  return forWorkflowMessage(text4).replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
 function percent(char) {
   return [...Buffer.from(char, "utf8")].map((byte) => `%${hex(byte, 2).toUpperCase()}`).join("");
 }
-function longestRun(text3, char) {
+function longestRun(text4, char) {
   let longest = 0;
   let run = 0;
-  for (const c2 of text3) {
+  for (const c2 of text4) {
     run = c2 === char ? run + 1 : 0;
     if (run > longest) longest = run;
   }
@@ -4655,14 +4655,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text3, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text4, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text3;
+        return text4;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text3.length <= endStep)
-        return text3;
+      if (text4.length <= endStep)
+        return text4;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent.length;
@@ -4679,14 +4679,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text3, i, indent.length);
+        i = consumeMoreIndentedLines(text4, i, indent.length);
         if (i !== -1)
           end = i + endStep;
       }
-      for (let ch; ch = text3[i += 1]; ) {
+      for (let ch; ch = text4[i += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i;
-          switch (text3[i + 1]) {
+          switch (text4[i + 1]) {
             case "x":
               i += 3;
               break;
@@ -4703,12 +4703,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text3, i, indent.length);
+            i = consumeMoreIndentedLines(text4, i, indent.length);
           end = i + indent.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text3[i + 1];
+            const next = text4[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split = i;
           }
@@ -4720,12 +4720,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text3[i += 1];
+                ch = text4[i += 1];
                 overflow = true;
               }
               const j2 = i > escEnd + 1 ? i - 2 : escStart - 1;
               if (escapedFolds[j2])
-                return text3;
+                return text4;
               folds.push(j2);
               escapedFolds[j2] = true;
               end = j2 + endStep;
@@ -4740,39 +4740,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text3;
+        return text4;
       if (onFold)
         onFold();
-      let res = text3.slice(0, folds[0]);
+      let res = text4.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
         const fold = folds[i2];
-        const end2 = folds[i2 + 1] || text3.length;
+        const end2 = folds[i2 + 1] || text4.length;
         if (fold === 0)
           res = `
-${indent}${text3.slice(0, end2)}`;
+${indent}${text4.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text3[fold]}\\`;
+            res += `${text4[fold]}\\`;
           res += `
-${indent}${text3.slice(fold + 1, end2)}`;
+${indent}${text4.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text3, i, indent) {
+    function consumeMoreIndentedLines(text4, i, indent) {
       let end = i;
       let start = i + 1;
-      let ch = text3[start];
+      let ch = text4[start];
       while (ch === " " || ch === "	") {
         if (i < start + indent) {
-          ch = text3[++i];
+          ch = text4[++i];
         } else {
           do {
-            ch = text3[++i];
+            ch = text4[++i];
           } while (ch && ch !== "\n");
           end = i;
           start = i + 1;
-          ch = text3[start];
+          ch = text4[start];
         }
       }
       return end;
@@ -4815,27 +4815,27 @@ var require_stringifyString = __commonJS({
       return true;
     }
     function doubleQuotedString(value, ctx) {
-      const json2 = JSON.stringify(value);
+      const json3 = JSON.stringify(value);
       if (ctx.options.doubleQuotedAsJSON)
-        return json2;
+        return json3;
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
       const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
       let str = "";
       let start = 0;
-      for (let i = 0, ch = json2[i]; ch; ch = json2[++i]) {
-        if (ch === " " && json2[i + 1] === "\\" && json2[i + 2] === "n") {
-          str += json2.slice(start, i) + "\\ ";
+      for (let i = 0, ch = json3[i]; ch; ch = json3[++i]) {
+        if (ch === " " && json3[i + 1] === "\\" && json3[i + 2] === "n") {
+          str += json3.slice(start, i) + "\\ ";
           i += 1;
           start = i;
           ch = "\\";
         }
         if (ch === "\\")
-          switch (json2[i + 1]) {
+          switch (json3[i + 1]) {
             case "u":
               {
-                str += json2.slice(start, i);
-                const code = json2.substr(i + 2, 4);
+                str += json3.slice(start, i);
+                const code = json3.substr(i + 2, 4);
                 switch (code) {
                   case "0000":
                     str += "\\0";
@@ -4865,23 +4865,23 @@ var require_stringifyString = __commonJS({
                     if (code.substr(0, 2) === "00")
                       str += "\\x" + code.substr(2);
                     else
-                      str += json2.substr(i, 6);
+                      str += json3.substr(i, 6);
                 }
                 i += 5;
                 start = i + 1;
               }
               break;
             case "n":
-              if (implicitKey || json2[i + 2] === '"' || json2.length < minMultiLineLength) {
+              if (implicitKey || json3[i + 2] === '"' || json3.length < minMultiLineLength) {
                 i += 1;
               } else {
-                str += json2.slice(start, i) + "\n\n";
-                while (json2[i + 2] === "\\" && json2[i + 3] === "n" && json2[i + 4] !== '"') {
+                str += json3.slice(start, i) + "\n\n";
+                while (json3[i + 2] === "\\" && json3[i + 3] === "n" && json3[i + 4] !== '"') {
                   str += "\n";
                   i += 2;
                 }
                 str += indent;
-                if (json2[i + 2] === " ")
+                if (json3[i + 2] === " ")
                   str += "\\";
                 i += 1;
                 start = i + 1;
@@ -4891,7 +4891,7 @@ var require_stringifyString = __commonJS({
               i += 1;
           }
       }
-      str = start ? str + json2.slice(start) : json2;
+      str = start ? str + json3.slice(start) : json3;
       return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value, ctx) {
@@ -7313,11 +7313,11 @@ var require_Document = __commonJS({
           throw new Error(`With a null YAML version, the { schema: Schema } option is required`);
       }
       // json & jsonArg are only used from toJSON()
-      toJS({ json: json2, jsonArg, mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
+      toJS({ json: json3, jsonArg, mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
         const ctx = {
           anchors: /* @__PURE__ */ new Map(),
           doc: this,
-          keep: !json2,
+          keep: !json3,
           mapAsMap: mapAsMap === true,
           mapKeyWarned: false,
           maxAliasCount: typeof maxAliasCount === "number" ? maxAliasCount : 100
@@ -10002,15 +10002,15 @@ var require_parser = __commonJS({
     var node_process = __require("process");
     var cst = require_cst();
     var lexer = require_lexer();
-    function includesToken(list, type) {
-      for (let i = 0; i < list.length; ++i)
-        if (list[i].type === type)
+    function includesToken(list2, type) {
+      for (let i = 0; i < list2.length; ++i)
+        if (list2[i].type === type)
           return true;
       return false;
     }
-    function findNonEmptyIndex(list) {
-      for (let i = 0; i < list.length; ++i) {
-        switch (list[i].type) {
+    function findNonEmptyIndex(list2) {
+      for (let i = 0; i < list2.length; ++i) {
+        switch (list2[i].type) {
           case "space":
           case "comment":
           case "newline":
@@ -11019,10 +11019,10 @@ var require_dist = __commonJS({
 });
 
 // src/probe/lock.ts
-function parseLock(text3) {
+function parseLock(text4) {
   let data;
   try {
-    data = (0, import_yaml.parse)(text3);
+    data = (0, import_yaml.parse)(text4);
   } catch (error2) {
     return {
       ok: false,
@@ -11711,9 +11711,9 @@ function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, ne
     };
   }
 }
-function splitLines(text3) {
-  const hasTrailingNl = text3.endsWith("\n");
-  const result = text3.split("\n").map((line) => line + "\n");
+function splitLines(text4) {
+  const hasTrailingNl = text4.endsWith("\n");
+  const result = text4.split("\n").map((line) => line + "\n");
   if (hasTrailingNl) {
     result.pop();
   } else {
@@ -11853,7 +11853,7 @@ function operationLines(op, style) {
     lines.push(`      ${op.secrets.fields.join(", ")}: (write-only) ${SECRET_REASON[op.secrets.reason]}`);
   const activation2 = activationText(op);
   if (activation2) lines.push(`      ${activation2}`);
-  for (const text3 of credentialTexts(op)) lines.push(forTerminal(`      ${text3}`));
+  for (const text4 of credentialTexts(op)) lines.push(forTerminal(`      ${text4}`));
   return lines;
 }
 function resultLine(result, style) {
@@ -12211,7 +12211,7 @@ function place(issue2) {
   return `${issue2.location.file}:${issue2.location.line}:${issue2.location.column}`;
 }
 function row(...cells) {
-  return `| ${cells.map((cell) => cell.replace(/\|/g, "\\|")).join(" | ")} |`;
+  return `| ${cells.map((cell2) => cell2.replace(/\|/g, "\\|")).join(" | ")} |`;
 }
 function command(level, props, message) {
   const rendered = Object.entries(props).map(([key, value]) => `${key}=${forWorkflowProperty(String(value))}`).join(",");
@@ -12263,22 +12263,31 @@ var init_markdown = __esm({
 });
 
 // src/render/pr-comment.ts
-function renderPlanComment(report, context) {
-  const summary = context.runUrl ? markdownLink("job summary", context.runUrl) : "job summary";
-  const markdown = renderReportMarkdown(report, {
-    apiUrl: context.apiUrl,
-    limit: REPORT_BUDGET,
-    fullReport: `the ${summary} lists every one`,
-    foldAfter: FOLD_AFTER
+function renderPlansComment(runs, context) {
+  return planComment(runs, context);
+}
+function planComment(runs, context) {
+  const summary2 = context.runUrl ? markdownLink("job summary", context.runUrl) : "job summary";
+  const sections = runs.map((run) => {
+    const markdown = renderReportMarkdown(run.report, {
+      apiUrl: run.apiUrl,
+      limit: Math.floor(REPORT_BUDGET / runs.length),
+      fullReport: `the ${summary2} lists every one`,
+      foldAfter: FOLD_AFTER
+    });
+    const [heading = "", , ...rest] = markdown.split("\n");
+    const counts = run.report.plan ? ` \xB7 ${planSummary(run.report.plan).replace(/^Plan: /, "")}` : "";
+    const title = run.environment === void 0 ? "" : `${markdownCode(run.environment)}: `;
+    return { first: `${heading.replace(/^## (connector-sync plan: )?/, `### $1${title}`)}${counts}`, rest };
   });
-  const [heading = "", , ...rest] = markdown.split("\n");
-  const counts = report.plan ? ` \xB7 ${planSummary(report.plan).replace(/^Plan: /, "")}` : "";
-  const first = `${heading.replace(/^## /, "### ")}${counts}`;
-  const footer = `<sub>The whole report: the ${summary}.</sub>`;
+  const single = runs.length === 1 && runs[0].environment === void 0;
+  const first = single ? sections[0].first : `### connector-sync plan: ${runs.length} environments`;
+  const body = single ? ["", ...sections[0].rest] : sections.flatMap((section) => ["", section.first.replace(/^### /, "#### "), "", ...section.rest]);
+  const footer = `<sub>The whole report: the ${summary2}.</sub>`;
   const markers = [COMMENT_MARKER, commentKeyMarker(context.key)];
-  const body = [first, "", ...rest, footer, ...markers].join("\n");
-  if (body.length <= COMMENT_LIMIT) return body;
-  return [first, "", `The report is too long for a comment: see the ${summary}.`, ...markers].join("\n");
+  const text4 = [first, ...body, footer, ...markers].join("\n");
+  if (text4.length <= COMMENT_LIMIT) return text4;
+  return [first, "", `The report is too long for a comment: see the ${summary2}.`, ...markers].join("\n");
 }
 function commentKeyMarker(key) {
   return `<!-- connector-sync:plan-for ${key.replace(/[^\w-]/g, "")} -->`;
@@ -12378,10 +12387,10 @@ async function call(pr, method, url2, payload) {
       `${method} ${pathOf(url2)} did not reach GitHub: ${causeOf(error2)}`
     );
   }
-  const text3 = await response.text();
+  const text4 = await response.text();
   let body;
   try {
-    body = text3 === "" ? {} : JSON.parse(text3);
+    body = text4 === "" ? {} : JSON.parse(text4);
   } catch {
     throw badAnswer(method, url2, `HTTP ${response.status}, not JSON`);
   }
@@ -12427,7 +12436,7 @@ __export(pull_request_exports, {
 });
 import { createHash as createHash2 } from "node:crypto";
 import { readFile } from "node:fs/promises";
-async function commentOnPullRequest(report, apiUrl, env, token, out) {
+async function commentOnPullRequest(runs, env, token, out) {
   const number4 = await pullRequestNumber(env);
   if (number4 === void 0) {
     out.write("Plan comment: this run is not for a pull request; the plan is in the job summary.\n");
@@ -12439,7 +12448,7 @@ async function commentOnPullRequest(report, apiUrl, env, token, out) {
     return;
   }
   const key = commentKey(env);
-  const body = renderPlanComment(report, { apiUrl, key, ...runUrl(env) });
+  const body = renderPlansComment(runs, { key, ...runUrl(env) });
   try {
     const done = await upsertComment(
       {
@@ -12472,6 +12481,8 @@ async function pullRequestNumber(env) {
 }
 function commentKey(env) {
   const parts = [env.GITHUB_WORKFLOW, env.GITHUB_JOB, env.INPUT_PATHS?.trim(), env.INPUT_ARGS?.trim()];
+  const environments = env.INPUT_ENV?.trim();
+  if (environments) parts.push(environments);
   return createHash2("sha256").update(parts.map((part) => part ?? "").join("\0")).digest("hex").slice(0, 16);
 }
 function runUrl(env) {
@@ -12500,6 +12511,7 @@ __export(action_exports, {
   actionEnv: () => actionEnv,
   actionInput: () => actionInput,
   booleanInput: () => booleanInput,
+  environmentArgs: () => environmentArgs,
   runAction: () => runAction,
   splitWords: () => splitWords
 });
@@ -12573,7 +12585,25 @@ function actionArgv(env) {
   }
   const args = splitWords(actionInput(env, "args") ?? "", "args");
   const paths = splitWords(actionInput(env, "paths") ?? "", "paths");
-  return ["sync", "--detailed-exitcode", ...mode === "plan" ? ["--dry-run"] : [], ...args, ...paths];
+  const environments = environmentArgs(actionInput(env, "env"));
+  return [
+    "sync",
+    "--detailed-exitcode",
+    ...mode === "plan" ? ["--dry-run"] : [],
+    ...environments,
+    ...args,
+    ...paths
+  ];
+}
+function environmentArgs(input) {
+  if (input === void 0) return [];
+  const names2 = input.split(",").map((name) => name.trim());
+  if (names2.includes(""))
+    throw new UsageError(
+      `the env input ${JSON.stringify(input)} has a blank entry`,
+      "name the environments of the settings file (`env: staging`, `env: staging,prod`) or `env: all`; nothing was run"
+    );
+  return ["--env", names2.join(",")];
 }
 async function runAction(io) {
   let argv;
@@ -12595,15 +12625,17 @@ hint: ${error2.hint ?? ""}
   io.stderr.write(`Running: connector-sync ${argv.map(shellWord).join(" ")}
 `);
   const { runCli: runCli2 } = await Promise.resolve().then(() => (init_main(), main_exports));
-  let seen;
-  const onReport = (report, apiUrl) => {
-    seen = { report, apiUrl };
+  const seen = [];
+  const one = actionInput(io.env, "env");
+  const sole = one !== void 0 && !one.includes(",") && one !== "all" ? one : void 0;
+  const onReport = (report, apiUrl, environment = sole) => {
+    seen.push(environment === void 0 ? { report, apiUrl } : { report, apiUrl, environment });
   };
   const code = await runCli2(argv, { ...io, env, onReport });
-  if (comment && seen) {
+  if (comment && seen.length > 0) {
     const { commentOnPullRequest: commentOnPullRequest2 } = await Promise.resolve().then(() => (init_pull_request(), pull_request_exports));
     const token = actionInput(io.env, "github-token") ?? io.env.GITHUB_TOKEN;
-    await commentOnPullRequest2(seen.report, seen.apiUrl, io.env, token, io.stderr);
+    await commentOnPullRequest2(seen, io.env, token, io.stderr);
   }
   const output = io.env.GITHUB_OUTPUT;
   if (output) await appendFile(resolve(io.cwd, output), `changes=${code === EXIT.changes}
@@ -12646,8 +12678,8 @@ var init_action2 = __esm({
 });
 
 // src/config/duration.ts
-function parseDuration(text3) {
-  const match = DURATION_PATTERN.exec(text3.trim());
+function parseDuration(text4) {
+  const match = DURATION_PATTERN.exec(text4.trim());
   return match === null ? null : Number(match[1]) * UNIT_MS[match[2]];
 }
 function formatDuration(ms) {
@@ -12842,10 +12874,10 @@ __export(diagnostics_exports, {
   renderIssuesText: () => renderIssuesText,
   renderValidateJson: () => renderValidateJson
 });
-function paint(text3, style, options) {
-  if (!options.color) return text3;
+function paint(text4, style, options) {
+  if (!options.color) return text4;
   const [on, off] = STYLES[style];
-  return `\x1B[${on}m${text3}\x1B[${off}m`;
+  return `\x1B[${on}m${text4}\x1B[${off}m`;
 }
 function plural(count2, word2) {
   return `${count2} ${word2}${count2 === 1 ? "" : "s"}`;
@@ -12969,9 +13001,9 @@ function* applyLines(report, context) {
     if (!context.resultsShown && !notStarted(result)) yield resultLine(result, context.style);
   }
   yield* notStartedLines(applied.results, context.style);
-  const summary = `Applied ${done} of ${applied.results.length} operation${plural2(applied.results.length)}`;
+  const summary2 = `Applied ${done} of ${applied.results.length} operation${plural2(applied.results.length)}`;
   const tail = [applied.failed > 0 ? `${applied.failed} failed` : "", skipped > 0 ? `${skipped} skipped` : ""].filter(Boolean).join(", ");
-  yield context.style.bold(tail ? `${summary}; ${tail}.` : `${summary}.`);
+  yield context.style.bold(tail ? `${summary2}; ${tail}.` : `${summary2}.`);
   if (applied.failed > 0) yield "Run sync again to retry: it converges from wherever this run stopped.";
 }
 function* notStartedLines(results, style) {
@@ -13059,7 +13091,7 @@ var init_report_text = __esm({
 // src/render/style.ts
 import { styleText } from "node:util";
 function makeStyle(color) {
-  const paint2 = (format) => (text3) => color ? styleText(format, text3, { validateStream: false }) : text3;
+  const paint2 = (format) => (text4) => color ? styleText(format, text4, { validateStream: false }) : text4;
   return {
     add: paint2("green"),
     change: paint2("yellow"),
@@ -17723,7 +17755,7 @@ var require_core = __commonJS({
       errorsText(errors = this.errors, { separator = ", ", dataVar = "data" } = {}) {
         if (!errors || errors.length === 0)
           return "No errors";
-        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text3, msg) => text3 + separator + msg);
+        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text4, msg) => text4 + separator + msg);
       }
       $dataMetaSchema(metaSchema, keywordsJsonPointers) {
         const rules = this.RULES.all;
@@ -20895,11 +20927,11 @@ function referenceOrProblem(body, index, raw) {
 function scanReferences(value) {
   const parts = [];
   const problems = [];
-  let text3 = "";
+  let text4 = "";
   let i = 0;
   while (i < value.length) {
     if (value.startsWith("$${", i)) {
-      text3 += "${";
+      text4 += "${";
       i += 3;
     } else if (value.startsWith("${", i)) {
       const end = value.indexOf("}", i + 2);
@@ -20910,28 +20942,28 @@ function scanReferences(value) {
           referenceLike,
           message: `\`\${\` is never closed with \`}\`; ${LITERAL_HINT}`
         });
-        text3 += value.slice(i);
+        text4 += value.slice(i);
         break;
       }
       const raw = value.slice(i, end + 1);
       const found2 = referenceOrProblem(value.slice(i + 2, end), i, raw);
       if ("kind" in found2) {
-        if (text3 !== "") parts.push({ kind: "text", text: text3 });
-        text3 = "";
+        if (text4 !== "") parts.push({ kind: "text", text: text4 });
+        text4 = "";
         parts.push(found2);
       } else {
         problems.push(found2);
-        text3 += raw;
+        text4 += raw;
       }
       i = end + 1;
     } else {
       const next = value.indexOf("$", i + 1);
       const stop = next < 0 ? value.length : next;
-      text3 += value.slice(i, stop);
+      text4 += value.slice(i, stop);
       i = stop;
     }
   }
-  if (text3 !== "" || parts.length === 0) parts.push({ kind: "text", text: text3 });
+  if (text4 !== "" || parts.length === 0) parts.push({ kind: "text", text: text4 });
   return { parts, problems };
 }
 function hasReferences(scanned) {
@@ -20954,13 +20986,13 @@ async function readSecretFile(fs2, path2) {
       reason: `larger than ${formatBytes(MAX_SECRET_FILE_BYTES)}`
     };
   }
-  let text3;
+  let text4;
   try {
-    text3 = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    text4 = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
     return { ok: false, code: "unreadable-secret-file", reason: "not UTF-8 text" };
   }
-  const value = text3.replace(/[\r\n]+$/, "");
+  const value = text4.replace(/[\r\n]+$/, "");
   if (value === "") return { ok: false, code: "empty-secret-file", reason: "empty" };
   return { ok: true, value };
 }
@@ -21560,8 +21592,8 @@ var require_dist2 = __commonJS({
         return ajv;
       }
       const [formats, exportName] = opts.mode === "fast" ? [formats_1.fastFormats, fastName] : [formats_1.fullFormats, fullName];
-      const list = opts.formats || formats_1.formatNames;
-      addFormats2(ajv, list, formats, exportName);
+      const list2 = opts.formats || formats_1.formatNames;
+      addFormats2(ajv, list2, formats, exportName);
       if (opts.keywords)
         (0, limit_1.default)(ajv);
       return ajv;
@@ -21573,11 +21605,11 @@ var require_dist2 = __commonJS({
         throw new Error(`Unknown format "${name}"`);
       return f2;
     };
-    function addFormats2(ajv, list, fs2, exportName) {
+    function addFormats2(ajv, list2, fs2, exportName) {
       var _a3;
       var _b;
       (_a3 = (_b = ajv.opts.code).formats) !== null && _a3 !== void 0 ? _a3 : _b.formats = (0, codegen_1._)`require("ajv-formats/dist/formats").${exportName}`;
-      for (const f2 of list)
+      for (const f2 of list2)
         ajv.addFormat(f2, fs2[f2]);
     }
     module.exports = exports = formatsPlugin;
@@ -21728,9 +21760,9 @@ function plainStrings(site) {
   return found2;
 }
 function credentialItems(site) {
-  const list = own(site.data, "credentials");
-  if (!Array.isArray(list)) return [];
-  return [...list.entries()].filter((entry) => isMap2(entry[1]));
+  const list2 = own(site.data, "credentials");
+  if (!Array.isArray(list2)) return [];
+  return [...list2.entries()].filter((entry) => isMap2(entry[1]));
 }
 function credentialMethod(credential) {
   return credential.bearer_token === void 0 || credential.bearer_token === null ? "none" : "bearer";
@@ -22078,8 +22110,8 @@ var init_name_pattern = __esm({
 
 // src/config/server-pattern.ts
 import { domainToASCII } from "node:url";
-function compileServerPattern(text3) {
-  const shape = PATTERN_SHAPE.exec(text3);
+function compileServerPattern(text4) {
+  const shape = PATTERN_SHAPE.exec(text4);
   if (shape === null)
     return "is not a URL pattern like `https://*.example.com/**` (scheme, host, optional :port, optional path; no query)";
   const [, scheme = "", host = "", port, path2 = "/"] = shape;
@@ -22099,7 +22131,7 @@ function compileServerPattern(text3) {
     if (segment !== "*" && segment !== "**" && segment.includes("*"))
       return `has \`${segment}\` in its path: \`*\` and \`**\` stand for whole segments only`;
   }
-  return { text: text3, scheme: scheme.toLowerCase(), hostLabels, port, pathSegments };
+  return { text: text4, scheme: scheme.toLowerCase(), hostLabels, port, pathSegments };
 }
 function serverMatches(pattern, server) {
   let url2;
@@ -22143,8 +22175,8 @@ var init_server_pattern = __esm({
 // src/config/policy.ts
 function compilePolicy(input) {
   const problems = [];
-  const allowedServers = input.allowed_servers?.flatMap((text3, index) => {
-    const compiled = compileServerPattern(text3);
+  const allowedServers = input.allowed_servers?.flatMap((text4, index) => {
+    const compiled = compileServerPattern(text4);
     if (typeof compiled === "string") {
       problems.push([["policy", "allowed_servers", String(index)], compiled]);
       return [];
@@ -22504,15 +22536,15 @@ function settingsFromLayers(layers, environment) {
   return settings;
 }
 async function readSettingsFile(path2, explicit) {
-  let text3;
+  let text4;
   try {
-    text3 = await readFile2(path2, "utf8");
+    text4 = await readFile2(path2, "utf8");
   } catch (error2) {
     if (!explicit && error2.code === "ENOENT") return void 0;
     throw invalid(`cannot read the settings file ${path2}: ${error2.message}`);
   }
   const lineCounter = new import_yaml3.LineCounter();
-  const doc = (0, import_yaml3.parseDocument)(text3, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const doc = (0, import_yaml3.parseDocument)(text4, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const [syntax] = doc.errors;
   if (syntax) {
     const { line, col } = lineCounter.linePos(syntax.pos[0]);
@@ -23157,13 +23189,13 @@ var init_agents_read = __esm({
 
 // src/api/early-cursor.ts
 function earlyCursorPeek(early) {
-  return (text3) => {
-    const next = peekNextCursor(text3);
+  return (text4) => {
+    const next = peekNextCursor(text4);
     return next !== null && early.nextCursor(next);
   };
 }
-function peekNextCursor(text3) {
-  const match = PAGINATION_AT_END.exec(text3.length > TAIL ? text3.slice(-TAIL) : text3);
+function peekNextCursor(text4) {
+  const match = PAGINATION_AT_END.exec(text4.length > TAIL ? text4.slice(-TAIL) : text4);
   if (match === null) return null;
   try {
     const pagination = JSON.parse(match[1]);
@@ -26938,9 +26970,9 @@ var require_util3 = __commonJS({
     function isErrorLike(object3) {
       return object3 instanceof Error || (object3?.constructor?.name === "Error" || object3?.constructor?.name === "DOMException");
     }
-    function isValidReasonPhrase(statusText) {
-      for (let i = 0; i < statusText.length; ++i) {
-        const c2 = statusText.charCodeAt(i);
+    function isValidReasonPhrase(statusText2) {
+      for (let i = 0; i < statusText2.length; ++i) {
+        const c2 = statusText2.charCodeAt(i);
         if (!(c2 === 9 || // HTAB
         c2 >= 32 && c2 <= 126 || // SP / VCHAR
         c2 >= 128 && c2 <= 255)) {
@@ -27565,8 +27597,8 @@ var require_util3 = __commonJS({
       }
       return values;
     }
-    function getDecodeSplit(name, list) {
-      const value = list.get(name, true);
+    function getDecodeSplit(name, list2) {
+      const value = list2.get(name, true);
       if (value === null) {
         return null;
       }
@@ -28141,11 +28173,11 @@ var require_request = __commonJS({
       onResponseStarted() {
         return this[kHandler].onResponseStarted?.();
       }
-      onResponseStart(statusCode, headers, resume, statusText) {
+      onResponseStart(statusCode, headers, resume, statusText2) {
         assert2(!this.aborted);
         assert2(!this.completed);
         if (channels.headers.hasSubscribers) {
-          channels.headers.publish({ request: this, response: { statusCode, headers, statusText } });
+          channels.headers.publish({ request: this, response: { statusCode, headers, statusText: statusText2 } });
         }
         const controller = this[kController];
         if (controller) {
@@ -28154,7 +28186,7 @@ var require_request = __commonJS({
         }
         const parsedHeaders = Array.isArray(headers) ? parseHeaders(headers) : headers;
         try {
-          this[kHandler].onResponseStart?.(controller, statusCode, parsedHeaders, statusText);
+          this[kHandler].onResponseStart?.(controller, statusCode, parsedHeaders, statusText2);
           return !controller?.paused;
         } catch (err) {
           this.abort(err);
@@ -28182,12 +28214,12 @@ var require_request = __commonJS({
        * @param {import('node:stream').Duplex} socket
        * @param {string} [statusText]
        */
-      onRequestUpgrade(statusCode, headers, socket, statusText = "") {
+      onRequestUpgrade(statusCode, headers, socket, statusText2 = "") {
         this.onFinally();
         assert2(!this.aborted);
         assert2(!this.completed);
         if (channels.headers.hasSubscribers) {
-          channels.headers.publish({ request: this, response: { statusCode, headers, statusText } });
+          channels.headers.publish({ request: this, response: { statusCode, headers, statusText: statusText2 } });
         }
         const controller = this[kController];
         if (controller) {
@@ -31944,7 +31976,7 @@ var require_parser_h1 = __commonJS({
               const hasTrailers = this.parserEvents[cursor + 9] !== 0;
               const bodyKind = this.parserEvents[cursor + 10];
               const contentLength = this.parserEvents.readUInt32LE(cursor + 11) + this.parserEvents.readUInt32LE(cursor + 15) * 4294967296;
-              const { socket: socket2, client: client2, headers, statusText } = this;
+              const { socket: socket2, client: client2, headers, statusText: statusText2 } = this;
               if (socket2.destroyed) {
                 return this.fail(milo.ERROR_CALLBACK_ERROR, "Other side closed");
               }
@@ -32014,7 +32046,7 @@ var require_parser_h1 = __commonJS({
                 statusCode,
                 headers,
                 this.resume,
-                statusText
+                statusText2
               ) === false;
               if (request2.aborted) {
                 return this.fail(milo.ERROR_CALLBACK_ERROR, "Request aborted");
@@ -33315,7 +33347,7 @@ var require_client_h1 = __commonJS({
        * @param {Buffer} head
        */
       onUpgrade(head) {
-        const { upgrade, client, socket, headers, statusCode, statusText } = this;
+        const { upgrade, client, socket, headers, statusCode, statusText: statusText2 } = this;
         assert2(upgrade);
         assert2(client[kSocket] === socket);
         assert2(!socket.destroyed);
@@ -33340,7 +33372,7 @@ var require_client_h1 = __commonJS({
         client[kQueue][client[kRunningIdx]++] = null;
         client.emit("disconnect", client[kUrl], [client], new InformationalError("upgrade"));
         try {
-          request2.onRequestUpgrade(statusCode, headers, socket, statusText);
+          request2.onRequestUpgrade(statusCode, headers, socket, statusText2);
         } catch (err) {
           util.errorRequest(client, request2, err);
           util.destroy(socket, err);
@@ -33354,7 +33386,7 @@ var require_client_h1 = __commonJS({
        * @returns {number}
        */
       onHeadersComplete(statusCode, upgrade, shouldKeepAlive) {
-        const { client, socket, headers, statusText } = this;
+        const { client, socket, headers, statusText: statusText2 } = this;
         if (socket.destroyed) {
           return -1;
         }
@@ -33422,7 +33454,7 @@ var require_client_h1 = __commonJS({
         } else {
           socket[kReset] = true;
         }
-        const pause = request2.onResponseStart(statusCode, headers, this.resume, statusText) === false;
+        const pause = request2.onResponseStart(statusCode, headers, this.resume, statusText2) === false;
         if (request2.aborted) {
           return -1;
         }
@@ -37193,7 +37225,7 @@ var require_api_request = __commonJS({
         this.abort = (reason) => controller.abort(reason);
         this.context = context;
       }
-      onResponseStart(controller, statusCode, headers, statusText) {
+      onResponseStart(controller, statusCode, headers, statusText2) {
         const { callback, opaque, context, responseHeaders, highWaterMark } = this;
         const rawHeaders = controller?.rawHeaders;
         const responseHeaderData = responseHeaders === "raw" ? util.parseRawHeaders(rawHeaders) : headers;
@@ -37223,7 +37255,7 @@ var require_api_request = __commonJS({
           try {
             this.runInAsyncScope(callback, null, null, {
               statusCode,
-              statusText,
+              statusText: statusText2,
               headers: responseHeaderData,
               trailers: this.trailers,
               opaque,
@@ -37347,8 +37379,8 @@ async function sendOnce(dispatcher, origin, request2, timeouts, maxBodyBytes, si
       headersTimeout: timeouts.headersMs,
       bodyTimeout: timeouts.bodyMs
     });
-    const { text: text3, truncated } = await readText(response.body, maxBodyBytes);
-    return { status: response.statusCode, headers: normalizeHeaders(response.headers), text: text3, truncated };
+    const { text: text4, truncated } = await readText(response.body, maxBodyBytes);
+    return { status: response.statusCode, headers: normalizeHeaders(response.headers), text: text4, truncated };
   } catch (error2) {
     if (deadline?.aborted && !signal?.aborted)
       throw new TransportError("timeout", "request", true, error2, timeouts.requestMs);
@@ -37901,34 +37933,34 @@ var init_shapes = __esm({
 });
 
 // src/redact.ts
-function sweep(text3, windows, heads) {
+function sweep(text4, windows, heads) {
   let out = "";
   let copied = 0;
   let coveredTo = -1;
   let start = -1;
-  for (let i = 0; i + FRAGMENT <= text3.length; i++) {
-    if (!heads.has(headAt(text3, i)) || !windows.has(text3.slice(i, i + FRAGMENT))) continue;
+  for (let i = 0; i + FRAGMENT <= text4.length; i++) {
+    if (!heads.has(headAt(text4, i)) || !windows.has(text4.slice(i, i + FRAGMENT))) continue;
     if (i > coveredTo) {
       if (start >= 0) {
-        out += `${text3.slice(copied, start)}${REDACTED2}`;
+        out += `${text4.slice(copied, start)}${REDACTED2}`;
         copied = coveredTo;
       }
       start = i;
     }
     coveredTo = i + FRAGMENT;
   }
-  if (start < 0) return text3;
-  return `${out}${text3.slice(copied, start)}${REDACTED2}${text3.slice(coveredTo)}`;
+  if (start < 0) return text4;
+  return `${out}${text4.slice(copied, start)}${REDACTED2}${text4.slice(coveredTo)}`;
 }
-function headAt(text3, i) {
-  return text3.charCodeAt(i) * 65536 + text3.charCodeAt(i + 1);
+function headAt(text4, i) {
+  return text4.charCodeAt(i) * 65536 + text4.charCodeAt(i + 1);
 }
 function escapedForms(value) {
-  const json2 = JSON.stringify(value).slice(1, -1);
+  const json3 = JSON.stringify(value).slice(1, -1);
   const forms = [
     value,
-    json2,
-    json2.replace(/[\u0080-\uffff]/g, (c2) => `\\u${c2.charCodeAt(0).toString(16).padStart(4, "0")}`),
+    json3,
+    json3.replace(/[\u0080-\uffff]/g, (c2) => `\\u${c2.charCodeAt(0).toString(16).padStart(4, "0")}`),
     pythonRepr(value, true),
     pythonRepr(value, false),
     ...urlForms(value),
@@ -38011,9 +38043,9 @@ var init_redact = __esm({
         return this.#seen.values();
       }
       /** The text with every secret, every escaped form and every long enough run of them replaced. */
-      redact(text3) {
-        if (this.#seen.size === 0 || text3 === "") return text3;
-        let out = this.#windows.size === 0 ? text3 : sweep(text3, this.#windows, this.#heads);
+      redact(text4) {
+        if (this.#seen.size === 0 || text4 === "") return text4;
+        let out = this.#windows.size === 0 ? text4 : sweep(text4, this.#windows, this.#heads);
         for (const form of this.#short) if (out.includes(form)) out = out.split(form).join(REDACTED2);
         for (const word2 of this.#words) out = out.replace(word2, REDACTED2);
         return out;
@@ -38023,8 +38055,8 @@ var init_redact = __esm({
 });
 
 // src/api/error-body.ts
-function summarizeErrorBody(status, text3, contentType2) {
-  const trimmed = text3.trim();
+function summarizeErrorBody(status, text4, contentType2) {
+  const trimmed = text4.trim();
   if (trimmed === "") return { message: null, details: [], kind: "empty" };
   if (looksLikeHtml(trimmed, contentType2)) {
     const title = htmlTitle(trimmed);
@@ -38087,21 +38119,21 @@ function renderValidationDetail(detail) {
   if (detail.length > MAX_DETAILS) lines.push(`and ${detail.length - MAX_DETAILS} more`);
   return lines;
 }
-function looksLikeHtml(text3, contentType2) {
+function looksLikeHtml(text4, contentType2) {
   if (contentType2?.toLowerCase().includes("html")) return true;
-  const head = text3.slice(0, 100).toLowerCase();
+  const head = text4.slice(0, 100).toLowerCase();
   return head.startsWith("<!doctype html") || head.startsWith("<html") || head.startsWith("<head");
 }
-function htmlTitle(text3) {
-  const match = /<title[^>]*>([^<]*)<\/title>/i.exec(text3) ?? /<h1[^>]*>([^<]*)<\/h1>/i.exec(text3);
+function htmlTitle(text4) {
+  const match = /<title[^>]*>([^<]*)<\/title>/i.exec(text4) ?? /<h1[^>]*>([^<]*)<\/h1>/i.exec(text4);
   const title = match?.[1]?.replace(/\s+/g, " ").trim();
   return title ? clip(title) : null;
 }
-function firstLine(text3) {
-  return text3.split(/\r?\n/, 1)[0] ?? "";
+function firstLine(text4) {
+  return text4.split(/\r?\n/, 1)[0] ?? "";
 }
-function clip(text3) {
-  const clean = text3.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").trim();
+function clip(text4) {
+  const clean = text4.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").trim();
   return clean.length > MAX_TEXT ? `${clean.slice(0, MAX_TEXT - 3)}...` : clean;
 }
 function isRecord4(value) {
@@ -38127,23 +38159,23 @@ function requestIdOf(headers, secrets) {
 function errorForStatus(ctx, response, attempts, outcomeUnknown) {
   const { status } = response;
   const requestId = requestIdOf(response.headers, ctx.secrets);
-  const text3 = ctx.secrets.redact(response.text);
-  const summary = summarizeErrorBody(status, text3, response.headers["content-type"] ?? null);
+  const text4 = ctx.secrets.redact(response.text);
+  const summary2 = summarizeErrorBody(status, text4, response.headers["content-type"] ?? null);
   const base = { status, method: ctx.method, path: ctx.path, requestId, attempts, secrets: ctx.secrets };
-  if (status === 401 || status === 403) return unauthorized(ctx, status, summary.message, base);
+  if (status === 401 || status === 403) return unauthorized(ctx, status, summary2.message, base);
   const [, code, what] = STATUS_CODES.find(([matches2]) => matches2(status)) ?? [
     null,
     "API_HTTP",
     "unexpected answer"
   ];
   const retryable = status === 429 || status >= 500;
-  const said2 = summary.kind === "html" ? `: ${summary.message}` : summary.message === null ? "" : `: ${summary.message}`;
+  const said2 = summary2.kind === "html" ? `: ${summary2.message}` : summary2.message === null ? "" : `: ${summary2.message}`;
   const message = `${ctx.method} ${ctx.path}: ${what} (HTTP ${status})${said2}` + attemptsNote(attempts) + outcomeNote(outcomeUnknown) + requestIdNote(requestId);
   return new ApiError(code, message, {
     ...base,
     retryable,
     outcomeUnknown,
-    details: summary.details,
+    details: summary2.details,
     ...hintFor(code)
   });
 }
@@ -38351,18 +38383,18 @@ function parseReply(ctx, call2, response, attempts) {
   const unknown2 = call2.safety === "create";
   const fail = (reason) => errorForBadResponse(ctx, response.status, response.headers, reason, unknown2);
   if (response.truncated) throw fail("the body is larger than the client accepts");
-  const text3 = response.text.trim();
-  let json2 = null;
-  if (text3 !== "") {
+  const text4 = response.text.trim();
+  let json3 = null;
+  if (text4 !== "") {
     try {
-      json2 = JSON.parse(text3);
+      json3 = JSON.parse(text4);
     } catch {
       throw fail(
-        text3.startsWith("<") ? "an HTML body instead of JSON" : "a body that is not valid JSON (truncated?)"
+        text4.startsWith("<") ? "an HTML body instead of JSON" : "a body that is not valid JSON (truncated?)"
       );
     }
   }
-  const checked = call2.check(json2);
+  const checked = call2.check(json3);
   if (!checked.ok) throw fail(checked.reason);
   return {
     status: response.status,
@@ -38372,10 +38404,10 @@ function parseReply(ctx, call2, response, attempts) {
     alreadyGone: false
   };
 }
-async function peekThenYield(peek, text3) {
+async function peekThenYield(peek, text4) {
   let started = false;
   try {
-    started = peek(text3);
+    started = peek(text4);
   } catch {
   }
   if (started) for (let turn = 0; turn < 2; turn++) await new Promise((resolve18) => setImmediate(resolve18));
@@ -38778,16 +38810,16 @@ var init_client = __esm({
     init_undici();
     MAX_PAGE_SIZE = 1e3;
     UUID2 = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-    ANY = (json2) => ({ ok: true, value: json2 });
+    ANY = (json3) => ({ ok: true, value: json3 });
   }
 });
 
 // src/emulator/params.ts
-function looksLikeUuid(text3) {
-  return UUID_DASHED.test(text3) || UUID_SIMPLE.test(text3);
+function looksLikeUuid(text4) {
+  return UUID_DASHED.test(text4) || UUID_SIMPLE.test(text4);
 }
-function canonicalUuid(text3) {
-  const hex2 = text3.replaceAll("-", "").toLowerCase();
+function canonicalUuid(text4) {
+  const hex2 = text4.replaceAll("-", "").toLowerCase();
   return `${hex2.slice(0, 8)}-${hex2.slice(8, 12)}-${hex2.slice(12, 16)}-${hex2.slice(16, 20)}-${hex2.slice(20)}`;
 }
 function parseUuidParam(raw, loc) {
@@ -39612,10 +39644,10 @@ function checkUpdateBody(body) {
   });
 }
 function readAuthMethods(read) {
-  const list = read.list("auth_methods");
-  if (list === void 0 || list === null) return list;
+  const list2 = read.list("auth_methods");
+  if (list2 === void 0 || list2 === null) return list2;
   const methods = [];
-  list.forEach((item, index) => {
+  list2.forEach((item, index) => {
     const loc = ["body", "auth_methods", index];
     const entry = read.nested(item, loc);
     if (!entry) return;
@@ -39639,10 +39671,10 @@ function readAuthMethods(read) {
   return methods;
 }
 function readHeaderSpecs(entry) {
-  const list = entry.list("headers");
-  if (list === void 0 || list === null) return list;
+  const list2 = entry.list("headers");
+  if (list2 === void 0 || list2 === null) return list2;
   const specs = [];
-  list.forEach((item, index) => {
+  list2.forEach((item, index) => {
     const spec = entry.nested(item, [...entry.loc, "headers", index]);
     if (!spec) return;
     const name = spec.string("name", { required: true });
@@ -39946,15 +39978,15 @@ var init_bodies = __esm({
         return this.found.detail.length > before ? void 0 : metadata;
       }
       stringList(field) {
-        const list = this.list(field);
-        if (list === void 0 || list === null) return list;
-        if (list.every((item) => typeof item === "string")) return list;
-        const index = list.findIndex((item) => typeof item !== "string");
+        const list2 = this.list(field);
+        if (list2 === void 0 || list2 === null) return list2;
+        if (list2.every((item) => typeof item === "string")) return list2;
+        const index = list2.findIndex((item) => typeof item !== "string");
         return this.problem({
           type: "string_type",
           loc: [...this.loc, field, index],
           msg: "Input should be a valid string",
-          input: list[index]
+          input: list2[index]
         });
       }
     };
@@ -40035,8 +40067,8 @@ function hasValues(values) {
 function refused(loc, msg) {
   return { ok: false, detail: { type: "value_error", loc, msg: `Value error, ${msg}` } };
 }
-function putCredential(list, input, checkedAt) {
-  const existing = list.find((credential) => credential.name === input.name);
+function putCredential(list2, input, checkedAt) {
+  const existing = list2.find((credential) => credential.name === input.name);
   if (existing) {
     if (input.is_default === false && existing.is_default) {
       return refused(
@@ -40050,14 +40082,14 @@ function putCredential(list, input, checkedAt) {
       existing.status = { status_type: "valid", last_checked_at: checkedAt };
     }
     if (input.title !== void 0) existing.title = input.title;
-    if (input.is_default === true) promote(list, existing);
+    if (input.is_default === true) promote(list2, existing);
     return { ok: true, message: `Credentials '${input.name}' updated.` };
   }
   if (!input.values || !hasValues(input.values)) {
     return refused(["body", "credentials"], `credential '${input.name}' does not exist yet: give its values`);
   }
   const method = methodOf(input.values);
-  const first = !list.some((credential) => credential.method_type === method);
+  const first = !list2.some((credential) => credential.method_type === method);
   if (first && input.is_default === false) {
     return refused(
       ["body", "is_default"],
@@ -40072,21 +40104,21 @@ function putCredential(list, input, checkedAt) {
     values: input.values,
     status: { status_type: "valid", last_checked_at: checkedAt }
   };
-  list.push(created);
-  if (input.is_default === true) promote(list, created);
+  list2.push(created);
+  if (input.is_default === true) promote(list2, created);
   return { ok: true, message: `Credentials '${input.name}' created.` };
 }
-function promote(list, credential) {
-  for (const other of list) {
+function promote(list2, credential) {
+  for (const other of list2) {
     if (other.method_type === credential.method_type) other.is_default = other === credential;
   }
 }
-function removeCredential(list, name) {
-  const index = list.findIndex((credential) => credential.name === name);
+function removeCredential(list2, name) {
+  const index = list2.findIndex((credential) => credential.name === name);
   if (index < 0) return false;
-  const [removed] = list.splice(index, 1);
+  const [removed] = list2.splice(index, 1);
   if (removed?.is_default) {
-    const heir = list.find((credential) => credential.method_type === removed.method_type);
+    const heir = list2.find((credential) => credential.method_type === removed.method_type);
     if (heir) heir.is_default = true;
   }
   return true;
@@ -40099,10 +40131,10 @@ var init_credentials = __esm({
 
 // src/emulator/tools.ts
 import { createHash as createHash4 } from "node:crypto";
-function fnv1a(text3) {
+function fnv1a(text4) {
   let hash = 2166136261;
-  for (let index = 0; index < text3.length; index += 1) {
-    hash ^= text3.charCodeAt(index);
+  for (let index = 0; index < text4.length; index += 1) {
+    hash ^= text4.charCodeAt(index);
     hash = Math.imul(hash, 16777619) >>> 0;
   }
   return hash;
@@ -40516,9 +40548,9 @@ function credentialProblems(value, where2) {
 function credentialsFromSeed(seed, checkedAt) {
   const credentials2 = noCredentials();
   for (const entry of seed.credentials ?? []) {
-    const list = credentials2[entry.scope];
+    const list2 = credentials2[entry.scope];
     putCredential(
-      list,
+      list2,
       {
         name: entry.name,
         ...entry.title === void 0 ? {} : { title: entry.title },
@@ -40532,14 +40564,14 @@ function credentialsFromSeed(seed, checkedAt) {
       },
       checkedAt
     );
-    const stored = list.find((credential) => credential.name === entry.name);
+    const stored = list2.find((credential) => credential.name === entry.name);
     if (stored && entry.status !== void 0) stored.status = entry.status;
   }
   return credentials2;
 }
 function checkSeed(data, source, options = {}) {
-  const list = typeof data === "object" && data !== null && !Array.isArray(data) && "connectors" in data ? data.connectors : data;
-  if (!Array.isArray(list)) {
+  const list2 = typeof data === "object" && data !== null && !Array.isArray(data) && "connectors" in data ? data.connectors : data;
+  if (!Array.isArray(list2)) {
     throw new ConnectorSyncError(
       "SETTINGS_INVALID",
       `${source}: expected a list of connectors (or a list under connectors:)`
@@ -40548,7 +40580,7 @@ function checkSeed(data, source, options = {}) {
   const problems = [];
   const names2 = /* @__PURE__ */ new Map();
   const ids = /* @__PURE__ */ new Map();
-  list.forEach((entry, index) => {
+  list2.forEach((entry, index) => {
     const where2 = `connectors[${index}]`;
     problems.push(...entryProblems(entry, where2));
     const { name, id } = entry ?? {};
@@ -40573,12 +40605,12 @@ function checkSeed(data, source, options = {}) {
       }
     );
   }
-  return list;
+  return list2;
 }
 async function loadSeedFile(path2, options = {}) {
-  let text3;
+  let text4;
   try {
-    text3 = await readFile3(path2, "utf8");
+    text4 = await readFile3(path2, "utf8");
   } catch (error2) {
     const reason = error2.code === "ENOENT" ? "no such file" : String(error2);
     throw new ConnectorSyncError("SETTINGS_INVALID", `cannot read the seed file ${path2}: ${reason}`, {
@@ -40588,7 +40620,7 @@ async function loadSeedFile(path2, options = {}) {
   const { parse: parse4 } = await Promise.resolve().then(() => __toESM(require_dist(), 1));
   let data;
   try {
-    data = parse4(text3);
+    data = parse4(text4);
   } catch (error2) {
     throw new ConnectorSyncError(
       "SETTINGS_INVALID",
@@ -41001,15 +41033,15 @@ var init_store = __esm({
         let index = after === null ? 0 : this.#firstAfter(after);
         if (after !== null && repeatLast && index > 0 && compareKeys(this.#order[index - 1].key, after) === 0)
           index -= 1;
-        const json2 = [];
+        const json3 = [];
         let last = null;
         const order = this.#order;
         const matches2 = (record2) => (active === null || record2.active === true === active) && !(hidePrivate && record2.visibility === "private");
-        for (; index < order.length && json2.length < size; index += 1) {
+        for (; index < order.length && json3.length < size; index += 1) {
           const entry = order[index];
           if (!matches2(entry.record)) continue;
           entry.json ??= JSON.stringify(presentConnector(entry.record));
-          json2.push(entry.json);
+          json3.push(entry.json);
           last = entry.record;
         }
         let hasMore = false;
@@ -41019,7 +41051,7 @@ var init_store = __esm({
             break;
           }
         }
-        return { json: json2, last, hasMore };
+        return { json: json3, last, hasMore };
       }
       /** The first connector a caller may delete at or before `key` (the "listing changes" fault). */
       firstDeletableUpTo(key) {
@@ -41272,8 +41304,8 @@ function migrate(record2) {
 }
 function writeOnlyFingerprint(value) {
   if (typeof value === "string" && FINGERPRINT.test(value)) return value;
-  const text3 = typeof value === "string" ? value : JSON.stringify(value);
-  return `hmac-sha256:${createHmac2("sha256", FINGERPRINT_KEY).update(text3).digest("base64url")}`;
+  const text4 = typeof value === "string" ? value : JSON.stringify(value);
+  return `hmac-sha256:${createHmac2("sha256", FINGERPRINT_KEY).update(text4).digest("base64url")}`;
 }
 function fingerprintNullable(value) {
   return value === null ? null : writeOnlyFingerprint(value);
@@ -41321,16 +41353,16 @@ function forDisk(record2) {
   };
 }
 async function loadState(path2) {
-  let text3;
+  let text4;
   try {
-    text3 = await readFile4(path2, "utf8");
+    text4 = await readFile4(path2, "utf8");
   } catch (error2) {
     if (error2.code === "ENOENT") return null;
     throw new ConnectorSyncError("SETTINGS_INVALID", `cannot read the state file ${path2}: ${String(error2)}`);
   }
   let data;
   try {
-    data = JSON.parse(text3);
+    data = JSON.parse(text4);
   } catch (error2) {
     throw invalid2(path2, `not JSON (${error2.message})`);
   }
@@ -41401,14 +41433,14 @@ var init_persist = __esm({
       }
       async #write() {
         const state = { format: FORMAT, version: 1, connectors: this.#snapshot().map(forDisk) };
-        const text3 = `${JSON.stringify(state, null, 1)}
+        const text4 = `${JSON.stringify(state, null, 1)}
 `;
         await mkdir(dirname3(this.#path), { recursive: true });
         this.#counter += 1;
         const temporary = `${this.#path}.${process.pid}.${this.#counter}.tmp`;
         const handle = await open2(temporary, "w", 384);
         try {
-          await handle.writeFile(text3, "utf8");
+          await handle.writeFile(text4, "utf8");
           await handle.sync();
         } finally {
           await handle.close();
@@ -41538,10 +41570,10 @@ function connectors(core, request2, reference, action) {
 }
 function authorize(core, request2) {
   const result = core.oauth.complete(request2.query.get("state") ?? "");
-  const page = (status, text3) => ({
+  const page = (status, text4) => ({
     status,
     contentType: "text/html; charset=utf-8",
-    body: `<!doctype html><title>connector-sync emulator</title><p>${text3}</p>
+    body: `<!doctype html><title>connector-sync emulator</title><p>${text4}</p>
 `
   });
   if (!result.ok) {
@@ -41578,9 +41610,9 @@ async function readBody(request2) {
   }
   if (tooLarge2) return { kind: "too_large" };
   if (size === 0) return { kind: "none" };
-  const text3 = Buffer.concat(chunks).toString("utf8");
+  const text4 = Buffer.concat(chunks).toString("utf8");
   try {
-    return { kind: "json", value: JSON.parse(text3) };
+    return { kind: "json", value: JSON.parse(text4) };
   } catch (error2) {
     const { position, reason } = describeJsonError(error2);
     return {
@@ -41788,10 +41820,10 @@ function activeFilter(query, problems) {
   const deep = query.get("query_filters[active]");
   if (deep !== null)
     return collect(parseBooleanParam(deep, ["query", "query_filters", "active"], null), problems) ?? null;
-  const json2 = query.get("query_filters");
-  if (json2 !== null) {
+  const json3 = query.get("query_filters");
+  if (json3 !== null) {
     try {
-      const value = JSON.parse(json2);
+      const value = JSON.parse(json3);
       const active = value?.active;
       if (active === void 0 || active === null || typeof active === "boolean") return active ?? null;
     } catch {
@@ -41800,7 +41832,7 @@ function activeFilter(query, problems) {
       type: "model_attributes_type",
       loc: ["query", "query_filters"],
       msg: "Input should be a valid dictionary or object to extract fields from",
-      input: json2
+      input: json3
     });
     return null;
   }
@@ -42418,9 +42450,9 @@ function resolveEnvironmentKey(environment, source, env, readFile8 = (path2) => 
     return checkKey2(value.trim(), `${source.env} (api_key_env of environment ${environment})`);
   }
   const what = `the API key file ${source.written} (api_key_file of environment ${environment})`;
-  let text3;
+  let text4;
   try {
-    text3 = readFile8(source.file);
+    text4 = readFile8(source.file);
   } catch (error2) {
     const code = error2.code;
     throw new ConnectorSyncError(
@@ -42432,7 +42464,7 @@ function resolveEnvironmentKey(environment, source, env, readFile8 = (path2) => 
       }
     );
   }
-  const key = text3.replace(/\r?\n$/, "");
+  const key = text4.replace(/\r?\n$/, "");
   if (key.trim() === "") throw new ConnectorSyncError("NO_API_KEY", `${what} is empty`);
   return checkKey2(key, what);
 }
@@ -42452,9 +42484,9 @@ function resolveApiKey(env, readFile8) {
       "no API key: set MISTRAL_API_KEY (or MISTRAL_API_KEY_FILE to a file holding it), or pass --emulator to use the local emulator"
     );
   }
-  let text3;
+  let text4;
   try {
-    text3 = readFile8(file);
+    text4 = readFile8(file);
   } catch (error2) {
     const code = error2.code;
     throw new ConnectorSyncError(
@@ -42463,7 +42495,7 @@ function resolveApiKey(env, readFile8) {
       { cause: error2 }
     );
   }
-  const key = text3.replace(/\r?\n$/, "");
+  const key = text4.replace(/\r?\n$/, "");
   if (key.trim() === "") {
     throw new ConnectorSyncError(
       "SETTINGS_INVALID",
@@ -42747,11 +42779,11 @@ function completionScript(shell, program2, commands) {
 ${bashScript(program2, commands, true)}`;
   return fishScript(program2, commands);
 }
-function word(text3) {
-  return text3.replace(/[^\w@%+=:,./-]/g, "");
+function word(text4) {
+  return text4.replace(/[^\w@%+=:,./-]/g, "");
 }
-function said(text3) {
-  return `'${text3.replace(/\\/g, "").replace(/'/g, "\\'").split("\n")[0]}'`;
+function said(text4) {
+  return `'${text4.replace(/\\/g, "").replace(/'/g, "\\'").split("\n")[0]}'`;
 }
 function bashScript(program2, commands, zsh = false) {
   const fn = `_${word(program2).replace(/\W/g, "_")}_complete`;
@@ -43180,21 +43212,21 @@ function toData(ctx, issues) {
     return void 0;
   }
 }
-function parseYaml(file, text3) {
+function parseYaml(file, text4) {
   const lineCounter = new import_yaml4.LineCounter();
-  const parsed2 = (0, import_yaml4.parseAllDocuments)(text3, { ...PARSE_OPTIONS, lineCounter });
+  const parsed2 = (0, import_yaml4.parseAllDocuments)(text4, { ...PARSE_OPTIONS, lineCounter });
   const docs = Array.isArray(parsed2) ? parsed2 : [];
   const issues = [];
   const seen = /* @__PURE__ */ new Set();
   const documents = [];
   for (const doc of docs) {
-    const ctx = { file, doc, lineCounter, text: text3 };
+    const ctx = { file, doc, lineCounter, text: text4 };
     const before = issues.length;
-    for (const [list, severity] of [
+    for (const [list2, severity] of [
       [doc.errors, "error"],
       [doc.warnings, "warning"]
     ]) {
-      for (const error2 of list) {
+      for (const error2 of list2) {
         const issue2 = yamlIssue(ctx, error2, severity);
         const id = `${issue2.code}:${error2.pos[0]}:${issue2.message}`;
         if (seen.has(id)) continue;
@@ -43325,14 +43357,14 @@ function enumIssue(ctx, at) {
   const allowed = error2.params.allowedValues.map(String);
   const code = segments.at(-1) === "visibility" ? "bad-visibility" : "invalid-value";
   const location = locateValue(ctx, segments);
-  const list = allowed.join(", ");
+  const list2 = allowed.join(", ");
   if (typeof value === "string" && RESERVED_VALUES[value] !== void 0) {
-    return makeIssue(code, `\`${key}: ${value}\` ${RESERVED_VALUES[value]}; use one of ${list}`, location, {
+    return makeIssue(code, `\`${key}: ${value}\` ${RESERVED_VALUES[value]}; use one of ${list2}`, location, {
       key
     });
   }
   const found2 = typeof value === "string" ? quoteValue(value) : describeKind(value);
-  let message = `\`${key}\` must be one of ${list}; found ${found2}`;
+  let message = `\`${key}\` must be one of ${list2}; found ${found2}`;
   const suggestion = typeof value === "string" ? closestMatch(value, allowed) : void 0;
   if (suggestion !== void 0) message += `; did you mean \`${suggestion}\`?`;
   return makeIssue(code, message, location, { key });
@@ -43550,10 +43582,10 @@ function varIssue(ctx, segments, index, name, vars) {
   }
   const known = Object.keys(vars.values);
   const near = closestMatch(name, known);
-  const list = known.length > 0 ? `its vars are ${known.join(", ")}` : "it declares no vars";
+  const list2 = known.length > 0 ? `its vars are ${known.join(", ")}` : "it declares no vars";
   return makeIssue(
     "var-unknown",
-    `\`${key}\` uses \`\${var:${name}}\`, which environment ${vars.environment} does not define${near ? ` (did you mean ${near}?)` : ""}; ${list}`,
+    `\`${key}\` uses \`\${var:${name}}\`, which environment ${vars.environment} does not define${near ? ` (did you mean ${near}?)` : ""}; ${list2}`,
     at,
     { key }
   );
@@ -43580,11 +43612,11 @@ function isMapping(value) {
 }
 function sitesOf(ctx, data, path2, valid) {
   if (!isMapping(data)) return [];
-  const list = own(data, "connectors");
-  if (list === void 0) return [{ ...ctx, prefix: [], data, path: path2, valid }];
-  if (!Array.isArray(list)) return [];
+  const list2 = own(data, "connectors");
+  if (list2 === void 0) return [{ ...ctx, prefix: [], data, path: path2, valid }];
+  if (!Array.isArray(list2)) return [];
   const sites = [];
-  list.forEach((item, index) => {
+  list2.forEach((item, index) => {
     if (isMapping(item)) sites.push({ ...ctx, prefix: ["connectors", index], data: item, path: path2, valid });
   });
   return sites;
@@ -45757,16 +45789,16 @@ var require_summary = __commonJS({
         };
       });
     }
-    function getCountForExport(value, summary) {
+    function getCountForExport(value, summary2) {
       return {
-        metricName: `${summary.name}_count`,
+        metricName: `${summary2.name}_count`,
         labels: value.labels,
         value: value.count
       };
     }
-    function getSumForExport(value, summary) {
+    function getSumForExport(value, summary2) {
       return {
-        metricName: `${summary.name}_sum`,
+        metricName: `${summary2.name}_sum`,
         labels: value.labels,
         value: value.sum
       };
@@ -48057,7 +48089,7 @@ var require_eventLoopLag = __commonJS({
       const labels = config2.labels ? config2.labels : {};
       const labelNames = Object.keys(labels);
       const registers = registry2 ? [registry2] : void 0;
-      let collect2 = () => {
+      let collect3 = () => {
         const start = process.hrtime();
         setImmediate(reportEventloopLag, start, lag, labels);
       };
@@ -48067,7 +48099,7 @@ var require_eventLoopLag = __commonJS({
             resolution: config2.eventLoopMonitoringPrecision
           });
           histogram.enable();
-          collect2 = () => {
+          collect3 = () => {
             const start = process.hrtime();
             setImmediate(reportEventloopLag, start, lag, labels);
             lagMin.set(labels, histogram.min / 1e9);
@@ -48093,7 +48125,7 @@ var require_eventLoopLag = __commonJS({
         labelNames,
         aggregator: "average",
         // Use this one metric's `collect` to set all metrics' values.
-        collect: collect2
+        collect: collect3
       });
       const lagMin = new Gauge2({
         name: namePrefix + NODEJS_EVENTLOOP_LAG_MIN,
@@ -48162,10 +48194,10 @@ var require_eventLoopLag = __commonJS({
 var require_processMetricsHelpers = __commonJS({
   "node_modules/prom-client/lib/metrics/helpers/processMetricsHelpers.js"(exports, module) {
     "use strict";
-    function aggregateByObjectName(list) {
+    function aggregateByObjectName(list2) {
       const data = {};
-      for (let i = 0; i < list.length; i++) {
-        const listElement = list[i];
+      for (let i = 0; i < list2.length; i++) {
+        const listElement = list2[i];
         if (!listElement || typeof listElement.constructor === "undefined") {
           continue;
         }
@@ -48348,7 +48380,7 @@ var require_heapSizeAndUsed = __commonJS({
       const labelNames = Object.keys(labels);
       const registers = registry2 ? [registry2] : void 0;
       const namePrefix = config2.prefix ? config2.prefix : "";
-      const collect2 = () => {
+      const collect3 = () => {
         const memUsage = safeMemoryUsage();
         if (memUsage) {
           heapSizeTotal.set(labels, memUsage.heapTotal);
@@ -48364,7 +48396,7 @@ var require_heapSizeAndUsed = __commonJS({
         registers,
         labelNames,
         // Use this one metric's `collect` to set all metrics' values.
-        collect: collect2
+        collect: collect3
       });
       const heapSizeUsed = new Gauge2({
         name: namePrefix + NODEJS_HEAP_SIZE_USED,
@@ -48507,8 +48539,8 @@ var require_gc = __commonJS({
         buckets,
         registers: registry2 ? [registry2] : void 0
       });
-      const obs = new perf_hooks.PerformanceObserver((list) => {
-        const entry = list.getEntries()[0];
+      const obs = new perf_hooks.PerformanceObserver((list2) => {
+        const entry = list2.getEntries()[0];
         const kind = entry.detail ? kinds[entry.detail.kind] : kinds[entry.kind];
         gcHistogram.observe(Object.assign({ kind }, labels), entry.duration / 1e3);
       });
@@ -49049,8 +49081,8 @@ var init_metrics = __esm({
 
 // src/daemon/notify.ts
 function messageBody(format, event, workspace, at, secrets) {
-  const clean = (text3) => secrets.redact(text3).replace(new RegExp("\\p{Cc}+", "gu"), " ");
-  const summary = clean(event.summary);
+  const clean = (text4) => secrets.redact(text4).replace(new RegExp("\\p{Cc}+", "gu"), " ");
+  const summary2 = clean(event.summary);
   const details = event.details.map(clean);
   if (format === "json")
     return JSON.stringify({
@@ -49059,18 +49091,18 @@ function messageBody(format, event, workspace, at, secrets) {
       event: event.kind,
       workspace: clean(workspace),
       at: at.toISOString(),
-      summary,
+      summary: summary2,
       details
     });
   const lines = [
     `*connector-sync: ${TITLES[event.kind]}* (${slackEscape(clean(workspace))})`,
-    slackEscape(summary),
+    slackEscape(summary2),
     ...details.map((line) => `\u2022 ${slackEscape(line)}`)
   ];
   return JSON.stringify({ text: lines.join("\n") });
 }
-function slackEscape(text3) {
-  return text3.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+function slackEscape(text4) {
+  return text4.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 function desiredSecretValues(connectors2) {
   const values = [];
@@ -49426,14 +49458,14 @@ function unknownToolWarnings(agents, remote, toolsById) {
     if (!tools) continue;
     const exposed = new Set(tools);
     for (const use of uses) {
-      for (const list of ["include", "exclude", "requires_confirmation"]) {
-        for (const tool of use.tool.tool_configuration?.[list] ?? []) {
+      for (const list2 of ["include", "exclude", "requires_confirmation"]) {
+        for (const tool of use.tool.tool_configuration?.[list2] ?? []) {
           if (exposed.has(tool)) continue;
           const name = byId.get(id).name;
           warnings.push({
             code: "agent-unknown-tool",
             name,
-            message: `agent ${describeUse(use)} names the tool ${JSON.stringify(tool)} in tool_configuration.${list} of ${name}, which does not expose it`
+            message: `agent ${describeUse(use)} names the tool ${JSON.stringify(tool)} in tool_configuration.${list2} of ${name}, which does not expose it`
           });
         }
       }
@@ -50067,10 +50099,10 @@ function planChanges(desired, remote, options, secrets = NO_SECRET_KNOWLEDGE) {
       message: `the API lists ${describeInvalid(item)}, which breaks its own schema: left untouched`
     });
   }
-  const managed = remote.filter(
+  const managed2 = remote.filter(
     (r) => !isMistralOwned(r) && (inScope(r.name, planning.scope) || leftovers.ids.has(r.id))
   );
-  const orphans = managed.filter((r) => !planning.claimed.has(r.id)).map((r) => r.name);
+  const orphans = managed2.filter((r) => !planning.claimed.has(r.id)).map((r) => r.name);
   if (options.prune) {
     for (const name of orphans) planning.operations.push(deleteOperation(planning.remoteByName.get(name)));
   }
@@ -50081,14 +50113,14 @@ function planChanges(desired, remote, options, secrets = NO_SECRET_KNOWLEDGE) {
     orphans: options.prune ? [] : orphans.sort(),
     warnings: planning.warnings,
     refusals: [],
-    basis: managed.map(toRef).sort((a, b2) => compare(a.name, b2.name)),
+    basis: managed2.map(toRef).sort((a, b2) => compare(a.name, b2.name)),
     invalid_remote: invalid3
   };
   if (options.agents) {
-    plan.agents = planAgents(options.agents, remote, new Set(managed.map((r) => r.id)));
-    plan.warnings.push(...unknownToolWarnings(options.agents, managed, options.connectorTools ?? /* @__PURE__ */ new Map()));
+    plan.agents = planAgents(options.agents, remote, new Set(managed2.map((r) => r.id)));
+    plan.warnings.push(...unknownToolWarnings(options.agents, managed2, options.connectorTools ?? /* @__PURE__ */ new Map()));
   }
-  const guarded = { desiredCount: desired.length, managedCount: managed.length, options, remote };
+  const guarded = { desiredCount: desired.length, managedCount: managed2.length, options, remote };
   plan.refusals = applyGuards(plan, guarded);
   return plan;
 }
@@ -51070,10 +51102,10 @@ function savedPlanSources(saved) {
   const settingsFile = saved.settings_file;
   return { paths, ...typeof settingsFile === "string" ? { settingsFile } : {} };
 }
-function parseSavedPlan(text3, file) {
+function parseSavedPlan(text4, file) {
   let value;
   try {
-    value = JSON.parse(text3);
+    value = JSON.parse(text4);
   } catch {
     throw new ConnectorSyncError("PLAN_FILE_INVALID", `${file} is not a plan file: it is not JSON`);
   }
@@ -51142,9 +51174,9 @@ function operationMismatch(saved, fresh) {
   return { unfounded, missing: missing.map(describeOperation) };
 }
 function operationKey(op) {
-  const plain = JSON.parse(JSON.stringify(op ?? null));
-  if (isRecord6(plain)) plain.source = null;
-  return canonicalJson2(plain);
+  const plain2 = JSON.parse(JSON.stringify(op ?? null));
+  if (isRecord6(plain2)) plain2.source = null;
+  return canonicalJson2(plain2);
 }
 function canonicalJson2(value) {
   if (Array.isArray(value)) return `[${value.map(canonicalJson2).join(",")}]`;
@@ -51349,7 +51381,7 @@ function timedOut(report, budget, now, abandoned) {
     (r) => r.status === "failed" && (r.cause?.code === "ABORTED" || r.cause?.code === "RUN_TIMEOUT")
   );
   const notStarted2 = results.filter((r) => r.status === "skipped" && r.note?.startsWith("not started"));
-  const names2 = (list) => list.map((r) => `${r.operation.kind} ${r.operation.name}`).join(", ");
+  const names2 = (list2) => list2.map((r) => `${r.operation.kind} ${r.operation.name}`).join(", ");
   const detail = [
     cutOff.length > 0 ? `; cut off in flight, outcome unknown: ${names2(cutOff)}` : "",
     notStarted2.length > 0 ? `; not started: ${names2(notStarted2)}` : ""
@@ -52710,8 +52742,8 @@ var init_html = __esm({
     "use strict";
     init_escape();
     SafeHtml = class {
-      constructor(text3) {
-        this.text = text3;
+      constructor(text4) {
+        this.text = text4;
       }
       text;
       toString() {
@@ -52802,10 +52834,10 @@ function parseStatusQuery(params) {
   const filter = state === "" || state === "all" ? "everything" : state;
   return { ok: true, query: { state: filter, q, page, perPage, all: all === "1" } };
 }
-function whole(text3, fallback, max) {
-  if (text3 === null || text3 === "") return fallback;
-  if (!/^[1-9][0-9]{0,6}$/.test(text3)) return null;
-  const value = Number(text3);
+function whole(text4, fallback, max) {
+  if (text4 === null || text4 === "") return fallback;
+  if (!/^[1-9][0-9]{0,6}$/.test(text4)) return null;
+  const value = Number(text4);
   return value <= max ? value : null;
 }
 function queryString(query) {
@@ -52815,8 +52847,8 @@ function queryString(query) {
   if (query.q !== "") params.set("q", query.q);
   if (query.page !== 1) params.set("page", String(query.page));
   if (query.perPage !== DEFAULT_PER_PAGE) params.set("per_page", String(query.perPage));
-  const text3 = params.toString();
-  return text3 === "" ? "" : `?${text3}`;
+  const text4 = params.toString();
+  return text4 === "" ? "" : `?${text4}`;
 }
 var DEFAULT_PER_PAGE, MAX_PER_PAGE, MAX_PAGE, MAX_Q, STATE_FILTERS, DEFAULT_QUERY, KNOWN;
 var init_status_query = __esm({
@@ -57380,9 +57412,9 @@ async function watchDesiredState(options) {
     timers: options.timers,
     now: options.now,
     onFire: () => {
-      const list = [...changed].sort();
+      const list2 = [...changed].sort();
       changed = /* @__PURE__ */ new Set();
-      options.onChange(list);
+      options.onChange(list2);
     }
   });
   const note = (path2) => {
@@ -62665,21 +62697,21 @@ var require_split2 = __commonJS({
     var kLast = /* @__PURE__ */ Symbol("last");
     var kDecoder = /* @__PURE__ */ Symbol("decoder");
     function transform2(chunk, enc, cb) {
-      let list;
+      let list2;
       if (this.overflow) {
         const buf = this[kDecoder].write(chunk);
-        list = buf.split(this.matcher);
-        if (list.length === 1) return cb();
-        list.shift();
+        list2 = buf.split(this.matcher);
+        if (list2.length === 1) return cb();
+        list2.shift();
         this.overflow = false;
       } else {
         this[kLast] += this[kDecoder].write(chunk);
-        list = this[kLast].split(this.matcher);
+        list2 = this[kLast].split(this.matcher);
       }
-      this[kLast] = list.pop();
-      for (let i = 0; i < list.length; i++) {
+      this[kLast] = list2.pop();
+      for (let i = 0; i < list2.length; i++) {
         try {
-          push(this, this.mapper(list[i]));
+          push(this, this.mapper(list2[i]));
         } catch (error2) {
           return cb(error2);
         }
@@ -62948,7 +62980,7 @@ var require_colors = __commonJS({
   "node_modules/pino-pretty/lib/colors.js"(exports, module) {
     "use strict";
     var nocolor = (input) => input;
-    var plain = {
+    var plain2 = {
       default: nocolor,
       60: nocolor,
       50: nocolor,
@@ -62994,11 +63026,11 @@ var require_colors = __commonJS({
     function plainColorizer(useOnlyCustomProps) {
       const newPlainColorizer = colorizeLevel(useOnlyCustomProps);
       const customColoredColorizer = function(level, opts) {
-        return newPlainColorizer(level, plain, opts);
+        return newPlainColorizer(level, plain2, opts);
       };
-      customColoredColorizer.message = plain.message;
-      customColoredColorizer.greyMessage = plain.greyMessage;
-      customColoredColorizer.property = plain.property;
+      customColoredColorizer.message = plain2.message;
+      customColoredColorizer.greyMessage = plain2.greyMessage;
+      customColoredColorizer.property = plain2.property;
       customColoredColorizer.colors = createColors({ useColor: false });
       return customColoredColorizer;
     }
@@ -65131,25 +65163,25 @@ var require_prettify_object = __commonJS({
       const keysToIgnore = [].concat(skipKeys);
       if (excludeLoggerKeys === true) Array.prototype.push.apply(keysToIgnore, LOGGER_KEYS);
       let result = "";
-      const { plain, errors } = Object.entries(log).reduce(({ plain: plain2, errors: errors2 }, [k2, v2]) => {
+      const { plain: plain2, errors } = Object.entries(log).reduce(({ plain: plain3, errors: errors2 }, [k2, v2]) => {
         if (keysToIgnore.includes(k2) === false) {
           const pretty = typeof customPrettifiers[k2] === "function" ? customPrettifiers[k2](v2, k2, log, { colors: colorizer.colors }) : v2;
           if (errorLikeKeys.includes(k2)) {
             errors2[k2] = pretty;
           } else {
-            plain2[k2] = pretty;
+            plain3[k2] = pretty;
           }
         }
-        return { plain: plain2, errors: errors2 };
+        return { plain: plain3, errors: errors2 };
       }, { plain: {}, errors: {} });
       if (singleLine) {
-        if (Object.keys(plain).length > 0) {
-          result += objectColorizer.greyMessage(stringifySafe(plain));
+        if (Object.keys(plain2).length > 0) {
+          result += objectColorizer.greyMessage(stringifySafe(plain2));
         }
         result += eol;
         result = result.replace(/\\\\/gi, "\\");
       } else {
-        Object.entries(plain).forEach(([keyName, keyValue]) => {
+        Object.entries(plain2).forEach(([keyName, keyValue]) => {
           let lines = typeof customPrettifiers[keyName] === "function" ? keyValue : stringifySafe(keyValue, null, 2);
           if (lines === void 0) return;
           lines = lines.replace(/\\\\/gi, "\\");
@@ -65406,20 +65438,20 @@ var require_secure_json_parse = __commonJS({
     var hasBuffer = typeof Buffer !== "undefined";
     var suspectProtoRx = /"(?:_|\\u005[Ff])(?:_|\\u005[Ff])(?:p|\\u0070)(?:r|\\u0072)(?:o|\\u006[Ff])(?:t|\\u0074)(?:o|\\u006[Ff])(?:_|\\u005[Ff])(?:_|\\u005[Ff])"\s*:/;
     var suspectConstructorRx = /"(?:c|\\u0063)(?:o|\\u006[Ff])(?:n|\\u006[Ee])(?:s|\\u0073)(?:t|\\u0074)(?:r|\\u0072)(?:u|\\u0075)(?:c|\\u0063)(?:t|\\u0074)(?:o|\\u006[Ff])(?:r|\\u0072)"\s*:/;
-    function _parse3(text3, reviver, options) {
+    function _parse3(text4, reviver, options) {
       if (options == null) {
         if (reviver !== null && typeof reviver === "object") {
           options = reviver;
           reviver = void 0;
         }
       }
-      if (hasBuffer && Buffer.isBuffer(text3)) {
-        text3 = text3.toString();
+      if (hasBuffer && Buffer.isBuffer(text4)) {
+        text4 = text4.toString();
       }
-      if (text3 && text3.charCodeAt(0) === 65279) {
-        text3 = text3.slice(1);
+      if (text4 && text4.charCodeAt(0) === 65279) {
+        text4 = text4.slice(1);
       }
-      const obj = JSON.parse(text3, reviver);
+      const obj = JSON.parse(text4, reviver);
       if (obj === null || typeof obj !== "object") {
         return obj;
       }
@@ -65429,15 +65461,15 @@ var require_secure_json_parse = __commonJS({
         return obj;
       }
       if (protoAction !== "ignore" && constructorAction !== "ignore") {
-        if (suspectProtoRx.test(text3) === false && suspectConstructorRx.test(text3) === false) {
+        if (suspectProtoRx.test(text4) === false && suspectConstructorRx.test(text4) === false) {
           return obj;
         }
       } else if (protoAction !== "ignore" && constructorAction === "ignore") {
-        if (suspectProtoRx.test(text3) === false) {
+        if (suspectProtoRx.test(text4) === false) {
           return obj;
         }
       } else {
-        if (suspectConstructorRx.test(text3) === false) {
+        if (suspectConstructorRx.test(text4) === false) {
           return obj;
         }
       }
@@ -65475,21 +65507,21 @@ var require_secure_json_parse = __commonJS({
       }
       return obj;
     }
-    function parse4(text3, reviver, options) {
+    function parse4(text4, reviver, options) {
       const { stackTraceLimit } = Error;
       Error.stackTraceLimit = 0;
       try {
-        return _parse3(text3, reviver, options);
+        return _parse3(text4, reviver, options);
       } finally {
         Error.stackTraceLimit = stackTraceLimit;
       }
     }
-    function safeParse4(text3, reviver) {
+    function safeParse4(text4, reviver) {
       const { stackTraceLimit } = Error;
       Error.stackTraceLimit = 0;
       let result;
       try {
-        result = _parse3(text3, reviver, { safe: true });
+        result = _parse3(text4, reviver, { safe: true });
       } catch {
         result = void 0;
       } finally {
@@ -65847,16 +65879,16 @@ function lockPath(cwd) {
   return join11(cwd, LOCK_FILE);
 }
 async function readToolLock(cwd) {
-  let text3;
+  let text4;
   try {
-    text3 = await readFile6(lockPath(cwd), "utf8");
+    text4 = await readFile6(lockPath(cwd), "utf8");
   } catch (error2) {
     if (error2.code === "ENOENT") return null;
     throw new ConnectorSyncError("LOCK_INVALID", `cannot read ${LOCK_FILE}: ${error2.message}`, {
       hint: "fix its permissions, or delete it and run `connector-sync probe --update-lock`"
     });
   }
-  const parsed2 = parseLock(text3);
+  const parsed2 = parseLock(text4);
   if (!parsed2.ok) {
     throw new ConnectorSyncError("LOCK_INVALID", `${LOCK_FILE} is not a tool lock: ${parsed2.problem}`, {
       hint: "restore it from git, or run `connector-sync probe --update-lock` and review the result"
@@ -66059,6 +66091,457 @@ var init_daemon2 = __esm({
   }
 });
 
+// src/reconcile/compare-environments.ts
+function compareEnvironments(a, b2, fingerprintKey) {
+  const explain = varExplainer(a.vars, b2.vars);
+  const declared = compareByName(
+    a.desired,
+    b2.desired,
+    (x2, y2) => declaredDifferences(x2, y2, explain, fingerprintKey)
+  );
+  const remote = a.remote && b2.remote ? compareByName(
+    managed(a.remote, a.scope),
+    managed(b2.remote, b2.scope),
+    (x2, y2) => remoteDifferences(x2, y2, explain)
+  ) : null;
+  return { a: a.name, b: b2.name, declared, remote };
+}
+function isEquivalent(comparison) {
+  const fine = (entry) => entry.status === "same" || entry.expected;
+  return comparison.declared.every(fine) && (comparison.remote ?? []).every(fine);
+}
+function countStatuses(entries) {
+  const counts = { "only-a": 0, "only-b": 0, same: 0, differs: 0 };
+  for (const entry of entries) counts[entry.status] += 1;
+  return counts;
+}
+function managed(remote, scope) {
+  return remote.filter((c2) => !isMistralOwned(c2) && inScope(c2.name, scope));
+}
+function compareByName(a, b2, differences) {
+  const byName3 = (items) => {
+    const map = /* @__PURE__ */ new Map();
+    for (const item of items) if (!map.has(item.name)) map.set(item.name, item);
+    return map;
+  };
+  const inA = byName3(a);
+  const inB = byName3(b2);
+  const names2 = [.../* @__PURE__ */ new Set([...inA.keys(), ...inB.keys()])].sort();
+  return names2.map((name) => {
+    const x2 = inA.get(name);
+    const y2 = inB.get(name);
+    if (!x2) return { name, status: "only-b", fields: [], expected: false };
+    if (!y2) return { name, status: "only-a", fields: [], expected: false };
+    const fields = differences(x2, y2);
+    if (fields.length === 0) return { name, status: "same", fields, expected: false };
+    return { name, status: "differs", fields, expected: fields.every((f2) => f2.vars !== void 0) };
+  });
+}
+function varExplainer(varsA, varsB) {
+  const names2 = [.../* @__PURE__ */ new Set([...Object.keys(varsA), ...Object.keys(varsB)])].filter((name) => varsA[name] !== varsB[name] && varsA[name] !== "" && varsB[name] !== "").sort();
+  const template = (value, vars, used) => {
+    const ordered2 = names2.filter((n) => vars[n] !== void 0).sort((x2, y2) => vars[y2].length - vars[x2].length);
+    let text4 = value;
+    for (const name of ordered2) {
+      const parts = text4.split(vars[name]);
+      if (parts.length > 1) used.add(name);
+      text4 = parts.join(`\${var:${name}}`);
+    }
+    return text4;
+  };
+  return (a, b2) => {
+    if (a === null || b2 === null || names2.length === 0) return void 0;
+    const used = /* @__PURE__ */ new Set();
+    if (template(a, varsA, used) !== template(b2, varsB, used) || used.size === 0) return void 0;
+    return [...used].sort();
+  };
+}
+function difference(field, a, b2, explain) {
+  const vars = explain(a, b2);
+  return vars ? { field, a, b: b2, vars } : { field, a, b: b2 };
+}
+function declaredDifferences(x2, y2, explain, key) {
+  const out = [];
+  for (const field of MANAGED_FIELDS) {
+    const a = desiredValue(x2, field);
+    const b2 = desiredValue(y2, field);
+    if (a !== b2) out.push(difference(field, a, b2, explain));
+  }
+  plain(out, "visibility", x2.visibility, y2.visibility, explain);
+  plain(
+    out,
+    "oauth2_server_metadata_url",
+    x2.oauth2_server_metadata_url,
+    y2.oauth2_server_metadata_url,
+    explain
+  );
+  plain(
+    out,
+    "oauth2_server_metadata",
+    json2(x2.oauth2_server_metadata),
+    json2(y2.oauth2_server_metadata),
+    explain
+  );
+  plain(out, "expect_tools", list(x2.expect_tools), list(y2.expect_tools), explain);
+  plain(out, "active_for", x2.active_for && list(x2.active_for), y2.active_for && list(y2.active_for), explain);
+  out.push(...headerDifferences(x2, y2, explain));
+  out.push(...secretGroupDifferences(x2, y2, key));
+  return out;
+}
+function plain(out, field, a, b2, explain) {
+  if (a !== b2) out.push(difference(field, a, b2, explain));
+}
+function json2(value) {
+  return value === null || value === void 0 ? null : JSON.stringify(canonical(value));
+}
+function list(values) {
+  return values.length === 0 ? null : [...values].sort().join(", ");
+}
+function headerDifferences(x2, y2, explain) {
+  const lower = (c2) => new Map(Object.entries(c2.global_headers ?? {}).map(([name, h]) => [name.toLowerCase(), { name, ...h }]));
+  const inX = lower(x2);
+  const inY = lower(y2);
+  const out = [];
+  for (const id of [.../* @__PURE__ */ new Set([...inX.keys(), ...inY.keys()])].sort()) {
+    const hx = inX.get(id);
+    const hy = inY.get(id);
+    const field = `global_headers.${hx?.name ?? hy?.name}`;
+    const shown2 = (h) => h === void 0 ? null : h.is_secret ? SECRET_VALUE : h.value.reveal();
+    if (!hx || !hy || hx.is_secret !== hy.is_secret) {
+      out.push({ field, a: shown2(hx), b: shown2(hy) });
+      continue;
+    }
+    const a = hx.value.reveal();
+    const b2 = hy.value.reveal();
+    if (a === b2) continue;
+    const found2 = difference(field, a, b2, explain);
+    out.push(hx.is_secret ? { ...found2, a: SECRET_VALUE, b: SECRET_VALUE } : found2);
+  }
+  return out;
+}
+function secretGroupDifferences(x2, y2, key) {
+  const fx = fingerprintGroups({ ...x2, secretsResolved: true }, key) ?? {};
+  const fy = fingerprintGroups({ ...y2, secretsResolved: true }, key) ?? {};
+  const groups = [.../* @__PURE__ */ new Set([...Object.keys(fx), ...Object.keys(fy)])];
+  return groups.filter((group) => group !== "headers" && group !== "active_for" && group !== "oauth2_server_metadata").filter((group) => group !== "oauth2_server_metadata_url" && fx[group] !== fy[group]).sort().map((group) => ({
+    field: group,
+    a: fx[group] === void 0 ? null : SECRET_VALUE,
+    b: fy[group] === void 0 ? null : SECRET_VALUE
+  }));
+}
+function remoteDifferences(x2, y2, explain) {
+  const out = [];
+  for (const field of MANAGED_FIELDS) {
+    const a = remoteValue(x2, field);
+    const b2 = remoteValue(y2, field);
+    if (a !== b2) out.push(difference(field, a, b2, explain));
+  }
+  plain(out, "visibility", text3(x2.visibility), text3(y2.visibility), explain);
+  plain(out, "tools", toolNames(x2), toolNames(y2), explain);
+  const hx = shownHeaders(x2);
+  const hy = shownHeaders(y2);
+  for (const id of [.../* @__PURE__ */ new Set([...hx.keys(), ...hy.keys()])].sort()) {
+    const a = hx.get(id);
+    const b2 = hy.get(id);
+    if (a?.value !== b2?.value)
+      out.push(
+        difference(`global_headers.${a?.name ?? b2?.name}`, a?.value ?? null, b2?.value ?? null, explain)
+      );
+  }
+  return out;
+}
+function text3(value) {
+  return typeof value === "string" ? value : null;
+}
+function toolNames(connector) {
+  const tools = Array.isArray(connector.tools) ? connector.tools : [];
+  return list(tools.map((tool) => text3(tool?.name)).filter((name) => name !== null));
+}
+function shownHeaders(connector) {
+  const out = /* @__PURE__ */ new Map();
+  const methods = Array.isArray(connector.supported_auth_methods) ? connector.supported_auth_methods : [];
+  for (const method of methods) {
+    const headers = method?.global_headers;
+    if (headers === null || typeof headers !== "object" || Array.isArray(headers)) continue;
+    for (const [name, entry] of Object.entries(headers)) {
+      const shown2 = entry;
+      const secret = shown2?.is_secret !== false || typeof shown2?.value !== "string";
+      out.set(name.toLowerCase(), { name, value: secret ? SECRET_VALUE : shown2.value });
+    }
+  }
+  return out;
+}
+var init_compare_environments = __esm({
+  "src/reconcile/compare-environments.ts"() {
+    "use strict";
+    init_auth_methods2();
+    init_fingerprint();
+    init_normalize();
+    init_scope();
+    init_types2();
+  }
+});
+
+// src/render/environment-diff.ts
+function statusText(entry, c2) {
+  switch (entry.status) {
+    case "only-a":
+      return `only in ${c2.a}`;
+    case "only-b":
+      return `only in ${c2.b}`;
+    case "same":
+      return "same";
+    case "differs":
+      return entry.expected ? "differs as the vars say" : "differs";
+  }
+}
+function summary(entries, c2) {
+  const n = countStatuses(entries);
+  return `${n.same} same, ${n.differs} differ, ${n["only-a"]} only in ${c2.a}, ${n["only-b"]} only in ${c2.b}`;
+}
+function varsNote(field) {
+  return field.vars ? ` (expected: ${field.vars.map((v2) => `\${var:${v2}}`).join(", ")})` : "";
+}
+function renderEnvironmentDiffText(c2, style) {
+  const lines = [];
+  for (const part of ["declared", "remote"]) {
+    const entries = c2[part];
+    const heading = `${TITLE[part]} (${c2.a} vs ${c2.b})`;
+    if (entries === null) {
+      lines.push(style.dim(`${forTerminal(heading)}: not compared (--offline)`), "");
+      continue;
+    }
+    lines.push(style.bold(forTerminal(`${heading}: ${summary(entries, c2)}`)));
+    for (const entry of entries.filter((e) => e.status !== "same")) {
+      const symbol = { "only-a": "<", "only-b": ">", differs: "~", same: "=" }[entry.status];
+      const paint2 = entry.expected ? style.dim : entry.status === "differs" ? style.change : style.warn;
+      lines.push(paint2(forTerminal(`  ${symbol} ${entry.name}: ${statusText(entry, c2)}`)));
+      for (const field of entry.fields)
+        lines.push(
+          `      ${forTerminal(field.field)}: ${showValue(field.a)} | ${showValue(field.b)}${varsNote(field)}`
+        );
+    }
+    lines.push("");
+  }
+  lines.push(
+    isEquivalent(c2) ? `${forTerminal(c2.a)} and ${forTerminal(c2.b)} are equivalent (differences only where their vars differ).` : `${forTerminal(c2.a)} and ${forTerminal(c2.b)} differ.`
+  );
+  return `${lines.join("\n")}
+`;
+}
+function environmentDiffJson(c2) {
+  const part = (entries) => entries === null ? null : { counts: countStatuses(entries), connectors: entries };
+  return {
+    version: 1,
+    environments: [c2.a, c2.b],
+    equivalent: isEquivalent(c2),
+    declared: part(c2.declared),
+    remote: part(c2.remote)
+  };
+}
+function renderEnvironmentDiffMarkdown(c2) {
+  const a = markdownCode(c2.a);
+  const b2 = markdownCode(c2.b);
+  const lines = [`### connector-sync diff: ${a} vs ${b2}`, ""];
+  lines.push(
+    isEquivalent(c2) ? "\u2705 Equivalent (differences only where their vars differ)." : "\u26A0\uFE0F They differ.",
+    ""
+  );
+  for (const part of ["declared", "remote"]) {
+    const entries = c2[part];
+    if (entries === null) {
+      lines.push(`**${TITLE[part]}**: not compared (offline).`, "");
+      continue;
+    }
+    lines.push(`**${TITLE[part]}**: ${forMarkdown(summary(entries, c2))}`, "");
+    const rows = entries.filter((e) => e.status !== "same");
+    if (rows.length === 0) continue;
+    lines.push(`| connector | status | field | ${a} | ${b2} |`, "| --- | --- | --- | --- | --- |");
+    for (const entry of rows) {
+      const head = `| ${markdownCode(entry.name)} | ${forMarkdown(statusText(entry, c2))}`;
+      if (entry.fields.length === 0) lines.push(`${head} | | | |`);
+      for (const field of entry.fields)
+        lines.push(
+          `${head} | ${markdownCode(field.field)}${forMarkdown(varsNote(field))} | ${cell(field.a)} | ${cell(field.b)} |`
+        );
+    }
+    lines.push("");
+  }
+  return `${lines.join("\n")}
+`;
+}
+function cell(value) {
+  return value === null ? "(empty)" : markdownCode(value.replace(/\n/g, " ").slice(0, 200)).replace(/\|/g, "\\|");
+}
+var TITLE;
+var init_environment_diff = __esm({
+  "src/render/environment-diff.ts"() {
+    "use strict";
+    init_compare_environments();
+    init_escape();
+    init_values();
+    TITLE = { declared: "As declared", remote: "As they are" };
+  }
+});
+
+// src/cli/diff-run.ts
+var diff_run_exports = {};
+__export(diff_run_exports, {
+  runDiffCommand: () => runDiffCommand
+});
+import { randomBytes as randomBytes4 } from "node:crypto";
+async function runDiffCommand(paths, flags, io) {
+  try {
+    const names2 = twoEnvironments(flags.env ?? []);
+    const settings = await loadSettings({
+      cwd: io.cwd,
+      env: io.env,
+      flags: {},
+      ...flags.settings ? { file: flags.settings } : {}
+    });
+    const environments = names2.map((name) => ({ name, ...settingsForEnvironment(settings, name) }));
+    if (!flags.offline && !flags.emulator) {
+      for (const { name, settings: chosen } of environments)
+        if (chosen.environment) resolveEnvironmentKey(name, chosen.environment.apiKey, io.env);
+    }
+    const sides = [];
+    for (const environment of environments) {
+      const side = await readSide(environment, paths, flags, io);
+      if (side === null) return EXIT.usage;
+      sides.push(side);
+    }
+    const comparison = compareEnvironments(sides[0], sides[1], randomBytes4(32));
+    if (flags.output === "json")
+      io.stdout.write(`${JSON.stringify(environmentDiffJson(comparison), null, 2)}
+`);
+    else if (flags.output === "markdown") io.stdout.write(renderEnvironmentDiffMarkdown(comparison));
+    else io.stdout.write(renderEnvironmentDiffText(comparison, makeStyle(wantsColor(io))));
+    return isEquivalent(comparison) ? EXIT.ok : EXIT.error;
+  } catch (error2) {
+    reportError(isConnectorSyncError(error2) ? error2 : asInternalError(error2), io);
+    return EXIT.usage;
+  }
+}
+function twoEnvironments(names2) {
+  const [a, b2] = names2;
+  if (names2.length !== 2 || a === void 0 || b2 === void 0)
+    throw new UsageError(
+      `diff compares exactly two environments; ${names2.length === 0 ? "none was" : `${names2.length} were`} given`,
+      "name them: connector-sync diff --env staging --env prod"
+    );
+  if (a === "" || b2 === "")
+    throw new UsageError(
+      "diff compares two environments, and one of the names given is blank",
+      "name two environments of the settings file: --env staging --env prod"
+    );
+  if (a === b2 || a === "all" || b2 === "all")
+    throw new UsageError(
+      `diff compares two different environments, not ${a === b2 ? `${a} with itself` : "all"}`,
+      "name two environments of the settings file: --env staging --env prod"
+    );
+  return [a, b2];
+}
+async function readSide(environment, paths, flags, io) {
+  const { settings } = environment;
+  const loaded = await loadDesiredState(paths.length > 0 ? paths : settings.paths, {
+    // secrets are compared as the files declare them: no value is needed, none is read
+    resolve: false,
+    cwd: io.cwd,
+    env: io.env,
+    policy: settings.policy,
+    vars: varsFor(settings)
+  });
+  if (!loaded.ok) {
+    io.stderr.write(`error: the connector files of ${environment.name} are invalid:
+`);
+    io.stderr.write(renderIssuesText(loaded.issues, { color: wantsColor(io, "stderr") }));
+    return null;
+  }
+  const side = {
+    name: environment.name,
+    desired: loaded.state.connectors,
+    scope: { include: settings.scope, protect: settings.protect },
+    vars: environment.vars
+  };
+  if (flags.offline) return side;
+  return { ...side, remote: await listWorkspace(environment, flags.emulator === true, io) };
+}
+async function listWorkspace(environment, emulator, io) {
+  const target = await connectTarget(io, environment.settings, { emulator, concurrency: 4 });
+  try {
+    const listing = await target.api.listConnectors({ signal: io.signal });
+    if (!listing.complete)
+      throw new ConnectorSyncError(
+        "LISTING_INCOMPLETE",
+        `the listing of ${environment.name} (${target.displayUrl}) is incomplete (${listing.incompleteReason}): nothing compared`,
+        { hint: "run it again, or compare as declared only with --offline" }
+      );
+    const scope = { include: environment.settings.scope, protect: environment.settings.protect };
+    const invalid3 = invalidInScope(listing.invalid ?? [], scope);
+    if (invalid3.length > 0)
+      throw new ConnectorSyncError(
+        "API_BAD_RESPONSE",
+        `the workspace of ${environment.name} lists ${describeInvalidList(invalid3)}, which breaks its own schema: nothing compared`,
+        {
+          hint: "compare again once the API serves it whole, leave it out with protect, or compare as declared with --offline"
+        }
+      );
+    return listing.items;
+  } finally {
+    await target.close();
+  }
+}
+var init_diff_run = __esm({
+  "src/cli/diff-run.ts"() {
+    "use strict";
+    init_credentials2();
+    init_load();
+    init_settings();
+    init_errors();
+    init_compare_environments();
+    init_invalid_remote();
+    init_diagnostics();
+    init_environment_diff();
+    init_style();
+    init_io();
+    init_main();
+    init_target();
+  }
+});
+
+// src/cli/commands/diff.ts
+function registerDiff(program2, ctx) {
+  return program2.command("diff").summary("show how two environments differ, as declared and as they are (read-only)").description(
+    "Compares two environments of the settings file by connector name: their connector files (as declared, vars substituted) and, unless --offline, their workspaces (as they are). Differences that only their vars explain are marked expected. Never writes. Exit 0 when they are equivalent, 1 when they differ, 2 on a usage error or when either side cannot be read (as diff(1))."
+  ).argument(
+    "[paths...]",
+    "connector files or folders for both environments (default: each environment's `paths`)",
+    pathArguments
+  ).option(
+    "--env <names>",
+    "an environment of the settings file; give exactly two (--env staging --env prod, or --env staging,prod)",
+    collect2
+  ).option("--offline", "compare only as declared: no API key, no request").option(
+    "--emulator",
+    "compare each environment's embedded emulator workspace (.connector-sync/env/NAME/)"
+  ).addOption(
+    new Option("-o, --output <format>", "text, json or markdown").choices(["text", "json", "markdown"]).default("text")
+  ).option("--settings <file>", "settings file (default: .connector-sync.yaml when present)").action(async (paths, flags) => {
+    const { runDiffCommand: runDiffCommand2 } = await Promise.resolve().then(() => (init_diff_run(), diff_run_exports));
+    ctx.result.exitCode = await runDiffCommand2(paths, flags, ctx.io);
+  });
+}
+function collect2(value, previous = []) {
+  return [...previous, ...value.split(",").map((name) => name.trim())];
+}
+var init_diff = __esm({
+  "src/cli/commands/diff.ts"() {
+    "use strict";
+    init_commander();
+    init_options();
+  }
+});
+
 // src/cli/commands/emulator.ts
 function choiceFlag(flag, raw, choices) {
   if (choices.includes(raw)) return raw;
@@ -66167,8 +66650,8 @@ function connectorToYaml(connector, schemaPath) {
   if (prompt !== null) document.system_prompt = prompt.includes("\n") ? `${prompt}
 ` : prompt;
   const method = shownMethod(connector);
-  const { plain, secret } = shownHeaders(method);
-  if (Object.keys(plain).length > 0) document.global_headers = plain;
+  const { plain: plain2, secret } = shownHeaders2(method);
+  if (Object.keys(plain2).length > 0) document.global_headers = plain2;
   const metadata = shownMetadata(method);
   if (metadata !== null) document.oauth2_server_metadata = metadata;
   const { bearer, headers } = shownCredentials(connector);
@@ -66176,7 +66659,7 @@ function connectorToYaml(connector, schemaPath) {
   const body = (0, import_yaml5.stringify)(document, { lineWidth: 0, blockQuote: "literal" });
   return `# yaml-language-server: $schema=${schemaPath}
 # Exported by connector-sync from the workspace.
-${body}${secretHeadersHint(connector, secret, Object.keys(plain).length > 0)}${oauthHint(connector)}${headerCredentialsHint(headers, bearer.length > 0)}${ACTIVE_FOR_HINT}`;
+${body}${secretHeadersHint(connector, secret, Object.keys(plain2).length > 0)}${oauthHint(connector)}${headerCredentialsHint(headers, bearer.length > 0)}${ACTIVE_FOR_HINT}`;
 }
 function shownCredentials(connector) {
   const bearer = [];
@@ -66235,16 +66718,16 @@ function shownMethod(connector) {
   const methods = (connector.supported_auth_methods ?? []).filter(isMap4);
   return methods.find((m) => m.method_type === "oauth2") ?? methods.find((m) => isMap4(m.global_headers));
 }
-function shownHeaders(method) {
-  const plain = {};
+function shownHeaders2(method) {
+  const plain2 = {};
   const secret = [];
   for (const [name, entry] of Object.entries(isMap4(method?.global_headers) ? method.global_headers : {})) {
     if (!HEADER_NAME.test(name) || !isMap4(entry)) continue;
     if (entry.is_secret !== false) secret.push(name);
     else if (typeof entry.value === "string" && !/[\r\n\0]/.test(entry.value))
-      plain[name] = { value: entry.value.replaceAll("${", "$${"), is_secret: false };
+      plain2[name] = { value: entry.value.replaceAll("${", "$${"), is_secret: false };
   }
-  return { plain, secret };
+  return { plain: plain2, secret };
 }
 function shownMetadata(method) {
   if (!isMap4(method?.oauth2_server_metadata)) return null;
@@ -68460,7 +68943,7 @@ function handleIntersectionResults(result, left, right) {
   const unrecKeys = /* @__PURE__ */ new Map();
   let unrecIssue;
   const keyIssues = /* @__PURE__ */ new Map();
-  const collect2 = (iss, side) => {
+  const collect3 = (iss, side) => {
     let keys;
     if (iss.code === "unrecognized_keys" && !iss.path?.length) {
       unrecIssue ?? (unrecIssue = iss);
@@ -68481,11 +68964,11 @@ function handleIntersectionResults(result, left, right) {
     return true;
   };
   for (const iss of left.issues) {
-    if (!collect2(iss, "l"))
+    if (!collect3(iss, "l"))
       result.issues.push(iss);
   }
   for (const iss of right.issues) {
-    if (!collect2(iss, "r"))
+    if (!collect3(iss, "r"))
       result.issues.push(iss);
   }
   const bothKeys = [...unrecKeys].filter(([, f2]) => f2.l && f2.r).map(([k2]) => k2);
@@ -70927,13 +71410,13 @@ function initializeContext(params) {
     external: params?.external ?? void 0
   };
 }
-function handleUnrepresentable(schema, ctx, json2, params, message) {
+function handleUnrepresentable(schema, ctx, json3, params, message) {
   const result = typeof ctx.unrepresentable === "function" ? ctx.unrepresentable({ zodSchema: schema, path: params.path, message }) : ctx.unrepresentable;
   if (result === "any")
     return false;
   if (result === void 0 || result === "throw")
     throw new Error(message);
-  Object.assign(json2, result);
+  Object.assign(json3, result);
   return true;
 }
 function processSchema(schema, ctx, _params = { path: [], schemaPath: [] }) {
@@ -71167,12 +71650,12 @@ function foldObjects(members2) {
   }
   return folded;
 }
-function foldIntersection(json2) {
-  const allOf = json2.allOf;
+function foldIntersection(json3) {
+  const allOf = json3.allOf;
   if (!Array.isArray(allOf) || allOf.length < 2)
     return;
   for (const key of FOLDABLE_KEYS)
-    if (key in json2)
+    if (key in json3)
       return;
   const unions = allOf.filter((m) => UNION_KEYS.some((k2) => Array.isArray(m[k2])));
   let folded = null;
@@ -71191,8 +71674,8 @@ function foldIntersection(json2) {
   }
   if (!folded)
     return;
-  delete json2.allOf;
-  assignProps(json2, folded);
+  delete json3.allOf;
+  assignProps(json3, folded);
 }
 function finalize(ctx, schema) {
   const root = ctx.seen.get(schema);
@@ -71274,20 +71757,20 @@ function finalize(ctx, schema) {
     if (ctx.intersections.length) {
       const carriers = /* @__PURE__ */ new Map();
       for (const seen of ctx.seen.values()) {
-        for (const json2 of [seen.schema, seen.def]) {
-          const allOf = json2?.allOf;
+        for (const json3 of [seen.schema, seen.def]) {
+          const allOf = json3?.allOf;
           if (!Array.isArray(allOf))
             continue;
           const existing = carriers.get(allOf);
           if (existing)
-            existing.push(json2);
+            existing.push(json3);
           else
-            carriers.set(allOf, [json2]);
+            carriers.set(allOf, [json3]);
         }
       }
       for (const allOf of ctx.intersections) {
-        for (const json2 of carriers.get(allOf) ?? [])
-          foldIntersection(json2);
+        for (const json3 of carriers.get(allOf) ?? [])
+          foldIntersection(json3);
       }
     }
   }
@@ -71432,8 +71915,8 @@ var init_to_json_schema = __esm({
 function aggregateChecks(schema) {
   const agg = {};
   const def = schema._zod.def;
-  const list = schema._zod.traits.has("$ZodCheck") ? [schema, ...def.checks ?? []] : def.checks ?? [];
-  for (const ch of list)
+  const list2 = schema._zod.traits.has("$ZodCheck") ? [schema, ...def.checks ?? []] : def.checks ?? [];
+  for (const ch of list2)
     contributors[ch._zod.def.check]?.(agg, ch._zod.def);
   const bag = schema._zod.bag;
   if (bag.minimum !== void 0)
@@ -71467,31 +71950,31 @@ function inputOptin(schema) {
   }
   return schema._zod.optin;
 }
-function stringifyKeyNames(bySchema, json2, visited) {
-  if (json2.$ref) {
-    if (visited.has(json2))
-      return json2;
-    visited.add(json2);
-    const def = bySchema.get(json2)?.def;
+function stringifyKeyNames(bySchema, json3, visited) {
+  if (json3.$ref) {
+    if (visited.has(json3))
+      return json3;
+    visited.add(json3);
+    const def = bySchema.get(json3)?.def;
     if (!def)
-      return json2;
+      return json3;
     const inlined = stringifyKeyNames(bySchema, def, visited);
-    return inlined === def ? json2 : inlined;
+    return inlined === def ? json3 : inlined;
   }
   for (const keyword of ["anyOf", "oneOf"]) {
-    const branches = json2[keyword];
+    const branches = json3[keyword];
     if (!Array.isArray(branches))
       continue;
     const mapped = branches.map((branch) => stringifyKeyNames(bySchema, branch, visited));
     if (mapped.some((branch, i) => branch !== branches[i]))
-      json2 = { ...json2, [keyword]: mapped };
+      json3 = { ...json3, [keyword]: mapped };
   }
-  const types = Array.isArray(json2.type) ? json2.type : [json2.type];
+  const types = Array.isArray(json3.type) ? json3.type : [json3.type];
   const numericType = !types.includes("string") && types.some((t) => t === "number" || t === "integer");
-  const values = json2.enum ?? (json2.const !== void 0 ? [json2.const] : void 0);
+  const values = json3.enum ?? (json3.const !== void 0 ? [json3.const] : void 0);
   if (!numericType && !values?.some((v2) => typeof v2 === "number"))
-    return json2;
-  const { minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf, format, id, ...rest } = json2;
+    return json3;
+  const { minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf, format, id, ...rest } = json3;
   if (rest.enum)
     rest.enum = rest.enum.map((v2) => typeof v2 === "number" ? String(v2) : v2);
   else if (typeof rest.const === "number")
@@ -71529,7 +72012,7 @@ function rewriteKeyNames(ctx) {
     }
   }
 }
-function serializeDefaultValue(value, schema, ctx, json2, params) {
+function serializeDefaultValue(value, schema, ctx, json3, params) {
   let unrepresentable = false;
   const serialized = JSON.stringify(value, (_2, val) => {
     if (typeof val !== "bigint")
@@ -71539,7 +72022,7 @@ function serializeDefaultValue(value, schema, ctx, json2, params) {
   });
   if (!unrepresentable)
     return JSON.parse(serialized);
-  handleUnrepresentable(schema, ctx, json2, params, "BigInt defaults cannot be represented in JSON Schema");
+  handleUnrepresentable(schema, ctx, json3, params, "BigInt defaults cannot be represented in JSON Schema");
   return UNREPRESENTABLE_DEFAULT;
 }
 var narrowMin, narrowMax, narrowBoth, addDivisor, addPattern, intersectMime, setFormat, minContributor, maxContributor, formatContributor, contributors, formatMap, exactPatterns, exactPattern, stringProcessor, numberProcessor, booleanProcessor, bigintProcessor, nullProcessor, neverProcessor, anyProcessor, unknownProcessor, dateProcessor, enumProcessor, literalProcessor, customProcessor, transformProcessor, arrayProcessor, objectProcessor, unionProcessor, intersectionProcessor, pendingRecords, recordProcessor, nullableProcessor, nonoptionalProcessor, UNREPRESENTABLE_DEFAULT, defaultProcessor, prefaultProcessor, catchProcessor, pipeProcessor, readonlyProcessor, optionalProcessor;
@@ -71623,29 +72106,29 @@ var init_json_schema_processors = __esm({
     ]);
     exactPattern = (p) => exactPatterns.get(p) ?? p;
     stringProcessor = (schema, ctx, _json, _params) => {
-      const json2 = _json;
-      json2.type = "string";
+      const json3 = _json;
+      json3.type = "string";
       const { minimum, maximum, format, patterns, contentEncoding, laxFormat } = aggregateChecks(schema);
       if (typeof minimum === "number")
-        json2.minLength = minimum;
+        json3.minLength = minimum;
       if (typeof maximum === "number")
-        json2.maxLength = maximum;
+        json3.maxLength = maximum;
       if (format) {
-        json2.format = formatMap[format] ?? format;
-        if (json2.format === "")
-          delete json2.format;
+        json3.format = formatMap[format] ?? format;
+        if (json3.format === "")
+          delete json3.format;
         if (format === "time" || laxFormat) {
-          delete json2.format;
+          delete json3.format;
         }
       }
       if (contentEncoding)
-        json2.contentEncoding = contentEncoding;
+        json3.contentEncoding = contentEncoding;
       if (patterns && patterns.size > 0) {
         const patternList = [...patterns].map(exactPattern);
         if (patternList.length === 1)
-          json2.pattern = patternList[0].source;
+          json3.pattern = patternList[0].source;
         else if (patternList.length > 1) {
-          json2.allOf = [
+          json3.allOf = [
             ...patternList.map((regex) => ({
               ...ctx.target === "draft-07" || ctx.target === "draft-04" || ctx.target === "openapi-3.0" ? { type: "string" } : {},
               pattern: regex.source
@@ -71655,31 +72138,31 @@ var init_json_schema_processors = __esm({
       }
     };
     numberProcessor = (schema, ctx, _json, params) => {
-      const json2 = _json;
+      const json3 = _json;
       const { minimum, maximum, multipleOf, exclusiveMaximum, exclusiveMinimum, isInt } = aggregateChecks(schema);
-      json2.type = isInt ? "integer" : "number";
+      json3.type = isInt ? "integer" : "number";
       const exMin = typeof exclusiveMinimum === "number" && exclusiveMinimum >= (minimum ?? Number.NEGATIVE_INFINITY);
       const exMax = typeof exclusiveMaximum === "number" && exclusiveMaximum <= (maximum ?? Number.POSITIVE_INFINITY);
       const legacy = ctx.target === "draft-04" || ctx.target === "openapi-3.0";
       if (exMin) {
         if (legacy) {
-          json2.minimum = exclusiveMinimum;
-          json2.exclusiveMinimum = true;
+          json3.minimum = exclusiveMinimum;
+          json3.exclusiveMinimum = true;
         } else {
-          json2.exclusiveMinimum = exclusiveMinimum;
+          json3.exclusiveMinimum = exclusiveMinimum;
         }
       } else if (typeof minimum === "number") {
-        json2.minimum = minimum;
+        json3.minimum = minimum;
       }
       if (exMax) {
         if (legacy) {
-          json2.maximum = exclusiveMaximum;
-          json2.exclusiveMaximum = true;
+          json3.maximum = exclusiveMaximum;
+          json3.exclusiveMaximum = true;
         } else {
-          json2.exclusiveMaximum = exclusiveMaximum;
+          json3.exclusiveMaximum = exclusiveMaximum;
         }
       } else if (typeof maximum === "number") {
-        json2.maximum = maximum;
+        json3.maximum = maximum;
       }
       if (multipleOf) {
         const divisors = /* @__PURE__ */ new Set();
@@ -71687,66 +72170,66 @@ var init_json_schema_processors = __esm({
           if (Number.isFinite(divisor) && divisor !== 0)
             divisors.add(Math.abs(divisor));
           else
-            handleUnrepresentable(schema, ctx, json2, params, `A multipleOf divisor of ${divisor} cannot be represented in JSON Schema`);
+            handleUnrepresentable(schema, ctx, json3, params, `A multipleOf divisor of ${divisor} cannot be represented in JSON Schema`);
         }
         const [first, ...rest] = divisors;
         if (first !== void 0)
-          json2.multipleOf = first;
+          json3.multipleOf = first;
         if (rest.length)
-          json2.allOf = [...json2.allOf ?? [], ...rest.map((m) => ({ multipleOf: m }))];
+          json3.allOf = [...json3.allOf ?? [], ...rest.map((m) => ({ multipleOf: m }))];
       }
     };
-    booleanProcessor = (_schema, _ctx, json2, _params) => {
-      json2.type = "boolean";
+    booleanProcessor = (_schema, _ctx, json3, _params) => {
+      json3.type = "boolean";
     };
-    bigintProcessor = (schema, ctx, json2, params) => {
-      handleUnrepresentable(schema, ctx, json2, params, "BigInt cannot be represented in JSON Schema");
+    bigintProcessor = (schema, ctx, json3, params) => {
+      handleUnrepresentable(schema, ctx, json3, params, "BigInt cannot be represented in JSON Schema");
     };
-    nullProcessor = (_schema, ctx, json2, _params) => {
+    nullProcessor = (_schema, ctx, json3, _params) => {
       if (ctx.target === "openapi-3.0") {
-        json2.type = "string";
-        json2.nullable = true;
-        json2.enum = [null];
+        json3.type = "string";
+        json3.nullable = true;
+        json3.enum = [null];
       } else {
-        json2.type = "null";
+        json3.type = "null";
       }
     };
-    neverProcessor = (_schema, _ctx, json2, _params) => {
-      json2.not = {};
+    neverProcessor = (_schema, _ctx, json3, _params) => {
+      json3.not = {};
     };
     anyProcessor = (_schema, _ctx, _json, _params) => {
     };
     unknownProcessor = (_schema, _ctx, _json, _params) => {
     };
-    dateProcessor = (schema, ctx, json2, params) => {
-      handleUnrepresentable(schema, ctx, json2, params, "Date cannot be represented in JSON Schema");
+    dateProcessor = (schema, ctx, json3, params) => {
+      handleUnrepresentable(schema, ctx, json3, params, "Date cannot be represented in JSON Schema");
     };
-    enumProcessor = (schema, _ctx, json2, _params) => {
+    enumProcessor = (schema, _ctx, json3, _params) => {
       const def = schema._zod.def;
       const values = getEnumValues(def.entries);
       if (values.length === 0) {
-        json2.not = {};
+        json3.not = {};
         return;
       }
       if (values.every((v2) => typeof v2 === "number"))
-        json2.type = "number";
+        json3.type = "number";
       if (values.every((v2) => typeof v2 === "string"))
-        json2.type = "string";
-      json2.enum = values;
+        json3.type = "string";
+      json3.enum = values;
     };
-    literalProcessor = (schema, ctx, json2, params) => {
+    literalProcessor = (schema, ctx, json3, params) => {
       const def = schema._zod.def;
       if (def.values.length === 0) {
-        json2.not = {};
+        json3.not = {};
         return;
       }
       const vals = [];
       for (const val of def.values) {
         if (val === void 0) {
-          if (handleUnrepresentable(schema, ctx, json2, params, "Literal `undefined` cannot be represented in JSON Schema"))
+          if (handleUnrepresentable(schema, ctx, json3, params, "Literal `undefined` cannot be represented in JSON Schema"))
             return;
         } else if (typeof val === "bigint") {
-          if (handleUnrepresentable(schema, ctx, json2, params, "BigInt literals cannot be represented in JSON Schema"))
+          if (handleUnrepresentable(schema, ctx, json3, params, "BigInt literals cannot be represented in JSON Schema"))
             return;
           vals.push(Number(val));
         } else {
@@ -71756,56 +72239,56 @@ var init_json_schema_processors = __esm({
       if (vals.length === 0) {
       } else if (vals.length === 1) {
         const val = vals[0];
-        json2.type = val === null ? "null" : typeof val;
+        json3.type = val === null ? "null" : typeof val;
         if (ctx.target === "draft-04" || ctx.target === "openapi-3.0") {
-          json2.enum = [val];
+          json3.enum = [val];
         } else {
-          json2.const = val;
+          json3.const = val;
         }
       } else {
         if (vals.every((v2) => typeof v2 === "number"))
-          json2.type = "number";
+          json3.type = "number";
         if (vals.every((v2) => typeof v2 === "string"))
-          json2.type = "string";
+          json3.type = "string";
         if (vals.every((v2) => typeof v2 === "boolean"))
-          json2.type = "boolean";
+          json3.type = "boolean";
         if (vals.every((v2) => v2 === null))
-          json2.type = "null";
-        json2.enum = vals;
+          json3.type = "null";
+        json3.enum = vals;
       }
     };
-    customProcessor = (schema, ctx, json2, params) => {
-      handleUnrepresentable(schema, ctx, json2, params, "Custom types cannot be represented in JSON Schema");
+    customProcessor = (schema, ctx, json3, params) => {
+      handleUnrepresentable(schema, ctx, json3, params, "Custom types cannot be represented in JSON Schema");
     };
-    transformProcessor = (schema, ctx, json2, params) => {
-      handleUnrepresentable(schema, ctx, json2, params, "Transforms cannot be represented in JSON Schema");
+    transformProcessor = (schema, ctx, json3, params) => {
+      handleUnrepresentable(schema, ctx, json3, params, "Transforms cannot be represented in JSON Schema");
     };
     arrayProcessor = (schema, ctx, _json, params) => {
-      const json2 = _json;
+      const json3 = _json;
       const def = schema._zod.def;
       const { minimum, maximum } = aggregateChecks(schema);
       if (typeof minimum === "number")
-        json2.minItems = minimum;
+        json3.minItems = minimum;
       if (typeof maximum === "number")
-        json2.maxItems = maximum;
-      json2.type = "array";
-      json2.items = processSchema(def.element, ctx, {
+        json3.maxItems = maximum;
+      json3.type = "array";
+      json3.items = processSchema(def.element, ctx, {
         ...params,
         path: [...params.path, "items"]
       });
     };
     objectProcessor = (schema, ctx, _json, params) => {
-      const json2 = _json;
+      const json3 = _json;
       const def = schema._zod.def;
       const shape = def.shape;
       const symbolKeys = Object.getOwnPropertySymbols(shape);
-      if (symbolKeys.length && handleUnrepresentable(schema, ctx, json2, params, "Symbol keys cannot be represented in JSON Schema")) {
+      if (symbolKeys.length && handleUnrepresentable(schema, ctx, json3, params, "Symbol keys cannot be represented in JSON Schema")) {
         return;
       }
-      json2.type = "object";
-      json2.properties = {};
+      json3.type = "object";
+      json3.properties = {};
       for (const key in shape) {
-        assignProp(json2.properties, key, processSchema(shape[key], ctx, {
+        assignProp(json3.properties, key, processSchema(shape[key], ctx, {
           ...params,
           path: [...params.path, "properties", key]
         }));
@@ -71818,21 +72301,21 @@ var init_json_schema_processors = __esm({
         }
       }
       if (requiredKeys.length > 0) {
-        json2.required = requiredKeys;
+        json3.required = requiredKeys;
       }
       if (def.catchall?._zod.def.type === "never") {
-        json2.additionalProperties = false;
+        json3.additionalProperties = false;
       } else if (!def.catchall) {
         if (ctx.io === "output")
-          json2.additionalProperties = false;
+          json3.additionalProperties = false;
       } else if (def.catchall) {
-        json2.additionalProperties = processSchema(def.catchall, ctx, {
+        json3.additionalProperties = processSchema(def.catchall, ctx, {
           ...params,
           path: [...params.path, "additionalProperties"]
         });
       }
     };
-    unionProcessor = (schema, ctx, json2, params) => {
+    unionProcessor = (schema, ctx, json3, params) => {
       const def = schema._zod.def;
       const isExclusive = def.inclusive === false;
       const options = def.options.map((x2, i) => processSchema(x2, ctx, {
@@ -71840,12 +72323,12 @@ var init_json_schema_processors = __esm({
         path: [...params.path, isExclusive ? "oneOf" : "anyOf", i]
       }));
       if (isExclusive) {
-        json2.oneOf = options;
+        json3.oneOf = options;
       } else {
-        json2.anyOf = options;
+        json3.anyOf = options;
       }
     };
-    intersectionProcessor = (schema, ctx, json2, params) => {
+    intersectionProcessor = (schema, ctx, json3, params) => {
       const def = schema._zod.def;
       const a = processSchema(def.left, ctx, {
         ...params,
@@ -71860,14 +72343,14 @@ var init_json_schema_processors = __esm({
         ...isSimpleIntersection(a) ? a.allOf : [a],
         ...isSimpleIntersection(b2) ? b2.allOf : [b2]
       ];
-      json2.allOf = allOf;
+      json3.allOf = allOf;
       ctx.intersections.push(allOf);
     };
     pendingRecords = /* @__PURE__ */ new WeakMap();
     recordProcessor = (schema, ctx, _json, params) => {
-      const json2 = _json;
+      const json3 = _json;
       const def = schema._zod.def;
-      json2.type = "object";
+      json3.type = "object";
       const keyType = def.keyType;
       const patterns = aggregateChecks(keyType).patterns;
       if (def.mode === "loose" && patterns && patterns.size > 0) {
@@ -71875,13 +72358,13 @@ var init_json_schema_processors = __esm({
           ...params,
           path: [...params.path, "patternProperties", "*"]
         });
-        json2.patternProperties = {};
+        json3.patternProperties = {};
         for (const pattern of patterns) {
-          assignProp(json2.patternProperties, exactPattern(pattern).source, valueSchema);
+          assignProp(json3.patternProperties, exactPattern(pattern).source, valueSchema);
         }
       } else {
         if (ctx.target === "draft-07" || ctx.target === "draft-2020-12") {
-          json2.propertyNames = processSchema(def.keyType, ctx, {
+          json3.propertyNames = processSchema(def.keyType, ctx, {
             ...params,
             path: [...params.path, "propertyNames"]
           });
@@ -71893,7 +72376,7 @@ var init_json_schema_processors = __esm({
           }
           pending2.push(schema);
         }
-        json2.additionalProperties = processSchema(def.valueType, ctx, {
+        json3.additionalProperties = processSchema(def.valueType, ctx, {
           ...params,
           path: [...params.path, "additionalProperties"]
         });
@@ -71903,19 +72386,19 @@ var init_json_schema_processors = __esm({
       if (keyValues && !def.partial && !omittableOnInput) {
         const validKeyValues = [...keyValues].filter((v2) => typeof v2 === "string" || typeof v2 === "number");
         if (validKeyValues.length > 0) {
-          json2.required = validKeyValues.map(String);
+          json3.required = validKeyValues.map(String);
         }
       }
     };
-    nullableProcessor = (schema, ctx, json2, params) => {
+    nullableProcessor = (schema, ctx, json3, params) => {
       const def = schema._zod.def;
       const inner = processSchema(def.innerType, ctx, params);
       const seen = ctx.seen.get(schema);
       if (ctx.target === "openapi-3.0") {
         seen.ref = def.innerType;
-        json2.nullable = true;
+        json3.nullable = true;
       } else {
-        json2.anyOf = [inner, { type: "null" }];
+        json3.anyOf = [inner, { type: "null" }];
       }
     };
     nonoptionalProcessor = (schema, ctx, _json, params) => {
@@ -71925,27 +72408,27 @@ var init_json_schema_processors = __esm({
       seen.ref = def.innerType;
     };
     UNREPRESENTABLE_DEFAULT = /* @__PURE__ */ Symbol();
-    defaultProcessor = (schema, ctx, json2, params) => {
+    defaultProcessor = (schema, ctx, json3, params) => {
       const def = schema._zod.def;
       processSchema(def.innerType, ctx, params);
       const seen = ctx.seen.get(schema);
       seen.ref = def.innerType;
-      const value = serializeDefaultValue(def.defaultValue, schema, ctx, json2, params);
+      const value = serializeDefaultValue(def.defaultValue, schema, ctx, json3, params);
       if (value !== UNREPRESENTABLE_DEFAULT)
-        json2.default = value;
+        json3.default = value;
     };
-    prefaultProcessor = (schema, ctx, json2, params) => {
+    prefaultProcessor = (schema, ctx, json3, params) => {
       const def = schema._zod.def;
       processSchema(def.innerType, ctx, params);
       const seen = ctx.seen.get(schema);
       seen.ref = def.innerType;
       if (ctx.io !== "input")
         return;
-      const value = serializeDefaultValue(def.defaultValue, schema, ctx, json2, params);
+      const value = serializeDefaultValue(def.defaultValue, schema, ctx, json3, params);
       if (value !== UNREPRESENTABLE_DEFAULT)
-        json2._prefault = value;
+        json3._prefault = value;
     };
-    catchProcessor = (schema, ctx, json2, params) => {
+    catchProcessor = (schema, ctx, json3, params) => {
       const def = schema._zod.def;
       processSchema(def.innerType, ctx, params);
       const seen = ctx.seen.get(schema);
@@ -71954,10 +72437,10 @@ var init_json_schema_processors = __esm({
       try {
         catchValue = def.catchValue(void 0);
       } catch {
-        handleUnrepresentable(schema, ctx, json2, params, "Dynamic catch values are not supported in JSON Schema");
+        handleUnrepresentable(schema, ctx, json3, params, "Dynamic catch values are not supported in JSON Schema");
         return;
       }
-      json2.default = catchValue;
+      json3.default = catchValue;
     };
     pipeProcessor = (schema, ctx, _json, params) => {
       const def = schema._zod.def;
@@ -71967,12 +72450,12 @@ var init_json_schema_processors = __esm({
       const seen = ctx.seen.get(schema);
       seen.ref = innerType;
     };
-    readonlyProcessor = (schema, ctx, json2, params) => {
+    readonlyProcessor = (schema, ctx, json3, params) => {
       const def = schema._zod.def;
       processSchema(def.innerType, ctx, params);
       const seen = ctx.seen.get(schema);
       seen.ref = def.innerType;
-      json2.readOnly = true;
+      json3.readOnly = true;
     };
     optionalProcessor = (schema, ctx, _json, params) => {
       const def = schema._zod.def;
@@ -72596,7 +73079,7 @@ var init_schemas3 = __esm({
       (inst, def) => {
         $ZodString.init(inst, def);
         ZodType.init(inst, def);
-        inst._zod.processJSONSchema = (ctx, json2, params) => stringProcessor(inst, ctx, json2, params);
+        inst._zod.processJSONSchema = (ctx, json3, params) => stringProcessor(inst, ctx, json3, params);
       },
       /* @__PURE__ */ util_exports.derived({
         format: (inst) => aggregateChecks(inst).format ?? null,
@@ -72834,7 +73317,7 @@ var init_schemas3 = __esm({
       (inst, def) => {
         $ZodNumber.init(inst, def);
         ZodType.init(inst, def);
-        inst._zod.processJSONSchema = (ctx, json2, params) => numberProcessor(inst, ctx, json2, params);
+        inst._zod.processJSONSchema = (ctx, json3, params) => numberProcessor(inst, ctx, json3, params);
         inst.isFinite = true;
       },
       /* @__PURE__ */ util_exports.derived({
@@ -72906,14 +73389,14 @@ var init_schemas3 = __esm({
     ZodBoolean = /* @__PURE__ */ $constructor("ZodBoolean", (inst, def) => {
       $ZodBoolean.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => booleanProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => booleanProcessor(inst, ctx, json3, params);
     });
     ZodBigInt = /* @__PURE__ */ $constructor(
       "ZodBigInt",
       (inst, def) => {
         $ZodBigInt.init(inst, def);
         ZodType.init(inst, def);
-        inst._zod.processJSONSchema = (ctx, json2, params) => bigintProcessor(inst, ctx, json2, params);
+        inst._zod.processJSONSchema = (ctx, json3, params) => bigintProcessor(inst, ctx, json3, params);
       },
       /* @__PURE__ */ util_exports.derived({
         minValue: (inst) => aggregateChecks(inst).minimum ?? null,
@@ -72958,29 +73441,29 @@ var init_schemas3 = __esm({
     ZodNull = /* @__PURE__ */ $constructor("ZodNull", (inst, def) => {
       $ZodNull.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => nullProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => nullProcessor(inst, ctx, json3, params);
     });
     ZodAny = /* @__PURE__ */ $constructor("ZodAny", (inst, def) => {
       $ZodAny.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => anyProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => anyProcessor(inst, ctx, json3, params);
     });
     ZodUnknown = /* @__PURE__ */ $constructor("ZodUnknown", (inst, def) => {
       $ZodUnknown.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => unknownProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => unknownProcessor(inst, ctx, json3, params);
     });
     ZodNever = /* @__PURE__ */ $constructor("ZodNever", (inst, def) => {
       $ZodNever.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => neverProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => neverProcessor(inst, ctx, json3, params);
     });
     ZodDate = /* @__PURE__ */ $constructor(
       "ZodDate",
       (inst, def) => {
         $ZodDate.init(inst, def);
         ZodType.init(inst, def);
-        inst._zod.processJSONSchema = (ctx, json2, params) => dateProcessor(inst, ctx, json2, params);
+        inst._zod.processJSONSchema = (ctx, json3, params) => dateProcessor(inst, ctx, json3, params);
         inst.min = (value, params) => inst.check(_gte(value, params));
         inst.max = (value, params) => inst.check(_lte(value, params));
       },
@@ -72999,7 +73482,7 @@ var init_schemas3 = __esm({
       _ensureDefaultMemoizer();
       $ZodArray.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => arrayProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => arrayProcessor(inst, ctx, json3, params);
       inst.element = def.element;
     }, {
       min(n, params) {
@@ -73022,7 +73505,7 @@ var init_schemas3 = __esm({
       _ensureDefaultMemoizer();
       $ZodObjectJIT.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => objectProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => objectProcessor(inst, ctx, json3, params);
       util_exports.installLazyProp(inst, "shape", (self2) => self2._zod.def.shape, false);
     }, {
       keyof() {
@@ -73071,7 +73554,7 @@ var init_schemas3 = __esm({
     ZodUnion = /* @__PURE__ */ $constructor("ZodUnion", (inst, def) => {
       $ZodUnion.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => unionProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => unionProcessor(inst, ctx, json3, params);
       inst.options = def.options;
     });
     ZodDiscriminatedUnion = /* @__PURE__ */ $constructor("ZodDiscriminatedUnion", (inst, def) => {
@@ -73081,20 +73564,20 @@ var init_schemas3 = __esm({
     ZodIntersection = /* @__PURE__ */ $constructor("ZodIntersection", (inst, def) => {
       $ZodIntersection.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => intersectionProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => intersectionProcessor(inst, ctx, json3, params);
     });
     ZodRecord = /* @__PURE__ */ $constructor("ZodRecord", (inst, def) => {
       _ensureDefaultMemoizer();
       $ZodRecord.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => recordProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => recordProcessor(inst, ctx, json3, params);
       inst.keyType = def.keyType;
       inst.valueType = def.valueType;
     });
     ZodEnum = /* @__PURE__ */ $constructor("ZodEnum", (inst, def) => {
       $ZodEnum.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => enumProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => enumProcessor(inst, ctx, json3, params);
       inst.enum = def.entries;
       inst.options = [...inst._zod.values];
       const keys = new Set(Object.keys(def.entries));
@@ -73132,7 +73615,7 @@ var init_schemas3 = __esm({
     ZodLiteral = /* @__PURE__ */ $constructor("ZodLiteral", (inst, def) => {
       $ZodLiteral.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => literalProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => literalProcessor(inst, ctx, json3, params);
       inst.values = new Set(def.values);
       Object.defineProperty(inst, "value", {
         get() {
@@ -73147,7 +73630,7 @@ var init_schemas3 = __esm({
       _ensureDefaultMemoizer();
       $ZodTransform.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => transformProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => transformProcessor(inst, ctx, json3, params);
       inst._zod.parse = (payload, _ctx) => {
         if (_ctx.direction === "backward") {
           throw new $ZodEncodeError(inst.constructor.name);
@@ -73180,51 +73663,51 @@ var init_schemas3 = __esm({
     ZodOptional = /* @__PURE__ */ $constructor("ZodOptional", (inst, def) => {
       $ZodOptional.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => optionalProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => optionalProcessor(inst, ctx, json3, params);
       inst.unwrap = () => inst._zod.def.innerType;
     });
     ZodExactOptional = /* @__PURE__ */ $constructor("ZodExactOptional", (inst, def) => {
       $ZodExactOptional.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => optionalProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => optionalProcessor(inst, ctx, json3, params);
       inst.unwrap = () => inst._zod.def.innerType;
     });
     ZodNullable = /* @__PURE__ */ $constructor("ZodNullable", (inst, def) => {
       $ZodNullable.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => nullableProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => nullableProcessor(inst, ctx, json3, params);
       inst.unwrap = () => inst._zod.def.innerType;
     });
     ZodDefault = /* @__PURE__ */ $constructor("ZodDefault", (inst, def) => {
       $ZodDefault.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => defaultProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => defaultProcessor(inst, ctx, json3, params);
       inst.unwrap = () => inst._zod.def.innerType;
       inst.removeDefault = inst.unwrap;
     });
     ZodPrefault = /* @__PURE__ */ $constructor("ZodPrefault", (inst, def) => {
       $ZodPrefault.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => prefaultProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => prefaultProcessor(inst, ctx, json3, params);
       inst.unwrap = () => inst._zod.def.innerType;
     });
     ZodNonOptional = /* @__PURE__ */ $constructor("ZodNonOptional", (inst, def) => {
       $ZodNonOptional.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => nonoptionalProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => nonoptionalProcessor(inst, ctx, json3, params);
       inst.unwrap = () => inst._zod.def.innerType;
     });
     ZodCatch = /* @__PURE__ */ $constructor("ZodCatch", (inst, def) => {
       $ZodCatch.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => catchProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => catchProcessor(inst, ctx, json3, params);
       inst.unwrap = () => inst._zod.def.innerType;
       inst.removeCatch = inst.unwrap;
     });
     ZodPipe = /* @__PURE__ */ $constructor("ZodPipe", (inst, def) => {
       $ZodPipe.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => pipeProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => pipeProcessor(inst, ctx, json3, params);
       inst.in = def.in;
       inst.out = def.out;
     });
@@ -73235,13 +73718,13 @@ var init_schemas3 = __esm({
     ZodReadonly = /* @__PURE__ */ $constructor("ZodReadonly", (inst, def) => {
       $ZodReadonly.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => readonlyProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => readonlyProcessor(inst, ctx, json3, params);
       inst.unwrap = () => inst._zod.def.innerType;
     });
     ZodCustom = /* @__PURE__ */ $constructor("ZodCustom", (inst, def) => {
       $ZodCustom.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => customProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => customProcessor(inst, ctx, json3, params);
     });
   }
 });
@@ -77614,8 +78097,8 @@ async function random(size) {
   const evenDistCutoff = Math.pow(2, 8) - Math.pow(2, 8) % mask.length;
   let result = "";
   while (result.length < size) {
-    const randomBytes4 = await getRandomValues(size - result.length);
-    for (const randomByte of randomBytes4) {
+    const randomBytes5 = await getRandomValues(size - result.length);
+    for (const randomByte of randomBytes5) {
       if (randomByte < evenDistCutoff) {
         result += mask[randomByte % mask.length];
       }
@@ -78573,8 +79056,8 @@ var init_sse = __esm({
       }
       /** Error text for a redirect `response` that was not followed, or `undefined` for any other response. */
       _unfollowedRedirect(response, url2) {
-        const text3 = unfollowedRedirect(response, url2);
-        return text3 && !this._followRedirects ? `${text3} (redirectPolicy: 'same-origin')` : text3;
+        const text4 = unfollowedRedirect(response, url2);
+        return text4 && !this._followRedirects ? `${text4} (redirectPolicy: 'same-origin')` : text4;
       }
       async _authThenStart() {
         if (!this._authProvider) {
@@ -78722,7 +79205,7 @@ var init_sse = __esm({
           };
           const response = await fetchWithinOrigin(this._fetch ?? fetch)(this._endpoint, init);
           if (!response.ok) {
-            const text3 = await response.text().catch(() => null);
+            const text4 = await response.text().catch(() => null);
             if (response.status === 401 && this._authProvider) {
               const { resourceMetadataUrl, scope } = extractWWWAuthenticateParams(response);
               this._resourceMetadataUrl = resourceMetadataUrl;
@@ -78738,7 +79221,7 @@ var init_sse = __esm({
               }
               return this.send(message);
             }
-            throw new Error(`Error POSTing to endpoint (HTTP ${response.status}): ${this._unfollowedRedirect(response, this._endpoint) ?? text3}`);
+            throw new Error(`Error POSTing to endpoint (HTTP ${response.status}): ${this._unfollowedRedirect(response, this._endpoint) ?? text4}`);
           }
           await response.body?.cancel();
         } catch (error2) {
@@ -78951,8 +79434,8 @@ var init_streamableHttp = __esm({
       }
       /** Error text for a redirect `response` that was not followed, or `undefined` for any other response. */
       _unfollowedRedirect(response, url2) {
-        const text3 = unfollowedRedirect(response, url2);
-        return text3 && !this._followRedirects ? `${text3} (redirectPolicy: 'same-origin')` : text3;
+        const text4 = unfollowedRedirect(response, url2);
+        return text4 && !this._followRedirects ? `${text4} (redirectPolicy: 'same-origin')` : text4;
       }
       async _authThenStart() {
         if (!this._authProvider) {
@@ -79187,7 +79670,7 @@ var init_streamableHttp = __esm({
             this._sessionId = sessionId;
           }
           if (!response.ok) {
-            const text3 = await response.text().catch(() => null);
+            const text4 = await response.text().catch(() => null);
             if (response.status === 401 && this._authProvider) {
               if (this._hasCompletedAuthFlow) {
                 throw new StreamableHTTPError(401, "Server returned 401 after successful authentication");
@@ -79233,7 +79716,7 @@ var init_streamableHttp = __esm({
                 return this.send(message);
               }
             }
-            throw new StreamableHTTPError(response.status, `Error POSTing to endpoint: ${this._unfollowedRedirect(response, this._url) ?? text3}`);
+            throw new StreamableHTTPError(response.status, `Error POSTing to endpoint: ${this._unfollowedRedirect(response, this._url) ?? text4}`);
           }
           this._hasCompletedAuthFlow = false;
           this._lastUpscopingHeader = void 0;
@@ -79577,12 +80060,12 @@ function revealed(connector) {
 function redacted(probe, secrets) {
   if (secrets.length === 0) return probe;
   const set = new SecretSet(secrets);
-  const text3 = (value) => value === null ? null : set.redact(value);
+  const text4 = (value) => value === null ? null : set.redact(value);
   return {
     ...probe,
-    cause: text3(probe.cause),
-    serverName: text3(probe.serverName),
-    serverVersion: text3(probe.serverVersion),
+    cause: text4(probe.cause),
+    serverName: text4(probe.serverName),
+    serverVersion: text4(probe.serverVersion),
     tools: probe.tools?.map((tool) => ({
       ...tool,
       name: set.redact(tool.name),
@@ -79809,18 +80292,18 @@ var init_probe = __esm({
 
 // src/render/json-stream.ts
 function* jsonChunks(value, indent = "", key = "") {
-  const json2 = toJsonValue(value, key);
-  if (Array.isArray(json2) && json2.length > 0) {
+  const json3 = toJsonValue(value, key);
+  if (Array.isArray(json3) && json3.length > 0) {
     yield "[";
-    for (let i = 0; i < json2.length; i++) {
+    for (let i = 0; i < json3.length; i++) {
       yield `${i === 0 ? "" : ","}
 ${indent}  `;
-      yield stringifyIndented(json2[i], `${indent}  `, String(i));
+      yield stringifyIndented(json3[i], `${indent}  `, String(i));
     }
     yield `
 ${indent}]`;
-  } else if (isObject3(json2)) {
-    const entries = Object.entries(json2).filter(([, v2]) => isSerializable(toJsonValue(v2, "")));
+  } else if (isObject3(json3)) {
+    const entries = Object.entries(json3).filter(([, v2]) => isSerializable(toJsonValue(v2, "")));
     if (entries.length === 0) {
       yield "{}";
       return;
@@ -79836,13 +80319,13 @@ ${indent}  ${JSON.stringify(name)}: `;
     yield `
 ${indent}}`;
   } else {
-    yield JSON.stringify(json2) ?? "null";
+    yield JSON.stringify(json3) ?? "null";
   }
 }
 function stringifyIndented(value, indent, key) {
-  const text3 = JSON.stringify(toJsonValue(value, key), null, 2) ?? "null";
-  return text3.includes("\n") ? text3.replaceAll("\n", `
-${indent}`) : text3;
+  const text4 = JSON.stringify(toJsonValue(value, key), null, 2) ?? "null";
+  return text4.includes("\n") ? text4.replaceAll("\n", `
+${indent}`) : text4;
 }
 function toJsonValue(value, key) {
   const withToJson = value;
@@ -80020,7 +80503,7 @@ async function syncWorkspace(paths, flags, io, run) {
 }
 async function syncEnvironments(names2, flags, io, sync) {
   const style = makeStyle(wantsColor(io));
-  const json2 = [];
+  const json3 = [];
   const codes = [];
   for (const [index, name] of names2.entries()) {
     if (flags.output === "text")
@@ -80034,7 +80517,7 @@ async function syncEnvironments(names2, flags, io, sync) {
       const report = { ...emptyReport(flags.dryRun === true, /* @__PURE__ */ new Date()), phase: "Failed", error: error2 };
       run = { report, apiUrl: "(not contacted)" };
     }
-    const code = await finish(run, flags, io, { environment: name, json: json2 });
+    const code = await finish(run, flags, io, { environment: name, json: json3 });
     codes.push([name, code]);
     const next = names2[index + 1];
     if (code === EXIT.error && next !== void 0)
@@ -80048,7 +80531,7 @@ async function syncEnvironments(names2, flags, io, sync) {
       tool: { name: "connector-sync", version: version() },
       command: "sync",
       ok: worst !== EXIT.error,
-      environments: json2
+      environments: json3
     };
     writeChunks(io.stdout, jsonChunks(document));
     io.stdout.write("\n");
@@ -80079,7 +80562,7 @@ async function finish(run, flags, io, section) {
   const { report, apiUrl } = run;
   const shown2 = run.shown ?? { headShown: false, resultsShown: false };
   const context = { apiUrl, toolVersion: version(), command: "sync" };
-  io.onReport?.(report, apiUrl);
+  io.onReport?.(report, apiUrl, section?.environment);
   const heading = section ? `## Environment ${section.environment}
 
 ` : "";
@@ -80134,16 +80617,16 @@ function exitCode(report, flags, io) {
 }
 async function readSavedPlan(file, cwd) {
   const path2 = resolve17(cwd, file);
-  let text3;
+  let text4;
   try {
-    text3 = await readFile7(path2, "utf8");
+    text4 = await readFile7(path2, "utf8");
   } catch (error2) {
     throw new ConnectorSyncError(
       "PLAN_FILE_INVALID",
       `cannot read the plan file ${file}: ${error2.message}`
     );
   }
-  return parseSavedPlan(text3, file);
+  return parseSavedPlan(text4, file);
 }
 async function writePlan(file, report, target, sources, io) {
   const saved = savePlan(report.plan, {
@@ -80279,14 +80762,14 @@ function registerValidate(program2, ctx) {
       ctx.result.exitCode = await validateOne(paths, chosen, options, io);
       return;
     }
-    const json2 = [];
+    const json3 = [];
     let exitCode2 = EXIT.ok;
     for (const [index, name] of names2.entries()) {
       if (options.output === "text" && !options.quiet)
         io.stdout.write(`${index > 0 ? "\n" : ""}== Environment ${name} ==
 `);
       const chosen = settingsForEnvironment2(settings, name).settings;
-      const section = options.output === "json" ? { name, json: json2 } : void 0;
+      const section = options.output === "json" ? { name, json: json3 } : void 0;
       const code = await validateOne(paths, chosen, options, io, section);
       if (code !== EXIT.ok) {
         exitCode2 = code;
@@ -80296,7 +80779,7 @@ function registerValidate(program2, ctx) {
     }
     if (options.output === "json")
       io.stdout.write(
-        `${JSON.stringify({ version: 1, valid: exitCode2 === EXIT.ok, environments: json2 }, null, 2)}
+        `${JSON.stringify({ version: 1, valid: exitCode2 === EXIT.ok, environments: json3 }, null, 2)}
 `
       );
     ctx.result.exitCode = exitCode2;
@@ -80391,8 +80874,8 @@ function buildProgram(ctx) {
   const program2 = new Command("connector-sync").description(
     "GitOps for Mistral AI Connectors: keep the connectors of a workspace exactly as your repository says."
   ).version(version(), "-V, --version", "print the version and exit").helpOption("-h, --help", "show help for a command").showHelpAfterError("(run with --help for usage)").configureOutput({
-    writeOut: (text3) => ctx.io.stdout.write(text3),
-    writeErr: (text3) => ctx.io.stderr.write(text3)
+    writeOut: (text4) => ctx.io.stdout.write(text4),
+    writeErr: (text4) => ctx.io.stderr.write(text4)
   }).exitOverride();
   program2.addOption(
     new Option("--no-color", "disable colour (NO_COLOR, FORCE_COLOR and TERM=dumb are honoured too)")
@@ -80403,6 +80886,7 @@ function buildProgram(ctx) {
   for (const register of [
     registerValidate,
     registerSync,
+    registerDiff,
     registerAuth,
     registerExport,
     registerProbe,
@@ -80413,8 +80897,8 @@ function buildProgram(ctx) {
   ]) {
     const command2 = register(program2, ctx);
     command2.exitOverride().configureOutput({
-      writeOut: (text3) => ctx.io.stdout.write(text3),
-      writeErr: (text3) => ctx.io.stderr.write(text3)
+      writeOut: (text4) => ctx.io.stdout.write(text4),
+      writeErr: (text4) => ctx.io.stderr.write(text4)
     });
     command2.showHelpAfterError("(run with --help for usage)");
   }
@@ -80480,6 +80964,7 @@ var init_main = __esm({
     init_auth();
     init_completion2();
     init_daemon2();
+    init_diff();
     init_emulator2();
     init_export();
     init_probe();

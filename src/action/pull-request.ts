@@ -6,9 +6,13 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { isConnectorSyncError } from '../errors.js';
-import type { RunReport } from '../reconcile/run-once.js';
 import { forTerminal, forWorkflowMessage } from '../render/escape.js';
-import { COMMENT_MARKER, commentKeyMarker, renderPlanComment } from '../render/pr-comment.js';
+import {
+  COMMENT_MARKER,
+  commentKeyMarker,
+  type PlannedRun,
+  renderPlansComment,
+} from '../render/pr-comment.js';
 import { Secret } from '../secret.js';
 import { upsertComment } from './github.js';
 
@@ -20,8 +24,7 @@ interface Out {
 
 /** Posts or updates the plan comment; says what it did, or why not, on `out`. */
 export async function commentOnPullRequest(
-  report: RunReport,
-  apiUrl: string,
+  runs: readonly PlannedRun[],
   env: Env,
   token: string | undefined,
   out: Out,
@@ -37,7 +40,7 @@ export async function commentOnPullRequest(
     return;
   }
   const key = commentKey(env);
-  const body = renderPlanComment(report, { apiUrl, key, ...runUrl(env) });
+  const body = renderPlansComment(runs, { key, ...runUrl(env) });
   try {
     const done = await upsertComment(
       {
@@ -69,9 +72,13 @@ async function pullRequestNumber(env: Env): Promise<number | undefined> {
   return Number.isSafeInteger(number) && (number as number) > 0 ? (number as number) : undefined;
 }
 
-/** Two jobs of a workflow (say staging and production, other paths) keep a comment each. */
+/** Two jobs of a workflow (say staging and production: other paths, or another `env`) keep a comment each. */
 function commentKey(env: Env): string {
   const parts = [env.GITHUB_WORKFLOW, env.GITHUB_JOB, env.INPUT_PATHS?.trim(), env.INPUT_ARGS?.trim()];
+  // a matrix over environments runs one job name per environment: each keeps its comment (the key
+  // of a job without `env` stays what it was, so its comment is still found)
+  const environments = env.INPUT_ENV?.trim();
+  if (environments) parts.push(environments);
   return createHash('sha256')
     .update(parts.map((part) => part ?? '').join('\0'))
     .digest('hex')

@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import { ConnectorSyncError, UsageError } from '../errors.js';
 import type { RunReport } from '../reconcile/run-once.js';
 import { forTerminal, forWorkflowMessage } from '../render/escape.js';
+import type { PlannedRun } from '../render/pr-comment.js';
 import { type CliIO, EXIT } from './io.js';
 
 const MODES = ['plan', 'sync'] as const;
@@ -105,7 +106,31 @@ export function actionArgv(env: Env): string[] {
   }
   const args = splitWords(actionInput(env, 'args') ?? '', 'args');
   const paths = splitWords(actionInput(env, 'paths') ?? '', 'paths');
-  return ['sync', '--detailed-exitcode', ...(mode === 'plan' ? ['--dry-run'] : []), ...args, ...paths];
+  const environments = environmentArgs(actionInput(env, 'env'));
+  return [
+    'sync',
+    '--detailed-exitcode',
+    ...(mode === 'plan' ? ['--dry-run'] : []),
+    ...environments,
+    ...args,
+    ...paths,
+  ];
+}
+
+/**
+ * The `env` input as sync's `--env`: one name, a comma-separated list, or `all`. A blank entry (a
+ * stray comma, an unset matrix value) is refused: it is never read as "every environment".
+ */
+export function environmentArgs(input: string | undefined): string[] {
+  if (input === undefined) return [];
+  const names = input.split(',').map((name) => name.trim());
+  if (names.includes(''))
+    throw new UsageError(
+      `the env input ${JSON.stringify(input)} has a blank entry`,
+      'name the environments of the settings file (`env: staging`, `env: staging,prod`) or `env: all`; nothing was run',
+    );
+  // sync's --env takes one value, a list separated by commas: a second --env would replace the first
+  return ['--env', names.join(',')];
 }
 
 /**
@@ -129,15 +154,19 @@ export async function runAction(io: CliIO): Promise<number> {
   }
   io.stderr.write(`Running: connector-sync ${argv.map(shellWord).join(' ')}\n`);
   const { runCli } = await import('./main.js');
-  let seen: { report: RunReport; apiUrl: string } | undefined;
-  const onReport = (report: RunReport, apiUrl: string) => {
-    seen = { report, apiUrl };
+  // every report: `env: all` runs one per environment, and the comment shows each
+  const seen: PlannedRun[] = [];
+  // sync names the environment of each run when several run; a matrix job's one is the env input
+  const one = actionInput(io.env, 'env');
+  const sole = one !== undefined && !one.includes(',') && one !== 'all' ? one : undefined;
+  const onReport = (report: RunReport, apiUrl: string, environment = sole) => {
+    seen.push(environment === undefined ? { report, apiUrl } : { report, apiUrl, environment });
   };
   const code = await runCli(argv, { ...io, env, onReport });
-  if (comment && seen) {
+  if (comment && seen.length > 0) {
     const { commentOnPullRequest } = await import('../action/pull-request.js');
     const token = actionInput(io.env, 'github-token') ?? io.env.GITHUB_TOKEN;
-    await commentOnPullRequest(seen.report, seen.apiUrl, io.env, token, io.stderr);
+    await commentOnPullRequest(seen, io.env, token, io.stderr);
   }
   const output = io.env.GITHUB_OUTPUT;
   if (output) await appendFile(resolve(io.cwd, output), `changes=${code === EXIT.changes}\n`);

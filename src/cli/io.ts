@@ -10,8 +10,11 @@ export interface CliIO {
   signal: AbortSignal;
   /** --no-color was given (set by the program for every command). */
   noColor?: boolean;
-  /** Told the report of a `sync` run, once, with the URL it ran against (the action's plan comment). */
-  onReport?: (report: RunReport, apiUrl: string) => void;
+  /**
+   * Told the report of a `sync` run with the URL it ran against (the action's plan comment): once,
+   * or once per environment with its name when several run (`--env a,b`, `--env all`).
+   */
+  onReport?: (report: RunReport, apiUrl: string, environment?: string) => void;
 }
 
 /** Exit codes (DESIGN.md, CLI conventions). */

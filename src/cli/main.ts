@@ -6,6 +6,7 @@ import { registerAction } from './commands/action.js';
 import { registerAuth } from './commands/auth.js';
 import { registerCompletion } from './commands/completion.js';
 import { registerDaemon } from './commands/daemon.js';
+import { registerDiff } from './commands/diff.js';
 import { registerEmulator } from './commands/emulator.js';
 import { registerExport } from './commands/export.js';
 import { registerProbe } from './commands/probe.js';
@@ -48,6 +49,7 @@ export function buildProgram(ctx: CliContext): Command {
   for (const register of [
     registerValidate,
     registerSync,
+    registerDiff,
     registerAuth,
     registerExport,
     registerProbe,

@@ -215,7 +215,7 @@ async function finish(
   const { report, apiUrl } = run;
   const shown = run.shown ?? { headShown: false, resultsShown: false };
   const context = { apiUrl, toolVersion: version(), command: 'sync' };
-  io.onReport?.(report, apiUrl);
+  io.onReport?.(report, apiUrl, section?.environment);
   const heading = section ? `## Environment ${section.environment}\n\n` : '';
   const code = exitCode(report, flags, io);
   if (section && flags.output === 'json') {

@@ -4,7 +4,7 @@
  * and a hidden marker by which the next run finds it to update it in place.
  */
 import type { RunReport } from '../reconcile/run-once.js';
-import { markdownLink } from './escape.js';
+import { markdownCode, markdownLink } from './escape.js';
 import { renderReportMarkdown } from './markdown.js';
 import { planSummary } from './plan-text.js';
 
@@ -28,20 +28,47 @@ export interface CommentContext {
 
 /** The comment's body; the markers it is found by are its last two lines. */
 export function renderPlanComment(report: RunReport, context: CommentContext): string {
+  return planComment([{ report, apiUrl: context.apiUrl }], context);
+}
+
+/** One run's report, and the environment it was for when several ran (`env: all`). */
+export interface PlannedRun {
+  report: RunReport;
+  apiUrl: string;
+  environment?: string;
+}
+
+/** The comment of a job's runs: one as before, several environments a section each, sharing the budget. */
+export function renderPlansComment(
+  runs: readonly PlannedRun[],
+  context: Omit<CommentContext, 'apiUrl'>,
+): string {
+  return planComment(runs, context);
+}
+
+function planComment(runs: readonly PlannedRun[], context: Omit<CommentContext, 'apiUrl'>): string {
   const summary = context.runUrl ? markdownLink('job summary', context.runUrl) : 'job summary';
-  const markdown = renderReportMarkdown(report, {
-    apiUrl: context.apiUrl,
-    limit: REPORT_BUDGET,
-    fullReport: `the ${summary} lists every one`,
-    foldAfter: FOLD_AFTER,
+  const sections = runs.map((run) => {
+    const markdown = renderReportMarkdown(run.report, {
+      apiUrl: run.apiUrl,
+      limit: Math.floor(REPORT_BUDGET / runs.length),
+      fullReport: `the ${summary} lists every one`,
+      foldAfter: FOLD_AFTER,
+    });
+    const [heading = '', , ...rest] = markdown.split('\n');
+    const counts = run.report.plan ? ` · ${planSummary(run.report.plan).replace(/^Plan: /, '')}` : '';
+    const title = run.environment === undefined ? '' : `${markdownCode(run.environment)}: `;
+    return { first: `${heading.replace(/^## (connector-sync plan: )?/, `### $1${title}`)}${counts}`, rest };
   });
-  const [heading = '', , ...rest] = markdown.split('\n');
-  const counts = report.plan ? ` · ${planSummary(report.plan).replace(/^Plan: /, '')}` : '';
-  const first = `${heading.replace(/^## /, '### ')}${counts}`;
+  const single = runs.length === 1 && runs[0]!.environment === undefined;
+  const first = single ? sections[0]!.first : `### connector-sync plan: ${runs.length} environments`;
+  const body = single
+    ? ['', ...sections[0]!.rest]
+    : sections.flatMap((section) => ['', section.first.replace(/^### /, '#### '), '', ...section.rest]);
   const footer = `<sub>The whole report: the ${summary}.</sub>`;
   const markers = [COMMENT_MARKER, commentKeyMarker(context.key)];
-  const body = [first, '', ...rest, footer, ...markers].join('\n');
-  if (body.length <= COMMENT_LIMIT) return body;
+  const text = [first, ...body, footer, ...markers].join('\n');
+  if (text.length <= COMMENT_LIMIT) return text;
   // the shares of the budget are in bytes and should make this unreachable; never post a refused body
   return [first, '', `The report is too long for a comment: see the ${summary}.`, ...markers].join('\n');
 }

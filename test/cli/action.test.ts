@@ -241,6 +241,41 @@ describe('the action, run from its bundle as the runner does', () => {
     expect(names).toContain('ops-tool');
   });
 
+  it('plans each environment the env input names, each with the key its api_key_env names', async () => {
+    const repo = await mkdtemp(join(world.cwd, 'repo-'));
+    // a name of its own: the tests before it may have synced the shared connectors/ already
+    await mkdir(join(repo, 'declared'));
+    await writeFile(
+      join(repo, 'declared', 'team-envs.yaml'),
+      'name: team-envs\ndescription: Per environment\nserver: https://envs.example.com/mcp\n',
+    );
+    await writeFile(
+      join(repo, '.connector-sync.yaml'),
+      'paths: [declared]\nenvironments:\n  staging: { api_key_env: KEY_STAGING }\n  prod: { api_key_env: KEY_PROD }\n',
+    );
+    const keys = { KEY_STAGING: API_KEY, KEY_PROD: API_KEY };
+    const run = await runAction(
+      actionPath,
+      repo,
+      { 'api-url': world.emulator.url, env: 'staging, prod' },
+      keys,
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain(
+      'Running: connector-sync sync --detailed-exitcode --dry-run --env staging,prod\n',
+    );
+    expect(run.summary).toContain('staging');
+    expect(run.summary).toContain('prod');
+    expect(run.output).toBe('changes=true\n');
+    // without its key variable an environment stops the step, whatever api-key says
+    const unkeyed = await runAction(actionPath, repo, { ...inputs(), env: 'prod' }, { KEY_STAGING: API_KEY });
+    expect(unkeyed.code).toBe(1);
+    expect(unkeyed.stderr).toContain(
+      'no API key for environment prod: KEY_PROD (its api_key_env) is not set',
+    );
+    expect(`${run.stdout}${run.stderr}${unkeyed.stdout}${unkeyed.stderr}`).not.toContain(API_KEY);
+  });
+
   it('never sends the key to an api_url the repository chose, with no api-url input', async () => {
     const repo = await mkdtemp(join(world.cwd, 'repo-'));
     await cp(join(world.cwd, 'connectors'), join(repo, 'declared'), { recursive: true });
@@ -354,6 +389,36 @@ describe('comment: true', () => {
       expect(shown).not.toContain(secret);
       expect(github.requests.map((r) => r.body).join('')).not.toContain(secret);
     }
+  });
+
+  it('env: all comments once with a section per environment; a matrix job per environment keeps its own', async () => {
+    const repo = await mkdtemp(join(world.cwd, 'repo-'));
+    await cp(join(world.cwd, 'connectors'), join(repo, 'connectors'), { recursive: true });
+    await writeFile(
+      join(repo, '.connector-sync.yaml'),
+      'environments:\n  staging: { api_key_env: KEY_STAGING }\n  prod: { api_key_env: KEY_PROD }\n',
+    );
+    const env = { ...pullRequestEnv(), GITHUB_JOB: 'environments', KEY_STAGING: API_KEY, KEY_PROD: API_KEY };
+    const step = (environments: string) =>
+      runAction(actionPath, repo, { ...inputs, 'api-url': world.emulator.url, env: environments }, env);
+    const ours = () => github.comments.get(7)!.filter((c) => c.body.includes(`${COMMENT_MARKER}\n`));
+    const before = ours().length;
+    const all = await step('all');
+    expect(all.code, all.stderr).toBe(0);
+    expect(ours()).toHaveLength(before + 1);
+    const body = ours().at(-1)!.body;
+    expect(body.split('\n')[0]).toBe('### connector-sync plan: 2 environments');
+    expect(body).toContain(
+      '#### connector-sync plan: `staging`: 📝 changes pending · 2 to create, 0 in sync.',
+    );
+    expect(body).toContain('#### connector-sync plan: `prod`: 📝 changes pending · 2 to create, 0 in sync.');
+    // a matrix: the same job name, one environment each, a comment each
+    for (const name of ['staging', 'prod']) expect((await step(name)).code).toBe(0);
+    expect(ours()).toHaveLength(before + 3);
+    expect(ours().at(-1)!.body).toContain('`prod`');
+    expect(ours().at(-2)!.body).toContain('`staging`');
+    const shown = [all.stdout, all.stderr, body].join('');
+    for (const secret of [API_KEY, GITHUB_TOKEN, CANARY]) expect(shown).not.toContain(secret);
   });
 
   it("warns, and keeps the plan's result, when GitHub refuses the comment", async () => {

@@ -16,7 +16,7 @@ afterAll(async () => {
   await world.close();
 });
 
-const COMMANDS = ['validate', 'sync', 'auth', 'export', 'probe', 'emulator', 'daemon', 'completion'];
+const COMMANDS = ['validate', 'sync', 'diff', 'auth', 'export', 'probe', 'emulator', 'daemon', 'completion'];
 
 function has(shell: string): boolean {
   try {

@@ -106,7 +106,8 @@ function parseJsonOutput(step: Step, outcome: StepOutcome, label: string): unkno
       `${label}: --output json printed something that is not one JSON document:\n${outcome.stdout}`,
     );
   }
-  const schema = step.command === 'auth' ? 'auth-output' : 'sync-output';
+  const schema =
+    step.command === 'auth' ? 'auth-output' : step.command === 'diff' ? 'diff-output' : 'sync-output';
   expect(schemaProblems(schema, document), `${label}: the JSON output breaks ${schema}.schema.json`).toEqual(
     [],
   );

@@ -11,7 +11,7 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
   ajv: Ajv2020,
 ) => Ajv2020;
 
-const SCHEMAS = ['sync-output', 'auth-output', 'probe-output'] as const;
+const SCHEMAS = ['sync-output', 'auth-output', 'probe-output', 'diff-output'] as const;
 
 let compiled: Map<string, ValidateFunction> | undefined;
 
@@ -35,10 +35,7 @@ function validators(): Map<string, ValidateFunction> {
 }
 
 /** The problems of a document against a schema (`sync-output`, `auth-output`, or `plan`), or [] when valid. */
-export function schemaProblems(
-  name: 'sync-output' | 'auth-output' | 'probe-output' | 'plan',
-  document: unknown,
-): string[] {
+export function schemaProblems(name: (typeof SCHEMAS)[number] | 'plan', document: unknown): string[] {
   const validate = validators().get(name)!;
   if (validate(document)) return [];
   return (validate.errors ?? []).map(

@@ -131,7 +131,7 @@ export interface StepExpectations {
 export interface Step {
   name?: string;
   /** Default `sync`. */
-  command: 'sync' | 'auth' | 'export' | 'validate';
+  command: 'sync' | 'auth' | 'export' | 'validate' | 'diff';
   args: string[];
   /** Added to (or, with null, removed from) the environment. */
   env: Record<string, string | null>;
@@ -312,8 +312,8 @@ function checkStep(data: unknown, where: string): Step {
   if (!exit.every((code) => Number.isInteger(code))) throw new Error(`${where}.exit: expected an exit code`);
   const env = value.env === undefined ? {} : record(value.env, `${where}.env`);
   const command = value.command ?? 'sync';
-  if (!['sync', 'auth', 'export', 'validate'].includes(command as string))
-    throw new Error(`${where}.command: expected sync, auth, export or validate`);
+  if (!['sync', 'auth', 'export', 'validate', 'diff'].includes(command as string))
+    throw new Error(`${where}.command: expected sync, auth, export, validate or diff`);
   if (value.before !== undefined) {
     const before = record(value.before, `${where}.before`);
     onlyKeys(before, BEFORE_KEYS, `${where}.before`);
