@@ -13237,15 +13237,14 @@ function bytePosition(bytes, offset) {
   const column = new TextDecoder().decode(bytes.subarray(lineStart, offset)).length + 1;
   return { line, column };
 }
-function firstInvalidUtf8(bytes) {
+function decodeUtf8(bytes) {
   try {
-    new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-    return -1;
+    return { text: STRICT_UTF8.decode(bytes) };
   } catch {
     const again = new TextEncoder().encode(new TextDecoder("utf-8").decode(bytes));
     let i = 0;
     while (i < bytes.length && bytes[i] === again[i]) i++;
-    return i;
+    return { invalidAt: i };
   }
 }
 function decodeSource(file, bytes) {
@@ -13262,8 +13261,9 @@ function decodeSource(file, bytes) {
       })
     };
   }
-  const bad = firstInvalidUtf8(bytes);
-  if (bad >= 0) {
+  const decoded = decodeUtf8(bytes);
+  if ("invalidAt" in decoded) {
+    const bad = decoded.invalidAt;
     const at = bytePosition(bytes, bad);
     const hex2 = (bytes[bad] ?? 0).toString(16).padStart(2, "0");
     return {
@@ -13273,7 +13273,7 @@ function decodeSource(file, bytes) {
       })
     };
   }
-  return { text: new TextDecoder("utf-8").decode(bytes) };
+  return decoded;
 }
 function tooLarge(file, size) {
   const actual = size === void 0 ? `larger than ${formatBytes(MAX_FILE_BYTES)}` : formatBytes(size);
@@ -13283,12 +13283,13 @@ function tooLarge(file, size) {
     wholeFile(file)
   );
 }
-var MAX_FILE_BYTES;
+var MAX_FILE_BYTES, STRICT_UTF8;
 var init_source = __esm({
   "src/config/source.ts"() {
     "use strict";
     init_issues();
     MAX_FILE_BYTES = 1024 * 1024;
+    STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true });
   }
 });
 
