@@ -13168,7 +13168,7 @@ function readOpenFile(fd, size, maxBytes) {
   return buffer.subarray(0, length);
 }
 function readCapped(path2, maxBytes) {
-  const fd = openSync(path2, "r");
+  const fd = openSync(path2, OPEN_NONBLOCKING);
   try {
     return readOpenFile(fd, fstatSync(fd).size, maxBytes);
   } finally {
@@ -13176,7 +13176,7 @@ function readCapped(path2, maxBytes) {
   }
 }
 function readSource(path2, maxBytes) {
-  const fd = openSync(path2, OPEN_SOURCE);
+  const fd = openSync(path2, OPEN_NONBLOCKING);
   try {
     const stats = fstatSync(fd);
     if (!stats.isFile()) throw Object.assign(new Error(`not a regular file: ${path2}`), { code: "ENOTREG" });
@@ -13192,11 +13192,11 @@ function describeFsError(error2) {
   if (code !== void 0) return `cannot be read (${code})`;
   return "cannot be read";
 }
-var OPEN_SOURCE, nodeLoaderFs, FS_REASONS;
+var OPEN_NONBLOCKING, nodeLoaderFs, FS_REASONS;
 var init_fs = __esm({
   "src/config/fs.ts"() {
     "use strict";
-    OPEN_SOURCE = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+    OPEN_NONBLOCKING = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
     nodeLoaderFs = {
       stat: (path2) => stat(path2),
       readdir: (path2) => readdir(path2, { withFileTypes: true }),
@@ -13214,7 +13214,8 @@ var init_fs = __esm({
       ENAMETOOLONG: "file name too long",
       EMFILE: "too many open files",
       EIO: "input/output error",
-      ENOTREG: "not a regular file"
+      ENOTREG: "not a regular file",
+      EAGAIN: "nothing to read (a pipe without a writer)"
     };
   }
 });

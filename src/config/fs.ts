@@ -59,8 +59,12 @@ function readOpenFile(fd: number, size: number, maxBytes: number): Uint8Array {
   return buffer.subarray(0, length);
 }
 
+// never waits for a FIFO's writer: the reads are synchronous, so a wait would stop the whole
+// process (the daemon's health endpoint too); regular files ignore the flag (absent on Windows)
+const OPEN_NONBLOCKING = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+
 function readCapped(path: string, maxBytes: number): Uint8Array {
-  const fd = openSync(path, 'r');
+  const fd = openSync(path, OPEN_NONBLOCKING);
   try {
     return readOpenFile(fd, fstatSync(fd).size, maxBytes);
   } finally {
@@ -68,11 +72,8 @@ function readCapped(path: string, maxBytes: number): Uint8Array {
   }
 }
 
-// never blocks on a FIFO swapped in after discovery (ignored by regular files; absent on Windows)
-const OPEN_SOURCE = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
-
 function readSource(path: string, maxBytes: number): SourceRead {
-  const fd = openSync(path, OPEN_SOURCE);
+  const fd = openSync(path, OPEN_NONBLOCKING);
   try {
     const stats = fstatSync(fd);
     if (!stats.isFile()) throw Object.assign(new Error(`not a regular file: ${path}`), { code: 'ENOTREG' });
@@ -108,6 +109,7 @@ const FS_REASONS: Record<string, string> = {
   EMFILE: 'too many open files',
   EIO: 'input/output error',
   ENOTREG: 'not a regular file',
+  EAGAIN: 'nothing to read (a pipe without a writer)',
 };
 
 /** A short reason for a file system error, without the path (callers name the path themselves). */

@@ -33,6 +33,12 @@ describe('nodeLoaderFs.readFile', () => {
     expect((await nodeLoaderFs.readFile(join(dir, 'empty.yaml'), 100)).length).toBe(0);
   });
 
+  test('reads a FIFO without a writer as no bytes instead of waiting for one', async () => {
+    execFileSync('mkfifo', [join(dir, 'secret-pipe')]);
+    // an empty secret is an error of its own (empty-secret-file), never a hang
+    expect(await nodeLoaderFs.readFile(join(dir, 'secret-pipe'), 100)).toHaveLength(0);
+  }, 5_000);
+
   test('explains file system errors without the path', async () => {
     const error = await nodeLoaderFs.readFile(join(dir, 'missing'), 10).catch((e: unknown) => e);
     expect(describeFsError(error)).toBe('no such file or directory');
