@@ -16,6 +16,8 @@ export interface ChildRun {
   exitCode: number | null;
   signal: NodeJS.Signals | null;
   wallMs: number;
+  /** When the child was spawned (epoch ms, the clock of the emulator's request log). */
+  startedAt: number;
   stdout: string;
   stderr: string;
   /** Null when the child died before its exit hook ran. */
@@ -40,6 +42,7 @@ export async function runNode(
   const dir = mkdtempSync(join(tmpdir(), 'cs-bench-usage-'));
   const usageFile = join(dir, 'usage.json');
   const started = performance.now();
+  const startedAt = Date.now();
   const child = spawn(process.execPath, ['--import', PROBE, script, ...args], {
     cwd: options.cwd,
     env: { ...options.env, BENCH_USAGE_FILE: usageFile },
@@ -67,6 +70,7 @@ export async function runNode(
     exitCode,
     signal,
     wallMs,
+    startedAt,
     stdout: Buffer.concat(stdout).toString('utf8'),
     stderr: Buffer.concat(stderr).toString('utf8'),
     usage,

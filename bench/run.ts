@@ -22,6 +22,8 @@ import {
   type BenchContext,
   benchBaseline,
   benchColdStart,
+  benchFixedCost,
+  benchLoading,
   benchRateLimit,
   benchSize,
   DEFAULT_CONCURRENCY,
@@ -40,11 +42,16 @@ interface Plan {
   /** [writes, requests per second] */
   rateLimits: Array<[number, number]>;
   coldStarts: number;
+  /** Runs of validate beside the plain loop at 10,000 files (0: not run). */
+  loading: number;
+  /** Runs of the first sync of 100 measured for its fixed cost (0: not run). */
+  fixedCost: number;
   /** Set by --only: a partial run prints but never writes bench/results.md. */
   partial: boolean;
 }
 
-const ONLY_HELP = '--only expects a comma list of sizes (100, 1000, 10000) and/or sdk, rate, cold-start';
+const PARTS = ['sdk', 'rate', 'cold-start', 'loading', 'fixed-cost'];
+const ONLY_HELP = `--only expects a comma list of sizes (100, 1000, 10000) and/or ${PARTS.join(', ')}`;
 
 function flagValue(argv: string[], flag: string): string | undefined {
   const at = argv.indexOf(flag);
@@ -64,7 +71,7 @@ function restrict(plan: Plan, only: string): Plan {
       if (!plan.sizes.includes(n))
         throw new Error(`--only ${part}: not a size of the ${plan.mode} run (${plan.sizes.join(', ')})`);
       sizes.push(n);
-    } else if (!['sdk', 'rate', 'cold-start'].includes(part)) {
+    } else if (!PARTS.includes(part)) {
       throw new Error(`--only ${part}: ${ONLY_HELP}`);
     }
   }
@@ -74,6 +81,8 @@ function restrict(plan: Plan, only: string): Plan {
     baselines: parts.includes('sdk') ? plan.baselines : [],
     rateLimits: parts.includes('rate') ? plan.rateLimits : [],
     coldStarts: parts.includes('cold-start') ? plan.coldStarts : 0,
+    loading: parts.includes('loading') ? plan.loading : 0,
+    fixedCost: parts.includes('fixed-cost') ? plan.fixedCost : 0,
     partial: true,
   };
 }
@@ -99,6 +108,8 @@ function planFrom(argv: string[]): Plan {
         baselines: [100],
         rateLimits: [[500, 50]],
         coldStarts: 7,
+        loading: 3,
+        fixedCost: 5,
         partial: false,
       }
     : {
@@ -112,6 +123,8 @@ function planFrom(argv: string[]): Plan {
           [2000, 20],
         ],
         coldStarts: 11,
+        loading: 5,
+        fixedCost: 7,
         partial: false,
       };
   return only ? restrict(plan, only) : plan;
@@ -135,10 +148,12 @@ async function main(): Promise<number> {
   const rows: Row[] = [];
   let coldStartMs: number[] = [];
   try {
-    if (plan.sizes.length + plan.rateLimits.length > 0) await warmUpEmulator(ctx);
+    if (plan.sizes.length + plan.rateLimits.length + plan.fixedCost > 0) await warmUpEmulator(ctx);
     for (const n of plan.sizes) rows.push(...(await benchSize(ctx, n, n <= 1000 ? plan.repeats : 1)));
     for (const n of plan.baselines) rows.push(await benchBaseline(ctx, n));
     for (const [writes, rate] of plan.rateLimits) rows.push(await benchRateLimit(ctx, writes, rate));
+    if (plan.loading > 0) rows.push(...(await benchLoading(ctx, 10_000, plan.loading)));
+    if (plan.fixedCost > 0) rows.push(await benchFixedCost(ctx, 100, plan.fixedCost));
     if (plan.coldStarts > 0) coldStartMs = await benchColdStart(ctx, plan.coldStarts);
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -21,6 +21,8 @@ export interface Row {
   cpuMs: number | null;
   /** How many times the scenario ran; the row is the run with the median time (API s, else wall s). */
   runs: number;
+  /** Fixed-cost row: the median ms from spawning the process to the emulator's first request. */
+  firstCallMs?: number;
 }
 
 /** Where and how the scenarios run. */
@@ -285,6 +287,72 @@ export async function benchRateLimit(ctx: BenchContext, writes: number, rate: nu
       runs: 1,
     };
   });
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}
+
+/** Row titles the verdicts look for. */
+export const LOADING_VALIDATE = 'validate (beside the plain loop)';
+export const LOADING_PLAIN = 'plain loop: readdir, readFile, YAML.parse';
+export const FIXED_COST = 'fixed cost: first sync, outside the API';
+
+/**
+ * `validate` of N files beside the plain loop (plain-loop.ts) reading and parsing the same files
+ * in the same kind of child process, alternating, `runs` each: on a shared machine only a ratio
+ * taken side by side means anything. Each row is the median run by wall time.
+ */
+export async function benchLoading(ctx: BenchContext, n: number, runs: number): Promise<Row[]> {
+  const dir = join(ctx.work, `loading-${n}`, 'connectors');
+  writeDesired(dir, n);
+  ctx.log(`loading ${n} files: validate beside the plain loop (${runs} runs each)`);
+  const options = { cwd: ctx.work, env: childEnv(ctx, 'loading'), timeoutMs: 120_000 };
+  const validate: Row[] = [];
+  const plain: Row[] = [];
+  for (let run = 0; run < runs; run++) {
+    const ours = await runCli(['validate', dir], options);
+    expectOk(ctx, `validate beside the plain loop (N=${n})`, ours);
+    validate.push(plainRow(LOADING_VALIDATE, n, ours));
+    const loop = await runNode(join(import.meta.dirname, 'plain-loop.js'), [dir], options);
+    if (expectOk(ctx, `plain loop (N=${n})`, loop) && loop.stdout.trim() !== String(n)) {
+      ctx.problems.push(`plain loop (N=${n}): parsed ${loop.stdout.trim()} files`);
+    }
+    plain.push(plainRow(LOADING_PLAIN, n, loop));
+  }
+  const rows = [medianRow(validate), medianRow(plain)];
+  ctx.log(`  ${(rows[0]!.wallMs / 1000).toFixed(2)} s beside ${(rows[1]!.wallMs / 1000).toFixed(2)} s`);
+  return rows;
+}
+
+function plainRow(scenario: string, n: number, run: ChildRun): Row {
+  const none = { apiMs: null, calls: null, floorMs: null, phasedFloorMs: null };
+  return { scenario, n, wallMs: run.wallMs, ...none, ...usageOf(run), runs: 1 };
+}
+
+/**
+ * The fixed cost of a command: a first sync of N into an empty workspace, `runs` times, each with a
+ * fresh emulator. The row is the run with the median time outside the API (wall minus API s:
+ * start-up, loading, the report), with the median time from spawn to the first API request.
+ */
+export async function benchFixedCost(ctx: BenchContext, n: number, runs: number): Promise<Row> {
+  const dir = join(ctx.work, `fixed-${n}`, 'connectors');
+  writeDesired(dir, n);
+  ctx.log(`fixed cost: first sync of ${n} (${runs} runs)`);
+  const rows: Row[] = [];
+  const firstCalls: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    await withEmulator({ latencyMs: ctx.latencyMs }, async (emulator) => {
+      const { row, run: child } = await syncRow(ctx, emulator, FIXED_COST, n, [dir], [n]);
+      const first = emulator.requestLog[0];
+      if (first !== undefined) firstCalls.push(Date.parse(first.time) - child.startedAt);
+      rows.push(row);
+    });
+  }
+  const outside = (row: Row) => row.wallMs - (row.apiMs ?? 0);
+  const sorted = [...rows].sort((a, b) => outside(a) - outside(b));
+  return { ...sorted[Math.floor((sorted.length - 1) / 2)]!, runs, firstCallMs: median(firstCalls) };
 }
 
 /** Wall times of `connector-sync --version`, sorted. */

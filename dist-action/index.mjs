@@ -5497,7 +5497,7 @@ var require_Pair = __commonJS({
           value = value.clone(schema);
         return new _Pair(key, value);
       }
-      toJSON(_2, ctx) {
+      toJSON(_3, ctx) {
         const pair = ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
         return addPairToJSMap.addPairToJSMap(ctx, pair, this);
       }
@@ -5774,7 +5774,7 @@ var require_YAMLMap = __commonJS({
        * @param {Class} Type - If set, forces the returned collection type
        * @returns Instance of Type, Map, or Object
        */
-      toJSON(_2, ctx, Type) {
+      toJSON(_3, ctx, Type) {
         const map = Type ? new Type() : ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
         if (ctx?.onCreate)
           ctx.onCreate(map);
@@ -5897,7 +5897,7 @@ var require_YAMLSeq = __commonJS({
         else
           this.items[idx] = value;
       }
-      toJSON(_2, ctx) {
+      toJSON(_3, ctx) {
         const seq = [];
         if (ctx?.onCreate)
           ctx.onCreate(seq);
@@ -6406,9 +6406,9 @@ var require_omap = __commonJS({
        * If `ctx` is given, the return type is actually `Map<unknown, unknown>`,
        * but TypeScript won't allow widening the signature of a child method.
        */
-      toJSON(_2, ctx) {
+      toJSON(_3, ctx) {
         if (!ctx)
-          return super.toJSON(_2);
+          return super.toJSON(_3);
         const map = /* @__PURE__ */ new Map();
         if (ctx?.onCreate)
           ctx.onCreate(map);
@@ -6663,8 +6663,8 @@ var require_set = __commonJS({
           this.items.push(new Pair.Pair(key));
         }
       }
-      toJSON(_2, ctx) {
-        return super.toJSON(_2, ctx, Set);
+      toJSON(_3, ctx) {
+        return super.toJSON(_3, ctx, Set);
       }
       toString(ctx, onComment, onChompKeep) {
         if (!ctx)
@@ -13107,6 +13107,504 @@ var init_style = __esm({
   }
 });
 
+// src/config/environments.ts
+import { dirname, isAbsolute, resolve as resolve2 } from "node:path";
+function looksLikeApiKey(value) {
+  return /^[A-Za-z0-9]{24,}$/.test(value) && /[a-z]/.test(value) && /[A-Z]/.test(value) && /\d/.test(value);
+}
+function readEnvironments(raw, settingsFile, where2, invalid3) {
+  const problems = [];
+  const blocks = /* @__PURE__ */ new Map();
+  for (const [name, input] of Object.entries(raw)) {
+    const at = (key) => where2(key === void 0 ? ["environments", name] : ["environments", name, key]);
+    const apiKey = keySource(input, settingsFile, at, problems);
+    const values = {};
+    for (const key of OVERRIDES) {
+      if (input[key] !== void 0) Object.assign(values, { [key]: input[key] });
+    }
+    const block = {
+      values,
+      apiKey: apiKey ?? { env: "" },
+      vars: Object.fromEntries(Object.entries(input.vars ?? {}).map(([key, value]) => [key, String(value)]))
+    };
+    if (input.api_url !== void 0) block.apiUrlSetIn = at("api_url");
+    blocks.set(name, block);
+  }
+  if (problems.length > 0) throw invalid3(`invalid settings: ${problems.join("; ")}`);
+  return { names: [...blocks.keys()], blocks };
+}
+function keySource(input, settingsFile, at, problems) {
+  const fromEnv = input.api_key_env;
+  const fromFile = input.api_key_file;
+  if (fromEnv === void 0 === (fromFile === void 0)) {
+    problems.push(
+      `${at()}: give exactly one of api_key_env (the variable holding this workspace's key) and api_key_file (a file holding it)${fromEnv === void 0 ? "" : ", not both"}`
+    );
+    return void 0;
+  }
+  const [key, value] = fromEnv !== void 0 ? ["api_key_env", fromEnv] : ["api_key_file", fromFile];
+  if (looksLikeApiKey(value)) {
+    problems.push(
+      `${at(key)}: ${key} looks like an API key itself; it names ${key === "api_key_env" ? "the variable holding the key (e.g. MISTRAL_API_KEY_STAGING)" : "a file holding the key"}, and the key stays out of the repository (revoke this one if it is real)`
+    );
+    return void 0;
+  }
+  if (fromEnv !== void 0) return { env: fromEnv };
+  return { file: isAbsolute(value) ? value : resolve2(dirname(settingsFile), value), written: value };
+}
+var OVERRIDES;
+var init_environments = __esm({
+  "src/config/environments.ts"() {
+    "use strict";
+    OVERRIDES = [
+      "api_url",
+      "paths",
+      "scope",
+      "protect",
+      "prune",
+      "max_deletes",
+      "max_delete_percent",
+      "allow_breaking_agents",
+      "state_dir"
+    ];
+  }
+});
+
+// src/config/issues.ts
+var issues_exports = {};
+__export(issues_exports, {
+  formatKeyPath: () => formatKeyPath,
+  formatLocation: () => formatLocation,
+  makeIssue: () => makeIssue,
+  quoteValue: () => quoteValue,
+  sortIssues: () => sortIssues,
+  wholeFile: () => wholeFile
+});
+function formatKeyPath(segments) {
+  let out = "";
+  for (const segment of segments) {
+    if (typeof segment === "number") out += `[${segment}]`;
+    else if (PLAIN_KEY.test(segment)) out += out === "" ? segment : `.${segment}`;
+    else out += `[${JSON.stringify(segment)}]`;
+  }
+  return out;
+}
+function formatLocation(location) {
+  if (location.line <= 0) return location.file;
+  return `${location.file}:${location.line}:${location.column}`;
+}
+function wholeFile(file) {
+  return { file, line: 0, column: 0 };
+}
+function makeIssue(code, message, location, extras = {}) {
+  return {
+    code,
+    severity: extras.severity ?? "error",
+    message,
+    ...extras.key !== void 0 && extras.key !== "" ? { key: extras.key } : {},
+    location,
+    ...extras.related !== void 0 && extras.related.length > 0 ? { related: extras.related } : {}
+  };
+}
+function sortIssues(issues, fileOrder) {
+  const rank = /* @__PURE__ */ new Map();
+  fileOrder.forEach((file, index) => {
+    if (!rank.has(file)) rank.set(file, index);
+  });
+  const rankOf = (file) => rank.get(file) ?? Number.MAX_SAFE_INTEGER;
+  return issues.map((issue2, index) => ({ issue: issue2, index })).sort(
+    (a, b2) => rankOf(a.issue.location.file) - rankOf(b2.issue.location.file) || a.issue.location.line - b2.issue.location.line || a.issue.location.column - b2.issue.location.column || a.index - b2.index
+  ).map(({ issue: issue2 }) => issue2);
+}
+function quoteValue(value, max = 40) {
+  const shown2 = value.length > max ? `${value.slice(0, max)}\u2026` : value;
+  return `\`${shown2}\``;
+}
+var PLAIN_KEY;
+var init_issues = __esm({
+  "src/config/issues.ts"() {
+    "use strict";
+    PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+  }
+});
+
+// src/config/positions.ts
+function positionAt(lineCounter, file, offset) {
+  const { line, col } = lineCounter.linePos(offset);
+  return { file, line, column: col };
+}
+function rangeStart(node2) {
+  const range = node2?.range;
+  return range ? range[0] : void 0;
+}
+function keyText(pair) {
+  return (0, import_yaml2.isScalar)(pair.key) ? String(pair.key.value) : void 0;
+}
+function findNode(doc, segments) {
+  let node2 = doc.contents;
+  let key = null;
+  for (const segment of segments) {
+    if ((0, import_yaml2.isAlias)(node2)) node2 = node2.resolve(doc) ?? node2;
+    key = null;
+    if ((0, import_yaml2.isMap)(node2)) {
+      const pair = node2.items.find((item) => keyText(item) === String(segment));
+      if (pair === void 0) return { node: node2, key: null, complete: false };
+      key = pair.key;
+      node2 = pair.value ?? null;
+      if (node2 === null || rangeStart(node2) === void 0) return { node: key, key, complete: true };
+    } else if ((0, import_yaml2.isSeq)(node2) && typeof segment === "number" && node2.items[segment] !== void 0) {
+      node2 = node2.items[segment];
+    } else {
+      return { node: node2, key: null, complete: false };
+    }
+  }
+  return { node: node2, key, complete: true };
+}
+function locateValue(ctx, segments) {
+  const found2 = findNode(ctx.doc, segments);
+  const offset = rangeStart(found2.node) ?? rangeStart(ctx.doc.contents) ?? 0;
+  return positionAt(ctx.lineCounter, ctx.file, offset);
+}
+function locateKey(ctx, segments) {
+  const found2 = findNode(ctx.doc, segments);
+  const offset = rangeStart(found2.key) ?? rangeStart(found2.node) ?? rangeStart(ctx.doc.contents) ?? 0;
+  return positionAt(ctx.lineCounter, ctx.file, offset);
+}
+function locateInValue(ctx, segments, index) {
+  const found2 = findNode(ctx.doc, segments);
+  const node2 = found2.node;
+  const start = rangeStart(node2);
+  if (start === void 0 || !(0, import_yaml2.isScalar)(node2) || typeof node2.value !== "string" || !node2.range) {
+    return locateValue(ctx, segments);
+  }
+  const source = ctx.text.slice(node2.range[0], node2.range[1]);
+  const value = node2.value;
+  let shift;
+  if (source === value) shift = 0;
+  else if (source === `"${value}"` || source === `'${value}'`) shift = 1;
+  if (shift === void 0) return locateValue(ctx, segments);
+  return positionAt(ctx.lineCounter, ctx.file, start + shift + index);
+}
+var import_yaml2;
+var init_positions = __esm({
+  "src/config/positions.ts"() {
+    "use strict";
+    import_yaml2 = __toESM(require_dist(), 1);
+  }
+});
+
+// src/config/fs.ts
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
+import { readdir, realpath, stat } from "node:fs/promises";
+function readOpenFile(fd, size, maxBytes) {
+  const limit = maxBytes + 1;
+  let buffer = Buffer.allocUnsafe(Math.min(limit, size > 0 ? size + 1 : 4096));
+  let length = 0;
+  for (; ; ) {
+    if (length === buffer.length) {
+      if (buffer.length >= limit) break;
+      const grown = Buffer.allocUnsafe(Math.min(limit, buffer.length * 2));
+      buffer.copy(grown, 0, 0, length);
+      buffer = grown;
+    }
+    const bytesRead = readSync(fd, buffer, length, buffer.length - length, null);
+    if (bytesRead === 0) break;
+    length += bytesRead;
+  }
+  return buffer.subarray(0, length);
+}
+function readCapped(path2, maxBytes) {
+  const fd = openSync(path2, OPEN_NONBLOCKING);
+  try {
+    return readOpenFile(fd, fstatSync(fd).size, maxBytes);
+  } finally {
+    closeSync(fd);
+  }
+}
+function readSource(path2, maxBytes) {
+  const fd = openSync(path2, OPEN_NONBLOCKING);
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) throw Object.assign(new Error(`not a regular file: ${path2}`), { code: "ENOTREG" });
+    if (stats.size > maxBytes) return { tooLarge: stats.size };
+    return { bytes: readOpenFile(fd, stats.size, maxBytes) };
+  } finally {
+    closeSync(fd);
+  }
+}
+function describeFsError(error2) {
+  const code = error2?.code;
+  if (code !== void 0 && FS_REASONS[code] !== void 0) return FS_REASONS[code];
+  if (code !== void 0) return `cannot be read (${code})`;
+  return "cannot be read";
+}
+var OPEN_NONBLOCKING, nodeLoaderFs, FS_REASONS;
+var init_fs = __esm({
+  "src/config/fs.ts"() {
+    "use strict";
+    OPEN_NONBLOCKING = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+    nodeLoaderFs = {
+      stat: (path2) => stat(path2),
+      readdir: (path2) => readdir(path2, { withFileTypes: true }),
+      realpath: (path2) => realpath(path2),
+      readFile: async (path2, maxBytes) => readCapped(path2, maxBytes),
+      readSource: async (path2, maxBytes) => readSource(path2, maxBytes)
+    };
+    FS_REASONS = {
+      ENOENT: "no such file or directory",
+      EACCES: "permission denied",
+      EPERM: "operation not permitted",
+      EISDIR: "is a directory",
+      ENOTDIR: "a part of the path is not a directory",
+      ELOOP: "too many levels of symbolic links",
+      ENAMETOOLONG: "file name too long",
+      EMFILE: "too many open files",
+      EIO: "input/output error",
+      ENOTREG: "not a regular file",
+      EAGAIN: "nothing to read (a pipe without a writer)"
+    };
+  }
+});
+
+// src/config/source.ts
+function formatBytes(bytes) {
+  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+  if (bytes >= 1024) return `${Math.floor(bytes / 1024)} KiB`;
+  return `${bytes} bytes`;
+}
+function bytePosition(bytes, offset) {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset; i++) {
+    if (bytes[i] === 10) {
+      line += 1;
+      lineStart = i + 1;
+    }
+  }
+  const column = new TextDecoder().decode(bytes.subarray(lineStart, offset)).length + 1;
+  return { line, column };
+}
+function decodeUtf8(bytes) {
+  try {
+    return { text: STRICT_UTF8.decode(bytes) };
+  } catch {
+    const again = new TextEncoder().encode(new TextDecoder("utf-8").decode(bytes));
+    let i = 0;
+    while (i < bytes.length && bytes[i] === again[i]) i++;
+    return { invalidAt: i };
+  }
+}
+function decodeSource(file, bytes) {
+  if (bytes.length > MAX_FILE_BYTES) {
+    return { issue: tooLarge(file) };
+  }
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) {
+    const at = bytePosition(bytes, nul);
+    return {
+      issue: makeIssue("binary-file", "file contains a NUL byte: it looks binary, not like YAML text", {
+        file,
+        ...at
+      })
+    };
+  }
+  const decoded = decodeUtf8(bytes);
+  if ("invalidAt" in decoded) {
+    const bad = decoded.invalidAt;
+    const at = bytePosition(bytes, bad);
+    const hex2 = (bytes[bad] ?? 0).toString(16).padStart(2, "0");
+    return {
+      issue: makeIssue("invalid-utf8", `invalid UTF-8 (byte 0x${hex2}): connector files must be UTF-8 text`, {
+        file,
+        ...at
+      })
+    };
+  }
+  return decoded;
+}
+function tooLarge(file, size) {
+  const actual = size === void 0 ? `larger than ${formatBytes(MAX_FILE_BYTES)}` : formatBytes(size);
+  return makeIssue(
+    "file-too-large",
+    `file is ${actual}; a connector file may be at most ${formatBytes(MAX_FILE_BYTES)}`,
+    wholeFile(file)
+  );
+}
+var MAX_FILE_BYTES, STRICT_UTF8;
+var init_source = __esm({
+  "src/config/source.ts"() {
+    "use strict";
+    init_issues();
+    MAX_FILE_BYTES = 1024 * 1024;
+    STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true });
+  }
+});
+
+// src/config/references.ts
+import { isAbsolute as isAbsolute2, resolve as resolve3 } from "node:path";
+function referenceOrProblem(body, index, raw) {
+  if (body.startsWith("env:")) {
+    const name = body.slice(4);
+    if (ENV_NAME.test(name)) return { kind: "env", name, index, raw };
+    return {
+      index,
+      referenceLike: true,
+      message: `an \`\${env:NAME}\` reference needs a variable name of letters, digits and \`_\`, not starting with a digit`
+    };
+  }
+  if (body.startsWith("file:")) {
+    const path2 = body.slice(5);
+    if (path2 !== "") return { kind: "file", path: path2, index, raw };
+    return { index, referenceLike: true, message: `a \`\${file:PATH}\` reference needs a path` };
+  }
+  return {
+    index,
+    referenceLike: false,
+    message: `\`\${\` starts no reference here: use \`\${env:NAME}\` or \`\${file:PATH}\`, or ${LITERAL_HINT}`
+  };
+}
+function scanReferences(value) {
+  const parts = [];
+  const problems = [];
+  let text4 = "";
+  let i = 0;
+  while (i < value.length) {
+    if (value.startsWith("$${", i)) {
+      text4 += "${";
+      i += 3;
+    } else if (value.startsWith("${", i)) {
+      const end = value.indexOf("}", i + 2);
+      if (end < 0) {
+        const referenceLike = /^\$\{(env|file):/.test(value.slice(i));
+        problems.push({
+          index: i,
+          referenceLike,
+          message: `\`\${\` is never closed with \`}\`; ${LITERAL_HINT}`
+        });
+        text4 += value.slice(i);
+        break;
+      }
+      const raw = value.slice(i, end + 1);
+      const found2 = referenceOrProblem(value.slice(i + 2, end), i, raw);
+      if ("kind" in found2) {
+        if (text4 !== "") parts.push({ kind: "text", text: text4 });
+        text4 = "";
+        parts.push(found2);
+      } else {
+        problems.push(found2);
+        text4 += raw;
+      }
+      i = end + 1;
+    } else {
+      const next = value.indexOf("$", i + 1);
+      const stop = next < 0 ? value.length : next;
+      text4 += value.slice(i, stop);
+      i = stop;
+    }
+  }
+  if (text4 !== "" || parts.length === 0) parts.push({ kind: "text", text: text4 });
+  return { parts, problems };
+}
+function hasReferences(scanned) {
+  return scanned.parts.some((part) => part.kind !== "text");
+}
+function literalValue(scanned) {
+  return scanned.parts.map((part) => part.kind === "text" ? part.text : part.raw).join("");
+}
+async function readSecretFile(fs2, path2) {
+  let bytes;
+  try {
+    bytes = await fs2.readFile(path2, MAX_SECRET_FILE_BYTES);
+  } catch (error2) {
+    return { ok: false, code: "unreadable-secret-file", reason: describeFsError(error2) };
+  }
+  if (bytes.length > MAX_SECRET_FILE_BYTES) {
+    return {
+      ok: false,
+      code: "secret-file-too-large",
+      reason: `larger than ${formatBytes(MAX_SECRET_FILE_BYTES)}`
+    };
+  }
+  let text4;
+  try {
+    text4 = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return { ok: false, code: "unreadable-secret-file", reason: "not UTF-8 text" };
+  }
+  const value = text4.replace(/[\r\n]+$/, "");
+  if (value === "") return { ok: false, code: "empty-secret-file", reason: "empty" };
+  return { ok: true, value };
+}
+async function resolvePart(part, ctx, usedBy) {
+  if (part.kind === "env") {
+    const value = ctx.env[part.name];
+    if (value === void 0) {
+      return {
+        index: part.index,
+        code: "missing-env",
+        message: `environment variable \`${part.name}\` is not set (needed by ${usedBy})`
+      };
+    }
+    if (value === "") {
+      return {
+        index: part.index,
+        code: "empty-env",
+        message: `environment variable \`${part.name}\` is empty (needed by ${usedBy})`
+      };
+    }
+    return { value };
+  }
+  const absolute = isAbsolute2(part.path) ? part.path : resolve3(ctx.baseDir, part.path);
+  let pending2 = ctx.cache.get(absolute);
+  if (pending2 === void 0) {
+    pending2 = readSecretFile(ctx.fs, absolute);
+    ctx.cache.set(absolute, pending2);
+  }
+  const read = await pending2;
+  if (read.ok) return { value: read.value };
+  const message = read.code === "unreadable-secret-file" ? `cannot read secret file \`${part.path}\` (needed by ${usedBy}): ${read.reason}` : `secret file \`${part.path}\` is ${read.reason} (needed by ${usedBy})`;
+  return { index: part.index, code: read.code, message };
+}
+async function resolveReferences(scanned, ctx, usedBy) {
+  const pieces = [];
+  const failures = [];
+  for (const part of scanned.parts) {
+    if (part.kind === "text") {
+      pieces.push(part.text);
+      continue;
+    }
+    const resolved = await resolvePart(part, ctx, usedBy);
+    if ("value" in resolved) pieces.push(resolved.value);
+    else failures.push(resolved);
+  }
+  return failures.length > 0 ? { ok: false, failures } : { ok: true, value: pieces.join("") };
+}
+var ENV_NAME, LITERAL_HINT, MAX_SECRET_FILE_BYTES;
+var init_references = __esm({
+  "src/config/references.ts"() {
+    "use strict";
+    init_fs();
+    init_source();
+    ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+    LITERAL_HINT = "write `$${` for a literal `${`";
+    MAX_SECRET_FILE_BYTES = 64 * 1024;
+  }
+});
+
+// src/config/validator-names.ts
+import { readFileSync as readFileSync2 } from "node:fs";
+function schemaJson(name) {
+  return JSON.parse(readFileSync2(new URL(`../../schemas/${name}.schema.json`, new URL("../src/config/validator-names.ts", import.meta.url).href), "utf8"));
+}
+function generatedFile(name) {
+  return `${name}-validator.generated.cjs`;
+}
+var init_validator_names = __esm({
+  "src/config/validator-names.ts"() {
+    "use strict";
+  }
+});
+
 // node_modules/ajv/dist/compile/codegen/code.js
 var require_code = __commonJS({
   "node_modules/ajv/dist/compile/codegen/code.js"(exports) {
@@ -13164,7 +13662,7 @@ var require_code = __commonJS({
     };
     exports._Code = _Code;
     exports.nil = new _Code("");
-    function _2(strs, ...args) {
+    function _3(strs, ...args) {
       const code = [strs[0]];
       let i = 0;
       while (i < args.length) {
@@ -13173,7 +13671,7 @@ var require_code = __commonJS({
       }
       return new _Code(code);
     }
-    exports._ = _2;
+    exports._ = _3;
     var plus = new _Code("+");
     function str(strs, ...args) {
       const expr = [safeStringify(strs[0])];
@@ -13244,7 +13742,7 @@ var require_code = __commonJS({
     }
     exports.safeStringify = safeStringify;
     function getProperty(key) {
-      return typeof key == "string" && exports.IDENTIFIER.test(key) ? new _Code(`.${key}`) : _2`[${key}]`;
+      return typeof key == "string" && exports.IDENTIFIER.test(key) ? new _Code(`.${key}`) : _3`[${key}]`;
     }
     exports.getProperty = getProperty;
     function getEsmExportName(key) {
@@ -13484,11 +13982,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n;
       }
-      optimizeNames(names2, constants) {
+      optimizeNames(names2, constants2) {
         if (!names2[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names2, constants);
+          this.rhs = optimizeExpr(this.rhs, names2, constants2);
         return this;
       }
       get names() {
@@ -13505,10 +14003,10 @@ var require_codegen = __commonJS({
       render({ _n }) {
         return `${this.lhs} = ${this.rhs};` + _n;
       }
-      optimizeNames(names2, constants) {
+      optimizeNames(names2, constants2) {
         if (this.lhs instanceof code_1.Name && !names2[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names2, constants);
+        this.rhs = optimizeExpr(this.rhs, names2, constants2);
         return this;
       }
       get names() {
@@ -13569,8 +14067,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names2, constants) {
-        this.code = optimizeExpr(this.code, names2, constants);
+      optimizeNames(names2, constants2) {
+        this.code = optimizeExpr(this.code, names2, constants2);
         return this;
       }
       get names() {
@@ -13599,12 +14097,12 @@ var require_codegen = __commonJS({
         }
         return nodes.length > 0 ? this : void 0;
       }
-      optimizeNames(names2, constants) {
+      optimizeNames(names2, constants2) {
         const { nodes } = this;
         let i = nodes.length;
         while (i--) {
           const n = nodes[i];
-          if (n.optimizeNames(names2, constants))
+          if (n.optimizeNames(names2, constants2))
             continue;
           subtractNames(names2, n.names);
           nodes.splice(i, 1);
@@ -13657,12 +14155,12 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names2, constants) {
+      optimizeNames(names2, constants2) {
         var _a3;
-        this.else = (_a3 = this.else) === null || _a3 === void 0 ? void 0 : _a3.optimizeNames(names2, constants);
-        if (!(super.optimizeNames(names2, constants) || this.else))
+        this.else = (_a3 = this.else) === null || _a3 === void 0 ? void 0 : _a3.optimizeNames(names2, constants2);
+        if (!(super.optimizeNames(names2, constants2) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names2, constants);
+        this.condition = optimizeExpr(this.condition, names2, constants2);
         return this;
       }
       get names() {
@@ -13685,10 +14183,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names2, constants) {
-        if (!super.optimizeNames(names2, constants))
+      optimizeNames(names2, constants2) {
+        if (!super.optimizeNames(names2, constants2))
           return;
-        this.iteration = optimizeExpr(this.iteration, names2, constants);
+        this.iteration = optimizeExpr(this.iteration, names2, constants2);
         return this;
       }
       get names() {
@@ -13724,10 +14222,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names2, constants) {
-        if (!super.optimizeNames(names2, constants))
+      optimizeNames(names2, constants2) {
+        if (!super.optimizeNames(names2, constants2))
           return;
-        this.iterable = optimizeExpr(this.iterable, names2, constants);
+        this.iterable = optimizeExpr(this.iterable, names2, constants2);
         return this;
       }
       get names() {
@@ -13769,11 +14267,11 @@ var require_codegen = __commonJS({
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
-      optimizeNames(names2, constants) {
+      optimizeNames(names2, constants2) {
         var _a3, _b;
-        super.optimizeNames(names2, constants);
-        (_a3 = this.catch) === null || _a3 === void 0 ? void 0 : _a3.optimizeNames(names2, constants);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names2, constants);
+        super.optimizeNames(names2, constants2);
+        (_a3 = this.catch) === null || _a3 === void 0 ? void 0 : _a3.optimizeNames(names2, constants2);
+        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names2, constants2);
         return this;
       }
       get names() {
@@ -14074,7 +14572,7 @@ var require_codegen = __commonJS({
     function addExprNames(names2, from) {
       return from instanceof code_1._CodeOrName ? addNames(names2, from.names) : names2;
     }
-    function optimizeExpr(expr, names2, constants) {
+    function optimizeExpr(expr, names2, constants2) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -14089,14 +14587,14 @@ var require_codegen = __commonJS({
         return items;
       }, []));
       function replaceName(n) {
-        const c2 = constants[n.str];
+        const c2 = constants2[n.str];
         if (c2 === void 0 || names2[n.str] !== 1)
           return n;
         delete names2[n.str];
         return c2;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c2) => c2 instanceof code_1.Name && names2[c2.str] === 1 && constants[c2.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c2) => c2 instanceof code_1.Name && names2[c2.str] === 1 && constants2[c2.str] !== void 0);
       }
     }
     function subtractNames(names2, from) {
@@ -15341,7 +15839,7 @@ var require_resolve = __commonJS({
       const pathPrefix = getFullPath(uriResolver, schId, false);
       const localRefs = {};
       const schemaRefs = /* @__PURE__ */ new Set();
-      traverse(schema, { allKeys: true }, (sch, jsonPtr, _2, parentJsonPtr) => {
+      traverse(schema, { allKeys: true }, (sch, jsonPtr, _3, parentJsonPtr) => {
         if (parentJsonPtr === void 0)
           return;
         const fullPath = pathPrefix + jsonPtr;
@@ -19520,6 +20018,498 @@ var require_applicator = __commonJS({
   }
 });
 
+// node_modules/ajv/dist/vocabularies/format/format.js
+var require_format = __commonJS({
+  "node_modules/ajv/dist/vocabularies/format/format.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var codegen_1 = require_codegen();
+    var error2 = {
+      message: ({ schemaCode }) => (0, codegen_1.str)`must match format "${schemaCode}"`,
+      params: ({ schemaCode }) => (0, codegen_1._)`{format: ${schemaCode}}`
+    };
+    var def = {
+      keyword: "format",
+      type: ["number", "string"],
+      schemaType: "string",
+      $data: true,
+      error: error2,
+      code(cxt, ruleType) {
+        const { gen, data, $data, schema, schemaCode, it } = cxt;
+        const { opts, errSchemaPath, schemaEnv, self: self2 } = it;
+        if (!opts.validateFormats)
+          return;
+        if ($data)
+          validate$DataFormat();
+        else
+          validateFormat();
+        function validate$DataFormat() {
+          const fmts = gen.scopeValue("formats", {
+            ref: self2.formats,
+            code: opts.code.formats
+          });
+          const fDef = gen.const("fDef", (0, codegen_1._)`${fmts}[${schemaCode}]`);
+          const fType = gen.let("fType");
+          const format = gen.let("format");
+          gen.if((0, codegen_1._)`typeof ${fDef} == "object" && !(${fDef} instanceof RegExp)`, () => gen.assign(fType, (0, codegen_1._)`${fDef}.type || "string"`).assign(format, (0, codegen_1._)`${fDef}.validate`), () => gen.assign(fType, (0, codegen_1._)`"string"`).assign(format, fDef));
+          cxt.fail$data((0, codegen_1.or)(unknownFmt(), invalidFmt()));
+          function unknownFmt() {
+            if (opts.strictSchema === false)
+              return codegen_1.nil;
+            return (0, codegen_1._)`${schemaCode} && !${format}`;
+          }
+          function invalidFmt() {
+            const callFormat = schemaEnv.$async ? (0, codegen_1._)`(${fDef}.async ? await ${format}(${data}) : ${format}(${data}))` : (0, codegen_1._)`${format}(${data})`;
+            const validData = (0, codegen_1._)`(typeof ${format} == "function" ? ${callFormat} : ${format}.test(${data}))`;
+            return (0, codegen_1._)`${format} && ${format} !== true && ${fType} === ${ruleType} && !${validData}`;
+          }
+        }
+        function validateFormat() {
+          const formatDef = self2.formats[schema];
+          if (!formatDef) {
+            unknownFormat();
+            return;
+          }
+          if (formatDef === true)
+            return;
+          const [fmtType, format, fmtRef] = getFormat(formatDef);
+          if (fmtType === ruleType)
+            cxt.pass(validCondition());
+          function unknownFormat() {
+            if (opts.strictSchema === false) {
+              self2.logger.warn(unknownMsg());
+              return;
+            }
+            throw new Error(unknownMsg());
+            function unknownMsg() {
+              return `unknown format "${schema}" ignored in schema at path "${errSchemaPath}"`;
+            }
+          }
+          function getFormat(fmtDef) {
+            const code = fmtDef instanceof RegExp ? (0, codegen_1.regexpCode)(fmtDef) : opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(schema)}` : void 0;
+            const fmt = gen.scopeValue("formats", { key: schema, ref: fmtDef, code });
+            if (typeof fmtDef == "object" && !(fmtDef instanceof RegExp)) {
+              return [fmtDef.type || "string", fmtDef.validate, (0, codegen_1._)`${fmt}.validate`];
+            }
+            return ["string", fmtDef, fmt];
+          }
+          function validCondition() {
+            if (typeof formatDef == "object" && !(formatDef instanceof RegExp) && formatDef.async) {
+              if (!schemaEnv.$async)
+                throw new Error("async format in sync schema");
+              return (0, codegen_1._)`await ${fmtRef}(${data})`;
+            }
+            return typeof format == "function" ? (0, codegen_1._)`${fmtRef}(${data})` : (0, codegen_1._)`${fmtRef}.test(${data})`;
+          }
+        }
+      }
+    };
+    exports.default = def;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/format/index.js
+var require_format2 = __commonJS({
+  "node_modules/ajv/dist/vocabularies/format/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var format_1 = require_format();
+    var format = [format_1.default];
+    exports.default = format;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/metadata.js
+var require_metadata = __commonJS({
+  "node_modules/ajv/dist/vocabularies/metadata.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.contentVocabulary = exports.metadataVocabulary = void 0;
+    exports.metadataVocabulary = [
+      "title",
+      "description",
+      "default",
+      "deprecated",
+      "readOnly",
+      "writeOnly",
+      "examples"
+    ];
+    exports.contentVocabulary = [
+      "contentMediaType",
+      "contentEncoding",
+      "contentSchema"
+    ];
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/draft7.js
+var require_draft7 = __commonJS({
+  "node_modules/ajv/dist/vocabularies/draft7.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var core_1 = require_core2();
+    var validation_1 = require_validation();
+    var applicator_1 = require_applicator();
+    var format_1 = require_format2();
+    var metadata_1 = require_metadata();
+    var draft7Vocabularies = [
+      core_1.default,
+      validation_1.default,
+      (0, applicator_1.default)(),
+      format_1.default,
+      metadata_1.metadataVocabulary,
+      metadata_1.contentVocabulary
+    ];
+    exports.default = draft7Vocabularies;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/discriminator/types.js
+var require_types = __commonJS({
+  "node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.DiscrError = void 0;
+    var DiscrError;
+    (function(DiscrError2) {
+      DiscrError2["Tag"] = "tag";
+      DiscrError2["Mapping"] = "mapping";
+    })(DiscrError || (exports.DiscrError = DiscrError = {}));
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/discriminator/index.js
+var require_discriminator = __commonJS({
+  "node_modules/ajv/dist/vocabularies/discriminator/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var codegen_1 = require_codegen();
+    var types_1 = require_types();
+    var compile_1 = require_compile();
+    var ref_error_1 = require_ref_error();
+    var util_1 = require_util();
+    var error2 = {
+      message: ({ params: { discrError, tagName } }) => discrError === types_1.DiscrError.Tag ? `tag "${tagName}" must be string` : `value of tag "${tagName}" must be in oneOf`,
+      params: ({ params: { discrError, tag, tagName } }) => (0, codegen_1._)`{error: ${discrError}, tag: ${tagName}, tagValue: ${tag}}`
+    };
+    var def = {
+      keyword: "discriminator",
+      type: "object",
+      schemaType: "object",
+      error: error2,
+      code(cxt) {
+        const { gen, data, schema, parentSchema, it } = cxt;
+        const { oneOf } = parentSchema;
+        if (!it.opts.discriminator) {
+          throw new Error("discriminator: requires discriminator option");
+        }
+        const tagName = schema.propertyName;
+        if (typeof tagName != "string")
+          throw new Error("discriminator: requires propertyName");
+        if (schema.mapping)
+          throw new Error("discriminator: mapping is not supported");
+        if (!oneOf)
+          throw new Error("discriminator: requires oneOf keyword");
+        const valid = gen.let("valid", false);
+        const tag = gen.const("tag", (0, codegen_1._)`${data}${(0, codegen_1.getProperty)(tagName)}`);
+        gen.if((0, codegen_1._)`typeof ${tag} == "string"`, () => validateMapping(), () => cxt.error(false, { discrError: types_1.DiscrError.Tag, tag, tagName }));
+        cxt.ok(valid);
+        function validateMapping() {
+          const mapping = getMapping();
+          gen.if(false);
+          for (const tagValue in mapping) {
+            gen.elseIf((0, codegen_1._)`${tag} === ${tagValue}`);
+            gen.assign(valid, applyTagSchema(mapping[tagValue]));
+          }
+          gen.else();
+          cxt.error(false, { discrError: types_1.DiscrError.Mapping, tag, tagName });
+          gen.endIf();
+        }
+        function applyTagSchema(schemaProp) {
+          const _valid = gen.name("valid");
+          const schCxt = cxt.subschema({ keyword: "oneOf", schemaProp }, _valid);
+          cxt.mergeEvaluated(schCxt, codegen_1.Name);
+          return _valid;
+        }
+        function getMapping() {
+          var _a3;
+          const oneOfMapping = {};
+          const topRequired = hasRequired(parentSchema);
+          let tagRequired = true;
+          for (let i = 0; i < oneOf.length; i++) {
+            let sch = oneOf[i];
+            if ((sch === null || sch === void 0 ? void 0 : sch.$ref) && !(0, util_1.schemaHasRulesButRef)(sch, it.self.RULES)) {
+              const ref = sch.$ref;
+              sch = compile_1.resolveRef.call(it.self, it.schemaEnv.root, it.baseId, ref);
+              if (sch instanceof compile_1.SchemaEnv)
+                sch = sch.schema;
+              if (sch === void 0)
+                throw new ref_error_1.default(it.opts.uriResolver, it.baseId, ref);
+            }
+            const propSch = (_a3 = sch === null || sch === void 0 ? void 0 : sch.properties) === null || _a3 === void 0 ? void 0 : _a3[tagName];
+            if (typeof propSch != "object") {
+              throw new Error(`discriminator: oneOf subschemas (or referenced schemas) must have "properties/${tagName}"`);
+            }
+            tagRequired = tagRequired && (topRequired || hasRequired(sch));
+            addMappings(propSch, i);
+          }
+          if (!tagRequired)
+            throw new Error(`discriminator: "${tagName}" must be required`);
+          return oneOfMapping;
+          function hasRequired({ required: required2 }) {
+            return Array.isArray(required2) && required2.includes(tagName);
+          }
+          function addMappings(sch, i) {
+            if (sch.const) {
+              addMapping(sch.const, i);
+            } else if (sch.enum) {
+              for (const tagValue of sch.enum) {
+                addMapping(tagValue, i);
+              }
+            } else {
+              throw new Error(`discriminator: "properties/${tagName}" must have "const" or "enum"`);
+            }
+          }
+          function addMapping(tagValue, i) {
+            if (typeof tagValue != "string" || tagValue in oneOfMapping) {
+              throw new Error(`discriminator: "${tagName}" values must be unique strings`);
+            }
+            oneOfMapping[tagValue] = i;
+          }
+        }
+      }
+    };
+    exports.default = def;
+  }
+});
+
+// node_modules/ajv/dist/refs/json-schema-draft-07.json
+var require_json_schema_draft_07 = __commonJS({
+  "node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports, module) {
+    module.exports = {
+      $schema: "http://json-schema.org/draft-07/schema#",
+      $id: "http://json-schema.org/draft-07/schema#",
+      title: "Core schema meta-schema",
+      definitions: {
+        schemaArray: {
+          type: "array",
+          minItems: 1,
+          items: { $ref: "#" }
+        },
+        nonNegativeInteger: {
+          type: "integer",
+          minimum: 0
+        },
+        nonNegativeIntegerDefault0: {
+          allOf: [{ $ref: "#/definitions/nonNegativeInteger" }, { default: 0 }]
+        },
+        simpleTypes: {
+          enum: ["array", "boolean", "integer", "null", "number", "object", "string"]
+        },
+        stringArray: {
+          type: "array",
+          items: { type: "string" },
+          uniqueItems: true,
+          default: []
+        }
+      },
+      type: ["object", "boolean"],
+      properties: {
+        $id: {
+          type: "string",
+          format: "uri-reference"
+        },
+        $schema: {
+          type: "string",
+          format: "uri"
+        },
+        $ref: {
+          type: "string",
+          format: "uri-reference"
+        },
+        $comment: {
+          type: "string"
+        },
+        title: {
+          type: "string"
+        },
+        description: {
+          type: "string"
+        },
+        default: true,
+        readOnly: {
+          type: "boolean",
+          default: false
+        },
+        examples: {
+          type: "array",
+          items: true
+        },
+        multipleOf: {
+          type: "number",
+          exclusiveMinimum: 0
+        },
+        maximum: {
+          type: "number"
+        },
+        exclusiveMaximum: {
+          type: "number"
+        },
+        minimum: {
+          type: "number"
+        },
+        exclusiveMinimum: {
+          type: "number"
+        },
+        maxLength: { $ref: "#/definitions/nonNegativeInteger" },
+        minLength: { $ref: "#/definitions/nonNegativeIntegerDefault0" },
+        pattern: {
+          type: "string",
+          format: "regex"
+        },
+        additionalItems: { $ref: "#" },
+        items: {
+          anyOf: [{ $ref: "#" }, { $ref: "#/definitions/schemaArray" }],
+          default: true
+        },
+        maxItems: { $ref: "#/definitions/nonNegativeInteger" },
+        minItems: { $ref: "#/definitions/nonNegativeIntegerDefault0" },
+        uniqueItems: {
+          type: "boolean",
+          default: false
+        },
+        contains: { $ref: "#" },
+        maxProperties: { $ref: "#/definitions/nonNegativeInteger" },
+        minProperties: { $ref: "#/definitions/nonNegativeIntegerDefault0" },
+        required: { $ref: "#/definitions/stringArray" },
+        additionalProperties: { $ref: "#" },
+        definitions: {
+          type: "object",
+          additionalProperties: { $ref: "#" },
+          default: {}
+        },
+        properties: {
+          type: "object",
+          additionalProperties: { $ref: "#" },
+          default: {}
+        },
+        patternProperties: {
+          type: "object",
+          additionalProperties: { $ref: "#" },
+          propertyNames: { format: "regex" },
+          default: {}
+        },
+        dependencies: {
+          type: "object",
+          additionalProperties: {
+            anyOf: [{ $ref: "#" }, { $ref: "#/definitions/stringArray" }]
+          }
+        },
+        propertyNames: { $ref: "#" },
+        const: true,
+        enum: {
+          type: "array",
+          items: true,
+          minItems: 1,
+          uniqueItems: true
+        },
+        type: {
+          anyOf: [
+            { $ref: "#/definitions/simpleTypes" },
+            {
+              type: "array",
+              items: { $ref: "#/definitions/simpleTypes" },
+              minItems: 1,
+              uniqueItems: true
+            }
+          ]
+        },
+        format: { type: "string" },
+        contentMediaType: { type: "string" },
+        contentEncoding: { type: "string" },
+        if: { $ref: "#" },
+        then: { $ref: "#" },
+        else: { $ref: "#" },
+        allOf: { $ref: "#/definitions/schemaArray" },
+        anyOf: { $ref: "#/definitions/schemaArray" },
+        oneOf: { $ref: "#/definitions/schemaArray" },
+        not: { $ref: "#" }
+      },
+      default: true
+    };
+  }
+});
+
+// node_modules/ajv/dist/ajv.js
+var require_ajv = __commonJS({
+  "node_modules/ajv/dist/ajv.js"(exports, module) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.MissingRefError = exports.ValidationError = exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = exports.Ajv = void 0;
+    var core_1 = require_core();
+    var draft7_1 = require_draft7();
+    var discriminator_1 = require_discriminator();
+    var draft7MetaSchema = require_json_schema_draft_07();
+    var META_SUPPORT_DATA = ["/properties"];
+    var META_SCHEMA_ID = "http://json-schema.org/draft-07/schema";
+    var Ajv2 = class extends core_1.default {
+      _addVocabularies() {
+        super._addVocabularies();
+        draft7_1.default.forEach((v2) => this.addVocabulary(v2));
+        if (this.opts.discriminator)
+          this.addKeyword(discriminator_1.default);
+      }
+      _addDefaultMetaSchema() {
+        super._addDefaultMetaSchema();
+        if (!this.opts.meta)
+          return;
+        const metaSchema = this.opts.$data ? this.$dataMetaSchema(draft7MetaSchema, META_SUPPORT_DATA) : draft7MetaSchema;
+        this.addMetaSchema(metaSchema, META_SCHEMA_ID, false);
+        this.refs["http://json-schema.org/schema"] = META_SCHEMA_ID;
+      }
+      defaultMeta() {
+        return this.opts.defaultMeta = super.defaultMeta() || (this.getSchema(META_SCHEMA_ID) ? META_SCHEMA_ID : void 0);
+      }
+    };
+    exports.Ajv = Ajv2;
+    module.exports = exports = Ajv2;
+    module.exports.Ajv = Ajv2;
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.default = Ajv2;
+    var validate_1 = require_validate();
+    Object.defineProperty(exports, "KeywordCxt", { enumerable: true, get: function() {
+      return validate_1.KeywordCxt;
+    } });
+    var codegen_1 = require_codegen();
+    Object.defineProperty(exports, "_", { enumerable: true, get: function() {
+      return codegen_1._;
+    } });
+    Object.defineProperty(exports, "str", { enumerable: true, get: function() {
+      return codegen_1.str;
+    } });
+    Object.defineProperty(exports, "stringify", { enumerable: true, get: function() {
+      return codegen_1.stringify;
+    } });
+    Object.defineProperty(exports, "nil", { enumerable: true, get: function() {
+      return codegen_1.nil;
+    } });
+    Object.defineProperty(exports, "Name", { enumerable: true, get: function() {
+      return codegen_1.Name;
+    } });
+    Object.defineProperty(exports, "CodeGen", { enumerable: true, get: function() {
+      return codegen_1.CodeGen;
+    } });
+    var validation_error_1 = require_validation_error();
+    Object.defineProperty(exports, "ValidationError", { enumerable: true, get: function() {
+      return validation_error_1.default;
+    } });
+    var ref_error_1 = require_ref_error();
+    Object.defineProperty(exports, "MissingRefError", { enumerable: true, get: function() {
+      return ref_error_1.default;
+    } });
+  }
+});
+
 // node_modules/ajv/dist/vocabularies/dynamic/dynamicAnchor.js
 var require_dynamicAnchor = __commonJS({
   "node_modules/ajv/dist/vocabularies/dynamic/dynamicAnchor.js"(exports) {
@@ -19839,130 +20829,6 @@ var require_unevaluated = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/format/format.js
-var require_format = __commonJS({
-  "node_modules/ajv/dist/vocabularies/format/format.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var codegen_1 = require_codegen();
-    var error2 = {
-      message: ({ schemaCode }) => (0, codegen_1.str)`must match format "${schemaCode}"`,
-      params: ({ schemaCode }) => (0, codegen_1._)`{format: ${schemaCode}}`
-    };
-    var def = {
-      keyword: "format",
-      type: ["number", "string"],
-      schemaType: "string",
-      $data: true,
-      error: error2,
-      code(cxt, ruleType) {
-        const { gen, data, $data, schema, schemaCode, it } = cxt;
-        const { opts, errSchemaPath, schemaEnv, self: self2 } = it;
-        if (!opts.validateFormats)
-          return;
-        if ($data)
-          validate$DataFormat();
-        else
-          validateFormat();
-        function validate$DataFormat() {
-          const fmts = gen.scopeValue("formats", {
-            ref: self2.formats,
-            code: opts.code.formats
-          });
-          const fDef = gen.const("fDef", (0, codegen_1._)`${fmts}[${schemaCode}]`);
-          const fType = gen.let("fType");
-          const format = gen.let("format");
-          gen.if((0, codegen_1._)`typeof ${fDef} == "object" && !(${fDef} instanceof RegExp)`, () => gen.assign(fType, (0, codegen_1._)`${fDef}.type || "string"`).assign(format, (0, codegen_1._)`${fDef}.validate`), () => gen.assign(fType, (0, codegen_1._)`"string"`).assign(format, fDef));
-          cxt.fail$data((0, codegen_1.or)(unknownFmt(), invalidFmt()));
-          function unknownFmt() {
-            if (opts.strictSchema === false)
-              return codegen_1.nil;
-            return (0, codegen_1._)`${schemaCode} && !${format}`;
-          }
-          function invalidFmt() {
-            const callFormat = schemaEnv.$async ? (0, codegen_1._)`(${fDef}.async ? await ${format}(${data}) : ${format}(${data}))` : (0, codegen_1._)`${format}(${data})`;
-            const validData = (0, codegen_1._)`(typeof ${format} == "function" ? ${callFormat} : ${format}.test(${data}))`;
-            return (0, codegen_1._)`${format} && ${format} !== true && ${fType} === ${ruleType} && !${validData}`;
-          }
-        }
-        function validateFormat() {
-          const formatDef = self2.formats[schema];
-          if (!formatDef) {
-            unknownFormat();
-            return;
-          }
-          if (formatDef === true)
-            return;
-          const [fmtType, format, fmtRef] = getFormat(formatDef);
-          if (fmtType === ruleType)
-            cxt.pass(validCondition());
-          function unknownFormat() {
-            if (opts.strictSchema === false) {
-              self2.logger.warn(unknownMsg());
-              return;
-            }
-            throw new Error(unknownMsg());
-            function unknownMsg() {
-              return `unknown format "${schema}" ignored in schema at path "${errSchemaPath}"`;
-            }
-          }
-          function getFormat(fmtDef) {
-            const code = fmtDef instanceof RegExp ? (0, codegen_1.regexpCode)(fmtDef) : opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(schema)}` : void 0;
-            const fmt = gen.scopeValue("formats", { key: schema, ref: fmtDef, code });
-            if (typeof fmtDef == "object" && !(fmtDef instanceof RegExp)) {
-              return [fmtDef.type || "string", fmtDef.validate, (0, codegen_1._)`${fmt}.validate`];
-            }
-            return ["string", fmtDef, fmt];
-          }
-          function validCondition() {
-            if (typeof formatDef == "object" && !(formatDef instanceof RegExp) && formatDef.async) {
-              if (!schemaEnv.$async)
-                throw new Error("async format in sync schema");
-              return (0, codegen_1._)`await ${fmtRef}(${data})`;
-            }
-            return typeof format == "function" ? (0, codegen_1._)`${fmtRef}(${data})` : (0, codegen_1._)`${fmtRef}.test(${data})`;
-          }
-        }
-      }
-    };
-    exports.default = def;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/format/index.js
-var require_format2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/format/index.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var format_1 = require_format();
-    var format = [format_1.default];
-    exports.default = format;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/metadata.js
-var require_metadata = __commonJS({
-  "node_modules/ajv/dist/vocabularies/metadata.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.contentVocabulary = exports.metadataVocabulary = void 0;
-    exports.metadataVocabulary = [
-      "title",
-      "description",
-      "default",
-      "deprecated",
-      "readOnly",
-      "writeOnly",
-      "examples"
-    ];
-    exports.contentVocabulary = [
-      "contentMediaType",
-      "contentEncoding",
-      "contentSchema"
-    ];
-  }
-});
-
 // node_modules/ajv/dist/vocabularies/draft2020.js
 var require_draft2020 = __commonJS({
   "node_modules/ajv/dist/vocabularies/draft2020.js"(exports) {
@@ -19988,125 +20854,6 @@ var require_draft2020 = __commonJS({
       unevaluated_1.default
     ];
     exports.default = draft2020Vocabularies;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/discriminator/types.js
-var require_types = __commonJS({
-  "node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.DiscrError = void 0;
-    var DiscrError;
-    (function(DiscrError2) {
-      DiscrError2["Tag"] = "tag";
-      DiscrError2["Mapping"] = "mapping";
-    })(DiscrError || (exports.DiscrError = DiscrError = {}));
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/discriminator/index.js
-var require_discriminator = __commonJS({
-  "node_modules/ajv/dist/vocabularies/discriminator/index.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var codegen_1 = require_codegen();
-    var types_1 = require_types();
-    var compile_1 = require_compile();
-    var ref_error_1 = require_ref_error();
-    var util_1 = require_util();
-    var error2 = {
-      message: ({ params: { discrError, tagName } }) => discrError === types_1.DiscrError.Tag ? `tag "${tagName}" must be string` : `value of tag "${tagName}" must be in oneOf`,
-      params: ({ params: { discrError, tag, tagName } }) => (0, codegen_1._)`{error: ${discrError}, tag: ${tagName}, tagValue: ${tag}}`
-    };
-    var def = {
-      keyword: "discriminator",
-      type: "object",
-      schemaType: "object",
-      error: error2,
-      code(cxt) {
-        const { gen, data, schema, parentSchema, it } = cxt;
-        const { oneOf } = parentSchema;
-        if (!it.opts.discriminator) {
-          throw new Error("discriminator: requires discriminator option");
-        }
-        const tagName = schema.propertyName;
-        if (typeof tagName != "string")
-          throw new Error("discriminator: requires propertyName");
-        if (schema.mapping)
-          throw new Error("discriminator: mapping is not supported");
-        if (!oneOf)
-          throw new Error("discriminator: requires oneOf keyword");
-        const valid = gen.let("valid", false);
-        const tag = gen.const("tag", (0, codegen_1._)`${data}${(0, codegen_1.getProperty)(tagName)}`);
-        gen.if((0, codegen_1._)`typeof ${tag} == "string"`, () => validateMapping(), () => cxt.error(false, { discrError: types_1.DiscrError.Tag, tag, tagName }));
-        cxt.ok(valid);
-        function validateMapping() {
-          const mapping = getMapping();
-          gen.if(false);
-          for (const tagValue in mapping) {
-            gen.elseIf((0, codegen_1._)`${tag} === ${tagValue}`);
-            gen.assign(valid, applyTagSchema(mapping[tagValue]));
-          }
-          gen.else();
-          cxt.error(false, { discrError: types_1.DiscrError.Mapping, tag, tagName });
-          gen.endIf();
-        }
-        function applyTagSchema(schemaProp) {
-          const _valid = gen.name("valid");
-          const schCxt = cxt.subschema({ keyword: "oneOf", schemaProp }, _valid);
-          cxt.mergeEvaluated(schCxt, codegen_1.Name);
-          return _valid;
-        }
-        function getMapping() {
-          var _a3;
-          const oneOfMapping = {};
-          const topRequired = hasRequired(parentSchema);
-          let tagRequired = true;
-          for (let i = 0; i < oneOf.length; i++) {
-            let sch = oneOf[i];
-            if ((sch === null || sch === void 0 ? void 0 : sch.$ref) && !(0, util_1.schemaHasRulesButRef)(sch, it.self.RULES)) {
-              const ref = sch.$ref;
-              sch = compile_1.resolveRef.call(it.self, it.schemaEnv.root, it.baseId, ref);
-              if (sch instanceof compile_1.SchemaEnv)
-                sch = sch.schema;
-              if (sch === void 0)
-                throw new ref_error_1.default(it.opts.uriResolver, it.baseId, ref);
-            }
-            const propSch = (_a3 = sch === null || sch === void 0 ? void 0 : sch.properties) === null || _a3 === void 0 ? void 0 : _a3[tagName];
-            if (typeof propSch != "object") {
-              throw new Error(`discriminator: oneOf subschemas (or referenced schemas) must have "properties/${tagName}"`);
-            }
-            tagRequired = tagRequired && (topRequired || hasRequired(sch));
-            addMappings(propSch, i);
-          }
-          if (!tagRequired)
-            throw new Error(`discriminator: "${tagName}" must be required`);
-          return oneOfMapping;
-          function hasRequired({ required: required2 }) {
-            return Array.isArray(required2) && required2.includes(tagName);
-          }
-          function addMappings(sch, i) {
-            if (sch.const) {
-              addMapping(sch.const, i);
-            } else if (sch.enum) {
-              for (const tagValue of sch.enum) {
-                addMapping(tagValue, i);
-              }
-            } else {
-              throw new Error(`discriminator: "properties/${tagName}" must have "const" or "enum"`);
-            }
-          }
-          function addMapping(tagValue, i) {
-            if (typeof tagValue != "string" || tagValue in oneOfMapping) {
-              throw new Error(`discriminator: "${tagName}" values must be unique strings`);
-            }
-            oneOfMapping[tagValue] = i;
-          }
-        }
-      }
-    };
-    exports.default = def;
   }
 });
 
@@ -20521,7 +21268,7 @@ var require__ = __commonJS({
     var discriminator_1 = require_discriminator();
     var json_schema_2020_12_1 = require_json_schema_2020_12();
     var META_SCHEMA_ID = "https://json-schema.org/draft/2020-12/schema";
-    var Ajv20203 = class extends core_1.default {
+    var Ajv20202 = class extends core_1.default {
       constructor(opts = {}) {
         super({
           ...opts,
@@ -20548,11 +21295,11 @@ var require__ = __commonJS({
         return this.opts.defaultMeta = super.defaultMeta() || (this.getSchema(META_SCHEMA_ID) ? META_SCHEMA_ID : void 0);
       }
     };
-    exports.Ajv2020 = Ajv20203;
-    module.exports = exports = Ajv20203;
-    module.exports.Ajv2020 = Ajv20203;
+    exports.Ajv2020 = Ajv20202;
+    module.exports = exports = Ajv20202;
+    module.exports.Ajv2020 = Ajv20202;
     Object.defineProperty(exports, "__esModule", { value: true });
-    exports.default = Ajv20203;
+    exports.default = Ajv20202;
     var validate_1 = require_validate();
     Object.defineProperty(exports, "KeywordCxt", { enumerable: true, get: function() {
       return validate_1.KeywordCxt;
@@ -20587,468 +21334,90 @@ var require__ = __commonJS({
   }
 });
 
-// src/config/environments.ts
-import { dirname, isAbsolute, resolve as resolve2 } from "node:path";
-function looksLikeApiKey(value) {
-  return /^[A-Za-z0-9]{24,}$/.test(value) && /[a-z]/.test(value) && /[A-Z]/.test(value) && /\d/.test(value);
-}
-function readEnvironments(raw, settingsFile, where2, invalid3) {
-  const problems = [];
-  const blocks = /* @__PURE__ */ new Map();
-  for (const [name, input] of Object.entries(raw)) {
-    const at = (key) => where2(key === void 0 ? ["environments", name] : ["environments", name, key]);
-    const apiKey = keySource(input, settingsFile, at, problems);
-    const values = {};
-    for (const key of OVERRIDES) {
-      if (input[key] !== void 0) Object.assign(values, { [key]: input[key] });
-    }
-    const block = {
-      values,
-      apiKey: apiKey ?? { env: "" },
-      vars: Object.fromEntries(Object.entries(input.vars ?? {}).map(([key, value]) => [key, String(value)]))
-    };
-    if (input.api_url !== void 0) block.apiUrlSetIn = at("api_url");
-    blocks.set(name, block);
-  }
-  if (problems.length > 0) throw invalid3(`invalid settings: ${problems.join("; ")}`);
-  return { names: [...blocks.keys()], blocks };
-}
-function keySource(input, settingsFile, at, problems) {
-  const fromEnv = input.api_key_env;
-  const fromFile = input.api_key_file;
-  if (fromEnv === void 0 === (fromFile === void 0)) {
-    problems.push(
-      `${at()}: give exactly one of api_key_env (the variable holding this workspace's key) and api_key_file (a file holding it)${fromEnv === void 0 ? "" : ", not both"}`
-    );
-    return void 0;
-  }
-  const [key, value] = fromEnv !== void 0 ? ["api_key_env", fromEnv] : ["api_key_file", fromFile];
-  if (looksLikeApiKey(value)) {
-    problems.push(
-      `${at(key)}: ${key} looks like an API key itself; it names ${key === "api_key_env" ? "the variable holding the key (e.g. MISTRAL_API_KEY_STAGING)" : "a file holding the key"}, and the key stays out of the repository (revoke this one if it is real)`
-    );
-    return void 0;
-  }
-  if (fromEnv !== void 0) return { env: fromEnv };
-  return { file: isAbsolute(value) ? value : resolve2(dirname(settingsFile), value), written: value };
-}
-var OVERRIDES;
-var init_environments = __esm({
-  "src/config/environments.ts"() {
+// node_modules/ajv/dist/standalone/index.js
+var require_standalone = __commonJS({
+  "node_modules/ajv/dist/standalone/index.js"(exports, module) {
     "use strict";
-    OVERRIDES = [
-      "api_url",
-      "paths",
-      "scope",
-      "protect",
-      "prune",
-      "max_deletes",
-      "max_delete_percent",
-      "allow_breaking_agents",
-      "state_dir"
-    ];
-  }
-});
-
-// src/config/issues.ts
-var issues_exports = {};
-__export(issues_exports, {
-  formatKeyPath: () => formatKeyPath,
-  formatLocation: () => formatLocation,
-  makeIssue: () => makeIssue,
-  quoteValue: () => quoteValue,
-  sortIssues: () => sortIssues,
-  wholeFile: () => wholeFile
-});
-function formatKeyPath(segments) {
-  let out = "";
-  for (const segment of segments) {
-    if (typeof segment === "number") out += `[${segment}]`;
-    else if (PLAIN_KEY.test(segment)) out += out === "" ? segment : `.${segment}`;
-    else out += `[${JSON.stringify(segment)}]`;
-  }
-  return out;
-}
-function formatLocation(location) {
-  if (location.line <= 0) return location.file;
-  return `${location.file}:${location.line}:${location.column}`;
-}
-function wholeFile(file) {
-  return { file, line: 0, column: 0 };
-}
-function makeIssue(code, message, location, extras = {}) {
-  return {
-    code,
-    severity: extras.severity ?? "error",
-    message,
-    ...extras.key !== void 0 && extras.key !== "" ? { key: extras.key } : {},
-    location,
-    ...extras.related !== void 0 && extras.related.length > 0 ? { related: extras.related } : {}
-  };
-}
-function sortIssues(issues, fileOrder) {
-  const rank = /* @__PURE__ */ new Map();
-  fileOrder.forEach((file, index) => {
-    if (!rank.has(file)) rank.set(file, index);
-  });
-  const rankOf = (file) => rank.get(file) ?? Number.MAX_SAFE_INTEGER;
-  return issues.map((issue2, index) => ({ issue: issue2, index })).sort(
-    (a, b2) => rankOf(a.issue.location.file) - rankOf(b2.issue.location.file) || a.issue.location.line - b2.issue.location.line || a.issue.location.column - b2.issue.location.column || a.index - b2.index
-  ).map(({ issue: issue2 }) => issue2);
-}
-function quoteValue(value, max = 40) {
-  const shown2 = value.length > max ? `${value.slice(0, max)}\u2026` : value;
-  return `\`${shown2}\``;
-}
-var PLAIN_KEY;
-var init_issues = __esm({
-  "src/config/issues.ts"() {
-    "use strict";
-    PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
-  }
-});
-
-// src/config/positions.ts
-function positionAt(lineCounter, file, offset) {
-  const { line, col } = lineCounter.linePos(offset);
-  return { file, line, column: col };
-}
-function rangeStart(node2) {
-  const range = node2?.range;
-  return range ? range[0] : void 0;
-}
-function keyText(pair) {
-  return (0, import_yaml2.isScalar)(pair.key) ? String(pair.key.value) : void 0;
-}
-function findNode(doc, segments) {
-  let node2 = doc.contents;
-  let key = null;
-  for (const segment of segments) {
-    if ((0, import_yaml2.isAlias)(node2)) node2 = node2.resolve(doc) ?? node2;
-    key = null;
-    if ((0, import_yaml2.isMap)(node2)) {
-      const pair = node2.items.find((item) => keyText(item) === String(segment));
-      if (pair === void 0) return { node: node2, key: null, complete: false };
-      key = pair.key;
-      node2 = pair.value ?? null;
-      if (node2 === null || rangeStart(node2) === void 0) return { node: key, key, complete: true };
-    } else if ((0, import_yaml2.isSeq)(node2) && typeof segment === "number" && node2.items[segment] !== void 0) {
-      node2 = node2.items[segment];
-    } else {
-      return { node: node2, key: null, complete: false };
-    }
-  }
-  return { node: node2, key, complete: true };
-}
-function locateValue(ctx, segments) {
-  const found2 = findNode(ctx.doc, segments);
-  const offset = rangeStart(found2.node) ?? rangeStart(ctx.doc.contents) ?? 0;
-  return positionAt(ctx.lineCounter, ctx.file, offset);
-}
-function locateKey(ctx, segments) {
-  const found2 = findNode(ctx.doc, segments);
-  const offset = rangeStart(found2.key) ?? rangeStart(found2.node) ?? rangeStart(ctx.doc.contents) ?? 0;
-  return positionAt(ctx.lineCounter, ctx.file, offset);
-}
-function locateInValue(ctx, segments, index) {
-  const found2 = findNode(ctx.doc, segments);
-  const node2 = found2.node;
-  const start = rangeStart(node2);
-  if (start === void 0 || !(0, import_yaml2.isScalar)(node2) || typeof node2.value !== "string" || !node2.range) {
-    return locateValue(ctx, segments);
-  }
-  const source = ctx.text.slice(node2.range[0], node2.range[1]);
-  const value = node2.value;
-  let shift;
-  if (source === value) shift = 0;
-  else if (source === `"${value}"` || source === `'${value}'`) shift = 1;
-  if (shift === void 0) return locateValue(ctx, segments);
-  return positionAt(ctx.lineCounter, ctx.file, start + shift + index);
-}
-var import_yaml2;
-var init_positions = __esm({
-  "src/config/positions.ts"() {
-    "use strict";
-    import_yaml2 = __toESM(require_dist(), 1);
-  }
-});
-
-// src/config/fs.ts
-import { open, readdir, realpath, stat } from "node:fs/promises";
-async function readCapped(path2, maxBytes) {
-  const handle = await open(path2, "r");
-  try {
-    const limit = maxBytes + 1;
-    const { size } = await handle.stat();
-    let buffer = Buffer.allocUnsafe(Math.min(limit, size > 0 ? size + 1 : 4096));
-    let length = 0;
-    for (; ; ) {
-      if (length === buffer.length) {
-        if (buffer.length >= limit) break;
-        const grown = Buffer.allocUnsafe(Math.min(limit, buffer.length * 2));
-        buffer.copy(grown, 0, 0, length);
-        buffer = grown;
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var scope_1 = require_scope();
+    var code_1 = require_code();
+    function standaloneCode2(ajv, refsOrFunc) {
+      if (!ajv.opts.code.source) {
+        throw new Error("moduleCode: ajv instance must have code.source option");
       }
-      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
-      if (bytesRead === 0) break;
-      length += bytesRead;
-    }
-    return buffer.subarray(0, length);
-  } finally {
-    await handle.close();
-  }
-}
-function describeFsError(error2) {
-  const code = error2?.code;
-  if (code !== void 0 && FS_REASONS[code] !== void 0) return FS_REASONS[code];
-  if (code !== void 0) return `cannot be read (${code})`;
-  return "cannot be read";
-}
-var nodeLoaderFs, FS_REASONS;
-var init_fs = __esm({
-  "src/config/fs.ts"() {
-    "use strict";
-    nodeLoaderFs = {
-      stat: (path2) => stat(path2),
-      readdir: (path2) => readdir(path2, { withFileTypes: true }),
-      realpath: (path2) => realpath(path2),
-      readFile: readCapped
-    };
-    FS_REASONS = {
-      ENOENT: "no such file or directory",
-      EACCES: "permission denied",
-      EPERM: "operation not permitted",
-      EISDIR: "is a directory",
-      ENOTDIR: "a part of the path is not a directory",
-      ELOOP: "too many levels of symbolic links",
-      ENAMETOOLONG: "file name too long",
-      EMFILE: "too many open files",
-      EIO: "input/output error"
-    };
-  }
-});
-
-// src/config/source.ts
-function formatBytes(bytes) {
-  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
-  if (bytes >= 1024) return `${Math.floor(bytes / 1024)} KiB`;
-  return `${bytes} bytes`;
-}
-function bytePosition(bytes, offset) {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset; i++) {
-    if (bytes[i] === 10) {
-      line += 1;
-      lineStart = i + 1;
-    }
-  }
-  const column = new TextDecoder().decode(bytes.subarray(lineStart, offset)).length + 1;
-  return { line, column };
-}
-function firstInvalidUtf8(bytes) {
-  try {
-    new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-    return -1;
-  } catch {
-    const again = new TextEncoder().encode(new TextDecoder("utf-8").decode(bytes));
-    let i = 0;
-    while (i < bytes.length && bytes[i] === again[i]) i++;
-    return i;
-  }
-}
-function decodeSource(file, bytes) {
-  if (bytes.length > MAX_FILE_BYTES) {
-    return { issue: tooLarge(file) };
-  }
-  const nul = bytes.indexOf(0);
-  if (nul >= 0) {
-    const at = bytePosition(bytes, nul);
-    return {
-      issue: makeIssue("binary-file", "file contains a NUL byte: it looks binary, not like YAML text", {
-        file,
-        ...at
-      })
-    };
-  }
-  const bad = firstInvalidUtf8(bytes);
-  if (bad >= 0) {
-    const at = bytePosition(bytes, bad);
-    const hex2 = (bytes[bad] ?? 0).toString(16).padStart(2, "0");
-    return {
-      issue: makeIssue("invalid-utf8", `invalid UTF-8 (byte 0x${hex2}): connector files must be UTF-8 text`, {
-        file,
-        ...at
-      })
-    };
-  }
-  return { text: new TextDecoder("utf-8").decode(bytes) };
-}
-function tooLarge(file, size) {
-  const actual = size === void 0 ? `larger than ${formatBytes(MAX_FILE_BYTES)}` : formatBytes(size);
-  return makeIssue(
-    "file-too-large",
-    `file is ${actual}; a connector file may be at most ${formatBytes(MAX_FILE_BYTES)}`,
-    wholeFile(file)
-  );
-}
-var MAX_FILE_BYTES;
-var init_source = __esm({
-  "src/config/source.ts"() {
-    "use strict";
-    init_issues();
-    MAX_FILE_BYTES = 1024 * 1024;
-  }
-});
-
-// src/config/references.ts
-import { isAbsolute as isAbsolute2, resolve as resolve3 } from "node:path";
-function referenceOrProblem(body, index, raw) {
-  if (body.startsWith("env:")) {
-    const name = body.slice(4);
-    if (ENV_NAME.test(name)) return { kind: "env", name, index, raw };
-    return {
-      index,
-      referenceLike: true,
-      message: `an \`\${env:NAME}\` reference needs a variable name of letters, digits and \`_\`, not starting with a digit`
-    };
-  }
-  if (body.startsWith("file:")) {
-    const path2 = body.slice(5);
-    if (path2 !== "") return { kind: "file", path: path2, index, raw };
-    return { index, referenceLike: true, message: `a \`\${file:PATH}\` reference needs a path` };
-  }
-  return {
-    index,
-    referenceLike: false,
-    message: `\`\${\` starts no reference here: use \`\${env:NAME}\` or \`\${file:PATH}\`, or ${LITERAL_HINT}`
-  };
-}
-function scanReferences(value) {
-  const parts = [];
-  const problems = [];
-  let text4 = "";
-  let i = 0;
-  while (i < value.length) {
-    if (value.startsWith("$${", i)) {
-      text4 += "${";
-      i += 3;
-    } else if (value.startsWith("${", i)) {
-      const end = value.indexOf("}", i + 2);
-      if (end < 0) {
-        const referenceLike = /^\$\{(env|file):/.test(value.slice(i));
-        problems.push({
-          index: i,
-          referenceLike,
-          message: `\`\${\` is never closed with \`}\`; ${LITERAL_HINT}`
-        });
-        text4 += value.slice(i);
-        break;
+      const { _n } = ajv.scope.opts;
+      return typeof refsOrFunc == "function" ? funcExportCode(refsOrFunc.source) : refsOrFunc !== void 0 ? multiExportsCode(refsOrFunc, getValidate) : multiExportsCode(ajv.schemas, (sch) => sch.meta ? void 0 : ajv.compile(sch.schema));
+      function getValidate(id) {
+        const v2 = ajv.getSchema(id);
+        if (!v2)
+          throw new Error(`moduleCode: no schema with id ${id}`);
+        return v2;
       }
-      const raw = value.slice(i, end + 1);
-      const found2 = referenceOrProblem(value.slice(i + 2, end), i, raw);
-      if ("kind" in found2) {
-        if (text4 !== "") parts.push({ kind: "text", text: text4 });
-        text4 = "";
-        parts.push(found2);
-      } else {
-        problems.push(found2);
-        text4 += raw;
+      function funcExportCode(source) {
+        const usedValues = {};
+        const n = source === null || source === void 0 ? void 0 : source.validateName;
+        const vCode = validateCode(usedValues, source);
+        if (ajv.opts.code.esm) {
+          return `"use strict";${_n}export const validate = ${n};${_n}export default ${n};${_n}${vCode}`;
+        }
+        return `"use strict";${_n}module.exports = ${n};${_n}module.exports.default = ${n};${_n}${vCode}`;
       }
-      i = end + 1;
-    } else {
-      const next = value.indexOf("$", i + 1);
-      const stop = next < 0 ? value.length : next;
-      text4 += value.slice(i, stop);
-      i = stop;
+      function multiExportsCode(schemas, getValidateFunc) {
+        var _a3;
+        const usedValues = {};
+        let code = (0, code_1._)`"use strict";`;
+        for (const name in schemas) {
+          const v2 = getValidateFunc(schemas[name]);
+          if (v2) {
+            const vCode = validateCode(usedValues, v2.source);
+            const exportSyntax = ajv.opts.code.esm ? (0, code_1._)`export const ${(0, code_1.getEsmExportName)(name)}` : (0, code_1._)`exports${(0, code_1.getProperty)(name)}`;
+            code = (0, code_1._)`${code}${_n}${exportSyntax} = ${(_a3 = v2.source) === null || _a3 === void 0 ? void 0 : _a3.validateName};${_n}${vCode}`;
+          }
+        }
+        return `${code}`;
+      }
+      function validateCode(usedValues, s3) {
+        if (!s3)
+          throw new Error('moduleCode: function does not have "source" property');
+        if (usedState(s3.validateName) === scope_1.UsedValueState.Completed)
+          return code_1.nil;
+        setUsedState(s3.validateName, scope_1.UsedValueState.Started);
+        const scopeCode = ajv.scope.scopeCode(s3.scopeValues, usedValues, refValidateCode);
+        const code = new code_1._Code(`${scopeCode}${_n}${s3.validateCode}`);
+        return s3.evaluated ? (0, code_1._)`${code}${s3.validateName}.evaluated = ${s3.evaluated};${_n}` : code;
+        function refValidateCode(n) {
+          var _a3;
+          const vRef = (_a3 = n.value) === null || _a3 === void 0 ? void 0 : _a3.ref;
+          if (n.prefix === "validate" && typeof vRef == "function") {
+            const v2 = vRef;
+            return validateCode(usedValues, v2.source);
+          } else if ((n.prefix === "root" || n.prefix === "wrapper") && typeof vRef == "object") {
+            const { validate: validate2, validateName } = vRef;
+            if (!validateName)
+              throw new Error("ajv internal error");
+            const def = ajv.opts.code.es5 ? scope_1.varKinds.var : scope_1.varKinds.const;
+            const wrapper = (0, code_1._)`${def} ${n} = {validate: ${validateName}};`;
+            if (usedState(validateName) === scope_1.UsedValueState.Started)
+              return wrapper;
+            const vCode = validateCode(usedValues, validate2 === null || validate2 === void 0 ? void 0 : validate2.source);
+            return (0, code_1._)`${wrapper}${_n}${vCode}`;
+          }
+          return void 0;
+        }
+        function usedState(name) {
+          var _a3;
+          return (_a3 = usedValues[name.prefix]) === null || _a3 === void 0 ? void 0 : _a3.get(name);
+        }
+        function setUsedState(name, state) {
+          const { prefix } = name;
+          const names2 = usedValues[prefix] = usedValues[prefix] || /* @__PURE__ */ new Map();
+          names2.set(name, state);
+        }
+      }
     }
-  }
-  if (text4 !== "" || parts.length === 0) parts.push({ kind: "text", text: text4 });
-  return { parts, problems };
-}
-function hasReferences(scanned) {
-  return scanned.parts.some((part) => part.kind !== "text");
-}
-function literalValue(scanned) {
-  return scanned.parts.map((part) => part.kind === "text" ? part.text : part.raw).join("");
-}
-async function readSecretFile(fs2, path2) {
-  let bytes;
-  try {
-    bytes = await fs2.readFile(path2, MAX_SECRET_FILE_BYTES);
-  } catch (error2) {
-    return { ok: false, code: "unreadable-secret-file", reason: describeFsError(error2) };
-  }
-  if (bytes.length > MAX_SECRET_FILE_BYTES) {
-    return {
-      ok: false,
-      code: "secret-file-too-large",
-      reason: `larger than ${formatBytes(MAX_SECRET_FILE_BYTES)}`
-    };
-  }
-  let text4;
-  try {
-    text4 = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    return { ok: false, code: "unreadable-secret-file", reason: "not UTF-8 text" };
-  }
-  const value = text4.replace(/[\r\n]+$/, "");
-  if (value === "") return { ok: false, code: "empty-secret-file", reason: "empty" };
-  return { ok: true, value };
-}
-async function resolvePart(part, ctx, usedBy) {
-  if (part.kind === "env") {
-    const value = ctx.env[part.name];
-    if (value === void 0) {
-      return {
-        index: part.index,
-        code: "missing-env",
-        message: `environment variable \`${part.name}\` is not set (needed by ${usedBy})`
-      };
-    }
-    if (value === "") {
-      return {
-        index: part.index,
-        code: "empty-env",
-        message: `environment variable \`${part.name}\` is empty (needed by ${usedBy})`
-      };
-    }
-    return { value };
-  }
-  const absolute = isAbsolute2(part.path) ? part.path : resolve3(ctx.baseDir, part.path);
-  let pending2 = ctx.cache.get(absolute);
-  if (pending2 === void 0) {
-    pending2 = readSecretFile(ctx.fs, absolute);
-    ctx.cache.set(absolute, pending2);
-  }
-  const read = await pending2;
-  if (read.ok) return { value: read.value };
-  const message = read.code === "unreadable-secret-file" ? `cannot read secret file \`${part.path}\` (needed by ${usedBy}): ${read.reason}` : `secret file \`${part.path}\` is ${read.reason} (needed by ${usedBy})`;
-  return { index: part.index, code: read.code, message };
-}
-async function resolveReferences(scanned, ctx, usedBy) {
-  const pieces = [];
-  const failures = [];
-  for (const part of scanned.parts) {
-    if (part.kind === "text") {
-      pieces.push(part.text);
-      continue;
-    }
-    const resolved = await resolvePart(part, ctx, usedBy);
-    if ("value" in resolved) pieces.push(resolved.value);
-    else failures.push(resolved);
-  }
-  return failures.length > 0 ? { ok: false, failures } : { ok: true, value: pieces.join("") };
-}
-var ENV_NAME, LITERAL_HINT, MAX_SECRET_FILE_BYTES;
-var init_references = __esm({
-  "src/config/references.ts"() {
-    "use strict";
-    init_fs();
-    init_source();
-    ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-    LITERAL_HINT = "write `$${` for a literal `${`";
-    MAX_SECRET_FILE_BYTES = 64 * 1024;
+    module.exports = exports = standaloneCode2;
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.default = standaloneCode2;
   }
 });
 
@@ -21255,255 +21624,6 @@ var require_formats = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/draft7.js
-var require_draft7 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/draft7.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var core_1 = require_core2();
-    var validation_1 = require_validation();
-    var applicator_1 = require_applicator();
-    var format_1 = require_format2();
-    var metadata_1 = require_metadata();
-    var draft7Vocabularies = [
-      core_1.default,
-      validation_1.default,
-      (0, applicator_1.default)(),
-      format_1.default,
-      metadata_1.metadataVocabulary,
-      metadata_1.contentVocabulary
-    ];
-    exports.default = draft7Vocabularies;
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-draft-07.json
-var require_json_schema_draft_07 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports, module) {
-    module.exports = {
-      $schema: "http://json-schema.org/draft-07/schema#",
-      $id: "http://json-schema.org/draft-07/schema#",
-      title: "Core schema meta-schema",
-      definitions: {
-        schemaArray: {
-          type: "array",
-          minItems: 1,
-          items: { $ref: "#" }
-        },
-        nonNegativeInteger: {
-          type: "integer",
-          minimum: 0
-        },
-        nonNegativeIntegerDefault0: {
-          allOf: [{ $ref: "#/definitions/nonNegativeInteger" }, { default: 0 }]
-        },
-        simpleTypes: {
-          enum: ["array", "boolean", "integer", "null", "number", "object", "string"]
-        },
-        stringArray: {
-          type: "array",
-          items: { type: "string" },
-          uniqueItems: true,
-          default: []
-        }
-      },
-      type: ["object", "boolean"],
-      properties: {
-        $id: {
-          type: "string",
-          format: "uri-reference"
-        },
-        $schema: {
-          type: "string",
-          format: "uri"
-        },
-        $ref: {
-          type: "string",
-          format: "uri-reference"
-        },
-        $comment: {
-          type: "string"
-        },
-        title: {
-          type: "string"
-        },
-        description: {
-          type: "string"
-        },
-        default: true,
-        readOnly: {
-          type: "boolean",
-          default: false
-        },
-        examples: {
-          type: "array",
-          items: true
-        },
-        multipleOf: {
-          type: "number",
-          exclusiveMinimum: 0
-        },
-        maximum: {
-          type: "number"
-        },
-        exclusiveMaximum: {
-          type: "number"
-        },
-        minimum: {
-          type: "number"
-        },
-        exclusiveMinimum: {
-          type: "number"
-        },
-        maxLength: { $ref: "#/definitions/nonNegativeInteger" },
-        minLength: { $ref: "#/definitions/nonNegativeIntegerDefault0" },
-        pattern: {
-          type: "string",
-          format: "regex"
-        },
-        additionalItems: { $ref: "#" },
-        items: {
-          anyOf: [{ $ref: "#" }, { $ref: "#/definitions/schemaArray" }],
-          default: true
-        },
-        maxItems: { $ref: "#/definitions/nonNegativeInteger" },
-        minItems: { $ref: "#/definitions/nonNegativeIntegerDefault0" },
-        uniqueItems: {
-          type: "boolean",
-          default: false
-        },
-        contains: { $ref: "#" },
-        maxProperties: { $ref: "#/definitions/nonNegativeInteger" },
-        minProperties: { $ref: "#/definitions/nonNegativeIntegerDefault0" },
-        required: { $ref: "#/definitions/stringArray" },
-        additionalProperties: { $ref: "#" },
-        definitions: {
-          type: "object",
-          additionalProperties: { $ref: "#" },
-          default: {}
-        },
-        properties: {
-          type: "object",
-          additionalProperties: { $ref: "#" },
-          default: {}
-        },
-        patternProperties: {
-          type: "object",
-          additionalProperties: { $ref: "#" },
-          propertyNames: { format: "regex" },
-          default: {}
-        },
-        dependencies: {
-          type: "object",
-          additionalProperties: {
-            anyOf: [{ $ref: "#" }, { $ref: "#/definitions/stringArray" }]
-          }
-        },
-        propertyNames: { $ref: "#" },
-        const: true,
-        enum: {
-          type: "array",
-          items: true,
-          minItems: 1,
-          uniqueItems: true
-        },
-        type: {
-          anyOf: [
-            { $ref: "#/definitions/simpleTypes" },
-            {
-              type: "array",
-              items: { $ref: "#/definitions/simpleTypes" },
-              minItems: 1,
-              uniqueItems: true
-            }
-          ]
-        },
-        format: { type: "string" },
-        contentMediaType: { type: "string" },
-        contentEncoding: { type: "string" },
-        if: { $ref: "#" },
-        then: { $ref: "#" },
-        else: { $ref: "#" },
-        allOf: { $ref: "#/definitions/schemaArray" },
-        anyOf: { $ref: "#/definitions/schemaArray" },
-        oneOf: { $ref: "#/definitions/schemaArray" },
-        not: { $ref: "#" }
-      },
-      default: true
-    };
-  }
-});
-
-// node_modules/ajv/dist/ajv.js
-var require_ajv = __commonJS({
-  "node_modules/ajv/dist/ajv.js"(exports, module) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.MissingRefError = exports.ValidationError = exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = exports.Ajv = void 0;
-    var core_1 = require_core();
-    var draft7_1 = require_draft7();
-    var discriminator_1 = require_discriminator();
-    var draft7MetaSchema = require_json_schema_draft_07();
-    var META_SUPPORT_DATA = ["/properties"];
-    var META_SCHEMA_ID = "http://json-schema.org/draft-07/schema";
-    var Ajv2 = class extends core_1.default {
-      _addVocabularies() {
-        super._addVocabularies();
-        draft7_1.default.forEach((v2) => this.addVocabulary(v2));
-        if (this.opts.discriminator)
-          this.addKeyword(discriminator_1.default);
-      }
-      _addDefaultMetaSchema() {
-        super._addDefaultMetaSchema();
-        if (!this.opts.meta)
-          return;
-        const metaSchema = this.opts.$data ? this.$dataMetaSchema(draft7MetaSchema, META_SUPPORT_DATA) : draft7MetaSchema;
-        this.addMetaSchema(metaSchema, META_SCHEMA_ID, false);
-        this.refs["http://json-schema.org/schema"] = META_SCHEMA_ID;
-      }
-      defaultMeta() {
-        return this.opts.defaultMeta = super.defaultMeta() || (this.getSchema(META_SCHEMA_ID) ? META_SCHEMA_ID : void 0);
-      }
-    };
-    exports.Ajv = Ajv2;
-    module.exports = exports = Ajv2;
-    module.exports.Ajv = Ajv2;
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.default = Ajv2;
-    var validate_1 = require_validate();
-    Object.defineProperty(exports, "KeywordCxt", { enumerable: true, get: function() {
-      return validate_1.KeywordCxt;
-    } });
-    var codegen_1 = require_codegen();
-    Object.defineProperty(exports, "_", { enumerable: true, get: function() {
-      return codegen_1._;
-    } });
-    Object.defineProperty(exports, "str", { enumerable: true, get: function() {
-      return codegen_1.str;
-    } });
-    Object.defineProperty(exports, "stringify", { enumerable: true, get: function() {
-      return codegen_1.stringify;
-    } });
-    Object.defineProperty(exports, "nil", { enumerable: true, get: function() {
-      return codegen_1.nil;
-    } });
-    Object.defineProperty(exports, "Name", { enumerable: true, get: function() {
-      return codegen_1.Name;
-    } });
-    Object.defineProperty(exports, "CodeGen", { enumerable: true, get: function() {
-      return codegen_1.CodeGen;
-    } });
-    var validation_error_1 = require_validation_error();
-    Object.defineProperty(exports, "ValidationError", { enumerable: true, get: function() {
-      return validation_error_1.default;
-    } });
-    var ref_error_1 = require_ref_error();
-    Object.defineProperty(exports, "MissingRefError", { enumerable: true, get: function() {
-      return ref_error_1.default;
-    } });
-  }
-});
-
 // node_modules/ajv-formats/dist/limit.js
 var require_limit = __commonJS({
   "node_modules/ajv-formats/dist/limit.js"(exports) {
@@ -21618,25 +21738,87 @@ var require_dist2 = __commonJS({
   }
 });
 
+// src/config/validator-compile.ts
+var validator_compile_exports = {};
+__export(validator_compile_exports, {
+  compileValidator: () => compileValidator,
+  validatorModuleCode: () => validatorModuleCode
+});
+function newAjv(name, forSource) {
+  const code = { source: true, formats: import_ajv._`require("ajv-formats/dist/formats").fullFormats` };
+  const ajv = new import__.Ajv2020({ ...SPECS[name].options, ...forSource ? { code } : {} });
+  SPECS[name].extend?.(ajv);
+  return ajv;
+}
+function compileValidator(name) {
+  return newAjv(name, false).compile(schemaJson(name));
+}
+function validatorModuleCode(name) {
+  const ajv = newAjv(name, true);
+  return `${standaloneCode(ajv, ajv.compile(schemaJson(name)))}
+`;
+}
+var import_ajv, import__, import_standalone, import_ajv_formats, interop, addFormats, standaloneCode, SPECS;
+var init_validator_compile = __esm({
+  "src/config/validator-compile.ts"() {
+    "use strict";
+    import_ajv = __toESM(require_ajv(), 1);
+    import__ = __toESM(require__(), 1);
+    import_standalone = __toESM(require_standalone(), 1);
+    import_ajv_formats = __toESM(require_dist2(), 1);
+    init_validator_names();
+    interop = (module) => module.default ?? module;
+    addFormats = interop(import_ajv_formats.default);
+    standaloneCode = interop(import_standalone.default);
+    SPECS = {
+      connector: {
+        // verbose: errors carry their schema, so messages can use the schema's own words (patternErrorMessage)
+        options: { allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true },
+        extend: (ajv) => {
+          addFormats(ajv);
+          ajv.addKeyword("patternErrorMessage");
+          ajv.addKeyword("notErrorMessage");
+        }
+      },
+      settings: { options: { allErrors: true, strict: false } }
+    };
+  }
+});
+
+// src/config/validators.ts
+import { createRequire } from "node:module";
+function precompiled(name) {
+  try {
+    return require2(`./${generatedFile(name)}`);
+  } catch (error2) {
+    const notBuilt = error2.code === "MODULE_NOT_FOUND" && String(error2.message).includes(generatedFile(name));
+    if (notBuilt) return void 0;
+    throw error2;
+  }
+}
+function validator(name) {
+  const ready = built[name] ?? compiled.get(name);
+  if (ready !== void 0) return ready;
+  const fresh = compiler.compileValidator(name);
+  compiled.set(name, fresh);
+  return fresh;
+}
+var require2, built, compiler, compiled;
+var init_validators = __esm({
+  async "src/config/validators.ts"() {
+    "use strict";
+    init_validator_names();
+    require2 = createRequire(new URL("../src/config/validators.ts", import.meta.url).href);
+    built = { connector: precompiled("connector"), settings: precompiled("settings") };
+    compiler = built.connector && built.settings ? void 0 : await Promise.resolve().then(() => (init_validator_compile(), validator_compile_exports));
+    compiled = /* @__PURE__ */ new Map();
+  }
+});
+
 // src/config/schema.ts
-import { readFileSync as readFileSync2 } from "node:fs";
 import { fileURLToPath } from "node:url";
 function connectorValidator() {
-  if (validator === void 0) {
-    const schema = JSON.parse(readFileSync2(CONNECTOR_SCHEMA_PATH, "utf8"));
-    const ajv = new import__.Ajv2020({
-      allErrors: true,
-      verbose: true,
-      strict: true,
-      strictRequired: false,
-      allowUnionTypes: true
-    });
-    addFormats(ajv);
-    ajv.addKeyword("patternErrorMessage");
-    ajv.addKeyword("notErrorMessage");
-    validator = ajv.compile(schema);
-  }
-  return validator;
+  return validator("connector");
 }
 function schemaErrors(data) {
   const validate2 = connectorValidator();
@@ -21644,7 +21826,8 @@ function schemaErrors(data) {
   return (validate2.errors ?? []).filter((error2) => error2.keyword !== "if");
 }
 function schemaShape() {
-  return connectorValidator().schema;
+  shape ??= schemaJson("connector");
+  return shape;
 }
 function connectorKeys() {
   return Object.keys(schemaShape().$defs.connector.properties);
@@ -21653,16 +21836,15 @@ function isValidName(value) {
   namePattern ??= new RegExp(schemaShape().$defs.name.pattern, "u");
   return typeof value === "string" && namePattern.test(value);
 }
-var import__, import_ajv_formats, CONNECTOR_SCHEMA_PATH, addFormats, validator, namePattern;
+var CONNECTOR_SCHEMA_PATH, shape, namePattern;
 var init_schema = __esm({
-  "src/config/schema.ts"() {
+  async "src/config/schema.ts"() {
     "use strict";
-    import__ = __toESM(require__(), 1);
-    import_ajv_formats = __toESM(require_dist2(), 1);
+    init_validator_names();
+    await init_validators();
     CONNECTOR_SCHEMA_PATH = fileURLToPath(
       new URL("../../schemas/connector.schema.json", new URL("../src/config/schema.ts", import.meta.url).href)
     );
-    addFormats = import_ajv_formats.default.default ?? import_ajv_formats.default;
   }
 });
 
@@ -22042,13 +22224,13 @@ async function buildConnector(site, options) {
 }
 var SECRET_HEADER, SECRET_KEYS, CREDENTIAL_SECRETS;
 var init_connector = __esm({
-  "src/config/connector.ts"() {
+  async "src/config/connector.ts"() {
     "use strict";
     init_secret();
     init_issues();
     init_positions();
     init_references();
-    init_schema();
+    await init_schema();
     SECRET_HEADER = /authorization|token|secret|password|passwd|api[-_]?key|cookie|credential/i;
     SECRET_KEYS = /* @__PURE__ */ new Set(["headers", "global_headers", "auth_data", "credentials"]);
     CREDENTIAL_SECRETS = /* @__PURE__ */ new Set(["headers", "bearer_token"]);
@@ -22111,10 +22293,10 @@ var init_name_pattern = __esm({
 // src/config/server-pattern.ts
 import { domainToASCII } from "node:url";
 function compileServerPattern(text4) {
-  const shape = PATTERN_SHAPE.exec(text4);
-  if (shape === null)
+  const shape2 = PATTERN_SHAPE.exec(text4);
+  if (shape2 === null)
     return "is not a URL pattern like `https://*.example.com/**` (scheme, host, optional :port, optional path; no query)";
-  const [, scheme = "", host = "", port, path2 = "/"] = shape;
+  const [, scheme = "", host = "", port, path2 = "/"] = shape2;
   if (host.includes("@")) return "has userinfo (`user@`), which a server pattern never allows";
   const hostLabels = [];
   for (const label of host.split(".")) {
@@ -22176,12 +22358,12 @@ var init_server_pattern = __esm({
 function compilePolicy(input) {
   const problems = [];
   const allowedServers = input.allowed_servers?.flatMap((text4, index) => {
-    const compiled = compileServerPattern(text4);
-    if (typeof compiled === "string") {
-      problems.push([["policy", "allowed_servers", String(index)], compiled]);
+    const compiled2 = compileServerPattern(text4);
+    if (typeof compiled2 === "string") {
+      problems.push([["policy", "allowed_servers", String(index)], compiled2]);
       return [];
     }
-    return [compiled];
+    return [compiled2];
   });
   let namePattern2;
   if (input.name_pattern !== void 0) {
@@ -22261,9 +22443,9 @@ function literalSecretIssues(site) {
 }
 var HINT;
 var init_policy = __esm({
-  "src/config/policy.ts"() {
+  async "src/config/policy.ts"() {
     "use strict";
-    init_connector();
+    await init_connector();
     init_issues();
     init_name_pattern();
     init_positions();
@@ -22616,9 +22798,9 @@ function settingsSchema() {
   return schemaCache;
 }
 function checkAgainstSchema(values, where2) {
-  validateCache ??= new import__2.Ajv2020({ allErrors: true, strict: false }).compile(settingsSchema());
-  if (validateCache(values)) return;
-  const messages = (validateCache.errors ?? []).map((error2) => {
+  const validate2 = validator("settings");
+  if (validate2(values)) return;
+  const messages = (validate2.errors ?? []).map((error2) => {
     const key = error2.keyword === "additionalProperties" ? String(error2.params.additionalProperty) : error2.instancePath.split("/")[1] ?? "";
     const detail = describeSchemaError(error2);
     return `${where2(key, error2)} ${detail}`;
@@ -22662,17 +22844,17 @@ function varsFor(settings) {
     environments: environmentNames(settings)
   };
 }
-var import__2, import_yaml3, DEFAULT_SETTINGS_FILE, DEFAULT_SETTINGS, FILE_ONLY, ENV_PREFIX, schemaCache, validateCache;
+var import_yaml3, DEFAULT_SETTINGS_FILE, DEFAULT_SETTINGS, FILE_ONLY, ENV_PREFIX, schemaCache;
 var init_settings = __esm({
-  "src/config/settings.ts"() {
+  async "src/config/settings.ts"() {
     "use strict";
-    import__2 = __toESM(require__(), 1);
     import_yaml3 = __toESM(require_dist(), 1);
     init_errors();
     init_duration();
     init_environments();
-    init_policy();
+    await init_policy();
     init_suggest();
+    await init_validators();
     DEFAULT_SETTINGS_FILE = ".connector-sync.yaml";
     DEFAULT_SETTINGS = {
       apiUrl: void 0,
@@ -22885,9 +23067,9 @@ function oneEnvironment(settings, flag, env) {
   return settingsForEnvironment(settings, choice.names[0]).settings;
 }
 var init_environments2 = __esm({
-  "src/cli/environments.ts"() {
+  async "src/cli/environments.ts"() {
     "use strict";
-    init_settings();
+    await init_settings();
     init_errors();
   }
 });
@@ -32943,7 +33125,7 @@ var require_client_h1 = __commonJS({
       kClosed,
       kUseMilo
     } = require_symbols();
-    var constants = require_constants3();
+    var constants2 = require_constants3();
     var { H1Parser, getMiloEnabled } = typeof esbuildDetection === "undefined" ? require_parser_h1() : {};
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
@@ -33087,7 +33269,7 @@ var require_client_h1 = __commonJS({
        */
       constructor(client, socket, { exports: exports2 }) {
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants2.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -33187,11 +33369,11 @@ var require_client_h1 = __commonJS({
             currentParser = null;
             currentBufferRef = null;
           }
-          if (ret2 !== constants.ERROR.OK) {
+          if (ret2 !== constants2.ERROR.OK) {
             const data = chunk.subarray(llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr);
-            if (ret2 === constants.ERROR.PAUSED_UPGRADE) {
+            if (ret2 === constants2.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(data);
-            } else if (ret2 === constants.ERROR.PAUSED) {
+            } else if (ret2 === constants2.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(data);
             } else {
@@ -33226,10 +33408,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret2 === constants.ERROR.OK) {
+        if (ret2 === constants2.ERROR.OK) {
           return null;
         }
-        if (ret2 === constants.ERROR.PAUSED || ret2 === constants.ERROR.PAUSED_UPGRADE) {
+        if (ret2 === constants2.ERROR.PAUSED || ret2 === constants2.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -33246,7 +33428,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants.ERROR[ret2], data);
+        return new HTTPParserError(message, constants2.ERROR[ret2], data);
       }
       destroy() {
         assert2(currentParser === null);
@@ -33468,7 +33650,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants.ERROR.PAUSED : 0;
+        return pause ? constants2.ERROR.PAUSED : 0;
       }
       /**
        * @param {Buffer} buf
@@ -33494,7 +33676,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request2.onResponseData(buf) === false) {
-          return constants.ERROR.PAUSED;
+          return constants2.ERROR.PAUSED;
         }
         return 0;
       }
@@ -33535,13 +33717,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert2(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants.ERROR.PAUSED;
+          return constants2.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants.ERROR.PAUSED;
+          return constants2.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants.ERROR.PAUSED;
+          return constants2.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(client[kResume]);
         } else {
@@ -39041,7 +39223,7 @@ function agentJson(agent, index, version3) {
     handoffs: null,
     metadata: null,
     version: version3,
-    versions: Array.from({ length: earlier.length + 1 }, (_2, i) => i),
+    versions: Array.from({ length: earlier.length + 1 }, (_3, i) => i),
     created_at: STAMP,
     updated_at: STAMP,
     deployment_chat: false,
@@ -39114,7 +39296,7 @@ function listVersions(agent, index, query) {
   if (!page.ok || !size.ok) return validationReply(problems);
   const all = Array.from(
     { length: latest(agent) + 1 },
-    (_2, version3) => agentJson(agent, index, version3)
+    (_3, version3) => agentJson(agent, index, version3)
   ).reverse();
   return jsonReply(200, all.slice(page.value * size.value, (page.value + 1) * size.value));
 }
@@ -41240,7 +41422,7 @@ var init_core = __esm({
 
 // src/emulator/persist.ts
 import { createHmac as createHmac2, randomBytes as randomBytes3 } from "node:crypto";
-import { mkdir, open as open2, readFile as readFile4, rename, rm } from "node:fs/promises";
+import { mkdir, open, readFile as readFile4, rename, rm } from "node:fs/promises";
 import { dirname as dirname3 } from "node:path";
 function invalid2(path2, problem2) {
   return new ConnectorSyncError("SETTINGS_INVALID", `${path2}: not an emulator state file: ${problem2}`, {
@@ -41438,7 +41620,7 @@ var init_persist = __esm({
         await mkdir(dirname3(this.#path), { recursive: true });
         this.#counter += 1;
         const temporary = `${this.#path}.${process.pid}.${this.#counter}.tmp`;
-        const handle = await open2(temporary, "w", 384);
+        const handle = await open(temporary, "w", 384);
         try {
           await handle.writeFile(text4, "utf8");
           await handle.sync();
@@ -42656,12 +42838,12 @@ async function openTarget(io, flags, extra = {}) {
 }
 var EMULATOR_DIR;
 var init_target = __esm({
-  "src/cli/target.ts"() {
+  async "src/cli/target.ts"() {
     "use strict";
-    init_settings();
+    await init_settings();
     init_ledger();
     init_secret();
-    init_environments2();
+    await init_environments2();
     EMULATOR_DIR = ".connector-sync";
   }
 });
@@ -42735,7 +42917,7 @@ async function runAuthCommand(names2, flags, io) {
 }
 var EMBEDDED_LINKS_NOTE;
 var init_auth_run = __esm({
-  "src/cli/auth-run.ts"() {
+  async "src/cli/auth-run.ts"() {
     "use strict";
     init_errors();
     init_reports();
@@ -42746,7 +42928,7 @@ var init_auth_run = __esm({
     init_style();
     init_version();
     init_io();
-    init_target();
+    await init_target();
     EMBEDDED_LINKS_NOTE = `Note: these links lead to the embedded emulator, and the embedded emulator stopped when this command ended. To follow them, serve the same state with \`connector-sync emulator --state ${EMULATOR_DIR}/emulator-state.json\` and, in another terminal, run \`MISTRAL_API_URL=http://127.0.0.1:4010 MISTRAL_API_KEY=any connector-sync auth --urls\`.
 `;
   }
@@ -42760,7 +42942,7 @@ function registerAuth(program2, ctx) {
     "--api-url <url>",
     "base URL of the Connectors API (default: MISTRAL_API_URL, else https://api.mistral.ai)"
   ).option("--emulator", "use the embedded local emulator (state in .connector-sync/ here)").option("--settings <file>", "settings file (default: .connector-sync.yaml when present)").option("--env <name>", "environment of the settings file to work on (CONNECTOR_SYNC_ENV)").option("--scope <glob>", "only names that match (repeatable)", globs).option("--protect <glob>", "skip names that match (repeatable)", globs).action(async (names2, flags) => {
-    const { runAuthCommand: runAuthCommand2 } = await Promise.resolve().then(() => (init_auth_run(), auth_run_exports));
+    const { runAuthCommand: runAuthCommand2 } = await init_auth_run().then(() => auth_run_exports);
     ctx.result.exitCode = await runAuthCommand2(names2, flags, ctx.io);
   });
 }
@@ -42935,8 +43117,9 @@ var init_discover = __esm({
         this.order.push(display2);
         this.issues.push(makeIssue(code, message, wholeFile(display2)));
       }
-      async addFile(path2) {
-        const real = await this.fs.realpath(path2);
+      /** `real` is known when the file is a plain entry of a folder whose real path is known: no system call needed. */
+      async addFile(path2, real) {
+        real ??= await this.fs.realpath(path2);
         if (this.#seenFiles.has(real)) return;
         this.#seenFiles.add(real);
         const display2 = displayPath(path2, this.cwd);
@@ -42959,7 +43142,7 @@ var init_discover = __esm({
           let found2 = 0;
           for (const entry of entries) {
             if (entry.name.startsWith(".")) continue;
-            found2 += await this.visitEntry(join3(path2, entry.name), entry);
+            found2 += await this.visitEntry(join3(path2, entry.name), entry, join3(real, entry.name));
           }
           return found2;
         } finally {
@@ -42969,9 +43152,11 @@ var init_discover = __esm({
       /**
        * Visits one entry of a folder. Anything that cannot be resolved or read is an error whatever its
        * name: a dangling link may have been a folder of connectors, and skipping it would read as
-       * "fewer connectors" (and prune them). Returns the YAML files and problems found.
+       * "fewer connectors" (and prune them). Returns the YAML files and problems found. `real` is the
+       * entry's real path when it is no link (its folder's real path and its name): only folders and
+       * links are resolved, one system call each, never every file of a large folder.
        */
-      async visitEntry(child, entry) {
+      async visitEntry(child, entry, real) {
         let isFile = entry.isFile();
         let isDirectory = entry.isDirectory();
         if (!isFile && !isDirectory) {
@@ -42996,7 +43181,7 @@ var init_discover = __esm({
             );
             return 1;
           }
-          await this.addFile(child);
+          await this.addFile(child, entry.isFile() ? real : void 0);
           return 1;
         } catch (error2) {
           this.fail(child, "path-unreadable", `cannot be read: ${describeFsError(error2)}`);
@@ -43111,12 +43296,12 @@ function nameIssues(named) {
   return issues;
 }
 var init_names = __esm({
-  "src/config/names.ts"() {
+  async "src/config/names.ts"() {
     "use strict";
-    init_connector();
+    await init_connector();
     init_issues();
     init_positions();
-    init_schema();
+    await init_schema();
   }
 });
 
@@ -43124,7 +43309,7 @@ var init_names = __esm({
 function duplicatePairs(doc, offset) {
   let result;
   (0, import_yaml4.visit)(doc, {
-    Map(_2, map) {
+    Map(_3, map) {
       const index = map.items.findIndex((pair) => (0, import_yaml4.isScalar)(pair.key) && pair.key.range?.[0] === offset);
       if (index < 0) return void 0;
       const key = map.items[index]?.key;
@@ -43621,11 +43806,11 @@ function sitesOf(ctx, data, path2, valid) {
   });
   return sites;
 }
-async function readSource(fs2, path2, display2) {
+async function readSource2(fs2, path2, display2) {
   try {
-    const stats = await fs2.stat(path2);
-    if (stats.size > MAX_FILE_BYTES) return { issue: tooLarge(display2, stats.size) };
-    return decodeSource(display2, await fs2.readFile(path2, MAX_FILE_BYTES));
+    const read = await fs2.readSource(path2, MAX_FILE_BYTES);
+    if ("tooLarge" in read) return { issue: tooLarge(display2, read.tooLarge) };
+    return decodeSource(display2, read.bytes);
   } catch (error2) {
     return {
       issue: makeIssue("path-unreadable", `cannot be read: ${describeFsError(error2)}`, wholeFile(display2))
@@ -43633,7 +43818,7 @@ async function readSource(fs2, path2, display2) {
   }
 }
 async function loadFile(fs2, path2, display2, build, policy, vars) {
-  const source = await readSource(fs2, path2, display2);
+  const source = await readSource2(fs2, path2, display2);
   if ("issue" in source) return { issues: [source.issue], named: [], connectors: [], buildIssues: [] };
   const parsed2 = parseYaml(display2, source.text);
   const issues = [...parsed2.issues];
@@ -43678,9 +43863,9 @@ async function loadFile(fs2, path2, display2, build, policy, vars) {
   for (const site of sites) {
     const named = nameEntry(site);
     if (named !== null) outcome3.named.push(named);
-    const built = await buildConnector(site, build);
-    outcome3.buildIssues.push(...built.issues);
-    if (built.connector !== void 0) outcome3.connectors.push(built.connector);
+    const built2 = await buildConnector(site, build);
+    outcome3.buildIssues.push(...built2.issues);
+    if (built2.connector !== void 0) outcome3.connectors.push(built2.connector);
   }
   return outcome3;
 }
@@ -43727,17 +43912,17 @@ async function loadDesiredState(paths, options) {
 }
 var READ_CONCURRENCY;
 var init_load = __esm({
-  "src/config/load.ts"() {
+  async "src/config/load.ts"() {
     "use strict";
-    init_connector();
+    await init_connector();
     init_discover();
     init_fs();
     init_issues();
-    init_names();
+    await init_names();
     init_parse();
-    init_policy();
+    await init_policy();
     init_positions();
-    init_schema();
+    await init_schema();
     init_schema_issues();
     init_source();
     init_vars();
@@ -49695,9 +49880,9 @@ function ordered(declared, steps) {
 }
 var CONSUMER_SCOPES2;
 var init_consumers2 = __esm({
-  "src/reconcile/consumers.ts"() {
+  async "src/reconcile/consumers.ts"() {
     "use strict";
-    init_connector();
+    await init_connector();
     init_fingerprint();
     CONSUMER_SCOPES2 = ["user", "workspace", "organization"];
   }
@@ -50490,12 +50675,12 @@ function compare(a, b2) {
 }
 var NO_SECRET_KNOWLEDGE;
 var init_plan = __esm({
-  "src/reconcile/plan.ts"() {
+  async "src/reconcile/plan.ts"() {
     "use strict";
     init_agents3();
     init_ambiguity();
     init_auth_methods2();
-    init_consumers2();
+    await init_consumers2();
     init_fingerprint();
     init_guards();
     init_invalid_remote();
@@ -50614,12 +50799,12 @@ function credentialValues(credential) {
 }
 var MANAGED;
 var init_bodies2 = __esm({
-  "src/reconcile/bodies.ts"() {
+  async "src/reconcile/bodies.ts"() {
     "use strict";
-    init_consumers2();
+    await init_consumers2();
     init_fingerprint();
     init_normalize();
-    init_plan();
+    await init_plan();
     init_types2();
     MANAGED = new Set(MANAGED_FIELDS);
   }
@@ -50649,10 +50834,10 @@ async function runConsumerSteps(op, connector, id, api) {
   }
 }
 var init_apply_consumers = __esm({
-  "src/reconcile/apply-consumers.ts"() {
+  async "src/reconcile/apply-consumers.ts"() {
     "use strict";
     init_errors();
-    init_bodies2();
+    await init_bodies2();
     init_fingerprint();
   }
 });
@@ -50952,12 +51137,12 @@ function isOutcomeUnknown(error2) {
   return isConnectorSyncError(error2) && error2.outcomeUnknown;
 }
 var init_apply = __esm({
-  "src/reconcile/apply.ts"() {
+  async "src/reconcile/apply.ts"() {
     "use strict";
     init_errors();
     init_pool();
-    init_apply_consumers();
-    init_bodies2();
+    await init_apply_consumers();
+    await init_bodies2();
     init_key_scope();
   }
 });
@@ -51056,10 +51241,10 @@ async function readDeclaredCredentials(desired, remote, api, concurrency) {
   return found2;
 }
 var init_read_credentials = __esm({
-  "src/reconcile/read-credentials.ts"() {
+  async "src/reconcile/read-credentials.ts"() {
     "use strict";
     init_pool();
-    init_consumers2();
+    await init_consumers2();
   }
 });
 
@@ -51472,16 +51657,16 @@ function outcome2(applied, signal) {
 }
 var CUT_OFF, ERROR_PHASES;
 var init_run_once = __esm({
-  "src/reconcile/run-once.ts"() {
+  async "src/reconcile/run-once.ts"() {
     "use strict";
     init_errors();
     init_agent_inputs();
-    init_apply();
+    await init_apply();
     init_budget();
     init_fingerprint();
     init_key_scope();
-    init_plan();
-    init_read_credentials();
+    await init_plan();
+    await init_read_credentials();
     init_reports();
     init_saved_plan();
     CUT_OFF = /* @__PURE__ */ new Set(["Interrupted", "Failed", "ListFailed", "ApplyFailed"]);
@@ -51694,10 +51879,10 @@ function settingsIssue(message, file) {
 }
 var TRANSIENT;
 var init_reconciler = __esm({
-  "src/daemon/reconciler.ts"() {
+  async "src/daemon/reconciler.ts"() {
     "use strict";
     init_errors();
-    init_run_once();
+    await init_run_once();
     init_run_settings();
     init_history();
     TRANSIENT = /* @__PURE__ */ new Set([
@@ -51735,13 +51920,13 @@ function v(s3, e, t) {
   return new Date(N(n, t).getTime() + r);
 }
 function N(s3, e) {
-  let t = _(s3);
+  let t = _2(s3);
   if (t.kind === "single") return t.date;
   if (t.kind === "ambiguous") return t.earlier;
   if (e) throw new Error("Invalid date passed to fromTZ()");
   return t.after;
 }
-function _(s3) {
+function _2(s3) {
   let e = D(s3), t = (i) => R(new Date(i), s3.tz), n = e - t(e), r = y(new Date(n), s3.tz);
   if (w(r, s3)) {
     let i = D(r) - n, o = n - (t(n - E) - i);
@@ -51764,7 +51949,7 @@ function k(s3, e, t) {
   return e;
 }
 function U(s3, e) {
-  let t = _(y(new Date(s3), e));
+  let t = _2(y(new Date(s3), e));
   if (t.kind === "ambiguous") return s3 < t.later.getTime() ? "earlier" : "later";
 }
 function y(s3, e) {
@@ -52507,7 +52692,7 @@ var init_croner = __esm({
           let d = e.getDate();
           return r(d) ? d : null;
         }
-        let i = T(e.year, e.month + 1, e.day, e.hour, e.minute, e.second, a), o = _(i), u = this._states.pattern.isFixedTime;
+        let i = T(e.year, e.month + 1, e.day, e.hour, e.minute, e.second, a), o = _2(i), u = this._states.pattern.isFixedTime;
         if (o.kind === "single") return r(o.date) ? o.date : null;
         if (o.kind === "ambiguous") {
           let { earlier: d, later: p } = o;
@@ -54178,7 +54363,7 @@ var init_runtime = __esm({
 
 // node_modules/chokidar/backend.js
 import { watch as fsWatch, realpathSync } from "node:fs";
-import { lstat as lstat2, open as open3, stat as stat3 } from "node:fs/promises";
+import { lstat as lstat2, open as open2, stat as stat3 } from "node:fs/promises";
 import * as sp2 from "node:path";
 function allocateSharedResourceGeneration() {
   return ++nextGeneration;
@@ -54382,7 +54567,7 @@ function closeFailedNativeResource(cont, error2) {
 async function handleNativeError(path2, cont, error2) {
   if (isWindows && error2.code === "EPERM") {
     try {
-      const fd = await open3(path2, "r");
+      const fd = await open2(path2, "r");
       await fd.close();
       broadcastNativeError(cont, error2);
     } catch {
@@ -57424,7 +57609,7 @@ async function watchDesiredState(options) {
   let watchers = [];
   let closed = false;
   let rebuilding = Promise.resolve();
-  const open5 = async () => {
+  const open4 = async () => {
     const targets = [...paths, ...extra];
     const links = new Set((await Promise.all(targets.map((path2) => linksOnPath(path2)))).flat());
     const content = watch(targets, { ignoreInitial: true, ignored: isIgnoredPath });
@@ -57464,10 +57649,10 @@ async function watchDesiredState(options) {
     rebuilding = rebuilding.then(async () => {
       if (closed) return;
       await shut();
-      if (!closed) await open5();
+      if (!closed) await open4();
     }).catch((error2) => options.onError(error2));
   };
-  await open5();
+  await open4();
   return {
     close: async () => {
       closed = true;
@@ -57674,7 +57859,7 @@ async function startDaemon(parts) {
 }
 var NOTIFY_FLUSH_MS;
 var init_daemon = __esm({
-  "src/daemon/daemon.ts"() {
+  async "src/daemon/daemon.ts"() {
     "use strict";
     init_clock();
     init_control2();
@@ -57682,7 +57867,7 @@ var init_daemon = __esm({
     init_metrics();
     init_notify();
     init_notify_events();
-    init_reconciler();
+    await init_reconciler();
     init_scheduler();
     init_server2();
     init_status();
@@ -58069,7 +58254,7 @@ var require_caller = __commonJS({
     "use strict";
     var util = __require("node:util");
     var getCallSites = util.getCallSites ?? util.getCallSite;
-    function noOpPrepareStackTrace(_2, stack) {
+    function noOpPrepareStackTrace(_3, stack) {
       return stack;
     }
     module.exports = function getCallers() {
@@ -58613,7 +58798,7 @@ var require_redaction = __commonJS({
     var strict = false;
     function redaction(opts, serialize) {
       const { paths, censor, remove } = handle(opts);
-      const shape = paths.reduce((o, str) => {
+      const shape2 = paths.reduce((o, str) => {
         rx.lastIndex = 0;
         const first = rx.exec(str);
         const next = rx.exec(str);
@@ -58650,15 +58835,15 @@ var require_redaction = __commonJS({
       const topCensor = (...args) => {
         return typeof censor === "function" ? serialize(censor(...args)) : serialize(censor);
       };
-      return [...Object.keys(shape), ...Object.getOwnPropertySymbols(shape)].reduce((o, k2) => {
-        if (shape[k2] === null) {
+      return [...Object.keys(shape2), ...Object.getOwnPropertySymbols(shape2)].reduce((o, k2) => {
+        if (shape2[k2] === null) {
           o[k2] = (value) => topCensor(value, [k2]);
         } else {
           const wrappedCensor = typeof censor === "function" ? (value, path2) => {
             return censor(value, [k2, ...path2]);
           } : censor;
           o[k2] = Redact({
-            paths: shape[k2],
+            paths: shape2[k2],
             censor: wrappedCensor,
             serialize,
             strict,
@@ -60265,7 +60450,7 @@ var require_thread_stream = __commonJS({
 var require_transport = __commonJS({
   "node_modules/pino/lib/transport.js"(exports, module) {
     "use strict";
-    var { createRequire } = __require("module");
+    var { createRequire: createRequire2 } = __require("module");
     var { existsSync } = __require("node:fs");
     var getCallers = require_caller();
     var { join: join13, isAbsolute: isAbsolute11, sep: sep5 } = __require("node:path");
@@ -60477,7 +60662,7 @@ var require_transport = __commonJS({
         for (const filePath of callers) {
           try {
             const context = filePath === "node:repl" ? process.cwd() + sep5 : filePath;
-            fixTarget2 = createRequire(context).resolve(origin);
+            fixTarget2 = createRequire2(context).resolve(origin);
             break;
           } catch (err) {
             continue;
@@ -60782,11 +60967,11 @@ var require_tools = __commonJS({
     function stringify3(obj, stringifySafeFn) {
       try {
         return JSON.stringify(obj);
-      } catch (_2) {
+      } catch (_3) {
         try {
           const stringify4 = stringifySafeFn || this[stringifySafeSym];
           return stringify4(obj);
-        } catch (_3) {
+        } catch (_4) {
           return '"[unable to serialize, circular reference is too complex to analyze]"';
         }
       }
@@ -62311,15 +62496,15 @@ var require_colorette = __commonJS({
     var isCI = "CI" in env && ("GITHUB_ACTIONS" in env || "GITLAB_CI" in env || "CIRCLECI" in env);
     var isColorSupported = !isDisabled && (isForced || isWindows2 && !isDumbTerminal || isCompatibleTerminal || isCI);
     var replaceClose = (index, string4, close, replace, head = string4.substring(0, index) + replace, tail = string4.substring(index + close.length), next = tail.indexOf(close)) => head + (next < 0 ? tail : replaceClose(next, tail, close, replace));
-    var clearBleed = (index, string4, open5, close, replace) => index < 0 ? open5 + string4 + close : open5 + replaceClose(index, string4, close, replace) + close;
-    var filterEmpty = (open5, close, replace = open5, at = open5.length + 1) => (string4) => string4 || !(string4 === "" || string4 === void 0) ? clearBleed(
+    var clearBleed = (index, string4, open4, close, replace) => index < 0 ? open4 + string4 + close : open4 + replaceClose(index, string4, close, replace) + close;
+    var filterEmpty = (open4, close, replace = open4, at = open4.length + 1) => (string4) => string4 || !(string4 === "" || string4 === void 0) ? clearBleed(
       ("" + string4).indexOf(close, at),
       string4,
-      open5,
+      open4,
       close,
       replace
     ) : "";
-    var init = (open5, close, replace) => filterEmpty(`\x1B[${open5}m`, `\x1B[${close}m`, replace);
+    var init = (open4, close, replace) => filterEmpty(`\x1B[${open4}m`, `\x1B[${close}m`, replace);
     var colors = {
       reset: init(0, 0),
       bold: init(1, 22, "\x1B[22m\x1B[1m"),
@@ -64441,32 +64626,32 @@ var require_dateformat = __commonJS({
               gmt = true;
             }
           }
-          var _2 = function _3() {
+          var _3 = function _4() {
             return utc ? "getUTC" : "get";
           };
           var _d = function d() {
-            return date4[_2() + "Date"]();
+            return date4[_3() + "Date"]();
           };
           var D2 = function D3() {
-            return date4[_2() + "Day"]();
+            return date4[_3() + "Day"]();
           };
           var _m = function m() {
-            return date4[_2() + "Month"]();
+            return date4[_3() + "Month"]();
           };
           var y2 = function y3() {
-            return date4[_2() + "FullYear"]();
+            return date4[_3() + "FullYear"]();
           };
           var _H = function H2() {
-            return date4[_2() + "Hours"]();
+            return date4[_3() + "Hours"]();
           };
           var _M = function M2() {
-            return date4[_2() + "Minutes"]();
+            return date4[_3() + "Minutes"]();
           };
           var _s = function s3() {
-            return date4[_2() + "Seconds"]();
+            return date4[_3() + "Seconds"]();
           };
           var _L = function L2() {
-            return date4[_2() + "Milliseconds"]();
+            return date4[_3() + "Milliseconds"]();
           };
           var _o = function o() {
             return utc ? 0 : date4.getTimezoneOffset();
@@ -64484,11 +64669,11 @@ var require_dateformat = __commonJS({
           }, ddd: function ddd() {
             return dateFormat.i18n.dayNames[D2()];
           }, DDD: function DDD() {
-            return getDayName({ y: y2(), m: _m(), d: _d(), _: _2(), dayName: dateFormat.i18n.dayNames[D2()], short: true });
+            return getDayName({ y: y2(), m: _m(), d: _d(), _: _3(), dayName: dateFormat.i18n.dayNames[D2()], short: true });
           }, dddd: function dddd() {
             return dateFormat.i18n.dayNames[D2() + 7];
           }, DDDD: function DDDD() {
-            return getDayName({ y: y2(), m: _m(), d: _d(), _: _2(), dayName: dateFormat.i18n.dayNames[D2() + 7] });
+            return getDayName({ y: y2(), m: _m(), d: _d(), _: _3(), dayName: dateFormat.i18n.dayNames[D2() + 7] });
           }, m: function m() {
             return _m() + 1;
           }, mm: function mm() {
@@ -64563,38 +64748,38 @@ var require_dateformat = __commonJS({
         return val;
       };
       var getDayName = function getDayName2(_ref) {
-        var y2 = _ref.y, m = _ref.m, d = _ref.d, _2 = _ref._, dayName = _ref.dayName, _ref$short = _ref["short"], _short = _ref$short === void 0 ? false : _ref$short;
+        var y2 = _ref.y, m = _ref.m, d = _ref.d, _3 = _ref._, dayName = _ref.dayName, _ref$short = _ref["short"], _short = _ref$short === void 0 ? false : _ref$short;
         var today = /* @__PURE__ */ new Date();
         var yesterday = /* @__PURE__ */ new Date();
-        yesterday.setDate(yesterday[_2 + "Date"]() - 1);
+        yesterday.setDate(yesterday[_3 + "Date"]() - 1);
         var tomorrow = /* @__PURE__ */ new Date();
-        tomorrow.setDate(tomorrow[_2 + "Date"]() + 1);
+        tomorrow.setDate(tomorrow[_3 + "Date"]() + 1);
         var today_d = function today_d2() {
-          return today[_2 + "Date"]();
+          return today[_3 + "Date"]();
         };
         var today_m = function today_m2() {
-          return today[_2 + "Month"]();
+          return today[_3 + "Month"]();
         };
         var today_y = function today_y2() {
-          return today[_2 + "FullYear"]();
+          return today[_3 + "FullYear"]();
         };
         var yesterday_d = function yesterday_d2() {
-          return yesterday[_2 + "Date"]();
+          return yesterday[_3 + "Date"]();
         };
         var yesterday_m = function yesterday_m2() {
-          return yesterday[_2 + "Month"]();
+          return yesterday[_3 + "Month"]();
         };
         var yesterday_y = function yesterday_y2() {
-          return yesterday[_2 + "FullYear"]();
+          return yesterday[_3 + "FullYear"]();
         };
         var tomorrow_d = function tomorrow_d2() {
-          return tomorrow[_2 + "Date"]();
+          return tomorrow[_3 + "Date"]();
         };
         var tomorrow_m = function tomorrow_m2() {
-          return tomorrow[_2 + "Month"]();
+          return tomorrow[_3 + "Month"]();
         };
         var tomorrow_y = function tomorrow_y2() {
-          return tomorrow[_2 + "FullYear"]();
+          return tomorrow[_3 + "FullYear"]();
         };
         if (today_y() === y2 && today_m() === m && today_d() === d) {
           return _short ? "Tdy" : "Today";
@@ -64755,7 +64940,7 @@ var require_interpret_conditionals = __commonJS({
       messageFormat = messageFormat.replace(/[^\S\r\n]+/g, " ");
       messageFormat = messageFormat.replace(/\n[^\S\r\n]*\n/g, "\n");
       return messageFormat.trim();
-      function replacer(_2, key, value) {
+      function replacer(_3, key, value) {
         const propertyValue = getPropertyValue(log, key);
         if (propertyValue && value.includes(key)) {
           return value.replace(new RegExp("{" + key + "}", "g"), propertyValue);
@@ -64920,7 +65105,7 @@ var require_fast_safe_stringify = __commonJS({
         } else {
           res = JSON.stringify(obj, replaceGetterValues(replacer), spacer);
         }
-      } catch (_2) {
+      } catch (_3) {
         return JSON.stringify("[unable to serialize, circular reference is too complex to analyze]");
       } finally {
         while (arr.length !== 0) {
@@ -65002,7 +65187,7 @@ var require_fast_safe_stringify = __commonJS({
         } else {
           res = JSON.stringify(tmp, replaceGetterValues(replacer), spacer);
         }
-      } catch (_2) {
+      } catch (_3) {
         return JSON.stringify("[unable to serialize, circular reference is too complex to analyze]");
       } finally {
         while (arr.length !== 0) {
@@ -65030,7 +65215,7 @@ var require_fast_safe_stringify = __commonJS({
           if (typeof val.toJSON === "function") {
             return;
           }
-        } catch (_2) {
+        } catch (_3) {
           return;
         }
         if (typeof options.depthLimit !== "undefined" && depth > options.depthLimit) {
@@ -66005,12 +66190,12 @@ function reasonOf(signal) {
   return signal.reason instanceof Error ? signal.reason.message : String(signal.reason);
 }
 var init_daemon_run = __esm({
-  "src/cli/daemon-run.ts"() {
+  async "src/cli/daemon-run.ts"() {
     "use strict";
-    init_load();
-    init_settings();
+    await init_load();
+    await init_settings();
     init_control2();
-    init_daemon();
+    await init_daemon();
     init_logger();
     init_scheduler();
     init_signals();
@@ -66018,10 +66203,10 @@ var init_daemon_run = __esm({
     init_lock_file();
     init_ledger();
     init_version();
-    init_environments2();
+    await init_environments2();
     init_io();
     init_options();
-    init_target();
+    await init_target();
   }
 });
 
@@ -66061,7 +66246,7 @@ function registerDaemon(program2, ctx) {
   addReconcileOptions(command2);
   return command2.action(async (paths, flags) => {
     if (flags.schedule !== void 0) await refuseBadSchedule(flags.schedule);
-    const { runDaemonCommand: runDaemonCommand2 } = await Promise.resolve().then(() => (init_daemon_run(), daemon_run_exports));
+    const { runDaemonCommand: runDaemonCommand2 } = await init_daemon_run().then(() => daemon_run_exports);
     ctx.result.exitCode = await runDaemonCommand2(paths, flags, ctx.io, process);
   });
 }
@@ -66492,11 +66677,11 @@ async function listWorkspace(environment, emulator, io) {
   }
 }
 var init_diff_run = __esm({
-  "src/cli/diff-run.ts"() {
+  async "src/cli/diff-run.ts"() {
     "use strict";
     init_credentials2();
-    init_load();
-    init_settings();
+    await init_load();
+    await init_settings();
     init_errors();
     init_compare_environments();
     init_invalid_remote();
@@ -66505,7 +66690,7 @@ var init_diff_run = __esm({
     init_style();
     init_io();
     init_main();
-    init_target();
+    await init_target();
   }
 });
 
@@ -66527,7 +66712,7 @@ function registerDiff(program2, ctx) {
   ).addOption(
     new Option("-o, --output <format>", "text, json or markdown").choices(["text", "json", "markdown"]).default("text")
   ).option("--settings <file>", "settings file (default: .connector-sync.yaml when present)").action(async (paths, flags) => {
-    const { runDiffCommand: runDiffCommand2 } = await Promise.resolve().then(() => (init_diff_run(), diff_run_exports));
+    const { runDiffCommand: runDiffCommand2 } = await init_diff_run().then(() => diff_run_exports);
     ctx.result.exitCode = await runDiffCommand2(paths, flags, ctx.io);
   });
 }
@@ -66854,14 +67039,14 @@ async function refuseOverwrite(paths, cwd) {
 }
 var FILE_SAFE_NAME;
 var init_export_run = __esm({
-  "src/cli/export-run.ts"() {
+  async "src/cli/export-run.ts"() {
     "use strict";
     init_errors();
     init_invalid_remote();
     init_scope();
     init_export_yaml();
     init_io();
-    init_target();
+    await init_target();
     FILE_SAFE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
   }
 });
@@ -66874,7 +67059,7 @@ function registerExport(program2, ctx) {
     "--api-url <url>",
     "base URL of the Connectors API (default: MISTRAL_API_URL, else https://api.mistral.ai)"
   ).option("--emulator", "export from the embedded local emulator (state in .connector-sync/ here)").option("--settings <file>", "settings file (default: .connector-sync.yaml when present)").option("--env <name>", "environment of the settings file to work on (CONNECTOR_SYNC_ENV)").option("--scope <glob>", "export only names that match (repeatable)", globs).option("--protect <glob>", "skip names that match (repeatable)", globs).option("--force", "overwrite files that already exist").action(async (dir, flags) => {
-    const { runExportCommand: runExportCommand2 } = await Promise.resolve().then(() => (init_export_run(), export_run_exports));
+    const { runExportCommand: runExportCommand2 } = await init_export_run().then(() => export_run_exports);
     ctx.result.exitCode = await runExportCommand2(dir, flags, ctx.io);
   });
 }
@@ -66979,17 +67164,17 @@ function assertIs(_arg) {
 function assertNever(_x) {
   throw new Error("Unexpected value in exhaustive check");
 }
-function assert(_2) {
+function assert(_3) {
 }
 function getEnumValues(entries) {
   const numericValues = Object.values(entries).filter((v2) => typeof v2 === "number");
-  const values = Object.entries(entries).filter(([k2, _2]) => numericValues.indexOf(+k2) === -1).map(([_2, v2]) => v2);
+  const values = Object.entries(entries).filter(([k2, _3]) => numericValues.indexOf(+k2) === -1).map(([_3, v2]) => v2);
   return values;
 }
 function joinValues(array2, separator = "|") {
   return array2.map((val) => stringifyPrimitive(val)).join(separator);
 }
-function jsonStringifyReplacer(_2, value) {
+function jsonStringifyReplacer(_3, value) {
   if (typeof value === "bigint")
     return value.toString();
   return value;
@@ -67204,31 +67389,31 @@ function normalizeParams(_params) {
 function createTransparentProxy(getter) {
   let target;
   return new Proxy({}, {
-    get(_2, prop, receiver) {
+    get(_3, prop, receiver) {
       target ?? (target = getter());
       return Reflect.get(target, prop, receiver);
     },
-    set(_2, prop, value, receiver) {
+    set(_3, prop, value, receiver) {
       target ?? (target = getter());
       return Reflect.set(target, prop, value, receiver);
     },
-    has(_2, prop) {
+    has(_3, prop) {
       target ?? (target = getter());
       return Reflect.has(target, prop);
     },
-    deleteProperty(_2, prop) {
+    deleteProperty(_3, prop) {
       target ?? (target = getter());
       return Reflect.deleteProperty(target, prop);
     },
-    ownKeys(_2) {
+    ownKeys(_3) {
       target ?? (target = getter());
       return Reflect.ownKeys(target);
     },
-    getOwnPropertyDescriptor(_2, prop) {
+    getOwnPropertyDescriptor(_3, prop) {
       target ?? (target = getter());
       return Reflect.getOwnPropertyDescriptor(target, prop);
     },
-    defineProperty(_2, prop, descriptor) {
+    defineProperty(_3, prop, descriptor) {
       target ?? (target = getter());
       return Reflect.defineProperty(target, prop, descriptor);
     }
@@ -67241,9 +67426,9 @@ function stringifyPrimitive(value) {
     return `"${value}"`;
   return `${value}`;
 }
-function optionalKeys(shape) {
-  return Object.keys(shape).filter((k2) => {
-    return shape[k2]._zod.optin !== void 0 && shape[k2]._zod.optout === "optional";
+function optionalKeys(shape2) {
+  return Object.keys(shape2).filter((k2) => {
+    return shape2[k2]._zod.optin !== void 0 && shape2[k2]._zod.optout === "optional";
   });
 }
 function pick(schema, mask) {
@@ -67281,33 +67466,33 @@ function omit(schema, mask) {
   mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)).filter((key) => !omitted.has(key)));
   return clone(schema, mergeDefs(currDef, { shape: newShape, checks: [] }));
 }
-function extend(schema, shape) {
-  if (!isPlainObject(shape)) {
+function extend(schema, shape2) {
+  if (!isPlainObject(shape2)) {
     throw new Error("Invalid input to extend: expected a plain object");
   }
   const checks = schema._zod.def.checks;
   const hasChecks = checks && checks.length > 0;
   if (hasChecks) {
     const existingShape = sourceShape(schema);
-    for (const key of Reflect.ownKeys(shape)) {
+    for (const key of Reflect.ownKeys(shape2)) {
       if (Object.getOwnPropertyDescriptor(existingShape, key) !== void 0) {
         throw new Error("Cannot overwrite keys on object schemas containing refinements. Use `.safeExtend()` instead.");
       }
     }
   }
-  return clone(schema, mergeDefs(schema._zod.def, { shape: extended(schema, shape) }));
+  return clone(schema, mergeDefs(schema._zod.def, { shape: extended(schema, shape2) }));
 }
-function extended(schema, shape) {
+function extended(schema, shape2) {
   const newShape = {};
   mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)));
-  mirrorProps(newShape, shape);
+  mirrorProps(newShape, shape2);
   return newShape;
 }
-function safeExtend(schema, shape) {
-  if (!isPlainObject(shape)) {
+function safeExtend(schema, shape2) {
+  if (!isPlainObject(shape2)) {
     throw new Error("Invalid input to safeExtend: expected a plain object");
   }
-  return clone(schema, mergeDefs(schema._zod.def, { shape: extended(schema, shape) }));
+  return clone(schema, mergeDefs(schema._zod.def, { shape: extended(schema, shape2) }));
 }
 function merge(a, b2) {
   if (!b2?._zod?.def) {
@@ -67485,7 +67670,7 @@ function issue(...args) {
   return { ...iss };
 }
 function cleanEnum(obj) {
-  return Object.entries(obj).filter(([k2, _2]) => {
+  return Object.entries(obj).filter(([k2, _3]) => {
     return Number.isNaN(Number.parseInt(k2, 10));
   }).map((el) => el[1]);
 }
@@ -67661,7 +67846,7 @@ var init_util = __esm({
         const F2 = Function;
         new F2("");
         return true;
-      } catch (_2) {
+      } catch (_3) {
         return false;
       }
     });
@@ -67772,7 +67957,7 @@ function $constructor(name, initializer3, proto, params) {
   const zodProto = {};
   function Internals(def) {
     this.def = def;
-    this.constr = _2;
+    this.constr = _3;
     this.traits = /* @__PURE__ */ new Set();
   }
   Internals.prototype = zodProto;
@@ -67803,7 +67988,7 @@ function $constructor(name, initializer3, proto, params) {
         members(target, protoMembers);
       }
     }
-    const proto2 = _2.prototype;
+    const proto2 = _3.prototype;
     for (const k2 in proto2) {
       if (!Object.prototype.hasOwnProperty.call(proto2, k2))
         continue;
@@ -67816,7 +68001,7 @@ function $constructor(name, initializer3, proto, params) {
   class Definition extends Parent {
   }
   Object.defineProperty(Definition, "name", { value: name });
-  function _2(def) {
+  function _3(def) {
     const inst = params?.Parent ? newError(Definition) : this;
     init(inst, def);
     const deferred = inst._zod.deferred;
@@ -67831,16 +68016,16 @@ function $constructor(name, initializer3, proto, params) {
       pp(inst);
     return inst;
   }
-  Object.defineProperty(_2, "init", { value: init });
-  Object.defineProperty(_2, Symbol.hasInstance, {
+  Object.defineProperty(_3, "init", { value: init });
+  Object.defineProperty(_3, Symbol.hasInstance, {
     value: (inst) => {
       if (params?.Parent && inst instanceof params.Parent)
         return true;
       return inst?._zod?.traits?.has(name);
     }
   });
-  Object.defineProperty(_2, "name", { value: name });
-  return _2;
+  Object.defineProperty(_3, "name", { value: name });
+  return _3;
 }
 function config(newConfig) {
   if (newConfig)
@@ -68615,7 +68800,7 @@ function standardProps(inst) {
         const r = inst._zod.run({ value, issues: [] }, ctx);
         if (!(r instanceof Promise))
           return toStandardResult(r, ctx);
-      } catch (_2) {
+      } catch (_3) {
       }
       return validateAsync2(inst, value);
     },
@@ -69102,13 +69287,13 @@ var init_schemas = __esm({
               continue;
             }
             const currLen = payload.issues.length;
-            const _2 = ch._zod.check(payload);
-            if (_2 instanceof Promise && ctx?.async === false) {
+            const _3 = ch._zod.check(payload);
+            if (_3 instanceof Promise && ctx?.async === false) {
               throw new $ZodAsyncError();
             }
-            if (asyncResult || _2 instanceof Promise) {
+            if (asyncResult || _3 instanceof Promise) {
               asyncResult = (asyncResult ?? Promise.resolve()).then(async () => {
-                await _2;
+                await _3;
                 const nextLen = payload.issues.length;
                 if (nextLen === currLen)
                   return;
@@ -69180,11 +69365,11 @@ var init_schemas = __esm({
     $ZodString = /* @__PURE__ */ $constructor("$ZodString", (inst, def) => {
       $ZodType.init(inst, def);
       inst._zod.pattern = def.pattern ?? anyString;
-      inst._zod.parse = (payload, _2) => {
+      inst._zod.parse = (payload, _3) => {
         if (def.coerce)
           try {
             payload.value = String(payload.value);
-          } catch (_3) {
+          } catch (_4) {
           }
         if (typeof payload.value === "string")
           return payload;
@@ -69287,7 +69472,7 @@ var init_schemas = __esm({
           }
           payload.value = def.normalize ? url2.href : stripTabAndNewline(trimmed);
           return;
-        } catch (_2) {
+        } catch (_3) {
           payload.issues.push({
             code: "invalid_format",
             format: "url",
@@ -69440,7 +69625,7 @@ var init_schemas = __esm({
         if (def.coerce)
           try {
             payload.value = Number(payload.value);
-          } catch (_2) {
+          } catch (_3) {
           }
         const input = payload.value;
         if (typeof input === "number" && !Number.isNaN(input) && Number.isFinite(input)) {
@@ -69468,7 +69653,7 @@ var init_schemas = __esm({
         if (def.coerce)
           try {
             payload.value = Boolean(payload.value);
-          } catch (_2) {
+          } catch (_3) {
           }
         const input = payload.value;
         if (typeof input === "boolean")
@@ -69489,7 +69674,7 @@ var init_schemas = __esm({
         if (def.coerce)
           try {
             payload.value = BigInt(payload.value);
-          } catch (_2) {
+          } catch (_3) {
           }
         if (typeof payload.value === "bigint")
           return payload;
@@ -69620,10 +69805,10 @@ var init_schemas = __esm({
       }
       const _normalized = cached2(() => normalizeDef(def));
       defineLazyInternal(inst, "propValues", (zod) => {
-        const shape = zod.def.shape;
+        const shape2 = zod.def.shape;
         const propValues = {};
-        for (const key in shape) {
-          const field = shape[key]._zod;
+        for (const key in shape2) {
+          const field = shape2[key]._zod;
           if (field.values) {
             if (!Object.prototype.hasOwnProperty.call(propValues, key)) {
               assignProp(propValues, key, /* @__PURE__ */ new Set());
@@ -69655,7 +69840,7 @@ var init_schemas = __esm({
         }
         payload.value = memo2 ? memo2.alloc(inst, payload, {}, ctx) : {};
         const proms = [];
-        const shape = value.shape;
+        const shape2 = value.shape;
         const abortEarly = ctx?.abortEarly;
         let seen = payload.issues.length;
         for (const key of value.allKeys) {
@@ -69666,7 +69851,7 @@ var init_schemas = __esm({
           }
           if (key === "__proto__")
             continue;
-          const el = shape[key];
+          const el = shape2[key];
           const optin = el._zod.optin;
           const optout = el._zod.optout;
           const r = el._zod.run({ value: input[key], issues: [] }, ctx);
@@ -69687,10 +69872,10 @@ var init_schemas = __esm({
       const superParse = inst._zod.parse;
       const _normalized = cached2(() => normalizeDef(def));
       const memo2 = globalConfig.memoizer;
-      const generateFastpass = (shape) => {
+      const generateFastpass = (shape2) => {
         const normalized = _normalized.value;
         const syms = normalized.symbolKeys;
-        const doc = new Doc(["payload", "ctx"], { shape, inst, memo: memo2, syms });
+        const doc = new Doc(["payload", "ctx"], { shape: shape2, inst, memo: memo2, syms });
         const parseStr = (k2) => `shape[${k2}]._zod.run({ value: input[${k2}], issues: [] }, ctx)`;
         const prefixStr = (id, k2) => `
           let ${id}_ab = false;
@@ -69717,7 +69902,7 @@ var init_schemas = __esm({
           const id = ids[key];
           const k2 = typeof key === "symbol" ? `syms[${syms.indexOf(key)}]` : esc(key);
           const isPresent = `${k2} in input`;
-          const schema = shape[key];
+          const schema = shape2[key];
           const optin = schema?._zod?.optin;
           const isOptionalIn = optin !== void 0;
           const isOptionalOut = schema?._zod?.optout === "optional";
@@ -70313,7 +70498,7 @@ var init_schemas = __esm({
     $ZodCustom = /* @__PURE__ */ $constructor("$ZodCustom", (inst, def) => {
       $ZodCheck.init(inst, def);
       $ZodType.init(inst, def);
-      inst._zod.parse = (payload, _2) => {
+      inst._zod.parse = (payload, _3) => {
         return payload;
       };
       inst._zod.check = (payload) => {
@@ -70351,7 +70536,7 @@ function isRecursive(inst, stack, resolve18) {
         result = answer2;
     }
   };
-  const shape = (sh, spread) => {
+  const shape2 = (sh, spread) => {
     let answer2 = NONE;
     for (const key of Reflect.ownKeys(sh)) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
@@ -70372,7 +70557,7 @@ function isRecursive(inst, stack, resolve18) {
   switch (kind) {
     case "object": {
       const raw = rawShape(def);
-      merge2(raw ? shape(raw, true) : ASSUMED);
+      merge2(raw ? shape2(raw, true) : ASSUMED);
       check(def.catchall);
       break;
     }
@@ -70488,7 +70673,7 @@ function isBackEdge(ctx, value) {
   const backEdges = ctx[STATE]?.backEdges;
   return backEdges !== void 0 && isRef(value) && backEdges.has(value);
 }
-var $ZodCyclicError, STATE, NO_ISSUES, recursive, NONE, ASSUMED, PROVEN, handoff, open4, memo;
+var $ZodCyclicError, STATE, NO_ISSUES, recursive, NONE, ASSUMED, PROVEN, handoff, open3, memo;
 var init_memoizer = __esm({
   "node_modules/zod/v4/core/memoizer.js"() {
     init_util();
@@ -70504,7 +70689,7 @@ var init_memoizer = __esm({
     NONE = 0;
     ASSUMED = 1;
     PROVEN = 2;
-    open4 = [];
+    open3 = [];
     memo = {
       alloc(_inst, payload, empty) {
         const bucket = handoff;
@@ -70513,7 +70698,7 @@ var init_memoizer = __esm({
         handoff = void 0;
         const entry = { value: empty, issues: null };
         bucket.set(payload.value, entry);
-        open4.push(entry);
+        open3.push(entry);
         return empty;
       },
       guard(inst) {
@@ -70584,10 +70769,10 @@ var init_memoizer = __esm({
               return payload;
             }
             handoff = bucket;
-            const depth = open4.length;
+            const depth = open3.length;
             const result = base(payload, ctx);
             handoff = void 0;
-            const entry = open4.length > depth ? open4.pop() : void 0;
+            const entry = open3.length > depth ? open3.pop() : void 0;
             if (result instanceof Promise) {
               return result.then((r) => {
                 if (entry)
@@ -72014,7 +72199,7 @@ function rewriteKeyNames(ctx) {
 }
 function serializeDefaultValue(value, schema, ctx, json3, params) {
   let unrepresentable = false;
-  const serialized = JSON.stringify(value, (_2, val) => {
+  const serialized = JSON.stringify(value, (_3, val) => {
     if (typeof val !== "bigint")
       return val;
     unrepresentable = true;
@@ -72280,21 +72465,21 @@ var init_json_schema_processors = __esm({
     objectProcessor = (schema, ctx, _json, params) => {
       const json3 = _json;
       const def = schema._zod.def;
-      const shape = def.shape;
-      const symbolKeys = Object.getOwnPropertySymbols(shape);
+      const shape2 = def.shape;
+      const symbolKeys = Object.getOwnPropertySymbols(shape2);
       if (symbolKeys.length && handleUnrepresentable(schema, ctx, json3, params, "Symbol keys cannot be represented in JSON Schema")) {
         return;
       }
       json3.type = "object";
       json3.properties = {};
-      for (const key in shape) {
-        assignProp(json3.properties, key, processSchema(shape[key], ctx, {
+      for (const key in shape2) {
+        assignProp(json3.properties, key, processSchema(shape2[key], ctx, {
           ...params,
           path: [...params.path, "properties", key]
         }));
       }
       const requiredKeys = [];
-      for (const key of Object.keys(shape)) {
+      for (const key of Object.keys(shape2)) {
         const field = def.shape[key];
         if (ctx.io === "input" ? inputOptin(field) === void 0 : field._zod.optout === void 0) {
           requiredKeys.push(key);
@@ -72734,18 +72919,18 @@ function never(params) {
 function array(element, params) {
   return _array(ZodArray, element, params);
 }
-function object2(shape, params) {
+function object2(shape2, params) {
   const def = {
     type: "object",
-    shape: shape ?? {},
+    shape: shape2 ?? {},
     ...util_exports.normalizeParams(params)
   };
   return new ZodObject(def);
 }
-function looseObject(shape, params) {
+function looseObject(shape2, params) {
   return new ZodObject({
     type: "object",
-    shape,
+    shape: shape2,
     catchall: unknown(),
     ...util_exports.normalizeParams(params)
   });
@@ -75728,8 +75913,8 @@ var init_esm = __esm({
 
 // node_modules/@modelcontextprotocol/sdk/dist/esm/server/zod-json-schema-compat.js
 function getMethodLiteral(schema) {
-  const shape = getObjectShape(schema);
-  const methodSchema = shape?.method;
+  const shape2 = getObjectShape(schema);
+  const methodSchema = shape2?.method;
   if (!methodSchema) {
     throw new Error("Schema is missing a method literal");
   }
@@ -76741,7 +76926,7 @@ var init_protocol = __esm({
 
 // node_modules/@modelcontextprotocol/sdk/dist/esm/validation/ajv-provider.js
 function createDefaultAjvInstance() {
-  const ajv = new import_ajv.default({
+  const ajv = new import_ajv2.default({
     strict: false,
     validateFormats: true,
     validateSchema: false,
@@ -76751,10 +76936,10 @@ function createDefaultAjvInstance() {
   addFormats2(ajv);
   return ajv;
 }
-var import_ajv, import_ajv_formats2, AjvJsonSchemaValidator;
+var import_ajv2, import_ajv_formats2, AjvJsonSchemaValidator;
 var init_ajv_provider = __esm({
   "node_modules/@modelcontextprotocol/sdk/dist/esm/validation/ajv-provider.js"() {
-    import_ajv = __toESM(require_ajv(), 1);
+    import_ajv2 = __toESM(require_ajv(), 1);
     import_ajv_formats2 = __toESM(require_dist2(), 1);
     AjvJsonSchemaValidator = class {
       /**
@@ -77135,8 +77320,8 @@ var init_client3 = __esm({
        * Override request handler registration to enforce client-side validation for elicitation.
        */
       setRequestHandler(requestSchema, handler) {
-        const shape = getObjectShape(requestSchema);
-        const methodSchema = shape?.method;
+        const shape2 = getObjectShape(requestSchema);
+        const methodSchema = shape2?.method;
         if (!methodSchema) {
           throw new Error("Schema is missing a method literal");
         }
@@ -77818,11 +78003,11 @@ var init_dist2 = __esm({
             return;
           }
           const decoder = new TextDecoder(), reader = body.getReader();
-          let open5 = true;
+          let open4 = true;
           do {
             const { done, value } = await reader.read();
-            value && __privateGet(this, _parser).feed(decoder.decode(value, { stream: !done })), done && (open5 = false, __privateGet(this, _parser).reset(), __privateMethod(this, _EventSource_instances, scheduleReconnect_fn).call(this));
-          } while (open5);
+            value && __privateGet(this, _parser).feed(decoder.decode(value, { stream: !done })), done && (open4 = false, __privateGet(this, _parser).reset(), __privateMethod(this, _EventSource_instances, scheduleReconnect_fn).call(this));
+          } while (open4);
         }), __privateAdd(this, _onFetchError, (err) => {
           __privateSet(this, _controller, void 0), !(err.name === "AbortError" || err.type === "aborted") && __privateMethod(this, _EventSource_instances, scheduleReconnect_fn).call(this, flattenError2(err));
         }), __privateAdd(this, _onEvent, (event) => {
@@ -79958,7 +80143,7 @@ async function listEveryTool(client, request2) {
 }
 async function beforeDeadline(deadline, work) {
   let onAbort;
-  const expired = new Promise((_2, reject) => {
+  const expired = new Promise((_3, reject) => {
     onAbort = () => reject(deadline.reason);
     if (deadline.aborted) onAbort();
     else deadline.addEventListener("abort", onAbort, { once: true });
@@ -80241,12 +80426,12 @@ async function runProbe(paths, options, io, color) {
 }
 var DEFAULT_PATH;
 var init_probe_run = __esm({
-  "src/cli/probe-run.ts"() {
+  async "src/cli/probe-run.ts"() {
     "use strict";
     init_duration();
     init_issues();
-    init_load();
-    init_settings();
+    await init_load();
+    await init_settings();
     init_lock();
     init_lock_file();
     init_run();
@@ -80254,7 +80439,7 @@ var init_probe_run = __esm({
     init_diagnostics();
     init_probe_text();
     init_style();
-    init_environments2();
+    await init_environments2();
     init_io();
     DEFAULT_PATH = "connectors";
   }
@@ -80275,7 +80460,7 @@ function registerProbe(program2, ctx) {
     "--env <name>",
     "environment of the settings file whose `vars` the files use (CONNECTOR_SYNC_ENV)"
   ).option("--settings <file>", "settings file (default: .connector-sync.yaml when present)").addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text")).action(async (paths, options, command2) => {
-    const { runProbe: runProbe2 } = await Promise.resolve().then(() => (init_probe_run(), probe_run_exports));
+    const { runProbe: runProbe2 } = await init_probe_run().then(() => probe_run_exports);
     const color = command2.optsWithGlobals().color !== false;
     const ok = await runProbe2(paths, options, ctx.io, color);
     ctx.result.exitCode = ok ? EXIT.ok : EXIT.error;
@@ -80646,14 +80831,14 @@ async function writePlan(file, report, target, sources, io) {
 `);
 }
 var init_sync_run = __esm({
-  "src/cli/sync-run.ts"() {
+  async "src/cli/sync-run.ts"() {
     "use strict";
-    init_load();
-    init_settings();
+    await init_load();
+    await init_settings();
     init_errors();
     init_lock_file();
     init_ledger();
-    init_run_once();
+    await init_run_once();
     init_run_settings();
     init_saved_plan();
     init_json_stream();
@@ -80662,11 +80847,11 @@ var init_sync_run = __esm({
     init_report_text();
     init_style();
     init_version();
-    init_environments2();
+    await init_environments2();
     init_io();
     init_options();
     init_progress();
-    init_target();
+    await init_target();
   }
 });
 
@@ -80692,7 +80877,7 @@ function registerSync(program2, ctx) {
   );
   addReconcileOptions(command2);
   return command2.action(async (paths, flags) => {
-    const { runSyncCommand: runSyncCommand2 } = await Promise.resolve().then(() => (init_sync_run(), sync_run_exports));
+    const { runSyncCommand: runSyncCommand2 } = await init_sync_run().then(() => sync_run_exports);
     ctx.result.exitCode = await runSyncCommand2(paths, flags, ctx.io);
   });
 }
@@ -80746,8 +80931,8 @@ function registerValidate(program2, ctx) {
     "--env <name>",
     "check this environment of the settings file (its paths and `vars`); default: every environment it declares"
   ).action(async (paths, options) => {
-    const { loadSettings: loadSettings2, settingsForEnvironment: settingsForEnvironment2, environmentNames: environmentNames2 } = await Promise.resolve().then(() => (init_settings(), settings_exports));
-    const { chooseEnvironments: chooseEnvironments2 } = await Promise.resolve().then(() => (init_environments2(), environments_exports));
+    const { loadSettings: loadSettings2, settingsForEnvironment: settingsForEnvironment2, environmentNames: environmentNames2 } = await init_settings().then(() => settings_exports);
+    const { chooseEnvironments: chooseEnvironments2 } = await init_environments2().then(() => environments_exports);
     const io = ctx.io;
     const settings = await loadSettings2({
       cwd: io.cwd,
@@ -80786,8 +80971,8 @@ function registerValidate(program2, ctx) {
   });
 }
 async function validateOne(paths, settings, options, io, section) {
-  const { loadDesiredState: loadDesiredState2 } = await Promise.resolve().then(() => (init_load(), load_exports));
-  const { varsFor: varsFor2 } = await Promise.resolve().then(() => (init_settings(), settings_exports));
+  const { loadDesiredState: loadDesiredState2 } = await init_load().then(() => load_exports);
+  const { varsFor: varsFor2 } = await init_settings().then(() => settings_exports);
   const render2 = await Promise.resolve().then(() => (init_diagnostics(), diagnostics_exports));
   const { sortIssues: sortIssues2 } = await Promise.resolve().then(() => (init_issues(), issues_exports));
   const defaulted = paths.length === 0;

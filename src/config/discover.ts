@@ -64,8 +64,9 @@ class Walker {
     this.issues.push(makeIssue(code, message, wholeFile(display)));
   }
 
-  async addFile(path: string): Promise<void> {
-    const real = await this.fs.realpath(path);
+  /** `real` is known when the file is a plain entry of a folder whose real path is known: no system call needed. */
+  async addFile(path: string, real?: string): Promise<void> {
+    real ??= await this.fs.realpath(path);
     if (this.#seenFiles.has(real)) return;
     this.#seenFiles.add(real);
     const display = displayPath(path, this.cwd);
@@ -90,7 +91,7 @@ class Walker {
       for (const entry of entries) {
         // hidden files and folders are skipped: .git, editor swap files, a ConfigMap's ..data
         if (entry.name.startsWith('.')) continue;
-        found += await this.visitEntry(join(path, entry.name), entry);
+        found += await this.visitEntry(join(path, entry.name), entry, join(real, entry.name));
       }
       return found;
     } finally {
@@ -101,9 +102,11 @@ class Walker {
   /**
    * Visits one entry of a folder. Anything that cannot be resolved or read is an error whatever its
    * name: a dangling link may have been a folder of connectors, and skipping it would read as
-   * "fewer connectors" (and prune them). Returns the YAML files and problems found.
+   * "fewer connectors" (and prune them). Returns the YAML files and problems found. `real` is the
+   * entry's real path when it is no link (its folder's real path and its name): only folders and
+   * links are resolved, one system call each, never every file of a large folder.
    */
-  async visitEntry(child: string, entry: Entry): Promise<number> {
+  async visitEntry(child: string, entry: Entry, real: string): Promise<number> {
     let isFile = entry.isFile();
     let isDirectory = entry.isDirectory();
     if (!isFile && !isDirectory) {
@@ -130,7 +133,7 @@ class Walker {
         );
         return 1;
       }
-      await this.addFile(child);
+      await this.addFile(child, entry.isFile() ? real : undefined);
       return 1;
     } catch (error) {
       this.fail(child, 'path-unreadable', `cannot be read: ${describeFsError(error)}`);

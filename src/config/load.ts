@@ -74,10 +74,9 @@ async function readSource(
   display: string,
 ): Promise<{ text: string } | { issue: ConfigIssue }> {
   try {
-    const stats = await fs.stat(path);
-    // refuse before reading: a 10 MB file costs nothing to reject
-    if (stats.size > MAX_FILE_BYTES) return { issue: tooLarge(display, stats.size) };
-    return decodeSource(display, await fs.readFile(path, MAX_FILE_BYTES));
+    const read = await fs.readSource(path, MAX_FILE_BYTES);
+    if ('tooLarge' in read) return { issue: tooLarge(display, read.tooLarge) };
+    return decodeSource(display, read.bytes);
   } catch (error) {
     return {
       issue: makeIssue('path-unreadable', `cannot be read: ${describeFsError(error)}`, wholeFile(display)),

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
+import type { ErrorObject } from 'ajv';
 import { LineCounter, parseDocument } from 'yaml';
 import { ConnectorSyncError, UsageError } from '../errors.js';
 import { parseDuration } from './duration.js';
@@ -13,6 +13,7 @@ import {
 } from './environments.js';
 import { compilePolicy, type Policy, type PolicyInput } from './policy.js';
 import { closestMatch } from './suggest.js';
+import { validator } from './validators.js';
 import type { VarsContext } from './vars.js';
 
 /** One webhook of `notify:` (the daemon sends to it; src/daemon/notify.ts). */
@@ -327,7 +328,6 @@ interface SettingsSchema {
 }
 
 let schemaCache: SettingsSchema | undefined;
-let validateCache: ReturnType<Ajv2020['compile']> | undefined;
 
 function settingsSchema(): SettingsSchema {
   schemaCache ??= JSON.parse(
@@ -338,9 +338,9 @@ function settingsSchema(): SettingsSchema {
 
 /** Validates one source; `where` names the place of a bad key (file:line, variable or flag). */
 function checkAgainstSchema(values: object, where: (key: string, error: ErrorObject) => string): void {
-  validateCache ??= new Ajv2020({ allErrors: true, strict: false }).compile(settingsSchema());
-  if (validateCache(values)) return;
-  const messages = (validateCache.errors ?? []).map((error) => {
+  const validate = validator('settings');
+  if (validate(values)) return;
+  const messages = (validate.errors ?? []).map((error) => {
     const key =
       error.keyword === 'additionalProperties'
         ? String((error.params as { additionalProperty: string }).additionalProperty)

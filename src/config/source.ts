@@ -25,17 +25,19 @@ function bytePosition(bytes: Uint8Array, offset: number): { line: number; column
   return { line, column };
 }
 
-/** Offset of the first byte that is not valid UTF-8, or -1. */
-function firstInvalidUtf8(bytes: Uint8Array): number {
+// one decoder for every file: decode() without `stream` keeps no state between calls
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The text, or the offset of the first byte that is not valid UTF-8. */
+function decodeUtf8(bytes: Uint8Array): { text: string } | { invalidAt: number } {
   try {
-    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return -1;
+    return { text: STRICT_UTF8.decode(bytes) };
   } catch {
     // the re-encoded lenient decoding matches the input byte for byte up to the first bad byte
     const again = new TextEncoder().encode(new TextDecoder('utf-8').decode(bytes));
     let i = 0;
     while (i < bytes.length && bytes[i] === again[i]) i++;
-    return i;
+    return { invalidAt: i };
   }
 }
 
@@ -57,8 +59,9 @@ export function decodeSource(file: string, bytes: Uint8Array): { text: string } 
       }),
     };
   }
-  const bad = firstInvalidUtf8(bytes);
-  if (bad >= 0) {
+  const decoded = decodeUtf8(bytes);
+  if ('invalidAt' in decoded) {
+    const bad = decoded.invalidAt;
     const at = bytePosition(bytes, bad);
     const hex = (bytes[bad] ?? 0).toString(16).padStart(2, '0');
     return {
@@ -68,7 +71,7 @@ export function decodeSource(file: string, bytes: Uint8Array): { text: string } 
       }),
     };
   }
-  return { text: new TextDecoder('utf-8').decode(bytes) };
+  return decoded;
 }
 
 /** The issue for a file over MAX_FILE_BYTES; `size` when stat told it, otherwise only "larger than". */

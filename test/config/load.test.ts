@@ -7,7 +7,7 @@ import { type LoaderFs, nodeLoaderFs } from '../../src/config/fs.js';
 import { loadDesiredState } from '../../src/config/load.js';
 import type { DesiredConnector, LoadResult } from '../../src/config/types.js';
 import { Secret } from '../../src/secret.js';
-import { memoryFs } from './memory-fs.js';
+import { memoryFs, recordingFs } from './memory-fs.js';
 
 const CWD = '/repo';
 
@@ -242,6 +242,24 @@ describe('loadDesiredState', () => {
     expect(
       issuesOf(invalid).map((issue) => [issue.code, issue.location.file, issue.related?.[0]?.file]),
     ).toEqual([['duplicate-name', 'many/zz.yaml', 'many/c0500.yaml']]);
+  });
+
+  test('a folder of files costs one stat and one realpath in all: each file is only read', async () => {
+    const tree: Record<string, string> = {};
+    for (let i = 0; i < 50; i++) {
+      tree[`/repo/many/c${i}.yaml`] =
+        `name: c${i}\ndescription: connector ${i}\nserver: https://mcp.example.com/${i}\n`;
+    }
+    const asked: string[] = [];
+    const fs = recordingFs(memoryFs(tree), asked);
+    const result = await loadDesiredState(['many'], { resolve: false, cwd: CWD, env: {}, fs });
+    expect(connectorsOf(result)).toHaveLength(50);
+    expect(asked.filter((call) => !call.startsWith('readSource'))).toEqual([
+      'stat /repo/many',
+      'realpath /repo/many',
+      'readdir /repo/many',
+    ]);
+    expect(asked.filter((call) => call.startsWith('readSource'))).toHaveLength(50);
   });
 
   test('the examples resolve with the variables and secret files the README lists', async () => {

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import type { LoaderDirent, LoaderFs, LoaderStats } from '../../src/config/fs.js';
+import type { LoaderDirent, LoaderFs, LoaderStats, SourceRead } from '../../src/config/fs.js';
 
 /** Files by absolute path (text or bytes); directories are implied by the paths. */
 export type MemoryTree = Record<string, string | Uint8Array>;
@@ -24,7 +24,7 @@ export function memoryFs(tree: MemoryTree): LoaderFs & { reads: string[] } {
     return [...files.keys()].some((file) => file.startsWith(prefix));
   };
   const reads: string[] = [];
-  return {
+  const fs = {
     reads,
     async stat(path: string): Promise<LoaderStats> {
       const file = files.get(path);
@@ -55,5 +55,28 @@ export function memoryFs(tree: MemoryTree): LoaderFs & { reads: string[] } {
       if (file === undefined) throw fsError(isDirectory(path) ? 'EISDIR' : 'ENOENT', path);
       return file.subarray(0, maxBytes + 1);
     },
+    async readSource(path: string, maxBytes: number): Promise<SourceRead> {
+      const file = files.get(path);
+      if (file !== undefined && file.length > maxBytes) return { tooLarge: file.length };
+      return { bytes: await fs.readFile(path, maxBytes) };
+    },
+  };
+  return fs;
+}
+
+/** Wraps a file system so a test sees each call it made, in order: `stat /repo/c`. */
+export function recordingFs(fs: LoaderFs, calls: string[]): LoaderFs {
+  const record =
+    <A extends [string, ...unknown[]], R>(name: string, call: (...args: A) => R) =>
+    (...args: A): R => {
+      calls.push(`${name} ${args[0]}`);
+      return call(...args);
+    };
+  return {
+    stat: record('stat', fs.stat),
+    readdir: record('readdir', fs.readdir),
+    realpath: record('realpath', fs.realpath),
+    readFile: record('readFile', fs.readFile),
+    readSource: record('readSource', fs.readSource),
   };
 }

@@ -4,10 +4,11 @@ import { decodeSource, formatBytes, MAX_FILE_BYTES } from '../../src/config/sour
 const bytes = (text: string) => new TextEncoder().encode(text);
 
 describe('decodeSource', () => {
-  test('returns the text, without a byte-order mark', () => {
-    expect(decodeSource('a.yaml', new Uint8Array([0xef, 0xbb, 0xbf, ...bytes('name: a\n')]))).toEqual({
-      text: 'name: a\n',
-    });
+  test('returns the text, without a byte-order mark, file after file', () => {
+    for (const name of ['a', 'b']) {
+      const withMark = new Uint8Array([0xef, 0xbb, 0xbf, ...bytes(`name: ${name}\n`)]);
+      expect(decodeSource(`${name}.yaml`, withMark)).toEqual({ text: `name: ${name}\n` });
+    }
   });
 
   test('points at the first NUL byte', () => {

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { discoverFiles, displayPath } from '../../src/config/discover.js';
 import type { LoaderFs } from '../../src/config/fs.js';
+import { recordingFs } from '../config/memory-fs.js';
 
 type Node = 'file' | 'dir' | 'other' | 'dangling';
 type Failures = Record<string, { on: 'readdir' | 'realpath'; error: string }>;
@@ -50,6 +51,7 @@ function fakeFs(
       return links[path] ?? path;
     },
     readFile: async () => new Uint8Array(),
+    readSource: async () => ({ bytes: new Uint8Array() }),
   };
 }
 
@@ -165,16 +167,30 @@ describe('discovery', () => {
     });
   });
 
-  it('reports a file inside a folder whose real path cannot be read', async () => {
+  it('resolves folders and links, never the plain files of a folder (their real path follows from the folder)', async () => {
     const fs = fakeFs(
-      { '/w/c': 'dir', '/w/c/a.yaml': 'file', '/w/c/b.yaml': 'file' },
-      {},
+      { '/w/c': 'dir', '/w/c/a.yaml': 'file', '/w/c/b.yaml': 'file', '/w/s.yaml': 'file' },
+      { '/w/c/alias.yaml': '/w/s.yaml' },
+      // a plain file whose real path cannot be read is not asked for it: its read tells what is wrong
       { '/w/c/a.yaml': { on: 'realpath', error: 'EACCES' } },
     );
-    expect(await discover(fs, 'c')).toEqual({
-      files: [['/w/c/b.yaml', 'c/b.yaml']],
-      issues: [['c/a.yaml', 'path-unreadable', 'cannot be read: permission denied']],
-      order: ['c/a.yaml', 'c/b.yaml'],
+    const asked: string[] = [];
+    const counted = recordingFs(fs, asked);
+    expect(await discover(counted, 'c')).toEqual({
+      files: [
+        ['/w/c/a.yaml', 'c/a.yaml'],
+        ['/w/c/alias.yaml', 'c/alias.yaml'],
+        ['/w/c/b.yaml', 'c/b.yaml'],
+      ],
+      issues: [],
+      order: ['c/a.yaml', 'c/alias.yaml', 'c/b.yaml'],
     });
+    expect(asked).toEqual([
+      'stat /w/c',
+      'realpath /w/c',
+      'readdir /w/c',
+      'stat /w/c/alias.yaml',
+      'realpath /w/c/alias.yaml',
+    ]);
   });
 });
