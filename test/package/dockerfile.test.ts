@@ -21,6 +21,14 @@ test('the build stage installs from the lock file before it copies src/', () => 
   expect(at(/^COPY src/, build)).toBeGreaterThan(at(/^RUN npm ci/, build));
 });
 
+test('the build stage builds as `npm run build` does, the generated validators included', () => {
+  const build = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts.build as string;
+  // the image has no `node` dev package, so tsc runs from its package with the image's Node
+  const expected = build.replace(/^tsc /, 'node node_modules/typescript/bin/tsc ');
+  expect(lines.some((line) => line === `RUN ${expected}`)).toBe(true);
+  for (const file of build.match(/scripts\/\S+/g) ?? []) expect(dockerfile).toContain(`COPY ${file} `);
+});
+
 test('both stages use the one base image argument, pinned by digest with the tag beside it', () => {
   expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:24-bookworm-slim@sha256:[0-9a-f]{64}$/m);
   // the comment says where the digest came from and how to refresh it
