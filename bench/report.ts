@@ -153,6 +153,7 @@ export function evaluateTargets(results: Results): Verdict[] {
       pass: peak < 150,
     });
   }
+  verdicts.push(...memoryVerdicts(rows));
   if (results.coldStartMs.length > 0) {
     const value = median(results.coldStartMs);
     verdicts.push({
@@ -167,6 +168,45 @@ export function evaluateTargets(results: Results): Verdict[] {
       target: '`validate` of 1,000 files < 1 s',
       measured: `${seconds(validate.wallMs)} s`,
       pass: validate.wallMs < 1000,
+    });
+  }
+  return verdicts;
+}
+
+/** Issue 14: the daemon's level and flatness, peak RSS at 50,000, the apply phase against its floor. */
+function memoryVerdicts(rows: Row[]): Verdict[] {
+  const verdicts: Verdict[] = [];
+  const daemon = rows.filter((r) => r.scenario.startsWith('daemon RSS'));
+  const level = daemon.filter((r) => r.n === 10_000).at(-1);
+  if (level)
+    verdicts.push({
+      target: `daemon at 10,000 connectors: RSS < 150 MB (${level.scenario.replace('daemon RSS ', '')})`,
+      measured: `${fixed(level.peakRssMb, 0)} MB`,
+      pass: (level.peakRssMb ?? Number.POSITIVE_INFINITY) < 150,
+    });
+  const flat = daemon.filter((r) => r.n === 1000);
+  if (flat.length > 1) {
+    const [first, last] = [flat[0]!, flat.at(-1)!];
+    const growth = (last.peakRssMb ?? 0) - (first.peakRssMb ?? 0);
+    verdicts.push({
+      target: `daemon at 1,000 connectors: RSS flat from ${first.scenario.replace('daemon RSS ', '')} to ${last.scenario.replace('daemon RSS ', '')} (grows < 10%)`,
+      measured: flat.map((r) => `${fixed(r.peakRssMb, 0)} MB`).join(' -> '),
+      pass: growth < 0.1 * (first.peakRssMb ?? 0),
+    });
+  }
+  for (const row of rows.filter((r) => r.scenario.startsWith('peak RSS'))) {
+    verdicts.push({
+      target: `${row.scenario.replace('peak RSS: ', '')}, N=${row.n}: peak RSS < 150 MB`,
+      measured: `${fixed(row.peakRssMb, 0)} MB`,
+      pass: (row.peakRssMb ?? Number.POSITIVE_INFINITY) < 150,
+    });
+  }
+  for (const row of rows.filter((r) => r.scenario.startsWith('apply vs floor'))) {
+    const value = ratio(row, row.floorMs);
+    verdicts.push({
+      target: `${row.n} creates: the apply phase (first write to last answer) <= 1.1 x ceil(N/concurrency) rounds`,
+      measured: `${fixed(value, 2)} (${seconds(row.apiMs)} s / ${seconds(row.floorMs)} s)`,
+      pass: value !== null && value <= 1.1,
     });
   }
   return verdicts;

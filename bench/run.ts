@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './child.js';
+import { benchApplyFloor, benchDaemonRss, benchPeakRss } from './memory.js';
 import {
   evaluateTargets,
   machineInfo,
@@ -40,11 +41,19 @@ interface Plan {
   /** [writes, requests per second] */
   rateLimits: Array<[number, number]>;
   coldStarts: number;
+  /** [connectors, reconcile checkpoints] of the daemon RSS rows. */
+  daemons: Array<[number, number[]]>;
+  /** Sizes of the peak RSS rows (validate, first sync, dry-run). */
+  peakSizes: number[];
+  /** Creates of the apply-vs-floor row. */
+  applyCreates: number[];
   /** Set by --only: a partial run prints but never writes bench/results.md. */
   partial: boolean;
 }
 
-const ONLY_HELP = '--only expects a comma list of sizes (100, 1000, 10000) and/or sdk, rate, cold-start';
+const ONLY_HELP =
+  '--only expects a comma list of sizes (100, 1000, 10000) and/or sdk, rate, cold-start, daemon, peak, apply';
+const PARTS = ['sdk', 'rate', 'cold-start', 'daemon', 'peak', 'apply'];
 
 function flagValue(argv: string[], flag: string): string | undefined {
   const at = argv.indexOf(flag);
@@ -64,7 +73,7 @@ function restrict(plan: Plan, only: string): Plan {
       if (!plan.sizes.includes(n))
         throw new Error(`--only ${part}: not a size of the ${plan.mode} run (${plan.sizes.join(', ')})`);
       sizes.push(n);
-    } else if (!['sdk', 'rate', 'cold-start'].includes(part)) {
+    } else if (!PARTS.includes(part)) {
       throw new Error(`--only ${part}: ${ONLY_HELP}`);
     }
   }
@@ -74,6 +83,9 @@ function restrict(plan: Plan, only: string): Plan {
     baselines: parts.includes('sdk') ? plan.baselines : [],
     rateLimits: parts.includes('rate') ? plan.rateLimits : [],
     coldStarts: parts.includes('cold-start') ? plan.coldStarts : 0,
+    daemons: parts.includes('daemon') ? plan.daemons : [],
+    peakSizes: parts.includes('peak') ? plan.peakSizes : [],
+    applyCreates: parts.includes('apply') ? plan.applyCreates : [],
     partial: true,
   };
 }
@@ -99,6 +111,9 @@ function planFrom(argv: string[]): Plan {
         baselines: [100],
         rateLimits: [[500, 50]],
         coldStarts: 7,
+        daemons: [],
+        peakSizes: [],
+        applyCreates: [1000],
         partial: false,
       }
     : {
@@ -112,6 +127,13 @@ function planFrom(argv: string[]): Plan {
           [2000, 20],
         ],
         coldStarts: 11,
+        // the level at 10,000 (20 reconciles), the flatness at 1,000 (1,000 no-op reconciles)
+        daemons: [
+          [10_000, [10, 20]],
+          [1000, [10, 100, 1000]],
+        ],
+        peakSizes: [50_000],
+        applyCreates: [1000],
         partial: false,
       };
   return only ? restrict(plan, only) : plan;
@@ -135,10 +157,13 @@ async function main(): Promise<number> {
   const rows: Row[] = [];
   let coldStartMs: number[] = [];
   try {
-    if (plan.sizes.length + plan.rateLimits.length > 0) await warmUpEmulator(ctx);
+    if (plan.sizes.length + plan.rateLimits.length + plan.applyCreates.length > 0) await warmUpEmulator(ctx);
     for (const n of plan.sizes) rows.push(...(await benchSize(ctx, n, n <= 1000 ? plan.repeats : 1)));
     for (const n of plan.baselines) rows.push(await benchBaseline(ctx, n));
     for (const [writes, rate] of plan.rateLimits) rows.push(await benchRateLimit(ctx, writes, rate));
+    for (const n of plan.applyCreates) rows.push(await benchApplyFloor(ctx, n, plan.repeats));
+    for (const [n, checkpoints] of plan.daemons) rows.push(...(await benchDaemonRss(ctx, n, checkpoints)));
+    for (const n of plan.peakSizes) rows.push(...(await benchPeakRss(ctx, n)));
     if (plan.coldStarts > 0) coldStartMs = await benchColdStart(ctx, plan.coldStarts);
   } finally {
     rmSync(work, { recursive: true, force: true });
