@@ -32,6 +32,9 @@ function emptyRow(scenario: string, n: number): Row {
   return { scenario, n, wallMs: 0, ...nothing, runs: 1 };
 }
 
+/** How long the daemon is left quiet before its resident size between reconciles is read. */
+const IDLE_MS = 15_000;
+
 function rssMb(pid: number): number {
   const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
   return Number(kb ?? 0) / 1024;
@@ -108,6 +111,12 @@ export async function benchDaemonRss(ctx: BenchContext, n: number, checkpoints: 
       rows.push({ ...row, wallMs: performance.now() - started, peakRssMb: rssMb(daemon.child.pid!) });
       ctx.log(`  after ${checkpoint}: ${rows.at(-1)!.peakRssMb!.toFixed(0)} MB`);
     }
+    // between reconciles, as a daemon spends nearly all its time: V8 hands freed pages back
+    // once the process has been quiet for a few seconds
+    await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
+    const idle = emptyRow(`daemon RSS after ${daemon.done()} reconciles, ${IDLE_MS / 1000} s idle`, n);
+    rows.push({ ...idle, wallMs: performance.now() - started, peakRssMb: rssMb(daemon.child.pid!) });
+    ctx.log(`  ${IDLE_MS / 1000} s later: ${rows.at(-1)!.peakRssMb!.toFixed(0)} MB`);
   } catch (error) {
     ctx.problems.push(`daemon RSS (N=${n}): ${(error as Error).message}`);
   } finally {
@@ -145,7 +154,7 @@ export async function benchPeakRss(ctx: BenchContext, n: number): Promise<Row[]>
           emulator,
           'peak RSS: dry-run of the mixed change',
           n,
-          ['--prune', '--dry-run', dir],
+          ['--prune', '--force-deletes', '--dry-run', dir],
           [],
         )
       ).row,

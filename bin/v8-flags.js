@@ -6,11 +6,10 @@
 //   grow the young generation to 2 x 64 MB; a burst of reconciles must not step the daemon's
 //   resident size up by as much for good.
 // - `--heap-growing-percent=10`: collect the old generation when it has grown by a tenth, not
-//   when it has doubled: garbage otherwise piles up between collections (a daemon of 10,000
-//   connectors sat at 283-299 MB with 64 MB live).
-// - the daemon only, `--optimize-for-size`: V8 keeps fewer freed pages pooled for reuse (40 MB
-//   at 10,000 connectors) and collects to free memory sooner. Its reconciles are not on anyone's
-//   clock; the one-shot commands keep V8's speed.
+//   when it has doubled: garbage otherwise piles up between collections, the daemon's as well.
+// - the daemon only, `--optimize-for-size`: V8 keeps fewer freed pages pooled for reuse and
+//   collects to free memory sooner. Its reconciles are not on anyone's clock; the one-shot
+//   commands keep V8's speed. (Measurements: bench/README.md.)
 export function v8FlagsFor(command) {
   const flags = ['--semi-space-growth-factor=1', '--heap-growing-percent=10'];
   if (command === 'daemon') flags.push('--optimize-for-size');
