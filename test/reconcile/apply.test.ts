@@ -149,18 +149,3 @@ describe('applyPlan', () => {
     expect(api.connectors.size).toBe(0);
   });
 });
-
-describe('what a result keeps of the API answer', () => {
-  it('keeps what the run reads after the apply, not the connector the API echoed back', async () => {
-    const api = new FakeApi();
-    const wanted = [desired('a', { system_prompt: 'A long prompt the API echoes back\n' })];
-    const { applied } = await sync(api, wanted);
-    const remote = applied.results[0]!.remote!;
-    // the id for credentials and tools, the name for the overlay, auth for the pending list
-    expect(remote).toMatchObject({ id: api.byName('a')!.id, name: 'a', visibility: 'shared_workspace' });
-    // before: 16 fields, system prompt and server included, held per operation until the run ends
-    expect(remote).not.toHaveProperty('system_prompt');
-    expect(remote).not.toHaveProperty('server');
-    expect(remote).not.toHaveProperty('title');
-  });
-});
