@@ -49,15 +49,18 @@ function fixedWindow(limit: number): Limiter {
   };
 }
 
-/** A token bucket refilled at `rate` per second up to `capacity`. */
-function tokenBucket(rate: number, capacity: number): Limiter {
+/** A token bucket refilled at `rate` per second (which may change over time) up to `capacity`. */
+function tokenBucket(rate: number | (() => number), capacity: number): Limiter {
+  const rateNow = typeof rate === 'number' ? () => rate : rate;
   let tokens = capacity;
   let last = 0;
   return {
     admit(t) {
-      tokens = Math.min(capacity, tokens + ((t - last) * rate) / 1000);
+      const current = rateNow();
+      tokens = Math.min(capacity, tokens + ((t - last) * current) / 1000);
       last = t;
-      if (tokens < 1) return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - tokens) / rate)) };
+      if (tokens < 1)
+        return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - tokens) / Math.max(current, 1))) };
       tokens -= 1;
       return { ok: true };
     },
@@ -93,9 +96,11 @@ interface Scenario {
 async function simulate(scenario: Scenario) {
   const clock = scenario.clock ?? new VirtualClock();
   const { limiter, latencyMs } = scenario;
+  const accepted: number[] = [];
   const send = async (): Promise<IncomingResponse> => {
     await clock.sleep(latencyMs / 2);
     const verdict = limiter.admit(clock.now());
+    if (verdict.ok) accepted.push(clock.now());
     await clock.sleep(latencyMs / 2);
     const extra = limiter.headers?.() ?? {};
     if (verdict.ok) return { status: 201, headers: extra, text: '{}', truncated: false };
@@ -138,8 +143,71 @@ async function simulate(scenario: Scenario) {
   };
   const started = clock.now();
   await clock.run(Promise.all(Array.from({ length: scenario.concurrency }, worker)));
-  return { elapsedMs: clock.now() - started, failures, stats: transport.stats(), pacing: pacer.snapshot() };
+  return {
+    elapsedMs: clock.now() - started,
+    failures,
+    stats: transport.stats(),
+    pacing: pacer.snapshot(),
+    accepted,
+  };
 }
+
+/** How many of the times fall in [from, to). */
+function countBetween(times: number[], from: number, to: number): number {
+  return times.filter((t) => t >= from && t < to).length;
+}
+
+describe('the pacer meets the rate-limit targets (issue 14)', () => {
+  /** Servers that refuse with 429 + Retry-After above a limit per second (which may change over time). */
+  const servers = {
+    'token bucket': (rate: () => number, burst: number) => tokenBucket(rate, burst),
+    'sliding window (the emulator)': (rate: () => number) => slidingWindow(rate),
+  };
+
+  it.each([
+    [1, 400, 'token bucket'],
+    [5, 400, 'token bucket'],
+    [20, 1000, 'token bucket'],
+    [100, 2000, 'token bucket'],
+    [1, 400, 'sliding window (the emulator)'],
+    [5, 400, 'sliding window (the emulator)'],
+    [20, 1000, 'sliding window (the emulator)'],
+    [100, 2000, 'sliding window (the emulator)'],
+  ] as const)(
+    'R = %i/s, %i writes, %s: within 1.1 x N/R, no failed operation, fewer 429s than N/20',
+    async (rate, writes, server) => {
+      // a token bucket holding one second's worth
+      const limiter = servers[server](() => rate, rate);
+      const run = await simulate({ writes, concurrency: 16, latencyMs: 20, limiter });
+      expect(run.failures).toEqual([]);
+      expect(run.stats.requestsByStatus['201']).toBe(writes);
+      expect(run.elapsedMs).toBeLessThanOrEqual(1.1 * (writes / rate) * 1000);
+      expect(run.stats.rateLimited).toBeLessThan(writes / 20);
+    },
+  );
+
+  it.each([
+    ['refuses everything', 'token bucket', 0, 3000],
+    ['drops to 10/s', 'token bucket', 10, 3000],
+    ['refuses everything', 'sliding window (the emulator)', 0, 3000],
+    ['drops to 10/s', 'sliding window (the emulator)', 10, 3000],
+    ['drops to 10/s', 'sliding window (the emulator)', 10, 8000],
+    ['refuses everything', 'sliding window (the emulator)', 0, 8000],
+  ] as const)(
+    'is back to full speed within 2 s after a burst of 429s ends (%s, %s: %i/s for %i ms from 8 s)',
+    async (_name, server, dip, burstMs) => {
+      const clock = new VirtualClock();
+      const end = 8000 + burstMs;
+      const limiter = servers[server](() => (clock.now() >= 8000 && clock.now() < end ? dip : 100), 100);
+      const writes = 2000 + (burstMs / 1000) * dip;
+      const run = await simulate({ writes, concurrency: 16, latencyMs: 20, limiter, clock });
+      expect(run.failures).toEqual([]);
+      // the two seconds after the grace run at the limit again
+      expect(countBetween(run.accepted, end + 2000, end + 3000)).toBeGreaterThanOrEqual(90);
+      expect(countBetween(run.accepted, end + 3000, end + 4000)).toBeGreaterThanOrEqual(90);
+    },
+  );
+});
 
 describe('the pacer', () => {
   it('does not slow an unlimited API: 1,000 creates at 20 ms, 16 at a time, take ceil(1000/16) round trips', async () => {
@@ -187,7 +255,8 @@ describe('the pacer', () => {
     const limiter = slidingWindow(() => (clock.now() < 30_000 ? 2 : null));
     const run = await simulate({ writes: 400, concurrency: 16, latencyMs: 20, limiter, clock });
     expect(run.failures).toEqual([]);
-    expect(run.pacing.ratePerSecond).toBeNull();
+    // probes double the rate every two quiet seconds: well above the old limit by the end, or let go
+    expect(run.pacing.ratePerSecond ?? Number.POSITIVE_INFINITY).toBeGreaterThan(100);
     // about 60 writes in the first 30 s at 2/s, the other 340 within seconds once probing finds no limit
     expect(run.elapsedMs).toBeLessThan(45_000);
   });
