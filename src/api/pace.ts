@@ -6,11 +6,12 @@ import type { ClientStats } from './types.js';
  * Every request takes a token from this bucket, unlimited until the server pushes back, then refilled at
  * 95% of the limit learned. Pushback is three 429s in a row, eight of the last 32 answers, or a lone
  * refused request, among those sent under the current limit: everyone pauses for Retry-After and the
- * limit drops to what the server accepted in the last second (or its headers announce); a stray 429 is
- * left to the transport's retry. Raises go by the clock: after a quiet second, back to the limit that
- * held in the last 10 s; after 30 quiet seconds, a try at double, doubling every two quiet seconds while
- * tries pass, letting go above 1,000/s. A try refused once falls back at once, without a pause, and
- * doubles the wait for the next. Waiters hold no slot: they re-read the bucket when they wake.
+ * limit drops to what the server accepted in the last second (or its headers announce), though a single
+ * acceptance before a wall of 429s counts only the second time running. A stray 429 is left to the
+ * transport's retry. Raises go by the clock: after a quiet second, back to the limit that held in the
+ * last 10 s; after 30 quiet seconds, a try at double, doubling every two quiet seconds while tries pass,
+ * letting go above 1,000/s. A try refused once falls back at once, without a pause, and doubles the
+ * wait for the next. Waiters hold no slot: they re-read the bucket when they wake.
  */
 
 const SECOND_MS = 1000;
@@ -26,13 +27,13 @@ export type PacerOptions = { now: () => number; sleep: Sleep; maxPauseMs?: numbe
 export type PaceTicket = { readonly epoch: number; readonly startedAt: number };
 
 export class Pacer {
-  readonly #options: PacerOptions;
   #limit: number | null = null;
   #held: { limit: number; at: number } | null = null; // the way back after a cut: the last limit to hold
   #fallback: number | null = null; // while a raised limit is on trial, the limit to fall back to
   #epoch = 0; // bumped on every change of limit: a 429 to a request sent before says nothing new
   #changedAt = 0; // when the limit changed or, after congestion, the pause ended: quiet counts from it
   #probeWaitMs = PROBE_MS;
+  #chanceBefore = false;
   #bucket = { tokens: 1, refilledAt: 0 };
   #pausedUntil = 0;
   #outcomes: boolean[] = []; // true: refused; the latest answers to requests sent under this limit
@@ -40,14 +41,12 @@ export class Pacer {
   #accepted: number[] = []; // when answers were accepted, oldest first: the last few thousand
   #delays = { delayed: 0, delayedMs: 0 };
 
-  constructor(options: PacerOptions) {
-    this.#options = options;
-  }
+  constructor(private readonly options: PacerOptions) {}
 
   /** Waits until a request may start; rejects when the signal aborts. Without a limit it does not wait at all. */
   async acquire(signal?: AbortSignal): Promise<PaceTicket> {
-    const calledAt = this.#options.now();
-    for (let now = calledAt; ; now = this.#options.now()) {
+    const calledAt = this.options.now();
+    for (let now = calledAt; ; now = this.options.now()) {
       const waitMs = this.#waitMs(now);
       if (waitMs === 0) {
         this.#delays.delayed += now > calledAt ? 1 : 0;
@@ -56,13 +55,13 @@ export class Pacer {
         return { epoch: this.#epoch, startedAt: now };
       }
       signal?.throwIfAborted();
-      await this.#options.sleep(waitMs, signal);
+      await this.options.sleep(waitMs, signal);
     }
   }
 
   /** Reports how a request went: its status (null for a network failure) and its rate-limit headers. */
   record(ticket: PaceTicket, status: number | null, hints: RateHints): void {
-    const now = this.#options.now();
+    const now = this.options.now();
     const current = ticket.epoch === this.#epoch;
     this.#inFlight = Math.max(0, this.#inFlight - 1);
     if (status === 429 && current) this.#refused(now, hints);
@@ -109,8 +108,11 @@ export class Pacer {
     this.#probeWaitMs = PROBE_MS;
     const learned =
       announcedPerSecond(hints) ?? Math.min(accepted, (this.#limit ?? Number.POSITIVE_INFINITY) * MARGIN);
-    // quiet time counts from the end of the pause; refused before anything got through: nothing learned
-    this.#change(this.#pausedUntil, learned > 0 ? learned : this.#limit);
+    // one acceptance before a wall of 429s (a listing, then refused writes) may be chance
+    const chance = this.#limit === null && learned <= 1 && !this.#chanceBefore;
+    this.#chanceBefore = chance;
+    // quiet time counts from the end of the pause
+    this.#change(this.#pausedUntil, learned > 0 && !chance ? learned : this.#limit);
   }
 
   #raise(now: number): void {
@@ -125,25 +127,23 @@ export class Pacer {
     this.#fallback = null;
     this.#held = { limit, at: now };
     if (now - this.#changedAt < this.#probeWaitMs) return;
-    const letGo = 2 * limit > LET_GO_PER_SECOND;
-    this.#change(now, letGo ? null : 2 * limit, letGo ? null : limit);
+    this.#change(now, 2 * limit > LET_GO_PER_SECOND ? null : 2 * limit, limit);
   }
 
   #change(now: number, limit: number | null, fallback: number | null = null): void {
     this.#limit = limit;
-    this.#fallback = fallback;
+    this.#fallback = limit === null ? null : fallback;
     this.#changedAt = now;
     this.#outcomes = [];
     this.#epoch += 1;
   }
 
   #pause(now: number, ms: number): void {
-    this.#pausedUntil = Math.max(this.#pausedUntil, now + Math.min(ms, this.#options.maxPauseMs ?? 60_000));
+    this.#pausedUntil = Math.max(this.#pausedUntil, now + Math.min(ms, this.options.maxPauseMs ?? 60_000));
   }
 
   #acceptedLastSecond(now: number): number {
-    const fresh = this.#accepted.findIndex((t) => t > now - SECOND_MS);
-    this.#accepted.splice(0, fresh === -1 ? this.#accepted.length : fresh);
+    this.#accepted = this.#accepted.filter((t) => t > now - SECOND_MS);
     return this.#accepted.length;
   }
 }
