@@ -25,6 +25,7 @@ import {
   benchRateLimit,
   benchSize,
   DEFAULT_CONCURRENCY,
+  type RateBurst,
   type Row,
   warmUpEmulator,
 } from './scenarios.js';
@@ -37,14 +38,15 @@ interface Plan {
   repeats: number;
   /** Sizes of the SDK baseline runs. */
   baselines: number[];
-  /** [writes, requests per second] */
-  rateLimits: Array<[number, number]>;
+  /** [writes, requests per second, a burst of 429s during the apply] */
+  rateLimits: Array<[number, number, RateBurst?]>;
   coldStarts: number;
   /** Set by --only: a partial run prints but never writes bench/results.md. */
   partial: boolean;
 }
 
-const ONLY_HELP = '--only expects a comma list of sizes (100, 1000, 10000) and/or sdk, rate, cold-start';
+const ONLY_HELP =
+  '--only expects a comma list of sizes (100, 1000, 10000) and/or sdk, rate (every rate-limit row), rate-R (the row at R/s), burst (the 429-burst rows), cold-start';
 
 function flagValue(argv: string[], flag: string): string | undefined {
   const at = argv.indexOf(flag);
@@ -64,15 +66,20 @@ function restrict(plan: Plan, only: string): Plan {
       if (!plan.sizes.includes(n))
         throw new Error(`--only ${part}: not a size of the ${plan.mode} run (${plan.sizes.join(', ')})`);
       sizes.push(n);
-    } else if (!['sdk', 'rate', 'cold-start'].includes(part)) {
+    } else if (/^rate-\d+$/.test(part)) {
+      if (!plan.rateLimits.some(([, rate, burst]) => !burst && `rate-${rate}` === part))
+        throw new Error(`--only ${part}: no rate-limit row at that rate in the ${plan.mode} run`);
+    } else if (!['sdk', 'rate', 'burst', 'cold-start'].includes(part)) {
       throw new Error(`--only ${part}: ${ONLY_HELP}`);
     }
   }
+  const wanted = ([, rate, burst]: Plan['rateLimits'][number]) =>
+    parts.includes('rate') || (burst ? parts.includes('burst') : parts.includes(`rate-${rate}`));
   return {
     ...plan,
     sizes,
     baselines: parts.includes('sdk') ? plan.baselines : [],
-    rateLimits: parts.includes('rate') ? plan.rateLimits : [],
+    rateLimits: plan.rateLimits.filter(wanted),
     coldStarts: parts.includes('cold-start') ? plan.coldStarts : 0,
     partial: true,
   };
@@ -110,6 +117,10 @@ function planFrom(argv: string[]): Plan {
         rateLimits: [
           [2000, 100],
           [2000, 20],
+          [100, 5],
+          [20, 1],
+          [2000, 100, { kind: 'mid-run', afterMs: 5000, forMs: 3000 }],
+          [1000, 100, { kind: 'start', count: 64 }],
         ],
         coldStarts: 11,
         partial: false,
@@ -138,7 +149,8 @@ async function main(): Promise<number> {
     if (plan.sizes.length + plan.rateLimits.length > 0) await warmUpEmulator(ctx);
     for (const n of plan.sizes) rows.push(...(await benchSize(ctx, n, n <= 1000 ? plan.repeats : 1)));
     for (const n of plan.baselines) rows.push(await benchBaseline(ctx, n));
-    for (const [writes, rate] of plan.rateLimits) rows.push(await benchRateLimit(ctx, writes, rate));
+    for (const [writes, rate, burst] of plan.rateLimits)
+      rows.push(await benchRateLimit(ctx, writes, rate, burst));
     if (plan.coldStarts > 0) coldStartMs = await benchColdStart(ctx, plan.coldStarts);
   } finally {
     rmSync(work, { recursive: true, force: true });

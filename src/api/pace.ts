@@ -5,13 +5,13 @@ import type { ClientStats } from './types.js';
 /**
  * Every request takes a token from this bucket, unlimited until the server pushes back, then refilled at
  * 95% of the limit learned. Pushback is three 429s in a row, eight of the last 32 answers, or a lone
- * refused request, among those sent under the current limit: everyone pauses for Retry-After and the
- * limit drops to what the server accepted in the last second (or its headers announce), though a single
- * acceptance before a wall of 429s counts only the second time running. A stray 429 is left to the
- * transport's retry. Raises go by the clock: after a quiet second, back to the limit that held in the
- * last 10 s; after 30 quiet seconds, a try at double, doubling every two quiet seconds while tries pass,
- * letting go above 1,000/s. A try refused once falls back at once, without a pause, and doubles the
- * wait for the next. Waiters hold no slot: they re-read the bucket when they wake.
+ * refused request, among those sent under the current limit: everyone pauses for Retry-After, and if
+ * the server accepted requests sent alongside the refused ones, the limit drops to what it accepted in
+ * the last second (or its headers announce); a wall of 429s with none accepted only pauses. A stray 429
+ * is left to the transport's retry. Raises go by the clock: after a quiet second, back to the limit that
+ * held in the last 10 s; after 30 quiet seconds, a try at double, doubling every two quiet seconds while
+ * tries pass, letting go above 1,000/s. A try refused once falls back at once, without a pause, and
+ * doubles the wait for the next. Waiters hold no slot: they re-read the bucket when they wake.
  */
 
 const SECOND_MS = 1000;
@@ -33,12 +33,12 @@ export class Pacer {
   #epoch = 0; // bumped on every change of limit: a 429 to a request sent before says nothing new
   #changedAt = 0; // when the limit changed or, after congestion, the pause ended: quiet counts from it
   #probeWaitMs = PROBE_MS;
-  #chanceBefore = false;
+  #refusedSince = Number.POSITIVE_INFINITY; // when the first request refused under this limit was sent
   #bucket = { tokens: 1, refilledAt: 0 };
   #pausedUntil = 0;
   #outcomes: boolean[] = []; // true: refused; the latest answers to requests sent under this limit
   #inFlight = 0;
-  #accepted: number[] = []; // when answers were accepted, oldest first: the last few thousand
+  #accepted: Array<{ at: number; sent: number }> = []; // accepted answers, oldest first: the last few thousand
   #delays = { delayed: 0, delayedMs: 0 };
 
   constructor(private readonly options: PacerOptions) {}
@@ -64,10 +64,10 @@ export class Pacer {
     const now = this.options.now();
     const current = ticket.epoch === this.#epoch;
     this.#inFlight = Math.max(0, this.#inFlight - 1);
-    if (status === 429 && current) this.#refused(now, hints);
+    if (status === 429 && current) this.#refused(now, ticket.startedAt, hints);
     if (status === 429 || status === null) return;
     if (current && this.#outcomes.push(false) > SAMPLE) this.#outcomes.shift();
-    if (this.#accepted.push(now) > 4096) this.#accepted.splice(0, 2048);
+    if (this.#accepted.push({ at: now, sent: ticket.startedAt }) > 4096) this.#accepted.splice(0, 2048);
     // the server says the window is used up: wait for its reset instead of meeting a 429
     if (hints.remaining === 0 && hints.resetMs !== null && hints.resetMs > 0) this.#pause(now, hints.resetMs);
   }
@@ -92,27 +92,26 @@ export class Pacer {
     return 0;
   }
 
-  #refused(now: number, hints: RateHints): void {
+  #refused(now: number, sent: number, hints: RateHints): void {
     if (this.#outcomes.push(true) > SAMPLE) this.#outcomes.shift();
+    this.#refusedSince = Math.min(this.#refusedSince, sent);
     if (this.#fallback !== null) {
       // a raised limit refused: back at once; the refused request waits out its own Retry-After
       if (this.#limit! > this.#held!.limit) this.#probeWaitMs = Math.max(PROBE_MS, 2 * this.#probeWaitMs);
       this.#change(now, this.#fallback);
       return;
     }
-    const accepted = this.#acceptedLastSecond(now);
+    const accepted = this.#acceptedLastSecond(now).length;
     const streak = this.#outcomes.length >= 3 && this.#outcomes.slice(-3).every(Boolean);
     const lone = accepted === 0 && this.#inFlight === 0;
     if (!lone && !streak && this.#outcomes.filter(Boolean).length < SAMPLE / 4) return;
     this.#pause(now, hints.retryAfterMs ?? SECOND_MS);
     this.#probeWaitMs = PROBE_MS;
+    // what the server took while it refused is its limit; a wall of 429s after a listing says nothing
+    const took = this.#accepted.some((answer) => answer.sent >= this.#refusedSince) ? accepted : 0;
     const learned =
-      announcedPerSecond(hints) ?? Math.min(accepted, (this.#limit ?? Number.POSITIVE_INFINITY) * MARGIN);
-    // one acceptance before a wall of 429s (a listing, then refused writes) may be chance
-    const chance = this.#limit === null && learned <= 1 && !this.#chanceBefore;
-    this.#chanceBefore = chance;
-    // quiet time counts from the end of the pause
-    this.#change(this.#pausedUntil, learned > 0 && !chance ? learned : this.#limit);
+      announcedPerSecond(hints) ?? Math.min(took, (this.#limit ?? Number.POSITIVE_INFINITY) * MARGIN);
+    this.#change(this.#pausedUntil, learned > 0 ? learned : this.#limit); // quiet counts from the pause's end
   }
 
   #raise(now: number): void {
@@ -135,6 +134,7 @@ export class Pacer {
     this.#fallback = limit === null ? null : fallback;
     this.#changedAt = now;
     this.#outcomes = [];
+    this.#refusedSince = Number.POSITIVE_INFINITY;
     this.#epoch += 1;
   }
 
@@ -142,8 +142,8 @@ export class Pacer {
     this.#pausedUntil = Math.max(this.#pausedUntil, now + Math.min(ms, this.options.maxPauseMs ?? 60_000));
   }
 
-  #acceptedLastSecond(now: number): number {
-    this.#accepted = this.#accepted.filter((t) => t > now - SECOND_MS);
-    return this.#accepted.length;
+  #acceptedLastSecond(now: number): Array<{ at: number; sent: number }> {
+    this.#accepted = this.#accepted.filter((answer) => answer.at > now - SECOND_MS);
+    return this.#accepted;
   }
 }
