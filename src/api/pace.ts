@@ -5,13 +5,14 @@ import type { ClientStats } from './types.js';
 /**
  * Every request takes a token from this bucket, unlimited until the server pushes back, then refilled at
  * 95% of the limit learned. Pushback is three 429s in a row, eight of the last 32 answers, or a lone
- * refused request, among those sent under the current limit: everyone pauses for Retry-After, and if
- * the server accepted requests sent alongside the refused ones, the limit drops to what it accepted in
- * the last second (or its headers announce); a wall of 429s with none accepted only pauses. A stray 429
- * is left to the transport's retry. Raises go by the clock: after a quiet second, back to the limit that
- * held in the last 10 s; after 30 quiet seconds, a try at double, doubling every two quiet seconds while
- * tries pass, letting go above 1,000/s. A try refused once falls back at once, without a pause, and
- * doubles the wait for the next. Waiters hold no slot: they re-read the bucket when they wake.
+ * refused request, among those sent under the current limit: everyone pauses for Retry-After and, if the
+ * server accepted requests sent beside the refused ones or more in the last second than are in flight,
+ * the limit drops to what it accepted in that second (or its headers announce); a wall of 429s after a
+ * few reads only pauses. A stray 429 is left to the transport's retry. Raises go by the clock: after a
+ * quiet second, back to the limit that held in the last 10 s; after 30 quiet seconds, a try at double,
+ * doubling every two quiet seconds while tries pass, letting go above 1,000/s. A try refused once falls
+ * back at once, without a pause, and doubles the wait for the next. Waiters hold no slot: they re-read
+ * the bucket when they wake.
  */
 
 const SECOND_MS = 1000;
@@ -101,14 +102,16 @@ export class Pacer {
       this.#change(now, this.#fallback);
       return;
     }
-    const accepted = this.#acceptedLastSecond(now).length;
+    this.#accepted = this.#accepted.filter((answer) => answer.at > now - SECOND_MS);
+    const accepted = this.#accepted.length;
     const streak = this.#outcomes.length >= 3 && this.#outcomes.slice(-3).every(Boolean);
     const lone = accepted === 0 && this.#inFlight === 0;
     if (!lone && !streak && this.#outcomes.filter(Boolean).length < SAMPLE / 4) return;
     this.#pause(now, hints.retryAfterMs ?? SECOND_MS);
     this.#probeWaitMs = PROBE_MS;
-    // what the server took while it refused is its limit; a wall of 429s after a listing says nothing
-    const took = this.#accepted.some((answer) => answer.sent >= this.#refusedSince) ? accepted : 0;
+    // what the server accepted says its limit only if it was not just what a few reads asked of it
+    const beside = this.#accepted.some((answer) => answer.sent >= this.#refusedSince);
+    const took = beside || accepted > this.#inFlight ? accepted : 0;
     const learned =
       announcedPerSecond(hints) ?? Math.min(took, (this.#limit ?? Number.POSITIVE_INFINITY) * MARGIN);
     this.#change(this.#pausedUntil, learned > 0 ? learned : this.#limit); // quiet counts from the pause's end
@@ -140,10 +143,5 @@ export class Pacer {
 
   #pause(now: number, ms: number): void {
     this.#pausedUntil = Math.max(this.#pausedUntil, now + Math.min(ms, this.options.maxPauseMs ?? 60_000));
-  }
-
-  #acceptedLastSecond(now: number): Array<{ at: number; sent: number }> {
-    this.#accepted = this.#accepted.filter((answer) => answer.at > now - SECOND_MS);
-    return this.#accepted;
   }
 }

@@ -92,6 +92,8 @@ interface Scenario {
   clock?: VirtualClock;
   /** Reads sent one after another before the writes, as the CLI lists and reads before it applies. */
   reads?: number;
+  /** Up to this much more latency on each half of a round trip, at random (seeded): requests drift apart as real ones do. */
+  jitterMs?: number;
 }
 
 /** Runs `writes` creates through the real transport and pacer, `concurrency` at a time, in virtual time. */
@@ -100,11 +102,13 @@ async function simulate(scenario: Scenario) {
   const { limiter, latencyMs } = scenario;
   const accepted: number[] = [];
   const refused: number[] = [];
+  const random = seededRandom(11);
+  const half = () => latencyMs / 2 + random() * (scenario.jitterMs ?? 0);
   const send = async (): Promise<IncomingResponse> => {
-    await clock.sleep(latencyMs / 2);
+    await clock.sleep(half());
     const verdict = limiter.admit(clock.now());
     (verdict.ok ? accepted : refused).push(clock.now());
-    await clock.sleep(latencyMs / 2);
+    await clock.sleep(half());
     const extra = limiter.headers?.() ?? {};
     if (verdict.ok) return { status: 201, headers: extra, text: '{}', truncated: false };
     return {
@@ -217,6 +221,22 @@ describe('the pacer meets the rate-limit targets (issue 14)', () => {
       expect(countBetween(run.accepted, end + 3000, end + 4000)).toBeGreaterThanOrEqual(90);
     },
   );
+  it('learns the limit when the window fills before the second is out (a wall of 429s, none accepted beside)', async () => {
+    // 16 at a time at 60 ms is 267/s: 100 accepted in 0.4 s, then every request in flight is refused
+    const limiter = slidingWindow(() => 100);
+    const run = await simulate({
+      writes: 2000,
+      concurrency: 16,
+      latencyMs: 60,
+      jitterMs: 5,
+      limiter,
+      reads: 2,
+    });
+    expect(run.failures).toEqual([]);
+    expect(run.elapsedMs).toBeLessThanOrEqual(1.1 * 20_000);
+    expect(run.stats.rateLimited).toBeLessThan(2000 / 20);
+  });
+
   /** Accepts the first `count` requests (the listing and a read), then refuses while `wall`, then defers to `after`. */
   function afterAccepted(count: number, wall: (t: number) => boolean, after: Limiter): Limiter {
     let accepted = 0;
