@@ -422,3 +422,92 @@ describe('the pacer', () => {
     expect(clock.now()).toBe(1000);
   });
 });
+
+describe('the pacer, answer by answer', () => {
+  const none = readRateHints({}, 0);
+  const refused = readRateHints({ 'retry-after': '1' }, 0);
+  async function setUp() {
+    const clock = new VirtualClock();
+    const pacer = new Pacer({ now: clock.now, sleep: clock.sleep });
+    const take = (n: number) => Promise.all(Array.from({ length: n }, () => pacer.acquire()));
+    return { clock, pacer, take };
+  }
+
+  it('starts unlimited and counts the requests it held back, and for how long', async () => {
+    const { clock, pacer, take } = await setUp();
+    expect(pacer.snapshot()).toEqual({
+      ratePerSecond: null,
+      learnedLimitPerSecond: null,
+      delayed: 0,
+      delayedMs: 0,
+    });
+    const [ticket] = await take(1);
+    pacer.record(ticket!, 429, readRateHints({ 'retry-after': '3' }, 0));
+    await clock.run(pacer.acquire());
+    expect(pacer.snapshot()).toMatchObject({ delayed: 1, delayedMs: 3000 });
+  });
+
+  it('does not count a network failure as accepted', async () => {
+    const { clock, pacer, take } = await setUp();
+    const [lost, refusedOne] = await take(2);
+    pacer.record(lost!, null, none);
+    pacer.record(refusedOne!, 429, refused);
+    // nothing accepted and nothing in flight: a lone refusal pauses everyone
+    expect((await clock.run(pacer.acquire())).startedAt).toBe(1000);
+  });
+
+  it('leaves a stray 429 to the retry when others were accepted this second', async () => {
+    const { clock, pacer, take } = await setUp();
+    const [ok, stray] = await take(2);
+    pacer.record(ok!, 201, none);
+    pacer.record(stray!, 429, refused);
+    expect((await clock.run(pacer.acquire())).startedAt).toBe(0);
+  });
+
+  it('waits for the reset only when none are left and a reset is given', async () => {
+    const { clock, pacer, take } = await setUp();
+    const tickets = await take(3);
+    pacer.record(tickets[0]!, 200, readRateHints({ 'ratelimit-remaining': '3', 'ratelimit-reset': '2' }, 0));
+    pacer.record(tickets[1]!, 200, readRateHints({ 'ratelimit-remaining': '0' }, 0));
+    pacer.record(tickets[2]!, 200, readRateHints({ 'ratelimit-remaining': '0', 'ratelimit-reset': '0' }, 0));
+    expect((await clock.run(pacer.acquire())).startedAt).toBe(0);
+  });
+
+  it('counts three 429s in a row as congestion, and a quarter of the last 32 answers', async () => {
+    for (const pattern of [`${'A'.repeat(20)}RRR`, 'AAAR'.repeat(8)]) {
+      const { clock, pacer, take } = await setUp();
+      const tickets = await take(pattern.length + 1);
+      [...pattern].forEach((answer, i) => {
+        pacer.record(tickets[i]!, answer === 'A' ? 201 : 429, answer === 'A' ? none : refused);
+      });
+      // congestion: everyone pauses for Retry-After, and the limit is what was accepted in the second
+      expect((await clock.run(pacer.acquire())).startedAt).toBe(1000);
+      expect(pacer.snapshot().learnedLimitPerSecond).toBe(pattern.split('A').length - 1);
+    }
+  });
+
+  it('learns from the last second of acceptances only', async () => {
+    const { clock, pacer, take } = await setUp();
+    for (const ticket of await take(5)) pacer.record(ticket, 201, none);
+    await clock.advance(2000);
+    const wave = await take(4);
+    pacer.record(wave[0]!, 201, none);
+    for (const ticket of wave.slice(1)) pacer.record(ticket, 429, refused);
+    expect(pacer.snapshot().learnedLimitPerSecond).toBe(1);
+  });
+
+  it('lets go of a limit whose double passes 1,000/s after 30 quiet seconds', async () => {
+    const { clock, pacer, take } = await setUp();
+    const announced = readRateHints(
+      { 'retry-after': '1', 'ratelimit-limit': '600', 'ratelimit-policy': '600;w=1' },
+      0,
+    );
+    const tickets = await take(3);
+    for (const ticket of tickets) pacer.record(ticket, 429, announced);
+    expect(pacer.snapshot().learnedLimitPerSecond).toBe(600);
+    await clock.run(take(1));
+    await clock.advance(31_000);
+    await clock.run(take(1));
+    expect(pacer.snapshot().ratePerSecond).toBeNull();
+  });
+});
