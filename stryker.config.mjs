@@ -19,7 +19,7 @@ export default {
   // what decides what is written, deleted or revealed: desired-state discovery, settings, where the
   // key may go, the guards, the planner (ambiguous names, interrupted renames, invalid remote items,
   // agents), renames, fingerprints and the ledger, the request bodies, apply, the key-scope trap,
-  // saved plans, redaction
+  // saved plans, redaction, and the pacer (what keeps a sync under the API's rate limit)
   mutate: [
     'src/config/discover.ts',
     'src/config/settings.ts',
@@ -42,6 +42,7 @@ export default {
     'src/api/errors.ts',
     'src/api/error-body.ts',
     'src/daemon/logger.ts',
+    'src/api/pace.ts',
   ],
   // mutants in module-level constants would need the whole suite per mutant; they are few and
   // the tests of the code that reads them cover them anyway

@@ -19,6 +19,8 @@ export default defineConfig({
       'test/api/redact.test.ts',
       'test/cli/api-url-trust.test.ts',
       'test/api/client-faults.test.ts',
+      'test/api/pace.test.ts',
+      'test/faults/pacer-timers.test.ts',
       'test/daemon/control.test.ts',
       'test/daemon/status.test.ts',
     ],

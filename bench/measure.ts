@@ -106,3 +106,29 @@ export function describeCalls(counts: CallCounts): string {
   if (counts.failed > 0) parts.push(`failed ${counts.failed}`);
   return parts.join(', ') || 'none';
 }
+
+/**
+ * How long after `endMs` (epoch ms) the writes ran at full speed again: the start of the first
+ * second, in 50 ms steps from `endMs`, in which the emulator accepted at least 90% of `rate`
+ * writes, minus `endMs`; null if no such second came.
+ */
+export function recoveryMs(entries: readonly RequestLogEntry[], endMs: number, rate: number): number | null {
+  const accepted = entries
+    .filter((entry) => WRITE_KINDS.has(kindOf(entry)) && entry.status > 0 && entry.status < 400)
+    .map((entry) => Date.parse(entry.time))
+    .filter((time) => time >= endMs)
+    .sort((a, b) => a - b);
+  for (let start = endMs, first = 0, last = 0; start <= (accepted.at(-1) ?? 0); start += 50) {
+    while (first < accepted.length && accepted[first]! < start) first += 1;
+    while (last < accepted.length && accepted[last]! < start + 1000) last += 1;
+    if (last - first >= 0.9 * rate) return start - endMs;
+  }
+  return null;
+}
+
+/** When the last 429 of a `rate_limit` fault rule (not of the per-second limit) was answered (epoch ms), or null. */
+export function lastBurstAnswerMs(entries: readonly RequestLogEntry[]): number | null {
+  const burst = entries.filter((entry) => entry.fault === 'rate_limit');
+  const times = burst.map((entry) => Date.parse(entry.time) + entry.durationMs);
+  return times.length === 0 ? null : Math.max(...times);
+}

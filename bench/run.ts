@@ -28,6 +28,7 @@ import {
   benchRateLimit,
   benchSize,
   DEFAULT_CONCURRENCY,
+  type RateBurst,
   type Row,
   warmUpEmulator,
 } from './scenarios.js';
@@ -40,8 +41,8 @@ interface Plan {
   repeats: number;
   /** Sizes of the SDK baseline runs. */
   baselines: number[];
-  /** [writes, requests per second] */
-  rateLimits: Array<[number, number]>;
+  /** [writes, requests per second, a burst of 429s during the apply] */
+  rateLimits: Array<[number, number, RateBurst?]>;
   coldStarts: number;
   /** Runs of validate beside the plain loop at 10,000 files (0: not run). */
   loading: number;
@@ -57,8 +58,8 @@ interface Plan {
   partial: boolean;
 }
 
-const PARTS = ['sdk', 'rate', 'cold-start', 'loading', 'fixed-cost', 'daemon', 'peak', 'apply'];
-const ONLY_HELP = `--only expects a comma list of sizes (100, 1000, 10000) and/or ${PARTS.join(', ')}`;
+const PARTS = ['sdk', 'rate', 'burst', 'cold-start', 'loading', 'fixed-cost', 'daemon', 'peak', 'apply'];
+const ONLY_HELP = `--only expects a comma list of sizes (100, 1000, 10000) and/or rate-R (the rate-limit row at R/s) and/or ${PARTS.join(', ')} (rate: every rate-limit row; burst: the 429-burst rows)`;
 
 function flagValue(argv: string[], flag: string): string | undefined {
   const at = argv.indexOf(flag);
@@ -78,15 +79,20 @@ function restrict(plan: Plan, only: string): Plan {
       if (!plan.sizes.includes(n))
         throw new Error(`--only ${part}: not a size of the ${plan.mode} run (${plan.sizes.join(', ')})`);
       sizes.push(n);
+    } else if (/^rate-\d+$/.test(part)) {
+      if (!plan.rateLimits.some(([, rate, burst]) => !burst && `rate-${rate}` === part))
+        throw new Error(`--only ${part}: no rate-limit row at that rate in the ${plan.mode} run`);
     } else if (!PARTS.includes(part)) {
       throw new Error(`--only ${part}: ${ONLY_HELP}`);
     }
   }
+  const wanted = ([, rate, burst]: Plan['rateLimits'][number]) =>
+    parts.includes('rate') || (burst ? parts.includes('burst') : parts.includes(`rate-${rate}`));
   return {
     ...plan,
     sizes,
     baselines: parts.includes('sdk') ? plan.baselines : [],
-    rateLimits: parts.includes('rate') ? plan.rateLimits : [],
+    rateLimits: plan.rateLimits.filter(wanted),
     coldStarts: parts.includes('cold-start') ? plan.coldStarts : 0,
     loading: parts.includes('loading') ? plan.loading : 0,
     fixedCost: parts.includes('fixed-cost') ? plan.fixedCost : 0,
@@ -134,6 +140,10 @@ function planFrom(argv: string[]): Plan {
         rateLimits: [
           [2000, 100],
           [2000, 20],
+          [100, 5],
+          [20, 1],
+          [2000, 100, { kind: 'mid-run', afterMs: 5000, forMs: 3000 }],
+          [1000, 100, { kind: 'start', count: 64 }],
         ],
         coldStarts: 11,
         loading: 5,
@@ -172,7 +182,8 @@ async function main(): Promise<number> {
       await warmUpEmulator(ctx);
     for (const n of plan.sizes) rows.push(...(await benchSize(ctx, n, n <= 1000 ? plan.repeats : 1)));
     for (const n of plan.baselines) rows.push(await benchBaseline(ctx, n));
-    for (const [writes, rate] of plan.rateLimits) rows.push(await benchRateLimit(ctx, writes, rate));
+    for (const [writes, rate, burst] of plan.rateLimits)
+      rows.push(await benchRateLimit(ctx, writes, rate, burst));
     if (plan.loading > 0) rows.push(...(await benchLoading(ctx, 10_000, plan.loading)));
     if (plan.fixedCost > 0) rows.push(await benchFixedCost(ctx, 100, plan.fixedCost));
     for (const n of plan.applyCreates) rows.push(await benchApplyFloor(ctx, n, plan.repeats));

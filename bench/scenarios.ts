@@ -1,9 +1,18 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_SETTINGS } from '../src/config/settings.js';
 import { type RunningEmulator, startEmulator } from '../src/emulator/index.js';
 import { type ChildRun, describeRun, ROOT, runCli, runNode } from './child.js';
-import { apiSpanMs, type CallCounts, countCalls, floorMs, phasedFloorMs } from './measure.js';
+import {
+  apiSpanMs,
+  type CallCounts,
+  countCalls,
+  floorMs,
+  lastBurstAnswerMs,
+  phasedFloorMs,
+  recoveryMs,
+} from './measure.js';
 import { connectorName, mutateDesired, namesAfter, writeDesired } from './workspace.js';
 
 /** One line of the results table. */
@@ -23,6 +32,8 @@ export interface Row {
   runs: number;
   /** Fixed-cost row: the median ms from spawning the process to the emulator's first request. */
   firstCallMs?: number;
+  /** Rate-limit burst rows: from the end of the burst of 429s to the first second at full speed. */
+  recoveryMs?: number | null;
 }
 
 /** Where and how the scenarios run. */
@@ -256,35 +267,67 @@ export async function benchBaseline(ctx: BenchContext, n: number): Promise<Row> 
   });
 }
 
-/** An apply of `writes` creates under a limit of `rate` requests a second; the floor is writes / rate. */
-export async function benchRateLimit(ctx: BenchContext, writes: number, rate: number): Promise<Row> {
-  const dir = join(ctx.work, `rate-${rate}`, 'connectors');
+/** A burst of 429s during a rate-limited apply: all writes refused for `forMs` once `afterMs` of them ran, or the first `count` writes refused. */
+export type RateBurst =
+  | { kind: 'mid-run'; afterMs: number; forMs: number }
+  | { kind: 'start'; count: number };
+
+/**
+ * An apply of `writes` creates under a limit of `rate` requests a second. The floor is writes / R,
+ * plus, with a burst of 429s, the burst itself: its length mid-run, or at the start one Retry-After
+ * (1 s) for each wave of `concurrency` writes the burst refuses.
+ */
+export async function benchRateLimit(
+  ctx: BenchContext,
+  writes: number,
+  rate: number,
+  burst?: RateBurst,
+): Promise<Row> {
+  const label = `rate-${rate}${burst ? `-${burst.kind}` : ''}`;
+  const what =
+    burst === undefined
+      ? `rate limit ${rate}/s`
+      : burst.kind === 'start'
+        ? `rate limit ${rate}/s, ${burst.count} 429s after the listing`
+        : `rate limit ${rate}/s, 429s for ${burst.forMs / 1000} s mid-run`;
+  const dir = join(ctx.work, label, 'connectors');
   writeDesired(dir, writes);
-  ctx.log(`rate limit ${rate}/s, ${writes} writes`);
+  ctx.log(`${what}, ${writes} writes`);
   return withEmulator({ latencyMs: ctx.latencyMs, rateLimitPerSecond: rate }, async (emulator) => {
+    const wall = { kind: 'rate_limit' as const, writesOnly: true };
+    if (burst?.kind === 'start') emulator.setFaults({ rules: [{ ...wall, count: burst.count }] });
+    const burstEnd = burst?.kind === 'mid-run' ? burstMidRun(emulator, burst.afterMs, burst.forMs) : null;
     const run = await runCli(['sync', '--api-url', emulator.url, dir], {
       cwd: ctx.work,
-      env: childEnv(ctx, `rate-${rate}`),
+      env: childEnv(ctx, label),
       timeoutMs: 60_000 + (3 * writes * 1000) / rate,
     });
-    expectOk(ctx, `rate limit ${rate}/s`, run);
+    expectOk(ctx, what, run);
     checkNames(
       ctx,
-      `rate limit ${rate}/s`,
+      what,
       emulator,
       new Set(Array.from({ length: writes }, (_, index) => connectorName(index))),
     );
+    const endMs = burst === undefined ? null : ((await burstEnd) ?? lastBurstAnswerMs(emulator.requestLog));
+    const burstMs =
+      burst === undefined
+        ? 0
+        : burst.kind === 'mid-run'
+          ? burst.forMs
+          : Math.ceil(burst.count / ctx.concurrency) * 1000;
     ctx.log(`  ${(run.wallMs / 1000).toFixed(2)} s`);
     return {
-      scenario: `rate limit ${rate}/s (apply)`,
+      scenario: `${what} (apply)`,
       n: writes,
       wallMs: run.wallMs,
       apiMs: apiSpanMs(emulator.requestLog, 'writes'),
       calls: countCalls(emulator.requestLog),
-      floorMs: (writes / rate) * 1000,
+      floorMs: (writes / rate) * 1000 + burstMs,
       phasedFloorMs: null,
       ...usageOf(run),
       runs: 1,
+      ...(endMs === null ? {} : { recoveryMs: recoveryMs(emulator.requestLog, endMs, rate) }),
     };
   });
 }
@@ -353,6 +396,24 @@ export async function benchFixedCost(ctx: BenchContext, n: number, runs: number)
   const outside = (row: Row) => row.wallMs - (row.apiMs ?? 0);
   const sorted = [...rows].sort((a, b) => outside(a) - outside(b));
   return { ...sorted[Math.floor((sorted.length - 1) / 2)]!, runs, firstCallMs: median(firstCalls) };
+}
+
+/** Refuses every write for `forMs`, `afterMs` after the first write arrived; resolves to when the burst ended (epoch ms). */
+async function burstMidRun(
+  emulator: RunningEmulator,
+  afterMs: number,
+  forMs: number,
+): Promise<number | null> {
+  const firstWrite = () => emulator.requestLog.find((entry) => entry.method === 'POST');
+  for (let waited = 0; firstWrite() === undefined; waited += 20) {
+    if (waited > 60_000) return null;
+    await sleep(20);
+  }
+  await sleep(Math.max(0, Date.parse(firstWrite()!.time) + afterMs - Date.now()));
+  emulator.setFaults({ rules: [{ kind: 'rate_limit', writesOnly: true }] });
+  await sleep(forMs);
+  emulator.setFaults({ rules: [] });
+  return Date.now();
 }
 
 /** Wall times of `connector-sync --version`, sorted. */

@@ -37660,260 +37660,6 @@ var init_http = __esm({
   }
 });
 
-// src/api/pace.ts
-var Pacer;
-var init_pace = __esm({
-  "src/api/pace.ts"() {
-    "use strict";
-    Pacer = class {
-      #now;
-      #sleep;
-      #windowMs;
-      #margin;
-      #minRate;
-      #congestionShare;
-      #minSample;
-      #minStreak;
-      #sustainedWindows;
-      #recoverAfterMs;
-      #defaultPauseMs;
-      #maxPauseMs;
-      #probeAfterMs;
-      #letGoAbove;
-      #rate = null;
-      #limit = null;
-      /** Bumped on every change of rate or pause: a slot reserved under an older one is given up. */
-      #epoch = 0;
-      /** Bumped on every congestion: a 429 to a request admitted before it says nothing new. */
-      #lossEpoch = 0;
-      #nextSlot = 0;
-      #pausedUntil = 0;
-      #pending = null;
-      #changedAt = 0;
-      #probing = false;
-      /** When the last congestion began; quiet spells are counted from it. */
-      #congestedAt = Number.NEGATIVE_INFINITY;
-      /** The highest rate that held `sustainedWindows` windows without congestion: recovery climbs back to it. */
-      #sustained = null;
-      /** Set while the rate climbs back to #sustained, until it holds there. */
-      #recovering = false;
-      /** Quiet time before the climb back starts; doubles each time a climb meets congestion. */
-      #recoverWaitMs;
-      /** Outcomes (true: 429) of the latest answers to requests sent since the last congestion. */
-      #outcomes = [];
-      /** 429s in a row among them, across requests. */
-      #streak = 0;
-      /** Requests admitted and not yet recorded. */
-      #inFlight = 0;
-      #lastDelayAt = Number.NEGATIVE_INFINITY;
-      /** When acceptances arrived, oldest first (the clock only moves on), for the estimates. */
-      #accepted = [];
-      #delayed = 0;
-      #delayedMs = 0;
-      constructor(options) {
-        this.#now = options.now;
-        this.#sleep = options.sleep;
-        this.#windowMs = options.windowMs ?? 1e3;
-        this.#margin = options.margin ?? 0.95;
-        this.#minRate = options.minRatePerSecond ?? 1;
-        this.#congestionShare = options.congestionShare ?? 0.25;
-        this.#minSample = options.congestionSample ?? 32;
-        this.#minStreak = options.congestionStreak ?? 4;
-        this.#sustainedWindows = options.sustainedWindows ?? 5;
-        this.#recoverAfterMs = options.recoverAfterMs ?? 2e3;
-        this.#recoverWaitMs = this.#recoverAfterMs;
-        this.#defaultPauseMs = options.defaultPauseMs ?? 1e3;
-        this.#maxPauseMs = options.maxPauseMs ?? 6e4;
-        this.#probeAfterMs = options.probeAfterMs ?? 3e4;
-        this.#letGoAbove = options.letGoAbovePerSecond ?? 1e3;
-      }
-      /** Waits until a request may start; rejects when the signal aborts. Without a limit it does not wait at all. */
-      async acquire(signal) {
-        const calledAt = this.#now();
-        let slotEpoch = -1;
-        let slotAt = 0;
-        for (; ; ) {
-          const now = this.#now();
-          if (this.#pending !== null && now >= this.#pausedUntil) this.#settleEstimate(now);
-          this.#maybeRaise(now);
-          let wakeAt;
-          if (now < this.#pausedUntil) {
-            wakeAt = this.#pausedUntil;
-            slotEpoch = -1;
-          } else if (this.#rate === null || slotEpoch === this.#epoch && now >= slotAt) {
-            return this.#admit(calledAt, now);
-          } else if (slotEpoch === this.#epoch) {
-            wakeAt = slotAt;
-          } else {
-            const start = Math.max(now, this.#nextSlot);
-            this.#nextSlot = start + 1e3 / this.#rate;
-            if (start <= now) return this.#admit(calledAt, now);
-            slotEpoch = this.#epoch;
-            slotAt = start;
-            wakeAt = start;
-          }
-          this.#lastDelayAt = now;
-          signal?.throwIfAborted();
-          await this.#sleep(wakeAt - now, signal);
-        }
-      }
-      #admit(calledAt, now) {
-        if (now > calledAt) {
-          this.#delayed += 1;
-          this.#delayedMs += now - calledAt;
-        }
-        this.#inFlight += 1;
-        return { epoch: this.#lossEpoch, startedAt: now };
-      }
-      /** Reports how a request went: its status (null for a network failure) and its rate-limit headers. */
-      record(ticket, status, hints) {
-        const now = this.#now();
-        this.#inFlight = Math.max(0, this.#inFlight - 1);
-        if (status === 429) {
-          this.#onRateLimited(ticket, now, hints);
-          return;
-        }
-        if (status === null) return;
-        this.#accepted.push(now);
-        this.#trimAccepted(now);
-        this.#noteOutcome(ticket, false);
-        if (hints.remaining === 0 && hints.resetMs !== null && hints.resetMs > 0) {
-          this.#pausedUntil = Math.max(this.#pausedUntil, now + Math.min(hints.resetMs, this.#maxPauseMs));
-        }
-      }
-      /** The current rate and how much it held requests back. */
-      snapshot() {
-        return {
-          ratePerSecond: this.#rate,
-          learnedLimitPerSecond: this.#limit,
-          delayed: this.#delayed,
-          delayedMs: this.#delayedMs
-        };
-      }
-      #onRateLimited(ticket, now, hints) {
-        const pauseMs = Math.min(this.#maxPauseMs, hints.retryAfterMs ?? this.#defaultPauseMs);
-        if (ticket.epoch !== this.#lossEpoch) {
-          this.#pausedUntil = Math.max(this.#pausedUntil, now + pauseMs);
-          return;
-        }
-        this.#noteOutcome(ticket, true);
-        if (!this.#congested()) return;
-        if (this.#recovering) this.#recoverWaitMs = Math.min(2 * this.#recoverWaitMs, this.#probeAfterMs);
-        this.#recovering = false;
-        this.#pausedUntil = Math.max(this.#pausedUntil, now + pauseMs);
-        this.#changedAt = now;
-        this.#congestedAt = now;
-        this.#lossEpoch += 1;
-        this.#epoch += 1;
-        this.#outcomes = [];
-        this.#streak = 0;
-        this.#pending = { at: now, hints, pauseMs, previousRate: this.#rate };
-      }
-      /** Keeps the latest outcomes of requests sent since the last congestion: only they judge the next one. */
-      #noteOutcome(ticket, refused3) {
-        if (ticket.epoch !== this.#lossEpoch) return;
-        this.#outcomes.push(refused3);
-        if (this.#outcomes.length > this.#minSample) this.#outcomes.shift();
-        this.#streak = refused3 ? this.#streak + 1 : 0;
-      }
-      /**
-       * Whether the 429s say the rate is too high. A limit met at full concurrency shows as a run of
-       * refusals across requests; a rate a little above the limit as a steady share of them. Random
-       * refusals make neither, but do cluster by chance, so the share is judged on `minSample`
-       * answers and set well above the few percent an unwell server refuses. A lone request refused
-       * with nothing accepted and nothing else in flight is all there is to go by.
-       */
-      #congested() {
-        if (this.#streak >= this.#minStreak) return true;
-        const answers = this.#outcomes.length;
-        const refused3 = this.#outcomes.filter(Boolean).length;
-        if (refused3 === answers && this.#inFlight === 0) return true;
-        return answers >= this.#minSample && refused3 >= this.#congestionShare * answers;
-      }
-      /** Runs once the pause after congestion is over, when every answer of that burst has arrived. */
-      #settleEstimate(now) {
-        const pending2 = this.#pending;
-        this.#pending = null;
-        this.#epoch += 1;
-        this.#nextSlot = now;
-        this.#changedAt = now;
-        this.#probing = false;
-        const { hints } = pending2;
-        let estimate;
-        if (hints.limit !== null && hints.windowMs !== null) {
-          estimate = hints.limit * 1e3 / hints.windowMs;
-        } else {
-          const inWindow = this.#countSince(this.#accepted, pending2.at - this.#windowMs, pending2.at);
-          if (inWindow === 0) return;
-          const spanMs = this.#windowMs * this.#sustainedWindows;
-          const inSpan = this.#countSince(this.#accepted, pending2.at - spanMs, pending2.at);
-          estimate = Math.max(inWindow * 1e3 / this.#windowMs, 0.5 * inSpan * 1e3 / spanMs);
-          if (pending2.previousRate !== null) {
-            estimate = Math.min(Math.max(estimate, pending2.previousRate * 0.5), pending2.previousRate);
-          }
-        }
-        if (this.#sustained !== null) estimate = Math.min(estimate, this.#sustained / this.#margin);
-        this.#limit = Math.max(this.#minRate, estimate);
-        this.#rate = Math.max(this.#minRate, this.#limit * this.#margin);
-      }
-      /**
-       * Raises the rate after quiet spells (no congestion). Below the highest rate that held before
-       * it doubles every window once `recoverAfterMs` passed (a transient spike or a mistaken
-       * decrease must not leave a sync crawling). Above it, after `probeAfterMs`, it tries twice the
-       * learned limit; while such probes keep passing it doubles every window (a lifted limit is
-       * found in seconds), and it lets go entirely once the limit held no one back for a window or
-       * passed `letGoAbovePerSecond`.
-       */
-      #maybeRaise(now) {
-        if (this.#rate === null || this.#pending !== null) return;
-        const held = now - this.#changedAt;
-        const spanMs = this.#windowMs * this.#sustainedWindows;
-        if (held >= spanMs && now - this.#congestedAt >= spanMs) {
-          const took = this.#countSince(this.#accepted, now - spanMs) * 1e3 / spanMs;
-          this.#sustained = Math.max(this.#sustained ?? 0, Math.min(this.#rate, took));
-          this.#recovering = false;
-          this.#recoverWaitMs = this.#recoverAfterMs;
-        }
-        if (this.#sustained !== null && this.#sustained > this.#rate) {
-          if (now - this.#congestedAt < this.#recoverWaitMs || held < this.#windowMs) return;
-          this.#rate = Math.min(this.#sustained, this.#rate * 2);
-          this.#limit = this.#rate / this.#margin;
-          this.#recovering = true;
-        } else {
-          const quiet = this.#probing ? this.#windowMs : this.#probeAfterMs;
-          if (held < quiet) return;
-          const next = (this.#limit ?? this.#rate) * 2;
-          if (now - this.#lastDelayAt >= quiet || next > this.#letGoAbove) {
-            this.#rate = null;
-            this.#limit = null;
-            this.#sustained = null;
-            this.#probing = false;
-          } else {
-            this.#limit = next;
-            this.#rate = next * this.#margin;
-            this.#probing = true;
-          }
-        }
-        this.#epoch += 1;
-        this.#changedAt = now;
-      }
-      /** How many of the sorted times fall in (from, to]. */
-      #countSince(times, from, to = Number.POSITIVE_INFINITY) {
-        let count2 = 0;
-        for (let i = times.length - 1; i >= 0 && times[i] > from; i -= 1) if (times[i] <= to) count2 += 1;
-        return count2;
-      }
-      /** Forgets acceptances older than any estimate looks back (the longest span, plus a pause). */
-      #trimAccepted(now) {
-        const horizon = now - this.#windowMs * this.#sustainedWindows - this.#maxPauseMs;
-        if (!(this.#accepted[1024] < horizon)) return;
-        const stale2 = this.#accepted.findIndex((t) => t >= horizon);
-        this.#accepted.splice(0, stale2 === -1 ? this.#accepted.length : stale2);
-      }
-    };
-  }
-});
-
 // src/api/retry.ts
 import { setTimeout as delay } from "node:timers/promises";
 function backoffDelayMs(retry, policy, random2) {
@@ -37960,6 +37706,166 @@ var init_retry = __esm({
       await delay(ms, void 0, signal === void 0 ? void 0 : { signal });
     };
     RETRIED_STATUSES = /* @__PURE__ */ new Set([500, 502, 503, 504]);
+  }
+});
+
+// src/api/rate-hints.ts
+function readRateHints(headers, nowMs) {
+  const pick2 = (name) => headers[`ratelimit-${name}`] ?? headers[`x-ratelimit-${name}`];
+  const limit = leadingNumber(pick2("limit"));
+  const remaining = leadingNumber(pick2("remaining"));
+  const resetRaw = leadingNumber(pick2("reset"));
+  const resetMs = resetRaw === null ? null : resetRaw > 1e9 ? Math.max(0, resetRaw * 1e3 - nowMs) : resetRaw * 1e3;
+  const policy = pick2("policy");
+  const windowSeconds = policy === void 0 ? null : leadingNumber(/\bw=(\d+(?:\.\d+)?)/.exec(policy)?.[1]);
+  return {
+    retryAfterMs: parseRetryAfter(headers, nowMs),
+    limit: limit !== null && limit > 0 ? limit : null,
+    windowMs: windowSeconds !== null && windowSeconds > 0 ? windowSeconds * 1e3 : null,
+    remaining,
+    resetMs
+  };
+}
+function announcedPerSecond(hints) {
+  return hints.limit !== null && hints.windowMs !== null ? hints.limit * 1e3 / hints.windowMs : null;
+}
+function leadingNumber(value) {
+  if (value === void 0) return null;
+  const match = /^\s*(\d+(?:\.\d+)?)/.exec(value);
+  return match?.[1] === void 0 ? null : Number(match[1]);
+}
+var init_rate_hints = __esm({
+  "src/api/rate-hints.ts"() {
+    "use strict";
+    init_retry();
+  }
+});
+
+// src/api/pace.ts
+var SECOND_MS, MARGIN, SAMPLE, FORGET_MS, PROBE_MS, LET_GO_PER_SECOND, Pacer;
+var init_pace = __esm({
+  "src/api/pace.ts"() {
+    "use strict";
+    init_rate_hints();
+    SECOND_MS = 1e3;
+    MARGIN = 0.95;
+    SAMPLE = 32;
+    FORGET_MS = 1e4;
+    PROBE_MS = 3e4;
+    LET_GO_PER_SECOND = 1e3;
+    Pacer = class {
+      constructor(options) {
+        this.options = options;
+      }
+      options;
+      #limit = null;
+      #held = null;
+      // the way back after a cut: the last limit to hold
+      #fallback = null;
+      // while a raised limit is on trial, the limit to fall back to
+      #epoch = 0;
+      // bumped on every change of limit: a 429 to a request sent before says nothing new
+      #changedAt = 0;
+      // when the limit changed or, after congestion, the pause ended: quiet counts from it
+      #probeWaitMs = PROBE_MS;
+      #refusedSince = Number.POSITIVE_INFINITY;
+      // when the first request refused under this limit was sent
+      #bucket = { tokens: 1, refilledAt: 0 };
+      #pausedUntil = 0;
+      #outcomes = [];
+      // true: refused; the latest answers to requests sent under this limit
+      #inFlight = 0;
+      #accepted = [];
+      // accepted answers, oldest first: the last few thousand
+      #delays = { delayed: 0, delayedMs: 0 };
+      /** Waits until a request may start; rejects when the signal aborts. Without a limit it does not wait at all. */
+      async acquire(signal) {
+        const calledAt = this.options.now();
+        for (let now = calledAt; ; now = this.options.now()) {
+          const waitMs = this.#waitMs(now);
+          if (waitMs === 0) {
+            this.#delays.delayed += now > calledAt ? 1 : 0;
+            this.#delays.delayedMs += now - calledAt;
+            this.#inFlight += 1;
+            return { epoch: this.#epoch, startedAt: now };
+          }
+          signal?.throwIfAborted();
+          await this.options.sleep(waitMs, signal);
+        }
+      }
+      /** Reports how a request went: its status (null for a network failure) and its rate-limit headers. */
+      record(ticket, status, hints) {
+        const now = this.options.now();
+        const current = ticket.epoch === this.#epoch;
+        this.#inFlight = Math.max(0, this.#inFlight - 1);
+        if (status === 429 && current) this.#refused(now, ticket.startedAt, hints);
+        if (status === 429 || status === null) return;
+        if (current && this.#outcomes.push(false) > SAMPLE) this.#outcomes.shift();
+        if (this.#accepted.push({ at: now, sent: ticket.startedAt }) > 4096) this.#accepted.splice(0, 2048);
+        if (hints.remaining === 0 && hints.resetMs !== null && hints.resetMs > 0) this.#pause(now, hints.resetMs);
+      }
+      snapshot() {
+        const rate = this.#limit === null ? null : this.#limit * MARGIN;
+        return { ratePerSecond: rate, learnedLimitPerSecond: this.#limit, ...this.#delays };
+      }
+      /** 0 when a request may start now (taking its token), else how long to sleep before asking again. */
+      #waitMs(now) {
+        if (now < this.#pausedUntil) return this.#pausedUntil - now;
+        this.#raise(now);
+        if (this.#limit === null) return 0;
+        const perMs = this.#limit * MARGIN / SECOND_MS;
+        const burst = Math.max(1, this.#limit * (1 - MARGIN));
+        this.#bucket.tokens = Math.min(burst, this.#bucket.tokens + (now - this.#bucket.refilledAt) * perMs);
+        this.#bucket.refilledAt = now;
+        if (this.#bucket.tokens < 1) return Math.ceil((1 - this.#bucket.tokens) / perMs);
+        this.#bucket.tokens -= 1;
+        return 0;
+      }
+      #refused(now, sent, hints) {
+        if (this.#outcomes.push(true) > SAMPLE) this.#outcomes.shift();
+        this.#refusedSince = Math.min(this.#refusedSince, sent);
+        if (this.#fallback !== null) {
+          if (this.#limit > this.#held.limit) this.#probeWaitMs = Math.max(PROBE_MS, 2 * this.#probeWaitMs);
+          this.#change(now, this.#fallback);
+          return;
+        }
+        this.#accepted = this.#accepted.filter((answer2) => answer2.at > now - SECOND_MS);
+        const accepted = this.#accepted.length;
+        const streak = this.#outcomes.length >= 3 && this.#outcomes.slice(-3).every(Boolean);
+        const lone = accepted === 0 && this.#inFlight === 0;
+        if (!lone && !streak && this.#outcomes.filter(Boolean).length < SAMPLE / 4) return;
+        this.#pause(now, hints.retryAfterMs ?? SECOND_MS);
+        this.#probeWaitMs = PROBE_MS;
+        const beside = this.#accepted.some((answer2) => answer2.sent >= this.#refusedSince);
+        const took = beside || accepted > this.#inFlight ? accepted : 0;
+        const learned = announcedPerSecond(hints) ?? Math.min(took, (this.#limit ?? Number.POSITIVE_INFINITY) * MARGIN);
+        this.#change(this.#pausedUntil, learned > 0 ? learned : this.#limit);
+      }
+      #raise(now) {
+        const limit = this.#limit;
+        if (limit === null || now - this.#changedAt < (this.#fallback === null ? 1 : 2) * SECOND_MS) return;
+        if (this.#held !== null && limit < this.#held.limit && now - this.#held.at <= FORGET_MS) {
+          this.#change(now, this.#held.limit, limit);
+          return;
+        }
+        if (this.#held !== null && limit > this.#held.limit) this.#probeWaitMs = 0;
+        this.#fallback = null;
+        this.#held = { limit, at: now };
+        if (now - this.#changedAt < this.#probeWaitMs) return;
+        this.#change(now, 2 * limit > LET_GO_PER_SECOND ? null : 2 * limit, limit);
+      }
+      #change(now, limit, fallback = null) {
+        this.#limit = limit;
+        this.#fallback = limit === null ? null : fallback;
+        this.#changedAt = now;
+        this.#outcomes = [];
+        this.#refusedSince = Number.POSITIVE_INFINITY;
+        this.#epoch += 1;
+      }
+      #pause(now, ms) {
+        this.#pausedUntil = Math.max(this.#pausedUntil, now + Math.min(ms, this.options.maxPauseMs ?? 6e4));
+      }
+    };
   }
 });
 
@@ -38509,35 +38415,6 @@ var init_errors2 = __esm({
       EHOSTUNREACH: "host unreachable",
       ENETUNREACH: "network unreachable"
     };
-  }
-});
-
-// src/api/rate-hints.ts
-function readRateHints(headers, nowMs) {
-  const pick2 = (name) => headers[`ratelimit-${name}`] ?? headers[`x-ratelimit-${name}`];
-  const limit = leadingNumber(pick2("limit"));
-  const remaining = leadingNumber(pick2("remaining"));
-  const resetRaw = leadingNumber(pick2("reset"));
-  const resetMs = resetRaw === null ? null : resetRaw > 1e9 ? Math.max(0, resetRaw * 1e3 - nowMs) : resetRaw * 1e3;
-  const policy = pick2("policy");
-  const windowSeconds = policy === void 0 ? null : leadingNumber(/\bw=(\d+(?:\.\d+)?)/.exec(policy)?.[1]);
-  return {
-    retryAfterMs: parseRetryAfter(headers, nowMs),
-    limit: limit !== null && limit > 0 ? limit : null,
-    windowMs: windowSeconds !== null && windowSeconds > 0 ? windowSeconds * 1e3 : null,
-    remaining,
-    resetMs
-  };
-}
-function leadingNumber(value) {
-  if (value === void 0) return null;
-  const match = /^\s*(\d+(?:\.\d+)?)/.exec(value);
-  return match?.[1] === void 0 ? null : Number(match[1]);
-}
-var init_rate_hints = __esm({
-  "src/api/rate-hints.ts"() {
-    "use strict";
-    init_retry();
   }
 });
 

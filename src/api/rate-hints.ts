@@ -37,6 +37,11 @@ export function readRateHints(headers: Record<string, string>, nowMs: number): R
   };
 }
 
+/** The limit the headers announce, in requests per second, or null. */
+export function announcedPerSecond(hints: RateHints): number | null {
+  return hints.limit !== null && hints.windowMs !== null ? (hints.limit * 1000) / hints.windowMs : null;
+}
+
 function leadingNumber(value: string | undefined): number | null {
   if (value === undefined) return null;
   const match = /^\s*(\d+(?:\.\d+)?)/.exec(value);
