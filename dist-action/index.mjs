@@ -38659,7 +38659,7 @@ function createClient(options) {
   const sleep = options.sleep ?? realSleep;
   const maxBodyBytes = options.maxBodyBytes ?? 64 * 1024 * 1024;
   const policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
-  const pacer = new Pacer({ maxPauseMs: policy.maxRetryAfterMs, ...options.pacing, now, sleep });
+  const pacer = new Pacer({ maxPauseMs: policy.maxRetryAfterMs, now, sleep });
   const transport = new Transport({
     send: (request2, signal) => sendOnce(dispatcher, base.origin, request2, timeouts, maxBodyBytes, signal),
     origin: base.origin,

@@ -6,7 +6,7 @@ import type { AgentListing } from './agents.js';
 import { readAgents } from './agents-read.js';
 import { earlyCursorPeek } from './early-cursor.js';
 import { type HttpTimeouts, sendOnce } from './http.js';
-import { Pacer, type PacerOptions } from './pace.js';
+import { Pacer } from './pace.js';
 import { type CursorPage, collectCursorPages, collectNumberedPages, type FetchCursorPage } from './paging.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, realSleep, type Sleep } from './retry.js';
 import {
@@ -53,8 +53,6 @@ export interface ClientOptions {
   maxPages?: number;
   /** Largest response body read, in bytes. Default 64 MiB. */
   maxBodyBytes?: number;
-  /** Pacer tuning (see pace.ts). */
-  pacing?: Omit<PacerOptions, 'now' | 'sleep'>;
   /** An undici dispatcher to use instead of the client's own pool (tests pass a MockAgent); not closed by close(). */
   dispatcher?: Dispatcher;
   sleep?: Sleep;
@@ -110,7 +108,7 @@ export function createClient(options: ClientOptions): ConnectorsClient {
   const maxBodyBytes = options.maxBodyBytes ?? 64 * 1024 * 1024;
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   // one cap on Retry-After for the request that met it and for the pause of everyone else
-  const pacer = new Pacer({ maxPauseMs: policy.maxRetryAfterMs, ...options.pacing, now, sleep });
+  const pacer = new Pacer({ maxPauseMs: policy.maxRetryAfterMs, now, sleep });
   const transport = new Transport({
     send: (request, signal) => sendOnce(dispatcher, base.origin, request, timeouts, maxBodyBytes, signal),
     origin: base.origin,

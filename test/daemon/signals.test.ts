@@ -107,6 +107,7 @@ async function startNotifying(r: WebhookReceiver): Promise<CliProcess> {
   mkdirSync(join(dir, 'connectors'));
   writeFileSync(
     join(dir, '.connector-sync.yaml'),
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a connector-sync reference, not a template
     'notify:\n  - url: ${env:HOOK_URL}\n    format: json\n    events: [config_invalid]\n',
   );
   writeFileSync(join(dir, 'connectors', 'wiki.yaml'), 'name: [broken\n');
