@@ -143,7 +143,9 @@ export function evaluateTargets(results: Results): Verdict[] {
       pass: row.apiMs !== null && row.floorMs !== null && row.apiMs <= 1.2 * row.floorMs && failed === 0,
     });
   }
-  const big = rows.filter((r) => r.n === 10_000 && !r.scenario.startsWith('SDK'));
+  const big = rows.filter(
+    (r) => r.n === 10_000 && !r.scenario.startsWith('SDK') && !r.scenario.startsWith('daemon'),
+  );
   if (big.length > 0) {
     const peak = Math.max(...big.map((r) => r.peakRssMb ?? Number.POSITIVE_INFINITY));
     const worst = big.find((r) => r.peakRssMb === peak);
@@ -153,6 +155,7 @@ export function evaluateTargets(results: Results): Verdict[] {
       pass: peak < 150,
     });
   }
+  verdicts.push(...memoryVerdicts(rows));
   if (results.coldStartMs.length > 0) {
     const value = median(results.coldStartMs);
     verdicts.push({
@@ -205,6 +208,46 @@ function loadingVerdicts(rows: Row[]): Verdict[] {
       target: `first sync of ${fixedCost.n}: the first API call < 150 ms after the process starts`,
       measured: `${first.toFixed(0)} ms (median of ${fixedCost.runs})`,
       pass: first < 150,
+    });
+  }
+  return verdicts;
+}
+
+/** Issue 14: the daemon's level and flatness, peak RSS at 50,000, the apply phase against its floor. */
+function memoryVerdicts(rows: Row[]): Verdict[] {
+  const verdicts: Verdict[] = [];
+  const daemon = rows.filter((r) => r.scenario.startsWith('daemon RSS'));
+  const level = daemon.filter((r) => r.n === 10_000);
+  const [busy, idle] = [level.at(-2), level.at(-1)];
+  if (busy && idle)
+    verdicts.push({
+      target: `daemon at 10,000 connectors: RSS between reconciles < 150 MB (${idle.scenario.replace('daemon RSS ', '')})`,
+      measured: `${fixed(idle.peakRssMb, 0)} MB (right after the reconcile: ${fixed(busy.peakRssMb, 0)} MB)`,
+      pass: (idle.peakRssMb ?? Number.POSITIVE_INFINITY) < 150,
+    });
+  const flat = daemon.filter((r) => r.n === 1000 && !r.scenario.includes('idle'));
+  if (flat.length > 1) {
+    const [first, last] = [flat[0]!, flat.at(-1)!];
+    const growth = (last.peakRssMb ?? 0) - (first.peakRssMb ?? 0);
+    verdicts.push({
+      target: `daemon at 1,000 connectors: RSS flat from ${first.scenario.replace('daemon RSS ', '')} to ${last.scenario.replace('daemon RSS ', '')} (grows < 10%)`,
+      measured: flat.map((r) => `${fixed(r.peakRssMb, 0)} MB`).join(' -> '),
+      pass: growth < 0.1 * (first.peakRssMb ?? 0),
+    });
+  }
+  for (const row of rows.filter((r) => r.scenario.startsWith('peak RSS'))) {
+    verdicts.push({
+      target: `${row.scenario.replace('peak RSS: ', '')}, N=${row.n}: peak RSS < 150 MB`,
+      measured: `${fixed(row.peakRssMb, 0)} MB`,
+      pass: (row.peakRssMb ?? Number.POSITIVE_INFINITY) < 150,
+    });
+  }
+  for (const row of rows.filter((r) => r.scenario.startsWith('apply vs floor'))) {
+    const value = ratio(row, row.floorMs);
+    verdicts.push({
+      target: `${row.n} creates: the apply phase (first write to last answer) <= 1.1 x ceil(N/concurrency) rounds`,
+      measured: `${fixed(value, 2)} (${seconds(row.apiMs)} s / ${seconds(row.floorMs)} s)`,
+      pass: value !== null && value <= 1.1,
     });
   }
   return verdicts;

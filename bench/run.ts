@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './child.js';
+import { benchApplyFloor, benchDaemonRss, benchPeakRss } from './memory.js';
 import {
   evaluateTargets,
   machineInfo,
@@ -46,11 +47,17 @@ interface Plan {
   loading: number;
   /** Runs of the first sync of 100 measured for its fixed cost (0: not run). */
   fixedCost: number;
+  /** [connectors, reconcile checkpoints] of the daemon RSS rows. */
+  daemons: Array<[number, number[]]>;
+  /** Sizes of the peak RSS rows (validate, first sync, dry-run). */
+  peakSizes: number[];
+  /** Creates of the apply-vs-floor row. */
+  applyCreates: number[];
   /** Set by --only: a partial run prints but never writes bench/results.md. */
   partial: boolean;
 }
 
-const PARTS = ['sdk', 'rate', 'cold-start', 'loading', 'fixed-cost'];
+const PARTS = ['sdk', 'rate', 'cold-start', 'loading', 'fixed-cost', 'daemon', 'peak', 'apply'];
 const ONLY_HELP = `--only expects a comma list of sizes (100, 1000, 10000) and/or ${PARTS.join(', ')}`;
 
 function flagValue(argv: string[], flag: string): string | undefined {
@@ -83,6 +90,9 @@ function restrict(plan: Plan, only: string): Plan {
     coldStarts: parts.includes('cold-start') ? plan.coldStarts : 0,
     loading: parts.includes('loading') ? plan.loading : 0,
     fixedCost: parts.includes('fixed-cost') ? plan.fixedCost : 0,
+    daemons: parts.includes('daemon') ? plan.daemons : [],
+    peakSizes: parts.includes('peak') ? plan.peakSizes : [],
+    applyCreates: parts.includes('apply') ? plan.applyCreates : [],
     partial: true,
   };
 }
@@ -110,6 +120,9 @@ function planFrom(argv: string[]): Plan {
         coldStarts: 7,
         loading: 3,
         fixedCost: 5,
+        daemons: [],
+        peakSizes: [],
+        applyCreates: [1000],
         partial: false,
       }
     : {
@@ -125,6 +138,13 @@ function planFrom(argv: string[]): Plan {
         coldStarts: 11,
         loading: 5,
         fixedCost: 7,
+        // the level at 10,000 (20 reconciles), the flatness at 1,000 (1,000 no-op reconciles)
+        daemons: [
+          [10_000, [10, 20]],
+          [1000, [10, 100, 1000]],
+        ],
+        peakSizes: [50_000],
+        applyCreates: [1000],
         partial: false,
       };
   return only ? restrict(plan, only) : plan;
@@ -148,12 +168,16 @@ async function main(): Promise<number> {
   const rows: Row[] = [];
   let coldStartMs: number[] = [];
   try {
-    if (plan.sizes.length + plan.rateLimits.length + plan.fixedCost > 0) await warmUpEmulator(ctx);
+    if (plan.sizes.length + plan.rateLimits.length + plan.fixedCost + plan.applyCreates.length > 0)
+      await warmUpEmulator(ctx);
     for (const n of plan.sizes) rows.push(...(await benchSize(ctx, n, n <= 1000 ? plan.repeats : 1)));
     for (const n of plan.baselines) rows.push(await benchBaseline(ctx, n));
     for (const [writes, rate] of plan.rateLimits) rows.push(await benchRateLimit(ctx, writes, rate));
     if (plan.loading > 0) rows.push(...(await benchLoading(ctx, 10_000, plan.loading)));
     if (plan.fixedCost > 0) rows.push(await benchFixedCost(ctx, 100, plan.fixedCost));
+    for (const n of plan.applyCreates) rows.push(await benchApplyFloor(ctx, n, plan.repeats));
+    for (const [n, checkpoints] of plan.daemons) rows.push(...(await benchDaemonRss(ctx, n, checkpoints)));
+    for (const n of plan.peakSizes) rows.push(...(await benchPeakRss(ctx, n)));
     if (plan.coldStarts > 0) coldStartMs = await benchColdStart(ctx, plan.coldStarts);
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -42,7 +42,7 @@ export const DEFAULT_CONCURRENCY = DEFAULT_SETTINGS.concurrency;
 /** The API's largest page: listing N connectors (built-ins included) costs ceil(N / 1000) calls. */
 export const PAGE_SIZE = 1000;
 
-function childEnv(ctx: BenchContext, label: string): Record<string, string> {
+export function childEnv(ctx: BenchContext, label: string): Record<string, string> {
   const home = join(ctx.work, 'home', label);
   mkdirSync(home, { recursive: true });
   return {
@@ -54,18 +54,18 @@ function childEnv(ctx: BenchContext, label: string): Record<string, string> {
   };
 }
 
-function usageOf(run: ChildRun): Pick<Row, 'peakRssMb' | 'cpuMs'> {
+export function usageOf(run: ChildRun): Pick<Row, 'peakRssMb' | 'cpuMs'> {
   if (!run.usage) return { peakRssMb: null, cpuMs: null };
   return { peakRssMb: run.usage.maxRssKb / 1024, cpuMs: run.usage.userMs + run.usage.systemMs };
 }
 
-function expectOk(ctx: BenchContext, what: string, run: ChildRun): boolean {
+export function expectOk(ctx: BenchContext, what: string, run: ChildRun): boolean {
   if (run.exitCode === 0) return true;
   ctx.problems.push(`${what}: ${describeRun(run)}`);
   return false;
 }
 
-async function withEmulator<T>(
+export async function withEmulator<T>(
   faults: { latencyMs: number; rateLimitPerSecond?: number },
   work: (emulator: RunningEmulator) => Promise<T>,
 ): Promise<T> {
@@ -78,7 +78,7 @@ async function withEmulator<T>(
 }
 
 /** Runs `connector-sync sync` against the emulator and turns what happened into a row. */
-async function syncRow(
+export async function syncRow(
   ctx: BenchContext,
   emulator: RunningEmulator,
   scenario: string,

@@ -13,17 +13,10 @@ const { homedir } = await import('node:os');
 const { join } = await import('node:path');
 const { setFlagsFromString } = await import('node:v8');
 
-// A one-shot command holds tens of thousands of short-lived objects for a few seconds: V8's
-// defaults grow the young generation to 2 x 64 MB and let old-space garbage pile up between
-// collections, tripling peak RSS at 10,000 connectors. These two flags are read at every
-// collection, so setting them here (before the CLI is imported) takes effect without a
-// re-spawn; `--max-semi-space-size` would not, the heap is sized when the process starts.
-// growth factor 1: the young generation stays at its initial size (the daemon too: a burst of
-// reconciles must not step its resident size up by 2 x 64 MB for good); 10%: collect the old
-// generation when it has grown by a tenth (one-shot commands only: the daemon is mostly idle).
-setFlagsFromString('--semi-space-growth-factor=1');
+// set before the CLI is imported, which a static import would run first (see v8-flags.js)
+const { v8FlagsFor } = await import('./v8-flags.js');
 const command = process.argv.slice(2).find((arg) => !arg.startsWith('-'));
-if (command !== 'daemon') setFlagsFromString('--heap-growing-percent=10');
+for (const flag of v8FlagsFor(command)) setFlagsFromString(flag);
 // V8's compiled code of the CLI is kept between runs: each run otherwise compiles its code
 // afresh, 40-50 ms of a 1,000-connector sync spent before the first write. The folder is the
 // user's own cache ($XDG_CACHE_HOME or ~/.cache), not Node's default in the shared temp folder,

@@ -37548,8 +37548,15 @@ var init_undici = __esm({
 
 // src/api/http.ts
 async function sendOnce(dispatcher, origin, request2, timeouts, maxBodyBytes, signal) {
-  const deadline = timeouts.requestMs === void 0 ? null : AbortSignal.timeout(timeouts.requestMs);
-  const signals = [signal, deadline].filter((s3) => s3 != null);
+  const controller = new AbortController();
+  let timedOut2 = false;
+  const deadline = timeouts.requestMs === void 0 ? void 0 : setTimeout(() => {
+    timedOut2 = true;
+    controller.abort(new DOMException("the request took too long", "TimeoutError"));
+  }, timeouts.requestMs);
+  const follow = () => controller.abort(signal?.reason);
+  if (signal?.aborted) follow();
+  else signal?.addEventListener("abort", follow, { once: true });
   try {
     const response = await request(dispatcher, {
       origin,
@@ -37557,16 +37564,19 @@ async function sendOnce(dispatcher, origin, request2, timeouts, maxBodyBytes, si
       method: request2.method,
       headers: request2.headers,
       body: request2.body ?? null,
-      signal: signals.length > 1 ? AbortSignal.any(signals) : signals[0] ?? null,
+      signal: controller.signal,
       headersTimeout: timeouts.headersMs,
       bodyTimeout: timeouts.bodyMs
     });
     const { text: text4, truncated } = await readText(response.body, maxBodyBytes);
     return { status: response.statusCode, headers: normalizeHeaders(response.headers), text: text4, truncated };
   } catch (error2) {
-    if (deadline?.aborted && !signal?.aborted)
+    if (timedOut2 && !signal?.aborted)
       throw new TransportError("timeout", "request", true, error2, timeouts.requestMs);
     throw classifyFailure(error2, timeouts, signal);
+  } finally {
+    clearTimeout(deadline);
+    signal?.removeEventListener("abort", follow);
   }
 }
 async function readText(body, maxBytes) {
@@ -51095,25 +51105,18 @@ async function converge(connector, existing, api) {
   return { remote, carried: sent ? carriedBy(body) : [] };
 }
 function kept(remote) {
-  const { id, name, title, description, created_at, modified_at, server, icon_url, owner_type } = remote;
-  const { visibility, system_prompt, active, private_tool_execution, mistral, is_authenticated } = remote;
-  const { connection_credentials } = remote;
+  const { id, name, description, created_at, modified_at, owner_type, visibility } = remote;
+  const { private_tool_execution, is_authenticated, connection_credentials } = remote;
   return {
     id,
     name,
-    title,
     description,
     created_at,
     modified_at,
-    server,
-    icon_url,
     owner_type,
     visibility,
-    system_prompt,
-    active,
     private_tool_execution,
-    mistral,
-    is_authenticated,
+    ...is_authenticated === void 0 ? {} : { is_authenticated },
     ...connection_credentials ? { connection_credentials } : {}
   };
 }
@@ -53697,6 +53700,7 @@ var init_status = __esm({
       /** Held warnings of the last reconcile that planned. */
       #heldBack = 0;
       #lastReport = null;
+      #lastDesiredCount = 0;
       #lastSuccessAt = null;
       #config = {
         valid: null,
@@ -53748,7 +53752,8 @@ var init_status = __esm({
         this.#running = null;
         const record2 = recordOf(this.#nextId++, report, context);
         this.#history = [record2, ...this.#history].slice(0, this.#options.historyLimit ?? 20);
-        this.#lastReport = report;
+        this.#lastReport = { ...report, desired: [] };
+        this.#lastDesiredCount = report.desired.length;
         if (isSuccess(report)) this.#lastSuccessAt = report.finishedAt;
         this.#connectors = connectorsAfter(report, this.#connectors);
         if (report.plan !== null) {
@@ -53890,11 +53895,14 @@ var init_status = __esm({
           tool_drift: this.#toolDrift.map(toolDriftJson),
           history: this.#history,
           notifications: { ...this.#notifications },
-          last_report: this.#lastReport ? reportToJson(this.#lastReport, {
-            apiUrl: this.#options.apiUrl,
-            toolVersion: this.#options.toolVersion,
-            command: "daemon"
-          }) : null
+          last_report: this.#lastReport ? {
+            ...reportToJson(this.#lastReport, {
+              apiUrl: this.#options.apiUrl,
+              toolVersion: this.#options.toolVersion,
+              command: "daemon"
+            }),
+            desired: { count: this.#lastDesiredCount }
+          } : null
         };
       }
     };

@@ -71,8 +71,21 @@ export async function sendOnce(
   maxBodyBytes: number,
   signal?: AbortSignal,
 ): Promise<IncomingResponse> {
-  const deadline = timeouts.requestMs === undefined ? null : AbortSignal.timeout(timeouts.requestMs);
-  const signals = [signal, deadline].filter((s): s is AbortSignal => s != null);
+  // one controller per request, its timer cleared and its listener removed when the exchange
+  // ends: AbortSignal.timeout and AbortSignal.any would keep two signals and a timer per request
+  // alive for the whole requestMs (a daemon's first sync of 10,000: 10,000 of each for a minute)
+  const controller = new AbortController();
+  let timedOut = false;
+  const deadline =
+    timeouts.requestMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          controller.abort(new DOMException('the request took too long', 'TimeoutError'));
+        }, timeouts.requestMs);
+  const follow = () => controller.abort(signal?.reason);
+  if (signal?.aborted) follow();
+  else signal?.addEventListener('abort', follow, { once: true });
   try {
     const response = await sendRequest(dispatcher, {
       origin,
@@ -80,16 +93,19 @@ export async function sendOnce(
       method: request.method,
       headers: request.headers,
       body: request.body ?? null,
-      signal: signals.length > 1 ? AbortSignal.any(signals) : (signals[0] ?? null),
+      signal: controller.signal,
       headersTimeout: timeouts.headersMs,
       bodyTimeout: timeouts.bodyMs,
     });
     const { text, truncated } = await readText(response.body, maxBodyBytes);
     return { status: response.statusCode, headers: normalizeHeaders(response.headers), text, truncated };
   } catch (error) {
-    if (deadline?.aborted && !signal?.aborted)
+    if (timedOut && !signal?.aborted)
       throw new TransportError('timeout', 'request', true, error, timeouts.requestMs);
     throw classifyFailure(error, timeouts, signal);
+  } finally {
+    clearTimeout(deadline);
+    signal?.removeEventListener('abort', follow);
   }
 }
 

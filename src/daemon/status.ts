@@ -98,6 +98,7 @@ export class DaemonStatus {
   /** Held warnings of the last reconcile that planned. */
   #heldBack = 0;
   #lastReport: RunReport | null = null;
+  #lastDesiredCount = 0;
   #lastSuccessAt: string | null = null;
   #config: StatusView['config'] = {
     valid: null,
@@ -157,7 +158,10 @@ export class DaemonStatus {
     this.#running = null;
     const record = recordOf(this.#nextId++, report, context);
     this.#history = [record, ...this.#history].slice(0, this.#options.historyLimit ?? 20);
-    this.#lastReport = report;
+    // the page shows how many connectors were desired, not them: holding them would keep the
+    // whole desired state (and its files' text) alive through the next reconcile's load
+    this.#lastReport = { ...report, desired: [] };
+    this.#lastDesiredCount = report.desired.length;
     // a run that held connectors back did not succeed, whatever its phase
     if (isSuccess(report)) this.#lastSuccessAt = report.finishedAt;
     this.#connectors = connectorsAfter(report, this.#connectors);
@@ -320,11 +324,14 @@ export class DaemonStatus {
       history: this.#history,
       notifications: { ...this.#notifications },
       last_report: this.#lastReport
-        ? reportToJson(this.#lastReport, {
-            apiUrl: this.#options.apiUrl,
-            toolVersion: this.#options.toolVersion,
-            command: 'daemon',
-          })
+        ? {
+            ...reportToJson(this.#lastReport, {
+              apiUrl: this.#options.apiUrl,
+              toolVersion: this.#options.toolVersion,
+              command: 'daemon',
+            }),
+            desired: { count: this.#lastDesiredCount },
+          }
         : null,
     };
   }

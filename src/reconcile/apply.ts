@@ -259,30 +259,25 @@ async function converge(
 }
 
 /**
- * What a result keeps of the connector the API answered with: the fields the reports and the
- * daemon read. The rest (tools, server card, auth method details) would be held once per
- * operation until the run ends: at 10,000 creates, megabytes nobody reads.
+ * What a result keeps of the connector the API answered with: what the run reads after the apply
+ * (the id for credentials and tools, the name for the remote state after the run, auth and
+ * credentials for the report, modified_at for the daemon's table) and the fields the type
+ * requires. The rest (system prompt, server, tools, auth method details) would be held once per
+ * operation until the run ends, a few hundred bytes a connector that nobody reads.
  */
 function kept(remote: RemoteConnector): RemoteConnector {
-  const { id, name, title, description, created_at, modified_at, server, icon_url, owner_type } = remote;
-  const { visibility, system_prompt, active, private_tool_execution, mistral, is_authenticated } = remote;
-  const { connection_credentials } = remote;
+  const { id, name, description, created_at, modified_at, owner_type, visibility } = remote;
+  const { private_tool_execution, is_authenticated, connection_credentials } = remote;
   return {
     id,
     name,
-    title,
     description,
     created_at,
     modified_at,
-    server,
-    icon_url,
     owner_type,
     visibility,
-    system_prompt,
-    active,
     private_tool_execution,
-    mistral,
-    is_authenticated,
+    ...(is_authenticated === undefined ? {} : { is_authenticated }),
     ...(connection_credentials ? { connection_credentials } : {}),
   };
 }

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { queryObjects } from 'node:v8';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClient } from '../../src/api/client.js';
 import { API_KEY, connector, harness, rejection } from './harness.js';
@@ -84,5 +85,37 @@ describe('the time spent waiting to retry is bounded', () => {
     api.reply('GET', `/v1/connectors/${ID}`, 200, connector(1));
     await api.client.getConnector(ID, { remainingMs: () => 10_000 });
     expect(api.sleeps).toEqual([2000]);
+  });
+});
+
+describe('a finished request leaves nothing behind', () => {
+  it('keeps no deadline timer or abort signal per request once the answer is read', async () => {
+    const body = JSON.stringify(connector(1));
+    const server = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(body);
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const client = createClient({
+      baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      apiKey: API_KEY,
+    });
+    // a daemon's shutdown signal lives as long as the process: what hangs on it is never freed
+    const lifelong = new AbortController();
+    const settle = () => new Promise((resolve) => setImmediate(resolve));
+    const live = async () => {
+      for (let turn = 0; turn < 3; turn++) await settle();
+      return queryObjects(AbortSignal, { format: 'count' }) as number;
+    };
+    try {
+      await client.getConnector(ID, { signal: lifelong.signal });
+      const before = await live();
+      for (let i = 0; i < 200; i++) await client.getConnector(ID, { signal: lifelong.signal });
+      // before: a 60 s timeout signal and a composite one per request, held until the timer fires
+      expect((await live()) - before).toBeLessThan(20);
+    } finally {
+      await client.close();
+    }
   });
 });
