@@ -15,8 +15,6 @@ import {
   savedPlanSources,
   savePlan,
 } from '../reconcile/saved-plan.js';
-import { jsonChunks } from '../render/json-stream.js';
-import { githubAnnotations, renderReportMarkdown } from '../render/markdown.js';
 import { hasChanges, isSuccess, reportToJson } from '../render/report-json.js';
 import { reportIssuesText, reportTextLines } from '../render/report-text.js';
 import { makeStyle } from '../render/style.js';
@@ -170,6 +168,7 @@ async function syncEnvironments(
       ok: worst !== EXIT.error,
       environments: json,
     };
+    const { jsonChunks } = await import('../render/json-stream.js');
     writeChunks(io.stdout, jsonChunks(document));
     io.stdout.write('\n');
   } else if (flags.output === 'text') {
@@ -222,10 +221,13 @@ async function finish(
     // one document for every environment, printed once they have all run
     section.json.push({ name: section.environment, exit_code: code, report: reportToJson(report, context) });
   } else if (flags.output === 'json') {
+    const { jsonChunks } = await import('../render/json-stream.js');
     writeChunks(io.stdout, jsonChunks(reportToJson(report, context)));
     io.stdout.write('\n');
-  } else if (flags.output === 'markdown') io.stdout.write(heading + renderReportMarkdown(report, context));
-  else {
+  } else if (flags.output === 'markdown') {
+    const { renderReportMarkdown } = await import('../render/markdown.js');
+    io.stdout.write(heading + renderReportMarkdown(report, context));
+  } else {
     // configuration problems are diagnostics: stderr, as in validate (printed already if the plan was)
     if (!shown.headShown) io.stderr.write(reportIssuesText(report));
     writeLines(
@@ -240,11 +242,14 @@ async function finish(
     );
   }
 
+  // the Markdown renderer is loaded only for a reader of Markdown: CI, or -o markdown
   const summaryFile = io.env.GITHUB_STEP_SUMMARY;
-  if (summaryFile)
-    await appendFile(resolve(io.cwd, summaryFile), heading + renderReportMarkdown(report, context));
-  if (io.env.GITHUB_ACTIONS === 'true' && flags.output !== 'json') {
-    for (const line of githubAnnotations(report)) io.stdout.write(`${line}\n`);
+  const annotate = io.env.GITHUB_ACTIONS === 'true' && flags.output !== 'json';
+  if (summaryFile || annotate) {
+    const { githubAnnotations, renderReportMarkdown } = await import('../render/markdown.js');
+    if (summaryFile)
+      await appendFile(resolve(io.cwd, summaryFile), heading + renderReportMarkdown(report, context));
+    if (annotate) for (const line of githubAnnotations(report)) io.stdout.write(`${line}\n`);
   }
   return code;
 }
