@@ -4,17 +4,12 @@
  * only a later step needs must wait until that step. Runs the built CLI (`npm run build` first)
  * against the emulator, with a probe that lists the modules loaded when the first request leaves.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
-
-const run = promisify(execFile);
-const ROOT = join(import.meta.dirname, '..', '..');
+import { runProbedCli } from '../support/probed-cli.js';
 
 // registered in the child before the CLI: every module it loads, listed when the first request is made
 const PROBE = `
@@ -53,7 +48,6 @@ describe('sync before its first API call', () => {
   beforeAll(async () => {
     emulator = await startEmulator({ port: 0 });
     dir = await mkdtemp(join(tmpdir(), 'start-up-modules-'));
-    await writeFile(join(dir, 'probe.mjs'), PROBE);
     for (const name of ['alpha', 'beta', 'gamma'])
       await writeFile(
         join(dir, `${name}.yaml`),
@@ -67,28 +61,11 @@ describe('sync before its first API call', () => {
 
   test('has loaded none of the modules only other commands, formats or later steps need', async () => {
     const out = join(dir, 'modules.json');
-    await run(
-      process.execPath,
-      [
-        '--import',
-        pathToFileURL(join(dir, 'probe.mjs')).href,
-        join(ROOT, 'bin', 'connector-sync.js'),
-        'sync',
-        dir,
-        '--state-dir',
-        join(dir, 'state'),
-      ],
-      {
-        cwd: dir,
-        env: {
-          ...process.env,
-          MISTRAL_API_KEY: 'test-key',
-          MISTRAL_API_URL: emulator.url,
-          MODULES_OUT: out,
-          XDG_CACHE_HOME: join(dir, 'cache'),
-        },
-      },
-    );
+    await runProbedCli(dir, PROBE, ['sync', dir, '--state-dir', join(dir, 'state')], {
+      MISTRAL_API_KEY: 'test-key',
+      MISTRAL_API_URL: emulator.url,
+      MODULES_OUT: out,
+    });
     const loaded = JSON.parse(await readFile(out, 'utf8')) as string[];
     expect(loaded.some((url) => url.endsWith('/dist/cli/sync-run.js'))).toBe(true);
     const early = NOT_BEFORE_THE_FIRST_REQUEST.flatMap(([what, pattern]) => {
