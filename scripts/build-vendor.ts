@@ -27,13 +27,14 @@ await build({
   entryPoints: [require.resolve('yaml')],
   outfile: join(ROOT, 'dist', 'yaml.generated.cjs'),
 });
-// the two parts of undici src/api/undici.ts uses, sharing one copy of undici's core
+// the parts of undici src/api/undici.ts uses, sharing one copy of undici's core
 await build({
   ...common,
   stdin: {
     contents: `module.exports = {
       Agent: require('undici/lib/dispatcher/agent.js'),
       request: require('undici/lib/api/api-request.js'),
+      buildConnector: require('undici/lib/core/connect.js'),
     };`,
     resolveDir: ROOT,
     loader: 'js',

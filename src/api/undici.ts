@@ -27,17 +27,21 @@ type RequestOn = (
   options: Undici.Dispatcher.RequestOptions,
 ) => Promise<Undici.Dispatcher.ResponseData>;
 
-const parts = loadBundled<{ Agent: typeof Undici.Agent; request: RequestOn }>(
-  new URL('./undici.generated.cjs', import.meta.url),
-  () => ({
-    Agent: loadFromUndici('undici/lib/dispatcher/agent.js', (u) => u.Agent),
-    request: loadFromUndici('undici/lib/api/api-request.js', (u) => u.Dispatcher.prototype.request as never),
-  }),
-);
+const parts = loadBundled<{
+  Agent: typeof Undici.Agent;
+  request: RequestOn;
+  buildConnector: typeof Undici.buildConnector;
+}>(new URL('./undici.generated.cjs', import.meta.url), () => ({
+  Agent: loadFromUndici('undici/lib/dispatcher/agent.js', (u) => u.Agent),
+  request: loadFromUndici('undici/lib/api/api-request.js', (u) => u.Dispatcher.prototype.request as never),
+  buildConnector: loadFromUndici('undici/lib/core/connect.js', (u) => u.buildConnector),
+}));
 
 /** undici's keep-alive connection pool per origin (the same class as `undici.Agent`). */
 export const Agent: typeof Undici.Agent = parts.Agent;
 const requestOn: RequestOn = parts.request;
+/** undici's connector: the TCP/TLS connect an Agent makes for each new connection. */
+export const buildConnector: typeof Undici.buildConnector = parts.buildConnector;
 
 /** `dispatcher.request(options)`, for any dispatcher (a MockAgent too), without undici's index. */
 export function request(

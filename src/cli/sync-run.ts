@@ -79,9 +79,28 @@ async function syncWorkspace(
       vars: varsFor(settings),
     });
 
-  // an invalid desired state stops before anything connects to the API
+  const connect = () =>
+    connectTarget(io, settings, {
+      emulator: flags.emulator === true,
+      apiUrlFlag: flags.apiUrl,
+      concurrency: settings.concurrency,
+    });
+  // The API client is readied while the files load (its modules loaded, the key read, a
+  // connection opened: the TCP and TLS handshakes overlap the loading). Nothing is sent on it
+  // until the desired state is known valid: an invalid one closes it unused, and is reported
+  // before a missing key would be. The embedded emulator starts only after.
+  const early =
+    flags.emulator === true
+      ? undefined
+      : settle(
+          connect().then((target) => {
+            target.warm();
+            return target;
+          }),
+        );
   const loaded = await loadDesired();
   if (!loaded.ok) {
+    await early?.then((ready) => ready.target?.close());
     const report = { ...emptyReport(flags.dryRun === true, new Date()), phase: 'ConfigInvalid' as const };
     return {
       report: { ...report, issues: loaded.issues, warnings: loaded.warnings },
@@ -89,11 +108,7 @@ async function syncWorkspace(
     };
   }
 
-  const target = await connectTarget(io, settings, {
-    emulator: flags.emulator === true,
-    apiUrlFlag: flags.apiUrl,
-    concurrency: settings.concurrency,
-  });
+  const target = early ? await early.then(targetOrThrow) : await connect();
   try {
     const style = makeStyle(wantsColor(io));
     const progress = progressReporter(io, {
@@ -127,6 +142,21 @@ async function syncWorkspace(
   } finally {
     await target.close();
   }
+}
+
+type Settled = { target: Target; error?: undefined } | { target?: undefined; error: unknown };
+
+/** A connection attempt that may fail before anyone awaits it, without an unhandled rejection. */
+function settle(connecting: Promise<Target>): Promise<Settled> {
+  return connecting.then(
+    (target) => ({ target }),
+    (error: unknown) => ({ error }),
+  );
+}
+
+function targetOrThrow(ready: Settled): Target {
+  if (ready.target) return ready.target;
+  throw ready.error;
 }
 
 /**
