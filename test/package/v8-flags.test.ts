@@ -17,10 +17,10 @@ describe('the V8 flags the launcher sets', () => {
     expect(v8FlagsFor('validate')).not.toContain('--optimize-for-size');
   });
 
-  it('keeps the daemon young generation from growing; a one-shot command grows it once', () => {
-    expect(v8FlagsFor('daemon')).toContain('--semi-space-growth-factor=1');
-    for (const command of ['sync', 'validate', undefined])
-      expect(v8FlagsFor(command)).toContain(`--semi-space-growth-factor=${YOUNG_GROWTH}`);
+  it('grows the young generation of validate once; sync, the daemon and the rest keep 1 MB', () => {
+    expect(v8FlagsFor('validate')).toContain(`--semi-space-growth-factor=${YOUNG_GROWTH}`);
+    for (const command of ['sync', 'daemon', 'diff', undefined])
+      expect(v8FlagsFor(command)).toContain('--semi-space-growth-factor=1');
   });
 
   it('holds the young generation of validate at one growth: 2 x 8 MB, not 2 x 1 MB nor V8’s 2 x 64 MB', async () => {
