@@ -6,7 +6,8 @@ import { buildConnector } from './undici.js';
  * An Agent's connector that can open one connection ahead of the first request (`warm`): the
  * TCP and TLS handshakes then overlap the work that comes before that request. Nothing is sent
  * on it until a request is, so opening it is no API call; `discard` closes it unused. A
- * connection that failed or closed while it waited is replaced by a fresh one, as if never opened.
+ * connection the server closed while it waited is replaced by a fresh one; a connect that failed
+ * fails the first request as its own connect would have (the retry policy decides what follows).
  */
 export interface WarmConnector {
   connect: Undici.buildConnector.connector;
@@ -16,15 +17,17 @@ export interface WarmConnector {
 
 export function warmConnector(options: Undici.buildConnector.BuildOptions): WarmConnector {
   const base = buildConnector(options);
-  let spare: { origin: string; socket: Promise<Socket | undefined> } | undefined;
+  let spare: { origin: string; socket: Promise<{ socket: Socket } | { error: Error }> } | undefined;
   return {
     connect(connectOptions, callback) {
       const kept = spare?.origin === originOf(connectOptions) ? spare : undefined;
       if (!kept) return base(connectOptions, callback);
       spare = undefined;
-      void kept.socket.then((socket) =>
-        socket && !socket.destroyed ? callback(null, socket) : base(connectOptions, callback),
-      );
+      void kept.socket.then((made) => {
+        if ('error' in made) callback(made.error, null);
+        else if (made.socket.destroyed) base(connectOptions, callback);
+        else callback(null, made.socket);
+      });
     },
     warm(origin) {
       if (spare) return;
@@ -40,14 +43,16 @@ export function warmConnector(options: Undici.buildConnector.BuildOptions): Warm
       spare = {
         origin: originOf(connectOptions),
         socket: new Promise((resolve) => {
-          base(connectOptions, (error, socket) => resolve(error ? undefined : (socket as Socket)));
+          base(connectOptions, (error, socket) => resolve(error ? { error } : { socket: socket as Socket }));
         }),
       };
     },
     discard() {
       const kept = spare;
       spare = undefined;
-      void kept?.socket.then((socket) => socket?.destroy());
+      void kept?.socket.then((made) => {
+        if ('socket' in made) made.socket.destroy();
+      });
     },
   };
 }

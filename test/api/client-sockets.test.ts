@@ -158,6 +158,23 @@ describe('a connection opened ahead of the first request (warm)', () => {
     expect(server.events).toEqual(['connection 1', 'connection 2', 'request on connection 2']);
   });
 
+  it('fails the first request as its own connect would when the warm connect failed', async () => {
+    const server = await serve(() => {});
+    servers.pop()?.close();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const attempts: number[] = [];
+    const api = client(server.url, {
+      retry: { maxAttempts: 2 },
+      onRequest: (event) => attempts.push(event.attempt),
+    });
+    api.warm();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const error = await rejection(api.getConnector('connector-1'));
+    expect(error).toMatchObject({ code: 'API_NETWORK', attempts: 2 });
+    expect(error.message).toContain('connection refused, ECONNREFUSED');
+    expect(attempts).toEqual([1, 2]);
+  });
+
   it('closes a warm connection nobody used when the client closes', async () => {
     const server = await watched();
     const api = client(server.url);
