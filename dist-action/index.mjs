@@ -38945,9 +38945,11 @@ function warmConnector(options) {
       const kept2 = spare?.origin === originOf(connectOptions) ? spare : void 0;
       if (!kept2) return base(connectOptions, callback);
       spare = void 0;
-      void kept2.socket.then(
-        (socket) => socket && !socket.destroyed ? callback(null, socket) : base(connectOptions, callback)
-      );
+      void kept2.socket.then((made) => {
+        if ("error" in made) callback(made.error, null);
+        else if (made.socket.destroyed) base(connectOptions, callback);
+        else callback(null, made.socket);
+      });
     },
     warm(origin) {
       if (spare) return;
@@ -38963,14 +38965,16 @@ function warmConnector(options) {
       spare = {
         origin: originOf(connectOptions),
         socket: new Promise((resolve18) => {
-          base(connectOptions, (error2, socket) => resolve18(error2 ? void 0 : socket));
+          base(connectOptions, (error2, socket) => resolve18(error2 ? { error: error2 } : { socket }));
         })
       };
     },
     discard() {
       const kept2 = spare;
       spare = void 0;
-      void kept2?.socket.then((socket) => socket?.destroy());
+      void kept2?.socket.then((made) => {
+        if ("socket" in made) made.socket.destroy();
+      });
     }
   };
 }
