@@ -21,10 +21,12 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY schemas ./schemas
 COPY scripts/build-validators.ts ./scripts/
+COPY scripts/build-vendor.ts ./scripts/
 COPY src ./src
 # the same steps as `npm run build`, with the image's Node (the `node` dev package was not installed):
-# compile, then write the schema validators as plain code so no command compiles them at start-up
-RUN node node_modules/typescript/bin/tsc -p tsconfig.build.json && node scripts/build-validators.ts
+# compile, then write the schema validators as plain code so no command compiles them at start-up,
+# and bundle the yaml library into one file
+RUN node node_modules/typescript/bin/tsc -p tsconfig.build.json && node scripts/build-validators.ts && node scripts/build-vendor.ts
 
 # --- runtime: production dependencies only, non-root ---------------------------------------------
 FROM ${NODE_IMAGE} AS runtime

@@ -11,12 +11,13 @@ if (versionProblem) {
 const { enableCompileCache } = await import('node:module');
 const { homedir } = await import('node:os');
 const { join } = await import('node:path');
-const { setFlagsFromString } = await import('node:v8');
+const v8 = await import('node:v8');
 
 // set before the CLI is imported, which a static import would run first (see v8-flags.js)
-const { v8FlagsFor } = await import('./v8-flags.js');
+const { holdYoungGeneration, v8FlagsFor } = await import('./v8-flags.js');
 const command = process.argv.slice(2).find((arg) => !arg.startsWith('-'));
-for (const flag of v8FlagsFor(command)) setFlagsFromString(flag);
+for (const flag of v8FlagsFor(command)) v8.setFlagsFromString(flag);
+holdYoungGeneration(command, v8);
 // V8's compiled code of the CLI is kept between runs: each run otherwise compiles its code
 // afresh, 40-50 ms of a 1,000-connector sync spent before the first write. The folder is the
 // user's own cache ($XDG_CACHE_HOME or ~/.cache), not Node's default in the shared temp folder,

@@ -3919,10 +3919,10 @@ var require_directives = __commonJS({
     };
     var escapeTagName = (tn) => tn.replace(/[!,[\]{}]/g, (ch) => escapeChars[ch]);
     var Directives = class _Directives {
-      constructor(yaml, tags) {
+      constructor(yaml2, tags) {
         this.docStart = null;
         this.docEnd = false;
-        this.yaml = Object.assign({}, _Directives.defaultYaml, yaml);
+        this.yaml = Object.assign({}, _Directives.defaultYaml, yaml2);
         this.tags = Object.assign({}, _Directives.defaultTags, tags);
       }
       clone() {
@@ -11018,11 +11018,20 @@ var require_dist = __commonJS({
   }
 });
 
+// src/yaml.ts
+var yaml;
+var init_yaml = __esm({
+  "src/yaml.ts"() {
+    "use strict";
+    yaml = __toESM(require_dist(), 1);
+  }
+});
+
 // src/probe/lock.ts
 function parseLock(text4) {
   let data;
   try {
-    data = (0, import_yaml.parse)(text4);
+    data = parse(text4);
   } catch (error2) {
     return {
       ok: false,
@@ -11071,7 +11080,7 @@ function renderLock(lock) {
     }
     connectors2[connector] = { tools };
   }
-  return HEADER + (0, import_yaml.stringify)({ version: 1, connectors: connectors2 }, { lineWidth: 0 });
+  return HEADER + stringify({ version: 1, connectors: connectors2 }, { lineWidth: 0 });
 }
 function compareTools(locked, current, fields = FIELDS) {
   const added = [...current.keys()].filter((name) => !locked.has(name)).sort(byCodePoint);
@@ -11095,11 +11104,12 @@ function isRecord(value) {
 function byCodePoint(a, b2) {
   return a < b2 ? -1 : a > b2 ? 1 : 0;
 }
-var import_yaml, LOCK_FILE, HEADER, DIGEST, FIELDS;
+var parse, stringify, LOCK_FILE, HEADER, DIGEST, FIELDS;
 var init_lock = __esm({
   "src/probe/lock.ts"() {
     "use strict";
-    import_yaml = __toESM(require_dist(), 1);
+    init_yaml();
+    ({ parse, stringify } = yaml);
     LOCK_FILE = "connector-sync.lock.yaml";
     HEADER = "# connector-sync tool lock: the MCP tools reviewed per connector (written by `connector-sync probe --update-lock`).\n# Each digest is sha256 of the canonical JSON of that part of the tool. Review changes to this file like code.\n";
     DIGEST = /^sha256:[0-9a-f]{64}$/;
@@ -11605,6 +11615,61 @@ var init_line = __esm({
 });
 
 // node_modules/diff/libesm/patch/create.js
+var create_exports = {};
+__export(create_exports, {
+  FILE_HEADERS_ONLY: () => FILE_HEADERS_ONLY,
+  INCLUDE_HEADERS: () => INCLUDE_HEADERS,
+  OMIT_HEADERS: () => OMIT_HEADERS,
+  createPatch: () => createPatch,
+  createTwoFilesPatch: () => createTwoFilesPatch,
+  formatPatch: () => formatPatch,
+  structuredPatch: () => structuredPatch
+});
+function needsQuoting(s3) {
+  for (let i = 0; i < s3.length; i++) {
+    if (s3[i] < " " || s3[i] > "~" || s3[i] === '"' || s3[i] === "\\") {
+      return true;
+    }
+  }
+  return false;
+}
+function quoteFileNameIfNeeded(s3) {
+  if (!needsQuoting(s3)) {
+    return s3;
+  }
+  let result = '"';
+  const bytes = new TextEncoder().encode(s3);
+  let i = 0;
+  while (i < bytes.length) {
+    const b2 = bytes[i];
+    if (b2 === 7) {
+      result += "\\a";
+    } else if (b2 === 8) {
+      result += "\\b";
+    } else if (b2 === 9) {
+      result += "\\t";
+    } else if (b2 === 10) {
+      result += "\\n";
+    } else if (b2 === 11) {
+      result += "\\v";
+    } else if (b2 === 12) {
+      result += "\\f";
+    } else if (b2 === 13) {
+      result += "\\r";
+    } else if (b2 === 34) {
+      result += '\\"';
+    } else if (b2 === 92) {
+      result += "\\\\";
+    } else if (b2 >= 32 && b2 <= 126) {
+      result += String.fromCharCode(b2);
+    } else {
+      result += "\\" + b2.toString(8).padStart(3, "0");
+    }
+    i++;
+  }
+  result += '"';
+  return result;
+}
 function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
   let optionsObj;
   if (!options) {
@@ -11711,6 +11776,100 @@ function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, ne
     };
   }
 }
+function formatPatch(patch, headerOptions) {
+  var _a3, _b, _c, _d, _e, _f;
+  if (!headerOptions) {
+    headerOptions = INCLUDE_HEADERS;
+  }
+  if (Array.isArray(patch)) {
+    if (patch.length > 1 && !headerOptions.includeFileHeaders && !patch.every((p) => p.isGit)) {
+      throw new Error("Cannot omit file headers on a multi-file patch. (The result would be unparseable; how would a tool trying to apply the patch know which changes are to which file?)");
+    }
+    return patch.map((p) => formatPatch(p, headerOptions)).join("\n");
+  }
+  const ret2 = [];
+  if (patch.isGit) {
+    headerOptions = INCLUDE_HEADERS;
+    if (!patch.oldFileName) {
+      throw new Error("oldFileName must be specified for Git patches");
+    }
+    if (!patch.newFileName) {
+      throw new Error("newFileName must be specified for Git patches");
+    }
+    let gitOldName = patch.oldFileName;
+    let gitNewName = patch.newFileName;
+    if (patch.isCreate && gitOldName === "/dev/null") {
+      gitOldName = gitNewName.replace(/^b\//, "a/");
+    } else if (patch.isDelete && gitNewName === "/dev/null") {
+      gitNewName = gitOldName.replace(/^a\//, "b/");
+    }
+    ret2.push("diff --git " + quoteFileNameIfNeeded(gitOldName) + " " + quoteFileNameIfNeeded(gitNewName));
+    if (patch.isDelete) {
+      ret2.push("deleted file mode " + ((_a3 = patch.oldMode) !== null && _a3 !== void 0 ? _a3 : "100644"));
+    }
+    if (patch.isCreate) {
+      ret2.push("new file mode " + ((_b = patch.newMode) !== null && _b !== void 0 ? _b : "100644"));
+    }
+    if (patch.oldMode && patch.newMode && !patch.isDelete && !patch.isCreate) {
+      ret2.push("old mode " + patch.oldMode);
+      ret2.push("new mode " + patch.newMode);
+    }
+    if (patch.isRename) {
+      ret2.push("rename from " + quoteFileNameIfNeeded(((_c = patch.oldFileName) !== null && _c !== void 0 ? _c : "").replace(/^a\//, "")));
+      ret2.push("rename to " + quoteFileNameIfNeeded(((_d = patch.newFileName) !== null && _d !== void 0 ? _d : "").replace(/^b\//, "")));
+    }
+    if (patch.isCopy) {
+      ret2.push("copy from " + quoteFileNameIfNeeded(((_e = patch.oldFileName) !== null && _e !== void 0 ? _e : "").replace(/^a\//, "")));
+      ret2.push("copy to " + quoteFileNameIfNeeded(((_f = patch.newFileName) !== null && _f !== void 0 ? _f : "").replace(/^b\//, "")));
+    }
+  } else {
+    if (headerOptions.includeIndex && patch.oldFileName == patch.newFileName && patch.oldFileName !== void 0) {
+      ret2.push("Index: " + patch.oldFileName);
+    }
+    if (headerOptions.includeUnderline) {
+      ret2.push("===================================================================");
+    }
+  }
+  const hasHunks = patch.hunks.length > 0;
+  if (headerOptions.includeFileHeaders && patch.oldFileName !== void 0 && patch.newFileName !== void 0 && (!patch.isGit || hasHunks)) {
+    ret2.push("--- " + quoteFileNameIfNeeded(patch.oldFileName) + (patch.oldHeader ? "	" + patch.oldHeader : ""));
+    ret2.push("+++ " + quoteFileNameIfNeeded(patch.newFileName) + (patch.newHeader ? "	" + patch.newHeader : ""));
+  }
+  for (let i = 0; i < patch.hunks.length; i++) {
+    const hunk = patch.hunks[i];
+    const oldStart = hunk.oldLines === 0 ? hunk.oldStart - 1 : hunk.oldStart;
+    const newStart = hunk.newLines === 0 ? hunk.newStart - 1 : hunk.newStart;
+    ret2.push("@@ -" + oldStart + "," + hunk.oldLines + " +" + newStart + "," + hunk.newLines + " @@");
+    for (const line of hunk.lines) {
+      ret2.push(line);
+    }
+  }
+  return ret2.join("\n") + "\n";
+}
+function createTwoFilesPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
+  if (typeof options === "function") {
+    options = { callback: options };
+  }
+  if (!(options === null || options === void 0 ? void 0 : options.callback)) {
+    const patchObj = structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options);
+    if (!patchObj) {
+      return;
+    }
+    return formatPatch(patchObj, options === null || options === void 0 ? void 0 : options.headerOptions);
+  } else {
+    const { callback } = options;
+    structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, Object.assign(Object.assign({}, options), { callback: (patchObj) => {
+      if (!patchObj) {
+        callback(void 0);
+      } else {
+        callback(formatPatch(patchObj, options.headerOptions));
+      }
+    } }));
+  }
+}
+function createPatch(fileName, oldStr, newStr, oldHeader, newHeader, options) {
+  return createTwoFilesPatch(fileName, fileName, oldStr, newStr, oldHeader, newHeader, options);
+}
 function splitLines(text4) {
   const hasTrailingNl = text4.endsWith("\n");
   const result = text4.split("\n").map((line) => line + "\n");
@@ -11721,20 +11880,30 @@ function splitLines(text4) {
   }
   return result;
 }
+var INCLUDE_HEADERS, FILE_HEADERS_ONLY, OMIT_HEADERS;
 var init_create = __esm({
   "node_modules/diff/libesm/patch/create.js"() {
     init_line();
-  }
-});
-
-// node_modules/diff/libesm/index.js
-var init_libesm = __esm({
-  "node_modules/diff/libesm/index.js"() {
-    init_create();
+    INCLUDE_HEADERS = {
+      includeIndex: true,
+      includeUnderline: true,
+      includeFileHeaders: true
+    };
+    FILE_HEADERS_ONLY = {
+      includeIndex: false,
+      includeUnderline: false,
+      includeFileHeaders: true
+    };
+    OMIT_HEADERS = {
+      includeIndex: false,
+      includeUnderline: false,
+      includeFileHeaders: false
+    };
   }
 });
 
 // src/render/values.ts
+import { createRequire } from "node:module";
 function showValue(value, limit = 120) {
   if (value === null) return "(empty)";
   const oneLine = value.includes("\n") ? `${value.split("\n")[0]} \u2026` : value;
@@ -11746,7 +11915,7 @@ function isLongText(before, after) {
   return long(before) || long(after);
 }
 function textDiff(field, before, after) {
-  const patch = structuredPatch(field, field, `${before ?? ""}
+  const patch = diffLibrary().structuredPatch(field, field, `${before ?? ""}
 `, `${after ?? ""}
 `, "", "", {
     context: 2
@@ -11756,11 +11925,17 @@ function textDiff(field, before, after) {
     ...hunk.lines.filter((line) => !line.startsWith("\\"))
   ]);
 }
+function diffLibrary() {
+  loaded ??= create_exports;
+  return loaded;
+}
+var require2, loaded;
 var init_values = __esm({
   "src/render/values.ts"() {
     "use strict";
-    init_libesm();
+    init_create();
     init_escape();
+    require2 = createRequire(import.meta.url);
   }
 });
 
@@ -13238,21 +13413,21 @@ function rangeStart(node2) {
   return range ? range[0] : void 0;
 }
 function keyText(pair) {
-  return (0, import_yaml2.isScalar)(pair.key) ? String(pair.key.value) : void 0;
+  return isScalar(pair.key) ? String(pair.key.value) : void 0;
 }
 function findNode(doc, segments) {
   let node2 = doc.contents;
   let key = null;
   for (const segment of segments) {
-    if ((0, import_yaml2.isAlias)(node2)) node2 = node2.resolve(doc) ?? node2;
+    if (isAlias(node2)) node2 = node2.resolve(doc) ?? node2;
     key = null;
-    if ((0, import_yaml2.isMap)(node2)) {
+    if (isMap(node2)) {
       const pair = node2.items.find((item) => keyText(item) === String(segment));
       if (pair === void 0) return { node: node2, key: null, complete: false };
       key = pair.key;
       node2 = pair.value ?? null;
       if (node2 === null || rangeStart(node2) === void 0) return { node: key, key, complete: true };
-    } else if ((0, import_yaml2.isSeq)(node2) && typeof segment === "number" && node2.items[segment] !== void 0) {
+    } else if (isSeq(node2) && typeof segment === "number" && node2.items[segment] !== void 0) {
       node2 = node2.items[segment];
     } else {
       return { node: node2, key: null, complete: false };
@@ -13274,7 +13449,7 @@ function locateInValue(ctx, segments, index) {
   const found2 = findNode(ctx.doc, segments);
   const node2 = found2.node;
   const start = rangeStart(node2);
-  if (start === void 0 || !(0, import_yaml2.isScalar)(node2) || typeof node2.value !== "string" || !node2.range) {
+  if (start === void 0 || !isScalar(node2) || typeof node2.value !== "string" || !node2.range) {
     return locateValue(ctx, segments);
   }
   const source = ctx.text.slice(node2.range[0], node2.range[1]);
@@ -13285,11 +13460,12 @@ function locateInValue(ctx, segments, index) {
   if (shift === void 0) return locateValue(ctx, segments);
   return positionAt(ctx.lineCounter, ctx.file, start + shift + index);
 }
-var import_yaml2;
+var isAlias, isMap, isScalar, isSeq;
 var init_positions = __esm({
   "src/config/positions.ts"() {
     "use strict";
-    import_yaml2 = __toESM(require_dist(), 1);
+    init_yaml();
+    ({ isAlias, isMap, isScalar, isSeq } = yaml);
   }
 });
 
@@ -21786,10 +21962,10 @@ var init_validator_compile = __esm({
 });
 
 // src/config/validators.ts
-import { createRequire } from "node:module";
+import { createRequire as createRequire2 } from "node:module";
 function precompiled(name) {
   try {
-    return require2(`./${generatedFile(name)}`);
+    return require3(`./${generatedFile(name)}`);
   } catch (error2) {
     const notBuilt = error2.code === "MODULE_NOT_FOUND" && String(error2.message).includes(generatedFile(name));
     if (notBuilt) return void 0;
@@ -21803,12 +21979,12 @@ function validator(name) {
   compiled.set(name, fresh);
   return fresh;
 }
-var require2, built, compiler, compiled;
+var require3, built, compiler, compiled;
 var init_validators = __esm({
   async "src/config/validators.ts"() {
     "use strict";
     init_validator_names();
-    require2 = createRequire(new URL("../src/config/validators.ts", import.meta.url).href);
+    require3 = createRequire2(new URL("../src/config/validators.ts", import.meta.url).href);
     built = { connector: precompiled("connector"), settings: precompiled("settings") };
     compiler = built.connector && built.settings ? void 0 : await Promise.resolve().then(() => (init_validator_compile(), validator_compile_exports));
     compiled = /* @__PURE__ */ new Map();
@@ -22725,8 +22901,8 @@ async function readSettingsFile(path2, explicit) {
     if (!explicit && error2.code === "ENOENT") return void 0;
     throw invalid(`cannot read the settings file ${path2}: ${error2.message}`);
   }
-  const lineCounter = new import_yaml3.LineCounter();
-  const doc = (0, import_yaml3.parseDocument)(text4, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text4, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const [syntax] = doc.errors;
   if (syntax) {
     const { line, col } = lineCounter.linePos(syntax.pos[0]);
@@ -22844,17 +23020,18 @@ function varsFor(settings) {
     environments: environmentNames(settings)
   };
 }
-var import_yaml3, DEFAULT_SETTINGS_FILE, DEFAULT_SETTINGS, FILE_ONLY, ENV_PREFIX, schemaCache;
+var LineCounter, parseDocument, DEFAULT_SETTINGS_FILE, DEFAULT_SETTINGS, FILE_ONLY, ENV_PREFIX, schemaCache;
 var init_settings = __esm({
   async "src/config/settings.ts"() {
     "use strict";
-    import_yaml3 = __toESM(require_dist(), 1);
     init_errors();
+    init_yaml();
     init_duration();
     init_environments();
     await init_policy();
     init_suggest();
     await init_validators();
+    ({ LineCounter, parseDocument } = yaml);
     DEFAULT_SETTINGS_FILE = ".connector-sync.yaml";
     DEFAULT_SETTINGS = {
       apiUrl: void 0,
@@ -37537,11 +37714,12 @@ var require_api_request = __commonJS({
 function request(dispatcher, options) {
   return import_api_request.default.call(dispatcher, options);
 }
-var import_agent, import_api_request;
+var import_agent, import_connect, import_api_request;
 var init_undici = __esm({
   "src/api/undici.ts"() {
     "use strict";
     import_agent = __toESM(require_agent(), 1);
+    import_connect = __toESM(require_connect(), 1);
     import_api_request = __toESM(require_api_request(), 1);
   }
 });
@@ -38635,6 +38813,59 @@ var init_transport = __esm({
   }
 });
 
+// src/api/warm.ts
+function warmConnector(options) {
+  const base = (0, import_connect.default)(options);
+  let spare;
+  return {
+    connect(connectOptions, callback) {
+      const kept2 = spare?.origin === originOf(connectOptions) ? spare : void 0;
+      if (!kept2) return base(connectOptions, callback);
+      spare = void 0;
+      void kept2.socket.then((made) => {
+        if ("error" in made) callback(made.error, null);
+        else if (made.socket.destroyed) base(connectOptions, callback);
+        else callback(null, made.socket);
+      });
+    },
+    warm(origin) {
+      if (spare) return;
+      const connectOptions = {
+        hostname: origin.hostname,
+        host: origin.host,
+        protocol: origin.protocol,
+        port: origin.port,
+        servername: null,
+        localAddress: null,
+        httpSocket: void 0
+      };
+      spare = {
+        origin: originOf(connectOptions),
+        socket: new Promise((resolve18) => {
+          base(connectOptions, (error2, socket) => resolve18(error2 ? { error: error2 } : { socket }));
+        })
+      };
+    },
+    discard() {
+      const kept2 = spare;
+      spare = void 0;
+      void kept2?.socket.then((made) => {
+        if ("socket" in made) made.socket.destroy();
+      });
+    }
+  };
+}
+function originOf(options) {
+  const port = options.port || (options.protocol === "https:" ? "443" : "80");
+  return `${options.protocol}//${options.hostname}:${port}`;
+}
+var init_warm = __esm({
+  "src/api/warm.ts"() {
+    "use strict";
+    init_undici();
+  }
+});
+
 // src/api/client.ts
 var client_exports = {};
 __export(client_exports, {
@@ -38653,7 +38884,8 @@ function createClient(options) {
     ...options.timeouts
   };
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 16));
-  const ownAgent = options.dispatcher === void 0 ? new import_agent.default({ connections: concurrency, connectTimeout: timeouts.connectMs, keepAliveTimeout: 3e4 }) : null;
+  const connector = options.dispatcher === void 0 ? warmConnector({ timeout: timeouts.connectMs }) : null;
+  const ownAgent = connector ? new import_agent.default({ connections: concurrency, connect: connector.connect, keepAliveTimeout: 3e4 }) : null;
   const dispatcher = options.dispatcher ?? ownAgent;
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? realSleep;
@@ -38811,7 +39043,11 @@ function createClient(options) {
     stats() {
       return { ...transport.stats(), pacing: pacer.snapshot() };
     },
+    warm() {
+      connector?.warm(base);
+    },
     async close() {
+      connector?.discard();
       if (closed) return;
       closed = true;
       await ownAgent?.close();
@@ -38877,6 +39113,7 @@ var init_client = __esm({
     init_shapes();
     init_transport();
     init_undici();
+    init_warm();
     MAX_PAGE_SIZE = 1e3;
     UUID2 = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
     ANY = (json3) => ({ ok: true, value: json3 });
@@ -42672,6 +42909,7 @@ async function connectTarget(io, settings, options) {
       id: `emulator:${dir}`,
       apiKey: new Secret(apiKey),
       stateDir: settings.stateDir ? environmentStateDir(settings, settings.stateDir) : join2(dir, "state"),
+      warm: () => api2.warm(),
       close: async () => {
         await api2.close();
         await emulator.close();
@@ -42698,6 +42936,7 @@ async function connectTarget(io, settings, options) {
     id: credentials2.baseUrl,
     apiKey: credentials2.apiKey,
     stateDir: environmentStateDir(settings, settings.stateDir ?? defaultStateDir(io.env)),
+    warm: () => api.warm(),
     close: () => api.close()
   };
 }
@@ -42715,7 +42954,7 @@ async function openTarget(io, flags, extra = {}) {
       protect: flags.protect
     },
     ...flags.settings ? { file: flags.settings } : {}
-  }).then((loaded) => oneEnvironment(loaded, flags.env, io.env));
+  }).then((loaded2) => oneEnvironment(loaded2, flags.env, io.env));
   const target = await connectTarget(io, settings, {
     emulator: flags.emulator === true,
     apiUrlFlag: flags.apiUrl,
@@ -43195,15 +43434,15 @@ var init_names = __esm({
 // src/config/parse.ts
 function duplicatePairs(doc, offset) {
   let result;
-  (0, import_yaml4.visit)(doc, {
+  visit(doc, {
     Map(_3, map) {
-      const index = map.items.findIndex((pair) => (0, import_yaml4.isScalar)(pair.key) && pair.key.range?.[0] === offset);
+      const index = map.items.findIndex((pair) => isScalar2(pair.key) && pair.key.range?.[0] === offset);
       if (index < 0) return void 0;
       const key = map.items[index]?.key;
-      if (!(0, import_yaml4.isScalar)(key)) return void 0;
-      const first = map.items.find((pair) => (0, import_yaml4.isScalar)(pair.key) && pair.key.value === key.value);
+      if (!isScalar2(key)) return void 0;
+      const first = map.items.find((pair) => isScalar2(pair.key) && pair.key.value === key.value);
       if (first !== void 0) result = { key: String(key.value), first };
-      return import_yaml4.visit.BREAK;
+      return visit.BREAK;
     }
   });
   return result;
@@ -43216,7 +43455,7 @@ function yamlIssue(ctx, error2, severity) {
     case "DUPLICATE_KEY": {
       const dup = duplicatePairs(ctx.doc, error2.pos[0]);
       const firstKey = dup?.first.key;
-      if (dup !== void 0 && (0, import_yaml4.isScalar)(firstKey) && firstKey.range) {
+      if (dup !== void 0 && isScalar2(firstKey) && firstKey.range) {
         const first = positionAt(ctx.lineCounter, ctx.file, firstKey.range[0]);
         return makeIssue(
           "duplicate-key",
@@ -43285,8 +43524,8 @@ function toData(ctx, issues) {
   }
 }
 function parseYaml(file, text4) {
-  const lineCounter = new import_yaml4.LineCounter();
-  const parsed2 = (0, import_yaml4.parseAllDocuments)(text4, { ...PARSE_OPTIONS, lineCounter });
+  const lineCounter = new LineCounter2();
+  const parsed2 = parseAllDocuments(text4, { ...PARSE_OPTIONS, lineCounter });
   const docs = Array.isArray(parsed2) ? parsed2 : [];
   const issues = [];
   const seen = /* @__PURE__ */ new Set();
@@ -43313,13 +43552,14 @@ function parseYaml(file, text4) {
   }
   return { documents, issues };
 }
-var import_yaml4, MAX_ALIAS_COUNT, PARSE_OPTIONS;
+var isScalar2, LineCounter2, parseAllDocuments, visit, MAX_ALIAS_COUNT, PARSE_OPTIONS;
 var init_parse = __esm({
   "src/config/parse.ts"() {
     "use strict";
-    import_yaml4 = __toESM(require_dist(), 1);
+    init_yaml();
     init_issues();
     init_positions();
+    ({ isScalar: isScalar2, LineCounter: LineCounter2, parseAllDocuments, visit } = yaml);
     MAX_ALIAS_COUNT = 100;
     PARSE_OPTIONS = { uniqueKeys: true, prettyErrors: false, strict: true };
   }
@@ -51365,13 +51605,13 @@ async function runOnce(deps, settings) {
 async function runSteps(deps, settings, report) {
   const finish2 = (phase, error2 = null) => Object.assign(report, { phase, error: error2, finishedAt: deps.now().toISOString() });
   try {
-    const loaded = await deps.loadDesired();
-    report.warnings = loaded.warnings;
-    if (!loaded.ok) {
-      report.issues = loaded.issues;
+    const loaded2 = await deps.loadDesired();
+    report.warnings = loaded2.warnings;
+    if (!loaded2.ok) {
+      report.issues = loaded2.issues;
       return finish2("ConfigInvalid");
     }
-    report.desired = loaded.state.connectors;
+    report.desired = loaded2.state.connectors;
     const lock = await deps.loadToolLock?.() ?? null;
     const opening = deps.openLedger?.();
     opening?.catch(() => {
@@ -51640,19 +51880,19 @@ function createReconciler(deps, initialSettings) {
     let usedLastGood = false;
     let invalid3 = null;
     const loadDesired = async () => {
-      const loaded = await deps.loadDesired(settings);
-      if (loaded.ok) {
-        lastGood = loaded;
+      const loaded2 = await deps.loadDesired(settings);
+      if (loaded2.ok) {
+        lastGood = loaded2;
         lastIssues = "";
-        deps.status.recordLoad(loaded, false);
-        return loaded;
+        deps.status.recordLoad(loaded2, false);
+        return loaded2;
       }
       deps.metrics.observeConfigError();
-      invalid3 = loaded.issues;
-      deps.status.recordLoad(loaded, lastGood !== null);
-      logIssues(deps.logger, loaded.issues, lastGood !== null && { prune: settings.prune }, lastIssues);
-      lastIssues = JSON.stringify(loaded.issues);
-      if (lastGood === null) return loaded;
+      invalid3 = loaded2.issues;
+      deps.status.recordLoad(loaded2, lastGood !== null);
+      logIssues(deps.logger, loaded2.issues, lastGood !== null && { prune: settings.prune }, lastIssues);
+      lastIssues = JSON.stringify(loaded2.issues);
+      if (lastGood === null) return loaded2;
       usedLastGood = true;
       return lastGood;
     };
@@ -60335,7 +60575,7 @@ var require_thread_stream = __commonJS({
 var require_transport = __commonJS({
   "node_modules/pino/lib/transport.js"(exports, module) {
     "use strict";
-    var { createRequire: createRequire2 } = __require("module");
+    var { createRequire: createRequire3 } = __require("module");
     var { existsSync } = __require("node:fs");
     var getCallers = require_caller();
     var { join: join13, isAbsolute: isAbsolute11, sep: sep5 } = __require("node:path");
@@ -60547,7 +60787,7 @@ var require_transport = __commonJS({
         for (const filePath of callers) {
           try {
             const context = filePath === "node:repl" ? process.cwd() + sep5 : filePath;
-            fixTarget2 = createRequire2(context).resolve(origin);
+            fixTarget2 = createRequire3(context).resolve(origin);
             break;
           } catch (err) {
             continue;
@@ -66513,7 +66753,7 @@ function twoEnvironments(names2) {
 }
 async function readSide(environment, paths, flags, io) {
   const { settings } = environment;
-  const loaded = await loadDesiredState(paths.length > 0 ? paths : settings.paths, {
+  const loaded2 = await loadDesiredState(paths.length > 0 ? paths : settings.paths, {
     // secrets are compared as the files declare them: no value is needed, none is read
     resolve: false,
     cwd: io.cwd,
@@ -66521,15 +66761,15 @@ async function readSide(environment, paths, flags, io) {
     policy: settings.policy,
     vars: varsFor(settings)
   });
-  if (!loaded.ok) {
+  if (!loaded2.ok) {
     io.stderr.write(`error: the connector files of ${environment.name} are invalid:
 `);
-    io.stderr.write(renderIssuesText(loaded.issues, { color: wantsColor(io, "stderr") }));
+    io.stderr.write(renderIssuesText(loaded2.issues, { color: wantsColor(io, "stderr") }));
     return null;
   }
   const side = {
     name: environment.name,
-    desired: loaded.state.connectors,
+    desired: loaded2.state.connectors,
     scope: { include: settings.scope, protect: settings.protect },
     vars: environment.vars
   };
@@ -66726,7 +66966,7 @@ function connectorToYaml(connector, schemaPath) {
   if (metadata !== null) document.oauth2_server_metadata = metadata;
   const { bearer, headers } = shownCredentials(connector);
   if (bearer.length > 0) document.credentials = bearer;
-  const body = (0, import_yaml5.stringify)(document, { lineWidth: 0, blockQuote: "literal" });
+  const body = stringify2(document, { lineWidth: 0, blockQuote: "literal" });
   return `# yaml-language-server: $schema=${schemaPath}
 # Exported by connector-sync from the workspace.
 ${body}${secretHeadersHint(connector, secret, Object.keys(plain2).length > 0)}${oauthHint(connector)}${headerCredentialsHint(headers, bearer.length > 0)}${ACTIVE_FOR_HINT}`;
@@ -66821,12 +67061,13 @@ function secretHeadersHint(connector, names2, underPlain) {
     ""
   ].join("\n");
 }
-var import_yaml5, ACTIVE_FOR_HINT, SCOPES, HEADER_NAME, METADATA_KEYS;
+var stringify2, ACTIVE_FOR_HINT, SCOPES, HEADER_NAME, METADATA_KEYS;
 var init_export_yaml = __esm({
   "src/render/export-yaml.ts"() {
     "use strict";
-    import_yaml5 = __toESM(require_dist(), 1);
     init_normalize();
+    init_yaml();
+    ({ stringify: stringify2 } = yaml);
     ACTIVE_FOR_HINT = [
       "# active_for is not exported: the API does not show in which scopes (user, workspace, organization)",
       "# a connector is active. Declare it to manage activation; the list is then the whole truth.",
@@ -80260,24 +80501,24 @@ async function runProbe(paths, options, io, color) {
     io.env
   );
   const defaults = settings.environment ? settings.paths : [DEFAULT_PATH];
-  const loaded = await loadDesiredState(paths.length > 0 ? paths : defaults, {
+  const loaded2 = await loadDesiredState(paths.length > 0 ? paths : defaults, {
     resolve: options.resolve === true,
     cwd: io.cwd,
     env: io.env,
     vars: varsFor(settings)
   });
-  if (!loaded.ok) {
-    const files = loaded.files ?? [];
+  if (!loaded2.ok) {
+    const files = loaded2.files ?? [];
     io.stderr.write(
-      renderIssuesText(sortIssues([...loaded.issues, ...loaded.warnings], files), {
+      renderIssuesText(sortIssues([...loaded2.issues, ...loaded2.warnings], files), {
         color: color && wantsColor(io, "stderr")
       })
     );
-    io.stderr.write(renderFailureSummary(loaded.issues, files.length));
+    io.stderr.write(renderFailureSummary(loaded2.issues, files.length));
     return false;
   }
   const lock = await readToolLock(io.cwd);
-  const connectors2 = loaded.state.connectors.filter(
+  const connectors2 = loaded2.state.connectors.filter(
     (connector) => (!options.scope || matchesAny(connector.name, options.scope)) && !(options.protect && matchesAny(connector.name, options.protect))
   );
   const results = await probeConnectors(connectors2, {
@@ -80360,59 +80601,6 @@ var init_probe = __esm({
   }
 });
 
-// src/render/json-stream.ts
-function* jsonChunks(value, indent = "", key = "") {
-  const json3 = toJsonValue(value, key);
-  if (Array.isArray(json3) && json3.length > 0) {
-    yield "[";
-    for (let i = 0; i < json3.length; i++) {
-      yield `${i === 0 ? "" : ","}
-${indent}  `;
-      yield stringifyIndented(json3[i], `${indent}  `, String(i));
-    }
-    yield `
-${indent}]`;
-  } else if (isObject3(json3)) {
-    const entries = Object.entries(json3).filter(([, v2]) => isSerializable(toJsonValue(v2, "")));
-    if (entries.length === 0) {
-      yield "{}";
-      return;
-    }
-    yield "{";
-    let first = true;
-    for (const [name, member] of entries) {
-      yield `${first ? "" : ","}
-${indent}  ${JSON.stringify(name)}: `;
-      yield* jsonChunks(member, `${indent}  `, name);
-      first = false;
-    }
-    yield `
-${indent}}`;
-  } else {
-    yield JSON.stringify(json3) ?? "null";
-  }
-}
-function stringifyIndented(value, indent, key) {
-  const text4 = JSON.stringify(toJsonValue(value, key), null, 2) ?? "null";
-  return text4.includes("\n") ? text4.replaceAll("\n", `
-${indent}`) : text4;
-}
-function toJsonValue(value, key) {
-  const withToJson = value;
-  return withToJson !== null && typeof withToJson === "object" && typeof withToJson.toJSON === "function" ? withToJson.toJSON(key) : value;
-}
-function isObject3(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function isSerializable(value) {
-  return value !== void 0 && typeof value !== "function" && typeof value !== "symbol";
-}
-var init_json_stream = __esm({
-  "src/render/json-stream.ts"() {
-    "use strict";
-  }
-});
-
 // src/cli/progress.ts
 function progressReporter(io, options) {
   if (!options.forPeople)
@@ -80479,6 +80667,63 @@ var init_progress = __esm({
   }
 });
 
+// src/render/json-stream.ts
+var json_stream_exports = {};
+__export(json_stream_exports, {
+  jsonChunks: () => jsonChunks
+});
+function* jsonChunks(value, indent = "", key = "") {
+  const json3 = toJsonValue(value, key);
+  if (Array.isArray(json3) && json3.length > 0) {
+    yield "[";
+    for (let i = 0; i < json3.length; i++) {
+      yield `${i === 0 ? "" : ","}
+${indent}  `;
+      yield stringifyIndented(json3[i], `${indent}  `, String(i));
+    }
+    yield `
+${indent}]`;
+  } else if (isObject3(json3)) {
+    const entries = Object.entries(json3).filter(([, v2]) => isSerializable(toJsonValue(v2, "")));
+    if (entries.length === 0) {
+      yield "{}";
+      return;
+    }
+    yield "{";
+    let first = true;
+    for (const [name, member] of entries) {
+      yield `${first ? "" : ","}
+${indent}  ${JSON.stringify(name)}: `;
+      yield* jsonChunks(member, `${indent}  `, name);
+      first = false;
+    }
+    yield `
+${indent}}`;
+  } else {
+    yield JSON.stringify(json3) ?? "null";
+  }
+}
+function stringifyIndented(value, indent, key) {
+  const text4 = JSON.stringify(toJsonValue(value, key), null, 2) ?? "null";
+  return text4.includes("\n") ? text4.replaceAll("\n", `
+${indent}`) : text4;
+}
+function toJsonValue(value, key) {
+  const withToJson = value;
+  return withToJson !== null && typeof withToJson === "object" && typeof withToJson.toJSON === "function" ? withToJson.toJSON(key) : value;
+}
+function isObject3(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function isSerializable(value) {
+  return value !== void 0 && typeof value !== "function" && typeof value !== "symbol";
+}
+var init_json_stream = __esm({
+  "src/render/json-stream.ts"() {
+    "use strict";
+  }
+});
+
 // src/cli/sync-run.ts
 var sync_run_exports = {};
 __export(sync_run_exports, {
@@ -80524,19 +80769,27 @@ async function syncWorkspace(paths, flags, io, run) {
     policy: settings.policy,
     vars: varsFor(settings)
   });
-  const loaded = await loadDesired();
-  if (!loaded.ok) {
-    const report = { ...emptyReport(flags.dryRun === true, /* @__PURE__ */ new Date()), phase: "ConfigInvalid" };
-    return {
-      report: { ...report, issues: loaded.issues, warnings: loaded.warnings },
-      apiUrl: "(not contacted)"
-    };
-  }
-  const target = await connectTarget(io, settings, {
+  const connect = () => connectTarget(io, settings, {
     emulator: flags.emulator === true,
     apiUrlFlag: flags.apiUrl,
     concurrency: settings.concurrency
   });
+  const early = flags.emulator === true ? void 0 : settle2(
+    connect().then((target2) => {
+      target2.warm();
+      return target2;
+    })
+  );
+  const loaded2 = await loadDesired();
+  if (!loaded2.ok) {
+    await early?.then((ready) => ready.target?.close());
+    const report = { ...emptyReport(flags.dryRun === true, /* @__PURE__ */ new Date()), phase: "ConfigInvalid" };
+    return {
+      report: { ...report, issues: loaded2.issues, warnings: loaded2.warnings },
+      apiUrl: "(not contacted)"
+    };
+  }
+  const target = early ? await early.then(targetOrThrow) : await connect();
   try {
     const style = makeStyle(wantsColor(io));
     const progress = progressReporter(io, {
@@ -80546,7 +80799,7 @@ async function syncWorkspace(paths, flags, io, run) {
     });
     const report = await runOnce(
       {
-        loadDesired: async () => loaded,
+        loadDesired: async () => loaded2,
         api: target.api,
         apiUrl: target.id,
         openLedger: () => openLedger(target.stateDir, target.id, target.apiKey),
@@ -80570,6 +80823,16 @@ async function syncWorkspace(paths, flags, io, run) {
   } finally {
     await target.close();
   }
+}
+function settle2(connecting) {
+  return connecting.then(
+    (target) => ({ target }),
+    (error2) => ({ error: error2 })
+  );
+}
+function targetOrThrow(ready) {
+  if (ready.target) return ready.target;
+  throw ready.error;
 }
 async function syncEnvironments(names2, flags, io, sync) {
   const style = makeStyle(wantsColor(io));
@@ -80603,7 +80866,8 @@ async function syncEnvironments(names2, flags, io, sync) {
       ok: worst !== EXIT.error,
       environments: json3
     };
-    writeChunks(io.stdout, jsonChunks(document));
+    const { jsonChunks: jsonChunks2 } = await Promise.resolve().then(() => (init_json_stream(), json_stream_exports));
+    writeChunks(io.stdout, jsonChunks2(document));
     io.stdout.write("\n");
   } else if (flags.output === "text") {
     const outcome3 = ([name, code]) => `${name} ${code === EXIT.error ? style.remove("failed") : style.add("ok")}`;
@@ -80640,10 +80904,13 @@ async function finish(run, flags, io, section) {
   if (section && flags.output === "json") {
     section.json.push({ name: section.environment, exit_code: code, report: reportToJson(report, context) });
   } else if (flags.output === "json") {
-    writeChunks(io.stdout, jsonChunks(reportToJson(report, context)));
+    const { jsonChunks: jsonChunks2 } = await Promise.resolve().then(() => (init_json_stream(), json_stream_exports));
+    writeChunks(io.stdout, jsonChunks2(reportToJson(report, context)));
     io.stdout.write("\n");
-  } else if (flags.output === "markdown") io.stdout.write(heading + renderReportMarkdown(report, context));
-  else {
+  } else if (flags.output === "markdown") {
+    const { renderReportMarkdown: renderReportMarkdown2 } = await Promise.resolve().then(() => (init_markdown(), markdown_exports));
+    io.stdout.write(heading + renderReportMarkdown2(report, context));
+  } else {
     if (!shown2.headShown) io.stderr.write(reportIssuesText(report));
     writeLines(
       io.stdout,
@@ -80657,10 +80924,12 @@ async function finish(run, flags, io, section) {
     );
   }
   const summaryFile = io.env.GITHUB_STEP_SUMMARY;
-  if (summaryFile)
-    await appendFile2(resolve17(io.cwd, summaryFile), heading + renderReportMarkdown(report, context));
-  if (io.env.GITHUB_ACTIONS === "true" && flags.output !== "json") {
-    for (const line of githubAnnotations(report)) io.stdout.write(`${line}
+  const annotate = io.env.GITHUB_ACTIONS === "true" && flags.output !== "json";
+  if (summaryFile || annotate) {
+    const { githubAnnotations: githubAnnotations2, renderReportMarkdown: renderReportMarkdown2 } = await Promise.resolve().then(() => (init_markdown(), markdown_exports));
+    if (summaryFile)
+      await appendFile2(resolve17(io.cwd, summaryFile), heading + renderReportMarkdown2(report, context));
+    if (annotate) for (const line of githubAnnotations2(report)) io.stdout.write(`${line}
 `);
   }
   return code;
@@ -80726,8 +80995,6 @@ var init_sync_run = __esm({
     await init_run_once();
     init_run_settings();
     init_saved_plan();
-    init_json_stream();
-    init_markdown();
     init_report_json();
     init_report_text();
     init_style();

@@ -32,21 +32,35 @@ const ownUrl: Plugin = {
 };
 
 /**
- * src/api/undici.ts loads two of undici's modules by path at run time (a faster start than its
- * index); there is no node_modules beside the bundle, so here they are imported statically.
+ * Some modules of src/ load a library at run time by path (src/vendor.ts: the build's one-file
+ * bundles, else the package's modules; the diff library when first used): there is no
+ * node_modules beside the action's bundle, so here each is imported statically instead.
  */
-const undiciInside: Plugin = {
-  name: 'undici-inside',
+const REPLACED: Record<string, string[]> = {
+  'api/undici.ts': [
+    `export { default as Agent } from 'undici/lib/dispatcher/agent.js';`,
+    `export { default as buildConnector } from 'undici/lib/core/connect.js';`,
+    `import requestOn from 'undici/lib/api/api-request.js';`,
+    'export function request(dispatcher, options) { return requestOn.call(dispatcher, options); }',
+  ],
+  'yaml.ts': [`import * as yaml from 'yaml';`, 'export { yaml };'],
+};
+
+const librariesInside: Plugin = {
+  name: 'libraries-inside',
   setup(builder) {
-    builder.onLoad({ filter: /[\\/]src[\\/]api[\\/]undici\.ts$/ }, () => ({
-      contents: [
-        `export { default as Agent } from 'undici/lib/dispatcher/agent.js';`,
-        `import requestOn from 'undici/lib/api/api-request.js';`,
-        'export function request(dispatcher, options) { return requestOn.call(dispatcher, options); }',
-      ].join('\n'),
-      loader: 'js',
-      resolveDir: ROOT,
-    }));
+    builder.onLoad({ filter: /[\\/]src[\\/](api[\\/]undici|yaml)\.ts$/ }, (args) => {
+      const file = relative(join(ROOT, 'src'), args.path).split('\\').join('/');
+      return { contents: REPLACED[file]!.join('\n'), loader: 'js', resolveDir: ROOT };
+    });
+    builder.onLoad({ filter: /[\\/]src[\\/]render[\\/]values\.ts$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8');
+      const lazy = "require('diff/lib/patch/create.js')";
+      if (!text.includes(lazy))
+        throw new Error(`${args.path} no longer loads ${lazy}: update build-action.ts`);
+      const contents = `import * as diffCreate from 'diff/lib/patch/create.js';\n${text.replace(lazy, 'diffCreate')}`;
+      return { contents, loader: 'ts', resolveDir: dirname(args.path) };
+    });
   },
 };
 
@@ -68,8 +82,8 @@ export async function bundleText(): Promise<string> {
     banner: {
       js: `import { createRequire as __actionRequire } from 'node:module'; const require = __actionRequire(import.meta.url);`,
     },
-    // undiciInside first: the first plugin that loads a file wins
-    plugins: [undiciInside, ownUrl],
+    // librariesInside first: the first plugin that loads a file wins
+    plugins: [librariesInside, ownUrl],
   });
   return result.outputFiles[0]!.text;
 }

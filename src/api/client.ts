@@ -34,6 +34,7 @@ import type {
   UpdateConnectorBody,
 } from './types.js';
 import { Agent } from './undici.js';
+import { warmConnector } from './warm.js';
 
 /** Settings of a Connectors API client; only the base URL and the key are required. */
 export interface ClientOptions {
@@ -68,6 +69,8 @@ export interface ClientOptions {
 
 /** The real client: a ConnectorsApi whose delete says whether it was already gone, and whose auth URL has its expiry. */
 export interface ConnectorsClient extends ConnectorsApi {
+  /** Opens a connection to the API ahead of the first request (no request is sent; see warm.ts). */
+  warm(): void;
   listAgents(options?: CallOptions): Promise<AgentListing>;
   deleteConnector(id: string, options?: CallOptions): Promise<DeleteResult>;
   getAuthUrl(
@@ -98,10 +101,10 @@ export function createClient(options: ClientOptions): ConnectorsClient {
     ...options.timeouts,
   };
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 16));
-  const ownAgent =
-    options.dispatcher === undefined
-      ? new Agent({ connections: concurrency, connectTimeout: timeouts.connectMs, keepAliveTimeout: 30_000 })
-      : null;
+  const connector = options.dispatcher === undefined ? warmConnector({ timeout: timeouts.connectMs }) : null;
+  const ownAgent = connector
+    ? new Agent({ connections: concurrency, connect: connector.connect, keepAliveTimeout: 30_000 })
+    : null;
   const dispatcher = options.dispatcher ?? ownAgent!;
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? realSleep;
@@ -284,7 +287,12 @@ export function createClient(options: ClientOptions): ConnectorsClient {
       return { ...transport.stats(), pacing: pacer.snapshot() };
     },
 
+    warm(): void {
+      connector?.warm(base);
+    },
+
     async close(): Promise<void> {
+      connector?.discard();
       if (closed) return;
       closed = true;
       await ownAgent?.close();

@@ -15,8 +15,6 @@ import {
   savedPlanSources,
   savePlan,
 } from '../reconcile/saved-plan.js';
-import { jsonChunks } from '../render/json-stream.js';
-import { githubAnnotations, renderReportMarkdown } from '../render/markdown.js';
 import { hasChanges, isSuccess, reportToJson } from '../render/report-json.js';
 import { reportIssuesText, reportTextLines } from '../render/report-text.js';
 import { makeStyle } from '../render/style.js';
@@ -81,9 +79,28 @@ async function syncWorkspace(
       vars: varsFor(settings),
     });
 
-  // an invalid desired state stops before anything connects to the API
+  const connect = () =>
+    connectTarget(io, settings, {
+      emulator: flags.emulator === true,
+      apiUrlFlag: flags.apiUrl,
+      concurrency: settings.concurrency,
+    });
+  // The API client is readied while the files load (its modules loaded, the key read, a
+  // connection opened: the TCP and TLS handshakes overlap the loading). Nothing is sent on it
+  // until the desired state is known valid: an invalid one closes it unused, and is reported
+  // before a missing key would be. The embedded emulator starts only after.
+  const early =
+    flags.emulator === true
+      ? undefined
+      : settle(
+          connect().then((target) => {
+            target.warm();
+            return target;
+          }),
+        );
   const loaded = await loadDesired();
   if (!loaded.ok) {
+    await early?.then((ready) => ready.target?.close());
     const report = { ...emptyReport(flags.dryRun === true, new Date()), phase: 'ConfigInvalid' as const };
     return {
       report: { ...report, issues: loaded.issues, warnings: loaded.warnings },
@@ -91,11 +108,7 @@ async function syncWorkspace(
     };
   }
 
-  const target = await connectTarget(io, settings, {
-    emulator: flags.emulator === true,
-    apiUrlFlag: flags.apiUrl,
-    concurrency: settings.concurrency,
-  });
+  const target = early ? await early.then(targetOrThrow) : await connect();
   try {
     const style = makeStyle(wantsColor(io));
     const progress = progressReporter(io, {
@@ -129,6 +142,21 @@ async function syncWorkspace(
   } finally {
     await target.close();
   }
+}
+
+type Settled = { target: Target; error?: undefined } | { target?: undefined; error: unknown };
+
+/** A connection attempt that may fail before anyone awaits it, without an unhandled rejection. */
+function settle(connecting: Promise<Target>): Promise<Settled> {
+  return connecting.then(
+    (target) => ({ target }),
+    (error: unknown) => ({ error }),
+  );
+}
+
+function targetOrThrow(ready: Settled): Target {
+  if (ready.target) return ready.target;
+  throw ready.error;
 }
 
 /**
@@ -170,6 +198,7 @@ async function syncEnvironments(
       ok: worst !== EXIT.error,
       environments: json,
     };
+    const { jsonChunks } = await import('../render/json-stream.js');
     writeChunks(io.stdout, jsonChunks(document));
     io.stdout.write('\n');
   } else if (flags.output === 'text') {
@@ -222,10 +251,13 @@ async function finish(
     // one document for every environment, printed once they have all run
     section.json.push({ name: section.environment, exit_code: code, report: reportToJson(report, context) });
   } else if (flags.output === 'json') {
+    const { jsonChunks } = await import('../render/json-stream.js');
     writeChunks(io.stdout, jsonChunks(reportToJson(report, context)));
     io.stdout.write('\n');
-  } else if (flags.output === 'markdown') io.stdout.write(heading + renderReportMarkdown(report, context));
-  else {
+  } else if (flags.output === 'markdown') {
+    const { renderReportMarkdown } = await import('../render/markdown.js');
+    io.stdout.write(heading + renderReportMarkdown(report, context));
+  } else {
     // configuration problems are diagnostics: stderr, as in validate (printed already if the plan was)
     if (!shown.headShown) io.stderr.write(reportIssuesText(report));
     writeLines(
@@ -240,11 +272,14 @@ async function finish(
     );
   }
 
+  // the Markdown renderer is loaded only for a reader of Markdown: CI, or -o markdown
   const summaryFile = io.env.GITHUB_STEP_SUMMARY;
-  if (summaryFile)
-    await appendFile(resolve(io.cwd, summaryFile), heading + renderReportMarkdown(report, context));
-  if (io.env.GITHUB_ACTIONS === 'true' && flags.output !== 'json') {
-    for (const line of githubAnnotations(report)) io.stdout.write(`${line}\n`);
+  const annotate = io.env.GITHUB_ACTIONS === 'true' && flags.output !== 'json';
+  if (summaryFile || annotate) {
+    const { githubAnnotations, renderReportMarkdown } = await import('../render/markdown.js');
+    if (summaryFile)
+      await appendFile(resolve(io.cwd, summaryFile), heading + renderReportMarkdown(report, context));
+    if (annotate) for (const line of githubAnnotations(report)) io.stdout.write(`${line}\n`);
   }
   return code;
 }

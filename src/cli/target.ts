@@ -16,6 +16,8 @@ export interface Target {
   /** The API key: with `id`, it tells the secret ledger which workspace it speaks for. */
   apiKey: Secret;
   stateDir: string;
+  /** Opens a connection ahead of the first request: the handshakes overlap the work before it. */
+  warm(): void;
   close(): Promise<void>;
 }
 
@@ -47,6 +49,7 @@ export async function connectTarget(
       id: `emulator:${dir}`,
       apiKey: new Secret(apiKey),
       stateDir: settings.stateDir ? environmentStateDir(settings, settings.stateDir) : join(dir, 'state'),
+      warm: () => api.warm(),
       close: async () => {
         await api.close();
         await emulator.close();
@@ -73,6 +76,7 @@ export async function connectTarget(
     id: credentials.baseUrl,
     apiKey: credentials.apiKey,
     stateDir: environmentStateDir(settings, settings.stateDir ?? defaultStateDir(io.env)),
+    warm: () => api.warm(),
     close: () => api.close(),
   };
 }

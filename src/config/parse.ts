@@ -1,15 +1,10 @@
-import {
-  type Document,
-  isScalar,
-  LineCounter,
-  type Pair,
-  parseAllDocuments,
-  visit,
-  type YAMLError,
-} from 'yaml';
+import type { Document, Pair, YAMLError } from 'yaml';
+import { yaml } from '../yaml.js';
 import { makeIssue, quoteValue } from './issues.js';
 import { type DocumentContext, positionAt } from './positions.js';
 import type { ConfigIssue } from './types.js';
+
+const { isScalar, LineCounter, parseAllDocuments, visit } = yaml;
 
 /** Aliases a document may expand before it is treated as an alias bomb ("billion laughs"). */
 export const MAX_ALIAS_COUNT = 100;

@@ -1,6 +1,9 @@
-import { type Document, isAlias, isMap, isScalar, isSeq, type LineCounter, type Node, type Pair } from 'yaml';
+import type { Document, LineCounter, Node, Pair } from 'yaml';
+import { yaml } from '../yaml.js';
 import type { KeySegment } from './issues.js';
 import type { SourceLocation } from './types.js';
+
+const { isAlias, isMap, isScalar, isSeq } = yaml;
 
 /** A parsed YAML document and where it came from: enough to turn a key path into `file:line:column`. */
 export interface DocumentContext {

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import type { ErrorObject } from 'ajv';
-import { LineCounter, parseDocument } from 'yaml';
 import { ConnectorSyncError, UsageError } from '../errors.js';
+import { yaml } from '../yaml.js';
 import { parseDuration } from './duration.js';
 import {
   type EnvironmentInput,
@@ -15,6 +15,8 @@ import { compilePolicy, type Policy, type PolicyInput } from './policy.js';
 import { closestMatch } from './suggest.js';
 import { validator } from './validators.js';
 import type { VarsContext } from './vars.js';
+
+const { LineCounter, parseDocument } = yaml;
 
 /** One webhook of `notify:` (the daemon sends to it; src/daemon/notify.ts). */
 export interface NotifyInput {

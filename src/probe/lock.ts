@@ -3,8 +3,10 @@
  * reviewed. It is committed, so it is written sorted and stable (same tools, same bytes) and read
  * as untrusted input (a pull request can write anything into it).
  */
-import { parse, stringify } from 'yaml';
+import { yaml } from '../yaml.js';
 import type { ToolDigest, ToolDrift } from './types.js';
+
+const { parse, stringify } = yaml;
 
 /** The file's name, in the working directory beside `.connector-sync.yaml`. */
 export const LOCK_FILE = 'connector-sync.lock.yaml';

@@ -1,6 +1,8 @@
-import { stringify } from 'yaml';
 import type { RemoteConnector } from '../api/types.js';
 import { normalizeField } from '../reconcile/normalize.js';
+import { yaml } from '../yaml.js';
+
+const { stringify } = yaml;
 
 /** The file name `export` writes a connector to. */
 export function exportFileName(connector: RemoteConnector): string {

@@ -1,4 +1,5 @@
-import { structuredPatch } from 'diff';
+import { createRequire } from 'node:module';
+import type { structuredPatch as StructuredPatch } from 'diff';
 import { forTerminal } from './escape.js';
 
 /** A field value for a terminal: quoted when it has spaces, "(empty)" for null, long text truncated, controls escaped. */
@@ -17,11 +18,20 @@ export function isLongText(before: string | null, after: string | null): boolean
 
 /** A unified diff of two texts: its hunks only (the field is named by the line above it). */
 export function textDiff(field: string, before: string | null, after: string | null): string[] {
-  const patch = structuredPatch(field, field, `${before ?? ''}\n`, `${after ?? ''}\n`, '', '', {
+  const patch = diffLibrary().structuredPatch(field, field, `${before ?? ''}\n`, `${after ?? ''}\n`, '', '', {
     context: 2,
   });
   return patch.hunks.flatMap((hunk) => [
     `@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`,
     ...hunk.lines.filter((line) => !line.startsWith('\\')),
   ]);
+}
+
+const require = createRequire(import.meta.url);
+let loaded: { structuredPatch: typeof StructuredPatch } | undefined;
+
+/** The diff library's one module we use, loaded by the first long-text change shown: most runs show none. */
+function diffLibrary(): { structuredPatch: typeof StructuredPatch } {
+  loaded ??= require('diff/lib/patch/create.js') as { structuredPatch: typeof StructuredPatch };
+  return loaded;
 }

@@ -117,3 +117,73 @@ describe('the client on real sockets', () => {
     expect(error).toMatchObject({ code: 'ABORTED', outcomeUnknown: false });
   });
 });
+
+describe('a connection opened ahead of the first request (warm)', () => {
+  /** The server's connections and the connection each request came on, in order. */
+  async function watched() {
+    const events: string[] = [];
+    const sockets: unknown[] = [];
+    const server = await serve((req, res) => {
+      events.push(`request on connection ${sockets.indexOf(req.socket) + 1}`);
+      json(res, 200, connector(1));
+    });
+    servers.at(-1)!.on('connection', (socket) => {
+      sockets.push(socket);
+      events.push(`connection ${sockets.length}`);
+    });
+    return { ...server, events };
+  }
+
+  it('opens the connection and sends nothing on it; the first request then uses it', async () => {
+    const server = await watched();
+    const api = client(server.url);
+    api.warm();
+    await expect.poll(() => server.events).toEqual(['connection 1']);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(server.requests()).toBe(0);
+    await api.getConnector('connector-1');
+    expect(server.events).toEqual(['connection 1', 'request on connection 1']);
+  });
+
+  it('replaces a warm connection the server closed while it waited', async () => {
+    const server = await watched();
+    servers.at(-1)!.on('connection', (socket) => {
+      if (server.events.length === 1) socket.destroy();
+    });
+    const api = client(server.url);
+    api.warm();
+    await expect.poll(() => server.events).toEqual(['connection 1']);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await expect(api.getConnector('connector-1')).resolves.toMatchObject({ name: 'connector-1' });
+    expect(server.events).toEqual(['connection 1', 'connection 2', 'request on connection 2']);
+  });
+
+  it('fails the first request as its own connect would when the warm connect failed', async () => {
+    const server = await serve(() => {});
+    servers.pop()?.close();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const attempts: number[] = [];
+    const api = client(server.url, {
+      retry: { maxAttempts: 2 },
+      onRequest: (event) => attempts.push(event.attempt),
+    });
+    api.warm();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const error = await rejection(api.getConnector('connector-1'));
+    expect(error).toMatchObject({ code: 'API_NETWORK', attempts: 2 });
+    expect(error.message).toContain('connection refused, ECONNREFUSED');
+    expect(attempts).toEqual([1, 2]);
+  });
+
+  it('closes a warm connection nobody used when the client closes', async () => {
+    const server = await watched();
+    const api = client(server.url);
+    api.warm();
+    await expect.poll(() => server.events).toEqual(['connection 1']);
+    await api.close();
+    const open = () =>
+      new Promise((resolve) => servers.at(-1)!.getConnections((_error, count) => resolve(count)));
+    await expect.poll(open).toBe(0);
+    expect(server.requests()).toBe(0);
+  });
+});
