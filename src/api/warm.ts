@@ -17,7 +17,14 @@ export interface WarmConnector {
 
 export function warmConnector(options: Undici.buildConnector.BuildOptions): WarmConnector {
   const base = buildConnector(options);
-  let spare: { origin: string; socket: Promise<{ socket: Socket } | { error: Error }> } | undefined;
+  let spare:
+    | {
+        origin: string;
+        socket: Promise<{ socket: Socket } | { error: Error }>;
+        /** The socket as soon as the connect starts: closed at once by `discard`, handshake or not. */
+        opening: Socket | undefined;
+      }
+    | undefined;
   return {
     connect(connectOptions, callback) {
       const kept = spare?.origin === originOf(connectOptions) ? spare : undefined;
@@ -40,16 +47,19 @@ export function warmConnector(options: Undici.buildConnector.BuildOptions): Warm
         localAddress: null,
         httpSocket: undefined,
       } as unknown as Undici.buildConnector.Options;
-      spare = {
-        origin: originOf(connectOptions),
-        socket: new Promise((resolve) => {
-          base(connectOptions, (error, socket) => resolve(error ? { error } : { socket: socket as Socket }));
-        }),
-      };
+      let opening: Socket | undefined;
+      const socket = new Promise<{ socket: Socket } | { error: Error }>((resolve) => {
+        opening = base(connectOptions, (error, made) =>
+          resolve(error ? { error } : { socket: made as Socket }),
+        ) as Socket | undefined;
+      });
+      spare = { origin: originOf(connectOptions), socket, opening };
     },
     discard() {
       const kept = spare;
       spare = undefined;
+      // a connect still in its handshake would hold the process until its timeout
+      kept?.opening?.destroy();
       void kept?.socket.then((made) => {
         if ('socket' in made) made.socket.destroy();
       });

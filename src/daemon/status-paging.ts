@@ -156,6 +156,13 @@ function capOperations(record: ReconcileRecord, keep: number): ReconcileRecord {
   };
 }
 
+/** A refused mass prune names every connector it would delete: the first of them and their total. */
+function capNames<T extends { names?: string[] }>(refusal: T): T & { names_total?: number } {
+  const names = refusal.names;
+  if (names === undefined || names.length <= LIST_LIMIT) return refusal;
+  return { ...refusal, names: names.slice(0, LIST_LIMIT), names_total: names.length };
+}
+
 /**
  * The last report without its plan and per-connector lists (megabytes at 10,000 connectors): its
  * counts, what failed, what was refused or held, and the link to the full report.
@@ -177,7 +184,7 @@ function trimReport(report: NonNullable<StatusView['last_report']>) {
     issues: issues.slice(0, LIST_LIMIT),
     issues_total: issues.length,
     failed: failed.slice(0, LIST_LIMIT),
-    refusals: plan?.refusals ?? [],
+    refusals: (plan?.refusals ?? []).slice(0, LIST_LIMIT).map(capNames),
     held: plan?.warnings.filter((warning) => warning.held === true).slice(0, LIST_LIMIT) ?? [],
     full_report: FULL_STATUS_PATH,
   };

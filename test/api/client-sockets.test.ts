@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createTcpServer, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ClientOptions, createClient } from '../../src/api/client.js';
 import { connector, rejection } from './harness.js';
@@ -173,6 +173,27 @@ describe('a connection opened ahead of the first request (warm)', () => {
     expect(error).toMatchObject({ code: 'API_NETWORK', attempts: 2 });
     expect(error.message).toContain('connection refused, ECONNREFUSED');
     expect(attempts).toEqual([1, 2]);
+  });
+
+  it('closes a warm connection still in its TLS handshake when the client closes (exit is not held)', async () => {
+    // a server that accepts and never answers: the TLS handshake of the warm connection hangs
+    const accepted: Socket[] = [];
+    const silent = createTcpServer((socket) => {
+      accepted.push(socket);
+      socket.resume(); // read, so the client's close is seen
+    });
+    silent.listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    try {
+      const api = client(`https://127.0.0.1:${(silent.address() as AddressInfo).port}`);
+      api.warm();
+      await expect.poll(() => accepted.length).toBe(1);
+      await api.close();
+      await expect.poll(() => accepted[0]!.readableEnded).toBe(true);
+    } finally {
+      for (const socket of accepted) socket.destroy();
+      silent.close();
+    }
   });
 
   it('closes a warm connection nobody used when the client closes', async () => {

@@ -10,7 +10,7 @@ import { ConnectorSyncError } from '../../src/errors.js';
 import { runOnce } from '../../src/reconcile/run-once.js';
 import { Secret } from '../../src/secret.js';
 import { FakeApi } from '../support/fake-api.js';
-import { desired, planOptions } from '../support/fixtures.js';
+import { desired, planOptions, remoteFor } from '../support/fixtures.js';
 
 /**
  * The status page and /status.json of a daemon with 10,000 connectors: a first apply where 20
@@ -205,4 +205,62 @@ describe('daemon status at 10,000 connectors', () => {
     expect(echoed.text).toMatch(/names containing <code>&#60;img src.*&#62;<\/code>/);
     expect((await get('/healthz')).status).toBe(200);
   });
+});
+
+describe('daemon status after a refused mass prune of 10,000', () => {
+  let pruned: StatusServer;
+  afterAll(async () => {
+    await pruned?.close();
+  });
+
+  it('keeps the refusal in /status.json to its first names and their total', async () => {
+    const gone = Array.from({ length: COUNT }, (_, i) => remoteFor(desired(nameOf(i))));
+    const api = new FakeApi().seed(gone);
+    const loaded: LoadResult = {
+      ok: true,
+      state: { connectors: [desired('kept')], files: ['connectors/kept.yaml'] },
+      warnings: [],
+    };
+    const { listingComplete: _c, ...plan } = planOptions({ prune: true, allowEmpty: true });
+    const report = await runOnce(
+      { api, apiUrl: 'http://api.test', now, loadDesired: async () => loaded },
+      { dryRun: false, plan, concurrency: 4, authUrls: false, pushUnrecorded: true },
+    );
+    expect(report.plan?.refusals.map((refusal) => refusal.code)).toContain('too-many-deletes');
+    const status = new DaemonStatus({
+      now,
+      apiUrl: 'http://api.test',
+      toolVersion: '0.0.0-test',
+      readOnly: false,
+    });
+    status.recordLoad(loaded, false);
+    status.recordRun(report, { reasons: ['schedule'], mode: 'apply', usedLastGood: false });
+    pruned = await startServer(
+      {
+        status,
+        metrics: { contentType: 'text/plain', render: async () => '' } as unknown as DaemonMetrics,
+        token: new ControlToken(null),
+        control: { reconcile() {}, suspend() {}, resume: () => ({ resumed: true, message: 'ok' }) },
+        authUrl: async () => 'https://auth.example.com/authorize',
+        logger: pino({ level: 'silent' }),
+      },
+      { host: '127.0.0.1', port: 0 },
+    );
+    const body = await new Promise<string>((resolve, reject) => {
+      httpRequest(`${pruned.url}/status.json`, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => resolve(text));
+      })
+        .on('error', reject)
+        .end();
+    });
+    expect(body.length).toBeLessThan(LIMIT);
+    const refusal = JSON.parse(body).last_report.refusals.find(
+      (r: { code: string }) => r.code === 'too-many-deletes',
+    );
+    expect(refusal.names).toHaveLength(100);
+    expect(refusal.names_total).toBe(COUNT);
+  }, 60_000);
 });
