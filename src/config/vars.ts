@@ -53,25 +53,33 @@ function substitute(
 ): string {
   let out = '';
   let i = 0;
+  // a var value ending in `$` right before a `{` would join them into `${`: written `$${` instead
+  let endsInDollar = false;
+  const append = (piece: string, fromVar: boolean) => {
+    out += endsInDollar && piece.startsWith('{') ? `$${piece}` : piece;
+    endsInDollar = fromVar && piece.endsWith('$');
+  };
   while (i < value.length) {
     if (value.startsWith('$${', i)) {
-      out += '$${';
+      append('$${', false);
       i += 3;
       continue;
     }
     const end = value.startsWith(VAR_START, i) ? value.indexOf('}', i) : -1;
     if (end < 0) {
-      out += value[i];
+      append(value[i]!, false);
       i += 1;
       continue;
     }
     const name = value.slice(i + VAR_START.length, end);
-    const resolved = vars.environment === undefined ? undefined : vars.values[name];
+    // own names only: `toString` or `__proto__` is an unknown var, not an inherited function
+    const resolved =
+      vars.environment !== undefined && Object.hasOwn(vars.values, name) ? vars.values[name] : undefined;
     if (resolved === undefined) {
       issues.push(varIssue(ctx, segments, i, name, vars));
       // kept as literal text, so the reference checks do not report it a second time
-      out += `$${value.slice(i, end + 1)}`;
-    } else out += resolved.replaceAll('${', () => '$${');
+      append(`$${value.slice(i, end + 1)}`, false);
+    } else append(resolved.replaceAll('${', () => '$${'), true);
     i = end + 1;
   }
   return out;

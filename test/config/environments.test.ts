@@ -241,6 +241,39 @@ describe('${var:NAME} in connector files', () => {
     expect(connector?.headers?.['X-A']?.reveal()).toBe('${env:TOKEN}');
   });
 
+  it('never joins a value ending in `$` and a following `{` into a secret reference', async () => {
+    const dir = folder(
+      'environments:\n  a:\n    api_key_env: K\n    vars: { dollar: "x$", brace: "{env:TOKEN}" }\n',
+    );
+    const settings = settingsForEnvironment(await load(dir), 'a').settings;
+    const result = await loadWith(
+      connectors(
+        'name: a\nserver: https://x.example.com/mcp\ndescription: ${var:dollar}{env:TOKEN}\nheaders:\n  X-A: ${var:dollar}${var:brace}\n  X-B: ${var:brace}$\n',
+      ),
+      settings,
+    );
+    if (!result.ok) throw new Error(JSON.stringify(result.issues));
+    const [connector] = result.state.connectors;
+    expect(connector?.description).toBe('x${env:TOKEN}');
+    expect(connector?.headers?.['X-A']?.reveal()).toBe('x${env:TOKEN}');
+    expect(connector?.headers?.['X-B']?.reveal()).toBe('{env:TOKEN}$');
+  });
+
+  it('takes only the vars the environment defines: `toString` or `__proto__` is an unknown var', async () => {
+    for (const name of ['toString', '__proto__', 'constructor', 'hasOwnProperty']) {
+      const result = await loadWith(
+        connectors(`name: a\nserver: https://x.example.com/mcp\ndescription: d \${var:${name}}\n`),
+        await staging(),
+      );
+      expect(result.ok, name).toBe(false);
+      if (!result.ok)
+        expect(
+          result.issues.map((issue) => issue.code),
+          name,
+        ).toEqual(['var-unknown']);
+    }
+  });
+
   it('leaves `$${var:NAME}` as literal text, even with no environment', async () => {
     const result = await loadWith(
       connectors('name: a\nserver: https://x.example.com/mcp\ndescription: $${var:host}\n'),
