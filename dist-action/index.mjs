@@ -3556,6 +3556,9 @@ function longestRun(text4, char) {
   }
   return longest;
 }
+function markdownTableRow(...cells) {
+  return `| ${cells.map((cell2) => cell2.replace(/\|/g, "\\|")).join(" | ")} |`;
+}
 var CONTROL, NAMED, MARKDOWN_SPECIAL;
 var init_escape = __esm({
   "src/render/escape.ts"() {
@@ -12114,7 +12117,7 @@ function renderReportMarkdown(report, context) {
   const lines = [`## connector-sync ${report.dryRun ? "plan" : "sync"}: ${headline(report)}`, ""];
   if (report.issues.length > 0) {
     lines.push("### Invalid desired state", "", "| Place | Problem |", "| --- | --- |");
-    const rows = report.issues.map((issue2) => row(markdownCode(place(issue2)), forMarkdown(issue2.message)));
+    const rows = report.issues.map((issue2) => markdownTableRow(markdownCode(place(issue2)), forMarkdown(issue2.message)));
     lines.push(...cut("issues", rows, "problems", true));
     lines.push("", "Nothing was read from or written to the API.");
     return `${lines.join("\n")}
@@ -12350,7 +12353,7 @@ function headline(report) {
 function operationRow(op) {
   const name = op.kind === "rename" ? `${markdownCode(op.renamed_from ?? "")} \u2192 ${markdownCode(op.name)}` : markdownCode(op.name);
   const source = op.source ? markdownCode(`${op.source.file}:${op.source.line}`) : "";
-  return row(ICON[op.kind], name, forMarkdown(describe(op)), source);
+  return markdownTableRow(ICON[op.kind], name, forMarkdown(describe(op)), source);
 }
 function describe(op) {
   const parts = op.changes.filter((c2) => c2.field !== "name").map((c2) => c2.field);
@@ -12384,9 +12387,6 @@ function longTextDetails(operations) {
 }
 function place(issue2) {
   return `${issue2.location.file}:${issue2.location.line}:${issue2.location.column}`;
-}
-function row(...cells) {
-  return `| ${cells.map((cell2) => cell2.replace(/\|/g, "\\|")).join(" | ")} |`;
 }
 function command(level, props, message) {
   const rendered = Object.entries(props).map(([key, value]) => `${key}=${forWorkflowProperty(String(value))}`).join(",");
@@ -38839,16 +38839,19 @@ function warmConnector(options) {
         localAddress: null,
         httpSocket: void 0
       };
-      spare = {
-        origin: originOf(connectOptions),
-        socket: new Promise((resolve18) => {
-          base(connectOptions, (error2, socket) => resolve18(error2 ? { error: error2 } : { socket }));
-        })
-      };
+      let opening;
+      const socket = new Promise((resolve18) => {
+        opening = base(
+          connectOptions,
+          (error2, made) => resolve18(error2 ? { error: error2 } : { socket: made })
+        );
+      });
+      spare = { origin: originOf(connectOptions), socket, opening };
     },
     discard() {
       const kept2 = spare;
       spare = void 0;
+      kept2?.opening?.destroy();
       void kept2?.socket.then((made) => {
         if ("socket" in made) made.socket.destroy();
       });
@@ -43858,24 +43861,29 @@ function substituteVars(ctx, data, vars, issues) {
 function substitute(ctx, segments, value, vars, issues) {
   let out = "";
   let i = 0;
+  let endsInDollar = false;
+  const append = (piece, fromVar) => {
+    out += endsInDollar && piece.startsWith("{") ? `$${piece}` : piece;
+    endsInDollar = fromVar && piece.endsWith("$");
+  };
   while (i < value.length) {
     if (value.startsWith("$${", i)) {
-      out += "$${";
+      append("$${", false);
       i += 3;
       continue;
     }
     const end = value.startsWith(VAR_START, i) ? value.indexOf("}", i) : -1;
     if (end < 0) {
-      out += value[i];
+      append(value[i], false);
       i += 1;
       continue;
     }
     const name = value.slice(i + VAR_START.length, end);
-    const resolved = vars.environment === void 0 ? void 0 : vars.values[name];
+    const resolved = vars.environment !== void 0 && Object.hasOwn(vars.values, name) ? vars.values[name] : void 0;
     if (resolved === void 0) {
       issues.push(varIssue(ctx, segments, i, name, vars));
-      out += `$${value.slice(i, end + 1)}`;
-    } else out += resolved.replaceAll("${", () => "$${");
+      append(`$${value.slice(i, end + 1)}`, false);
+    } else append(resolved.replaceAll("${", () => "$${"), true);
     i = end + 1;
   }
   return out;
@@ -53260,6 +53268,11 @@ function capOperations(record2, keep) {
     operations_omitted: record2.operations_omitted + record2.operations.length - keep
   };
 }
+function capNames(refusal) {
+  const names2 = refusal.names;
+  if (names2 === void 0 || names2.length <= LIST_LIMIT) return refusal;
+  return { ...refusal, names: names2.slice(0, LIST_LIMIT), names_total: names2.length };
+}
 function trimReport(report) {
   const {
     plan,
@@ -53277,7 +53290,7 @@ function trimReport(report) {
     issues: issues.slice(0, LIST_LIMIT),
     issues_total: issues.length,
     failed: failed2.slice(0, LIST_LIMIT),
-    refusals: plan?.refusals ?? [],
+    refusals: (plan?.refusals ?? []).slice(0, LIST_LIMIT).map(capNames),
     held: plan?.warnings.filter((warning) => warning.held === true).slice(0, LIST_LIMIT) ?? [],
     full_report: FULL_STATUS_PATH
   };
@@ -53768,8 +53781,8 @@ function connectorsAfter(report, previous) {
     if (result?.status === "applied") {
       if (operation2.kind === "delete") rows.delete(operation2.name);
       else put(operation2.name, "in-sync");
-      const row2 = rows.get(operation2.name);
-      if (row2) row2.last_change = result.remote?.modified_at ?? report.finishedAt;
+      const row = rows.get(operation2.name);
+      if (row) row.last_change = result.remote?.modified_at ?? report.finishedAt;
     } else if (result?.status === "failed") {
       put(operation2.name, "failed", `${operation2.kind} failed: ${result.cause?.message ?? "unknown cause"}`);
     } else {
@@ -66668,11 +66681,16 @@ function renderEnvironmentDiffMarkdown(c2) {
     if (rows.length === 0) continue;
     lines.push(`| connector | status | field | ${a} | ${b2} |`, "| --- | --- | --- | --- | --- |");
     for (const entry of rows) {
-      const head = `| ${markdownCode(entry.name)} | ${forMarkdown(statusText(entry, c2))}`;
-      if (entry.fields.length === 0) lines.push(`${head} | | | |`);
+      const head = [markdownCode(entry.name), forMarkdown(statusText(entry, c2))];
+      if (entry.fields.length === 0) lines.push(markdownTableRow(...head, "", "", ""));
       for (const field of entry.fields)
         lines.push(
-          `${head} | ${markdownCode(field.field)}${forMarkdown(varsNote(field))} | ${cell(field.a)} | ${cell(field.b)} |`
+          markdownTableRow(
+            ...head,
+            `${markdownCode(field.field)}${forMarkdown(varsNote(field))}`,
+            cell(field.a),
+            cell(field.b)
+          )
         );
     }
     lines.push("");
@@ -66681,7 +66699,7 @@ function renderEnvironmentDiffMarkdown(c2) {
 `;
 }
 function cell(value) {
-  return value === null ? "(empty)" : markdownCode(value.replace(/\n/g, " ").slice(0, 200)).replace(/\|/g, "\\|");
+  return value === null ? "(empty)" : markdownCode(value.replace(/\n/g, " ").slice(0, 200));
 }
 var TITLE;
 var init_environment_diff = __esm({

@@ -5,7 +5,7 @@ import {
   type FieldDifference,
   isEquivalent,
 } from '../reconcile/compare-environments.js';
-import { forMarkdown, forTerminal, markdownCode } from './escape.js';
+import { forMarkdown, forTerminal, markdownCode, markdownTableRow } from './escape.js';
 import type { Style } from './style.js';
 import { showValue } from './values.js';
 
@@ -98,11 +98,16 @@ export function renderEnvironmentDiffMarkdown(c: EnvironmentComparison): string 
     if (rows.length === 0) continue;
     lines.push(`| connector | status | field | ${a} | ${b} |`, '| --- | --- | --- | --- | --- |');
     for (const entry of rows) {
-      const head = `| ${markdownCode(entry.name)} | ${forMarkdown(statusText(entry, c))}`;
-      if (entry.fields.length === 0) lines.push(`${head} | | | |`);
+      const head = [markdownCode(entry.name), forMarkdown(statusText(entry, c))];
+      if (entry.fields.length === 0) lines.push(markdownTableRow(...head, '', '', ''));
       for (const field of entry.fields)
         lines.push(
-          `${head} | ${markdownCode(field.field)}${forMarkdown(varsNote(field))} | ${cell(field.a)} | ${cell(field.b)} |`,
+          markdownTableRow(
+            ...head,
+            `${markdownCode(field.field)}${forMarkdown(varsNote(field))}`,
+            cell(field.a),
+            cell(field.b),
+          ),
         );
     }
     lines.push('');
@@ -111,8 +116,6 @@ export function renderEnvironmentDiffMarkdown(c: EnvironmentComparison): string 
 }
 
 function cell(value: string | null): string {
-  // a table cell is one line, and `|` would end it
-  return value === null
-    ? '(empty)'
-    : markdownCode(value.replace(/\n/g, ' ').slice(0, 200)).replace(/\|/g, '\\|');
+  // a table cell is one line
+  return value === null ? '(empty)' : markdownCode(value.replace(/\n/g, ' ').slice(0, 200));
 }

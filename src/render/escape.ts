@@ -95,3 +95,8 @@ function longestRun(text: string, char: string): number {
   }
   return longest;
 }
+
+/** A Markdown table row; a `|` in a cell, even inside a code span, is escaped for GFM's table splitter. */
+export function markdownTableRow(...cells: string[]): string {
+  return `| ${cells.map((cell) => cell.replace(/\|/g, '\\|')).join(' | ')} |`;
+}

@@ -11,6 +11,7 @@ import {
   markdownCode,
   markdownFence,
   markdownLink,
+  markdownTableRow as row,
 } from './escape.js';
 import { planSummary } from './plan-text.js';
 import { heldBack } from './report-json.js';
@@ -402,11 +403,6 @@ function longTextDetails(operations: readonly Operation[]): string[] {
 
 function place(issue: ConfigIssue): string {
   return `${issue.location.file}:${issue.location.line}:${issue.location.column}`;
-}
-
-/** A table row; a `|` in a cell, even inside a code span, is escaped for GFM's table splitter. */
-function row(...cells: string[]): string {
-  return `| ${cells.map((cell) => cell.replace(/\|/g, '\\|')).join(' | ')} |`;
 }
 
 function command(level: string, props: Record<string, string | number>, message: string): string {

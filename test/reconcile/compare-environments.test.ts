@@ -195,4 +195,12 @@ describe('the diff renderers', () => {
     expect(markdown).toContain('| `x\\e]8;;https://evil.example\\x07[click](https://evil.example)\\|<b>` |');
     expect(environmentDiffJson(c)).toMatchObject({ environments: ['staging', 'prod'], equivalent: false });
   });
+
+  it('keep a listed name with a `|` in its own Markdown cell', () => {
+    const name = 'x|[click](https://evil.example)|';
+    const c = compareEnvironments({ ...a, remote: [remoteFor(desired(name))] }, { ...b, remote: [] }, KEY);
+    const markdown = renderEnvironmentDiffMarkdown(c);
+    const row = markdown.split('\n').find((line) => line.includes('evil.example'));
+    expect(row).toBe('| `x\\|[click](https://evil.example)\\|` | only in staging |  |  |  |');
+  });
 });
