@@ -14158,11 +14158,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n;
       }
-      optimizeNames(names2, constants2) {
+      optimizeNames(names2, constants3) {
         if (!names2[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names2, constants2);
+          this.rhs = optimizeExpr(this.rhs, names2, constants3);
         return this;
       }
       get names() {
@@ -14179,10 +14179,10 @@ var require_codegen = __commonJS({
       render({ _n }) {
         return `${this.lhs} = ${this.rhs};` + _n;
       }
-      optimizeNames(names2, constants2) {
+      optimizeNames(names2, constants3) {
         if (this.lhs instanceof code_1.Name && !names2[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names2, constants2);
+        this.rhs = optimizeExpr(this.rhs, names2, constants3);
         return this;
       }
       get names() {
@@ -14243,8 +14243,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names2, constants2) {
-        this.code = optimizeExpr(this.code, names2, constants2);
+      optimizeNames(names2, constants3) {
+        this.code = optimizeExpr(this.code, names2, constants3);
         return this;
       }
       get names() {
@@ -14273,12 +14273,12 @@ var require_codegen = __commonJS({
         }
         return nodes.length > 0 ? this : void 0;
       }
-      optimizeNames(names2, constants2) {
+      optimizeNames(names2, constants3) {
         const { nodes } = this;
         let i = nodes.length;
         while (i--) {
           const n = nodes[i];
-          if (n.optimizeNames(names2, constants2))
+          if (n.optimizeNames(names2, constants3))
             continue;
           subtractNames(names2, n.names);
           nodes.splice(i, 1);
@@ -14331,12 +14331,12 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names2, constants2) {
+      optimizeNames(names2, constants3) {
         var _a3;
-        this.else = (_a3 = this.else) === null || _a3 === void 0 ? void 0 : _a3.optimizeNames(names2, constants2);
-        if (!(super.optimizeNames(names2, constants2) || this.else))
+        this.else = (_a3 = this.else) === null || _a3 === void 0 ? void 0 : _a3.optimizeNames(names2, constants3);
+        if (!(super.optimizeNames(names2, constants3) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names2, constants2);
+        this.condition = optimizeExpr(this.condition, names2, constants3);
         return this;
       }
       get names() {
@@ -14359,10 +14359,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names2, constants2) {
-        if (!super.optimizeNames(names2, constants2))
+      optimizeNames(names2, constants3) {
+        if (!super.optimizeNames(names2, constants3))
           return;
-        this.iteration = optimizeExpr(this.iteration, names2, constants2);
+        this.iteration = optimizeExpr(this.iteration, names2, constants3);
         return this;
       }
       get names() {
@@ -14398,10 +14398,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names2, constants2) {
-        if (!super.optimizeNames(names2, constants2))
+      optimizeNames(names2, constants3) {
+        if (!super.optimizeNames(names2, constants3))
           return;
-        this.iterable = optimizeExpr(this.iterable, names2, constants2);
+        this.iterable = optimizeExpr(this.iterable, names2, constants3);
         return this;
       }
       get names() {
@@ -14443,11 +14443,11 @@ var require_codegen = __commonJS({
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
-      optimizeNames(names2, constants2) {
+      optimizeNames(names2, constants3) {
         var _a3, _b;
-        super.optimizeNames(names2, constants2);
-        (_a3 = this.catch) === null || _a3 === void 0 ? void 0 : _a3.optimizeNames(names2, constants2);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names2, constants2);
+        super.optimizeNames(names2, constants3);
+        (_a3 = this.catch) === null || _a3 === void 0 ? void 0 : _a3.optimizeNames(names2, constants3);
+        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names2, constants3);
         return this;
       }
       get names() {
@@ -14748,7 +14748,7 @@ var require_codegen = __commonJS({
     function addExprNames(names2, from) {
       return from instanceof code_1._CodeOrName ? addNames(names2, from.names) : names2;
     }
-    function optimizeExpr(expr, names2, constants2) {
+    function optimizeExpr(expr, names2, constants3) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -14763,14 +14763,14 @@ var require_codegen = __commonJS({
         return items;
       }, []));
       function replaceName(n) {
-        const c2 = constants2[n.str];
+        const c2 = constants3[n.str];
         if (c2 === void 0 || names2[n.str] !== 1)
           return n;
         delete names2[n.str];
         return c2;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c2) => c2 instanceof code_1.Name && names2[c2.str] === 1 && constants2[c2.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c2) => c2 instanceof code_1.Name && names2[c2.str] === 1 && constants3[c2.str] !== void 0);
       }
     }
     function subtractNames(names2, from) {
@@ -33302,7 +33302,7 @@ var require_client_h1 = __commonJS({
       kClosed,
       kUseMilo
     } = require_symbols();
-    var constants2 = require_constants3();
+    var constants3 = require_constants3();
     var { H1Parser, getMiloEnabled } = typeof esbuildDetection === "undefined" ? require_parser_h1() : {};
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
@@ -33446,7 +33446,7 @@ var require_client_h1 = __commonJS({
        */
       constructor(client, socket, { exports: exports2 }) {
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants2.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants3.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -33546,11 +33546,11 @@ var require_client_h1 = __commonJS({
             currentParser = null;
             currentBufferRef = null;
           }
-          if (ret2 !== constants2.ERROR.OK) {
+          if (ret2 !== constants3.ERROR.OK) {
             const data = chunk.subarray(llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr);
-            if (ret2 === constants2.ERROR.PAUSED_UPGRADE) {
+            if (ret2 === constants3.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(data);
-            } else if (ret2 === constants2.ERROR.PAUSED) {
+            } else if (ret2 === constants3.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(data);
             } else {
@@ -33585,10 +33585,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret2 === constants2.ERROR.OK) {
+        if (ret2 === constants3.ERROR.OK) {
           return null;
         }
-        if (ret2 === constants2.ERROR.PAUSED || ret2 === constants2.ERROR.PAUSED_UPGRADE) {
+        if (ret2 === constants3.ERROR.PAUSED || ret2 === constants3.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -33605,7 +33605,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants2.ERROR[ret2], data);
+        return new HTTPParserError(message, constants3.ERROR[ret2], data);
       }
       destroy() {
         assert2(currentParser === null);
@@ -33827,7 +33827,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants2.ERROR.PAUSED : 0;
+        return pause ? constants3.ERROR.PAUSED : 0;
       }
       /**
        * @param {Buffer} buf
@@ -33853,7 +33853,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request2.onResponseData(buf) === false) {
-          return constants2.ERROR.PAUSED;
+          return constants3.ERROR.PAUSED;
         }
         return 0;
       }
@@ -33894,13 +33894,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert2(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants2.ERROR.PAUSED;
+          return constants3.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants2.ERROR.PAUSED;
+          return constants3.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants2.ERROR.PAUSED;
+          return constants3.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(client[kResume]);
         } else {
@@ -42739,20 +42739,20 @@ __export(credentials_exports, {
   resolveApiCredentials: () => resolveApiCredentials,
   resolveEnvironmentKey: () => resolveEnvironmentKey
 });
-import { readFileSync as readFileSync4 } from "node:fs";
+import { closeSync as closeSync2, constants as constants2, fstatSync as fstatSync2, openSync as openSync2, readFileSync as readFileSync4 } from "node:fs";
 function resolveApiCredentials(env, flags = {}, deps = {}) {
   return {
-    apiKey: deps.apiKey?.() ?? resolveApiKey(env, deps.readFile ?? ((path2) => readFileSync4(path2, "utf8"))),
+    apiKey: deps.apiKey?.() ?? resolveApiKey(env, deps.readFile ?? readKeyFile),
     baseUrl: resolveBaseUrl(env, flags)
   };
 }
-function resolveEnvironmentKey(environment, source, env, readFile8 = (path2) => readFileSync4(path2, "utf8")) {
+function resolveEnvironmentKey(environment, source, env, readFile8 = readKeyFile) {
   if ("env" in source) {
-    const value = nonEmpty(env[source.env]);
+    const value = nonEmpty(ownVariable(env, source.env));
     if (value === void 0) {
       throw new ConnectorSyncError(
         "NO_API_KEY",
-        `no API key for environment ${environment}: ${source.env} (its api_key_env) is not set${env[source.env] === void 0 ? "" : " or is blank"}`,
+        `no API key for environment ${environment}: ${source.env} (its api_key_env) is not set${ownVariable(env, source.env) === void 0 ? "" : " or is blank"}`,
         { hint: `set ${source.env} to the API key of that workspace, or pass --emulator` }
       );
     }
@@ -42776,6 +42776,20 @@ function resolveEnvironmentKey(environment, source, env, readFile8 = (path2) => 
   const key = text4.replace(/\r?\n$/, "");
   if (key.trim() === "") throw new ConnectorSyncError("NO_API_KEY", `${what} is empty`);
   return checkKey2(key, what);
+}
+function ownVariable(env, name) {
+  return Object.hasOwn(env, name) ? env[name] : void 0;
+}
+function readKeyFile(path2) {
+  const fd = openSync2(path2, constants2.O_RDONLY | (constants2.O_NONBLOCK ?? 0));
+  try {
+    const stats = fstatSync2(fd);
+    if (!stats.isFile()) throw Object.assign(new Error("not a regular file"), { code: "ENOTREG" });
+    if (stats.size > MAX_KEY_FILE_BYTES) throw Object.assign(new Error("too large"), { code: "EFBIG" });
+    return readFileSync4(fd, "utf8");
+  } finally {
+    closeSync2(fd);
+  }
 }
 function resolveApiKey(env, readFile8) {
   const direct = nonEmpty(env.MISTRAL_API_KEY);
@@ -42851,13 +42865,14 @@ function checkUrl(raw, fail) {
 function nonEmpty(value) {
   return value === void 0 || value.trim() === "" ? void 0 : value;
 }
-var DEFAULT_API_URL;
+var DEFAULT_API_URL, MAX_KEY_FILE_BYTES;
 var init_credentials2 = __esm({
   "src/api/credentials.ts"() {
     "use strict";
     init_errors();
     init_secret();
     DEFAULT_API_URL = "https://api.mistral.ai";
+    MAX_KEY_FILE_BYTES = 64 * 1024;
   }
 });
 

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { ConnectorSyncError, UsageError } from '../errors.js';
 import { Secret } from '../secret.js';
 
@@ -36,7 +36,7 @@ export function resolveApiCredentials(
   deps: CredentialDeps = {},
 ): ApiCredentials {
   return {
-    apiKey: deps.apiKey?.() ?? resolveApiKey(env, deps.readFile ?? ((path) => readFileSync(path, 'utf8'))),
+    apiKey: deps.apiKey?.() ?? resolveApiKey(env, deps.readFile ?? readKeyFile),
     baseUrl: resolveBaseUrl(env, flags),
   };
 }
@@ -52,14 +52,14 @@ export function resolveEnvironmentKey(
   environment: string,
   source: KeySource,
   env: Readonly<Record<string, string | undefined>>,
-  readFile: (path: string) => string = (path) => readFileSync(path, 'utf8'),
+  readFile: (path: string) => string = readKeyFile,
 ): Secret {
   if ('env' in source) {
-    const value = nonEmpty(env[source.env]);
+    const value = nonEmpty(ownVariable(env, source.env));
     if (value === undefined) {
       throw new ConnectorSyncError(
         'NO_API_KEY',
-        `no API key for environment ${environment}: ${source.env} (its api_key_env) is not set${env[source.env] === undefined ? '' : ' or is blank'}`,
+        `no API key for environment ${environment}: ${source.env} (its api_key_env) is not set${ownVariable(env, source.env) === undefined ? '' : ' or is blank'}`,
         { hint: `set ${source.env} to the API key of that workspace, or pass --emulator` },
       );
     }
@@ -83,6 +83,26 @@ export function resolveEnvironmentKey(
   const key = text.replace(/\r?\n$/, '');
   if (key.trim() === '') throw new ConnectorSyncError('NO_API_KEY', `${what} is empty`);
   return checkKey(key, what);
+}
+
+/** A variable the environment itself holds: `toString` names no variable, whatever the prototype has. */
+function ownVariable(env: Readonly<Record<string, string | undefined>>, name: string): string | undefined {
+  return Object.hasOwn(env, name) ? env[name] : undefined;
+}
+
+/** A key file is small and regular: a FIFO never holds the run, `/dev/zero` is never read whole. */
+const MAX_KEY_FILE_BYTES = 64 * 1024;
+
+function readKeyFile(path: string): string {
+  const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'ENOTREG' });
+    if (stats.size > MAX_KEY_FILE_BYTES) throw Object.assign(new Error('too large'), { code: 'EFBIG' });
+    return readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function resolveApiKey(

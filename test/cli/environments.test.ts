@@ -4,8 +4,10 @@
  * api_key_env / api_key_file (never MISTRAL_API_KEY), its settings apply, its state lives apart,
  * and a saved plan stays with the environment it was made for.
  */
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -138,6 +140,36 @@ describe('the key of an environment', () => {
     expect(() =>
       resolveEnvironmentKey('prod', { file: '/nowhere/prod.key', written: 'secrets/prod.key' }, {}),
     ).toThrow(/cannot read the API key file secrets\/prod\.key \(api_key_file of environment prod\)/);
+  });
+});
+
+describe('the key of an environment, from hostile places', () => {
+  test('a variable named like an inherited property is not set, never an internal error', () => {
+    for (const name of ['toString', 'constructor', '__proto__'])
+      expect(() => resolveEnvironmentKey('ops', { env: name }, { ...process.env }), name).toThrow(
+        new RegExp(`${name} \\(its api_key_env\\) is not set`),
+      );
+  });
+
+  test('a key file that is a device, a FIFO or too large is refused unread, and a small one is read', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'key-file-'));
+    const fifo = join(dir, 'fifo');
+    spawnSync('mkfifo', [fifo]);
+    const big = join(dir, 'big');
+    writeFileSync(big, 'k'.repeat(65 * 1024));
+    const small = join(dir, 'small');
+    writeFileSync(small, 'Abcdefghijklmnopqrstuvwxyz123456\n');
+    for (const [path, code] of [
+      ['/dev/zero', 'ENOTREG'],
+      [fifo, 'ENOTREG'],
+      [big, 'EFBIG'],
+    ] as const)
+      expect(() => resolveEnvironmentKey('prod', { file: path, written: 'k' }, {}), path).toThrow(
+        `(${code})`,
+      );
+    expect(resolveEnvironmentKey('prod', { file: small, written: 'k' }, {}).reveal()).toBe(
+      'Abcdefghijklmnopqrstuvwxyz123456',
+    );
   });
 });
 
