@@ -43898,7 +43898,12 @@ function substitute(ctx, segments, value, vars, issues) {
     if (resolved === void 0) {
       issues.push(varIssue(ctx, segments, i, name, vars));
       append(`$${value.slice(i, end + 1)}`, false);
-    } else append(resolved.replaceAll("${", () => "$${"), true);
+    } else {
+      append(
+        resolved.replaceAll("${", () => "$${"),
+        true
+      );
+    }
     i = end + 1;
   }
   return out;

@@ -79,7 +79,12 @@ function substitute(
       issues.push(varIssue(ctx, segments, i, name, vars));
       // kept as literal text, so the reference checks do not report it a second time
       append(`$${value.slice(i, end + 1)}`, false);
-    } else append(resolved.replaceAll('${', () => '$${'), true);
+    } else {
+      append(
+        resolved.replaceAll('${', () => '$${'),
+        true,
+      );
+    }
     i = end + 1;
   }
   return out;
