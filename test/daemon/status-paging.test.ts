@@ -7,7 +7,7 @@ import type { DaemonMetrics } from '../../src/daemon/metrics.js';
 import { type StatusServer, startServer } from '../../src/daemon/server.js';
 import { DaemonStatus } from '../../src/daemon/status.js';
 import { ConnectorSyncError } from '../../src/errors.js';
-import { runOnce } from '../../src/reconcile/run-once.js';
+import { type RunReport, runOnce } from '../../src/reconcile/run-once.js';
 import { Secret } from '../../src/secret.js';
 import { FakeApi } from '../support/fake-api.js';
 import { desired, planOptions, remoteFor } from '../support/fixtures.js';
@@ -48,6 +48,15 @@ beforeAll(async () => {
     { api, apiUrl: 'http://api.test', now, loadDesired: async () => loaded },
     { dryRun: false, plan, concurrency: 4, authUrls: false, pushUnrecorded: true },
   );
+  server = await serveStatus(loaded, report, 20);
+}, 120_000);
+
+afterAll(async () => {
+  await server?.close();
+});
+
+/** A status server over the report of one run, recorded `runs` times (the history the page shows). */
+async function serveStatus(loaded: LoadResult, report: RunReport, runs: number): Promise<StatusServer> {
   const status = new DaemonStatus({
     now,
     apiUrl: 'http://api.test',
@@ -55,9 +64,9 @@ beforeAll(async () => {
     readOnly: false,
   });
   status.recordLoad(loaded, false);
-  for (let i = 0; i < 20; i += 1)
+  for (let i = 0; i < runs; i += 1)
     status.recordRun(report, { reasons: ['schedule'], mode: 'apply', usedLastGood: false });
-  server = await startServer(
+  return startServer(
     {
       status,
       metrics: { contentType: 'text/plain', render: async () => '' } as unknown as DaemonMetrics,
@@ -68,15 +77,14 @@ beforeAll(async () => {
     },
     { host: '127.0.0.1', port: 0 },
   );
-}, 120_000);
+}
 
-afterAll(async () => {
-  await server?.close();
-});
-
-function get(path: string): Promise<{ status: number; type: string; text: string }> {
+function get(
+  path: string,
+  from: StatusServer = server,
+): Promise<{ status: number; type: string; text: string }> {
   return new Promise((resolve, reject) => {
-    const request = httpRequest(`${server.url}${path}`, (response) => {
+    const request = httpRequest(`${from.url}${path}`, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () =>
@@ -227,35 +235,8 @@ describe('daemon status after a refused mass prune of 10,000', () => {
       { dryRun: false, plan, concurrency: 4, authUrls: false, pushUnrecorded: true },
     );
     expect(report.plan?.refusals.map((refusal) => refusal.code)).toContain('too-many-deletes');
-    const status = new DaemonStatus({
-      now,
-      apiUrl: 'http://api.test',
-      toolVersion: '0.0.0-test',
-      readOnly: false,
-    });
-    status.recordLoad(loaded, false);
-    status.recordRun(report, { reasons: ['schedule'], mode: 'apply', usedLastGood: false });
-    pruned = await startServer(
-      {
-        status,
-        metrics: { contentType: 'text/plain', render: async () => '' } as unknown as DaemonMetrics,
-        token: new ControlToken(null),
-        control: { reconcile() {}, suspend() {}, resume: () => ({ resumed: true, message: 'ok' }) },
-        authUrl: async () => 'https://auth.example.com/authorize',
-        logger: pino({ level: 'silent' }),
-      },
-      { host: '127.0.0.1', port: 0 },
-    );
-    const body = await new Promise<string>((resolve, reject) => {
-      httpRequest(`${pruned.url}/status.json`, (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk) => (text += chunk));
-        res.on('end', () => resolve(text));
-      })
-        .on('error', reject)
-        .end();
-    });
+    pruned = await serveStatus(loaded, report, 1);
+    const { text: body } = await get('/status.json', pruned);
     expect(body.length).toBeLessThan(LIMIT);
     const refusal = JSON.parse(body).last_report.refusals.find(
       (r: { code: string }) => r.code === 'too-many-deletes',
